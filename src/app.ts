@@ -1,0 +1,71 @@
+// The HTTP app as a table of contents: the composition root builds the services once,
+// and createApp lists the cross-cutting set-up and each module's routes in order.
+import fastifySwagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { type Database, pendingMigrations } from './db/index.ts';
+import { identityPages, identityService, sessions } from './identity/index.ts';
+import { placesRoutes, placesService } from './places/index.ts';
+import { type Clock, newId, systemClock } from './platform/index.ts';
+import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
+
+export function createServices(database: Database, clock: Clock = systemClock) {
+  const { db } = database;
+  return {
+    database,
+    places: placesService(db),
+    identity: identityService(db, clock),
+    migrationsPending: () => pendingMigrations(database.pool),
+  };
+}
+export type Services = ReturnType<typeof createServices>;
+
+export function loggerOptions(config: Pick<Config, 'logLevel'>) {
+  return {
+    level: config.logLevel,
+    // Never log cookies, authorisation headers or bodies: they carry session ids and passwords.
+    serializers: {
+      req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
+    },
+    redact: { paths: ['req.headers', 'res.headers', '*.password', '*.cookie', '*.authorization'], remove: true },
+  };
+}
+
+export async function createApp(config: Config, services: Services): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    genReqId: () => newId(),
+    requestIdHeader: false,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: config.serviceName,
+        version: '1',
+        description: 'The open API of the public services of the place: organisations, areas and services.',
+      },
+    },
+    hideUntagged: true,
+  });
+  await app.register(healthRoutes, { ready: services.migrationsPending });
+  await app.register(webPlugin, {
+    serviceName: config.serviceName,
+    cookieSecret: await services.identity.sharedSecret('cookie'),
+  });
+  await app.register(sessions, { identity: services.identity });
+  await app.register(startPage, { places: services.places });
+  await app.register(identityPages, { identity: services.identity, places: services.places });
+  await app.register(placesRoutes, { places: services.places });
+  await app.register(apiDocs);
+  return app;
+}

@@ -1,0 +1,113 @@
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { PlacesService } from '../places/index.ts';
+import { requireActor } from '../platform/index.ts';
+import type { IdentityService } from './service.ts';
+
+const COOKIE = 'flagstone_session';
+const roleNames = { staff: 'Staff', manager: 'Manager', ig_officer: 'Information governance officer', auditor: 'Auditor', admin: 'Administrator' };
+
+interface Options {
+  identity: IdentityService;
+  places: PlacesService;
+}
+
+/** Who is asking, for every request: the account behind the session cookie, or nobody. */
+export const sessions = fp<Pick<Options, 'identity'>>(async (app, { identity }) => {
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/assets/') || request.url === '/healthz') return;
+    request.actor = await identity.actorFor(request.cookies[COOKIE]);
+  });
+});
+
+interface SignInBody {
+  email?: string;
+  password?: string;
+}
+
+function signInErrors(body: SignInBody) {
+  const fieldErrors: Record<string, string> = {};
+  const email = (body.email ?? '').trim();
+  if (!email) fieldErrors.email = 'Enter your email address';
+  else if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+    fieldErrors.email = 'Enter an email address in the correct format, like name@example.com';
+  }
+  if (!body.password) fieldErrors.password = 'Enter your password';
+  return fieldErrors;
+}
+
+function signInPage(reply: FastifyReply, values: { email?: string }, fieldErrors: Record<string, string>, status = 200) {
+  const errors = Object.entries(fieldErrors).map(([field, text]) => ({ text, href: `#${field}` }));
+  return reply.code(status).page('sign-in.njk', { values, fieldErrors, errors });
+}
+
+async function pages(app: FastifyInstance, { identity, places }: Options): Promise<void> {
+  await app.register(fastifyRateLimit, { global: false });
+
+  app.get('/sign-in', (request, reply) => {
+    if (request.actor) return reply.redirect('/home');
+    return signInPage(reply, {}, {});
+  });
+
+  app.post<{ Body: SignInBody }>(
+    '/sign-in',
+    { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const values = { email: typeof body.email === 'string' ? body.email : '' };
+      const fieldErrors = signInErrors(body);
+      if (Object.keys(fieldErrors).length > 0) return signInPage(reply, values, fieldErrors, 400);
+      const sessionId = await identity.signIn(values.email, String(body.password));
+      if (!sessionId) {
+        return signInPage(reply, values, { email: 'Enter a correct email address and password' }, 401);
+      }
+      await identity.signOut(request.cookies[COOKIE]); // never carry a session across sign-ins
+      reply.setCookie(COOKIE, sessionId, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.protocol === 'https',
+        maxAge: 12 * 60 * 60,
+      });
+      return reply.redirect('/home', 303);
+    },
+  );
+
+  app.post('/sign-out', async (request, reply) => {
+    await identity.signOut(request.cookies[COOKIE]);
+    reply.clearCookie(COOKIE, { path: '/' });
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/home', (request, reply) => {
+    const actor = requireActor(request.actor);
+    return reply.redirect(actor.kind === 'staff' ? '/staff' : '/account');
+  });
+
+  app.get('/account', async (request: FastifyRequest, reply) => {
+    const actor = requireActor(request.actor);
+    if (actor.kind !== 'citizen') return reply.redirect('/staff');
+    const [place, services, organisations] = await Promise.all([places.place(), places.services(), places.organisations()]);
+    return reply.page('citizen-home.njk', {
+      place,
+      serviceCount: services.length,
+      organisationCount: organisations.length,
+    });
+  });
+
+  app.get('/staff', (request, reply) => {
+    const actor = requireActor(request.actor);
+    if (actor.kind !== 'staff') return reply.redirect('/account');
+    const byOrganisation = new Map<string, { name: string; roles: string[] }>();
+    for (const r of actor.roles) {
+      const entry = byOrganisation.get(r.organisation) ?? { name: r.organisationName, roles: [] };
+      entry.roles.push(roleNames[r.role]);
+      byOrganisation.set(r.organisation, entry);
+    }
+    return reply.page('staff-home.njk', { organisations: [...byOrganisation.values()] });
+  });
+}
+
+export const identityPages = pages;

@@ -1,0 +1,90 @@
+// Accounts and sessions: signing in with a password, server-side sessions, throttling.
+import { randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { Db } from '../db/index.ts';
+import { type Actor, type Clock, newToken, type StaffRole, sha256, TooManyRequests } from '../platform/index.ts';
+import * as store from './store.ts';
+
+export const SESSION_IDLE_MINUTES = 120;
+export const MAX_FAILURES = 5;
+export const FAILURE_WINDOW_MINUTES = 15;
+
+// Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
+const decoy = hash(randomBytes(16).toString('hex'));
+
+export interface NewAccount {
+  kind: 'citizen' | 'staff';
+  email: string;
+  name: string;
+  password: string;
+  roles?: { organisationId: string; role: StaffRole }[];
+}
+
+export function identityService(db: Db, clock: Clock) {
+  const minutesFromNow = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000);
+  const emailKey = (email: string) => sha256(email.trim().toLowerCase());
+
+  return {
+    async createAccount(account: NewAccount, trx: Db = db): Promise<string> {
+      const id = await store.insertAccount(trx, {
+        kind: account.kind,
+        email: account.email,
+        name: account.name,
+        password_hash: await hash(account.password),
+      });
+      await store.insertRoles(
+        trx,
+        (account.roles ?? []).map((r) => ({ account_id: id, organisation_id: r.organisationId, role: r.role })),
+      );
+      return id;
+    },
+
+    /**
+     * Checks a password and opens a session; returns the session id for the cookie, or null
+     * when the email or password is wrong. Refuses after repeated failures for one email.
+     */
+    async signIn(email: string, password: string): Promise<string | null> {
+      const key = emailKey(email);
+      const since = minutesFromNow(-FAILURE_WINDOW_MINUTES);
+      if ((await store.recentFailures(db, key, since)) >= MAX_FAILURES) {
+        throw new TooManyRequests(
+          `You have entered the wrong details too many times. Wait ${FAILURE_WINDOW_MINUTES} minutes and try again.`,
+        );
+      }
+      const account = await store.findAccountByEmail(db, email.trim());
+      const ok = account && !account.disabled ? await verify(account.password_hash, password) : await verify(await decoy, password).then(() => false);
+      if (!account || !ok) {
+        await store.recordFailure(db, key, clock.now());
+        return null;
+      }
+      await store.clearFailures(db, key);
+      const sessionId = newToken();
+      await store.insertSession(db, {
+        id_hash: sha256(sessionId),
+        account_id: account.id,
+        auth_method: 'password',
+        expires_at: minutesFromNow(SESSION_IDLE_MINUTES),
+      });
+      return sessionId;
+    },
+
+    /** The account behind a session cookie, or null when it is unknown, expired or disabled. */
+    async actorFor(sessionId: string | undefined): Promise<Actor | null> {
+      if (!sessionId) return null;
+      const account = await store.touchSession(db, sha256(sessionId), clock.now(), minutesFromNow(SESSION_IDLE_MINUTES));
+      if (!account) return null;
+      const roles = account.kind === 'staff' ? await store.rolesOf(db, account.id) : [];
+      return { accountId: account.id, kind: account.kind, name: account.name, email: account.email, roles };
+    },
+
+    async signOut(sessionId: string | undefined): Promise<void> {
+      if (sessionId) await store.deleteSession(db, sha256(sessionId));
+    },
+
+    removeExpiredSessions: () => store.deleteExpiredSessions(db, clock.now()),
+
+    sharedSecret: (name: string) => store.sharedSecret(db, name, newToken()),
+  };
+}
+
+export type IdentityService = ReturnType<typeof identityService>;

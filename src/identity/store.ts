@@ -1,0 +1,109 @@
+// SQL for accounts, staff roles, sessions and failed sign-ins.
+import { type Generated, type Selectable, sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { StaffRole } from '../platform/index.ts';
+
+type IdentityTables = {
+  accounts: {
+    id: Generated<string>;
+    kind: 'citizen' | 'staff';
+    email: string;
+    name: string;
+    password_hash: string;
+    disabled: Generated<boolean>;
+  };
+  staff_roles: { account_id: string; organisation_id: string; role: StaffRole };
+  sessions: { id_hash: string; account_id: string; auth_method: string; expires_at: Date; last_seen_at: Generated<Date> };
+  sign_in_failures: { email_key: string; failed_at: Date };
+  app_secrets: { name: string; value: string };
+  organisations: { id: string; ref: string; name: string };
+};
+
+const tables = (db: Db) => db.withTables<IdentityTables>();
+
+export type AccountRow = Selectable<IdentityTables['accounts']>;
+
+export async function findAccountByEmail(db: Db, email: string): Promise<AccountRow | undefined> {
+  return tables(db)
+    .selectFrom('accounts')
+    .selectAll()
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function insertAccount(db: Db, account: Omit<AccountRow, 'id' | 'disabled'>): Promise<string> {
+  const row = await tables(db).insertInto('accounts').values(account).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertRoles(
+  db: Db,
+  roles: { account_id: string; organisation_id: string; role: StaffRole }[],
+): Promise<void> {
+  if (roles.length > 0) await tables(db).insertInto('staff_roles').values(roles).execute();
+}
+
+export async function rolesOf(db: Db, accountId: string) {
+  return tables(db)
+    .selectFrom('staff_roles as r')
+    .innerJoin('organisations as o', 'o.id', 'r.organisation_id')
+    .select(['o.ref as organisation', 'o.name as organisationName', 'r.role'])
+    .where('r.account_id', '=', accountId)
+    .orderBy('o.name')
+    .orderBy('r.role')
+    .execute();
+}
+
+export async function insertSession(
+  db: Db,
+  session: { id_hash: string; account_id: string; auth_method: string; expires_at: Date },
+): Promise<void> {
+  await tables(db).insertInto('sessions').values(session).execute();
+}
+
+/** The live session with this hash and its account, sliding its idle expiry forward. */
+export async function touchSession(db: Db, idHash: string, now: Date, idleUntil: Date) {
+  return tables(db)
+    .updateTable('sessions')
+    .from('accounts')
+    .set({ last_seen_at: now, expires_at: sql<Date>`least(${idleUntil}::timestamptz, sessions.created_at + interval '12 hours')` })
+    .whereRef('accounts.id', '=', 'sessions.account_id')
+    .where('sessions.id_hash', '=', idHash)
+    .where('sessions.expires_at', '>', now)
+    .where('accounts.disabled', '=', false)
+    .returning(['accounts.id', 'accounts.kind', 'accounts.name', 'accounts.email'])
+    .executeTakeFirst();
+}
+
+export async function deleteSession(db: Db, idHash: string): Promise<void> {
+  await tables(db).deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+}
+
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
+  await tables(db).deleteFrom('sessions').where('expires_at', '<=', now).execute();
+}
+
+export async function recentFailures(db: Db, emailKey: string, since: Date): Promise<number> {
+  const row = await tables(db)
+    .selectFrom('sign_in_failures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('email_key', '=', emailKey)
+    .where('failed_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function recordFailure(db: Db, emailKey: string, at: Date): Promise<void> {
+  await tables(db).insertInto('sign_in_failures').values({ email_key: emailKey, failed_at: at }).execute();
+}
+
+export async function clearFailures(db: Db, emailKey: string): Promise<void> {
+  await tables(db).deleteFrom('sign_in_failures').where('email_key', '=', emailKey).execute();
+}
+
+/** A secret shared by every instance, made once: the first instance to ask creates it. */
+export async function sharedSecret(db: Db, name: string, fresh: string): Promise<string> {
+  await tables(db).insertInto('app_secrets').values({ name, value: fresh }).onConflict((c) => c.doNothing()).execute();
+  const row = await tables(db).selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return row.value;
+}

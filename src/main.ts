@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// The flagstone command: start the platform, run migrations, load the demo place.
+import { Command } from 'commander';
+import { createApp, createServices } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { connect, type EmbeddedServer, migrate, startEmbedded } from './db/index.ts';
+import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`flagstone: ${message}\n`);
+  process.exit(1);
+}
+
+function config() {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`configuration: ${error.message}`);
+    throw error;
+  }
+}
+
+/** DATABASE_URL when set; otherwise the embedded PostgreSQL in FLAGSTONE_DATA. */
+async function openDatabase(cfg: ReturnType<typeof loadConfig>) {
+  let embedded: EmbeddedServer | undefined;
+  let url = cfg.databaseUrl;
+  if (!url) {
+    embedded = await startEmbedded({ dataDir: cfg.dataDir, port: cfg.embeddedDbPort });
+    url = embedded.url;
+  }
+  const database = connect(url);
+  return {
+    database,
+    async close() {
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+async function start(options: { demo: boolean }) {
+  const cfg = config();
+  const { database, close } = await openDatabase(cfg).catch((error: Error) => fail(error.message));
+  try {
+    await migrate(database.pool);
+    const services = createServices(database);
+    if (options.demo && !(await hasPlace(services))) {
+      process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
+    }
+    const app = await createApp(cfg, services);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      app.log.info({ signal }, 'stopping: finishing requests in flight');
+      await app.close(); // stops taking requests, waits for those in flight
+      await close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    const address = await app.listen({ host: cfg.host, port: cfg.port });
+    app.log.info(`Flagstone is running at ${address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')}`);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function withDatabase(work: (database: ReturnType<typeof connect>) => Promise<void>) {
+  const cfg = config();
+  const { database, close } = await openDatabase(cfg).catch((error: Error) => fail(error.message));
+  try {
+    await work(database);
+  } finally {
+    await close();
+  }
+}
+
+const program = new Command('flagstone').description('The shared platform for the public services of a place');
+
+program
+  .command('start')
+  .description('start Flagstone (with an embedded PostgreSQL when DATABASE_URL is unset)')
+  .option('--no-demo', 'do not load the demo place into an empty database')
+  .action(start);
+
+program
+  .command('migrate')
+  .description('apply the database migrations that have not been applied')
+  .action(() =>
+    withDatabase(async (database) => {
+      const applied = await migrate(database.pool);
+      process.stdout.write(applied.length ? `Applied ${applied.join(', ')}\n` : 'The database is up to date\n');
+    }),
+  );
+
+program
+  .command('demo')
+  .description('load the demo place and its accounts into an empty database')
+  .action(() =>
+    withDatabase(async (database) => {
+      await migrate(database.pool);
+      const services = createServices(database);
+      if (await hasPlace(services)) fail('this database already has a place; the demo is only loaded into an empty one');
+      process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
+    }),
+  );
+
+await program.parseAsync().catch((error: Error) => fail(error.message));

@@ -1,0 +1,26 @@
+// Pure checks on boundaries that a JSON schema cannot express.
+import type { FieldError } from '../platform/index.ts';
+import type { Boundary } from './schemas.ts';
+
+function polygons(boundary: Boundary): number[][][][] {
+  return boundary.type === 'Polygon' ? [boundary.coordinates] : boundary.coordinates;
+}
+
+/** Every problem with a boundary's rings, as field errors (empty when it is sound). */
+export function boundaryErrors(boundary: Boundary): FieldError[] {
+  const errors: FieldError[] = [];
+  polygons(boundary).forEach((polygon, p) => {
+    polygon.forEach((ring, r) => {
+      const where = `boundary.coordinates${boundary.type === 'Polygon' ? '' : `[${p}]`}[${r}]`;
+      const first = ring[0] ?? [];
+      const last = ring[ring.length - 1] ?? [];
+      if (first[0] !== last[0] || first[1] !== last[1]) {
+        errors.push({ field: where, message: 'A ring must end at the position it starts from' });
+      }
+      if (ring.some(([lon = Number.NaN, lat = Number.NaN]) => !(Math.abs(lon) <= 180 && Math.abs(lat) <= 90))) {
+        errors.push({ field: where, message: 'Positions are [longitude, latitude] within -180..180 and -90..90' });
+      }
+    });
+  });
+  return errors;
+}

@@ -1,0 +1,7 @@
+// The place: its organisations, the areas they cover for which functions, and the
+// catalogue of services the place offers. Everything else routes and governs by these.
+export { placesRoutes } from './routes.ts';
+export type { Boundary, NewArea, Organisation, OrganisationKind, Service } from './schemas.ts';
+export { organisationKinds } from './schemas.ts';
+export { type PlacesService, placesService } from './service.ts';
+export { type DemoAccount, demoPlace, demoPoints } from './demo-place.ts';

@@ -1,0 +1,189 @@
+// The GOV.UK page layout and everything every page and API answer shares: security
+// headers, cookies and CSRF, static assets, rendering, and errors (problem+json or a page).
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import nunjucks from 'nunjucks';
+import { Type } from 'typebox';
+import { DomainError, type FieldError, problem } from '../platform/index.ts';
+
+const govukDist = new URL('../../node_modules/govuk-frontend/dist/', import.meta.url).pathname;
+const srcDir = new URL('../', import.meta.url).pathname;
+
+/** The problem+json responses every API route may give, for the OpenAPI document. */
+const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { description: 'RFC 9457 problem details' },
+);
+export const ProblemResponses = { '4xx': ProblemSchema };
+
+export interface PageContext {
+  title?: string;
+  errors?: { text: string; href: string }[];
+  [key: string]: unknown;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a page with the layout's shared context (nonce, CSRF token, who is signed in). */
+    page(template: string, context?: PageContext): FastifyReply;
+  }
+}
+
+export interface WebOptions {
+  serviceName: string;
+  cookieSecret: string;
+}
+
+/** Field errors as the GOV.UK error summary wants them, linking to each field. */
+export function errorList(fields: FieldError[]): { text: string; href: string }[] {
+  return fields.map((f) => ({ text: f.message, href: `#${f.field}` }));
+}
+
+export const wantsProblem = (request: FastifyRequest): boolean =>
+  request.url.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html');
+
+function securityHeaders(app: FastifyInstance) {
+  return app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
+async function assets(app: FastifyInstance) {
+  await app.register(fastifyStatic, { root: `${govukDist}govuk/assets`, prefix: '/assets/', maxAge: '1d' });
+  for (const file of ['govuk-frontend.min.css', 'govuk-frontend.min.js']) {
+    app.get(`/assets/${file}`, (_request, reply) => reply.sendFile(file, `${govukDist}govuk`));
+  }
+  for (const file of ['flagstone.js', 'flagstone.css']) {
+    app.get(`/assets/${file}`, (_request, reply) => reply.sendFile(file, `${srcDir}web/assets`));
+  }
+}
+
+async function views(app: FastifyInstance, serviceName: string) {
+  const paths = [govukDist, `${srcDir}web/views`, `${srcDir}identity/views`];
+  await app.register(fastifyView, {
+    engine: { nunjucks },
+    templates: paths,
+    options: { onConfigure: (env: nunjucks.Environment) => env.addGlobal('serviceName', serviceName) },
+  });
+  app.decorateReply('page', function page(this: FastifyReply, template: string, context: PageContext = {}) {
+    const request = this.request;
+    return this.type('text/html; charset=utf-8').view(template, {
+      ...context,
+      cspNonce: this.cspNonce?.script,
+      csrfToken: this.generateCsrf(),
+      actor: request.actor ?? null,
+      currentPath: request.url.split('?')[0],
+    });
+  });
+}
+
+/**
+ * CSRF on every form post. The API takes only JSON, which no page of another site can send
+ * without CORS (which is off), so it needs no token.
+ */
+function csrf(app: FastifyInstance) {
+  app.addHook('preHandler', (request, reply, done) => {
+    const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
+    if (!safe && !request.url.startsWith('/api/')) {
+      return app.csrfProtection(request, reply, done);
+    }
+    done();
+  });
+}
+
+function logSafe(error: Error & { code?: string }) {
+  // Messages of database errors can quote the values that failed: log the kind and where, not the text.
+  return { type: error.name, code: error.code, stack: error.stack?.split('\n').slice(1, 8).join('\n') };
+}
+
+function errors(app: FastifyInstance) {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown[] }, request, reply) => {
+    let status = error instanceof DomainError ? error.status : (error.statusCode ?? 500);
+    if (status < 400 || status > 599) status = 500;
+    let detail = status >= 500 ? 'Something went wrong on our side.' : error.message;
+    let fields: FieldError[] = error instanceof DomainError ? error.fields : [];
+    if (error.validation) {
+      detail = 'The request does not match the schema';
+      fields = (error.validation as { instancePath: string; message?: string; params?: { missingProperty?: string } }[]).map(
+        (v) => ({
+          field: `${(error as { validationContext?: string }).validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}${v.params?.missingProperty ? `.${v.params.missingProperty}` : ''}`,
+          message: v.message ?? 'is not valid',
+        }),
+      );
+    }
+    if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+      detail = 'The form has expired. Go back, reload the page and try again.';
+    }
+    if (status >= 500) request.log.error({ err: logSafe(error) }, 'request failed');
+    else request.log.info({ status, code: error.code }, 'request refused');
+    if (wantsProblem(request)) {
+      return reply
+        .code(status)
+        .type('application/problem+json')
+        .send(problem(status, detail, { instance: request.url.split('?')[0], ...(fields.length ? { errors: fields } : {}) }));
+    }
+    if (status === 401) return reply.redirect('/sign-in');
+    const title = status === 404 ? 'Page not found' : status >= 500 ? 'Sorry, there is a problem with the service' : 'There is a problem';
+    const paragraphs = status >= 500 ? ['Try again later.'] : [detail];
+    return reply.code(status).page('error.njk', { title, paragraphs, reference: status >= 500 ? request.id : undefined });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsProblem(request)) {
+      return reply
+        .code(404)
+        .type('application/problem+json')
+        .send(problem(404, `There is nothing at ${request.method} ${request.url.split('?')[0]}`));
+    }
+    return reply.code(404).page('error.njk', {
+      title: 'Page not found',
+      paragraphs: ['If you typed the web address, check it is correct.', 'If you pasted the web address, check you copied the entire address.'],
+    });
+  });
+}
+
+export const webPlugin = fp<WebOptions>(async (app, options) => {
+  app.removeContentTypeParser('text/plain'); // a cross-site form could send it without CORS
+  await securityHeaders(app);
+  await app.register(fastifyCookie, { secret: options.cookieSecret });
+  await app.register(fastifyCsrf, {
+    cookieKey: 'flagstone_csrf',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: 'auto' },
+  });
+  await app.register(fastifyFormbody);
+  await assets(app);
+  await views(app, options.serviceName);
+  csrf(app);
+  errors(app);
+});
+
+export { apiDocs, healthRoutes, startPage } from './pages.ts';
