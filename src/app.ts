@@ -32,9 +32,13 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>) {
   };
 }
 
-export async function createApp(config: Config, services: Services): Promise<FastifyInstance> {
+export async function createApp(
+  config: Config,
+  services: Services,
+  options: { logStream?: NodeJS.WritableStream } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: { ...loggerOptions(config), stream: options.logStream },
     genReqId: () => newId(),
     requestIdHeader: false,
     bodyLimit: config.bodyLimitBytes,

@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
+import { connect, DataFolderInUse, migrate, pendingMigrations, startEmbedded } from './index.ts';
+
+async function emptyDatabase() {
+  const name = `empty_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: `${inject('serverUrl')}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return `${inject('serverUrl')}/${name}`;
+}
+
+describe('migrations', () => {
+  it('apply once each even when two instances start together', async () => {
+    const url = await emptyDatabase();
+    const a = connect(url, 2);
+    const b = connect(url, 2);
+    try {
+      const [first, second] = await Promise.all([migrate(a.pool), migrate(b.pool)]);
+      expect([...first, ...second].sort()).toEqual(['0001_places.sql', '0002_identity.sql']);
+      expect(await pendingMigrations(a.pool)).toEqual([]);
+      const { rows } = await a.pool.query('SELECT name FROM schema_migrations ORDER BY name');
+      expect(rows.map((r) => r.name)).toEqual(['0001_places.sql', '0002_identity.sql']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+describe('the embedded PostgreSQL', () => {
+  it('refuses a second start on the same data folder, and keeps data across restarts', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-embedded-'));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    try {
+      const first = await startEmbedded({ dataDir, port });
+      await expect(startEmbedded({ dataDir, port: port + 1 })).rejects.toThrow(DataFolderInUse);
+      await expect(startEmbedded({ dataDir, port: port + 1 })).rejects.toThrow(/already running on the data folder/);
+      const db = connect(first.url, 1);
+      await db.pool.query('CREATE TABLE kept (v text)');
+      await db.pool.query(`INSERT INTO kept VALUES ('still here')`);
+      await db.close();
+      await first.stop();
+
+      const second = await startEmbedded({ dataDir, port });
+      const again = connect(second.url, 1);
+      expect((await again.pool.query('SELECT v FROM kept')).rows).toEqual([{ v: 'still here' }]);
+      await again.close();
+      await second.stop();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,45 @@
+// One embedded PostgreSQL for the whole run. A template database is migrated and loaded
+// with the demo place once; each test file then gets its own copy (see test/support.ts).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { createServices } from '../src/app.ts';
+import { connect, migrate, startEmbedded } from '../src/db/index.ts';
+import { type DemoCredential, loadDemo } from '../src/demo.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    serverUrl: string;
+    demoCredentials: DemoCredential[];
+  }
+}
+
+export const TEMPLATE = 'flagstone_template';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-test-'));
+  const server = await startEmbedded({ dataDir, port: await freePort(), database: TEMPLATE });
+  const database = connect(server.url, 2);
+  await migrate(database.pool);
+  const credentials = await loadDemo(createServices(database));
+  await database.close();
+  project.provide('serverUrl', server.url.slice(0, server.url.lastIndexOf('/')));
+  project.provide('demoCredentials', credentials);
+  return async () => {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}
