@@ -26,9 +26,15 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>) {
     level: config.logLevel,
     // Never log cookies, authorisation headers or bodies: they carry session ids and passwords.
     serializers: {
-      req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
+      req: (req: { method: string; url: string; id: string }) => ({
+        method: req.method,
+        url: req.url.split('?')[0],
+      }),
     },
-    redact: { paths: ['req.headers', 'res.headers', '*.password', '*.cookie', '*.authorization'], remove: true },
+    redact: {
+      paths: ['req.headers', 'res.headers', '*.password', '*.cookie', '*.authorization'],
+      remove: true,
+    },
   };
 }
 

@@ -18,7 +18,8 @@ export async function hasPlace(services: Services): Promise<boolean> {
 }
 
 export async function loadDemo(services: Services): Promise<DemoCredential[]> {
-  if (await hasPlace(services)) throw new Conflict('This database already has a place; the demo is only loaded into an empty one');
+  if (await hasPlace(services))
+    throw new Conflict('This database already has a place; the demo is only loaded into an empty one');
   await services.places.load(demoPlace);
   const ids = await services.places.organisationIds(demoPlace.organisations.map((o) => o.ref));
   const credentials: DemoCredential[] = [];
@@ -29,7 +30,10 @@ export async function loadDemo(services: Services): Promise<DemoCredential[]> {
         {
           ...account,
           password,
-          roles: account.roles.map((r) => ({ organisationId: ids.get(r.organisation) as string, role: r.role })),
+          roles: account.roles.map((r) => ({
+            organisationId: ids.get(r.organisation) as string,
+            role: r.role,
+          })),
         },
         trx,
       );
@@ -42,9 +46,10 @@ export async function loadDemo(services: Services): Promise<DemoCredential[]> {
 
 export function formatCredentials(credentials: DemoCredential[]): string {
   const width = Math.max(...credentials.map((c) => c.email.length));
-  const lines = credentials.map((c) => `  ${c.email.padEnd(width)}  ${c.password}  ${c.kind === 'citizen' ? 'citizen' : c.roles}`);
-  return [
-    'The demo place is loaded. These sign-in details are shown once only: keep them.',
-    ...lines,
-  ].join('\n');
+  const lines = credentials.map(
+    (c) => `  ${c.email.padEnd(width)}  ${c.password}  ${c.kind === 'citizen' ? 'citizen' : c.roles}`,
+  );
+  return ['The demo place is loaded. These sign-in details are shown once only: keep them.', ...lines].join(
+    '\n',
+  );
 }

@@ -60,7 +60,9 @@ async function start(options: { demo: boolean }) {
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
     const address = await app.listen({ host: cfg.host, port: cfg.port });
-    app.log.info(`Flagstone is running at ${address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')}`);
+    app.log.info(
+      `Flagstone is running at ${address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')}`,
+    );
   } catch (error) {
     await close();
     throw error;
@@ -77,7 +79,9 @@ async function withDatabase(work: (database: ReturnType<typeof connect>) => Prom
   }
 }
 
-const program = new Command('flagstone').description('The shared platform for the public services of a place');
+const program = new Command('flagstone').description(
+  'The shared platform for the public services of a place',
+);
 
 program
   .command('start')
@@ -91,7 +95,9 @@ program
   .action(() =>
     withDatabase(async (database) => {
       const applied = await migrate(database.pool);
-      process.stdout.write(applied.length ? `Applied ${applied.join(', ')}\n` : 'The database is up to date\n');
+      process.stdout.write(
+        applied.length ? `Applied ${applied.join(', ')}\n` : 'The database is up to date\n',
+      );
     }),
   );
 
@@ -102,7 +108,8 @@ program
     withDatabase(async (database) => {
       await migrate(database.pool);
       const services = createServices(database);
-      if (await hasPlace(services)) fail('this database already has a place; the demo is only loaded into an empty one');
+      if (await hasPlace(services))
+        fail('this database already has a place; the demo is only loaded into an empty one');
       process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
     }),
   );

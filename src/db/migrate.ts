@@ -14,7 +14,9 @@ export interface Migration {
 
 export async function migrationFiles(): Promise<Migration[]> {
   const names = (await readdir(folder)).filter((n) => /^\d{4}_[a-z0-9_]+\.sql$/.test(n)).sort();
-  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(path.join(folder, name), 'utf8') })));
+  return Promise.all(
+    names.map(async (name) => ({ name, sql: await readFile(path.join(folder, name), 'utf8') })),
+  );
 }
 
 async function applied(client: pg.PoolClient | pg.Pool): Promise<Set<string>> {

@@ -16,7 +16,10 @@ const html = { accept: 'text/html' };
 
 async function signInForm() {
   const form = await t.app.inject({ url: '/sign-in', headers: html });
-  return { token: /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '', jar: cookieHeader(form.cookies) };
+  return {
+    token: /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '',
+    jar: cookieHeader(form.cookies),
+  };
 }
 
 async function postSignIn(fields: Record<string, string>, options: { token?: string; jar?: string } = {}) {
@@ -24,7 +27,11 @@ async function postSignIn(fields: Record<string, string>, options: { token?: str
   return t.app.inject({
     method: 'POST',
     url: '/sign-in',
-    headers: { ...html, cookie: options.jar ?? form.jar, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      ...html,
+      cookie: options.jar ?? form.jar,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     payload: new URLSearchParams({ _csrf: options.token ?? form.token, ...fields }).toString(),
   });
 }
@@ -43,7 +50,10 @@ describe('signing in and out', () => {
   it('marks the session cookie Secure behind HTTPS', async () => {
     const secure = await testApp({ TRUST_PROXY: 'true' });
     try {
-      const form = await secure.app.inject({ url: '/sign-in', headers: { ...html, 'x-forwarded-proto': 'https' } });
+      const form = await secure.app.inject({
+        url: '/sign-in',
+        headers: { ...html, 'x-forwarded-proto': 'https' },
+      });
       const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
       const response = await secure.app.inject({
         method: 'POST',

@@ -6,7 +6,13 @@ import { requireActor } from '../platform/index.ts';
 import type { IdentityService } from './service.ts';
 
 const COOKIE = 'flagstone_session';
-const roleNames = { staff: 'Staff', manager: 'Manager', ig_officer: 'Information governance officer', auditor: 'Auditor', admin: 'Administrator' };
+const roleNames = {
+  staff: 'Staff',
+  manager: 'Manager',
+  ig_officer: 'Information governance officer',
+  auditor: 'Auditor',
+  admin: 'Administrator',
+};
 
 interface Options {
   identity: IdentityService;
@@ -38,7 +44,12 @@ function signInErrors(body: SignInBody) {
   return fieldErrors;
 }
 
-function signInPage(reply: FastifyReply, values: { email?: string }, fieldErrors: Record<string, string>, status = 200) {
+function signInPage(
+  reply: FastifyReply,
+  values: { email?: string },
+  fieldErrors: Record<string, string>,
+  status = 200,
+) {
   const errors = Object.entries(fieldErrors).map(([field, text]) => ({ text, href: `#${field}` }));
   return reply.code(status).page('sign-in.njk', { values, fieldErrors, errors });
 }
@@ -89,7 +100,11 @@ async function pages(app: FastifyInstance, { identity, places }: Options): Promi
   app.get('/account', async (request: FastifyRequest, reply) => {
     const actor = requireActor(request.actor);
     if (actor.kind !== 'citizen') return reply.redirect('/staff');
-    const [place, services, organisations] = await Promise.all([places.place(), places.services(), places.organisations()]);
+    const [place, services, organisations] = await Promise.all([
+      places.place(),
+      places.services(),
+      places.organisations(),
+    ]);
     return reply.page('citizen-home.njk', {
       place,
       serviceCount: services.length,

@@ -2,7 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../db/index.ts';
-import { type Actor, type Clock, newToken, type StaffRole, sha256, TooManyRequests } from '../platform/index.ts';
+import {
+  type Actor,
+  type Clock,
+  newToken,
+  type StaffRole,
+  sha256,
+  TooManyRequests,
+} from '../platform/index.ts';
 import * as store from './store.ts';
 
 export const SESSION_IDLE_MINUTES = 120;
@@ -34,7 +41,11 @@ export function identityService(db: Db, clock: Clock) {
       });
       await store.insertRoles(
         trx,
-        (account.roles ?? []).map((r) => ({ account_id: id, organisation_id: r.organisationId, role: r.role })),
+        (account.roles ?? []).map((r) => ({
+          account_id: id,
+          organisation_id: r.organisationId,
+          role: r.role,
+        })),
       );
       return id;
     },
@@ -52,7 +63,10 @@ export function identityService(db: Db, clock: Clock) {
         );
       }
       const account = await store.findAccountByEmail(db, email.trim());
-      const ok = account && !account.disabled ? await verify(account.password_hash, password) : await verify(await decoy, password).then(() => false);
+      const ok =
+        account && !account.disabled
+          ? await verify(account.password_hash, password)
+          : await verify(await decoy, password).then(() => false);
       if (!account || !ok) {
         await store.recordFailure(db, key, clock.now());
         return null;
@@ -71,7 +85,12 @@ export function identityService(db: Db, clock: Clock) {
     /** The account behind a session cookie, or null when it is unknown, expired or disabled. */
     async actorFor(sessionId: string | undefined): Promise<Actor | null> {
       if (!sessionId) return null;
-      const account = await store.touchSession(db, sha256(sessionId), clock.now(), minutesFromNow(SESSION_IDLE_MINUTES));
+      const account = await store.touchSession(
+        db,
+        sha256(sessionId),
+        clock.now(),
+        minutesFromNow(SESSION_IDLE_MINUTES),
+      );
       if (!account) return null;
       const roles = account.kind === 'staff' ? await store.rolesOf(db, account.id) : [];
       return { accountId: account.id, kind: account.kind, name: account.name, email: account.email, roles };

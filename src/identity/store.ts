@@ -13,7 +13,13 @@ type IdentityTables = {
     disabled: Generated<boolean>;
   };
   staff_roles: { account_id: string; organisation_id: string; role: StaffRole };
-  sessions: { id_hash: string; account_id: string; auth_method: string; expires_at: Date; last_seen_at: Generated<Date> };
+  sessions: {
+    id_hash: string;
+    account_id: string;
+    auth_method: string;
+    expires_at: Date;
+    last_seen_at: Generated<Date>;
+  };
   sign_in_failures: { email_key: string; failed_at: Date };
   app_secrets: { name: string; value: string };
   organisations: { id: string; ref: string; name: string };
@@ -32,7 +38,11 @@ export async function findAccountByEmail(db: Db, email: string): Promise<Account
 }
 
 export async function insertAccount(db: Db, account: Omit<AccountRow, 'id' | 'disabled'>): Promise<string> {
-  const row = await tables(db).insertInto('accounts').values(account).returning('id').executeTakeFirstOrThrow();
+  const row = await tables(db)
+    .insertInto('accounts')
+    .values(account)
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -66,7 +76,10 @@ export async function touchSession(db: Db, idHash: string, now: Date, idleUntil:
   return tables(db)
     .updateTable('sessions')
     .from('accounts')
-    .set({ last_seen_at: now, expires_at: sql<Date>`least(${idleUntil}::timestamptz, sessions.created_at + interval '12 hours')` })
+    .set({
+      last_seen_at: now,
+      expires_at: sql<Date>`least(${idleUntil}::timestamptz, sessions.created_at + interval '12 hours')`,
+    })
     .whereRef('accounts.id', '=', 'sessions.account_id')
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', now)
@@ -103,7 +116,15 @@ export async function clearFailures(db: Db, emailKey: string): Promise<void> {
 
 /** A secret shared by every instance, made once: the first instance to ask creates it. */
 export async function sharedSecret(db: Db, name: string, fresh: string): Promise<string> {
-  await tables(db).insertInto('app_secrets').values({ name, value: fresh }).onConflict((c) => c.doNothing()).execute();
-  const row = await tables(db).selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  await tables(db)
+    .insertInto('app_secrets')
+    .values({ name, value: fresh })
+    .onConflict((c) => c.doNothing())
+    .execute();
+  const row = await tables(db)
+    .selectFrom('app_secrets')
+    .select('value')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
   return row.value;
 }

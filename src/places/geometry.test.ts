@@ -9,7 +9,17 @@ describe('boundary checks', () => {
   });
 
   it('refuses a ring that does not end where it starts', () => {
-    const open = { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] };
+    const open = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+        ],
+      ],
+    };
     expect(boundaryErrors(open)).toEqual([
       { field: 'boundary.coordinates[0]', message: 'A ring must end at the position it starts from' },
     ]);
@@ -18,9 +28,16 @@ describe('boundary checks', () => {
   it('refuses positions outside longitude and latitude ranges, whatever they are', () => {
     fc.assert(
       fc.property(fc.double({ min: 90.000001, max: 1e6, noNaN: true }), (lat) => {
-        const ring = [[0, 0], [1, lat], [1, 1], [0, 0]];
+        const ring = [
+          [0, 0],
+          [1, lat],
+          [1, 1],
+          [0, 0],
+        ];
         const errors = boundaryErrors({ type: 'MultiPolygon', coordinates: [[ring]] });
-        return errors.some((e) => e.field === 'boundary.coordinates[0][0]' && /longitude, latitude/.test(e.message));
+        return errors.some(
+          (e) => e.field === 'boundary.coordinates[0][0]' && /longitude, latitude/.test(e.message),
+        );
       }),
     );
   });

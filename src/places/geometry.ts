@@ -17,8 +17,13 @@ export function boundaryErrors(boundary: Boundary): FieldError[] {
       if (first[0] !== last[0] || first[1] !== last[1]) {
         errors.push({ field: where, message: 'A ring must end at the position it starts from' });
       }
-      if (ring.some(([lon = Number.NaN, lat = Number.NaN]) => !(Math.abs(lon) <= 180 && Math.abs(lat) <= 90))) {
-        errors.push({ field: where, message: 'Positions are [longitude, latitude] within -180..180 and -90..90' });
+      if (
+        ring.some(([lon = Number.NaN, lat = Number.NaN]) => !(Math.abs(lon) <= 180 && Math.abs(lat) <= 90))
+      ) {
+        errors.push({
+          field: where,
+          message: 'Positions are [longitude, latitude] within -180..180 and -90..90',
+        });
       }
     });
   });

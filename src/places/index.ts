@@ -1,7 +1,8 @@
 // The place: its organisations, the areas they cover for which functions, and the
 // catalogue of services the place offers. Everything else routes and governs by these.
+
+export { type DemoAccount, demoPlace, demoPoints } from './demo-place.ts';
 export { placesRoutes } from './routes.ts';
 export type { Boundary, NewArea, Organisation, OrganisationKind, Service } from './schemas.ts';
 export { organisationKinds } from './schemas.ts';
 export { type PlacesService, placesService } from './service.ts';
-export { type DemoAccount, demoPlace, demoPoints } from './demo-place.ts';

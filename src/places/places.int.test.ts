@@ -22,9 +22,12 @@ describe('the places API', () => {
   it('lists the organisations of the demo place', async () => {
     const response = await t.app.inject('/api/v1/organisations');
     expect(response.statusCode).toBe(200);
-    expect(response.json().map((o: { ref: string }) => o.ref).sort()).toEqual(
-      demoPlace.organisations.map((o) => o.ref).sort(),
-    );
+    expect(
+      response
+        .json()
+        .map((o: { ref: string }) => o.ref)
+        .sort(),
+    ).toEqual(demoPlace.organisations.map((o) => o.ref).sort());
   });
 
   it('answers one organisation, and 404 problem+json for an unknown one', async () => {
@@ -60,17 +63,33 @@ describe('the places API', () => {
   });
 
   it('lets an administrator add an organisation', async () => {
-    const org = { ref: 'fellshire-icb', name: 'Fellshire Integrated Care Board', kind: 'integrated_care_board' };
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/organisations', ...json(adminCookie, org) });
+    const org = {
+      ref: 'fellshire-icb',
+      name: 'Fellshire Integrated Care Board',
+      kind: 'integrated_care_board',
+    };
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organisations',
+      ...json(adminCookie, org),
+    });
     expect(response.statusCode).toBe(201);
     expect((await t.app.inject('/api/v1/organisations/fellshire-icb')).json()).toEqual(org);
-    const again = await t.app.inject({ method: 'POST', url: '/api/v1/organisations', ...json(adminCookie, org) });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organisations',
+      ...json(adminCookie, org),
+    });
     expect(again.statusCode).toBe(409);
   });
 
   it('refuses to add an organisation for a citizen (403) and for nobody (401)', async () => {
     const org = { ref: 'rogue-org', name: 'Rogue', kind: 'school' };
-    const asCitizen = await t.app.inject({ method: 'POST', url: '/api/v1/organisations', ...json(citizenCookie, org) });
+    const asCitizen = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organisations',
+      ...json(citizenCookie, org),
+    });
     expect(asCitizen.statusCode).toBe(403);
     const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/organisations', ...json('', org) });
     expect(anonymous.statusCode).toBe(401);
@@ -110,7 +129,13 @@ describe('the places API', () => {
   });
 
   it('adds an area, and refuses one whose ring is open or whose organisation is unknown, saving nothing', async () => {
-    const square = [[-1.5, 52.0], [-1.4, 52.0], [-1.4, 52.1], [-1.5, 52.1], [-1.5, 52.0]];
+    const square = [
+      [-1.5, 52.0],
+      [-1.4, 52.0],
+      [-1.4, 52.1],
+      [-1.5, 52.1],
+      [-1.5, 52.0],
+    ];
     const good = {
       ref: 'test-area',
       name: 'Test area',
@@ -146,11 +171,18 @@ describe('the places API', () => {
       responsibleKind: 'district_council',
       keywords: ['tree', 'branch'],
     };
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/services', ...json(adminCookie, service) });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/services',
+      ...json(adminCookie, service),
+    });
     expect(created.statusCode).toBe(201);
     expect((await t.app.inject('/api/v1/services/tree-works')).json()).toEqual(service);
-    const again = await t.app.inject({ method: 'POST', url: '/api/v1/services', ...json(adminCookie, service) });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/services',
+      ...json(adminCookie, service),
+    });
     expect(again.statusCode).toBe(409);
   });
-
 });

@@ -52,7 +52,8 @@ export const placesRoutes: FastifyPluginAsyncTypebox<{ places: PlacesService }> 
         response: { 201: Organisation, ...ProblemResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(await places.createOrganisation(request.actor, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await places.createOrganisation(request.actor, request.body)),
   );
 
   app.get(
@@ -70,7 +71,12 @@ export const placesRoutes: FastifyPluginAsyncTypebox<{ places: PlacesService }> 
   app.get(
     '/api/v1/areas/:ref',
     {
-      schema: { tags, summary: 'One area', params: RefParams, response: { 200: AreaFeature, ...ProblemResponses } },
+      schema: {
+        tags,
+        summary: 'One area',
+        params: RefParams,
+        response: { 200: AreaFeature, ...ProblemResponses },
+      },
     },
     (request) => places.area(request.params.ref),
   );

@@ -22,7 +22,10 @@ export const Kind = Type.Enum(organisationKinds, {
 
 export const Place = Type.Object({ name: Name });
 
-export const NewOrganisation = Type.Object({ ref: Ref, name: Name, kind: Kind }, { additionalProperties: false });
+export const NewOrganisation = Type.Object(
+  { ref: Ref, name: Name, kind: Kind },
+  { additionalProperties: false },
+);
 export const Organisation = Type.Object({ ref: Ref, name: Name, kind: Kind });
 export type Organisation = Static<typeof Organisation>;
 

@@ -30,30 +30,39 @@ export function placesService(db: Db) {
 
     async createOrganisation(actor: Actor | null, org: Organisation): Promise<Organisation> {
       requireAdmin(actor);
-      if (!(await store.insertOrganisation(db, org))) throw new Conflict(`The reference ${org.ref} is already used`);
+      if (!(await store.insertOrganisation(db, org)))
+        throw new Conflict(`The reference ${org.ref} is already used`);
       return org;
     },
 
     async createArea(actor: Actor | null, area: NewArea) {
       requireAdmin(actor);
       const errors = boundaryErrors(area.boundary);
-      const ids = await store.organisationIds(db, area.coverage.map((c) => c.organisation));
+      const ids = await store.organisationIds(
+        db,
+        area.coverage.map((c) => c.organisation),
+      );
       const coverage: { function: OrganisationKind; organisationId: string }[] = [];
       const seen = new Set<OrganisationKind>();
       area.coverage.forEach((c, i) => {
         const organisationId = ids.get(c.organisation);
         if (!organisationId) {
-          errors.push({ field: `coverage[${i}].organisation`, message: `There is no organisation ${c.organisation}` });
+          errors.push({
+            field: `coverage[${i}].organisation`,
+            message: `There is no organisation ${c.organisation}`,
+          });
         }
         for (const fn of c.functions) {
-          if (seen.has(fn)) errors.push({ field: `coverage[${i}].functions`, message: `Two organisations cover ${fn}` });
+          if (seen.has(fn))
+            errors.push({ field: `coverage[${i}].functions`, message: `Two organisations cover ${fn}` });
           seen.add(fn);
           if (organisationId) coverage.push({ function: fn, organisationId });
         }
       });
       if (errors.length > 0) throw new Invalid('The area has errors', errors);
       await db.transaction().execute(async (trx) => {
-        if (!(await store.insertArea(trx, area, coverage))) throw new Conflict(`The reference ${area.ref} is already used`);
+        if (!(await store.insertArea(trx, area, coverage)))
+          throw new Conflict(`The reference ${area.ref} is already used`);
       });
       return this.area(area.ref);
     },
@@ -76,7 +85,10 @@ export function placesService(db: Db) {
       await db.transaction().execute(async (trx) => {
         await store.setPlace(trx, place.name);
         for (const org of place.organisations) await store.insertOrganisation(trx, org);
-        const ids = await store.organisationIds(trx, place.organisations.map((o) => o.ref));
+        const ids = await store.organisationIds(
+          trx,
+          place.organisations.map((o) => o.ref),
+        );
         for (const area of place.areas) {
           const coverage = area.coverage.flatMap((c) =>
             c.functions.map((fn) => ({ function: fn, organisationId: ids.get(c.organisation) as string })),

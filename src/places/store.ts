@@ -38,12 +38,20 @@ export async function listOrganisations(db: Db): Promise<Organisation[]> {
 }
 
 export async function findOrganisation(db: Db, ref: string): Promise<Organisation | undefined> {
-  return tables(db).selectFrom('organisations').select(['ref', 'name', 'kind']).where('ref', '=', ref).executeTakeFirst();
+  return tables(db)
+    .selectFrom('organisations')
+    .select(['ref', 'name', 'kind'])
+    .where('ref', '=', ref)
+    .executeTakeFirst();
 }
 
 export async function organisationIds(db: Db, refs: string[]): Promise<Map<string, string>> {
   if (refs.length === 0) return new Map();
-  const rows = await tables(db).selectFrom('organisations').select(['id', 'ref']).where('ref', 'in', refs).execute();
+  const rows = await tables(db)
+    .selectFrom('organisations')
+    .select(['id', 'ref'])
+    .where('ref', 'in', refs)
+    .execute();
   return new Map(rows.map((r) => [r.ref, r.id]));
 }
 
@@ -72,7 +80,13 @@ export async function insertArea(
   if (coverage.length > 0) {
     await tables(db)
       .insertInto('area_coverage')
-      .values(coverage.map((c) => ({ area_id: inserted.id, function: c.function, organisation_id: c.organisationId })))
+      .values(
+        coverage.map((c) => ({
+          area_id: inserted.id,
+          function: c.function,
+          organisation_id: c.organisationId,
+        })),
+      )
       .execute();
   }
   return true;
@@ -93,7 +107,8 @@ export async function listAreas(db: Db, ref?: string): Promise<AreaFeature[]> {
   const rows = await query.execute();
   return rows.map((row) => {
     const byOrganisation = new Map<string, OrganisationKind[]>();
-    for (const c of row.coverage) byOrganisation.set(c.organisation, [...(byOrganisation.get(c.organisation) ?? []), c.function]);
+    for (const c of row.coverage)
+      byOrganisation.set(c.organisation, [...(byOrganisation.get(c.organisation) ?? []), c.function]);
     return {
       type: 'Feature' as const,
       id: row.ref,
@@ -107,7 +122,15 @@ export async function listAreas(db: Db, ref?: string): Promise<AreaFeature[]> {
   });
 }
 
-const serviceColumns = ['code', 'lgsl_code', 'name', 'description', 'service_group', 'responsible_kind', 'keywords'] as const;
+const serviceColumns = [
+  'code',
+  'lgsl_code',
+  'name',
+  'description',
+  'service_group',
+  'responsible_kind',
+  'keywords',
+] as const;
 
 function toService(row: PlacesTables['services']): Service {
   return {
@@ -122,7 +145,11 @@ function toService(row: PlacesTables['services']): Service {
 }
 
 export async function listServices(db: Db, filter: { q?: string; group?: string }): Promise<Service[]> {
-  let query = tables(db).selectFrom('services').select(serviceColumns).orderBy('service_group').orderBy('name');
+  let query = tables(db)
+    .selectFrom('services')
+    .select(serviceColumns)
+    .orderBy('service_group')
+    .orderBy('name');
   if (filter.group) query = query.where('service_group', '=', filter.group);
   for (const word of (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean)) {
     const pattern = `%${word.replace(/[\\%_]/g, '\\$&')}%`;
@@ -135,7 +162,11 @@ export async function listServices(db: Db, filter: { q?: string; group?: string 
 }
 
 export async function findService(db: Db, code: string): Promise<Service | undefined> {
-  const row = await tables(db).selectFrom('services').select(serviceColumns).where('code', '=', code).executeTakeFirst();
+  const row = await tables(db)
+    .selectFrom('services')
+    .select(serviceColumns)
+    .where('code', '=', code)
+    .executeTakeFirst();
   return row && toService(row);
 }
 

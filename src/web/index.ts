@@ -126,36 +126,54 @@ function logSafe(error: Error & { code?: string }) {
 }
 
 function errors(app: FastifyInstance) {
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown[] }, request, reply) => {
-    let status = error instanceof DomainError ? error.status : (error.statusCode ?? 500);
-    if (status < 400 || status > 599) status = 500;
-    let detail = status >= 500 ? 'Something went wrong on our side.' : error.message;
-    let fields: FieldError[] = error instanceof DomainError ? error.fields : [];
-    if (error.validation) {
-      detail = 'The request does not match the schema';
-      fields = (error.validation as { instancePath: string; message?: string; params?: { missingProperty?: string } }[]).map(
-        (v) => ({
+  app.setErrorHandler(
+    (error: Error & { statusCode?: number; code?: string; validation?: unknown[] }, request, reply) => {
+      let status = error instanceof DomainError ? error.status : (error.statusCode ?? 500);
+      if (status < 400 || status > 599) status = 500;
+      let detail = status >= 500 ? 'Something went wrong on our side.' : error.message;
+      let fields: FieldError[] = error instanceof DomainError ? error.fields : [];
+      if (error.validation) {
+        detail = 'The request does not match the schema';
+        fields = (
+          error.validation as {
+            instancePath: string;
+            message?: string;
+            params?: { missingProperty?: string };
+          }[]
+        ).map((v) => ({
           field: `${(error as { validationContext?: string }).validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}${v.params?.missingProperty ? `.${v.params.missingProperty}` : ''}`,
           message: v.message ?? 'is not valid',
-        }),
-      );
-    }
-    if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
-      detail = 'The form has expired. Go back, reload the page and try again.';
-    }
-    if (status >= 500) request.log.error({ err: logSafe(error) }, 'request failed');
-    else request.log.info({ status, code: error.code }, 'request refused');
-    if (wantsProblem(request)) {
+        }));
+      }
+      if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+        detail = 'The form has expired. Go back, reload the page and try again.';
+      }
+      if (status >= 500) request.log.error({ err: logSafe(error) }, 'request failed');
+      else request.log.info({ status, code: error.code }, 'request refused');
+      if (wantsProblem(request)) {
+        return reply
+          .code(status)
+          .type('application/problem+json')
+          .send(
+            problem(status, detail, {
+              instance: request.url.split('?')[0],
+              ...(fields.length ? { errors: fields } : {}),
+            }),
+          );
+      }
+      if (status === 401) return reply.redirect('/sign-in');
+      const title =
+        status === 404
+          ? 'Page not found'
+          : status >= 500
+            ? 'Sorry, there is a problem with the service'
+            : 'There is a problem';
+      const paragraphs = status >= 500 ? ['Try again later.'] : [detail];
       return reply
         .code(status)
-        .type('application/problem+json')
-        .send(problem(status, detail, { instance: request.url.split('?')[0], ...(fields.length ? { errors: fields } : {}) }));
-    }
-    if (status === 401) return reply.redirect('/sign-in');
-    const title = status === 404 ? 'Page not found' : status >= 500 ? 'Sorry, there is a problem with the service' : 'There is a problem';
-    const paragraphs = status >= 500 ? ['Try again later.'] : [detail];
-    return reply.code(status).page('error.njk', { title, paragraphs, reference: status >= 500 ? request.id : undefined });
-  });
+        .page('error.njk', { title, paragraphs, reference: status >= 500 ? request.id : undefined });
+    },
+  );
 
   app.setNotFoundHandler((request, reply) => {
     if (wantsProblem(request)) {
@@ -166,7 +184,10 @@ function errors(app: FastifyInstance) {
     }
     return reply.code(404).page('error.njk', {
       title: 'Page not found',
-      paragraphs: ['If you typed the web address, check it is correct.', 'If you pasted the web address, check you copied the entire address.'],
+      paragraphs: [
+        'If you typed the web address, check it is correct.',
+        'If you pasted the web address, check you copied the entire address.',
+      ],
     });
   });
 }

@@ -22,7 +22,13 @@ export async function healthRoutes(app: FastifyInstance, { ready }: { ready: () 
 interface Operation {
   summary?: string;
   tags?: string[];
-  parameters?: { name: string; in: string; required?: boolean; description?: string; schema?: { description?: string } }[];
+  parameters?: {
+    name: string;
+    in: string;
+    required?: boolean;
+    description?: string;
+    schema?: { description?: string };
+  }[];
   responses?: Record<string, unknown>;
 }
 
@@ -41,10 +47,19 @@ export async function apiDocs(app: FastifyInstance) {
           { text: p.required ? 'Yes' : 'No' },
           { text: p.description ?? p.schema?.description ?? '' },
         ]);
-        const entry = { method: method.toUpperCase(), path, summary: op.summary, parameters, responses: Object.keys(op.responses ?? {}).join(', ') };
+        const entry = {
+          method: method.toUpperCase(),
+          path,
+          summary: op.summary,
+          parameters,
+          responses: Object.keys(op.responses ?? {}).join(', '),
+        };
         groups.set(tag, [...(groups.get(tag) ?? []), entry]);
       }
     }
-    return reply.page('api-docs.njk', { document, groups: [...groups].map(([tag, operations]) => ({ tag, operations })) });
+    return reply.page('api-docs.njk', {
+      document,
+      groups: [...groups].map(([tag, operations]) => ({ tag, operations })),
+    });
   });
 }

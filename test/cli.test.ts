@@ -1,0 +1,113 @@
+// `flagstone start` as a new user runs it: embedded PostgreSQL, demo place, restarts, signals.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const main = path.resolve(import.meta.dirname, '../src/main.ts');
+let dataDir: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[], env: Record<string, string>): Run {
+  let output = '';
+  const child = spawn(process.execPath, [main, ...args], {
+    env: { ...process.env, DATABASE_URL: '', FLAGSTONE_DATA: dataDir, LOG_LEVEL: 'info', ...env },
+  });
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+async function until(r: Run, text: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!r.output().includes(text)) {
+    if (Date.now() > deadline || r.child.exitCode !== null)
+      throw new Error(`never saw "${text}":\n${r.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-cli-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+describe('flagstone start', () => {
+  it('starts on an embedded database with the demo place, refuses a second start, stops on SIGTERM and keeps its data', async () => {
+    const ports = { PORT: String(await freePort()), FLAGSTONE_DB_PORT: String(await freePort()) };
+    const base = `http://127.0.0.1:${ports.PORT}`;
+    const first = run(['start'], { ...ports, HOST: '127.0.0.1' });
+    await until(first, 'Flagstone is running at');
+    expect(first.output()).toContain('shown once only');
+    const line =
+      first
+        .output()
+        .split('\n')
+        .find((l) => l.includes('amina.khan@example.com')) ?? '';
+    const password = line.trim().split(/\s+/)[1] ?? '';
+    expect(password).toMatch(/^[\w-]{12}$/);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
+    const second = run(['start'], {
+      PORT: String(await freePort()),
+      FLAGSTONE_DB_PORT: String(await freePort()),
+    });
+    expect(await second.exit).toBe(1);
+    expect(second.output()).toContain(`Flagstone is already running on the data folder ${dataDir}`);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+
+    const again = run(['start'], { ...ports, HOST: '127.0.0.1' });
+    await until(again, 'Flagstone is running at');
+    expect(again.output()).not.toContain('shown once only');
+    const organisations = await (await fetch(`${base}/api/v1/organisations`)).json();
+    expect(organisations).toHaveLength(8);
+    const form = await fetch(`${base}/sign-in`, { headers: { accept: 'text/html' } });
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const signIn = await fetch(`${base}/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        accept: 'text/html',
+        cookie: form.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; '),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ _csrf: token, email: 'amina.khan@example.com', password }),
+    });
+    expect(signIn.status).toBe(303);
+    expect(again.output()).not.toContain(password);
+    again.child.kill('SIGINT');
+    expect(await again.exit).toBe(0);
+  }, 120_000);
+
+  it('refuses a wrong configuration value, naming the variable', async () => {
+    const wrong = run(['start'], { PORT: 'eighty' });
+    expect(await wrong.exit).toBe(1);
+    expect(wrong.output()).toContain('PORT must be a whole number from 0 to 65535, not "eighty"');
+  });
+});
