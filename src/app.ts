@@ -5,7 +5,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { type Database, pendingMigrations } from './db/index.ts';
-import { identityPages, identityService, sessions } from './identity/index.ts';
+import {
+  identityPages,
+  identityService,
+  identitySettings,
+  openIdProvider,
+  sessions,
+} from './identity/index.ts';
 import { placesRoutes, placesService } from './places/index.ts';
 import { type Clock, newId, systemClock } from './platform/index.ts';
 import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
@@ -73,6 +79,7 @@ export async function createApp(
     cookieSecret: await services.identity.sharedSecret('cookie'),
   });
   await app.register(sessions, { identity: services.identity });
+  await app.register(openIdProvider, { identity: services.identity, settings: identitySettings(config) });
   await app.register(startPage, { places: services.places });
   await app.register(identityPages, { identity: services.identity, places: services.places });
   await app.register(placesRoutes, { places: services.places });

@@ -3,9 +3,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PlacesService } from '../places/index.ts';
 import { requireActor } from '../platform/index.ts';
+import { SESSION_COOKIE } from './provider.ts';
 import type { IdentityService } from './service.ts';
 
-const COOKIE = 'flagstone_session';
+const COOKIE = SESSION_COOKIE;
 const roleNames = {
   staff: 'Staff',
   manager: 'Manager',
@@ -28,12 +29,12 @@ export const sessions = fp<Pick<Options, 'identity'>>(async (app, { identity }) 
   });
 });
 
-interface SignInBody {
+export interface SignInBody {
   email?: string;
   password?: string;
 }
 
-function signInErrors(body: SignInBody) {
+export function signInErrors(body: SignInBody) {
   const fieldErrors: Record<string, string> = {};
   const email = (body.email ?? '').trim();
   if (!email) fieldErrors.email = 'Enter your email address';
@@ -44,15 +45,53 @@ function signInErrors(body: SignInBody) {
   return fieldErrors;
 }
 
-function signInPage(
+/** The sign-in page; `extra` names where the form goes and the service being signed in to. */
+export function signInPage(
   reply: FastifyReply,
   values: { email?: string },
   fieldErrors: Record<string, string>,
   status = 200,
+  extra: { action?: string; clientName?: string } = {},
 ) {
   const errors = Object.entries(fieldErrors).map(([field, text]) => ({ text, href: `#${field}` }));
-  return reply.code(status).page('sign-in.njk', { values, fieldErrors, errors });
+  return reply.code(status).page('sign-in.njk', { values, fieldErrors, errors, ...extra });
 }
+
+/**
+ * Checks the form and the password and opens a Flagstone session (cookie set), replacing
+ * any session the browser had; returns the new session id, or null once the page is sent.
+ */
+export async function signInFromForm(
+  identity: IdentityService,
+  request: FastifyRequest<{ Body: SignInBody }>,
+  reply: FastifyReply,
+  extra: { action?: string; clientName?: string } = {},
+): Promise<string | null> {
+  const body = request.body ?? {};
+  const values = { email: typeof body.email === 'string' ? body.email : '' };
+  const fieldErrors = signInErrors(body);
+  if (Object.keys(fieldErrors).length > 0) {
+    await signInPage(reply, values, fieldErrors, 400, extra);
+    return null;
+  }
+  const sessionId = await identity.signIn(values.email, String(body.password));
+  if (!sessionId) {
+    await signInPage(reply, values, { email: 'Enter a correct email address and password' }, 401, extra);
+    return null;
+  }
+  await identity.signOut(request.cookies[COOKIE]); // never carry a session across sign-ins
+  reply.setCookie(COOKIE, sessionId, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    maxAge: 12 * 60 * 60,
+  });
+  return sessionId;
+}
+
+/** How often one client may post a sign-in form. */
+export const signInRateLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
 async function pages(app: FastifyInstance, { identity, places }: Options): Promise<void> {
   await app.register(fastifyRateLimit, { global: false });
@@ -62,29 +101,10 @@ async function pages(app: FastifyInstance, { identity, places }: Options): Promi
     return signInPage(reply, {}, {});
   });
 
-  app.post<{ Body: SignInBody }>(
-    '/sign-in',
-    { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } },
-    async (request, reply) => {
-      const body = request.body ?? {};
-      const values = { email: typeof body.email === 'string' ? body.email : '' };
-      const fieldErrors = signInErrors(body);
-      if (Object.keys(fieldErrors).length > 0) return signInPage(reply, values, fieldErrors, 400);
-      const sessionId = await identity.signIn(values.email, String(body.password));
-      if (!sessionId) {
-        return signInPage(reply, values, { email: 'Enter a correct email address and password' }, 401);
-      }
-      await identity.signOut(request.cookies[COOKIE]); // never carry a session across sign-ins
-      reply.setCookie(COOKIE, sessionId, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: request.protocol === 'https',
-        maxAge: 12 * 60 * 60,
-      });
-      return reply.redirect('/home', 303);
-    },
-  );
+  app.post<{ Body: SignInBody }>('/sign-in', { config: signInRateLimit }, async (request, reply) => {
+    if (!(await signInFromForm(identity, request, reply))) return reply;
+    return reply.redirect('/home', 303);
+  });
 
   app.post('/sign-out', async (request, reply) => {
     await identity.signOut(request.cookies[COOKIE]);

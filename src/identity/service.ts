@@ -10,7 +10,13 @@ import {
   sha256,
   TooManyRequests,
 } from '../platform/index.ts';
+import { relyingParties } from './clients.ts';
+import { postgresAdapter } from './oidc-adapter.ts';
+import { deleteExpiredPayloads } from './oidc-store.ts';
+import { signingKeys } from './signing-keys.ts';
 import * as store from './store.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const SESSION_IDLE_MINUTES = 120;
 export const MAX_FAILURES = 5;
@@ -30,6 +36,14 @@ export interface NewAccount {
 export function identityService(db: Db, clock: Clock) {
   const minutesFromNow = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000);
   const emailKey = (email: string) => sha256(email.trim().toLowerCase());
+  const actorOf = async (
+    account: Pick<store.AccountRow, 'id' | 'kind' | 'name' | 'email'>,
+  ): Promise<Actor> => {
+    const roles = account.kind === 'staff' ? await store.rolesOf(db, account.id) : [];
+    return { accountId: account.id, kind: account.kind, name: account.name, email: account.email, roles };
+  };
+
+  const clients = relyingParties(db);
 
   return {
     async createAccount(account: NewAccount, trx: Db = db): Promise<string> {
@@ -91,16 +105,46 @@ export function identityService(db: Db, clock: Clock) {
         clock.now(),
         minutesFromNow(SESSION_IDLE_MINUTES),
       );
-      if (!account) return null;
-      const roles = account.kind === 'staff' ? await store.rolesOf(db, account.id) : [];
-      return { accountId: account.id, kind: account.kind, name: account.name, email: account.email, roles };
+      return account ? actorOf(account) : null;
     },
+
+    /** The person with this account id, or null when there is none or it is disabled. */
+    async actorById(accountId: string): Promise<Actor | null> {
+      if (!UUID.test(accountId)) return null;
+      const account = await store.findAccountById(db, accountId);
+      return account ? actorOf(account) : null;
+    },
+
+    /** The relying parties registered with Flagstone's OpenID Connect provider. */
+    clients,
+
+    /** Where the OpenID Connect provider keeps its records. */
+    providerAdapter: () => postgresAdapter(db, clients, clock),
+
+    /** The keys that sign ID tokens and access tokens. */
+    keys: signingKeys(db, clock),
 
     async signOut(sessionId: string | undefined): Promise<void> {
       if (sessionId) await store.deleteSession(db, sha256(sessionId));
     },
 
-    removeExpiredSessions: () => store.deleteExpiredSessions(db, clock.now()),
+    /** The person with this email address, as the rest of Flagstone sees them (the demo acts as them). */
+    async actorByEmail(email: string): Promise<Actor | null> {
+      const account = await store.findAccountByEmail(db, email.trim());
+      return account && !account.disabled ? actorOf(account) : null;
+    },
+
+    /** The citizen account with this email address, if there is one: whom a record is about. */
+    async citizenByEmail(email: string | null | undefined): Promise<string | null> {
+      if (!email) return null;
+      const account = await store.findAccountByEmail(db, email.trim());
+      return account?.kind === 'citizen' ? account.id : null;
+    },
+
+    async removeExpiredSessions(): Promise<void> {
+      await store.deleteExpiredSessions(db, clock.now());
+      await deleteExpiredPayloads(db, clock.now());
+    },
 
     sharedSecret: (name: string) => store.sharedSecret(db, name, newToken()),
   };

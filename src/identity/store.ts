@@ -37,6 +37,15 @@ export async function findAccountByEmail(db: Db, email: string): Promise<Account
     .executeTakeFirst();
 }
 
+export async function findAccountById(db: Db, id: string): Promise<AccountRow | undefined> {
+  return tables(db)
+    .selectFrom('accounts')
+    .selectAll()
+    .where('id', '=', id)
+    .where('disabled', '=', false)
+    .executeTakeFirst();
+}
+
 export async function insertAccount(db: Db, account: Omit<AccountRow, 'id' | 'disabled'>): Promise<string> {
   const row = await tables(db)
     .insertInto('accounts')

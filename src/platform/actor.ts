@@ -9,6 +9,18 @@ export interface Actor {
   name: string;
   email: string;
   roles: { organisation: string; organisationName: string; role: StaffRole }[];
+  /** How the person proved who they are this session: a password, or a password and a second factor. */
+  authLevel?: 'password' | 'second_factor';
+  /** How sure an upstream identity provider is of who the person is (GOV.UK One Login style). */
+  identityConfidence?: 'none' | 'low' | 'medium';
+  /** The relying party whose access token the request carries (API calls with a bearer token). */
+  clientId?: string;
+  /** The scopes of that access token: what the client may do. Unset for Flagstone's own pages. */
+  scopes?: string[];
+  /** A machine client acting for its organisation, no person behind it: accountId is the client id. */
+  machine?: boolean;
+  /** The person this actor acts for under a delegation (a carer, an advice charity). */
+  actingFor?: { accountId: string; name: string; delegationId: string };
 }
 
 declare module 'fastify' {

@@ -1,0 +1,189 @@
+// Mounts the OpenID Connect provider in Fastify (it parses its own bodies and answers its own
+// requests under /oidc/), and serves its interactions — sign in, consent — as GOV.UK pages.
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type Provider from 'oidc-provider';
+import { Invalid } from '../platform/index.ts';
+import { apiTokens } from './api-tokens.ts';
+import { scopeDescriptions } from './clients.ts';
+import { buildProvider, MOUNT, type ProviderDeps } from './provider.ts';
+import { type SignInBody, signInFromForm, signInPage, signInRateLimit } from './routes.ts';
+import type { IdentityService } from './service.ts';
+import type { IdentitySettings } from './settings.ts';
+
+/** How long an instance signs with a key before checking whether another instance rotated it. */
+const KEY_CHECK_MS = 30_000;
+
+export interface OpenIdOptions {
+  identity: IdentityService;
+  settings: IdentitySettings;
+}
+
+/** The provider for the current signing keys, rebuilt when `flagstone keys rotate` changes them. */
+function currentProvider(deps: ProviderDeps) {
+  let cached: { provider: Provider; version: string; checkedAt: number; rotations: number } | undefined;
+  let pending: Promise<Provider> | undefined;
+  const refresh = async () => {
+    const rotations = deps.identity.keys.rotations();
+    const keys = await deps.identity.keys.privateKeys();
+    const version = keys.map((k) => k.kid).join(',');
+    if (!cached || cached.version !== version) {
+      cached = { provider: buildProvider(deps, keys), version, checkedAt: Date.now(), rotations };
+    } else cached = { ...cached, checkedAt: Date.now(), rotations };
+    return cached.provider;
+  };
+  return async (): Promise<Provider> => {
+    if (
+      cached &&
+      Date.now() - cached.checkedAt < KEY_CHECK_MS &&
+      cached.rotations === deps.identity.keys.rotations()
+    ) {
+      return cached.provider;
+    }
+    pending ??= refresh().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+}
+
+async function interactionDetails(provider: Provider, request: FastifyRequest, reply: FastifyReply) {
+  try {
+    return await provider.interactionDetails(request.raw, reply.raw);
+  } catch {
+    throw new Invalid(
+      'Your sign-in has timed out or was already used. Go back to the service you were using and try again.',
+    );
+  }
+}
+
+export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
+  const { identity, settings } = options;
+  const cookieKeys = [await identity.sharedSecret('oidc-cookie')];
+  // The provider renders a few pages itself (errors, signing out): it is handed Flagstone's
+  // layout, with the nonce the security headers of this very request allow.
+  const replies = new WeakMap<IncomingMessage, FastifyReply>();
+  const pages = (req: IncomingMessage, template: string, context: Record<string, unknown>) =>
+    app.view(template, {
+      ...context,
+      cspNonce: replies.get(req)?.cspNonce?.script,
+      csrfToken: '',
+      actor: null,
+      currentPath: '',
+    });
+  const provider = currentProvider({ ...options, cookieKeys, pages });
+
+  await app.register(async (scope) => {
+    // oidc-provider reads the bodies of its own requests.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+      const current = await provider();
+      replies.set(request.raw, reply);
+      reply.raw.setHeader('x-request-id', request.id);
+      reply.hijack();
+      await current.callback()(request.raw, reply.raw);
+    };
+    scope.all(`${MOUNT}/*`, handle);
+    scope.get('/.well-known/openid-configuration', handle);
+  });
+
+  app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {
+    const current = await provider();
+    const details = await interactionDetails(current, request, reply);
+    const client = await current.Client.find(String(details.params.client_id));
+    const clientName = client?.clientName ?? 'the service';
+    if (details.prompt.name === 'login') {
+      const forced = details.prompt.reasons.some((r) => r === 'login_prompt' || r === 'max_age');
+      if (request.actor && !forced) {
+        const to = await current.interactionResult(request.raw, reply.raw, {
+          login: { accountId: request.actor.accountId, amr: ['pwd'] },
+        });
+        return reply.redirect(to, 303);
+      }
+      return signInPage(reply, {}, {}, 200, { action: `/interaction/${details.uid}/sign-in`, clientName });
+    }
+    const missing = details.prompt.details as {
+      missingOIDCScope?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    const asked = new Set(
+      [
+        ...(missing.missingOIDCScope ?? []),
+        ...Object.values(missing.missingResourceScopes ?? {}).flat(),
+      ].filter((s) => s !== 'openid'),
+    );
+    return reply.page('oidc-consent.njk', {
+      title: `Allow ${clientName} to use your account`,
+      clientName,
+      uid: details.uid,
+      asked: [...asked].map((s) => scopeDescriptions[s] ?? s),
+    });
+  });
+
+  app.post<{ Params: { uid: string }; Body: SignInBody }>(
+    '/interaction/:uid/sign-in',
+    { config: signInRateLimit },
+    async (request, reply) => {
+      const current = await provider();
+      const details = await interactionDetails(current, request, reply);
+      const client = await current.Client.find(String(details.params.client_id));
+      const extra = { action: `/interaction/${details.uid}/sign-in`, clientName: client?.clientName };
+      const sessionId = await signInFromForm(identity, request, reply, extra);
+      if (!sessionId) return reply;
+      const actor = await identity.actorFor(sessionId);
+      if (!actor) throw new Invalid('Your account cannot be used to sign in');
+      const to = await current.interactionResult(request.raw, reply.raw, {
+        login: { accountId: actor.accountId, amr: ['pwd'] },
+      });
+      return reply.redirect(to, 303);
+    },
+  );
+
+  app.post<{ Params: { uid: string }; Body: { decision?: string } }>(
+    '/interaction/:uid/consent',
+    async (request, reply) => {
+      const current = await provider();
+      const details = await interactionDetails(current, request, reply);
+      if (details.prompt.name !== 'consent' || !details.session?.accountId) {
+        throw new Invalid('Your sign-in has timed out. Go back to the service you were using and try again.');
+      }
+      if (request.body?.decision !== 'allow') {
+        const to = await current.interactionResult(request.raw, reply.raw, {
+          error: 'access_denied',
+          error_description: 'The person did not allow the service to use their account',
+        });
+        return reply.redirect(to, 303);
+      }
+      const grant = details.grantId
+        ? await current.Grant.find(details.grantId)
+        : new current.Grant({
+            accountId: details.session.accountId,
+            clientId: String(details.params.client_id),
+          });
+      if (!grant)
+        throw new Invalid('Your sign-in has timed out. Go back to the service you were using and try again.');
+      const missing = details.prompt.details as {
+        missingOIDCScope?: string[];
+        missingOIDCClaims?: string[];
+        missingResourceScopes?: Record<string, string[]>;
+      };
+      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+        grant.addResourceScope(indicator, scopes.join(' '));
+      }
+      const grantId = await grant.save();
+      const to = await current.interactionResult(
+        request.raw,
+        reply.raw,
+        { consent: details.grantId ? {} : { grantId } },
+        { mergeWithLastSubmission: true },
+      );
+      return reply.redirect(to, 303);
+    },
+  );
+
+  await app.register(apiTokens, { identity, settings });
+});

@@ -1,0 +1,202 @@
+// The place's OpenID Connect provider (oidc-provider), configured for Flagstone: its storage
+// and signing keys in PostgreSQL, interactions on Flagstone's own GOV.UK pages, and JWT access
+// tokens for Flagstone's API as a resource server.
+import type { IncomingMessage } from 'node:http';
+import type { JWK } from 'jose';
+import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Actor } from '../platform/index.ts';
+import { API_SCOPES, PERSON_SCOPES } from './clients.ts';
+import type { IdentityService } from './service.ts';
+import type { IdentitySettings } from './settings.ts';
+import { SIGNED_TOKEN_TTL_SECONDS, SIGNING_ALG } from './signing-keys.ts';
+
+export const MOUNT = '/oidc';
+export const ACCESS_TOKEN_TTL_SECONDS = 10 * 60;
+export const SESSION_COOKIE = 'flagstone_session';
+
+/** Renders one of Flagstone's pages for the provider (errors, signing out). */
+export type ProviderPages = (
+  req: IncomingMessage,
+  template: string,
+  context: Record<string, unknown>,
+) => Promise<string>;
+
+export interface ProviderDeps {
+  identity: IdentityService;
+  settings: IdentitySettings;
+  cookieKeys: string[];
+  pages: ProviderPages;
+}
+
+/** What the ID token and userinfo say about a person, by scope. */
+export function personClaims(actor: Actor) {
+  const organisations = new Map<string, { ref: string; name: string; roles: string[] }>();
+  for (const r of actor.roles) {
+    const entry = organisations.get(r.organisation) ?? {
+      ref: r.organisation,
+      name: r.organisationName,
+      roles: [],
+    };
+    entry.roles.push(r.role);
+    organisations.set(r.organisation, entry);
+  }
+  return {
+    sub: actor.accountId,
+    name: actor.name,
+    email: actor.email,
+    account_kind: actor.kind,
+    organisations: [...organisations.values()],
+  };
+}
+
+const wantsApi = (scope: unknown) =>
+  String(scope ?? '')
+    .split(' ')
+    .some((s) => (API_SCOPES as readonly string[]).includes(s));
+
+function configuration(deps: ProviderDeps, jwks: JWK[]): Configuration {
+  const { settings, identity, pages } = deps;
+  const render = async (ctx: KoaContextWithOIDC, template: string, context: Record<string, unknown>) => {
+    ctx.type = 'html';
+    ctx.body = await pages(ctx.req, template, context);
+  };
+  return {
+    adapter: identity.providerAdapter(),
+    jwks: { keys: jwks as NonNullable<Configuration['jwks']>['keys'] },
+    cookies: {
+      keys: deps.cookieKeys,
+      names: {
+        session: 'flagstone_oidc_session',
+        interaction: 'flagstone_oidc_interaction',
+        resume: 'flagstone_oidc_resume',
+      },
+      long: { httpOnly: true, sameSite: 'lax' },
+      short: { httpOnly: true, sameSite: 'lax' },
+    },
+    routes: {
+      authorization: `${MOUNT}/auth`,
+      end_session: `${MOUNT}/session/end`,
+      jwks: `${MOUNT}/jwks`,
+      token: `${MOUNT}/token`,
+      userinfo: `${MOUNT}/me`,
+      revocation: `${MOUNT}/token/revocation`,
+      introspection: `${MOUNT}/token/introspection`,
+      pushed_authorization_request: `${MOUNT}/request`,
+      backchannel_authentication: `${MOUNT}/backchannel`,
+      code_verification: `${MOUNT}/device`,
+      device_authorization: `${MOUNT}/device/auth`,
+      registration: `${MOUNT}/reg`,
+      challenge: `${MOUNT}/challenge`,
+      credential: `${MOUNT}/credential`,
+    },
+    // The API's scopes are listed too, so that each client's allowed scopes limit them as well.
+    scopes: [...PERSON_SCOPES, ...API_SCOPES],
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'account_kind'],
+      email: ['email'],
+      organisations: ['organisations'],
+      acr: null,
+      amr: null,
+      auth_time: null,
+      sid: null,
+      iss: null,
+    },
+    // Profile claims go in the ID token too: the access token is for Flagstone's API, not userinfo.
+    conformIdTokenClaims: false,
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      id_token_signed_response_alg: SIGNING_ALG,
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.clientAuthMethod === 'none' &&
+      (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
+    async findAccount(_ctx, sub) {
+      const actor = await identity.actorById(sub);
+      if (!actor) return undefined;
+      return { accountId: actor.accountId, claims: () => personClaims(actor) };
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      revocation: { enabled: true },
+      introspection: { enabled: false },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) =>
+          render(ctx, 'oidc-sign-out.njk', {
+            form,
+            clientName: ctx.oidc.client?.clientName,
+          }),
+        postLogoutSuccessSource: (ctx) =>
+          render(ctx, 'oidc-signed-out.njk', { clientName: ctx.oidc.client?.clientName }),
+      },
+      resourceIndicators: {
+        enabled: true,
+        async defaultResource(ctx, _client, oneOf) {
+          if (oneOf) return oneOf;
+          const params = ctx.oidc.params ?? {};
+          if (params.grant_type === 'client_credentials' || wantsApi(params.scope))
+            return settings.apiResource;
+          return undefined as unknown as string;
+        },
+        useGrantedResource: () => true,
+        async getResourceServerInfo(_ctx, indicator) {
+          if (indicator !== settings.apiResource) throw new errors.InvalidTarget();
+          return {
+            scope: API_SCOPES.join(' '),
+            audience: settings.apiResource,
+            accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: SIGNING_ALG } },
+          };
+        },
+      },
+    },
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('openid'),
+    // Every use of a refresh token gives a new one; reusing the old one is refused.
+    rotateRefreshToken: () => true,
+    ttl: {
+      AccessToken: ACCESS_TOKEN_TTL_SECONDS,
+      AuthorizationCode: 60,
+      ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,
+      IdToken: SIGNED_TOKEN_TTL_SECONDS,
+      Interaction: 60 * 60,
+      Session: 12 * 60 * 60,
+      Grant: 14 * 24 * 60 * 60,
+      RefreshToken: 14 * 24 * 60 * 60,
+      DeviceCode: 10 * 60,
+      BackchannelAuthenticationRequest: 10 * 60,
+      PreAuthorizedCode: 10 * 60,
+    },
+    async renderError(ctx, out) {
+      await render(ctx, 'oidc-error.njk', {
+        title: 'There is a problem',
+        description: out.error_description ?? 'The sign-in request was not valid.',
+      });
+    },
+  };
+}
+
+/** A provider built with these signing keys; rebuilt by the caller when the keys change. */
+export function buildProvider(deps: ProviderDeps, jwks: JWK[]): Provider {
+  const provider = new Provider(deps.settings.issuer, configuration(deps, jwks));
+  provider.proxy = deps.settings.trustProxy;
+  // Signing out of a relying party with "sign me out everywhere" ends the Flagstone session too.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route === 'end_session_confirm' && ctx.status === 303 && ctx.oidc.params?.logout) {
+      await deps.identity.signOut(ctx.cookies.get(SESSION_COOKIE));
+      ctx.cookies.set(SESSION_COOKIE, null, { path: '/' });
+    }
+  });
+  return provider;
+}
