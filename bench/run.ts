@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createApp, createServices } from '../src/app.ts';
+import { createApp, servicesFor } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
@@ -47,7 +47,7 @@ try {
   const database = connect(server.url);
   t0 = performance.now();
   await migrate(database.pool);
-  const services = createServices(database);
+  const services = await servicesFor(database);
   await loadDemo(services);
   const demoMs = ms(t0);
   const app = await createApp(loadConfig({ LOG_LEVEL: 'silent' }), services);

@@ -6,6 +6,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { type Database, pendingMigrations } from './db/index.ts';
 import {
+  agreementsService,
+  governanceRoutes,
+  governanceService,
+  loadPolicies,
+  type PolicyDecisionPoint,
+} from './governance/index.ts';
+import {
   identityPages,
   identityService,
   identitySettings,
@@ -14,18 +21,31 @@ import {
 } from './identity/index.ts';
 import { placesRoutes, placesService } from './places/index.ts';
 import { type Clock, newId, systemClock } from './platform/index.ts';
+import { recordsRoutes, recordsService } from './registers/index.ts';
 import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
 
-export function createServices(database: Database, clock: Clock = systemClock) {
+/** The composition root: every service, built once from the database, the clock and the policies. */
+export function createServices(database: Database, pdp: PolicyDecisionPoint, clock: Clock = systemClock) {
   const { db } = database;
+  const places = placesService(db);
+  const identity = identityService(db, clock);
+  const governance = governanceService(db, clock, pdp, places);
   return {
     database,
-    places: placesService(db),
-    identity: identityService(db, clock),
+    places,
+    identity,
+    governance,
+    agreements: agreementsService(db, clock, governance.ledger, places),
+    records: recordsService(db, clock, governance, places, identity.citizenByEmail),
     migrationsPending: () => pendingMigrations(database.pool),
   };
 }
 export type Services = ReturnType<typeof createServices>;
+
+/** Services with the policies read from policies/ (a bad policy throws PolicyError). */
+export async function servicesFor(database: Database, clock: Clock = systemClock): Promise<Services> {
+  return createServices(database, await loadPolicies(), clock);
+}
 
 export function loggerOptions(config: Pick<Config, 'logLevel'>) {
   return {
@@ -83,6 +103,8 @@ export async function createApp(
   await app.register(startPage, { places: services.places });
   await app.register(identityPages, { identity: services.identity, places: services.places });
   await app.register(placesRoutes, { places: services.places });
+  await app.register(governanceRoutes, { governance: services.governance, agreements: services.agreements });
+  await app.register(recordsRoutes, { records: services.records });
   await app.register(apiDocs);
   return app;
 }

@@ -1,5 +1,6 @@
-// The demo place: loads Fellshire (organisations, areas, services) and its demo accounts,
-// each with a fresh random password that is shown once.
+// The demo place: loads Fellshire (organisations, areas, services), its demo accounts, each
+// with a fresh random password that is shown once, and a little governed personal data: a
+// few people's records in several organisations and one active data-sharing agreement.
 import { randomBytes } from 'node:crypto';
 import type { Services } from './app.ts';
 import { demoPlace } from './places/index.ts';
@@ -17,19 +18,154 @@ export async function hasPlace(services: Services): Promise<boolean> {
   return (await services.places.organisations()).length > 0;
 }
 
+const demoRecords = [
+  {
+    organisation: 'castlebridge-council',
+    localRef: 'ASC-10442',
+    givenNames: 'Amina',
+    familyName: 'Khan',
+    dateOfBirth: '1958-06-14',
+    addressLine: '12 Tanner Row',
+    town: 'Castlebridge',
+    postcode: 'CB4 7QD',
+    email: 'amina.khan@example.com',
+    marking: 'OFFICIAL-SENSITIVE',
+    handling: 'PERSONAL',
+  },
+  {
+    organisation: 'fellshire-nhs',
+    localRef: 'PT-778120',
+    givenNames: 'Amina',
+    familyName: 'Khan',
+    dateOfBirth: '1958-06-14',
+    postcode: 'CB4 7QD',
+    nhsNumber: '9434765919',
+    email: 'amina.khan@example.com',
+    marking: 'OFFICIAL-SENSITIVE',
+    handling: 'PERSONAL',
+  },
+  {
+    organisation: 'fellshire-fire',
+    localRef: 'HFSV-2291',
+    givenNames: 'Amina',
+    familyName: 'Khan',
+    addressLine: '12 Tanner Row',
+    town: 'Castlebridge',
+    postcode: 'CB4 7QD',
+    email: 'amina.khan@example.com',
+    marking: 'OFFICIAL',
+  },
+  {
+    organisation: 'ashby-vale-dc',
+    localRef: 'CT-558812',
+    givenNames: 'Tom',
+    familyName: 'Price',
+    dateOfBirth: '1990-11-02',
+    addressLine: '4 Mill Lane',
+    town: 'Ashby Vale',
+    postcode: 'AV2 3LP',
+    email: 'tom.price@example.com',
+    marking: 'OFFICIAL',
+  },
+  {
+    organisation: 'fellshire-police',
+    localRef: 'NOM-30077',
+    givenNames: 'Thomas',
+    familyName: 'Price',
+    dateOfBirth: '1990-11-02',
+    postcode: 'AV2 3LP',
+    email: 'tom.price@example.com',
+    marking: 'OFFICIAL-SENSITIVE',
+    handling: 'LOCSEN',
+  },
+  {
+    organisation: 'fellshire-cc',
+    localRef: 'ASC-88310',
+    givenNames: 'Margaret',
+    familyName: 'Oduya',
+    dateOfBirth: '1941-02-27',
+    addressLine: '3 Chapel Close',
+    town: 'Northmoor',
+    postcode: 'NM1 4RT',
+    marking: 'OFFICIAL-SENSITIVE',
+    handling: 'PERSONAL',
+  },
+  {
+    organisation: 'fellshire-fire',
+    localRef: 'HFSV-2310',
+    givenNames: 'Peggy',
+    familyName: 'Oduya',
+    addressLine: '3 Chapel Close',
+    town: 'Northmoor',
+    postcode: 'NM1 4RT',
+    marking: 'OFFICIAL',
+  },
+];
+
+async function loadGovernedData(services: Services): Promise<void> {
+  const actor = async (email: string) => {
+    const found = await services.identity.actorByEmail(email);
+    if (!found) throw new Error(`The demo has no account ${email}`);
+    return found;
+  };
+  const staff = demoPlace.accounts.filter((a) => a.kind === 'staff');
+  const senior = (organisation: string, role?: string) => {
+    const account = staff.find((a) =>
+      a.roles.some((r) => r.organisation === organisation && (role ? r.role === role : r.role !== 'staff')),
+    );
+    if (!account) throw new Error(`The demo has no ${role ?? 'manager'} at ${organisation}`);
+    return actor(account.email);
+  };
+
+  const grants: { accountId: string; level: 1 | 2 }[] = [];
+  for (const account of staff) {
+    const level = account.roles.some((r) => r.role !== 'staff') ? 2 : 1;
+    grants.push({ accountId: (await actor(account.email)).accountId, level: level as 1 | 2 });
+  }
+  await services.database.db.transaction().execute((trx) => services.governance.grantClearances(trx, grants));
+
+  for (const record of demoRecords) await services.records.create(await senior(record.organisation), record);
+
+  const day = 86_400_000;
+  const iso = (offset: number) => new Date(Date.now() + offset * day).toISOString().slice(0, 10);
+  const agreement = await services.agreements.create(await senior('fellshire-fire', 'ig_officer'), {
+    title: 'Fellshire and Castlebridge safeguarding adults',
+    parties: ['fellshire-fire', 'castlebridge-council', 'fellshire-cc', 'fellshire-nhs'],
+    datasets: ['person-records'],
+    purposes: ['safeguarding', 'direct_care'],
+    lawfulBasis: 'public_task',
+    specialCategoryBasis: 'health_social_care',
+    highestMarking: 'OFFICIAL-SENSITIVE',
+    startsOn: iso(-30),
+    endsOn: iso(335),
+  });
+  for (const party of agreement.parties) {
+    await services.agreements.sign(
+      await senior(party.organisation, 'ig_officer'),
+      agreement.id,
+      party.organisation,
+    );
+  }
+}
+
 export async function loadDemo(services: Services): Promise<DemoCredential[]> {
   if (await hasPlace(services))
     throw new Conflict('This database already has a place; the demo is only loaded into an empty one');
   await services.places.load(demoPlace);
   const ids = await services.places.organisationIds(demoPlace.organisations.map((o) => o.ref));
-  const credentials: DemoCredential[] = [];
+  const credentials: DemoCredential[] = demoPlace.accounts.map((account) => ({
+    email: account.email,
+    name: account.name,
+    kind: account.kind,
+    roles: account.roles.map((r) => `${r.role} at ${r.organisation}`).join(', '),
+    password: randomBytes(9).toString('base64url'),
+  }));
   await services.database.db.transaction().execute(async (trx) => {
-    for (const account of demoPlace.accounts) {
-      const password = randomBytes(9).toString('base64url');
+    for (const [i, account] of demoPlace.accounts.entries()) {
       await services.identity.createAccount(
         {
           ...account,
-          password,
+          password: credentials[i]?.password as string,
           roles: account.roles.map((r) => ({
             organisationId: ids.get(r.organisation) as string,
             role: r.role,
@@ -37,10 +173,9 @@ export async function loadDemo(services: Services): Promise<DemoCredential[]> {
         },
         trx,
       );
-      const roles = account.roles.map((r) => `${r.role} at ${r.organisation}`).join(', ');
-      credentials.push({ email: account.email, name: account.name, kind: account.kind, roles, password });
     }
   });
+  await loadGovernedData(services);
   return credentials;
 }
 

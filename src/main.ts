@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The flagstone command: start the platform, run migrations, load the demo place.
 import { Command } from 'commander';
-import { createApp, createServices } from './app.ts';
+import { createApp, servicesFor } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connect, type EmbeddedServer, migrate, startEmbedded } from './db/index.ts';
 import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
@@ -43,7 +43,7 @@ async function start(options: { demo: boolean }) {
   const { database, close } = await openDatabase(cfg).catch((error: Error) => fail(error.message));
   try {
     await migrate(database.pool);
-    const services = createServices(database);
+    const services = await servicesFor(database);
     if (options.demo && !(await hasPlace(services))) {
       process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
     }
@@ -107,7 +107,7 @@ program
   .action(() =>
     withDatabase(async (database) => {
       await migrate(database.pool);
-      const services = createServices(database);
+      const services = await servicesFor(database);
       if (await hasPlace(services))
         fail('this database already has a place; the demo is only loaded into an empty one');
       process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);

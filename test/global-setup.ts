@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createServices } from '../src/app.ts';
+import { servicesFor } from '../src/app.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { type DemoCredential, loadDemo } from '../src/demo.ts';
 
@@ -34,7 +34,7 @@ export default async function setup(project: TestProject) {
   const server = await startEmbedded({ dataDir, port: await freePort(), database: TEMPLATE });
   const database = connect(server.url, 2);
   await migrate(database.pool);
-  const credentials = await loadDemo(createServices(database));
+  const credentials = await loadDemo(await servicesFor(database));
   await database.close();
   project.provide('serverUrl', server.url.slice(0, server.url.lastIndexOf('/')));
   project.provide('demoCredentials', credentials);

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createApp, createServices, type Services } from '../src/app.ts';
+import { createApp, type Services, servicesFor } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect } from '../src/db/index.ts';
 import type { DemoCredential } from '../src/demo.ts';
@@ -38,7 +38,7 @@ export async function testApp(
 ): Promise<TestContext> {
   const { url, drop } = await testDatabase();
   const database = connect(url, 4);
-  const services = createServices(database);
+  const services = await servicesFor(database);
   const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', ...env }), services, { logStream });
   return {
     app,

@@ -1,5 +1,5 @@
 // The database: one pool, migrations, and the embedded PostgreSQL for a bare machine.
 
 export { DataFolderInUse, type EmbeddedServer, startEmbedded } from './embedded.ts';
-export { migrate, pendingMigrations } from './migrate.ts';
+export { migrate, migrationFiles, pendingMigrations } from './migrate.ts';
 export { connect, type Database, type Db } from './pool.ts';

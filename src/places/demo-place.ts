@@ -622,6 +622,12 @@ export const demoPlace: DemoPlace = {
       kind: 'staff',
       roles: [{ organisation: 'fellshire-fire', role: 'manager' }],
     },
+    {
+      email: 'bethan.rees@fellshire-fire.example.org',
+      name: 'Bethan Rees',
+      kind: 'staff',
+      roles: [{ organisation: 'fellshire-fire', role: 'ig_officer' }],
+    },
 
     // Fellshire Constabulary
     {
@@ -634,7 +640,7 @@ export const demoPlace: DemoPlace = {
       email: 'lucy.fairbairn@fellshire-police.example.org',
       name: 'Lucy Fairbairn',
       kind: 'staff',
-      roles: [{ organisation: 'fellshire-police', role: 'staff' }],
+      roles: [{ organisation: 'fellshire-police', role: 'manager' }],
     },
 
     // Fellside Advice Network

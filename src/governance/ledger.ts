@@ -1,0 +1,334 @@
+// The audit ledger: append-only (the database refuses UPDATE, DELETE and TRUNCATE),
+// hash-chained over canonical JSON (RFC 8785), with Ed25519-signed checkpoints carrying the
+// RFC 9162 Merkle tree head. Appends from concurrent requests are committed together.
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+} from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { type Generated, sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../platform/index.ts';
+import { CompactRange, inclusionProof, leafHash, verifyInclusion } from './merkle.ts';
+
+const LOCK = 8_126_530_017;
+const GENESIS = Buffer.alloc(32);
+
+export interface LedgerEntry {
+  action: string;
+  actor?: {
+    account: string;
+    kind: 'citizen' | 'staff' | 'client';
+    organisation?: string;
+    role?: string;
+  } | null;
+  actingFor?: string | null;
+  resource?: { type: string; id: string; organisation?: string } | null;
+  /** The account of the person the entry is about, when known: citizens see these. */
+  subject?: string | null;
+  purpose?: string | null;
+  agreement?: string | null;
+  decision?: 'allow' | 'deny' | null;
+  policies?: string[];
+  breakGlass?: boolean;
+  reason?: string | null;
+  requestId?: string | null;
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+export interface StoredEntry extends LedgerEntry {
+  seq: number;
+  at: string;
+}
+
+const chain = (previous: Buffer, body: string): Buffer =>
+  createHash('sha256').update(previous).update(body).digest();
+const checkpointMessage = (size: number, root: Buffer) =>
+  Buffer.from(`flagstone-ledger-checkpoint\n${size}\n${root.toString('hex')}\n`);
+
+/** Appends entries inside the caller's transaction, so they commit (or not) with its writes. */
+export async function appendEntries(trx: Db, entries: LedgerEntry[], at: Date): Promise<StoredEntry[]> {
+  if (entries.length === 0) return [];
+  await sql`SELECT pg_advisory_xact_lock(${LOCK})`.execute(trx);
+  const last = await sql<{
+    seq: string;
+    hash: Buffer;
+  }>`SELECT seq, hash FROM audit_ledger ORDER BY seq DESC LIMIT 1`.execute(trx);
+  let seq = Number(last.rows[0]?.seq ?? 0);
+  let previous: Buffer = last.rows[0]?.hash ?? GENESIS;
+  const stored: StoredEntry[] = [];
+  const rows = entries.map((entry) => {
+    const full: StoredEntry = { seq: ++seq, at: at.toISOString(), ...entry };
+    const body = canonicalize(full) as string;
+    previous = chain(previous, body);
+    stored.push(full);
+    return {
+      seq: full.seq,
+      at,
+      action: entry.action,
+      actor_account_id: entry.actor?.account ?? null,
+      subject_account_id: entry.subject ?? null,
+      decision: entry.decision ?? null,
+      break_glass: entry.breakGlass ?? false,
+      body,
+      hash: previous,
+    };
+  });
+  await trx
+    .withTables<{ audit_ledger: (typeof rows)[number] }>()
+    .insertInto('audit_ledger')
+    .values(rows)
+    .execute();
+  return stored;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  entries: number;
+  checkpoints: number;
+  /** The first entry or checkpoint that does not fit, and why. */
+  failure?: { seq: number; reason: string };
+}
+
+export function ledger(db: Db, clock: Clock) {
+  let queue: { entry: LedgerEntry; done: (error?: Error) => void }[] = [];
+  let flushing: Promise<void> | null = null;
+
+  async function flush(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        await db.transaction().execute((trx) =>
+          appendEntries(
+            trx,
+            batch.map((b) => b.entry),
+            clock.now(),
+          ),
+        );
+        for (const b of batch) b.done();
+      } catch (error) {
+        for (const b of batch) b.done(error as Error);
+      }
+    }
+    flushing = null;
+  }
+
+  async function signingKey(trx: Db) {
+    const keys = trx.withTables<{
+      audit_signing_keys: {
+        key_id: string;
+        public_key: string;
+        private_key: string;
+        created_at: Generated<Date>;
+      };
+    }>();
+    const existing = await keys
+      .selectFrom('audit_signing_keys')
+      .select(['key_id', 'public_key', 'private_key'])
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (existing) return existing;
+    const pair = generateKeyPairSync('ed25519');
+    const publicKey = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const row = {
+      key_id: createHash('sha256').update(publicKey).digest('hex').slice(0, 16),
+      public_key: publicKey,
+      private_key: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
+    await keys.insertInto('audit_signing_keys').values(row).execute();
+    return row;
+  }
+
+  return {
+    /**
+     * Appends entries outside any transaction of the caller (reads, sign-ins): entries from
+     * concurrent requests are written together, and the promise resolves once they are committed.
+     */
+    record(entries: LedgerEntry[]): Promise<void> {
+      const promises = entries.map(
+        (entry) =>
+          new Promise<void>((resolve, reject) =>
+            queue.push({ entry, done: (e) => (e ? reject(e) : resolve()) }),
+          ),
+      );
+      if (!flushing) flushing = Promise.resolve().then(flush);
+      return Promise.all(promises).then(() => undefined);
+    },
+
+    append: (trx: Db, entries: LedgerEntry[]) => appendEntries(trx, entries, clock.now()),
+
+    /** Signs a tree head over every entry so far; returns its size (0 when there is nothing new). */
+    async checkpoint(): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(${LOCK})`.execute(trx);
+        const previous = await sql<{ tree_size: string; frontier: Buffer[] }>`
+          SELECT tree_size, frontier FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1`.execute(trx);
+        const range = CompactRange.from(
+          Number(previous.rows[0]?.tree_size ?? 0),
+          previous.rows[0]?.frontier ?? [],
+        );
+        const start = range.size;
+        for (let after = start; ; ) {
+          const page = await sql<{ seq: string; body: string }>`
+            SELECT seq, body FROM audit_ledger WHERE seq > ${after} ORDER BY seq LIMIT 20000`.execute(trx);
+          if (page.rows.length === 0) break;
+          for (const row of page.rows) range.push(leafHash(row.body));
+          after = Number(page.rows[page.rows.length - 1]?.seq);
+        }
+        if (range.size === start) return 0;
+        const key = await signingKey(trx);
+        const root = range.root();
+        const signature = sign(null, checkpointMessage(range.size, root), createPrivateKey(key.private_key));
+        await sql`INSERT INTO audit_checkpoints (tree_size, root_hash, frontier, key_id, signature)
+          VALUES (${range.size}, ${root}, ${range.frontier()}, ${key.key_id}, ${signature})`.execute(trx);
+        return range.size;
+      });
+    },
+
+    /** Checks the whole chain and every checkpoint; names the first entry that does not fit. */
+    async verify(onProgress?: (done: number) => void): Promise<VerifyResult> {
+      const checkpoints = (
+        await sql<{
+          tree_size: string;
+          root_hash: Buffer;
+          key_id: string;
+          signature: Buffer;
+          public_key: string | null;
+        }>`
+          SELECT c.tree_size, c.root_hash, c.key_id, c.signature, k.public_key
+          FROM audit_checkpoints c LEFT JOIN audit_signing_keys k USING (key_id) ORDER BY c.tree_size`.execute(
+          db,
+        )
+      ).rows;
+      const publicKeys = new Map<string, ReturnType<typeof createPublicKey>>();
+      let nextCheckpoint = 0;
+      const range = new CompactRange();
+      let previous: Buffer = GENESIS;
+      let expected = 1;
+      const fail = (seq: number, reason: string): VerifyResult => ({
+        ok: false,
+        entries: expected - 1,
+        checkpoints: nextCheckpoint,
+        failure: { seq, reason },
+      });
+      const checkCheckpoints = (): VerifyResult | null => {
+        while (
+          nextCheckpoint < checkpoints.length &&
+          Number(checkpoints[nextCheckpoint]?.tree_size) === range.size
+        ) {
+          const c = checkpoints[nextCheckpoint++] as (typeof checkpoints)[number];
+          const root = range.root();
+          if (!root.equals(c.root_hash))
+            return fail(range.size, `checkpoint at ${range.size} has a different tree head`);
+          if (!c.public_key)
+            return fail(range.size, `checkpoint at ${range.size} is signed by unknown key ${c.key_id}`);
+          const key = publicKeys.get(c.key_id) ?? createPublicKey(c.public_key);
+          publicKeys.set(c.key_id, key);
+          if (!verify(null, checkpointMessage(range.size, root), key, c.signature)) {
+            return fail(range.size, `checkpoint at ${range.size} has a bad signature`);
+          }
+        }
+        return null;
+      };
+      for (let after = 0; ; ) {
+        const page = await sql<{ seq: string; body: string; hash: Buffer }>`
+          SELECT seq, body, hash FROM audit_ledger WHERE seq > ${after} ORDER BY seq LIMIT 50000`.execute(db);
+        if (page.rows.length === 0) break;
+        for (const row of page.rows) {
+          const seq = Number(row.seq);
+          if (seq !== expected) return fail(expected, `entry ${expected} is missing`);
+          const hash = chain(previous, row.body);
+          if (!hash.equals(row.hash)) return fail(seq, `entry ${seq} does not match its hash`);
+          previous = hash;
+          range.push(leafHash(row.body));
+          expected++;
+          const bad = checkCheckpoints();
+          if (bad) return bad;
+        }
+        after = expected - 1;
+        onProgress?.(after);
+      }
+      if (nextCheckpoint < checkpoints.length) {
+        return fail(
+          expected,
+          `checkpoint at ${checkpoints[nextCheckpoint]?.tree_size} covers entries that are missing`,
+        );
+      }
+      return { ok: true, entries: expected - 1, checkpoints: checkpoints.length };
+    },
+
+    /** The inclusion proof of one entry in the latest checkpoint that covers it. */
+    async prove(seq: number) {
+      const checkpoint = (
+        await sql<{ tree_size: string; root_hash: Buffer; key_id: string; signature: Buffer }>`
+          SELECT tree_size, root_hash, key_id, signature FROM audit_checkpoints
+          WHERE tree_size >= ${seq} ORDER BY tree_size DESC LIMIT 1`.execute(db)
+      ).rows[0];
+      if (!checkpoint) return null;
+      const size = Number(checkpoint.tree_size);
+      const rows = (
+        await sql<{ body: string }>`SELECT body FROM audit_ledger WHERE seq <= ${size} ORDER BY seq`.execute(
+          db,
+        )
+      ).rows;
+      const leaves = rows.map((r) => leafHash(r.body));
+      const leaf = leaves[seq - 1] as Buffer;
+      const path = inclusionProof(seq - 1, leaves);
+      return {
+        seq,
+        leafIndex: seq - 1,
+        leafHash: leaf.toString('hex'),
+        entry: rows[seq - 1]?.body,
+        treeSize: size,
+        rootHash: checkpoint.root_hash.toString('hex'),
+        keyId: checkpoint.key_id,
+        signature: checkpoint.signature.toString('base64'),
+        path: path.map((p) => p.toString('hex')),
+        verified: verifyInclusion(leaf, seq - 1, size, path, checkpoint.root_hash),
+      };
+    },
+
+    /** Entries about one person, newest first (the citizen's access log). */
+    async about(subjectAccountId: string, limit = 500): Promise<StoredEntry[]> {
+      const rows = await sql<{
+        body: string;
+      }>`SELECT body FROM audit_ledger WHERE subject_account_id = ${subjectAccountId}
+        ORDER BY seq DESC LIMIT ${limit}`.execute(db);
+      return rows.rows.map((r) => JSON.parse(r.body));
+    },
+
+    async status() {
+      const row = (
+        await sql<{ entries: string; checkpoint: string | null; signed_at: Date | null }>`
+          SELECT (SELECT coalesce(max(seq), 0) FROM audit_ledger) AS entries,
+                 c.tree_size AS checkpoint, c.signed_at
+          FROM (SELECT 1) one LEFT JOIN LATERAL (
+            SELECT tree_size, signed_at FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1) c ON true`.execute(
+          db,
+        )
+      ).rows[0];
+      return {
+        entries: Number(row?.entries ?? 0),
+        checkpoint: Number(row?.checkpoint ?? 0),
+        signedAt: row?.signed_at ?? null,
+      };
+    },
+
+    /** Entries matching a filter, newest first, for governance pages. */
+    async entries(filter: { breakGlass?: boolean; actor?: string; limit?: number }): Promise<StoredEntry[]> {
+      const rows = await sql<{ body: string }>`SELECT body FROM audit_ledger
+        WHERE (${filter.breakGlass ?? null}::boolean IS NULL OR break_glass = ${filter.breakGlass ?? null})
+          AND (${filter.actor ?? null}::uuid IS NULL OR actor_account_id = ${filter.actor ?? null})
+        ORDER BY seq DESC LIMIT ${filter.limit ?? 200}`.execute(db);
+      return rows.rows.map((r) => JSON.parse(r.body));
+    },
+  };
+}
+
+export type Ledger = ReturnType<typeof ledger>;

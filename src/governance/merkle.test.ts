@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CompactRange, inclusionProof, leafHash, nodeHash, rootOf, verifyInclusion } from './merkle.ts';
+
+const leaves = (n: number) => Array.from({ length: n }, (_, i) => leafHash(`entry ${i}`));
+
+/** The definition of RFC 9162 section 2.1.1, written the slow way. */
+function mth(d: Buffer[]): Buffer {
+  if (d.length === 0) return createHash('sha256').digest();
+  if (d.length === 1) return d[0] as Buffer;
+  let k = 1;
+  while (k * 2 < d.length) k *= 2;
+  return nodeHash(mth(d.slice(0, k)), mth(d.slice(k)));
+}
+
+describe('the Merkle tree of the ledger', () => {
+  it('has the tree head RFC 9162 defines, for every size', () => {
+    for (let n = 0; n <= 40; n++) expect(rootOf(leaves(n)).equals(mth(leaves(n)))).toBe(true);
+  });
+
+  it('gives the head after every leaf from the compact range', () => {
+    const range = new CompactRange();
+    const all = leaves(33);
+    all.forEach((leaf, i) => {
+      range.push(leaf);
+      expect(range.root().equals(mth(all.slice(0, i + 1)))).toBe(true);
+    });
+  });
+
+  it('proves the inclusion of any entry, and refuses a proof for another entry or root', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 70 }).chain((n) => fc.tuple(fc.constant(n), fc.nat(n - 1))),
+        ([n, m]) => {
+          const all = leaves(n);
+          const root = rootOf(all);
+          const proof = inclusionProof(m, all);
+          expect(verifyInclusion(all[m] as Buffer, m, n, proof, root)).toBe(true);
+          expect(verifyInclusion(leafHash('forged'), m, n, proof, root)).toBe(false);
+          if (n > 1) expect(verifyInclusion(all[m] as Buffer, (m + 1) % n, n, proof, root)).toBe(false);
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,102 @@
+// The RFC 9162 (Certificate Transparency v2) Merkle tree over ledger entries: pure functions.
+import { createHash } from 'node:crypto';
+
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+
+export const leafHash = (data: Buffer | string): Buffer =>
+  createHash('sha256').update(LEAF).update(data).digest();
+export const nodeHash = (left: Buffer, right: Buffer): Buffer =>
+  createHash('sha256').update(NODE).update(left).update(right).digest();
+
+/** Largest power of two strictly below n (n > 1). */
+function split(n: number): number {
+  let k = 1;
+  while (k << 1 < n) k <<= 1;
+  return k;
+}
+
+/** MTH(D[n]) over leaf hashes. */
+export function rootOf(leaves: Buffer[]): Buffer {
+  const range = new CompactRange();
+  for (const leaf of leaves) range.push(leaf);
+  return range.root();
+}
+
+/**
+ * The roots of the perfect subtrees covering the leaves so far, left to right: enough to give
+ * the tree head after every leaf without keeping the leaves (used by `audit verify`).
+ */
+export class CompactRange {
+  size = 0;
+  private stack: Buffer[] = [];
+
+  /** Resumes from a saved frontier (the subtree roots of a checkpoint of `size` leaves). */
+  static from(size: number, frontier: Buffer[]): CompactRange {
+    const range = new CompactRange();
+    range.size = size;
+    range.stack = [...frontier];
+    return range;
+  }
+
+  frontier(): Buffer[] {
+    return [...this.stack];
+  }
+
+  push(leaf: Buffer): void {
+    let hash = leaf;
+    let size = this.size;
+    while (size & 1) {
+      hash = nodeHash(this.stack.pop() as Buffer, hash);
+      size >>= 1;
+    }
+    this.stack.push(hash);
+    this.size++;
+  }
+
+  root(): Buffer {
+    if (this.size === 0) return createHash('sha256').digest();
+    let hash = this.stack[this.stack.length - 1] as Buffer;
+    for (let i = this.stack.length - 2; i >= 0; i--) hash = nodeHash(this.stack[i] as Buffer, hash);
+    return hash;
+  }
+}
+
+/** PATH(m, D[n]): the audit path proving leaf m is in the tree of these leaves. */
+export function inclusionProof(m: number, leaves: Buffer[]): Buffer[] {
+  if (leaves.length <= 1) return [];
+  const k = split(leaves.length);
+  if (m < k) return [...inclusionProof(m, leaves.slice(0, k)), rootOf(leaves.slice(k))];
+  return [...inclusionProof(m - k, leaves.slice(k)), rootOf(leaves.slice(0, k))];
+}
+
+/** Checks an audit path (RFC 9162 section 2.1.3.2). */
+export function verifyInclusion(
+  leaf: Buffer,
+  index: number,
+  treeSize: number,
+  proof: Buffer[],
+  root: Buffer,
+): boolean {
+  if (index >= treeSize) return false;
+  let fn = index;
+  let sn = treeSize - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn & 1 || fn === sn) {
+      r = nodeHash(p, r);
+      if (!(fn & 1)) {
+        while (!(fn & 1) && fn !== 0) {
+          fn >>= 1;
+          sn >>= 1;
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return sn === 0 && r.equals(root);
+}

@@ -1,0 +1,178 @@
+// Use-cases of governance: who a principal is, one decision (with its ledger entry) for
+// every read and write of personal data, search scopes, clearances.
+import type { Db } from '../db/index.ts';
+import type { PlacesService } from '../places/index.ts';
+import { type Actor, type Clock, Forbidden, Invalid, requireActor } from '../platform/index.ts';
+import {
+  type AccessContext,
+  type AccessDecision,
+  type AccessScope,
+  type Action,
+  decide,
+  type Principal,
+  type RecordFacts,
+  searchScope,
+} from './access.ts';
+import { type Ledger, type LedgerEntry, ledger } from './ledger.ts';
+import type { PolicyDecisionPoint } from './pdp.ts';
+import * as store from './store.ts';
+import { isPurpose, purposes } from './vocabulary.ts';
+
+export interface Checked {
+  decision: AccessDecision;
+  entry: LedgerEntry;
+}
+
+export function governanceService(db: Db, clock: Clock, pdp: PolicyDecisionPoint, places: PlacesService) {
+  const theLedger: Ledger = ledger(db, clock);
+  const today = () => clock.now().toISOString().slice(0, 10);
+
+  async function principal(actor: Actor | null): Promise<Principal> {
+    const who = requireActor(actor);
+    if (who.kind === 'citizen') {
+      return {
+        actor: who,
+        kind: 'citizen',
+        accountId: who.accountId,
+        organisations: [],
+        manages: [],
+        clearance: 0,
+      };
+    }
+    const ids = await places.organisationIds([...new Set(who.roles.map((r) => r.organisation))]);
+    const idsOf = (roles: string[]) => [
+      ...new Set(
+        who.roles.filter((r) => roles.includes(r.role)).map((r) => ids.get(r.organisation) as string),
+      ),
+    ];
+    return {
+      actor: who,
+      kind: 'staff',
+      accountId: who.accountId,
+      organisations: idsOf(['staff', 'manager', 'ig_officer', 'admin']),
+      manages: idsOf(['manager', 'ig_officer']),
+      clearance: await store.clearanceOf(db, who.accountId),
+    };
+  }
+
+  function actorOf(p: Principal, organisationRef?: string) {
+    const role = p.actor.roles.find((r) => r.organisation === organisationRef) ?? p.actor.roles[0];
+    return {
+      account: p.accountId,
+      kind: p.kind,
+      ...(role ? { organisation: role.organisation, role: role.role } : {}),
+    };
+  }
+
+  return {
+    pdp,
+    ledger: theLedger,
+    principal,
+    actorOf,
+
+    /**
+     * Decides an action on a record and builds its ledger entry. Staff reading another
+     * organisation's record must give a purpose (or, in an emergency, a reason).
+     */
+    async check(
+      p: Principal,
+      action: Action,
+      record: RecordFacts & { organisationRef: string },
+      context: AccessContext,
+      requestId?: string,
+    ): Promise<Checked> {
+      const purpose = context.purpose?.trim() || null;
+      const reason = context.breakGlassReason?.trim() || null;
+      const foreign = p.kind === 'staff' && !p.organisations.includes(record.organisationId);
+      const agreements =
+        action === 'read' && p.kind === 'staff' && purpose && isPurpose(purpose)
+          ? await store.agreementsInForce(db, p.organisations, record.organisationId, today())
+          : [];
+      const decision =
+        purpose && !isPurpose(purpose)
+          ? { allowed: false, policies: [], agreementId: null, breakGlass: false }
+          : decide(pdp, p, action, record, { ...context, purpose, breakGlassReason: reason }, agreements);
+      const entry: LedgerEntry = {
+        action: `person-record.${action}`,
+        actor: actorOf(p, foreign ? undefined : record.organisationRef),
+        resource: { type: 'person-record', id: record.id, organisation: record.organisationRef },
+        subject: record.subjectAccountId,
+        purpose,
+        agreement: decision.agreementId,
+        decision: decision.allowed ? 'allow' : 'deny',
+        policies: decision.policies,
+        breakGlass: decision.breakGlass,
+        reason: decision.breakGlass ? reason : null,
+        requestId: requestId ?? null,
+        ...(context.newMarking !== undefined ? { detail: { newMarking: context.newMarking } } : {}),
+      };
+      return { decision, entry };
+    },
+
+    /** Records a refused decision, then throws the error the person should see. */
+    async refuse(entry: LedgerEntry, error: Error): Promise<never> {
+      await theLedger.record([entry]);
+      throw error;
+    },
+
+    /** The error for a refused read, in words that say what to do next. */
+    refusal(p: Principal, record: RecordFacts, context: AccessContext): Error {
+      if (p.kind === 'staff' && !p.organisations.includes(record.organisationId)) {
+        const purpose = context.purpose?.trim();
+        if (!purpose) {
+          return new Invalid('Give the purpose of this read: the record is held by another organisation', [
+            { field: 'purpose', message: `Choose a purpose: ${Object.keys(purposes).join(', ')}` },
+          ]);
+        }
+        if (!isPurpose(purpose)) {
+          return new Invalid('Unknown purpose', [
+            { field: 'purpose', message: `The purpose must be one of ${Object.keys(purposes).join(', ')}` },
+          ]);
+        }
+        return new Forbidden(
+          'No data-sharing agreement in force lets your organisation see this record for that purpose',
+        );
+      }
+      return new Forbidden('You may not see this record');
+    },
+
+    async scope(p: Principal, purpose: string | null): Promise<AccessScope> {
+      if (purpose && !isPurpose(purpose)) {
+        throw new Invalid('Unknown purpose', [
+          { field: 'purpose', message: `The purpose must be one of ${Object.keys(purposes).join(', ')}` },
+        ]);
+      }
+      const agreements =
+        p.kind === 'staff' && purpose
+          ? await store.agreementsInForce(db, p.organisations, null, today())
+          : [];
+      return searchScope(p, purpose, agreements);
+    },
+
+    /** Clearances given when a place is set up (the demo), recorded in the ledger like any other. */
+    async grantClearances(trx: Db, grants: { accountId: string; level: 1 | 2 }[]): Promise<void> {
+      for (const g of grants) await store.setClearance(trx, g.accountId, g.level);
+      await theLedger.append(
+        trx,
+        grants.map((g) => ({ action: 'clearance.set', detail: { account: g.accountId, level: g.level } })),
+      );
+    },
+
+    async setClearance(actor: Actor | null, accountId: string, level: 1 | 2, trx: Db = db): Promise<void> {
+      const who = requireActor(actor);
+      if (!who.roles.some((r) => r.role === 'admin' || r.role === 'ig_officer')) {
+        throw new Forbidden('Only an administrator or information governance officer can set clearances');
+      }
+      await store.setClearance(trx, accountId, level);
+      await theLedger.append(trx, [
+        {
+          action: 'clearance.set',
+          actor: { account: who.accountId, kind: who.kind },
+          detail: { account: accountId, level },
+        },
+      ]);
+    },
+  };
+}
+
+export type GovernanceService = ReturnType<typeof governanceService>;

@@ -1,0 +1,181 @@
+// SQL for local person records and correction requests, nothing else.
+import { type Generated, type Selectable, sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+
+type RegistersTables = {
+  local_records: {
+    id: Generated<string>;
+    organisation_id: string;
+    local_ref: string;
+    given_names: string;
+    family_name: string;
+    date_of_birth: string | null;
+    address_line: string | null;
+    town: string | null;
+    postcode: string | null;
+    uprn: number | null;
+    nhs_number: string | null;
+    phone: string | null;
+    email: string | null;
+    subject_account_id: string | null;
+    marking: string;
+    handling: string | null;
+    marking_level: Generated<number>;
+    version: Generated<number>;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  correction_requests: {
+    id: Generated<string>;
+    record_id: string;
+    account_id: string;
+    details: string;
+    status: Generated<string>;
+    created_at: Generated<Date>;
+  };
+  organisations: { id: string; ref: string; name: string };
+};
+
+const tables = (db: Db) => db.withTables<RegistersTables>();
+export type RecordRow = Selectable<RegistersTables['local_records']> & {
+  organisation: string;
+  organisation_name: string;
+};
+export type NewRecordRow = Omit<
+  RegistersTables['local_records'],
+  'id' | 'marking_level' | 'version' | 'created_at' | 'updated_at'
+>;
+
+function selectRecords(db: Db) {
+  return tables(db)
+    .selectFrom('local_records as r')
+    .innerJoin('organisations as o', 'o.id', 'r.organisation_id')
+    .selectAll('r')
+    .select(['o.ref as organisation', 'o.name as organisation_name']);
+}
+
+export async function insertRecord(db: Db, row: NewRecordRow): Promise<string | null> {
+  const inserted = await tables(db)
+    .insertInto('local_records')
+    .values(row)
+    .onConflict((c) => c.columns(['organisation_id', 'local_ref']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id ?? null;
+}
+
+export async function findRecord(db: Db, id: string, forUpdate = false): Promise<RecordRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  let query = selectRecords(db).where('r.id', '=', id);
+  if (forUpdate) query = query.forUpdate('r');
+  return query.executeTakeFirst();
+}
+
+export async function updateRecord(
+  db: Db,
+  id: string,
+  changes: Partial<NewRecordRow>,
+  expectedVersion?: number,
+): Promise<boolean> {
+  let query = tables(db)
+    .updateTable('local_records')
+    .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id);
+  if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface SearchFilters {
+  name?: string;
+  dateOfBirth?: string;
+  postcode?: string;
+  identifier?: string;
+}
+
+export interface Scope {
+  citizenAccountId: string | null;
+  withheldFromCitizen: string[];
+  organisations: [string, number][];
+}
+
+/** Records matching the filters that the scope lets the asker see (the SQL twin of `authorize`). */
+export async function searchRecords(
+  db: Db,
+  scope: Scope,
+  filters: SearchFilters,
+  limit = 50,
+): Promise<RecordRow[]> {
+  let query = selectRecords(db)
+    .orderBy('r.family_name')
+    .orderBy('r.given_names')
+    .orderBy('r.id')
+    .limit(limit);
+  if (scope.citizenAccountId) {
+    query = query.where('r.subject_account_id', '=', scope.citizenAccountId);
+    if (scope.withheldFromCitizen.length > 0) {
+      query = query.where((eb) =>
+        eb.or([eb('r.handling', 'is', null), eb('r.handling', 'not in', scope.withheldFromCitizen)]),
+      );
+    }
+  } else {
+    if (scope.organisations.length === 0) return [];
+    const orgs = scope.organisations.map(([o]) => o);
+    const levels = scope.organisations.map(([, l]) => l);
+    query = query.where(
+      sql<boolean>`EXISTS (SELECT 1 FROM unnest(${orgs}::uuid[], ${levels}::int[]) AS s(organisation_id, level)
+        WHERE s.organisation_id = r.organisation_id AND r.marking_level <= s.level)`,
+    );
+  }
+  for (const word of (filters.name ?? '').toLowerCase().split(/\s+/).filter(Boolean)) {
+    const pattern = `${word.replace(/[\\%_]/g, '\\$&')}%`;
+    query = query.where((eb) =>
+      eb.or([eb(sql`lower(r.family_name)`, 'like', pattern), eb(sql`lower(r.given_names)`, 'like', pattern)]),
+    );
+  }
+  if (filters.dateOfBirth) query = query.where('r.date_of_birth', '=', filters.dateOfBirth);
+  if (filters.postcode) query = query.where('r.postcode', '=', filters.postcode);
+  if (filters.identifier) {
+    const id = filters.identifier.replace(/[\s-]/g, '');
+    query = query.where((eb) =>
+      eb.or([
+        eb('r.nhs_number', '=', id),
+        eb('r.local_ref', '=', filters.identifier as string),
+        ...(/^\d{1,12}$/.test(id) ? [eb('r.uprn', '=', Number(id))] : []),
+      ]),
+    );
+  }
+  return query.execute();
+}
+
+/** Every record about one citizen, whatever its marking: for counting what is withheld. */
+export async function recordsAbout(db: Db, accountId: string): Promise<RecordRow[]> {
+  return selectRecords(db)
+    .where('r.subject_account_id', '=', accountId)
+    .orderBy('o.name')
+    .orderBy('r.id')
+    .execute();
+}
+
+export async function insertCorrection(
+  db: Db,
+  recordId: string,
+  accountId: string,
+  details: string,
+): Promise<string> {
+  const row = await tables(db)
+    .insertInto('correction_requests')
+    .values({ record_id: recordId, account_id: accountId, details })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function correctionsFor(db: Db, recordId: string) {
+  return tables(db)
+    .selectFrom('correction_requests')
+    .select(['id', 'details', 'status', 'created_at as createdAt'])
+    .where('record_id', '=', recordId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
