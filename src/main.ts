@@ -5,6 +5,7 @@ import { createApp, servicesFor } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connect, type EmbeddedServer, migrate, startEmbedded } from './db/index.ts';
 import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
+import { addClientFromCommandLine, rotateKeysFromCommandLine } from './identity/index.ts';
 
 function fail(message: string): never {
   process.stderr.write(`flagstone: ${message}\n`);
@@ -79,6 +80,10 @@ async function withDatabase(work: (database: ReturnType<typeof connect>) => Prom
   }
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 const program = new Command('flagstone').description(
   'The shared platform for the public services of a place',
 );
@@ -111,6 +116,48 @@ program
       if (await hasPlace(services))
         fail('this database already has a place; the demo is only loaded into an empty one');
       process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
+    }),
+  );
+
+const keys = program.command('keys').description('the keys that sign ID tokens and access tokens');
+keys
+  .command('rotate')
+  .description('sign with a new key from now; the old key stays published until its tokens expire')
+  .action(() =>
+    withDatabase(async (database) => {
+      process.stdout.write(await rotateKeysFromCommandLine(database.db));
+    }),
+  );
+
+const clients = program
+  .command('clients')
+  .description('the relying parties: systems that sign people in through Flagstone or call its API');
+clients
+  .command('add')
+  .description('register a relying party and print its client id (and secret, shown once)')
+  .requiredOption('--name <name>', 'the name of the service, shown to people when they sign in')
+  .option('--redirect-uri <uri>', 'where people are sent back after signing in (repeatable)', collect, [])
+  .option(
+    '--post-logout-redirect-uri <uri>',
+    'where people may be sent after signing out (repeatable)',
+    collect,
+    [],
+  )
+  .option('--public', 'a browser or mobile app that cannot keep a secret (PKCE, no client secret)')
+  .option('--scope <scopes>', 'the scopes it may ask for, separated by spaces')
+  .option(
+    '--machine-for <organisation>',
+    'a machine client (client_credentials) acting for this organisation',
+  )
+  .option(
+    '--jwks-file <path>',
+    'its public keys (JWKS), to authenticate with private_key_jwt instead of a secret',
+  )
+  .action((options) =>
+    withDatabase(async (database) => {
+      const result = await addClientFromCommandLine(database.db, options);
+      if (!result.ok) fail(result.message);
+      process.stdout.write(result.message);
     }),
   );
 

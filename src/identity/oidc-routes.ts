@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import type Provider from 'oidc-provider';
 import { Invalid } from '../platform/index.ts';
 import { apiTokens } from './api-tokens.ts';
+import { clientPages } from './client-pages.ts';
 import { scopeDescriptions } from './clients.ts';
 import { buildProvider, MOUNT, type ProviderDeps } from './provider.ts';
 import { type SignInBody, signInFromForm, signInPage, signInRateLimit } from './routes.ts';
@@ -186,4 +187,5 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
   );
 
   await app.register(apiTokens, { identity, settings });
+  await app.register(clientPages, { identity });
 });

@@ -1,88 +1,28 @@
-import { createServer } from 'node:net';
+import { createRemoteJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { demoAccount, type TestContext, testApp } from '../../test/support.ts';
-import { TestBrowser } from './test-browser.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { citizen, demoAccount, type TestContext } from '../../test/support.ts';
+import {
+  callApi,
+  listeningProvider,
+  relyingParty,
+  signedOut,
+  signInThrough,
+  tokensFor,
+} from './test-relying-party.ts';
 
-let t: TestContext;
-let issuer: string;
-const callback = 'http://127.0.0.1:9/callback'; // never reached: the test reads the redirect
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+let t: TestContext & { issuer: string };
 
 beforeAll(async () => {
-  const port = await freePort();
-  issuer = `http://127.0.0.1:${port}`;
-  vi.stubEnv('FLAGSTONE_URL', issuer);
-  t = await testApp();
-  await t.app.listen({ host: '127.0.0.1', port });
+  t = await listeningProvider();
 });
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await t?.close();
-});
-
-async function relyingParty(options: { public?: boolean; scopes?: string[] } = {}) {
-  const { clientId, clientSecret } = await t.services.identity.clients.add({
-    name: 'Fellshire Schools Portal',
-    redirectUris: [callback],
-    postLogoutRedirectUris: ['http://127.0.0.1:9/signed-out'],
-    public: options.public,
-    scopes: options.scopes ?? ['openid', 'profile', 'email', 'organisations', 'api:read'],
-  });
-  const config = await oidc.discovery(
-    new URL(issuer),
-    clientId,
-    { redirect_uris: [callback], response_types: ['code'] },
-    clientSecret ? oidc.ClientSecretBasic(clientSecret) : oidc.None(),
-    { execute: [oidc.allowInsecureRequests] },
-  );
-  return { clientId, clientSecret, config };
-}
-
-/** Walks the sign-in and consent pages as a person would; returns where Flagstone sends them back. */
-async function signInThrough(
-  config: oidc.Configuration,
-  account: { email: string; password: string },
-  params: Record<string, string> = {},
-) {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: callback,
-    scope: 'openid profile organisations api:read',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    ...params,
-  });
-  const browser = new TestBrowser();
-  const signInPage = await browser.follow(url.href, issuer);
-  expect(signInPage.status).toBe(200);
-  expect(signInPage.body).toContain('to continue to Fellshire Schools Portal');
-  const consent = await browser.submit(signInPage, issuer, {
-    email: account.email,
-    password: account.password,
-  });
-  expect(consent.body).toContain('Allow Fellshire Schools Portal to use your account');
-  const back = await browser.submit(consent, issuer, { decision: 'allow' });
-  return { back, verifier, state, browser };
-}
+afterAll(() => t?.close());
 
 describe('Flagstone as an OpenID Connect provider', () => {
   it('publishes discovery and keys, requiring PKCE with S256', async () => {
-    const response = await fetch(`${issuer}/.well-known/openid-configuration`);
+    const response = await fetch(`${t.issuer}/.well-known/openid-configuration`);
     const document = (await response.json()) as Record<string, unknown>;
-    expect(document.issuer).toBe(issuer);
+    expect(document.issuer).toBe(t.issuer);
     expect(document.code_challenge_methods_supported).toEqual(['S256']);
     expect(document.grant_types_supported).toEqual(
       expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']),
@@ -90,15 +30,16 @@ describe('Flagstone as an OpenID Connect provider', () => {
     expect(document.token_endpoint_auth_methods_supported).toEqual(
       expect.arrayContaining(['client_secret_basic', 'private_key_jwt', 'none']),
     );
+    expect(document.end_session_endpoint).toBe(`${t.issuer}/oidc/session/end`);
     const jwks = (await (await fetch(String(document.jwks_uri))).json()) as { keys: object[] };
     expect(jwks.keys.length).toBeGreaterThan(0);
     expect(jwks.keys[0]).not.toHaveProperty('d');
   });
 
   it('signs a member of staff in to a relying party with code and PKCE, and the API knows them', async () => {
-    const { config, clientId } = await relyingParty();
+    const { config, clientId } = await relyingParty(t);
     const manager = demoAccount((c) => c.roles === 'manager at ashby-vale-dc');
-    const { back, verifier, state } = await signInThrough(config, manager);
+    const { back, verifier, state } = await signInThrough(t, config, manager);
     expect(back.status).toBe(303);
     expect(back.location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
 
@@ -107,7 +48,7 @@ describe('Flagstone as an OpenID Connect provider', () => {
       expectedState: state,
     });
     const claims = tokens.claims();
-    expect(claims?.iss).toBe(issuer);
+    expect(claims?.iss).toBe(t.issuer);
     expect(claims?.aud).toBe(clientId);
     expect(claims?.name).toBe(manager.name);
     expect(claims?.organisations).toEqual([
@@ -118,16 +59,118 @@ describe('Flagstone as an OpenID Connect provider', () => {
     const me = await oidc.fetchProtectedResource(
       config,
       tokens.access_token,
-      new URL(`${issuer}/api/v1/me`),
+      new URL(`${t.issuer}/api/v1/me`),
       'GET',
     );
     expect(me.status).toBe(200);
-    const caller = await me.json();
-    expect(caller).toMatchObject({
+    expect(await me.json()).toMatchObject({
       accountId: claims?.sub,
       name: manager.name,
       clientId,
       scopes: ['api:read'],
     });
+  });
+
+  it('signs a citizen in to a public client (no secret), with their email only when asked for', async () => {
+    const { config } = await relyingParty(t, { public: true, scopes: ['openid', 'profile', 'email'] });
+    const { back, verifier, state } = await signInThrough(t, config, citizen(), { scope: 'openid email' });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(back.location ?? ''), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    const claims = tokens.claims();
+    expect(claims?.email).toBe(citizen().email);
+    expect(claims?.name).toBeUndefined();
+  });
+
+  it('does not ask for the password again when the person is already signed in to Flagstone', async () => {
+    const first = await relyingParty(t);
+    const { browser } = await tokensFor(t, first.config, citizen());
+    const second = await relyingParty(t, { name: 'Fellshire Libraries' });
+    const { url } = await (await import('./test-relying-party.ts')).authorizationRequest(second.config);
+    const page = await browser.follow(url.href, t.issuer);
+    expect(page.body).not.toContain('Password');
+    expect(page.body).toContain('Allow Fellshire Libraries to use your account');
+  });
+
+  it('rotates refresh tokens: each use gives a new one and the old one is refused', async () => {
+    const { config } = await relyingParty(t);
+    const { tokens } = await tokensFor(t, config, citizen());
+    const first = String(tokens.refresh_token);
+    const renewed = await oidc.refreshTokenGrant(config, first);
+    expect(renewed.refresh_token).toBeTruthy();
+    expect(renewed.refresh_token).not.toBe(first);
+    expect(renewed.claims()?.sub).toBe(tokens.claims()?.sub);
+    await expect(oidc.refreshTokenGrant(config, first)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('gives a machine client (client secret) a token for its organisation with client_credentials', async () => {
+    const { config, clientId } = await relyingParty(t, {
+      name: 'Northmoor housing system',
+      machineFor: 'northmoor-dc',
+      redirectUris: [],
+      scopes: ['api:read'],
+    });
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'api:read' });
+    const me = await callApi(t, '/api/v1/me', tokens.access_token);
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({
+      accountId: clientId,
+      machine: true,
+      clientId,
+      roles: [{ organisation: 'northmoor-dc', role: 'staff' }],
+    });
+  });
+
+  it('authenticates a machine client by private_key_jwt', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' };
+    const { config } = await relyingParty(t, {
+      name: 'Fellshire Fire incident system',
+      machineFor: 'fellshire-fire',
+      redirectUris: [],
+      scopes: ['api:read'],
+      jwks: { keys: [jwk] },
+      privateKey,
+    });
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'api:read' });
+    const me = await callApi(t, '/api/v1/me', tokens.access_token);
+    expect(((await me.json()) as { roles: { organisation: string }[] }).roles[0]?.organisation).toBe(
+      'fellshire-fire',
+    );
+  });
+
+  it('signs out of the relying party and of Flagstone on an RP-initiated logout', async () => {
+    const { config } = await relyingParty(t);
+    const { tokens, browser } = await tokensFor(t, config, citizen());
+    const logout = oidc.buildEndSessionUrl(config, {
+      id_token_hint: String(tokens.id_token),
+      post_logout_redirect_uri: signedOut,
+      state: 'bye',
+    });
+    const page = await browser.follow(logout.href, t.issuer);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Do you want to sign out of Flagstone?');
+    const back = await browser.submit(page, t.issuer, { logout: 'yes' });
+    expect(back.location).toBe(`${signedOut}?state=bye`);
+    const account = await browser.request(`${t.issuer}/account`);
+    expect(account.location).toBe(`${t.issuer}/sign-in`);
+  });
+
+  it('keeps tokens signed before a key rotation valid, and signs new ones with the new key', async () => {
+    const { config } = await relyingParty(t);
+    const before = await tokensFor(t, config, citizen());
+    const oldKid = decodeProtectedHeader(String(before.tokens.id_token)).kid;
+    const { kid } = await t.services.identity.keys.rotate();
+    expect(kid).not.toBe(oldKid);
+
+    const jwks = createRemoteJWKSet(new URL(`${t.issuer}/oidc/jwks`));
+    await jwtVerify(String(before.tokens.id_token), jwks, { issuer: t.issuer });
+    expect((await callApi(t, '/api/v1/me', before.tokens.access_token)).status).toBe(200);
+
+    const after = await tokensFor(t, config, citizen());
+    expect(decodeProtectedHeader(String(after.tokens.id_token)).kid).toBe(kid);
+    expect(decodeProtectedHeader(after.tokens.access_token).kid).toBe(kid);
+    expect((await callApi(t, '/api/v1/me', after.tokens.access_token)).status).toBe(200);
   });
 });

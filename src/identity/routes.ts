@@ -141,7 +141,10 @@ async function pages(app: FastifyInstance, { identity, places }: Options): Promi
       entry.roles.push(roleNames[r.role]);
       byOrganisation.set(r.organisation, entry);
     }
-    return reply.page('staff-home.njk', { organisations: [...byOrganisation.values()] });
+    return reply.page('staff-home.njk', {
+      organisations: [...byOrganisation.values()],
+      isAdmin: actor.roles.some((r) => r.role === 'admin'),
+    });
   });
 }
 

@@ -1,0 +1,68 @@
+// The identity commands of `flagstone`: rotating the signing keys, registering relying parties.
+// They print what the operator needs (a client's secret is shown this once only).
+import { readFile } from 'node:fs/promises';
+import type { Db } from '../db/index.ts';
+import { Invalid, systemClock } from '../platform/index.ts';
+import { relyingParties } from './clients.ts';
+import { signingKeys } from './signing-keys.ts';
+
+export async function rotateKeysFromCommandLine(db: Db): Promise<string> {
+  const { kid, retiredUnpublishedAfter } = await signingKeys(db, systemClock).rotate();
+  return [
+    `Tokens are now signed with the new key ${kid}.`,
+    `The previous key stays published until ${retiredUnpublishedAfter.toISOString()}, when the last tokens it signed have expired.`,
+    'Running instances start signing with the new key within 30 seconds.',
+    '',
+  ].join('\n');
+}
+
+export interface ClientOptions {
+  name: string;
+  redirectUri: string[];
+  postLogoutRedirectUri: string[];
+  public?: boolean;
+  scope?: string;
+  machineFor?: string;
+  jwksFile?: string;
+}
+
+export async function addClientFromCommandLine(
+  db: Db,
+  options: ClientOptions,
+): Promise<{ ok: boolean; message: string }> {
+  let jwks: { keys: Record<string, unknown>[] } | undefined;
+  if (options.jwksFile) {
+    try {
+      jwks = JSON.parse(await readFile(options.jwksFile, 'utf8'));
+    } catch {
+      return { ok: false, message: `${options.jwksFile} is not a readable JSON Web Key Set` };
+    }
+    if (!Array.isArray(jwks?.keys) || jwks.keys.some((k) => 'd' in k)) {
+      return {
+        ok: false,
+        message: `${options.jwksFile} must be a JWKS of public keys ({"keys": [...]}, no private parts)`,
+      };
+    }
+  }
+  try {
+    const { clientId, clientSecret } = await relyingParties(db).add({
+      name: options.name,
+      redirectUris: options.redirectUri,
+      postLogoutRedirectUris: options.postLogoutRedirectUri,
+      public: options.public,
+      scopes: options.scope?.split(/\s+/).filter(Boolean),
+      machineFor: options.machineFor,
+      jwks,
+    });
+    const lines = [`client_id: ${clientId}`];
+    if (clientSecret)
+      lines.push(`client_secret: ${clientSecret}`, 'Keep the secret safe: it is not shown again.');
+    return { ok: true, message: `${lines.join('\n')}\n` };
+  } catch (error) {
+    if (!(error instanceof Invalid)) throw error;
+    return {
+      ok: false,
+      message: `the client was not added:\n${error.fields.map((f) => `  ${f.message}`).join('\n')}`,
+    };
+  }
+}

@@ -1,0 +1,124 @@
+// For tests only: Flagstone listening on loopback as an OpenID Connect provider, and a real
+// relying party (openid-client) signing people in through it.
+import { createServer } from 'node:net';
+import * as oidc from 'openid-client';
+import { expect, vi } from 'vitest';
+import { type TestContext, testApp } from '../../test/support.ts';
+import type { NewClient } from './clients.ts';
+import { TestBrowser } from './test-browser.ts';
+
+export const callback = 'http://127.0.0.1:9/callback'; // never reached: tests read the redirect
+export const signedOut = 'http://127.0.0.1:9/signed-out';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Flagstone listening on loopback, its issuer being the address it listens on. */
+export async function listeningProvider(
+  env: Record<string, string> = {},
+): Promise<TestContext & { issuer: string }> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  vi.stubEnv('FLAGSTONE_URL', issuer);
+  const t = await testApp(env);
+  await t.app.listen({ host: '127.0.0.1', port });
+  return {
+    ...t,
+    issuer,
+    async close() {
+      vi.unstubAllEnvs();
+      await t.close();
+    },
+  };
+}
+
+export async function relyingParty(
+  t: TestContext & { issuer: string },
+  client: Partial<NewClient> & { privateKey?: CryptoKey } = {},
+) {
+  const { clientId, clientSecret } = await t.services.identity.clients.add({
+    name: 'Fellshire Schools Portal',
+    redirectUris: [callback],
+    postLogoutRedirectUris: [signedOut],
+    scopes: ['openid', 'profile', 'email', 'organisations', 'api:read'],
+    ...client,
+  });
+  const auth = clientSecret
+    ? oidc.ClientSecretBasic(clientSecret)
+    : client.privateKey
+      ? oidc.PrivateKeyJwt(client.privateKey)
+      : oidc.None();
+  const config = await oidc.discovery(
+    new URL(t.issuer),
+    clientId,
+    client.machineFor ? {} : { redirect_uris: [callback], response_types: ['code'] },
+    auth,
+    { execute: [oidc.allowInsecureRequests] },
+  );
+  return { clientId, clientSecret, config };
+}
+
+/** The authorization request a relying party makes, with PKCE and state. */
+export async function authorizationRequest(config: oidc.Configuration, params: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: callback,
+    scope: 'openid profile organisations api:read',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    ...params,
+  });
+  return { url, verifier, state };
+}
+
+/** Walks the sign-in and consent pages as a person would; returns where Flagstone sends them back. */
+export async function signInThrough(
+  t: { issuer: string },
+  config: oidc.Configuration,
+  account: { email: string; password: string },
+  params: Record<string, string> = {},
+) {
+  const { url, verifier, state } = await authorizationRequest(config, params);
+  const browser = new TestBrowser();
+  const signInPage = await browser.follow(url.href, t.issuer);
+  expect(signInPage.body).toContain('Sign in');
+  const consent = await browser.submit(signInPage, t.issuer, {
+    email: account.email,
+    password: account.password,
+  });
+  expect(consent.body).toContain('to use your account');
+  const back = await browser.submit(consent, t.issuer, { decision: 'allow' });
+  return { back, verifier, state, browser };
+}
+
+/** Signs in and exchanges the code: the tokens a relying party holds afterwards. */
+export async function tokensFor(
+  t: { issuer: string },
+  config: oidc.Configuration,
+  account: { email: string; password: string },
+) {
+  const { back, verifier, state, browser } = await signInThrough(t, config, account);
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(back.location ?? ''), {
+    pkceCodeVerifier: verifier,
+    expectedState: state,
+  });
+  return { tokens, browser };
+}
+
+export async function callApi(t: { issuer: string }, path: string, token: string, method = 'GET') {
+  return fetch(`${t.issuer}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: method === 'GET' ? undefined : '{}',
+  });
+}
