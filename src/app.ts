@@ -43,8 +43,11 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
 export type Services = ReturnType<typeof createServices>;
 
 /** Services with the policies read from policies/ (a bad policy throws PolicyError). */
-export async function servicesFor(database: Database, clock: Clock = systemClock): Promise<Services> {
-  return createServices(database, await loadPolicies(), clock);
+export async function servicesFor(
+  database: Database,
+  options: { policiesDir?: string; clock?: Clock } = {},
+): Promise<Services> {
+  return createServices(database, await loadPolicies(options.policiesDir), options.clock);
 }
 
 export function loggerOptions(config: Pick<Config, 'logLevel'>) {

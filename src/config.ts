@@ -12,6 +12,7 @@ export interface Config {
   trustProxy: boolean;
   bodyLimitBytes: number;
   serviceName: string;
+  policiesDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -63,5 +64,6 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: oneOf(env, 'TRUST_PROXY', 'false', ['true', 'false']) === 'true',
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     serviceName: env.SERVICE_NAME || 'Flagstone',
+    policiesDir: path.resolve(env.FLAGSTONE_POLICIES || path.join(import.meta.dirname, '..', 'policies')),
   };
 }

@@ -5,7 +5,9 @@ import { createApp, servicesFor } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connect, type EmbeddedServer, migrate, startEmbedded } from './db/index.ts';
 import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
+import { ledger } from './governance/index.ts';
 import { addClientFromCommandLine, rotateKeysFromCommandLine } from './identity/index.ts';
+import { systemClock } from './platform/index.ts';
 
 function fail(message: string): never {
   process.stderr.write(`flagstone: ${message}\n`);
@@ -44,7 +46,7 @@ async function start(options: { demo: boolean }) {
   const { database, close } = await openDatabase(cfg).catch((error: Error) => fail(error.message));
   try {
     await migrate(database.pool);
-    const services = await servicesFor(database);
+    const services = await servicesFor(database, { policiesDir: cfg.policiesDir });
     if (options.demo && !(await hasPlace(services))) {
       process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
     }
@@ -58,6 +60,13 @@ async function start(options: { demo: boolean }) {
       await close();
       process.exit(0);
     };
+    // Sign a checkpoint of the audit ledger every minute that it has grown.
+    const checkpoints = setInterval(() => {
+      services.governance.ledger
+        .checkpoint()
+        .catch((error: Error) => app.log.error({ err: error.name }, 'checkpoint failed'));
+    }, 60_000);
+    checkpoints.unref();
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
     const address = await app.listen({ host: cfg.host, port: cfg.port });
@@ -158,6 +167,50 @@ clients
       const result = await addClientFromCommandLine(database.db, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
+    }),
+  );
+
+const audit = program.command('audit').description('the tamper-evident audit ledger');
+audit
+  .command('verify')
+  .description('check the hash chain and every signed checkpoint; name the first entry that does not fit')
+  .action(() =>
+    withDatabase(async (database) => {
+      const started = performance.now();
+      const result = await ledger(database.db, systemClock).verify((done) =>
+        process.stderr.write(`\rchecked ${done} entries`),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      process.stderr.write('\n');
+      if (!result.ok) fail(`the audit ledger does not verify: ${result.failure?.reason}`);
+      const rate = Math.round(result.entries / Math.max(seconds, 1e-3));
+      process.stdout.write(
+        `The audit ledger is intact: ${result.entries} entries and ${result.checkpoints} signed checkpoints checked in ${seconds.toFixed(2)} s (${rate} entries per second)\n`,
+      );
+    }),
+  );
+audit
+  .command('checkpoint')
+  .description('sign a checkpoint (Merkle tree head) over every entry so far')
+  .action(() =>
+    withDatabase(async (database) => {
+      const size = await ledger(database.db, systemClock).checkpoint();
+      process.stdout.write(
+        size ? `Signed a checkpoint over ${size} entries\n` : 'No new entries since the last checkpoint\n',
+      );
+    }),
+  );
+audit
+  .command('prove')
+  .argument('<entry>', 'the number of the entry')
+  .description('print the inclusion proof of one entry in the latest checkpoint (RFC 9162)')
+  .action((entry: string) =>
+    withDatabase(async (database) => {
+      const seq = Number(entry);
+      if (!Number.isInteger(seq) || seq < 1) fail('the entry must be a whole number from 1');
+      const proof = await ledger(database.db, systemClock).prove(seq);
+      if (!proof) fail(`no signed checkpoint covers entry ${seq} yet: run "flagstone audit checkpoint"`);
+      process.stdout.write(`${JSON.stringify(proof, null, 2)}\n`);
     }),
   );
 

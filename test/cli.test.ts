@@ -1,6 +1,6 @@
 // `flagstone start` as a new user runs it: embedded PostgreSQL, demo place, restarts, signals.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -103,7 +103,28 @@ describe('flagstone start', () => {
     expect(again.output()).not.toContain(password);
     again.child.kill('SIGINT');
     expect(await again.exit).toBe(0);
+
+    const verify = run(['audit', 'verify'], { FLAGSTONE_DB_PORT: ports.FLAGSTONE_DB_PORT });
+    expect(await verify.exit).toBe(0);
+    expect(verify.output()).toMatch(/The audit ledger is intact: \d+ entries/);
   }, 120_000);
+
+  it('stops at start on a policy that does not parse, naming file, line and reason', async () => {
+    const policies = await mkdtemp(path.join(tmpdir(), 'flagstone-policies-'));
+    await cp(path.resolve(import.meta.dirname, '../policies'), policies, { recursive: true });
+    await writeFile(
+      path.join(policies, 'extra.cedar'),
+      'permit (principal, action, resource)\nwhen { 1 + };\n',
+    );
+    const bad = run(['start', '--no-demo'], {
+      FLAGSTONE_POLICIES: policies,
+      PORT: String(await freePort()),
+      FLAGSTONE_DB_PORT: String(await freePort()),
+    });
+    expect(await bad.exit).toBe(1);
+    expect(bad.output()).toMatch(/flagstone: extra\.cedar:2: /);
+    await rm(policies, { recursive: true, force: true });
+  });
 
   it('refuses a wrong configuration value, naming the variable', async () => {
     const wrong = run(['start'], { PORT: 'eighty' });

@@ -2,3 +2,4 @@
 // every read and write governed and audited. Linkage into one person comes next.
 export { recordsRoutes } from './routes.ts';
 export { type PersonRecord, type RecordsService, recordsService } from './service.ts';
+export { recordsForTesting } from './store.ts';

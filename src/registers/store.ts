@@ -179,3 +179,50 @@ export async function correctionsFor(db: Db, recordId: string) {
     .orderBy('created_at', 'desc')
     .execute();
 }
+
+/** For tests of the SQL filter: the bare facts of records, written and read without a use-case. */
+export const recordsForTesting = {
+  async insert(
+    db: Db,
+    r: {
+      organisationId: string;
+      localRef: string;
+      marking: string;
+      handling: string | null;
+      subjectAccountId: string | null;
+    },
+  ) {
+    await tables(db)
+      .insertInto('local_records')
+      .values({
+        organisation_id: r.organisationId,
+        local_ref: r.localRef,
+        given_names: 'Test',
+        family_name: 'Person',
+        date_of_birth: null,
+        address_line: null,
+        town: null,
+        postcode: null,
+        uprn: null,
+        nhs_number: null,
+        phone: null,
+        email: null,
+        subject_account_id: r.subjectAccountId,
+        marking: r.marking,
+        handling: r.handling,
+      })
+      .execute();
+  },
+  search: (db: Db, scope: Scope) => searchRecords(db, scope, {}, 10_000),
+  async all(db: Db) {
+    const rows = await selectRecords(db).execute();
+    return rows.map((row) => ({
+      id: row.id,
+      organisationId: row.organisation_id,
+      organisationRef: row.organisation,
+      markingLevel: row.marking_level,
+      handling: row.handling,
+      subjectAccountId: row.subject_account_id,
+    }));
+  },
+};
