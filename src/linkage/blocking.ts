@@ -1,0 +1,301 @@
+// Which pairs of records are worth comparing. Comparing every pair of a million records is
+// half a trillion comparisons; each blocking rule instead pairs up only records that agree on
+// a key (the same postcode, a surname that sounds alike and the same birth year, ...). The
+// rules are unioned: a pair is kept when any rule pairs it, and is generated only once, by
+// the first rule that pairs it, so no set of seen pairs has to be held in memory.
+import type { RecordColumns } from './columns.ts';
+import { hashText } from './strings.ts';
+
+export type BlockingRule = {
+  name: string;
+  /** comparisons the rule forces to agree; they are left out when training on its pairs */
+  comparisons: readonly string[];
+  /**
+   * whether m is learnt from this rule's pairs. Not from rules on where people live or their
+   * phone: the people paired there who are not the same person are mostly their households,
+   * who share address, surname and phone, and EM would learn "same household" instead.
+   */
+  train: boolean;
+  /**
+   * the blocking key of record i as a number, or -1 when it has none. Records with equal keys
+   * are paired; a key may be a hash, since a collision only adds pairs that comparison rejects.
+   */
+  key(columns: RecordColumns, i: number): number;
+};
+
+const NONE = -1;
+
+/** 1–26 for the first letter of the formal name behind a first name (Bill and William: W), 0 for none */
+function formalInitial(columns: RecordColumns, i: number): number {
+  const id = columns.text.firstName.ids[i] as number;
+  if (id < 0) return 0;
+  const formal = columns.formalNames[columns.formalName[2 * id] as number] ?? '';
+  return Math.max(0, formal.charCodeAt(0) - 96);
+}
+
+/** 1–26 for the first letter of a text field, 0 for none */
+function initial(columns: RecordColumns, field: 'firstName' | 'lastName', i: number): number {
+  const column = columns.text[field];
+  const id = column.ids[i] as number;
+  return id < 0 ? 0 : Math.max(0, (column.values[id] as string).charCodeAt(0) - 96);
+}
+
+function lastNameSound(columns: RecordColumns, i: number): number {
+  const id = columns.text.lastName.ids[i] as number;
+  return id < 0 ? NONE : (columns.lastNameSound[id] as number);
+}
+
+function hashedText(columns: RecordColumns, field: keyof RecordColumns['text'], i: number): number {
+  const column = columns.text[field];
+  const id = column.ids[i] as number;
+  return id < 0 ? NONE : hashText(column.values[id] as string);
+}
+
+export const BLOCKING_RULES: readonly BlockingRule[] = [
+  {
+    name: 'postcode + first initial',
+    comparisons: ['address and postcode', 'town', 'first name'],
+    train: false,
+    key(columns, i) {
+      const postcode = columns.text.postcode.ids[i] as number;
+      const first = formalInitial(columns, i);
+      return postcode < 0 || first === 0 ? NONE : postcode * 32 + first;
+    },
+  },
+  {
+    name: 'address line + first initial',
+    comparisons: ['address and postcode', 'first name'],
+    train: false,
+    key(columns, i) {
+      const address = columns.text.addressLine.ids[i] as number;
+      const first = formalInitial(columns, i);
+      return address < 0 || first === 0 ? NONE : address * 32 + first;
+    },
+  },
+  {
+    name: 'last name sounds like + first initial + year of birth',
+    comparisons: ['last name', 'date of birth'],
+    train: true,
+    key(columns, i) {
+      const sound = lastNameSound(columns, i);
+      const first = formalInitial(columns, i);
+      const dob = columns.dateOfBirth[i] as number;
+      if (sound < 0 || first === 0 || dob === 0) return NONE;
+      return (sound * 32 + first) * 256 + (Math.floor(dob / 10000) % 256);
+    },
+  },
+  {
+    name: 'date of birth + initials',
+    comparisons: ['date of birth'],
+    train: true,
+    key(columns, i) {
+      if (columns.dateOfBirth[i] === 0) return NONE;
+      // the two initials in order, so that swapped first and last names still meet
+      const first = initial(columns, 'firstName', i);
+      const last = initial(columns, 'lastName', i);
+      if (first === 0 && last === 0) return NONE;
+      const day = (columns.dayNumber[i] as number) + 100_000;
+      return day * 1024 + Math.min(first, last) * 32 + Math.max(first, last);
+    },
+  },
+  {
+    name: 'date of birth + last name sounds like',
+    comparisons: ['date of birth', 'last name'],
+    train: true,
+    key(columns, i) {
+      const sound = lastNameSound(columns, i);
+      if (columns.dateOfBirth[i] === 0 || sound < 0) return NONE;
+      return ((columns.dayNumber[i] as number) + 100_000) * 32_000 + sound;
+    },
+  },
+  {
+    name: 'first and last name sound like + postcode district',
+    comparisons: ['first name', 'last name', 'address and postcode', 'town'],
+    train: false,
+    key(columns, i) {
+      const first = formalInitial(columns, i);
+      const sound = lastNameSound(columns, i);
+      const postcode = columns.text.postcode.ids[i] as number;
+      if (first === 0 || sound < 0 || postcode < 0) return NONE;
+      return ((columns.postcodeDistrict[postcode] as number) * 32 + first) * 32_000 + sound;
+    },
+  },
+  {
+    name: 'NHS number',
+    comparisons: ['NHS number'],
+    train: true,
+    key: (c, i) => hashedText(c, 'nhsNumber', i),
+  },
+  {
+    name: 'National Insurance number',
+    comparisons: ['National Insurance number'],
+    train: true,
+    key: (c, i) => hashedText(c, 'nationalInsuranceNumber', i),
+  },
+  { name: 'phone', comparisons: ['phone'], train: false, key: (c, i) => hashedText(c, 'phone', i) },
+  { name: 'email', comparisons: ['email'], train: true, key: (c, i) => hashedText(c, 'email', i) },
+];
+
+export type RuleReport = {
+  rule: string;
+  /** pairs this rule brought in that no earlier rule had */
+  newPairs: number;
+  /** all pairs the rule pairs, including those an earlier rule already had */
+  pairs: number;
+  /** keys shared by more records than `maxBlockSize`, left out of this rule */
+  skippedBlocks: number;
+  largestBlock: number;
+};
+
+export type CandidatePairs = {
+  count: number;
+  /** record indexes of each pair, a[k] < b[k] */
+  a: Int32Array;
+  b: Int32Array;
+  /** bit r set when rule r pairs the records */
+  rules: Uint16Array;
+  report: RuleReport[];
+};
+
+export type BlockingOptions = {
+  rules?: readonly BlockingRule[];
+  /** a key shared by more records than this is too common to block on (default 2000) */
+  maxBlockSize?: number;
+  /** only pair records from different sets (linking), instead of all pairs (deduplicating) */
+  crossSetOnly?: boolean;
+  onProgress?: (done: number, total: number) => void;
+};
+
+class GrowingInt32 {
+  data = new Int32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+type RuleKeys = {
+  /** key id per record, -1 none */
+  keys: Int32Array;
+  /** per key id: 1 when the block is too big and left out */
+  skipped: Uint8Array;
+  /** records sorted by key id, and where each key's block starts in that order */
+  order: Int32Array;
+  starts: Int32Array;
+};
+
+function keysOf(columns: RecordColumns, rule: BlockingRule, maxBlockSize: number): RuleKeys {
+  const index = new Map<number, number>();
+  const keys = new Int32Array(columns.count);
+  let sizes: number[] = [];
+  for (let i = 0; i < columns.count; i++) {
+    const key = rule.key(columns, i);
+    if (key < 0) {
+      keys[i] = -1;
+      continue;
+    }
+    let id = index.get(key);
+    if (id === undefined) {
+      id = index.size;
+      index.set(key, id);
+      sizes.push(0);
+    }
+    keys[i] = id;
+    sizes[id] = (sizes[id] as number) + 1;
+  }
+  const keyCount = index.size;
+  index.clear();
+  const starts = new Int32Array(keyCount + 1);
+  const skipped = new Uint8Array(keyCount);
+  for (let k = 0; k < keyCount; k++) {
+    const size = sizes[k] as number;
+    starts[k + 1] = (starts[k] as number) + size;
+    if (size > maxBlockSize) skipped[k] = 1;
+  }
+  sizes = [];
+  const fill = starts.slice(0, keyCount);
+  const order = new Int32Array(starts[keyCount] as number);
+  for (let i = 0; i < columns.count; i++) {
+    const k = keys[i] as number;
+    if (k < 0) continue;
+    const at = fill[k] as number;
+    order[at] = i;
+    fill[k] = at + 1;
+  }
+  return { keys, skipped, order, starts };
+}
+
+/** Pairs records that agree on any blocking rule's key, each pair once. */
+export function candidatePairs(columns: RecordColumns, options: BlockingOptions = {}): CandidatePairs {
+  const rules = options.rules ?? BLOCKING_RULES;
+  if (rules.length > 16) throw new Error('at most sixteen blocking rules');
+  const maxBlockSize = options.maxBlockSize ?? 2000;
+  const crossSetOnly = options.crossSetOnly ?? false;
+  const set = columns.set;
+  const ruleKeys: RuleKeys[] = [];
+  const pa = new GrowingInt32();
+  const pb = new GrowingInt32();
+  const report: RuleReport[] = [];
+
+  // whether rule q pairs i and j (a skipped block pairs nothing)
+  const pairs = (q: number, i: number, j: number) => {
+    const { keys, skipped } = ruleKeys[q] as RuleKeys;
+    const k = keys[i] as number;
+    return k >= 0 && k === keys[j] && skipped[k] === 0;
+  };
+
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r] as BlockingRule;
+    const current = keysOf(columns, rule, maxBlockSize);
+    ruleKeys.push(current);
+    const { order, starts, skipped } = current;
+    let newPairs = 0;
+    let all = 0;
+    let skippedBlocks = 0;
+    let largestBlock = 0;
+    for (let k = 0; k < skipped.length; k++) {
+      const from = starts[k] as number;
+      const to = starts[k + 1] as number;
+      largestBlock = Math.max(largestBlock, to - from);
+      if (skipped[k] === 1) {
+        skippedBlocks++;
+        continue;
+      }
+      for (let x = from; x < to; x++) {
+        const ox = order[x] as number;
+        for (let y = x + 1; y < to; y++) {
+          const oy = order[y] as number;
+          if (crossSetOnly && set[ox] === set[oy]) continue;
+          all++;
+          let earlier = false;
+          for (let q = 0; q < r && !earlier; q++) earlier = pairs(q, ox, oy);
+          if (earlier) continue;
+          newPairs++;
+          pa.push(Math.min(ox, oy));
+          pb.push(Math.max(ox, oy));
+        }
+      }
+    }
+    report.push({ rule: rule.name, newPairs, pairs: all, skippedBlocks, largestBlock });
+    options.onProgress?.(r + 1, rules.length);
+  }
+  const count = pa.length;
+  const a = new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)));
+  const b = new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)));
+  a.set(pa.data.subarray(0, count));
+  b.set(pb.data.subarray(0, count));
+  const ruleMasks = new Uint16Array(count);
+  for (let p = 0; p < count; p++) {
+    const i = a[p] as number;
+    const j = b[p] as number;
+    let mask = 0;
+    for (let q = 0; q < rules.length; q++) if (pairs(q, i, j)) mask |= 1 << q;
+    ruleMasks[p] = mask;
+  }
+  return { count, a, b, rules: ruleMasks, report };
+}

@@ -1,0 +1,244 @@
+// Records held column by column: each text field as one integer per record pointing into a
+// table of its distinct values. Equality is then an integer comparison, the columns live in
+// shared memory that worker threads read without copying, and memory grows with the number
+// of records and of distinct values rather than with objects per record.
+import { formalNamesOf } from './nicknames.ts';
+import {
+  type LinkageRecord,
+  type NormalisationIssue,
+  type NormalisedField,
+  type NormalisedRecord,
+  normaliseRecord,
+} from './normalise.ts';
+import { soundexNumber } from './strings.ts';
+
+export const TEXT_FIELDS = [
+  'firstName',
+  'middleName',
+  'lastName',
+  'addressLine',
+  'town',
+  'postcode',
+  'nhsNumber',
+  'nationalInsuranceNumber',
+  'phone',
+  'email',
+] as const satisfies readonly NormalisedField[];
+
+export type TextField = (typeof TEXT_FIELDS)[number];
+
+/**
+ * Fields nearly every record has its own value of: their values are kept one per record
+ * (looking each up in a table of distinct values would cost more than it saves), so equal
+ * values may have different ids and are compared as text.
+ */
+export const UNIQUE_FIELDS: ReadonlySet<TextField> = new Set([
+  'nhsNumber',
+  'nationalInsuranceNumber',
+  'phone',
+  'email',
+]);
+
+export type TextColumn = {
+  /** value id per record, -1 when missing; equal ids mean equal values (the converse only when not in UNIQUE_FIELDS) */
+  ids: Int32Array;
+  /** distinct values, indexed by id */
+  values: string[];
+  /** how many records hold each value */
+  counts: Int32Array;
+  /**
+   * per value, a letter bag to rule out fuzzy matches cheaply: bit c of `letterMask` set when
+   * letter c occurs, `letterCounts[v * 27 + c]` how often (27th: characters that are not a–z)
+   */
+  letterMask: Int32Array;
+  letterCounts: Uint8Array;
+};
+
+export type RecordColumns = {
+  count: number;
+  text: Record<TextField, TextColumn>;
+  /** YYYYMMDD as a number, 0 when missing */
+  dateOfBirth: Int32Array;
+  /** days since 1970-01-01 for the same date (only meaningful when dateOfBirth is set) */
+  dayNumber: Int32Array;
+  /** 0 missing, 1 female, 2 male */
+  sex: Uint8Array;
+  /** which input set a record came from (0 or 1); all 0 when deduplicating */
+  set: Uint8Array;
+  /** per first-name value id: up to two formal-name ids (-1 for none), for nickname matching */
+  formalName: Int32Array;
+  /** distinct formal names, indexed by id */
+  formalNames: string[];
+  /** per first-name value id: the last-name value id with the same letters, -1 for none (swapped names) */
+  firstAsLast: Int32Array;
+  /** per last-name value id: its Soundex as a number */
+  lastNameSound: Int32Array;
+  /** per postcode value id: an id of its district (outward code; the whole code when not a UK postcode) */
+  postcodeDistrict: Int32Array;
+  /** per address value id, its words as word ids: `addressWords[addressWordStart[v] .. addressWordStart[v + 1]]` */
+  addressWordStart: Int32Array;
+  addressWords: Int32Array;
+};
+
+function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Math.max(4, length * 4)));
+}
+
+function sharedUint8(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(Math.max(1, length)));
+}
+
+class Interner {
+  readonly values: string[] = [];
+  readonly counts: number[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly unique: boolean;
+  constructor(unique: boolean) {
+    this.unique = unique;
+  }
+  id(value: string): number {
+    if (value === '') return -1;
+    if (this.unique) {
+      this.counts.push(1);
+      return this.values.push(value) - 1;
+    }
+    let id = this.index.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.index.set(value, id);
+      this.values.push(value);
+      this.counts.push(0);
+    }
+    this.counts[id] = (this.counts[id] as number) + 1;
+    return id;
+  }
+}
+
+export function dayNumberOf(yyyymmdd: number): number {
+  const y = Math.floor(yyyymmdd / 10000);
+  const m = Math.floor(yyyymmdd / 100) % 100;
+  const d = yyyymmdd % 100;
+  return Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
+}
+
+/**
+ * Normalises the records and lays them out as columns. Records of `sets[1]` (when linking
+ * two sets) follow those of `sets[0]`; record i of the result is the i-th of that sequence.
+ */
+export function buildColumns(
+  sets: readonly (readonly LinkageRecord[])[],
+  issues?: NormalisationIssue[],
+  onProgress?: (done: number, total: number) => void,
+): RecordColumns {
+  const count = sets.reduce((sum, set) => sum + set.length, 0);
+  const interners = Object.fromEntries(
+    TEXT_FIELDS.map((f) => [f, new Interner(UNIQUE_FIELDS.has(f))]),
+  ) as Record<TextField, Interner>;
+  const ids = Object.fromEntries(TEXT_FIELDS.map((f) => [f, sharedInt32(count)])) as Record<
+    TextField,
+    Int32Array
+  >;
+  const dateOfBirth = sharedInt32(count);
+  const dayNumber = sharedInt32(count);
+  const sex = sharedUint8(count);
+  const set = sharedUint8(count);
+  let i = 0;
+  for (let s = 0; s < sets.length; s++) {
+    for (const record of sets[s] as readonly LinkageRecord[]) {
+      const n: NormalisedRecord = normaliseRecord(record, issues);
+      for (const field of TEXT_FIELDS) ids[field][i] = interners[field].id(n[field]);
+      if (n.dateOfBirth) {
+        const ymd = Number(n.dateOfBirth.replace(/-/g, ''));
+        dateOfBirth[i] = ymd;
+        dayNumber[i] = dayNumberOf(ymd);
+      }
+      sex[i] = n.sex === 'f' ? 1 : n.sex === 'm' ? 2 : 0;
+      set[i] = s;
+      i++;
+      if (onProgress && (i & 0xffff) === 0) onProgress(i, count);
+    }
+  }
+  const text = {} as Record<TextField, TextColumn>;
+  for (const field of TEXT_FIELDS) {
+    const interner = interners[field];
+    const counts = sharedInt32(interner.counts.length);
+    counts.set(interner.counts);
+    text[field] = { ids: ids[field], values: interner.values, counts, ...letterBags(interner.values) };
+  }
+  const formal = new Interner(false);
+  const firstNames = text.firstName.values;
+  const formalName = sharedInt32(firstNames.length * 2);
+  for (let v = 0; v < firstNames.length; v++) {
+    // the first word decides: 'mary jane' is a Mary
+    const word = (firstNames[v] as string).split(' ')[0] as string;
+    const names = formalNamesOf(word);
+    formalName[2 * v] = formal.id(names[0] as string);
+    formalName[2 * v + 1] = names.length > 1 ? formal.id(names[1] as string) : -1;
+  }
+  const lastIndex = new Map(text.lastName.values.map((value, id) => [value, id]));
+  const firstAsLast = sharedInt32(firstNames.length);
+  firstNames.forEach((value, id) => {
+    firstAsLast[id] = lastIndex.get(value.replace(/ /g, '')) ?? -1;
+  });
+  const lastNameSound = sharedInt32(text.lastName.values.length);
+  text.lastName.values.forEach((value, id) => {
+    lastNameSound[id] = soundexNumber(value);
+  });
+  const districts = new Interner(false);
+  const postcodeDistrict = sharedInt32(text.postcode.values.length);
+  text.postcode.values.forEach((value, id) => {
+    const space = value.indexOf(' ');
+    postcodeDistrict[id] = districts.id(space < 0 ? value : value.slice(0, space));
+  });
+  return {
+    count,
+    text,
+    lastNameSound,
+    postcodeDistrict,
+    dateOfBirth,
+    dayNumber,
+    sex,
+    set,
+    formalName,
+    formalNames: formal.values,
+    firstAsLast,
+    ...wordsOf(text.addressLine.values),
+  };
+}
+
+function letterBags(values: readonly string[]): { letterMask: Int32Array; letterCounts: Uint8Array } {
+  const letterMask = sharedInt32(values.length);
+  const letterCounts = sharedUint8(values.length * 27);
+  values.forEach((value, v) => {
+    let mask = 0;
+    for (let i = 0; i < value.length; i++) {
+      let c = value.charCodeAt(i) - 97;
+      if (c < 0 || c > 25) c = 26;
+      else mask |= 1 << c;
+      const at = v * 27 + c;
+      if ((letterCounts[at] as number) < 255) letterCounts[at] = (letterCounts[at] as number) + 1;
+    }
+    letterMask[v] = mask;
+  });
+  return { letterMask, letterCounts };
+}
+
+function wordsOf(addresses: readonly string[]): { addressWordStart: Int32Array; addressWords: Int32Array } {
+  const index = new Map<string, number>();
+  const words: number[] = [];
+  const addressWordStart = sharedInt32(addresses.length + 1);
+  addresses.forEach((address, v) => {
+    for (const word of address.split(' ')) {
+      let id = index.get(word);
+      if (id === undefined) {
+        id = index.size;
+        index.set(word, id);
+      }
+      words.push(id);
+    }
+    addressWordStart[v + 1] = words.length;
+  });
+  const addressWords = sharedInt32(words.length);
+  addressWords.set(words);
+  return { addressWordStart, addressWords };
+}

@@ -1,0 +1,225 @@
+// The record-linkage engine: finds the records, within one organisation's set or across two,
+// that are the same person, by Fellegi–Sunter probabilistic linkage learnt without labels
+// (u from random pairs, m by EM), as Splink and fastLink do. Pure: data in, data out.
+import { BLOCKING_RULES, type BlockingRule, candidatePairs, type RuleReport } from './blocking.ts';
+import { assignPersonIds, connectedComponents } from './cluster.ts';
+import { buildColumns, type RecordColumns } from './columns.ts';
+import { COMPARISONS } from './compare.ts';
+import { estimateM, estimatePrior, estimateU, randomPairs, type TrainingSession } from './estimate.ts';
+import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
+import { type Explanation, explainPair, type LinkageModel, probabilityOf, scorePairs } from './score.ts';
+import { compareInParallel } from './workers.ts';
+
+export { BLOCKING_RULES, type BlockingRule, type RuleReport } from './blocking.ts';
+export { assignPersonIds, connectedComponents } from './cluster.ts';
+export { COMPARISONS, type Comparison } from './compare.ts';
+export type { ComparisonParameters, TrainingSession } from './estimate.ts';
+export {
+  isValidNhsNumber,
+  type LinkageRecord,
+  type NormalisationIssue,
+  type NormalisedRecord,
+  normaliseRecord,
+} from './normalise.ts';
+export type { Explanation, LinkageModel, WaterfallStep } from './score.ts';
+export { jaroWinkler, levenshtein, soundex } from './strings.ts';
+
+export type LinkageStage =
+  | 'normalise'
+  | 'block'
+  | 'compare random pairs'
+  | 'compare candidate pairs'
+  | 'estimate'
+  | 'score'
+  | 'cluster';
+
+export type LinkageInput =
+  /** find the duplicates within one set of records */
+  | { records: readonly LinkageRecord[] }
+  /** link one organisation's records to another's: only pairs across the two are compared */
+  | { left: readonly LinkageRecord[]; right: readonly LinkageRecord[] };
+
+export type LinkageOptions = {
+  /** a pair at or above this match probability is linked automatically (default 0.9) */
+  matchThreshold?: number;
+  /** a pair at or above this, but below `matchThreshold`, goes for clerical review (default 0.5) */
+  reviewThreshold?: number;
+  /** worker threads comparing pairs (default 2; 0 compares on the calling thread) */
+  threads?: number;
+  /** random pairs compared to estimate u (default 1,000,000, or every pair when there are fewer) */
+  randomPairs?: number;
+  /** seed of the random pair sample: the same input and seed give the same result */
+  seed?: number;
+  maxBlockSize?: number;
+  rules?: readonly BlockingRule[];
+  /** the record id -> person id assignment of the previous run, so that people keep their ids */
+  previousPersonIds?: ReadonlyMap<string, string>;
+  /** a fresh person id (default: 'person-1', 'person-2', ... skipping ids already used) */
+  newPersonId?: () => string;
+  onProgress?: (stage: LinkageStage, done: number, total: number) => void;
+};
+
+export type ScoredPair = {
+  a: string;
+  b: string;
+  /** total match weight in bits, prior included */
+  weight: number;
+  probability: number;
+};
+
+export type ReviewPair = ScoredPair & { explanation: Explanation };
+
+export type LinkageResult = {
+  mode: 'deduplicate' | 'link';
+  records: number;
+  model: LinkageModel;
+  training: TrainingSession[];
+  /** pairs each blocking rule made, reported before any comparison */
+  blocking: RuleReport[];
+  candidatePairs: number;
+  /** pairs linked automatically */
+  matches: ScoredPair[];
+  /** pairs for clerical review, most likely first */
+  review: ReviewPair[];
+  /** people: record ids linked by automatic matches (records matched to nothing stand alone) */
+  clusters: string[][];
+  /** record id -> person id, stable across runs through `previousPersonIds` */
+  personIds: Map<string, string>;
+  /** values that could not be used (invalid NHS numbers, impossible dates, ...) */
+  issues: NormalisationIssue[];
+  /** the waterfall of any two records of this run */
+  explain(a: string, b: string): Explanation;
+};
+
+function idsOf(input: LinkageInput): { sets: (readonly LinkageRecord[])[]; ids: string[] } {
+  const sets = 'records' in input ? [input.records] : [input.left, input.right];
+  const ids: string[] = [];
+  for (const set of sets) for (const record of set) ids.push(record.id);
+  return { sets, ids };
+}
+
+function defaultPersonIds(previous: ReadonlyMap<string, string>): () => string {
+  const used = new Set(previous.values());
+  let counter = 0;
+  return () => {
+    let id: string;
+    do id = `person-${++counter}`;
+    while (used.has(id));
+    return id;
+  };
+}
+
+/** Links records: normalise, block, learn the model, score, cluster into people. */
+export async function linkRecords(input: LinkageInput, options: LinkageOptions = {}): Promise<LinkageResult> {
+  const report = options.onProgress ?? (() => {});
+  const mode = 'records' in input ? 'deduplicate' : 'link';
+  const crossSetOnly = mode === 'link';
+  const threads = options.threads ?? 2;
+  const rules = options.rules ?? BLOCKING_RULES;
+  const { sets, ids } = idsOf(input);
+  if (new Set(ids).size !== ids.length) throw new Error('record ids must be unique');
+
+  const issues: NormalisationIssue[] = [];
+  const columns = buildColumns(sets, issues, (done, total) => report('normalise', done, total));
+  report('normalise', columns.count, columns.count);
+
+  const pairs = candidatePairs(columns, {
+    rules,
+    maxBlockSize: options.maxBlockSize,
+    crossSetOnly,
+    onProgress: (done, total) => report('block', done, total),
+  });
+
+  const sample = randomPairs(columns, options.randomPairs ?? 1_000_000, options.seed ?? 1, crossSetOnly);
+  const sampleLevels = await compareInParallel(columns, sample.a, sample.b, sample.count, threads, (d, t) =>
+    report('compare random pairs', d, t),
+  );
+  const u = estimateU(sampleLevels, sample.count);
+
+  const levels = await compareInParallel(columns, pairs.a, pairs.b, pairs.count, threads, (d, t) =>
+    report('compare candidate pairs', d, t),
+  );
+  report('estimate', 0, 2);
+  const { m, sessions } = estimateM(levels, pairs.rules, pairs.count, rules, u);
+  report('estimate', 1, 2);
+  const totalPairs = crossSetOnly
+    ? (sets[0]?.length ?? 0) * (sets[1]?.length ?? 0)
+    : (columns.count * (columns.count - 1)) / 2;
+  const prior = estimatePrior(levels, pairs.count, totalPairs, m, u);
+  report('estimate', 2, 2);
+  const model: LinkageModel = {
+    comparisons: COMPARISONS.map((c, index) => ({
+      name: c.name,
+      levels: c.levels,
+      m: m[index] as number[],
+      u: u[index] as number[],
+    })),
+    priorMatchProbability: prior,
+  };
+
+  const scores = scorePairs(model, columns, pairs.a, levels, pairs.count);
+  report('score', pairs.count, pairs.count);
+  const bands = classify(model, columns, ids, pairs, scores, options);
+
+  const clusterIndexes = connectedComponents(columns.count, bands.matchA, bands.matchB);
+  const clusters = clusterIndexes.map((cluster) => cluster.map((i) => ids[i] as string));
+  const previous = options.previousPersonIds ?? new Map<string, string>();
+  const personIds = assignPersonIds(clusters, previous, options.newPersonId ?? defaultPersonIds(previous));
+  report('cluster', 1, 1);
+
+  const indexOf = new Map<string, number>();
+  const explain = (a: string, b: string) => {
+    if (indexOf.size === 0) {
+      for (let i = 0; i < ids.length; i++) indexOf.set(ids[i] as string, i);
+    }
+    const ia = indexOf.get(a);
+    const ib = indexOf.get(b);
+    if (ia === undefined || ib === undefined) throw new Error('no such record in this run');
+    return explainPair(model, columns, ia, ib);
+  };
+  return {
+    mode,
+    records: columns.count,
+    model,
+    training: sessions,
+    blocking: pairs.report,
+    candidatePairs: pairs.count,
+    matches: bands.matches,
+    review: bands.review,
+    clusters,
+    personIds,
+    issues,
+    explain,
+  };
+}
+
+function classify(
+  model: LinkageModel,
+  columns: RecordColumns,
+  ids: readonly string[],
+  pairs: { a: Int32Array; b: Int32Array; count: number },
+  scores: Float32Array,
+  options: LinkageOptions,
+) {
+  const matchThreshold = options.matchThreshold ?? 0.9;
+  const reviewThreshold = options.reviewThreshold ?? 0.5;
+  const matches: ScoredPair[] = [];
+  const review: ReviewPair[] = [];
+  const matchA: number[] = [];
+  const matchB: number[] = [];
+  for (let k = 0; k < pairs.count; k++) {
+    const weight = scores[k] as number;
+    const probability = probabilityOf(weight);
+    if (probability < reviewThreshold) continue;
+    const a = pairs.a[k] as number;
+    const b = pairs.b[k] as number;
+    const pair = { a: ids[a] as string, b: ids[b] as string, weight, probability };
+    if (probability >= matchThreshold) {
+      matches.push(pair);
+      matchA.push(a);
+      matchB.push(b);
+    } else review.push({ ...pair, explanation: explainPair(model, columns, a, b) });
+  }
+  review.sort((x, y) => y.weight - x.weight);
+  return { matches, review, matchA, matchB };
+}

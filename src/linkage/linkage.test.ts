@@ -1,0 +1,314 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BLOCKING_RULES, type BlockingRule, candidatePairs } from './blocking.ts';
+import { buildColumns } from './columns.ts';
+import { COMPARISONS, comparePair, compareRange } from './compare.ts';
+import { estimateM, estimateU } from './estimate.ts';
+import { linkRecords } from './index.ts';
+import type { LinkageRecord } from './normalise.ts';
+import { syntheticPeople } from './synthetic.ts';
+
+const person = (id: string, fields: Partial<LinkageRecord>, source = 'org-a'): LinkageRecord => ({
+  id,
+  source,
+  ...fields,
+});
+
+const levelOf = (name: string, a: Partial<LinkageRecord>, b: Partial<LinkageRecord>) => {
+  const columns = buildColumns([[person('a', a), person('b', b)]]);
+  const index = COMPARISONS.findIndex((c) => c.name === name);
+  const comparison = COMPARISONS[index];
+  const level = comparison?.compare(columns, 0, 1) ?? -1;
+  return level === 0 ? 'missing' : comparison?.levels[level - 1];
+};
+
+describe('comparison levels', () => {
+  it.each([
+    [{ firstName: 'William' }, { firstName: 'william' }, 'exact'],
+    [{ firstName: 'William' }, { firstName: 'Bill' }, 'same name (nickname)'],
+    [{ firstName: 'Margaret' }, { firstName: 'Peggy' }, 'same name (nickname)'],
+    [{ firstName: 'Jonathon' }, { firstName: 'Jonathan' }, 'Jaro–Winkler ≥ 0.92'],
+    [{ firstName: 'J' }, { firstName: 'Jane' }, 'initial only'],
+    [{ firstName: 'Jane' }, { firstName: 'Oscar' }, 'different'],
+    [{ firstName: 'Jane' }, {}, 'missing'],
+    [
+      { firstName: 'Smith', lastName: 'Jane' },
+      { firstName: 'Jane', lastName: 'Smith' },
+      'swapped with last name',
+    ],
+  ])('first names %j and %j: %s', (a, b, level) => {
+    expect(levelOf('first name', a, b)).toBe(level);
+  });
+
+  it.each([
+    ['1980-02-01', '1980-02-01', 'exact'],
+    ['1980-02-01', '1980-01-02', 'day and month swapped'],
+    ['1980-02-01', '1980-01-31', 'one day apart or one typo'],
+    ['1980-02-01', '1980-02-07', 'one day apart or one typo'],
+    ['1980-02-01', '1908-02-01', 'one day apart or one typo'],
+    ['1980-02-01', '1980-06-20', 'same year'],
+    ['1980-02-01', '1975-06-20', 'different'],
+  ])('dates %s and %s: %s', (a, b, level) => {
+    expect(levelOf('date of birth', { dateOfBirth: a }, { dateOfBirth: b })).toBe(level);
+  });
+
+  it.each([
+    [['12 High St', 'LS1 4AP'], ['12 High Street', 'LS1 4AP'], 'same address, same postcode'],
+    [['12 High St', 'LS1 4AP'], ['12 Hihg St', 'LS1 4AP'], 'similar address, same postcode'],
+    [['12 High St', 'LS1 4AP'], ['3 Mill Lane', 'LS1 4AP'], 'same postcode, different address'],
+    [
+      ['12 High St', 'LS1 4AP'],
+      ['12 High St', 'LS1 4AQ'],
+      'same or similar address, postcode one edit or same sector',
+    ],
+    [['12 High St', 'LS1 4AP'], ['3 Mill Lane', 'LS1 9ZZ'], 'same postcode district'],
+    [['12 High St', 'LS1 4AP'], ['3 Mill Lane', 'M1 1AE'], 'different'],
+  ])('homes %j and %j: %s', ([addressA, postcodeA], [addressB, postcodeB], level) => {
+    const a = { addressLine: addressA, postcode: postcodeA };
+    const b = { addressLine: addressB, postcode: postcodeB };
+    expect(levelOf('address and postcode', a, b)).toBe(level);
+  });
+
+  it('does not count a shared surname twice for two people of one household', () => {
+    const home = { addressLine: '12 High St', postcode: 'LS1 4AP', lastName: 'Smith' };
+    expect(levelOf('last name', home, home)).toBe('missing');
+    expect(levelOf('last name', home, { ...home, postcode: 'M1 1AE' })).toBe('exact');
+  });
+
+  it('is symmetric for every comparison', () => {
+    const data = syntheticPeople({ records: 400, seed: 3, duplicateRate: 0.3 });
+    const columns = buildColumns([data.records]);
+    fc.assert(
+      fc.property(fc.nat(399), fc.nat(399), (a, b) => {
+        expect(comparePair(columns, a, b)).toEqual(comparePair(columns, b, a));
+      }),
+    );
+  });
+
+  it('compares a range of pairs exactly as one pair at a time', () => {
+    const data = syntheticPeople({ records: 200, seed: 4 });
+    const columns = buildColumns([data.records]);
+    const a = Int32Array.from({ length: 150 }, (_, k) => k);
+    const b = Int32Array.from({ length: 150 }, (_, k) => 199 - k);
+    const levels = new Uint8Array(150 * COMPARISONS.length);
+    compareRange(columns, a, b, levels, 0, 150);
+    for (let k = 0; k < 150; k++) {
+      expect([...levels.subarray(k * COMPARISONS.length, (k + 1) * COMPARISONS.length)]).toEqual(
+        comparePair(columns, a[k] as number, b[k] as number),
+      );
+    }
+  });
+});
+
+describe('blocking', () => {
+  const records = [
+    person('1', { firstName: 'Ann', lastName: 'Lee', postcode: 'LS1 4AP', dateOfBirth: '1970-01-01' }),
+    person('2', { firstName: 'Anne', lastName: 'Leigh', postcode: 'LS1 4AP', dateOfBirth: '1970-01-01' }),
+    person('3', { firstName: 'Bob', lastName: 'Lee', postcode: 'LS1 4AP', dateOfBirth: '1971-05-05' }),
+    person('4', { firstName: 'Ann', lastName: 'Lee', postcode: 'M1 1AE', dateOfBirth: '1970-01-01' }),
+  ];
+  const rules: BlockingRule[] = [
+    {
+      name: 'postcode',
+      comparisons: [],
+      train: false,
+      key: (c, i) => c.text.postcode.ids[i] as number,
+    },
+    { name: 'date of birth', comparisons: [], train: false, key: (c, i) => c.dateOfBirth[i] || -1 },
+  ];
+
+  it('unions the rules, generates each pair once and counts pairs per rule', () => {
+    const pairs = candidatePairs(buildColumns([records]), { rules });
+    const found = Array.from({ length: pairs.count }, (_, k) => `${pairs.a[k]}-${pairs.b[k]}`).sort();
+    expect(found).toEqual(['0-1', '0-2', '0-3', '1-2', '1-3']);
+    expect(pairs.report).toEqual([
+      { rule: 'postcode', newPairs: 3, pairs: 3, skippedBlocks: 0, largestBlock: 3 },
+      { rule: 'date of birth', newPairs: 2, pairs: 3, skippedBlocks: 0, largestBlock: 3 },
+    ]);
+    // 0-1 is paired by both rules
+    expect(pairs.rules[found.indexOf('0-1')]).toBe(3);
+  });
+
+  it('leaves out blocks that are too big, and reports them', () => {
+    const pairs = candidatePairs(buildColumns([records]), { rules, maxBlockSize: 2 });
+    expect(pairs.count).toBe(0);
+    expect(pairs.report.map((r) => r.skippedBlocks)).toEqual([1, 1]);
+  });
+
+  it('pairs only records of different sets when linking two sets', () => {
+    const left = records.slice(0, 2);
+    const right = records.slice(2);
+    const columns = buildColumns([left, right]);
+    const pairs = candidatePairs(columns, { rules, crossSetOnly: true });
+    expect(pairs.count).toBe(4);
+    for (let k = 0; k < pairs.count; k++) {
+      expect(columns.set[pairs.a[k] as number]).not.toBe(columns.set[pairs.b[k] as number]);
+    }
+  });
+
+  it('the default rules find nearly every true pair of synthetic data', () => {
+    const data = syntheticPeople({ records: 3000, seed: 11 });
+    const pairs = candidatePairs(buildColumns([data.records]), { rules: BLOCKING_RULES });
+    let truePairs = 0;
+    for (let k = 0; k < pairs.count; k++)
+      if (data.person[pairs.a[k] as number] === data.person[pairs.b[k] as number]) truePairs++;
+    const groups = new Map<number, number>();
+    for (const p of data.person) groups.set(p, (groups.get(p) ?? 0) + 1);
+    const all = [...groups.values()].reduce((sum, n) => sum + (n * (n - 1)) / 2, 0);
+    expect(truePairs / all).toBeGreaterThan(0.9);
+  });
+});
+
+describe('learning m and u without labels', () => {
+  it('recovers m and u of the synthetic data roughly', () => {
+    const data = syntheticPeople({ records: 6000, seed: 5 });
+    const columns = buildColumns([data.records]);
+    const pairs = candidatePairs(columns);
+    const levels = new Uint8Array(pairs.count * COMPARISONS.length);
+    compareRange(columns, pairs.a, pairs.b, levels, 0, pairs.count);
+    // u from all pairs among the first 600 records: nearly all are different people
+    const n = 600;
+    const ra: number[] = [];
+    const rb: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        ra.push(i);
+        rb.push(j);
+      }
+    }
+    const randomLevels = new Uint8Array(ra.length * COMPARISONS.length);
+    compareRange(columns, Int32Array.from(ra), Int32Array.from(rb), randomLevels, 0, ra.length);
+    const u = estimateU(randomLevels, ra.length);
+    const { m } = estimateM(levels, pairs.rules, pairs.count, BLOCKING_RULES, u);
+
+    // the truth: m from the true pairs among the candidates
+    const width = COMPARISONS.length;
+    const dob = COMPARISONS.findIndex((c) => c.name === 'date of birth');
+    const tally = [0, 0, 0, 0, 0, 0];
+    for (let k = 0; k < pairs.count; k++) {
+      if (data.person[pairs.a[k] as number] !== data.person[pairs.b[k] as number]) continue;
+      const level = levels[k * width + dob] as number;
+      tally[level] = (tally[level] as number) + 1;
+    }
+    const seen = tally.slice(1).reduce((s, x) => s + x, 0);
+    const trueExact = (tally[1] as number) / seen;
+    expect(m[dob]?.[1]).toBeGreaterThan(trueExact - 0.1);
+    expect(m[dob]?.[1]).toBeLessThan(trueExact + 0.1);
+    // u of an exact date of birth is about one in 25,000 days
+    expect(u[dob]?.[1]).toBeLessThan(0.001);
+    expect(u[dob]?.[5]).toBeGreaterThan(0.95);
+  });
+});
+
+describe('linking records', () => {
+  const base = { dateOfBirth: '1980-02-01', postcode: 'LS1 4AP', addressLine: '1 High St' };
+  const crowd = Array.from({ length: 60 }, (_, i) =>
+    person(`s${i}`, {
+      firstName: ['Ann', 'Bob', 'Cat', 'Dan', 'Eve', 'Fay'][i % 6],
+      lastName: i < 50 ? 'Smith' : `Zyx${i}`,
+      dateOfBirth: `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
+      postcode: `LS${i % 9} ${i % 10}AB`,
+    }),
+  );
+
+  it('weighs an exact match on a rare surname more than on a common one', async () => {
+    const records = [
+      ...crowd,
+      person('c1', { ...base, firstName: 'Gus', lastName: 'Smith' }),
+      person('c2', {
+        ...base,
+        firstName: 'Gus',
+        lastName: 'Smith',
+        addressLine: '2 Low Rd',
+        postcode: 'M1 1AE',
+      }),
+      person('r1', { ...base, firstName: 'Gus', lastName: 'Zzyzx' }),
+      person('r2', {
+        ...base,
+        firstName: 'Gus',
+        lastName: 'Zzyzx',
+        addressLine: '2 Low Rd',
+        postcode: 'M1 1AE',
+      }),
+    ];
+    const result = await linkRecords({ records }, { threads: 0 });
+    const surname = (a: string, b: string) =>
+      result.explain(a, b).steps.find((s) => s.comparison === 'last name');
+    const common = surname('c1', 'c2');
+    const rare = surname('r1', 'r2');
+    expect(common?.level).toBe('exact');
+    expect(rare?.level).toBe('exact');
+    expect(common?.weight).toBe(rare?.weight);
+    expect((rare?.termFrequencyAdjustment ?? 0) - (common?.termFrequencyAdjustment ?? 0)).toBeGreaterThan(2);
+    expect(result.explain('r1', 'r2').total).toBeGreaterThan(result.explain('c1', 'c2').total);
+  });
+
+  it('explains each pair with steps that add up to its total weight', async () => {
+    const data = syntheticPeople({ records: 500, seed: 9 });
+    const result = await linkRecords({ records: data.records }, { threads: 0 });
+    for (const pair of [...result.matches, ...result.review].slice(0, 50)) {
+      const explanation = result.explain(pair.a, pair.b);
+      const sum = explanation.steps.reduce(
+        (s, step) => s + step.weight + step.termFrequencyAdjustment,
+        explanation.prior,
+      );
+      expect(sum).toBeCloseTo(explanation.total, 6);
+      expect(explanation.total).toBeCloseTo(pair.weight, 3);
+      expect(explanation.steps.map((s) => s.comparison)).toEqual(COMPARISONS.map((c) => c.name));
+    }
+  });
+
+  it('sorts every pair above the review threshold into automatic matches or the review band', async () => {
+    const data = syntheticPeople({ records: 800, seed: 10 });
+    const result = await linkRecords(
+      { records: data.records },
+      { threads: 0, matchThreshold: 0.95, reviewThreshold: 0.2 },
+    );
+    for (const pair of result.matches) expect(pair.probability).toBeGreaterThanOrEqual(0.95);
+    for (const pair of result.review) {
+      expect(pair.probability).toBeGreaterThanOrEqual(0.2);
+      expect(pair.probability).toBeLessThan(0.95);
+      expect(pair.explanation.probability).toBeCloseTo(pair.probability, 5);
+    }
+  });
+
+  it('links two sets by pairs across them only, and every record gets a person', async () => {
+    const data = syntheticPeople({ records: 600, seed: 12, duplicateRate: 0.4 });
+    const left = data.records.slice(0, 300);
+    const right = data.records.slice(300);
+    const leftIds = new Set(left.map((r) => r.id));
+    const result = await linkRecords({ left, right }, { threads: 0 });
+    expect(result.mode).toBe('link');
+    expect(result.matches.length).toBeGreaterThan(0);
+    for (const pair of [...result.matches, ...result.review])
+      expect(leftIds.has(pair.a)).not.toBe(leftIds.has(pair.b));
+    expect(result.personIds.size).toBe(600);
+  });
+
+  it('gives the same result on worker threads as on the calling thread', async () => {
+    const data = syntheticPeople({ records: 2500, seed: 13 });
+    const inline = await linkRecords({ records: data.records }, { threads: 0, randomPairs: 70_000 });
+    const threaded = await linkRecords({ records: data.records }, { threads: 2, randomPairs: 70_000 });
+    expect(threaded.matches).toEqual(inline.matches);
+    expect(threaded.model).toEqual(inline.model);
+  });
+
+  it('reports progress by stage', async () => {
+    const stages = new Set<string>();
+    const data = syntheticPeople({ records: 300, seed: 14 });
+    await linkRecords({ records: data.records }, { threads: 0, onProgress: (stage) => stages.add(stage) });
+    expect([...stages]).toEqual([
+      'normalise',
+      'block',
+      'compare random pairs',
+      'compare candidate pairs',
+      'estimate',
+      'score',
+      'cluster',
+    ]);
+  });
+
+  it('refuses records with the same id', async () => {
+    await expect(linkRecords({ records: [person('x', {}), person('x', {})] })).rejects.toThrow('unique');
+  });
+});

@@ -1,0 +1,152 @@
+// Fellegi–Sunter scoring. Each comparison level adds log2(m/u) bits of evidence (the match
+// weight); an exact match on a name adds more when the name is rare, because u for that name
+// is its own frequency rather than the average chance of two names agreeing. The prior
+// (log2 odds that two random records match) plus the weights is the pair's total, and the
+// explanation lists every step so that a reviewer sees why a pair scored as it did.
+import type { RecordColumns, TextField } from './columns.ts';
+import { COMPARISONS, type Comparison } from './compare.ts';
+import type { ComparisonParameters } from './estimate.ts';
+
+export type LinkageModel = {
+  comparisons: ComparisonParameters[];
+  /** the chance that two records drawn at random are the same person */
+  priorMatchProbability: number;
+};
+
+export type WaterfallStep = {
+  comparison: string;
+  /** the level of agreement the pair reached, or 'missing' */
+  level: string;
+  valueA: string;
+  valueB: string;
+  /** log2(m/u) of the level: positive for evidence of a match, negative against */
+  weight: number;
+  /** extra weight for agreeing on a rare value (negative for a common one) */
+  termFrequencyAdjustment: number;
+};
+
+export type Explanation = {
+  /** log2 odds that two random records match: where every pair starts */
+  prior: number;
+  steps: WaterfallStep[];
+  /** prior plus every step's weight and adjustment */
+  total: number;
+  probability: number;
+};
+
+const log2 = Math.log2;
+
+export const probabilityOf = (weight: number): number => 1 / (1 + 2 ** -weight);
+
+/** Bits of evidence per (comparison, level), laid out as `comparison * 16 + level`. */
+export function weightTable(model: LinkageModel): Float64Array {
+  const table = new Float64Array(model.comparisons.length * 16);
+  model.comparisons.forEach((parameters, c) => {
+    for (let level = 1; level < parameters.m.length; level++) {
+      table[c * 16 + level] = log2((parameters.m[level] as number) / (parameters.u[level] as number));
+    }
+  });
+  return table;
+}
+
+/** For each comparison with term frequencies: log2(u of an exact match) and the column's frequencies. */
+function termFrequencyTables(model: LinkageModel, columns: RecordColumns) {
+  return COMPARISONS.map((comparison, c) => {
+    if (!comparison.termFrequency) return undefined;
+    return {
+      logUExact: log2(model.comparisons[c]?.u[1] as number),
+      column: columns.text[comparison.termFrequency],
+      logCount: log2(columns.count),
+    };
+  });
+}
+
+export function termFrequencyAdjustment(logUExact: number, valueCount: number, logRecords: number): number {
+  // u for this value is its share of the records: rarer than average counts for more
+  return logUExact - (log2(Math.max(1, valueCount)) - logRecords);
+}
+
+/** Total match weight (prior included) of each pair from its levels. */
+export function scorePairs(
+  model: LinkageModel,
+  columns: RecordColumns,
+  pairsA: Int32Array,
+  levels: Uint8Array,
+  count: number,
+): Float32Array {
+  const width = COMPARISONS.length;
+  const table = weightTable(model);
+  const prior = log2(model.priorMatchProbability / (1 - model.priorMatchProbability));
+  const tf = termFrequencyTables(model, columns);
+  const scores = new Float32Array(count);
+  for (let k = 0; k < count; k++) {
+    let total = prior;
+    const base = k * width;
+    for (let c = 0; c < width; c++) {
+      const level = levels[base + c] as number;
+      total += table[c * 16 + level] as number;
+      const frequencies = tf[c];
+      if (level === 1 && frequencies) {
+        const id = frequencies.column.ids[pairsA[k] as number] as number;
+        total += termFrequencyAdjustment(
+          frequencies.logUExact,
+          frequencies.column.counts[id] as number,
+          frequencies.logCount,
+        );
+      }
+    }
+    scores[k] = total;
+  }
+  return scores;
+}
+
+function shownValue(columns: RecordColumns, comparison: Comparison, i: number): string {
+  return comparison.fields
+    .map((field) => {
+      if (field === 'dateOfBirth') {
+        const d = String(columns.dateOfBirth[i]);
+        return d === '0' ? '' : `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+      }
+      if (field === 'sex') return ['', 'f', 'm'][columns.sex[i] as number] ?? '';
+      const column = columns.text[field as TextField];
+      const id = column.ids[i] as number;
+      return id < 0 ? '' : (column.values[id] as string);
+    })
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** The waterfall of one pair of records (by their index in the columns). */
+export function explainPair(model: LinkageModel, columns: RecordColumns, a: number, b: number): Explanation {
+  const table = weightTable(model);
+  const prior = log2(model.priorMatchProbability / (1 - model.priorMatchProbability));
+  const tf = termFrequencyTables(model, columns);
+  let total = prior;
+  const steps = COMPARISONS.map((comparison, c): WaterfallStep => {
+    const level = comparison.compare(columns, a, b);
+    const weight = table[c * 16 + level] as number;
+    let adjustment = 0;
+    const frequencies = tf[c];
+    if (level === 1 && frequencies) {
+      const id = frequencies.column.ids[a] as number;
+      adjustment = termFrequencyAdjustment(
+        frequencies.logUExact,
+        frequencies.column.counts[id] as number,
+        frequencies.logCount,
+      );
+    }
+    total += weight + adjustment;
+    const valueA = shownValue(columns, comparison, a);
+    const valueB = shownValue(columns, comparison, b);
+    const notCounted = valueA && valueB ? 'not counted (implied by another comparison)' : 'missing';
+    return {
+      comparison: comparison.name,
+      level: level === 0 ? notCounted : (comparison.levels[level - 1] as string),
+      valueA,
+      valueB,
+      weight,
+      termFrequencyAdjustment: adjustment,
+    };
+  });
+  return { prior, steps, total, probability: probabilityOf(total) };
+}
