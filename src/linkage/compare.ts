@@ -355,7 +355,7 @@ const nationalInsuranceNumber = textComparison(
   'one edit',
 );
 const phone = textComparison('phone', 'phone', 'one edit', true);
-const email = textComparison('email', 'email', 'one edit');
+const email = textComparison('email', 'email', 'none');
 
 /** The comparisons of the linkage model, in the order their levels are stored. */
 export const COMPARISONS: readonly Comparison[] = [

@@ -1,0 +1,154 @@
+// Benchmark of the linkage engine: accuracy on the FEBRL benchmark sets (deduplicating each,
+// and linking originals to duplicates), then speed, accuracy and memory on synthetic UK people
+// of a chosen size. One configuration for everything; the truth only scores the result.
+//   node bench/linkage.ts                      FEBRL + 100,000 synthetic records
+//   node bench/linkage.ts --size 1000000       FEBRL + 1,000,000
+//   node bench/linkage.ts --size 100000,1000000 --no-febrl
+import { performance } from 'node:perf_hooks';
+import { type LinkageResult, type LinkageStage, linkRecords } from '../src/linkage/index.ts';
+import { syntheticPeople } from '../src/linkage/synthetic.ts';
+import { personOf, readFebrl, type Scores, scoresOf, truePairCount } from './linkage-febrl.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const at = args.indexOf(name);
+  return at < 0 ? undefined : args[at + 1];
+};
+const sizes = (option('--size') ?? '100000').split(',').map(Number);
+const withFebrl = !args.includes('--no-febrl');
+const threads = Number(option('--threads') ?? 2);
+
+let peakRss = 0;
+const sampleMemory = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+const sampler = setInterval(sampleMemory, 100);
+
+type Run = { result: LinkageResult; seconds: number; stages: string };
+
+async function timed(
+  run: (onProgress: (stage: LinkageStage) => void) => Promise<LinkageResult>,
+): Promise<Run> {
+  const started = performance.now();
+  const firstSeen = new Map<string, number>();
+  const result = await run((stage) => {
+    sampleMemory();
+    if (!firstSeen.has(stage)) firstSeen.set(stage, performance.now());
+  });
+  const end = performance.now();
+  const marks = [...firstSeen.entries()];
+  const stages = marks
+    .map(([stage, at], i) => `${stage} ${(((marks[i + 1]?.[1] ?? end) - at) / 1000).toFixed(1)}s`)
+    .join(', ');
+  return { result, seconds: (end - started) / 1000, stages };
+}
+
+function pairScores(
+  result: LinkageResult,
+  personOfRecord: (id: string) => string,
+  actual: number,
+): { pairs: Scores; clusters: Scores } {
+  const correct = result.matches.filter((p) => personOfRecord(p.a) === personOfRecord(p.b)).length;
+  // the people found: every pair of records put in one cluster counts as a link
+  let predicted = 0;
+  let clusterCorrect = 0;
+  for (const cluster of result.clusters) {
+    predicted += (cluster.length * (cluster.length - 1)) / 2;
+    const byPerson = new Map<string, number>();
+    for (const id of cluster) byPerson.set(personOfRecord(id), (byPerson.get(personOfRecord(id)) ?? 0) + 1);
+    for (const n of byPerson.values()) clusterCorrect += (n * (n - 1)) / 2;
+  }
+  return {
+    pairs: scoresOf(correct, result.matches.length, actual),
+    clusters: scoresOf(clusterCorrect, predicted, actual),
+  };
+}
+
+const rows: string[][] = [];
+const header = [
+  'data',
+  'records',
+  'candidate pairs',
+  'precision',
+  'recall',
+  'F1',
+  'F1 (clusters)',
+  'review',
+  'seconds',
+  'records/s',
+  'peak RSS',
+];
+const f3 = (x: number) => x.toFixed(4);
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+function addRow(name: string, run: Run, scores: { pairs: Scores; clusters: Scores }) {
+  rows.push([
+    name,
+    String(run.result.records),
+    String(run.result.candidatePairs),
+    f3(scores.pairs.precision),
+    f3(scores.pairs.recall),
+    f3(scores.pairs.f1),
+    f3(scores.clusters.f1),
+    String(run.result.review.length),
+    run.seconds.toFixed(2),
+    String(Math.round(run.result.records / run.seconds)),
+    gib(peakRss),
+  ]);
+  console.log(`${name}: ${run.stages}`);
+  console.log(
+    `  blocking: ${run.result.blocking.map((r) => `${r.rule} ${r.newPairs} new of ${r.pairs}`).join('; ')}`,
+  );
+}
+
+if (withFebrl) {
+  for (const file of ['dataset1.csv', 'dataset2.csv', 'dataset3.csv']) {
+    const records = readFebrl(file);
+    const actual = truePairCount(records.map((r) => r.person));
+    const run = await timed((onProgress) => linkRecords({ records }, { threads, onProgress }));
+    addRow(`FEBRL ${file} dedupe`, run, pairScores(run.result, personOf, actual));
+  }
+  for (const file of ['dataset1.csv', 'dataset2.csv', 'dataset3.csv']) {
+    // linking two organisations: the originals against the duplicates, across only
+    const records = readFebrl(file);
+    const left = records.filter((r) => r.source === 'original');
+    const right = records.filter((r) => r.source === 'duplicate');
+    const persons = [...left, ...right].map((r) => r.person);
+    const actual = truePairCount(persons, [...left.map(() => 0), ...right.map(() => 1)]);
+    const run = await timed((onProgress) => linkRecords({ left, right }, { threads, onProgress }));
+    const correct = run.result.matches.filter((p) => personOf(p.a) === personOf(p.b)).length;
+    const pairs = scoresOf(correct, run.result.matches.length, actual);
+    addRow(`FEBRL ${file} link org→dup`, run, { pairs, clusters: pairs });
+  }
+}
+
+for (const size of sizes) {
+  let started = performance.now();
+  const data = syntheticPeople({ records: size, seed: 2024 });
+  const generated = (performance.now() - started) / 1000;
+  const truth = new Map<string, string>();
+  data.records.forEach((record, i) => {
+    truth.set(record.id, String(data.person[i]));
+  });
+  const actual = truePairCount(Array.from(data.person, String));
+  peakRss = 0;
+  started = performance.now();
+  const run = await timed((onProgress) => linkRecords({ records: data.records }, { threads, onProgress }));
+  console.log(`synthetic ${size}: generated in ${generated.toFixed(1)}s (not counted)`);
+  addRow(
+    `synthetic ${size.toLocaleString('en-GB')}`,
+    run,
+    pairScores(run.result, (id) => truth.get(id) as string, actual),
+  );
+  data.records.length = 0;
+}
+clearInterval(sampler);
+
+const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c] as number)).join('  ');
+console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+for (const row of rows) console.log(line(row));
+console.log(
+  '\nprecision/recall/F1: automatic matches (pairs at or above the match threshold) against the truth;' +
+    '\nF1 (clusters): every pair of records put in one person; peak RSS sampled from process.memoryUsage().',
+);
