@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { type Database, pendingMigrations } from './db/index.ts';
 import {
   agreementsService,
+  governancePages,
   governanceRoutes,
   governanceService,
   loadPolicies,
@@ -21,7 +22,7 @@ import {
 } from './identity/index.ts';
 import { placesRoutes, placesService } from './places/index.ts';
 import { type Clock, newId, systemClock } from './platform/index.ts';
-import { recordsRoutes, recordsService } from './registers/index.ts';
+import { recordsPages, recordsRoutes, recordsService } from './registers/index.ts';
 import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
 
 /** The composition root: every service, built once from the database, the clock and the policies. */
@@ -107,7 +108,17 @@ export async function createApp(
   await app.register(identityPages, { identity: services.identity, places: services.places });
   await app.register(placesRoutes, { places: services.places });
   await app.register(governanceRoutes, { governance: services.governance, agreements: services.agreements });
+  await app.register(governancePages, {
+    governance: services.governance,
+    agreements: services.agreements,
+    places: services.places,
+  });
   await app.register(recordsRoutes, { records: services.records });
+  await app.register(recordsPages, {
+    records: services.records,
+    governance: services.governance,
+    places: services.places,
+  });
   await app.register(apiDocs);
   return app;
 }

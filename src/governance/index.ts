@@ -4,6 +4,7 @@
 export type { AccessScope, Principal, RecordFacts } from './access.ts';
 export { type AgreementsService, agreementsService } from './agreements.ts';
 export { type Ledger, type LedgerEntry, ledger } from './ledger.ts';
+export { governancePages } from './pages.ts';
 export { loadPolicies, type PolicyDecisionPoint, PolicyError } from './pdp.ts';
 export { governanceRoutes } from './routes.ts';
 export { type GovernanceService, governanceService } from './service.ts';

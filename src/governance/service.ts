@@ -2,7 +2,7 @@
 // every read and write of personal data, search scopes, clearances.
 import type { Db } from '../db/index.ts';
 import type { PlacesService } from '../places/index.ts';
-import { type Actor, type Clock, Forbidden, Invalid, requireActor } from '../platform/index.ts';
+import { type Actor, type Clock, Conflict, Forbidden, Invalid, requireActor } from '../platform/index.ts';
 import {
   type AccessContext,
   type AccessDecision,
@@ -21,6 +21,15 @@ import { isPurpose, purposes } from './vocabulary.ts';
 export interface Checked {
   decision: AccessDecision;
   entry: LedgerEntry;
+}
+
+/** Information governance officers, auditors (read-only) and administrators. */
+export function requireGovernanceRole(actor: Actor | null, roles: string[]): Actor {
+  const who = requireActor(actor);
+  if (!who.roles.some((r) => roles.includes(r.role))) {
+    throw new Forbidden('This is for information governance officers and auditors');
+  }
+  return who;
 }
 
 export function governanceService(db: Db, clock: Clock, pdp: PolicyDecisionPoint, places: PlacesService) {
@@ -147,6 +156,45 @@ export function governanceService(db: Db, clock: Clock, pdp: PolicyDecisionPoint
           ? await store.agreementsInForce(db, p.organisations, null, today())
           : [];
       return searchScope(p, purpose, agreements);
+    },
+
+    agreementTitles: (ids: string[]) => store.agreementTitles(db, ids),
+
+    /** Break-glass reads and their reviews, for information governance officers and auditors. */
+    async breakGlassQueue(actor: Actor | null) {
+      requireGovernanceRole(actor, ['ig_officer', 'auditor', 'admin']);
+      return (await store.breakGlassQueue(db)).map((row) => ({
+        seq: Number(row.seq),
+        entry: JSON.parse(row.body) as LedgerEntry & { at: string },
+        outcome: row.outcome,
+        notes: row.notes,
+      }));
+    },
+
+    async reviewBreakGlass(actor: Actor | null, seq: number, outcome: string, notes: string) {
+      const who = requireGovernanceRole(actor, ['ig_officer']);
+      if (outcome !== 'justified' && outcome !== 'not_justified') {
+        throw new Invalid('Choose whether the access was justified', [
+          { field: 'outcome', message: 'Choose justified or not justified' },
+        ]);
+      }
+      await db.transaction().execute(async (trx) => {
+        if (!(await store.reviewBreakGlass(trx, seq, who.accountId, outcome, notes.trim() || null))) {
+          throw new Conflict('That emergency access has already been reviewed, or is not one');
+        }
+        await theLedger.append(trx, [
+          {
+            action: 'break-glass.review',
+            actor: { account: who.accountId, kind: 'staff' },
+            detail: { entry: seq, outcome },
+          },
+        ]);
+      });
+    },
+
+    async unusualAccess(actor: Actor | null) {
+      requireGovernanceRole(actor, ['ig_officer', 'auditor', 'admin']);
+      return store.unusualAccess(db, new Date(clock.now().getTime() - 86_400_000), 20);
     },
 
     /** Clearances given when a place is set up (the demo), recorded in the ledger like any other. */

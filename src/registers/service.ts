@@ -329,6 +329,12 @@ export function recordsService(
       });
     },
 
+    /** The name of the organisation holding a record: not personal, so shown to anyone asking for it. */
+    async holder(id: string): Promise<{ organisation: string; name: string }> {
+      const row = await load(id);
+      return { organisation: row.organisation, name: row.organisation_name };
+    },
+
     /** Correction requests on a record, for the organisation that holds it. */
     async corrections(actor: Actor | null, id: string) {
       const principal = await governance.principal(actor);

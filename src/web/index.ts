@@ -1,5 +1,6 @@
 // The GOV.UK page layout and everything every page and API answer shares: security
 // headers, cookies and CSRF, static assets, rendering, and errors (problem+json or a page).
+import { existsSync, readdirSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -88,7 +89,9 @@ async function assets(app: FastifyInstance) {
 }
 
 async function views(app: FastifyInstance, serviceName: string) {
-  const paths = [govukDist, `${srcDir}web/views`, `${srcDir}identity/views`];
+  // Each module keeps its pages in its own views/ folder; the layout is web's.
+  const modules = readdirSync(srcDir).filter((m) => m !== 'web' && existsSync(`${srcDir}${m}/views`));
+  const paths = [govukDist, `${srcDir}web/views`, ...modules.map((m) => `${srcDir}${m}/views`)];
   await app.register(fastifyView, {
     engine: { nunjucks },
     templates: paths,
@@ -210,3 +213,16 @@ export const webPlugin = fp<WebOptions>(async (app, options) => {
 });
 
 export { apiDocs, healthRoutes, startPage } from './pages.ts';
+
+/** A domain error's field errors for a page: the summary list and each field's message. */
+export function formErrors(
+  error: unknown,
+): { errors: { text: string; href: string }[]; fieldErrors: Record<string, string> } | null {
+  if (!(error instanceof DomainError) || error.status !== 400 || error.fields.length === 0) return null;
+  const fieldErrors: Record<string, string> = {};
+  for (const f of error.fields) fieldErrors[f.field] ??= f.message;
+  return {
+    errors: Object.entries(fieldErrors).map(([field, text]) => ({ text, href: `#${field}` })),
+    fieldErrors,
+  };
+}

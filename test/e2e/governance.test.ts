@@ -1,0 +1,123 @@
+// Staff of one organisation read another's record under an agreement; the citizen sees that
+// access on "Your data"; revoking the agreement makes the next read fail. Axe on every page.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, launch } from '../browser.ts';
+import { demoAccount, type TestContext, testApp } from '../support.ts';
+
+let t: TestContext;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  t = await testApp();
+  base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function signedIn(who: (c: { roles: string; email: string }) => boolean): Promise<Page> {
+  const account = demoAccount(who);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Email address').fill(account.email);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/(staff|account)$/);
+  return page;
+}
+
+describe('governed access in a browser', () => {
+  let recordUrl: string;
+
+  it('lets fire and rescue staff find a council record for safeguarding, after saying why', async () => {
+    const page = await signedIn((c) => c.roles === 'manager at fellshire-fire');
+    await page.getByRole('link', { name: 'People' }).click();
+    await expectAccessible(page);
+    await page.getByLabel('Name').fill('khan');
+    await page.getByRole('button', { name: 'Search' }).click();
+    expect(await page.locator('table').textContent()).not.toContain('Castlebridge Council');
+    await page.getByLabel('Purpose').selectOption('safeguarding');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const row = page.locator('tr', { hasText: 'Castlebridge Council' });
+    await expectAccessible(page);
+    recordUrl = (await row.getByRole('link').getAttribute('href'))?.split('?')[0] ?? '';
+
+    await page.goto(`${base}${recordUrl}`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Why do you need this record?');
+    await expectAccessible(page);
+    await page.getByLabel('Safeguarding').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Amina Khan');
+    expect(await page.locator('.govuk-summary-list').textContent()).toContain('12 Tanner Row');
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
+  it('shows the citizen who looked, when and why, on an accessible "Your data" page', async () => {
+    const page = await signedIn((c) => c.email === 'amina.khan@example.com');
+    await page.getByRole('link', { name: 'Your data' }).click();
+    const log = page.locator('table');
+    await log.waitFor();
+    const fire = log
+      .locator('tr', { hasText: 'Fellshire and Castlebridge Fire and Rescue Service' })
+      .filter({ hasText: 'Safeguarding' });
+    expect(await fire.count()).toBeGreaterThan(0);
+    expect(await fire.first().textContent()).toContain('Fellshire and Castlebridge safeguarding adults');
+    await expectAccessible(page);
+    const download = await page.request.get(`${base}/your-data/download`);
+    expect(download.headers()['content-disposition']).toContain('attachment');
+    const data = await download.json();
+    expect(data.records.length).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
+  it('revokes the agreement on an accessible page, and the next read is refused', async () => {
+    const officer = await signedIn((c) => c.roles === 'ig_officer at castlebridge-council');
+    await officer.getByRole('link', { name: 'Information governance' }).click();
+    await expectAccessible(officer);
+    await officer.getByRole('link', { name: 'Data-sharing agreements' }).click();
+    await expectAccessible(officer);
+    await officer.getByRole('link', { name: 'Fellshire and Castlebridge safeguarding adults' }).click();
+    await expectAccessible(officer);
+    await officer.getByRole('button', { name: 'Revoke the agreement' }).click();
+    expect(await officer.locator('.govuk-error-summary').textContent()).toContain('Enter the reason');
+    await expectAccessible(officer);
+    await officer.getByLabel('Reason for revoking').fill('Replaced by the new county-wide agreement');
+    await officer.getByRole('button', { name: 'Revoke the agreement' }).click();
+    expect(await officer.locator('main .govuk-tag').first().textContent()).toContain('revoked');
+    await officer.context().close();
+
+    const fire = await signedIn((c) => c.roles === 'manager at fellshire-fire');
+    const response = await fire.goto(`${base}${recordUrl}?purpose=safeguarding`);
+    expect(response?.status()).toBe(403);
+    expect(await fire.textContent('main')).toContain('No data-sharing agreement in force');
+    await expectAccessible(fire);
+    await fire.context().close();
+  });
+
+  it('keeps the governance pages and forms accessible, errors included', async () => {
+    const officer = await signedIn((c) => c.roles === 'ig_officer at northmoor-dc');
+    for (const path of ['/governance/break-glass', '/governance/unusual-access', '/governance/policies']) {
+      await officer.goto(`${base}${path}`);
+      await expectAccessible(officer);
+    }
+    await officer.goto(`${base}/governance/agreements/new`);
+    await officer.getByLabel('Title').fill('Northmoor and NHS');
+    await officer.getByLabel('Starts on').fill('2027-01-01');
+    await officer.getByLabel('Ends on').fill('2026-01-01');
+    await officer.getByRole('button', { name: 'Save the draft' }).click();
+    const summary = await officer.locator('.govuk-error-summary').textContent();
+    expect(summary).toContain('Choose at least two different organisations');
+    expect(summary).toContain('The end date must be the same as or after the start date');
+    await expectAccessible(officer);
+    await officer.goto(`${base}/records/new`);
+    await officer.getByRole('button', { name: 'Save the record' }).click();
+    expect(await officer.locator('.govuk-error-summary').textContent()).toContain('Enter the given names');
+    await expectAccessible(officer);
+    await officer.context().close();
+  });
+});
