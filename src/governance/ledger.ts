@@ -6,6 +6,7 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  hash,
   sign,
   verify,
 } from 'node:crypto';
@@ -45,8 +46,13 @@ export interface StoredEntry extends LedgerEntry {
   at: string;
 }
 
-const chain = (previous: Buffer, body: string): Buffer =>
-  createHash('sha256').update(previous).update(body).digest();
+// One-shot hashing: several times faster than createHash() for inputs this small.
+const chain = (previous: Buffer, body: Buffer | string): Buffer =>
+  hash(
+    'sha256',
+    Buffer.concat([previous, typeof body === 'string' ? Buffer.from(body) : body]),
+    'buffer',
+  ) as Buffer;
 const checkpointMessage = (size: number, root: Buffer) =>
   Buffer.from(`flagstone-ledger-checkpoint\n${size}\n${root.toString('hex')}\n`);
 
@@ -236,23 +242,27 @@ export function ledger(db: Db, clock: Clock) {
         }
         return null;
       };
-      for (let after = 0; ; ) {
-        const page = await sql<{ seq: string; body: string; hash: Buffer }>`
+      // Read the next page while this one is hashed: the database and the hashing overlap.
+      const pageAfter = (after: number) =>
+        sql<{ seq: string; body: string; hash: Buffer }>`
           SELECT seq, body, hash FROM audit_ledger WHERE seq > ${after} ORDER BY seq LIMIT 50000`.execute(db);
+      for (let next = pageAfter(0); ; ) {
+        const page = await next;
         if (page.rows.length === 0) break;
+        next = pageAfter(Number(page.rows[page.rows.length - 1]?.seq));
         for (const row of page.rows) {
           const seq = Number(row.seq);
           if (seq !== expected) return fail(expected, `entry ${expected} is missing`);
-          const hash = chain(previous, row.body);
+          const body = Buffer.from(row.body);
+          const hash = chain(previous, body);
           if (!hash.equals(row.hash)) return fail(seq, `entry ${seq} does not match its hash`);
           previous = hash;
-          range.push(leafHash(row.body));
+          range.push(leafHash(body));
           expected++;
           const bad = checkCheckpoints();
           if (bad) return bad;
         }
-        after = expected - 1;
-        onProgress?.(after);
+        onProgress?.(expected - 1);
       }
       if (nextCheckpoint < checkpoints.length) {
         return fail(

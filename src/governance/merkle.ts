@@ -1,13 +1,15 @@
 // The RFC 9162 (Certificate Transparency v2) Merkle tree over ledger entries: pure functions.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 
+// One-shot hashing: several times faster than createHash() for inputs this small.
+const sha256 = (data: Buffer): Buffer => hash('sha256', data, 'buffer') as Buffer;
+
 export const leafHash = (data: Buffer | string): Buffer =>
-  createHash('sha256').update(LEAF).update(data).digest();
-export const nodeHash = (left: Buffer, right: Buffer): Buffer =>
-  createHash('sha256').update(NODE).update(left).update(right).digest();
+  sha256(Buffer.concat([LEAF, typeof data === 'string' ? Buffer.from(data) : data]));
+export const nodeHash = (left: Buffer, right: Buffer): Buffer => sha256(Buffer.concat([NODE, left, right]));
 
 /** Largest power of two strictly below n (n > 1). */
 function split(n: number): number {
