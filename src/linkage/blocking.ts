@@ -189,27 +189,60 @@ type RuleKeys = {
   starts: Int32Array;
 };
 
+/**
+ * Numbers to small ids, in order of first sight: an open-addressing hash table on typed
+ * arrays, several times faster than a Map for a million keys.
+ */
+class KeyIds {
+  private readonly keys: Float64Array;
+  private readonly ids: Int32Array;
+  private readonly mask: number;
+  size = 0;
+
+  constructor(expected: number) {
+    let capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    this.keys = new Float64Array(capacity);
+    this.ids = new Int32Array(capacity).fill(-1);
+    this.mask = capacity - 1;
+  }
+
+  id(key: number): number {
+    const low = key >>> 0;
+    const high = (key / 4294967296) >>> 0;
+    let h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 13;
+    let slot = h & this.mask;
+    for (;;) {
+      const id = this.ids[slot] as number;
+      if (id < 0) {
+        this.ids[slot] = this.size;
+        this.keys[slot] = key;
+        return this.size++;
+      }
+      if (this.keys[slot] === key) return id;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+}
+
 function keysOf(columns: RecordColumns, rule: BlockingRule, maxBlockSize: number): RuleKeys {
-  const index = new Map<number, number>();
+  const index = new KeyIds(columns.count);
   const keys = new Int32Array(columns.count);
-  let sizes: number[] = [];
+  let sizes = new Int32Array(columns.count);
   for (let i = 0; i < columns.count; i++) {
     const key = rule.key(columns, i);
     if (key < 0) {
       keys[i] = -1;
       continue;
     }
-    let id = index.get(key);
-    if (id === undefined) {
-      id = index.size;
-      index.set(key, id);
-      sizes.push(0);
-    }
+    const id = index.id(key);
     keys[i] = id;
     sizes[id] = (sizes[id] as number) + 1;
   }
   const keyCount = index.size;
-  index.clear();
   const starts = new Int32Array(keyCount + 1);
   const skipped = new Uint8Array(keyCount);
   for (let k = 0; k < keyCount; k++) {
@@ -217,7 +250,7 @@ function keysOf(columns: RecordColumns, rule: BlockingRule, maxBlockSize: number
     starts[k + 1] = (starts[k] as number) + size;
     if (size > maxBlockSize) skipped[k] = 1;
   }
-  sizes = [];
+  sizes = new Int32Array(0);
   const fill = starts.slice(0, keyCount);
   const order = new Int32Array(starts[keyCount] as number);
   for (let i = 0; i < columns.count; i++) {

@@ -79,6 +79,13 @@ export function assignPersonIds(
   type Claim = { cluster: number; personId: string; records: number; firstRecord: string };
   const claims: Claim[] = [];
   clusters.forEach((recordIds, cluster) => {
+    if (recordIds.length === 1) {
+      // most records are people of their own: no tally needed
+      const recordId = recordIds[0] as string;
+      const personId = previous.get(recordId);
+      if (personId !== undefined) claims.push({ cluster, personId, records: 1, firstRecord: recordId });
+      return;
+    }
     const tally = new Map<string, number>();
     for (const recordId of recordIds) {
       const personId = previous.get(recordId);

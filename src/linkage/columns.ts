@@ -75,6 +75,10 @@ export type RecordColumns = {
   lastNameSound: Int32Array;
   /** per postcode value id: an id of its district (outward code; the whole code when not a UK postcode) */
   postcodeDistrict: Int32Array;
+  /** per postcode value id: an id of its sector (outward code and the inward digit), -1 when not a UK postcode */
+  postcodeSector: Int32Array;
+  /** per address value id: the house number it starts with, -1 when it has none */
+  houseNumber: Int32Array;
   /** per address value id, its words as word ids: `addressWords[addressWordStart[v] .. addressWordStart[v + 1]]` */
   addressWordStart: Int32Array;
   addressWords: Int32Array;
@@ -185,16 +189,26 @@ export function buildColumns(
     lastNameSound[id] = soundexNumber(value);
   });
   const districts = new Interner(false);
+  const sectors = new Interner(false);
   const postcodeDistrict = sharedInt32(text.postcode.values.length);
+  const postcodeSector = sharedInt32(text.postcode.values.length);
   text.postcode.values.forEach((value, id) => {
     const space = value.indexOf(' ');
     postcodeDistrict[id] = districts.id(space < 0 ? value : value.slice(0, space));
+    postcodeSector[id] = space < 0 ? -1 : sectors.id(value.slice(0, space + 2));
+  });
+  const houseNumber = sharedInt32(text.addressLine.values.length);
+  text.addressLine.values.forEach((value, id) => {
+    const digits = /^\d+/.exec(value);
+    houseNumber[id] = digits ? Number(digits[0]) : -1;
   });
   return {
     count,
     text,
     lastNameSound,
     postcodeDistrict,
+    postcodeSector,
+    houseNumber,
     dateOfBirth,
     dayNumber,
     sex,

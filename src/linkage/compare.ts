@@ -18,11 +18,6 @@ export type Comparison = {
 
 const MISSING = 0;
 
-function textValues(columns: RecordColumns, field: TextField, a: number, b: number) {
-  const column = columns.text[field];
-  return { ia: column.ids[a] as number, ib: column.ids[b] as number, values: column.values };
-}
-
 function sameFormalName(columns: RecordColumns, va: number, vb: number): boolean {
   const f = columns.formalName;
   const a0 = f[2 * va] as number;
@@ -84,7 +79,10 @@ const firstName: Comparison = {
   fields: ['firstName'],
   termFrequency: 'firstName',
   compare(columns, a, b) {
-    const { ia, ib, values } = textValues(columns, 'firstName', a, b);
+    const column = columns.text.firstName;
+    const ia = column.ids[a] as number;
+    const ib = column.ids[b] as number;
+    const values = column.values;
     if (ia < 0 || ib < 0) return MISSING;
     if (ia === ib) return 1;
     if (sameFormalName(columns, ia, ib)) return 2;
@@ -102,7 +100,10 @@ const middleName: Comparison = {
   levels: ['exact', 'same initial', 'different'],
   fields: ['middleName'],
   compare(columns, a, b) {
-    const { ia, ib, values } = textValues(columns, 'middleName', a, b);
+    const column = columns.text.middleName;
+    const ia = column.ids[a] as number;
+    const ib = column.ids[b] as number;
+    const values = column.values;
     if (ia < 0 || ib < 0) return MISSING;
     if (ia === ib) return 1;
     return (values[ia] as string).charCodeAt(0) === (values[ib] as string).charCodeAt(0) ? 2 : 3;
@@ -122,7 +123,10 @@ const lastName: Comparison = {
   fields: ['lastName'],
   termFrequency: 'lastName',
   compare(columns, a, b) {
-    const { ia, ib, values } = textValues(columns, 'lastName', a, b);
+    const column = columns.text.lastName;
+    const ia = column.ids[a] as number;
+    const ib = column.ids[b] as number;
+    const values = column.values;
     if (ia < 0 || ib < 0 || sameHome(columns, a, b)) return MISSING;
     if (ia === ib) return 1;
     if (swappedNames(columns, a, b)) return 2;
@@ -192,10 +196,6 @@ const sex: Comparison = {
   },
 };
 
-function spaceAt(value: string): number {
-  return value.indexOf(' ');
-}
-
 /** 1 exact, 2 one edit, 3 same sector, 4 same district, 5 different, 0 missing */
 export function postcodeAgreement(columns: RecordColumns, a: number, b: number): number {
   const column = columns.text.postcode;
@@ -203,25 +203,11 @@ export function postcodeAgreement(columns: RecordColumns, a: number, b: number):
   const ib = column.ids[b] as number;
   if (ia < 0 || ib < 0) return MISSING;
   if (ia === ib) return 1;
-  const sa = column.values[ia] as string;
-  const sb = column.values[ib] as string;
-  if (withinOneEdit(sa, sb)) return 2;
-  const space = spaceAt(sa);
-  if (space > 0 && space === spaceAt(sb) && sa.startsWith(sb.slice(0, space))) {
-    return sa.charCodeAt(space + 1) === sb.charCodeAt(space + 1) ? 3 : 4;
-  }
+  if (withinOneEdit(column.values[ia] as string, column.values[ib] as string)) return 2;
+  const sector = columns.postcodeSector[ia] as number;
+  if (sector >= 0 && sector === columns.postcodeSector[ib]) return 3;
+  if (sector >= 0 && columns.postcodeDistrict[ia] === columns.postcodeDistrict[ib]) return 4;
   return 5;
-}
-
-/** the digits at the start of an address (the house number), '' when there are none */
-function houseNumber(address: string): string {
-  let end = 0;
-  while (end < address.length) {
-    const c = address.charCodeAt(end);
-    if (c < 48 || c > 57) break;
-    end++;
-  }
-  return address.slice(0, end);
 }
 
 /** share of the shorter address's words that appear in the other */
@@ -256,9 +242,9 @@ export function addressAgreement(columns: RecordColumns, a: number, b: number): 
   const ib = column.ids[b] as number;
   if (ia < 0 || ib < 0) return MISSING;
   if (ia === ib) return 1;
-  const na = houseNumber(column.values[ia] as string);
-  const nb = houseNumber(column.values[ib] as string);
-  if (na !== nb && na !== '' && nb !== '') return 4;
+  const na = columns.houseNumber[ia] as number;
+  const nb = columns.houseNumber[ib] as number;
+  if (na !== nb && na >= 0 && nb >= 0) return 4;
   if (na === nb && jaroWinklerAbove(column, ia, ib, 0.9) >= 0.9) return 2;
   return wordOverlap(columns, ia, ib) >= 0.6 ? 3 : 4;
 }
@@ -336,7 +322,10 @@ function textComparison(
     levels,
     fields: [field],
     compare(columns, a, b) {
-      const { ia, ib, values } = textValues(columns, field, a, b);
+      const column = columns.text[field];
+      const ia = column.ids[a] as number;
+      const ib = column.ids[b] as number;
+      const values = column.values;
       if (ia < 0 || ib < 0) return MISSING;
       if (notCountedAtSameHome && sameHome(columns, a, b)) return MISSING;
       const sa = values[ia] as string;

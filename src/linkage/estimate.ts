@@ -101,32 +101,42 @@ export function estimateU(levels: Uint8Array, count: number, comparisons = COMPA
 /** Distinct comparison patterns and how many pairs show each. */
 type Patterns = { levels: Uint8Array; counts: Float64Array; size: number };
 
-function collectPatterns(
-  levels: Uint8Array,
-  count: number,
-  width: number,
-  include: (pair: number) => boolean,
-): Patterns {
+/** The distinct patterns of levels among pairs, and which pattern each pair shows. */
+export type PatternIndex = { levels: Uint8Array; size: number; patternOf: Int32Array; width: number };
+
+export function indexPatterns(levels: Uint8Array, count: number, width: number): PatternIndex {
   const index = new Map<number, number>();
-  const found: number[] = [];
-  const tally: number[] = [];
+  const first: number[] = [];
+  const patternOf = new Int32Array(count);
   for (let k = 0; k < count; k++) {
-    if (!include(k)) continue;
     let key = 0;
     const base = k * width;
     for (let c = 0; c < width; c++) key = key * 16 + (levels[base + c] as number);
-    const at = index.get(key);
+    let at = index.get(key);
     if (at === undefined) {
-      index.set(key, tally.length);
-      found.push(k);
-      tally.push(1);
-    } else tally[at] = (tally[at] as number) + 1;
+      at = first.length;
+      index.set(key, at);
+      first.push(k);
+    }
+    patternOf[k] = at;
   }
-  const out = new Uint8Array(found.length * width);
-  found.forEach((k, p) => {
+  const out = new Uint8Array(first.length * width);
+  first.forEach((k, p) => {
     out.set(levels.subarray(k * width, k * width + width), p * width);
   });
-  return { levels: out, counts: Float64Array.from(tally), size: found.length };
+  return { levels: out, size: first.length, patternOf, width };
+}
+
+function collectPatterns(index: PatternIndex, include: (pair: number) => boolean): Patterns {
+  const counts = new Float64Array(index.size);
+  const patternOf = index.patternOf;
+  for (let k = 0; k < patternOf.length; k++) {
+    if (include(k)) {
+      const p = patternOf[k] as number;
+      counts[p] = (counts[p] as number) + 1;
+    }
+  }
+  return { levels: index.levels, counts, size: index.size };
 }
 
 function initialM(comparison: Comparison): number[] {
@@ -201,21 +211,19 @@ function expectationMaximisation(
  * weighted by how many matches each saw with the comparison present.
  */
 export function estimateM(
-  levels: Uint8Array,
+  patternIndex: PatternIndex,
   pairRules: Uint16Array,
-  count: number,
   rules: readonly BlockingRule[],
   u: number[][],
   comparisons: readonly Comparison[] = COMPARISONS,
 ): { m: number[][]; sessions: TrainingSession[] } {
-  const width = comparisons.length;
   const sums = comparisons.map((c) => new Array<number>(c.levels.length + 1).fill(0));
   const weights = comparisons.map(() => 0);
   const sessions: TrainingSession[] = [];
   rules.forEach((rule, r) => {
     if (!rule.train) return;
     const bit = 1 << r;
-    const patterns = collectPatterns(levels, count, width, (k) => ((pairRules[k] as number) & bit) !== 0);
+    const patterns = collectPatterns(patternIndex, (k) => ((pairRules[k] as number) & bit) !== 0);
     const pairs = patterns.counts.reduce((s, x) => s + x, 0);
     if (pairs === 0) return;
     const excluded = new Set<number>();
@@ -248,15 +256,15 @@ export function estimateM(
  * and the prior are solved together (a fixed point).
  */
 export function estimatePrior(
-  levels: Uint8Array,
-  count: number,
+  patternIndex: PatternIndex,
   totalPairs: number,
   m: number[][],
   u: number[][],
   comparisons: readonly Comparison[] = COMPARISONS,
 ): number {
   const width = comparisons.length;
-  const patterns = collectPatterns(levels, count, width, () => true);
+  const patterns = collectPatterns(patternIndex, () => true);
+  const count = patternIndex.patternOf.length;
   const weights = new Float64Array(patterns.size);
   for (let p = 0; p < patterns.size; p++) {
     let w = 0;

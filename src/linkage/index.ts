@@ -5,10 +5,17 @@ import { BLOCKING_RULES, type BlockingRule, candidatePairs, type RuleReport } fr
 import { assignPersonIds, connectedComponents } from './cluster.ts';
 import { buildColumns, type RecordColumns } from './columns.ts';
 import { COMPARISONS } from './compare.ts';
-import { estimateM, estimatePrior, estimateU, randomPairs, type TrainingSession } from './estimate.ts';
+import {
+  estimateM,
+  estimatePrior,
+  estimateU,
+  indexPatterns,
+  randomPairs,
+  type TrainingSession,
+} from './estimate.ts';
 import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
 import { type Explanation, explainPair, type LinkageModel, probabilityOf, scorePairs } from './score.ts';
-import { compareInParallel } from './workers.ts';
+import { comparePool } from './workers.ts';
 
 export { BLOCKING_RULES, type BlockingRule, type RuleReport } from './blocking.ts';
 export { assignPersonIds, connectedComponents } from './cluster.ts';
@@ -46,7 +53,7 @@ export type LinkageOptions = {
   reviewThreshold?: number;
   /** worker threads comparing pairs (default 2; 0 compares on the calling thread) */
   threads?: number;
-  /** random pairs compared to estimate u (default 1,000,000, or every pair when there are fewer) */
+  /** random pairs compared to estimate u (default 500,000, or every pair when there are fewer) */
   randomPairs?: number;
   /** seed of the random pair sample: the same input and seed give the same result */
   seed?: number;
@@ -130,22 +137,29 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
     onProgress: (done, total) => report('block', done, total),
   });
 
-  const sample = randomPairs(columns, options.randomPairs ?? 1_000_000, options.seed ?? 1, crossSetOnly);
-  const sampleLevels = await compareInParallel(columns, sample.a, sample.b, sample.count, threads, (d, t) =>
-    report('compare random pairs', d, t),
-  );
-  const u = estimateU(sampleLevels, sample.count);
-
-  const levels = await compareInParallel(columns, pairs.a, pairs.b, pairs.count, threads, (d, t) =>
-    report('compare candidate pairs', d, t),
-  );
+  const pool = comparePool(columns, threads);
+  let levels: Uint8Array;
+  let u: number[][];
+  try {
+    const sample = randomPairs(columns, options.randomPairs ?? 500_000, options.seed ?? 1, crossSetOnly);
+    const sampleLevels = await pool.compare(sample.a, sample.b, sample.count, (d, t) =>
+      report('compare random pairs', d, t),
+    );
+    u = estimateU(sampleLevels, sample.count);
+    levels = await pool.compare(pairs.a, pairs.b, pairs.count, (d, t) =>
+      report('compare candidate pairs', d, t),
+    );
+  } finally {
+    await pool.close();
+  }
   report('estimate', 0, 2);
-  const { m, sessions } = estimateM(levels, pairs.rules, pairs.count, rules, u);
+  const patterns = indexPatterns(levels, pairs.count, COMPARISONS.length);
+  const { m, sessions } = estimateM(patterns, pairs.rules, rules, u);
   report('estimate', 1, 2);
   const totalPairs = crossSetOnly
     ? (sets[0]?.length ?? 0) * (sets[1]?.length ?? 0)
     : (columns.count * (columns.count - 1)) / 2;
-  const prior = estimatePrior(levels, pairs.count, totalPairs, m, u);
+  const prior = estimatePrior(patterns, totalPairs, m, u);
   report('estimate', 2, 2);
   const model: LinkageModel = {
     comparisons: COMPARISONS.map((c, index) => ({

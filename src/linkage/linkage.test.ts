@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BLOCKING_RULES, type BlockingRule, candidatePairs } from './blocking.ts';
 import { buildColumns } from './columns.ts';
 import { COMPARISONS, comparePair, compareRange } from './compare.ts';
-import { estimateM, estimateU } from './estimate.ts';
+import { estimateM, estimateU, indexPatterns } from './estimate.ts';
 import { linkRecords } from './index.ts';
 import type { LinkageRecord } from './normalise.ts';
 import { syntheticPeople } from './synthetic.ts';
@@ -179,7 +179,12 @@ describe('learning m and u without labels', () => {
     const randomLevels = new Uint8Array(ra.length * COMPARISONS.length);
     compareRange(columns, Int32Array.from(ra), Int32Array.from(rb), randomLevels, 0, ra.length);
     const u = estimateU(randomLevels, ra.length);
-    const { m } = estimateM(levels, pairs.rules, pairs.count, BLOCKING_RULES, u);
+    const { m } = estimateM(
+      indexPatterns(levels, pairs.count, COMPARISONS.length),
+      pairs.rules,
+      BLOCKING_RULES,
+      u,
+    );
 
     // the truth: m from the true pairs among the candidates
     const width = COMPARISONS.length;

@@ -94,6 +94,7 @@ export function plainText(value: string): string {
 
 const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'rev', 'sir', 'dame', 'lady', 'lord']);
 const SUFFIXES = new Set(['jr', 'jnr', 'sr', 'snr', 'ii', 'iii', 'iv']);
+const HAS_SPACE_OR_DIGIT = /[ 0-9]/;
 const NOT_A_NAME = new Set([
   'unknown',
   'none',
@@ -110,7 +111,12 @@ const NOT_A_NAME = new Set([
 /** A given name: plain letters, titles dropped, words separated by single spaces. */
 export function normaliseGivenName(value: string | undefined): string {
   if (!value) return '';
-  const words = plainText(value)
+  const plain = plainText(value);
+  if (!HAS_SPACE_OR_DIGIT.test(plain)) {
+    // one word, the usual case
+    return TITLES.has(plain) || SUFFIXES.has(plain) || NOT_A_NAME.has(plain) ? '' : plain;
+  }
+  const words = plain
     .replace(/[0-9]/g, '')
     .split(' ')
     .filter((word) => word && !TITLES.has(word) && !SUFFIXES.has(word));
@@ -139,6 +145,7 @@ const MONTHS: Record<string, number> = {
   dec: 12,
 };
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 export type ParsedDate = { date: string; problem?: string };
@@ -168,6 +175,13 @@ function dateParts(raw: string): [number, number, number] | undefined {
  */
 export function normaliseDate(value: string | undefined): ParsedDate {
   if (!value) return { date: '' };
+  if (ISO_DATE.test(value)) {
+    const y = Number(value.slice(0, 4));
+    const m = Number(value.slice(5, 7));
+    const d = Number(value.slice(8, 10));
+    if (y >= 1850 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m))
+      return { date: value };
+  }
   const raw = value.trim().toLowerCase();
   if (raw === '') return { date: '' };
   const parts = dateParts(raw);
@@ -195,8 +209,11 @@ const UK_POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$/;
  * A UK postcode in its standard layout ('SW1A 1AA'). Something that is not a UK postcode
  * (a foreign one, a typo) keeps its letters and digits so it can still be compared.
  */
+const UK_POSTCODE_LAID_OUT = /^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$/;
+
 export function normalisePostcode(value: string | undefined): { postcode: string; problem?: string } {
   if (!value) return { postcode: '' };
+  if (UK_POSTCODE_LAID_OUT.test(value)) return { postcode: value };
   let compact = value.toUpperCase().replace(/[^A-Z0-9]/g, '');
   if (compact === '') return { postcode: '' };
   // a letter O typed for a zero at the start of the inward code
@@ -279,15 +296,12 @@ const STREET_WORDS: Record<string, string> = {
   unit: 'flat',
 };
 
+const STREET_WORD = new RegExp(`\\b(?:${Object.keys(STREET_WORDS).join('|')})\\b`, 'g');
+
 /** An address line: plain text, usual street words abbreviated the same way everywhere. */
 export function normaliseAddress(value: string | undefined): string {
   if (!value) return '';
-  const text = plainText(value);
-  if (text === '') return '';
-  return text
-    .split(' ')
-    .map((word) => STREET_WORDS[word] ?? word)
-    .join(' ');
+  return plainText(value).replace(STREET_WORD, (word) => STREET_WORDS[word] ?? word);
 }
 
 export function normaliseSex(value: string | undefined): '' | 'f' | 'm' {
