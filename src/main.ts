@@ -47,6 +47,7 @@ async function start(options: { demo: boolean }) {
   try {
     await migrate(database.pool);
     const services = await servicesFor(database, { policiesDir: cfg.policiesDir });
+    await services.governance.notePolicies();
     if (options.demo && !(await hasPlace(services))) {
       process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
     }

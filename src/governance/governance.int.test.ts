@@ -390,3 +390,14 @@ describe('the audit ledger', () => {
     expect(tampered.failure).toEqual({ seq: victim, reason: `entry ${victim} does not match its hash` });
   });
 });
+
+describe('policy changes', () => {
+  it('writes the policies in force to the ledger once, and again only when they change', async () => {
+    const governance = t.services.governance;
+    expect(await governance.notePolicies()).toBe(true);
+    expect(await governance.notePolicies()).toBe(false);
+    const entry = await governance.ledger.latest('policies.load');
+    expect(entry?.detail).toMatchObject({ digest: governance.pdp.digest });
+    expect(String(entry?.detail?.policies)).toContain('sharing-agreement');
+  });
+});

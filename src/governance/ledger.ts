@@ -330,6 +330,13 @@ export function ledger(db: Db, clock: Clock) {
       };
     },
 
+    /** The latest entry of one action, if any. */
+    async latest(action: string): Promise<StoredEntry | null> {
+      const rows = await sql<{ body: string }>`SELECT body FROM audit_ledger WHERE action = ${action}
+        ORDER BY seq DESC LIMIT 1`.execute(db);
+      return rows.rows[0] ? JSON.parse(rows.rows[0].body) : null;
+    },
+
     /** Entries matching a filter, newest first, for governance pages. */
     async entries(filter: { breakGlass?: boolean; actor?: string; limit?: number }): Promise<StoredEntry[]> {
       const rows = await sql<{ body: string }>`SELECT body FROM audit_ledger

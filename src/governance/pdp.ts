@@ -1,6 +1,7 @@
 // The one policy decision point. Policies are Cedar files in policies/, checked against the
 // Cedar schema when Flagstone starts (a bad policy stops it, naming file, line and reason),
 // then parsed once and kept; every decision names the policies that made it.
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
@@ -46,6 +47,8 @@ export interface PolicyDecisionPoint {
   authorize(request: AuthorizationRequest): Decision;
   /** The policies in force, for people to read: id, description, file. */
   policies: { id: string; description: string; file: string; text: string }[];
+  /** SHA-256 over the schema and every policy file, to notice a change of policy. */
+  digest: string;
 }
 
 let loaded = 0;
@@ -60,10 +63,12 @@ export async function loadPolicies(folder = policiesFolder): Promise<PolicyDecis
   if (schemaCheck.type === 'failure')
     throw new PolicyError(describe(schemaName, schemaText, schemaCheck.errors));
 
+  const digest = createHash('sha256').update(schemaText);
   const staticPolicies: Record<string, string> = {};
   const policies: PolicyDecisionPoint['policies'] = [];
   for (const file of names.filter((n) => n.endsWith('.cedar'))) {
     const text = await readFile(path.join(folder, file), 'utf8');
+    digest.update(file).update(text);
     const parsed = cedar.checkParsePolicySet({ staticPolicies: text });
     if (parsed.type === 'failure') throw new PolicyError(describe(file, text, parsed.errors));
     const parts = cedar.policySetTextToParts(text);
@@ -98,6 +103,7 @@ export async function loadPolicies(folder = policiesFolder): Promise<PolicyDecis
 
   return {
     policies,
+    digest: digest.digest('hex'),
     authorize(request: AuthorizationRequest): Decision {
       const entities = [request.principal, request.resource].map((e) => ({ parents: [], ...e }));
       const answer = cedar.statefulIsAuthorized({

@@ -158,6 +158,19 @@ export function governanceService(db: Db, clock: Clock, pdp: PolicyDecisionPoint
       return searchScope(p, purpose, agreements);
     },
 
+    /** Writes the policies in force to the ledger when they differ from the last ones written. */
+    async notePolicies(): Promise<boolean> {
+      const last = await theLedger.latest('policies.load');
+      if (last?.detail?.digest === pdp.digest) return false;
+      await theLedger.record([
+        {
+          action: 'policies.load',
+          detail: { digest: pdp.digest, policies: pdp.policies.map((p) => p.id).join(', ') },
+        },
+      ]);
+      return true;
+    },
+
     agreementTitles: (ids: string[]) => store.agreementTitles(db, ids),
 
     /** Break-glass reads and their reviews, for information governance officers and auditors. */
