@@ -8,7 +8,7 @@ import { Invalid } from '../platform/index.ts';
 import { apiTokens } from './api-tokens.ts';
 import { clientPages } from './client-pages.ts';
 import { scopeDescriptions } from './clients.ts';
-import { buildProvider, MOUNT, type ProviderDeps } from './provider.ts';
+import { allowFormsToReach, buildProvider, MOUNT, type ProviderDeps } from './provider.ts';
 import { type SignInBody, signInFromForm, signInPage, signInRateLimit } from './routes.ts';
 import type { IdentityService } from './service.ts';
 import type { IdentitySettings } from './settings.ts';
@@ -49,14 +49,19 @@ function currentProvider(deps: ProviderDeps) {
   };
 }
 
+/** The interaction this browser is in; its pages' forms may end at the client's redirect address. */
 async function interactionDetails(provider: Provider, request: FastifyRequest, reply: FastifyReply) {
+  let details: Awaited<ReturnType<Provider['interactionDetails']>>;
   try {
-    return await provider.interactionDetails(request.raw, reply.raw);
+    details = await provider.interactionDetails(request.raw, reply.raw);
   } catch {
     throw new Invalid(
       'Your sign-in has timed out or was already used. Go back to the service you were using and try again.',
     );
   }
+  const csp = String(reply.raw.getHeader('content-security-policy') ?? '');
+  reply.header('content-security-policy', allowFormsToReach(csp, details.params.redirect_uri));
+  return details;
 }
 
 export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {

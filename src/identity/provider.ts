@@ -49,6 +49,17 @@ export function personClaims(actor: Actor) {
   };
 }
 
+/**
+ * The page's Content-Security-Policy with its form-action widened to one more origin: a form
+ * whose answer redirects to a relying party (sign in, consent, sign out) is otherwise blocked
+ * by the browser at that redirect. Only redirect addresses registered for the client get here.
+ */
+export function allowFormsToReach(csp: string, uri: unknown): string {
+  const origin = typeof uri === 'string' ? URL.parse(uri)?.origin : undefined;
+  if (!csp || !origin || origin === 'null') return csp;
+  return csp.replace(/form-action ([^;]*)/, (_all, sources: string) => `form-action ${sources} ${origin}`);
+}
+
 const wantsApi = (scope: unknown) =>
   String(scope ?? '')
     .split(' ')
@@ -130,11 +141,14 @@ function configuration(deps: ProviderDeps, jwks: JWK[]): Configuration {
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: (ctx, form) =>
-          render(ctx, 'oidc-sign-out.njk', {
-            form,
-            clientName: ctx.oidc.client?.clientName,
-          }),
+        async logoutSource(ctx, form) {
+          const csp = ctx.response.get('content-security-policy');
+          ctx.set(
+            'content-security-policy',
+            allowFormsToReach(csp, ctx.oidc.params?.post_logout_redirect_uri),
+          );
+          await render(ctx, 'oidc-sign-out.njk', { form, clientName: ctx.oidc.client?.clientName });
+        },
         postLogoutSuccessSource: (ctx) =>
           render(ctx, 'oidc-signed-out.njk', { clientName: ctx.oidc.client?.clientName }),
       },

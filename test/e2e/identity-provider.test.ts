@@ -1,0 +1,115 @@
+// Signing in to a relying party through Flagstone in Chromium: every page on the way passes axe
+// and the browser reports no errors (a CSP violation would show here).
+import * as oidc from 'openid-client';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  authorizationRequest,
+  callback,
+  listeningProvider,
+  relyingParty,
+} from '../../src/identity/test-relying-party.ts';
+import { expectAccessible, launch } from '../browser.ts';
+import { administrator, citizen, type TestContext } from '../support.ts';
+
+let t: TestContext & { issuer: string };
+let browser: Browser;
+
+beforeAll(async () => {
+  t = await listeningProvider();
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function newPage() {
+  const page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  // Pages answered with 4xx on purpose (an error summary, an error page) log "Failed to load resource".
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(message.text());
+    }
+  });
+  // The relying party is not running: answer its callback in the browser and keep the address.
+  await page.route('http://127.0.0.1:9/**', (route) => route.fulfill({ body: 'Back at the relying party' }));
+  return { page, errors };
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('signing in to another service through Flagstone, in a browser', { timeout: 120_000 }, () => {
+  it('shows accessible sign-in and consent pages and returns a code the relying party can use', async () => {
+    const { config } = await relyingParty(t);
+    const { url, verifier, state } = await authorizationRequest(config);
+    const { page, errors } = await newPage();
+    await page.goto(url.href);
+    expect(await page.locator('.govuk-caption-l').textContent()).toContain('Fellshire Schools Portal');
+    await expectAccessible(page);
+
+    await signIn(page, citizen().email, 'wrong password');
+    await page.locator('.govuk-error-summary').waitFor();
+    await expectAccessible(page);
+
+    await signIn(page, citizen().email, citizen().password);
+    await page.getByRole('heading', { name: 'Allow Fellshire Schools Portal to use your account' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Allow', exact: true }).click();
+    await page.waitForURL((address) => address.href.startsWith(`${callback}?`));
+
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    expect(tokens.claims()?.name).toBe(citizen().name);
+    expect(errors).toEqual([]);
+
+    // Signing out from the relying party: Flagstone asks, then confirms.
+    await page.goto(oidc.buildEndSessionUrl(config, { id_token_hint: String(tokens.id_token) }).href);
+    await page.getByRole('heading', { name: 'Do you want to sign out of Flagstone?' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.getByRole('heading', { name: 'You have signed out' }).waitFor();
+    await expectAccessible(page);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows an accessible error page for a redirect address the service did not register', async () => {
+    const { config } = await relyingParty(t);
+    const { url } = await authorizationRequest(config, { redirect_uri: 'http://127.0.0.1:9/elsewhere' });
+    const { page, errors } = await newPage();
+    const response = await page.goto(url.href);
+    expect(response?.status()).toBe(400);
+    expect(page.url()).toContain(t.issuer);
+    await expectAccessible(page);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('gives administrators accessible pages to list and change relying parties', async () => {
+    const { clientId } = await relyingParty(t, { name: 'Ashby Vale planning portal' });
+    const { page, errors } = await newPage();
+    await page.goto(`${t.issuer}/sign-in`);
+    await signIn(page, administrator().email, administrator().password);
+    await page.waitForURL(`${t.issuer}/staff`);
+    await page.getByRole('link', { name: /Services that sign people in/ }).click();
+    await page.waitForURL(`${t.issuer}/admin/clients`);
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Change Ashby Vale planning portal' }).click();
+    await page.waitForURL(`${t.issuer}/admin/clients/${clientId}`);
+    await expectAccessible(page);
+    await page.getByLabel('Redirect addresses').fill('http://not-https.example/cb');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    await expectAccessible(page);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
