@@ -4,6 +4,7 @@
 // rules are unioned: a pair is kept when any rule pairs it, and is generated only once, by
 // the first rule that pairs it, so no set of seen pairs has to be held in memory.
 import type { RecordColumns } from './columns.ts';
+import { KeyIds } from './key-ids.ts';
 import { hashText } from './strings.ts';
 
 export type BlockingRule = {
@@ -189,49 +190,16 @@ type RuleKeys = {
   starts: Int32Array;
 };
 
-/**
- * Numbers to small ids, in order of first sight: an open-addressing hash table on typed
- * arrays, several times faster than a Map for a million keys.
- */
-class KeyIds {
-  private readonly keys: Float64Array;
-  private readonly ids: Int32Array;
-  private readonly mask: number;
-  size = 0;
-
-  constructor(expected: number) {
-    let capacity = 16;
-    while (capacity < expected * 2) capacity *= 2;
-    this.keys = new Float64Array(capacity);
-    this.ids = new Int32Array(capacity).fill(-1);
-    this.mask = capacity - 1;
-  }
-
-  id(key: number): number {
-    const low = key >>> 0;
-    const high = (key / 4294967296) >>> 0;
-    let h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 13;
-    let slot = h & this.mask;
-    for (;;) {
-      const id = this.ids[slot] as number;
-      if (id < 0) {
-        this.ids[slot] = this.size;
-        this.keys[slot] = key;
-        return this.size++;
-      }
-      if (this.keys[slot] === key) return id;
-      slot = (slot + 1) & this.mask;
-    }
-  }
-}
-
-function keysOf(columns: RecordColumns, rule: BlockingRule, maxBlockSize: number): RuleKeys {
-  const index = new KeyIds(columns.count);
+function keysOf(
+  columns: RecordColumns,
+  rule: BlockingRule,
+  maxBlockSize: number,
+  index: KeyIds,
+  sizes: Int32Array,
+): RuleKeys {
+  index.clear();
+  sizes.fill(0);
   const keys = new Int32Array(columns.count);
-  let sizes = new Int32Array(columns.count);
   for (let i = 0; i < columns.count; i++) {
     const key = rule.key(columns, i);
     if (key < 0) {
@@ -250,7 +218,6 @@ function keysOf(columns: RecordColumns, rule: BlockingRule, maxBlockSize: number
     starts[k + 1] = (starts[k] as number) + size;
     if (size > maxBlockSize) skipped[k] = 1;
   }
-  sizes = new Int32Array(0);
   const fill = starts.slice(0, keyCount);
   const order = new Int32Array(starts[keyCount] as number);
   for (let i = 0; i < columns.count; i++) {
@@ -274,6 +241,8 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
   const pa = new GrowingInt32();
   const pb = new GrowingInt32();
   const report: RuleReport[] = [];
+  const index = new KeyIds(columns.count);
+  const sizes = new Int32Array(columns.count);
 
   // whether rule q pairs i and j (a skipped block pairs nothing)
   const pairs = (q: number, i: number, j: number) => {
@@ -284,7 +253,7 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
 
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r] as BlockingRule;
-    const current = keysOf(columns, rule, maxBlockSize);
+    const current = keysOf(columns, rule, maxBlockSize, index, sizes);
     ruleKeys.push(current);
     const { order, starts, skipped } = current;
     let newPairs = 0;

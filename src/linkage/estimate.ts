@@ -6,6 +6,7 @@
 import type { BlockingRule } from './blocking.ts';
 import type { RecordColumns } from './columns.ts';
 import { COMPARISONS, type Comparison } from './compare.ts';
+import { KeyIds } from './key-ids.ts';
 
 /** m and u of one comparison, indexed by level (index 0, "missing", is unused). */
 export type ComparisonParameters = {
@@ -105,19 +106,15 @@ type Patterns = { levels: Uint8Array; counts: Float64Array; size: number };
 export type PatternIndex = { levels: Uint8Array; size: number; patternOf: Int32Array; width: number };
 
 export function indexPatterns(levels: Uint8Array, count: number, width: number): PatternIndex {
-  const index = new Map<number, number>();
+  const index = new KeyIds(1 << 16);
   const first: number[] = [];
   const patternOf = new Int32Array(count);
   for (let k = 0; k < count; k++) {
     let key = 0;
     const base = k * width;
     for (let c = 0; c < width; c++) key = key * 16 + (levels[base + c] as number);
-    let at = index.get(key);
-    if (at === undefined) {
-      at = first.length;
-      index.set(key, at);
-      first.push(k);
-    }
+    const at = index.id(key);
+    if (at === first.length) first.push(k);
     patternOf[k] = at;
   }
   const out = new Uint8Array(first.length * width);

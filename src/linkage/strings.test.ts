@@ -73,3 +73,17 @@ describe('Soundex', () => {
     expect(soundex(name)).toBe(code);
   });
 });
+
+describe('number ids', () => {
+  it('gives equal numbers one id and new numbers the next, however many', async () => {
+    const { KeyIds } = await import('./key-ids.ts');
+    const ids = new KeyIds(2);
+    const keys = Array.from({ length: 5000 }, (_, i) => ((i * 7919) % 3001) + 2 ** 40 * (i % 3));
+    const seen = new Map<number, number>();
+    for (const key of keys) {
+      if (!seen.has(key)) seen.set(key, seen.size);
+      expect(ids.id(key)).toBe(seen.get(key));
+    }
+    expect(ids.size).toBe(seen.size);
+  });
+});
