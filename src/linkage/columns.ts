@@ -125,6 +125,45 @@ export function dayNumberOf(yyyymmdd: number): number {
   return Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
 }
 
+/** A run of records normalised, each text field with ids into its own table of values. */
+export type NormalisedChunk = {
+  count: number;
+  text: Record<TextField, { ids: Int32Array; values: string[]; counts: number[] }>;
+  /** YYYYMMDD, 0 when missing */
+  dateOfBirth: Int32Array;
+  sex: Uint8Array;
+  issues: NormalisationIssue[];
+};
+
+/** Normalises a run of records (on a worker thread when linking many). */
+export function normaliseChunk(
+  records: readonly LinkageRecord[],
+  onProgress?: (done: number, total: number) => void,
+): NormalisedChunk {
+  const count = records.length;
+  const interners = Object.fromEntries(
+    TEXT_FIELDS.map((f) => [f, new Interner(UNIQUE_FIELDS.has(f))]),
+  ) as Record<TextField, Interner>;
+  const ids = Object.fromEntries(TEXT_FIELDS.map((f) => [f, new Int32Array(count)])) as Record<
+    TextField,
+    Int32Array
+  >;
+  const dateOfBirth = new Int32Array(count);
+  const sex = new Uint8Array(count);
+  const issues: NormalisationIssue[] = [];
+  for (let i = 0; i < count; i++) {
+    const n: NormalisedRecord = normaliseRecord(records[i] as LinkageRecord, issues);
+    for (const field of TEXT_FIELDS) ids[field][i] = interners[field].id(n[field]);
+    if (n.dateOfBirth) dateOfBirth[i] = Number(n.dateOfBirth.replace(/-/g, ''));
+    sex[i] = n.sex === 'f' ? 1 : n.sex === 'm' ? 2 : 0;
+    if (onProgress && ((i + 1) & 0xffff) === 0) onProgress(i + 1, count);
+  }
+  const text = Object.fromEntries(
+    TEXT_FIELDS.map((f) => [f, { ids: ids[f], values: interners[f].values, counts: interners[f].counts }]),
+  ) as NormalisedChunk['text'];
+  return { count, text, dateOfBirth, sex, issues };
+}
+
 /**
  * Normalises the records and lays them out as columns. Records of `sets[1]` (when linking
  * two sets) follow those of `sets[0]`; record i of the result is the i-th of that sequence.
@@ -134,41 +173,63 @@ export function buildColumns(
   issues?: NormalisationIssue[],
   onProgress?: (done: number, total: number) => void,
 ): RecordColumns {
-  const count = sets.reduce((sum, set) => sum + set.length, 0);
-  const interners = Object.fromEntries(
-    TEXT_FIELDS.map((f) => [f, new Interner(UNIQUE_FIELDS.has(f))]),
-  ) as Record<TextField, Interner>;
-  const ids = Object.fromEntries(TEXT_FIELDS.map((f) => [f, sharedInt32(count)])) as Record<
-    TextField,
-    Int32Array
-  >;
+  const chunk = normaliseChunk(sets.flat(), onProgress);
+  if (issues) issues.push(...chunk.issues);
+  return assembleColumns(
+    [chunk],
+    sets.map((set) => set.length),
+  );
+}
+
+/**
+ * Joins normalised runs (in record order) into the columns of the whole. Value ids come out
+ * as if the records had been normalised in one run, so the result does not depend on how
+ * the work was split.
+ */
+export function assembleColumns(
+  chunks: readonly NormalisedChunk[],
+  setSizes: readonly number[],
+): RecordColumns {
+  const count = chunks.reduce((sum, chunk) => sum + chunk.count, 0);
+  const text = {} as Record<TextField, TextColumn>;
+  for (const field of TEXT_FIELDS) {
+    const ids = sharedInt32(count);
+    const global = new Interner(UNIQUE_FIELDS.has(field));
+    const counts: number[] = [];
+    let offset = 0;
+    for (const chunk of chunks) {
+      const local = chunk.text[field];
+      const remap = new Int32Array(local.values.length);
+      local.values.forEach((value, v) => {
+        const id = global.id(value);
+        remap[v] = id;
+        counts[id] = (counts[id] ?? 0) + (local.counts[v] as number);
+      });
+      for (let i = 0; i < chunk.count; i++) {
+        const v = local.ids[i] as number;
+        ids[offset + i] = v < 0 ? -1 : (remap[v] as number);
+      }
+      offset += chunk.count;
+    }
+    const sharedCounts = sharedInt32(counts.length);
+    sharedCounts.set(counts);
+    text[field] = { ids, values: global.values, counts: sharedCounts, ...letterBags(global.values) };
+  }
   const dateOfBirth = sharedInt32(count);
   const dayNumber = sharedInt32(count);
   const sex = sharedUint8(count);
   const set = sharedUint8(count);
-  let i = 0;
-  for (let s = 0; s < sets.length; s++) {
-    for (const record of sets[s] as readonly LinkageRecord[]) {
-      const n: NormalisedRecord = normaliseRecord(record, issues);
-      for (const field of TEXT_FIELDS) ids[field][i] = interners[field].id(n[field]);
-      if (n.dateOfBirth) {
-        const ymd = Number(n.dateOfBirth.replace(/-/g, ''));
-        dateOfBirth[i] = ymd;
-        dayNumber[i] = dayNumberOf(ymd);
-      }
-      sex[i] = n.sex === 'f' ? 1 : n.sex === 'm' ? 2 : 0;
-      set[i] = s;
-      i++;
-      if (onProgress && (i & 0xffff) === 0) onProgress(i, count);
-    }
+  let offset = 0;
+  for (const chunk of chunks) {
+    dateOfBirth.set(chunk.dateOfBirth, offset);
+    sex.set(chunk.sex, offset);
+    offset += chunk.count;
   }
-  const text = {} as Record<TextField, TextColumn>;
-  for (const field of TEXT_FIELDS) {
-    const interner = interners[field];
-    const counts = sharedInt32(interner.counts.length);
-    counts.set(interner.counts);
-    text[field] = { ids: ids[field], values: interner.values, counts, ...letterBags(interner.values) };
+  for (let i = 0; i < count; i++) {
+    const ymd = dateOfBirth[i] as number;
+    if (ymd !== 0) dayNumber[i] = dayNumberOf(ymd);
   }
+  set.fill(1, setSizes[0] ?? count);
   const formal = new Interner(false);
   const firstNames = text.firstName.values;
   const formalName = sharedInt32(firstNames.length * 2);

@@ -3,7 +3,7 @@
 // (u from random pairs, m by EM), as Splink and fastLink do. Pure: data in, data out.
 import { BLOCKING_RULES, type BlockingRule, candidatePairs, type RuleReport } from './blocking.ts';
 import { assignPersonIds, connectedComponents } from './cluster.ts';
-import { buildColumns, type RecordColumns } from './columns.ts';
+import type { RecordColumns } from './columns.ts';
 import { COMPARISONS } from './compare.ts';
 import {
   estimateM,
@@ -15,7 +15,7 @@ import {
 } from './estimate.ts';
 import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
 import { type Explanation, explainPair, type LinkageModel, probabilityOf, scorePairs } from './score.ts';
-import { comparePool } from './workers.ts';
+import { columnsInParallel, comparePool } from './workers.ts';
 
 export { BLOCKING_RULES, type BlockingRule, type RuleReport } from './blocking.ts';
 export { assignPersonIds, connectedComponents } from './cluster.ts';
@@ -127,7 +127,9 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
   if (new Set(ids).size !== ids.length) throw new Error('record ids must be unique');
 
   const issues: NormalisationIssue[] = [];
-  const columns = buildColumns(sets, issues, (done, total) => report('normalise', done, total));
+  const columns = await columnsInParallel(sets, threads, issues, (done, total) =>
+    report('normalise', done, total),
+  );
   report('normalise', columns.count, columns.count);
 
   const pairs = candidatePairs(columns, {

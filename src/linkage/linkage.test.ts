@@ -5,8 +5,9 @@ import { buildColumns } from './columns.ts';
 import { COMPARISONS, comparePair, compareRange } from './compare.ts';
 import { estimateM, estimateU, indexPatterns } from './estimate.ts';
 import { linkRecords } from './index.ts';
-import type { LinkageRecord } from './normalise.ts';
+import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
 import { syntheticPeople } from './synthetic.ts';
+import { columnsInParallel } from './workers.ts';
 
 const person = (id: string, fields: Partial<LinkageRecord>, source = 'org-a'): LinkageRecord => ({
   id,
@@ -296,6 +297,17 @@ describe('linking records', () => {
     const threaded = await linkRecords({ records: data.records }, { threads: 2, randomPairs: 70_000 });
     expect(threaded.matches).toEqual(inline.matches);
     expect(threaded.model).toEqual(inline.model);
+  });
+
+  it('normalises on worker threads into the same columns as on one thread', async () => {
+    const data = syntheticPeople({ records: 3000, seed: 15 });
+    const sets = [data.records.slice(0, 1000), data.records.slice(1000)];
+    const issuesInline: NormalisationIssue[] = [];
+    const issuesThreaded: NormalisationIssue[] = [];
+    const inline = buildColumns(sets, issuesInline);
+    const threaded = await columnsInParallel(sets, 2, issuesThreaded, undefined, 0);
+    expect(threaded).toEqual(inline);
+    expect(issuesThreaded).toEqual(issuesInline);
   });
 
   it('reports progress by stage', async () => {
