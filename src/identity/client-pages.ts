@@ -67,7 +67,7 @@ export async function clientPages(app: FastifyInstance, { identity }: { identity
   app.post<{ Params: { clientId: string }; Body: Record<string, unknown> }>(
     '/admin/clients/:clientId',
     async (request, reply) => {
-      requireAdmin(request.actor);
+      const admin = requireAdmin(request.actor);
       const client = await identity.clients.get(request.params.clientId);
       const body = request.body ?? {};
       const changes: ClientChanges = {
@@ -77,7 +77,7 @@ export async function clientPages(app: FastifyInstance, { identity }: { identity
         scopes: list(body.scopes),
       };
       try {
-        await identity.clients.update(client.client_id, changes);
+        await identity.clients.update(admin, client.client_id, changes);
       } catch (error) {
         if (!(error instanceof Invalid)) throw error;
         const fieldErrors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
@@ -93,8 +93,8 @@ export async function clientPages(app: FastifyInstance, { identity }: { identity
   app.post<{ Params: { clientId: string }; Body: { disabled?: string } }>(
     '/admin/clients/:clientId/status',
     async (request, reply) => {
-      requireAdmin(request.actor);
-      await identity.clients.setDisabled(request.params.clientId, request.body?.disabled === 'true');
+      const admin = requireAdmin(request.actor);
+      await identity.clients.setDisabled(admin, request.params.clientId, request.body?.disabled === 'true');
       return reply.redirect('/admin/clients', 303);
     },
   );

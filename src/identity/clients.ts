@@ -3,7 +3,9 @@
 // call Flagstone's API for their organisation. Scopes limit what each may ask for.
 import type { ClientMetadata } from 'oidc-provider';
 import type { Db } from '../db/index.ts';
-import { type FieldError, Invalid, NotFound, newId, newToken } from '../platform/index.ts';
+import type { Ledger } from '../governance/index.ts';
+import { type Actor, type FieldError, Invalid, NotFound, newId, newToken } from '../platform/index.ts';
+import { clientChanged } from './audit.ts';
 import * as store from './oidc-store.ts';
 
 /** What a person is asked to share (OpenID Connect scopes). */
@@ -105,10 +107,16 @@ export function providerMetadata(row: store.ClientRow): ClientMetadata | undefin
 
 const unique = (values: string[]) => [...new Set(values.map((v) => v.trim()).filter(Boolean))];
 
-export function relyingParties(db: Db) {
+export function relyingParties(db: Db, ledger?: Pick<Ledger, 'append'>) {
   return {
-    /** Registers a client; the secret (confidential clients only) is shown this once. */
-    async add(client: NewClient): Promise<{ clientId: string; clientSecret?: string }> {
+    /**
+     * Registers a client; the secret (confidential clients only) is shown this once.
+     * `actor` is the administrator, or null from the command line.
+     */
+    async add(
+      client: NewClient,
+      actor: Actor | null = null,
+    ): Promise<{ clientId: string; clientSecret?: string }> {
       const machine = client.machineFor !== undefined;
       const redirectUris = unique(client.redirectUris ?? []);
       const postLogoutRedirectUris = unique(client.postLogoutRedirectUris ?? []);
@@ -146,17 +154,20 @@ export function relyingParties(db: Db) {
           ? 'private_key_jwt'
           : 'client_secret_basic';
       const clientSecret = authMethod === 'client_secret_basic' ? newToken() : undefined;
-      await store.insertClient(db, {
-        client_id: clientId,
-        name: client.name.trim(),
-        auth_method: authMethod,
-        client_secret: clientSecret ?? null,
-        jwks: client.jwks ?? null,
-        redirect_uris: redirectUris,
-        post_logout_redirect_uris: postLogoutRedirectUris,
-        grant_types: machine ? ['client_credentials'] : ['authorization_code', 'refresh_token'],
-        scopes,
-        organisation_id: organisationId ?? null,
+      await db.transaction().execute(async (trx) => {
+        await store.insertClient(trx, {
+          client_id: clientId,
+          name: client.name.trim(),
+          auth_method: authMethod,
+          client_secret: clientSecret ?? null,
+          jwks: client.jwks ?? null,
+          redirect_uris: redirectUris,
+          post_logout_redirect_uris: postLogoutRedirectUris,
+          grant_types: machine ? ['client_credentials'] : ['authorization_code', 'refresh_token'],
+          scopes,
+          organisation_id: organisationId ?? null,
+        });
+        await ledger?.append(trx, [clientChanged(actor, clientId, 'added')]);
       });
       return clientSecret ? { clientId, clientSecret } : { clientId };
     },
@@ -169,7 +180,7 @@ export function relyingParties(db: Db) {
       return client;
     },
 
-    async update(clientId: string, changes: ClientChanges): Promise<void> {
+    async update(actor: Actor, clientId: string, changes: ClientChanges): Promise<void> {
       const current = await this.get(clientId);
       const next = {
         name: changes.name.trim(),
@@ -182,17 +193,24 @@ export function relyingParties(db: Db) {
         machine: current.grant_types.includes('client_credentials'),
       });
       if (problems.length) throw new Invalid('The client has errors', problems);
-      await store.updateClient(db, clientId, {
-        name: next.name,
-        redirect_uris: next.redirectUris,
-        post_logout_redirect_uris: next.postLogoutRedirectUris,
-        scopes: next.scopes,
+      await db.transaction().execute(async (trx) => {
+        await store.updateClient(trx, clientId, {
+          name: next.name,
+          redirect_uris: next.redirectUris,
+          post_logout_redirect_uris: next.postLogoutRedirectUris,
+          scopes: next.scopes,
+        });
+        await ledger?.append(trx, [clientChanged(actor, clientId, 'changed')]);
       });
     },
 
-    async setDisabled(clientId: string, disabled: boolean): Promise<void> {
-      if (!(await store.updateClient(db, clientId, { disabled })))
-        throw new NotFound('There is no such client');
+    /** Disabling stops sign-ins, refreshes and the client's access tokens at once. */
+    async setDisabled(actor: Actor | null, clientId: string, disabled: boolean): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        if (!(await store.updateClient(trx, clientId, { disabled })))
+          throw new NotFound('There is no such client');
+        await ledger?.append(trx, [clientChanged(actor, clientId, disabled ? 'disabled' : 'enabled')]);
+      });
     },
 
     /** For the provider: the metadata of an enabled client, or undefined. */

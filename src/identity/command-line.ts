@@ -2,12 +2,17 @@
 // They print what the operator needs (a client's secret is shown this once only).
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../db/index.ts';
+import { ledger } from '../governance/index.ts';
 import { Invalid, systemClock } from '../platform/index.ts';
 import { relyingParties } from './clients.ts';
 import { signingKeys } from './signing-keys.ts';
 
 export async function rotateKeysFromCommandLine(db: Db): Promise<string> {
-  const { kid, retiredUnpublishedAfter } = await signingKeys(db, systemClock).rotate();
+  const { kid, retiredUnpublishedAfter } = await signingKeys(
+    db,
+    systemClock,
+    ledger(db, systemClock),
+  ).rotate();
   return [
     `Tokens are now signed with the new key ${kid}.`,
     `The previous key stays published until ${retiredUnpublishedAfter.toISOString()}, when the last tokens it signed have expired.`,
@@ -45,7 +50,7 @@ export async function addClientFromCommandLine(
     }
   }
   try {
-    const { clientId, clientSecret } = await relyingParties(db).add({
+    const { clientId, clientSecret } = await relyingParties(db, ledger(db, systemClock)).add({
       name: options.name,
       redirectUris: options.redirectUri,
       postLogoutRedirectUris: options.postLogoutRedirectUri,

@@ -64,6 +64,42 @@ async function interactionDetails(provider: Provider, request: FastifyRequest, r
   return details;
 }
 
+type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+type Missing = {
+  missingOIDCScope?: string[];
+  missingOIDCClaims?: string[];
+  missingResourceScopes?: Record<string, string[]>;
+};
+
+/** The scopes a consent page asks the person for. */
+function askedFor(details: Interaction): string[] {
+  const missing = details.prompt.details as Missing;
+  const asked = new Set([
+    ...(missing.missingOIDCScope ?? []),
+    ...Object.values(missing.missingResourceScopes ?? {}).flat(),
+  ]);
+  asked.delete('openid');
+  return [...asked];
+}
+
+/** Grants the client what the person was asked for; returns the consent result for the provider. */
+async function grantConsent(provider: Provider, details: Interaction): Promise<{ grantId?: string }> {
+  const accountId = String(details.session?.accountId);
+  const grant = details.grantId
+    ? await provider.Grant.find(details.grantId)
+    : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+  if (!grant)
+    throw new Invalid('Your sign-in has timed out. Go back to the service you were using and try again.');
+  const missing = details.prompt.details as Missing;
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+    grant.addResourceScope(indicator, scopes.join(' '));
+  }
+  const grantId = await grant.save();
+  return details.grantId ? {} : { grantId };
+}
+
 export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
   const { identity, settings } = options;
   const cookieKeys = [await identity.sharedSecret('oidc-cookie')];
@@ -106,25 +142,17 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
         const to = await current.interactionResult(request.raw, reply.raw, {
           login: { accountId: request.actor.accountId, amr: ['pwd'] },
         });
+        await identity.recordSignInToService(request.actor, String(details.params.client_id), 'session');
         return reply.redirect(to, 303);
       }
       return signInPage(reply, {}, {}, 200, { action: `/interaction/${details.uid}/sign-in`, clientName });
     }
-    const missing = details.prompt.details as {
-      missingOIDCScope?: string[];
-      missingResourceScopes?: Record<string, string[]>;
-    };
-    const asked = new Set(
-      [
-        ...(missing.missingOIDCScope ?? []),
-        ...Object.values(missing.missingResourceScopes ?? {}).flat(),
-      ].filter((s) => s !== 'openid'),
-    );
+    const asked = askedFor(details);
     return reply.page('oidc-consent.njk', {
       title: `Allow ${clientName} to use your account`,
       clientName,
       uid: details.uid,
-      asked: [...asked].map((s) => scopeDescriptions[s] ?? s),
+      asked: asked.map((s) => scopeDescriptions[s] ?? s),
     });
   });
 
@@ -143,6 +171,7 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
       const to = await current.interactionResult(request.raw, reply.raw, {
         login: { accountId: actor.accountId, amr: ['pwd'] },
       });
+      await identity.recordSignInToService(actor, String(details.params.client_id), 'password');
       return reply.redirect(to, 303);
     },
   );
@@ -155,38 +184,20 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
       if (details.prompt.name !== 'consent' || !details.session?.accountId) {
         throw new Invalid('Your sign-in has timed out. Go back to the service you were using and try again.');
       }
-      if (request.body?.decision !== 'allow') {
-        const to = await current.interactionResult(request.raw, reply.raw, {
-          error: 'access_denied',
-          error_description: 'The person did not allow the service to use their account',
-        });
-        return reply.redirect(to, 303);
-      }
-      const grant = details.grantId
-        ? await current.Grant.find(details.grantId)
-        : new current.Grant({
-            accountId: details.session.accountId,
-            clientId: String(details.params.client_id),
-          });
-      if (!grant)
-        throw new Invalid('Your sign-in has timed out. Go back to the service you were using and try again.');
-      const missing = details.prompt.details as {
-        missingOIDCScope?: string[];
-        missingOIDCClaims?: string[];
-        missingResourceScopes?: Record<string, string[]>;
-      };
-      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
-        grant.addResourceScope(indicator, scopes.join(' '));
-      }
-      const grantId = await grant.save();
-      const to = await current.interactionResult(
-        request.raw,
-        reply.raw,
-        { consent: details.grantId ? {} : { grantId } },
-        { mergeWithLastSubmission: true },
-      );
+      const actor = await identity.actorById(details.session.accountId);
+      if (!actor) throw new Invalid('Your account cannot be used to sign in');
+      const clientId = String(details.params.client_id);
+      const allowed = request.body?.decision === 'allow';
+      await identity.recordConsent(actor, clientId, allowed, askedFor(details));
+      const result = allowed
+        ? { consent: await grantConsent(current, details) }
+        : {
+            error: 'access_denied',
+            error_description: 'The person did not allow the service to use their account',
+          };
+      const to = await current.interactionResult(request.raw, reply.raw, result, {
+        mergeWithLastSubmission: allowed,
+      });
       return reply.redirect(to, 303);
     },
   );

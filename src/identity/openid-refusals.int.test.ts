@@ -134,7 +134,7 @@ describe('the provider refuses', () => {
     const { config, clientId } = await relyingParty(t);
     const { tokens } = await tokensFor(t, config, citizen());
     expect((await callApi(t, '/api/v1/me', tokens.access_token)).status).toBe(200);
-    await t.services.identity.clients.setDisabled(clientId, true);
+    await t.services.identity.clients.setDisabled(null, clientId, true);
 
     const api = await callApi(t, '/api/v1/me', tokens.access_token);
     expect(api.status).toBe(401);

@@ -173,4 +173,30 @@ describe('Flagstone as an OpenID Connect provider', () => {
     expect(decodeProtectedHeader(after.tokens.access_token).kid).toBe(kid);
     expect((await callApi(t, '/api/v1/me', after.tokens.access_token)).status).toBe(200);
   });
+
+  it('writes the sign-in, the sign-in to the service and the consent to the audit ledger', async () => {
+    const { config, clientId } = await relyingParty(t);
+    const person = demoAccount((c) => c.roles === 'staff at northmoor-dc');
+    const { tokens } = await tokensFor(t, config, person);
+    const sub = String(tokens.claims()?.sub);
+    const entries = await t.services.governance.ledger.about(sub);
+    expect(entries.map((e) => e.action).reverse()).toEqual([
+      'identity.sign_in',
+      'identity.sign_in_to_service',
+      'identity.consent',
+    ]);
+    expect(entries[0]).toMatchObject({
+      actor: { account: sub, kind: 'staff' },
+      resource: { type: 'relying_party', id: clientId },
+      decision: 'allow',
+      detail: { scopes: 'profile organisations api:read' },
+    });
+
+    await t.services.identity.clients.setDisabled(null, clientId, true);
+    expect(await t.services.governance.ledger.latest('identity.relying_party_disabled')).toMatchObject({
+      resource: { id: clientId },
+    });
+    const verified = await t.services.governance.ledger.verify();
+    expect(verified).toMatchObject({ ok: true });
+  });
 });

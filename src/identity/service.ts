@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../db/index.ts';
+import { ledger } from '../governance/index.ts';
 import {
   type Actor,
   type Clock,
@@ -10,6 +11,7 @@ import {
   sha256,
   TooManyRequests,
 } from '../platform/index.ts';
+import * as audit from './audit.ts';
 import { relyingParties } from './clients.ts';
 import { postgresAdapter } from './oidc-adapter.ts';
 import { deleteExpiredPayloads } from './oidc-store.ts';
@@ -43,7 +45,8 @@ export function identityService(db: Db, clock: Clock) {
     return { accountId: account.id, kind: account.kind, name: account.name, email: account.email, roles };
   };
 
-  const clients = relyingParties(db);
+  const theLedger = ledger(db, clock);
+  const clients = relyingParties(db, theLedger);
 
   return {
     async createAccount(account: NewAccount, trx: Db = db): Promise<string> {
@@ -87,11 +90,14 @@ export function identityService(db: Db, clock: Clock) {
       }
       await store.clearFailures(db, key);
       const sessionId = newToken();
-      await store.insertSession(db, {
-        id_hash: sha256(sessionId),
-        account_id: account.id,
-        auth_method: 'password',
-        expires_at: minutesFromNow(SESSION_IDLE_MINUTES),
+      await db.transaction().execute(async (trx) => {
+        await store.insertSession(trx, {
+          id_hash: sha256(sessionId),
+          account_id: account.id,
+          auth_method: 'password',
+          expires_at: minutesFromNow(SESSION_IDLE_MINUTES),
+        });
+        await theLedger.append(trx, [audit.signedIn(account, 'password')]);
       });
       return sessionId;
     },
@@ -122,7 +128,13 @@ export function identityService(db: Db, clock: Clock) {
     providerAdapter: () => postgresAdapter(db, clients, clock),
 
     /** The keys that sign ID tokens and access tokens. */
-    keys: signingKeys(db, clock),
+    keys: signingKeys(db, clock, theLedger),
+
+    /** Writes what happened at the OpenID Connect provider to the audit ledger. */
+    recordSignInToService: (actor: Actor, clientId: string, method: string) =>
+      theLedger.record([audit.signedInToService(actor, clientId, method)]),
+    recordConsent: (actor: Actor, clientId: string, allowed: boolean, scopes: string[]) =>
+      theLedger.record([audit.consented(actor, clientId, allowed, scopes)]),
 
     async signOut(sessionId: string | undefined): Promise<void> {
       if (sessionId) await store.deleteSession(db, sha256(sessionId));

@@ -3,7 +3,9 @@
 // key stays published in the JWKS until every token it signed has expired.
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Db } from '../db/index.ts';
+import type { Ledger } from '../governance/index.ts';
 import type { Clock } from '../platform/index.ts';
+import { keysRotated } from './audit.ts';
 import * as store from './oidc-store.ts';
 
 export const SIGNING_ALG = 'RS256';
@@ -18,7 +20,7 @@ async function newKey() {
   return { kid, private_jwk: { ...jwk, kid, alg: SIGNING_ALG, use: 'sig' } };
 }
 
-export function signingKeys(db: Db, clock: Clock) {
+export function signingKeys(db: Db, clock: Clock, ledger?: Pick<Ledger, 'record'>) {
   const publishedSince = () => new Date(clock.now().getTime() - PUBLISHED_AFTER_RETIREMENT_MS);
   let rotations = 0;
   return {
@@ -48,6 +50,7 @@ export function signingKeys(db: Db, clock: Clock) {
       const key = await newKey();
       await store.replaceSigningKey(db, key, clock.now());
       rotations++;
+      await ledger?.record([keysRotated(key.kid)]);
       await store.deleteKeysRetiredBefore(db, publishedSince());
       return {
         kid: key.kid,

@@ -1,0 +1,64 @@
+// What identity writes to the audit ledger (governance): sign-ins, sign-ins to other services
+// through Flagstone and the consent given to them, and changes to the relying parties.
+import type { LedgerEntry } from '../governance/index.ts';
+import type { Actor } from '../platform/index.ts';
+
+type Who = NonNullable<LedgerEntry['actor']>;
+
+export function who(actor: Pick<Actor, 'accountId' | 'kind' | 'machine' | 'roles'>): Who {
+  if (actor.machine)
+    return { account: actor.accountId, kind: 'client', organisation: actor.roles[0]?.organisation };
+  return { account: actor.accountId, kind: actor.kind };
+}
+
+const client = (clientId: string) => ({ type: 'relying_party', id: clientId });
+
+export const signedIn = (
+  account: { id: string; kind: 'citizen' | 'staff' },
+  method: string,
+): LedgerEntry => ({
+  action: 'identity.sign_in',
+  actor: { account: account.id, kind: account.kind },
+  subject: account.id,
+  detail: { method },
+});
+
+export const signedInToService = (actor: Actor, clientId: string, method: string): LedgerEntry => ({
+  action: 'identity.sign_in_to_service',
+  actor: who(actor),
+  subject: actor.accountId,
+  resource: client(clientId),
+  detail: { method },
+});
+
+export const consented = (
+  actor: Actor,
+  clientId: string,
+  allowed: boolean,
+  scopes: string[],
+): LedgerEntry => ({
+  action: 'identity.consent',
+  actor: who(actor),
+  subject: actor.accountId,
+  resource: client(clientId),
+  decision: allowed ? 'allow' : 'deny',
+  detail: { scopes: scopes.join(' ') },
+});
+
+export const clientChanged = (
+  actor: Actor | null,
+  clientId: string,
+  change: 'added' | 'changed' | 'disabled' | 'enabled',
+): LedgerEntry => ({
+  action: `identity.relying_party_${change}`,
+  actor: actor ? who(actor) : null,
+  resource: client(clientId),
+  ...(actor ? {} : { detail: { via: 'command line' } }),
+});
+
+export const keysRotated = (kid: string): LedgerEntry => ({
+  action: 'identity.signing_keys_rotated',
+  actor: null,
+  resource: { type: 'signing_key', id: kid },
+  detail: { via: 'command line' },
+});
