@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { connect, DataFolderInUse, migrate, migrationFiles, pendingMigrations, startEmbedded } from './index.ts';
+import {
+  connect,
+  DataFolderInUse,
+  migrate,
+  migrationFiles,
+  pendingMigrations,
+  startEmbedded,
+} from './index.ts';
 
 async function emptyDatabase() {
   const name = `empty_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
