@@ -20,9 +20,11 @@ import {
   openIdProvider,
   sessions,
 } from './identity/index.ts';
+import { notifyService } from './notify/index.ts';
 import { placesRoutes, placesService } from './places/index.ts';
 import { type Clock, newId, systemClock } from './platform/index.ts';
 import { recordsPages, recordsRoutes, recordsService } from './registers/index.ts';
+import { open311, requestsPages, requestsRoutes, requestsService } from './requests/index.ts';
 import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
 
 /** The composition root: every service, built once from the database, the clock and the policies. */
@@ -31,6 +33,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
   const places = placesService(db);
   const identity = identityService(db, clock);
   const governance = governanceService(db, clock, pdp, places);
+  const notify = notifyService(db, clock);
   return {
     database,
     places,
@@ -38,6 +41,8 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     governance,
     agreements: agreementsService(db, clock, governance.ledger, places),
     records: recordsService(db, clock, governance, places, identity.citizenByEmail),
+    notify,
+    requests: requestsService(db, clock, governance, places, notify),
     migrationsPending: () => pendingMigrations(database.pool),
   };
 }
@@ -119,6 +124,9 @@ export async function createApp(
     governance: services.governance,
     places: services.places,
   });
+  await app.register(requestsRoutes, { requests: services.requests });
+  await app.register(open311, { requests: services.requests, places: services.places });
+  await app.register(requestsPages, { requests: services.requests, places: services.places });
   await app.register(apiDocs);
   return app;
 }

@@ -173,6 +173,13 @@ export function governanceService(db: Db, clock: Clock, pdp: PolicyDecisionPoint
 
     agreementTitles: (ids: string[]) => store.agreementTitles(db, ids),
 
+    /**
+     * The agreements in force today with one of `organisations` as a party (and `other` too,
+     * when given): what other modules (cases and referrals) pass to the policies as context.
+     */
+    agreementsInForce: (organisations: string[], other: string | null) =>
+      store.agreementsInForce(db, organisations, other, today()),
+
     /** Break-glass reads and their reviews, for information governance officers and auditors. */
     async breakGlassQueue(actor: Actor | null) {
       requireGovernanceRole(actor, ['ig_officer', 'auditor', 'admin']);
@@ -219,19 +226,21 @@ export function governanceService(db: Db, clock: Clock, pdp: PolicyDecisionPoint
       );
     },
 
-    async setClearance(actor: Actor | null, accountId: string, level: 1 | 2, trx: Db = db): Promise<void> {
+    async setClearance(actor: Actor | null, accountId: string, level: 1 | 2): Promise<void> {
       const who = requireActor(actor);
       if (!who.roles.some((r) => r.role === 'admin' || r.role === 'ig_officer')) {
         throw new Forbidden('Only an administrator or information governance officer can set clearances');
       }
-      await store.setClearance(trx, accountId, level);
-      await theLedger.append(trx, [
-        {
-          action: 'clearance.set',
-          actor: { account: who.accountId, kind: who.kind },
-          detail: { account: accountId, level },
-        },
-      ]);
+      await db.transaction().execute(async (trx) => {
+        await store.setClearance(trx, accountId, level);
+        await theLedger.append(trx, [
+          {
+            action: 'clearance.set',
+            actor: { account: who.accountId, kind: who.kind },
+            detail: { account: accountId, level },
+          },
+        ]);
+      });
     },
   };
 }

@@ -78,4 +78,7 @@ export const specialCategoryBases = {
   archiving_research_statistics: 'Archiving, research and statistics (9(2)(j))',
 } as const;
 
-export const datasets = { 'person-records': 'Local person records' } as const;
+export const datasets = {
+  'person-records': 'Local person records',
+  cases: 'Cases: service requests, their notes and referrals',
+} as const;

@@ -118,7 +118,13 @@ function csrf(app: FastifyInstance) {
     const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
     // The OpenID Connect provider's endpoints (/oidc/...) are called by other systems, not our
     // forms; the provider protects its own form (signing out) with its own token.
-    if (!safe && !request.url.startsWith('/api/') && !request.url.startsWith('/oidc/')) {
+    // Open311 (/open311/...) takes form posts from other systems, authenticated by API key.
+    if (
+      !safe &&
+      !request.url.startsWith('/api/') &&
+      !request.url.startsWith('/oidc/') &&
+      !request.url.startsWith('/open311/')
+    ) {
       return app.csrfProtection(request, reply, done);
     }
     done();

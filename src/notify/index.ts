@@ -1,0 +1,3 @@
+// Notifications: emails and texts to citizens and staff through an outbox in the database,
+// sent with GOV.UK Notify when it is configured, otherwise kept for administrators to see.
+export { backOffMinutes, type Message, type NotifyService, notifyService, type Sender } from './service.ts';

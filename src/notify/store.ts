@@ -1,0 +1,75 @@
+// SQL for the notification outbox, nothing else.
+import { type Generated, type Insertable, type Selectable, sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+
+type NotifyTables = {
+  notification_outbox: {
+    id: Generated<string>;
+    channel: 'email' | 'sms';
+    recipient: string;
+    template: string;
+    personalisation: Record<string, string>;
+    reference: string | null;
+    status: Generated<'pending' | 'sent' | 'failed'>;
+    attempts: Generated<number>;
+    next_attempt_at: Generated<Date>;
+    last_error: string | null;
+    created_at: Generated<Date>;
+    sent_at: Date | null;
+  };
+};
+
+const tables = (db: Db) => db.withTables<NotifyTables>();
+export type OutboxRow = Selectable<NotifyTables['notification_outbox']>;
+
+export async function insert(db: Db, rows: Insertable<NotifyTables['notification_outbox']>[]) {
+  if (rows.length === 0) return;
+  await tables(db)
+    .insertInto('notification_outbox')
+    .values(rows.map((r) => ({ ...r, personalisation: JSON.stringify(r.personalisation) as never })))
+    .execute();
+}
+
+/** Takes due messages for this sender: rows locked so that two instances never send one twice. */
+export async function due(db: Db, now: Date, limit: number): Promise<OutboxRow[]> {
+  return tables(db)
+    .selectFrom('notification_outbox')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export async function markSent(db: Db, id: string, now: Date) {
+  await tables(db)
+    .updateTable('notification_outbox')
+    .set({ status: 'sent', sent_at: now, attempts: sql`attempts + 1`, last_error: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markFailed(db: Db, id: string, error: string, next: Date | null) {
+  await tables(db)
+    .updateTable('notification_outbox')
+    .set({
+      status: next ? 'pending' : 'failed',
+      attempts: sql`attempts + 1`,
+      last_error: error.slice(0, 500),
+      ...(next ? { next_attempt_at: next } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function latest(db: Db, limit: number): Promise<OutboxRow[]> {
+  return tables(db)
+    .selectFrom('notification_outbox')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,92 @@
+// Pure: a case and the person asking, in the Cedar terms of policies/cases.cedar, and one
+// decision on them (under each agreement in force, for a referral).
+import type { PolicyDecisionPoint, Principal } from '../governance/index.ts';
+
+export type CaseAction = 'readCase' | 'updateCase' | 'referCase';
+
+export interface CaseFacts {
+  id: string;
+  organisationId: string;
+  markingLevel: number;
+  /** Organisations it has been referred to, the referral pending or accepted. */
+  referredTo: string[];
+  citizenAccountId: string | null;
+}
+
+export interface AgreementFacts {
+  id: string;
+  parties: string[];
+  datasets: string[];
+  purposes: string[];
+  highestMarking: number;
+}
+
+export interface CaseDecision {
+  allowed: boolean;
+  policies: string[];
+  agreementId: string | null;
+}
+
+const org = (id: string) => ({ __entity: { type: 'Flagstone::Organisation', id } });
+
+function principalEntity(p: Principal) {
+  if (p.kind === 'citizen') return { uid: { type: 'Flagstone::Citizen', id: p.accountId }, attrs: {} };
+  return {
+    uid: { type: 'Flagstone::Staff', id: p.accountId },
+    attrs: { organisations: p.organisations.map(org), manages: p.manages.map(org), clearance: p.clearance },
+  };
+}
+
+function caseEntity(c: CaseFacts) {
+  return {
+    uid: { type: 'Flagstone::Case', id: c.id },
+    attrs: {
+      organisation: org(c.organisationId),
+      marking: c.markingLevel,
+      referredTo: c.referredTo.map(org),
+      ...(c.citizenAccountId
+        ? { subject: { __entity: { type: 'Flagstone::Citizen', id: c.citizenAccountId } } }
+        : {}),
+    },
+  };
+}
+
+/**
+ * Decides an action on a case. A referral is asked once per agreement in force (with the
+ * receiving organisation and the purpose in the context), taking the first that allows it.
+ */
+export function decideOnCase(
+  pdp: PolicyDecisionPoint,
+  principal: Principal,
+  action: CaseAction,
+  facts: CaseFacts,
+  referral?: { receiverId: string; purpose: string; agreements: AgreementFacts[] },
+): CaseDecision {
+  const ask = (context: Record<string, unknown>) =>
+    pdp.authorize({
+      principal: principalEntity(principal) as never,
+      action,
+      resource: caseEntity(facts) as never,
+      context: context as Record<string, never>,
+    });
+  if (!referral) {
+    const answer = ask({});
+    return { allowed: answer.allowed, policies: answer.policies, agreementId: null };
+  }
+  for (const a of referral.agreements) {
+    const answer = ask({
+      purpose: referral.purpose,
+      receiver: org(referral.receiverId),
+      agreement: {
+        id: a.id,
+        active: true,
+        parties: a.parties.map(org),
+        datasets: a.datasets,
+        purposes: a.purposes,
+        highestMarking: a.highestMarking,
+      },
+    });
+    if (answer.allowed) return { allowed: true, policies: answer.policies, agreementId: a.id };
+  }
+  return { allowed: false, policies: [], agreementId: null };
+}

@@ -1,0 +1,865 @@
+// Use-cases of the front door: routing, taking a request (one transaction with its ledger
+// entry and notification), the public view, and staff work on cases and referrals — every
+// staff or citizen read and change decided by the policies and written to the audit ledger.
+import { randomInt } from 'node:crypto';
+import type { Db } from '../db/index.ts';
+import type { GovernanceService, LedgerEntry, Principal } from '../governance/index.ts';
+import { purposes } from '../governance/index.ts';
+import type { NotifyService } from '../notify/index.ts';
+import type { PlacesService, Service } from '../places/index.ts';
+import {
+  type Actor,
+  type Clock,
+  Conflict,
+  type FieldError,
+  Forbidden,
+  Invalid,
+  NotFound,
+  newToken,
+  requireActor,
+  sha256,
+} from '../platform/index.ts';
+import { type CaseAction, type CaseFacts, decideOnCase } from './access.ts';
+import { type RoutingTable, routingTable } from './routing.ts';
+import { checkAttributes, definitionOf } from './service-definitions.ts';
+import type { CaseStatus } from './store.ts';
+import * as store from './store.ts';
+
+const ROUTING_CACHE_MS = 30_000;
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export interface NewRequest {
+  service: string;
+  lat?: number | null;
+  lon?: number | null;
+  addressString?: string | null;
+  addressId?: string | null;
+  description?: string | null;
+  attributes?: Record<string, string | string[] | undefined>;
+  mediaUrl?: string | null;
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  phone?: string | null;
+  deviceId?: string | null;
+  accountRef?: string | null;
+}
+
+export interface Submitter {
+  actor?: Actor | null;
+  apiKey?: { id: string; name: string } | null;
+}
+
+/** What anyone may see of a request: nothing that says who made it or what they wrote. */
+export interface PublicRequest {
+  reference: string;
+  status: CaseStatus;
+  statusNotes: string | null;
+  serviceCode: string;
+  serviceName: string;
+  organisation: string;
+  organisationName: string;
+  requestedAt: string;
+  updatedAt: string;
+  expectedAt: string | null;
+  address: string | null;
+  addressId: string | null;
+  lat: number;
+  lon: number;
+  mediaUrl: string | null;
+}
+
+export const statusNames: Record<CaseStatus, string> = {
+  open: 'Open',
+  in_progress: 'In progress',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+const transitions: Record<CaseStatus, CaseStatus[]> = {
+  open: ['in_progress', 'resolved', 'closed'],
+  in_progress: ['open', 'resolved', 'closed'],
+  resolved: ['closed', 'open'],
+  closed: [],
+};
+
+export const newReference = () =>
+  Array.from({ length: 9 }, (_, i) => (i === 4 ? '-' : ALPHABET[randomInt(ALPHABET.length)])).join('');
+
+const trimmed = (v: string | null | undefined) => (v ?? '').trim() || null;
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const toPublic = (row: store.CaseRow): PublicRequest => ({
+  reference: row.reference,
+  status: row.status,
+  statusNotes: row.status_reason,
+  serviceCode: row.service_code,
+  serviceName: row.service_name,
+  organisation: row.organisation,
+  organisationName: row.organisation_name,
+  requestedAt: row.requested_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+  expectedAt: row.expected_at?.toISOString() ?? null,
+  address: row.address_string,
+  addressId: row.address_id,
+  lat: row.lat,
+  lon: row.lon,
+  mediaUrl: row.media_url,
+});
+
+const facts = (row: store.CaseRow): CaseFacts => ({
+  id: row.id,
+  organisationId: row.organisation_id,
+  markingLevel: row.marking_level,
+  referredTo: row.referred_to,
+  citizenAccountId: row.citizen_account_id,
+});
+
+export function requestsService(
+  db: Db,
+  clock: Clock,
+  governance: GovernanceService,
+  places: PlacesService,
+  notify: NotifyService,
+) {
+  let cached: { table: RoutingTable; at: number } | null = null;
+
+  async function table(): Promise<RoutingTable> {
+    if (cached && Date.now() - cached.at < ROUTING_CACHE_MS) return cached.table;
+    const [areas, organisations, overrides] = await Promise.all([
+      places.areas(),
+      places.organisations(),
+      store.overrides(db),
+    ]);
+    const built = routingTable(
+      areas.map((a) => ({
+        ref: a.properties.ref,
+        name: a.properties.name,
+        geometry: a.geometry,
+        coverage: a.properties.coverage,
+      })),
+      overrides,
+      new Map(organisations.map((o) => [o.ref, o.name])),
+    );
+    cached = { table: built, at: Date.now() };
+    return built;
+  }
+
+  async function service(code: string, field = 'service'): Promise<Service> {
+    try {
+      return await places.service(code);
+    } catch {
+      throw new Invalid(`There is no service with the code ${code}`, [
+        { field, message: `There is no service with the code ${code}` },
+      ]);
+    }
+  }
+
+  function checkPoint(lat: number | null | undefined, lon: number | null | undefined): FieldError[] {
+    const errors: FieldError[] = [];
+    if (lat === null || lat === undefined || !Number.isFinite(lat) || Math.abs(lat) > 90)
+      errors.push({ field: 'lat', message: 'Give the latitude as a number from -90 to 90' });
+    if (lon === null || lon === undefined || !Number.isFinite(lon) || Math.abs(lon) > 180)
+      errors.push({ field: 'lon', message: 'Give the longitude as a number from -180 to 180' });
+    return errors;
+  }
+
+  async function route(code: string, lat: number, lon: number) {
+    const s = await service(code);
+    const errors = checkPoint(lat, lon);
+    if (errors.length > 0) throw new Invalid('The location is not a valid point', errors);
+    const answer = (await table()).route(s, lon, lat);
+    if (!answer.ok) {
+      const place = (await places.place()).name;
+      const message =
+        answer.problem === 'outside'
+          ? `The location is outside ${place}: we cannot take reports there`
+          : answer.explanation;
+      throw new Invalid(message, [{ field: 'lat', message }]);
+    }
+    const organisation = await places.organisation(answer.organisation);
+    const area = await places.area(answer.area);
+    return {
+      service: { code: s.code, name: s.name, responsibleKind: s.responsibleKind },
+      organisation: { ref: organisation.ref, name: organisation.name, kind: organisation.kind },
+      area: { ref: area.properties.ref, name: area.properties.name },
+      basis: answer.basis,
+      onBoundaryOf: answer.onBoundaryOf,
+      explanation: answer.explanation,
+    };
+  }
+
+  async function principal(actor: Actor | null) {
+    return governance.principal(actor);
+  }
+
+  function entry(
+    p: Principal | null,
+    action: string,
+    row: Pick<store.CaseRow, 'id' | 'organisation' | 'citizen_account_id'>,
+    extra: Partial<LedgerEntry> = {},
+  ): LedgerEntry {
+    return {
+      action,
+      actor: p ? governance.actorOf(p, row.organisation) : null,
+      resource: { type: 'case', id: row.id, organisation: row.organisation },
+      subject: row.citizen_account_id,
+      ...extra,
+    };
+  }
+
+  /** Decides an action on a case; a refusal is written to the ledger and thrown. */
+  async function check(p: Principal, action: CaseAction, row: store.CaseRow, requestId?: string) {
+    const decision = decideOnCase(governance.pdp, p, action, facts(row));
+    const e = entry(p, `case.${action === 'readCase' ? 'read' : 'update'}`, row, {
+      decision: decision.allowed ? 'allow' : 'deny',
+      policies: decision.policies,
+      requestId: requestId ?? null,
+    });
+    if (!decision.allowed) await governance.refuse(e, new Forbidden('You may not see or work on this case'));
+    return e;
+  }
+
+  async function load(by: { id?: string; reference?: string }): Promise<store.CaseRow> {
+    const row = await store.findCase(db, by);
+    if (!row) throw new NotFound('There is no request with that reference');
+    return row;
+  }
+
+  function contactMessages(
+    row: { email: string | null; reference: string },
+    template: string,
+    extra: Record<string, string>,
+  ) {
+    return row.email
+      ? [
+          {
+            channel: 'email' as const,
+            recipient: row.email,
+            template,
+            personalisation: { reference: row.reference, ...extra },
+            reference: row.reference,
+          },
+        ]
+      : [];
+  }
+
+  return {
+    route,
+
+    async overrides() {
+      return store.overrides(db);
+    },
+
+    /** Staff override routing for a service in an area: administrators, or managers of the organisation responsible there. */
+    async setOverride(
+      actor: Actor | null,
+      input: { service: string; area: string; organisation: string; reason: string },
+    ) {
+      const who = requireActor(actor);
+      const s = await service(input.service);
+      const area = await places.area(input.area);
+      const to = await places.organisation(input.organisation);
+      const reason = input.reason.trim();
+      if (!reason)
+        throw new Invalid('Say why', [{ field: 'reason', message: 'Enter the reason for the override' }]);
+      const responsible = area.properties.coverage.find((c) =>
+        c.functions.includes(s.responsibleKind),
+      )?.organisation;
+      const may = who.roles.some(
+        (r) =>
+          r.role === 'admin' ||
+          (r.role === 'manager' && (r.organisation === responsible || r.organisation === to.ref)),
+      );
+      if (!may)
+        throw new Forbidden(
+          'Only an administrator, or a manager of the organisation responsible there, can override routing',
+        );
+      const ids = await store.areaIds(db);
+      const orgIds = await places.organisationIds([to.ref]);
+      await db.transaction().execute(async (trx) => {
+        await store.setOverride(trx, {
+          service_code: s.code,
+          area_id: ids.get(area.properties.ref) as string,
+          organisation_id: orgIds.get(to.ref) as string,
+          reason,
+          set_by: who.accountId,
+          set_at: clock.now(),
+        });
+        await governance.ledger.append(trx, [
+          {
+            action: 'routing.override',
+            actor: { account: who.accountId, kind: who.kind },
+            detail: { service: s.code, area: area.properties.ref, organisation: to.ref, reason },
+          },
+        ]);
+      });
+      cached = null;
+    },
+
+    async removeOverride(actor: Actor | null, serviceCode: string, areaRef: string) {
+      const who = requireActor(actor);
+      if (!who.roles.some((r) => r.role === 'admin' || r.role === 'manager'))
+        throw new Forbidden('Only an administrator or a manager can remove a routing override');
+      const id = (await store.areaIds(db)).get(areaRef);
+      await db.transaction().execute(async (trx) => {
+        if (!id || !(await store.removeOverride(trx, serviceCode, id)))
+          throw new NotFound('There is no such override');
+        await governance.ledger.append(trx, [
+          {
+            action: 'routing.override-removed',
+            actor: { account: who.accountId, kind: who.kind },
+            detail: { service: serviceCode, area: areaRef },
+          },
+        ]);
+      });
+      cached = null;
+    },
+
+    /** Takes a request: checked, routed, stored with its ledger entry and notification in one transaction. */
+    async submit(input: NewRequest, by: Submitter = {}, requestId?: string) {
+      const s = await service(input.service, 'service_code');
+      const definition = definitionOf(s.code);
+      const errors = checkPoint(input.lat, input.lon);
+      const attributes = checkAttributes(definition, input.attributes ?? {});
+      errors.push(...attributes.errors);
+      const description = trimmed(input.description);
+      if (description && description.length > 4000)
+        errors.push({ field: 'description', message: 'Use 4000 characters or fewer' });
+      const email = trimmed(input.email)?.toLowerCase() ?? null;
+      if (email && (!emailPattern.test(email) || email.length > 254))
+        errors.push({ field: 'email', message: 'Enter an email address like name@example.com' });
+      const phone = trimmed(input.phone);
+      if (phone && !/^\+?[0-9 ()-]{7,30}$/.test(phone))
+        errors.push({ field: 'phone', message: 'Enter a phone number, like 01632 960 001' });
+      const citizen = by.actor?.kind === 'citizen' ? by.actor : null;
+      if (!definition.anonymous && !email && !phone && !citizen)
+        errors.push({
+          field: 'email',
+          message: `${s.name} needs a way to contact you: give an email address or phone number`,
+        });
+      for (const [field, value, max] of [
+        ['first_name', input.firstName, 100],
+        ['last_name', input.lastName, 100],
+        ['address_string', input.addressString, 500],
+        ['address_id', input.addressId, 100],
+        ['device_id', input.deviceId, 200],
+        ['account_id', input.accountRef, 200],
+      ] as const) {
+        if ((value ?? '').length > max) errors.push({ field, message: `Use ${max} characters or fewer` });
+      }
+      const media = trimmed(input.mediaUrl);
+      if (media && (!/^https?:\/\/\S+$/.test(media) || media.length > 2000))
+        errors.push({ field: 'media_url', message: 'Give the address of the photo, starting https://' });
+      if (errors.length > 0) throw new Invalid('The request has errors', errors);
+
+      const answer = (await table()).route(s, input.lon as number, input.lat as number);
+      if (!answer.ok) {
+        const message =
+          answer.problem === 'outside'
+            ? `The location is outside ${(await places.place()).name}: we cannot take reports there`
+            : answer.explanation;
+        throw new Invalid(message, [{ field: 'lat', message }]);
+      }
+      const [orgIds, areaIds] = await Promise.all([
+        places.organisationIds([answer.organisation]),
+        store.areaIds(db),
+      ]);
+      const now = clock.now();
+      const row = {
+        service_code: s.code,
+        organisation_id: orgIds.get(answer.organisation) as string,
+        area_id: areaIds.get(answer.area) ?? null,
+        route_basis: answer.basis,
+        lat: input.lat as number,
+        lon: input.lon as number,
+        address_string: trimmed(input.addressString),
+        address_id: trimmed(input.addressId),
+        description,
+        attributes: JSON.stringify(attributes.values) as never,
+        media_url: media,
+        email: email ?? (citizen?.email || null),
+        first_name: trimmed(input.firstName),
+        last_name: trimmed(input.lastName),
+        phone,
+        device_id: trimmed(input.deviceId),
+        account_ref: trimmed(input.accountRef),
+        citizen_account_id: citizen?.accountId ?? null,
+        api_key_id: by.apiKey?.id ?? null,
+        status_reason: null,
+        assignee_account_id: null,
+        team: null,
+        duplicate_of: null,
+        requested_at: now,
+        updated_at: now,
+        expected_at: new Date(now.getTime() + definition.targetDays * 86_400_000),
+      };
+      return db.transaction().execute(async (trx) => {
+        let reference = newReference();
+        let inserted = await store.insertCase(trx, { ...row, reference });
+        while (!inserted) {
+          reference = newReference();
+          inserted = await store.insertCase(trx, { ...row, reference });
+        }
+        await governance.ledger.append(trx, [
+          {
+            action: 'case.create',
+            actor: citizen
+              ? { account: citizen.accountId, kind: 'citizen' }
+              : by.apiKey
+                ? { account: by.apiKey.id, kind: 'client' }
+                : null,
+            resource: { type: 'case', id: inserted.id, organisation: answer.organisation },
+            subject: citizen?.accountId ?? null,
+            requestId: requestId ?? null,
+            detail: { service: s.code, area: answer.area, basis: answer.basis },
+          },
+        ]);
+        await notify.queue(
+          trx,
+          contactMessages({ email: row.email, reference }, 'request-received', { service: s.name }),
+        );
+        return {
+          id: inserted.id,
+          reference,
+          token: inserted.token,
+          organisation: answer.organisation,
+          area: answer.area,
+          explanation: answer.explanation,
+        };
+      });
+    },
+
+    /** Public requests by the Open311 filters; the caller decides the default window. */
+    async publicRequests(filter: store.PublicFilter): Promise<PublicRequest[]> {
+      return (await store.publicCases(db, filter)).map(toPublic);
+    },
+
+    async publicRequest(reference: string): Promise<PublicRequest | null> {
+      const row = await store.findCase(db, { reference: reference.trim().toUpperCase() });
+      return row ? toPublic(row) : null;
+    },
+
+    async referenceOfToken(token: string): Promise<string | null> {
+      if (!/^[0-9a-f-]{36}$/i.test(token)) return null;
+      return (await store.findCase(db, { token }))?.reference ?? null;
+    },
+
+    /** Anyone with the reference follows a request: its public face, public updates, where it was referred. */
+    async follow(reference: string) {
+      const row = await load({ reference: reference.trim().toUpperCase() });
+      const updates = await store.updatesOf(db, row.id, ['public']);
+      return {
+        request: toPublic(row),
+        updates: updates.map((u) => ({
+          at: u.created_at.toISOString(),
+          body: u.body,
+          status: u.status,
+          organisationName: u.organisation_name,
+        })),
+      };
+    },
+
+    /** Open requests of the same service near a point ("already reported?"): public fields only. */
+    async nearby(serviceCode: string, lat: number, lon: number) {
+      return (await store.nearbyOpen(db, serviceCode, lat, lon, 0.002)).map(toPublic);
+    },
+
+    /** A signed-in citizen's requests, across every organisation. */
+    async mine(actor: Actor | null, requestId?: string) {
+      const p = await principal(actor);
+      if (p.kind !== 'citizen') throw new Forbidden('This list is for citizens');
+      const rows = await store.casesOfCitizen(db, p.accountId);
+      const entries: LedgerEntry[] = [];
+      const shown: PublicRequest[] = [];
+      for (const row of rows) {
+        const d = decideOnCase(governance.pdp, p, 'readCase', facts(row));
+        if (!d.allowed) continue;
+        entries.push(
+          entry(p, 'case.read', row, {
+            decision: 'allow',
+            policies: d.policies,
+            requestId: requestId ?? null,
+          }),
+        );
+        shown.push(toPublic(row));
+      }
+      await governance.ledger.record(entries);
+      return shown;
+    },
+
+    /** An organisation's inbox (and cases referred to it); each case listed is a read in the ledger. */
+    async inbox(actor: Actor | null, filter: store.InboxFilter, requestId?: string) {
+      const p = await principal(actor);
+      if (p.kind !== 'staff') throw new Forbidden('The inbox is for staff');
+      const rows = await store.inbox(db, p.organisations, filter, clock.now());
+      const entries: LedgerEntry[] = [];
+      const shown = [];
+      for (const row of rows) {
+        const d = decideOnCase(governance.pdp, p, 'readCase', facts(row));
+        if (!d.allowed) continue;
+        entries.push(
+          entry(p, 'case.list', row, {
+            decision: 'allow',
+            policies: d.policies,
+            requestId: requestId ?? null,
+          }),
+        );
+        shown.push({
+          ...toPublic(row),
+          id: row.id,
+          area: row.area,
+          overdue:
+            !!row.expected_at &&
+            row.expected_at < clock.now() &&
+            (row.status === 'open' || row.status === 'in_progress'),
+          referredIn: !p.organisations.includes(row.organisation_id),
+        });
+      }
+      await governance.ledger.record(entries);
+      return shown;
+    },
+
+    /** One case for staff: everything they are entitled to, the read written to the ledger. */
+    async caseFor(actor: Actor | null, id: string, requestId?: string) {
+      const p = await principal(actor);
+      if (p.kind !== 'staff') throw new Forbidden('This is for staff');
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFound('There is no such case');
+      const row = await load({ id });
+      const e = await check(p, 'readCase', row, requestId);
+      await governance.ledger.record([e]);
+      const holder = p.organisations.includes(row.organisation_id);
+      const updates = await store.updatesOf(db, row.id, ['public', 'internal']);
+      const ownIds = new Set(p.organisations);
+      return {
+        id: row.id,
+        request: toPublic(row),
+        holder,
+        area: row.area,
+        description: row.description,
+        attributes: row.attributes as Record<string, unknown>,
+        contact: {
+          name: [row.first_name, row.last_name].filter(Boolean).join(' ') || null,
+          email: row.email,
+          phone: row.phone,
+        },
+        version: row.version,
+        assignee: row.assignee_account_id,
+        team: row.team,
+        transitions: transitions[row.status],
+        updates: updates
+          .filter(
+            (u) => u.kind === 'public' || holder || (u.organisation_id && ownIds.has(u.organisation_id)),
+          )
+          .map((u) => ({
+            kind: u.kind,
+            at: u.created_at.toISOString(),
+            body: u.body,
+            status: u.status,
+            author: u.author_name,
+            organisationName: u.organisation_name,
+          })),
+        referrals: (await store.referralsOf(db, row.id)).map((r) => ({
+          id: r.id,
+          from: r.from_ref,
+          fromName: r.from_name,
+          to: r.to_ref,
+          toName: r.to_name,
+          purpose: r.purpose,
+          note: r.note,
+          status: r.status,
+          reason: r.decision_reason,
+          mayDecide: r.status === 'pending' && ownIds.has(r.to_organisation_id),
+        })),
+      };
+    },
+
+    /** A change of status, with the reason the citizen is told. */
+    async changeStatus(
+      actor: Actor | null,
+      id: string,
+      input: { status: string; reason: string; version?: number },
+      requestId?: string,
+    ) {
+      const p = await principal(actor);
+      const row = await load({ id });
+      const status = input.status as CaseStatus;
+      const reason = input.reason.trim();
+      const errors: FieldError[] = [];
+      if (!transitions[row.status]?.includes(status))
+        errors.push({
+          field: 'status',
+          message: `A ${statusNames[row.status].toLowerCase()} request cannot become ${input.status}`,
+        });
+      if (!reason)
+        errors.push({
+          field: 'reason',
+          message: 'Enter the reason: the person who made the request will see it',
+        });
+      if (reason.length > 1000) errors.push({ field: 'reason', message: 'Use 1000 characters or fewer' });
+      if (errors.length > 0) throw new Invalid('The change has errors', errors);
+      const e = await check(p, 'updateCase', row, requestId);
+      await db.transaction().execute(async (trx) => {
+        if (!(await store.changeCase(trx, id, { status, status_reason: reason }, clock.now(), input.version)))
+          throw new Conflict('The case was changed by someone else: reload it and try again');
+        await store.insertUpdate(trx, {
+          case_id: id,
+          kind: 'public',
+          body: reason,
+          status,
+          organisation_id: p.organisations[0] ?? null,
+          author_account_id: p.accountId,
+          created_at: clock.now(),
+        });
+        await governance.ledger.append(trx, [
+          { ...e, action: 'case.status', detail: { from: row.status, to: status } },
+        ]);
+        await notify.queue(
+          trx,
+          contactMessages(row, 'request-updated', { status: statusNames[status], update: reason }),
+        );
+      });
+    },
+
+    /** A public update (sent to the citizen) or an internal note (never public). */
+    async addUpdate(
+      actor: Actor | null,
+      id: string,
+      input: { kind: string; body: string },
+      requestId?: string,
+    ) {
+      const p = await principal(actor);
+      const row = await load({ id });
+      const body = input.body.trim();
+      if (input.kind !== 'public' && input.kind !== 'internal')
+        throw new Invalid('Choose the kind of update', [
+          { field: 'kind', message: 'Choose a public update or an internal note' },
+        ]);
+      if (!body || body.length > 4000)
+        throw new Invalid('The update has errors', [
+          { field: 'body', message: body ? 'Use 4000 characters or fewer' : 'Enter the update' },
+        ]);
+      const e = await check(p, 'updateCase', row, requestId);
+      const ownHere = p.organisations.includes(row.organisation_id)
+        ? row.organisation_id
+        : (p.organisations.find((o) => row.referred_to.includes(o)) ?? null);
+      await db.transaction().execute(async (trx) => {
+        await store.insertUpdate(trx, {
+          case_id: id,
+          kind: input.kind as 'public' | 'internal',
+          body,
+          status: null,
+          organisation_id: ownHere,
+          author_account_id: p.accountId,
+          created_at: clock.now(),
+        });
+        await store.changeCase(trx, id, {}, clock.now());
+        await governance.ledger.append(trx, [
+          { ...e, action: input.kind === 'public' ? 'case.update' : 'case.note' },
+        ]);
+        if (input.kind === 'public')
+          await notify.queue(
+            trx,
+            contactMessages(row, 'request-updated', { status: statusNames[row.status], update: body }),
+          );
+      });
+    },
+
+    async assign(
+      actor: Actor | null,
+      id: string,
+      input: { team?: string | null; assignee?: string | null },
+      requestId?: string,
+    ) {
+      const p = await principal(actor);
+      const row = await load({ id });
+      const e = await check(p, 'updateCase', row, requestId);
+      await db.transaction().execute(async (trx) => {
+        await store.changeCase(
+          trx,
+          id,
+          { team: trimmed(input.team), assignee_account_id: trimmed(input.assignee) },
+          clock.now(),
+        );
+        await governance.ledger.append(trx, [
+          { ...e, action: 'case.assign', detail: { team: trimmed(input.team) } },
+        ]);
+      });
+    },
+
+    /** Refers a case to another organisation: only under an agreement in force covering cases and the purpose. */
+    async refer(
+      actor: Actor | null,
+      id: string,
+      input: { to: string; purpose: string; note: string },
+      requestId?: string,
+    ) {
+      const p = await principal(actor);
+      if (p.kind !== 'staff') throw new Forbidden('Only staff refer cases');
+      const row = await load({ id });
+      const errors: FieldError[] = [];
+      const receiverId = input.to ? (await places.organisationIds([input.to])).get(input.to) : undefined;
+      if (!receiverId) errors.push({ field: 'to', message: 'Choose the organisation to refer to' });
+      else if (receiverId === row.organisation_id)
+        errors.push({ field: 'to', message: 'Choose another organisation than the one holding the case' });
+      if (!Object.hasOwn(purposes, input.purpose))
+        errors.push({ field: 'purpose', message: 'Choose the purpose of the referral' });
+      const note = input.note.trim();
+      if (!note || note.length > 4000)
+        errors.push({
+          field: 'note',
+          message: note ? 'Use 4000 characters or fewer' : 'Say what the other organisation needs to know',
+        });
+      if (errors.length > 0 || !receiverId) throw new Invalid('The referral has errors', errors);
+      const agreements = await governance.agreementsInForce(p.organisations, receiverId);
+      const decision = decideOnCase(governance.pdp, p, 'referCase', facts(row), {
+        receiverId,
+        purpose: input.purpose,
+        agreements,
+      });
+      const e = entry(p, 'case.refer', row, {
+        decision: decision.allowed ? 'allow' : 'deny',
+        policies: decision.policies,
+        purpose: input.purpose,
+        agreement: decision.agreementId,
+        requestId: requestId ?? null,
+        detail: { to: input.to },
+      });
+      if (!decision.allowed || !decision.agreementId) {
+        return governance.refuse(
+          e,
+          new Forbidden(
+            `No data-sharing agreement in force lets your organisation refer this case to ${input.to} for ${purposes[input.purpose as keyof typeof purposes].toLowerCase()}`,
+          ),
+        );
+      }
+      const receiver = await places.organisation(input.to);
+      await db.transaction().execute(async (trx) => {
+        await store.insertReferral(trx, {
+          case_id: id,
+          from_organisation_id: row.organisation_id,
+          to_organisation_id: receiverId,
+          purpose: input.purpose,
+          agreement_id: decision.agreementId as string,
+          note,
+          decision_reason: null,
+          created_by: p.accountId,
+          created_at: clock.now(),
+          decided_by: null,
+          decided_at: null,
+        });
+        await store.insertUpdate(trx, {
+          case_id: id,
+          kind: 'public',
+          body: `We have referred your request to ${receiver.name}.`,
+          status: null,
+          organisation_id: row.organisation_id,
+          author_account_id: p.accountId,
+          created_at: clock.now(),
+        });
+        await store.changeCase(trx, id, {}, clock.now());
+        await governance.ledger.append(trx, [e]);
+      });
+    },
+
+    /** The receiving organisation accepts or declines a referral, with a reason when it declines. */
+    async decideReferral(
+      actor: Actor | null,
+      referralId: string,
+      input: { accept: boolean; reason: string },
+      requestId?: string,
+    ) {
+      const p = await principal(actor);
+      const referral = await store.findReferral(db, referralId);
+      if (!referral) throw new NotFound('There is no such referral');
+      if (!p.organisations.includes(referral.to_organisation_id))
+        throw new Forbidden('Only the organisation the case was referred to can accept or decline it');
+      const reason = input.reason.trim();
+      if (!input.accept && !reason)
+        throw new Invalid('Say why', [
+          { field: 'reason', message: 'Enter the reason for declining the referral' },
+        ]);
+      const row = await load({ id: referral.case_id });
+      const e = await check(p, 'updateCase', row, requestId);
+      await db.transaction().execute(async (trx) => {
+        const decided = await store.decideReferral(trx, referralId, {
+          status: input.accept ? 'accepted' : 'declined',
+          reason: reason || null,
+          by: p.accountId,
+          at: clock.now(),
+        });
+        if (!decided) throw new Conflict('The referral has already been accepted or declined');
+        await governance.ledger.append(trx, [
+          {
+            ...e,
+            action: input.accept ? 'referral.accept' : 'referral.decline',
+            detail: { referral: referralId },
+          },
+        ]);
+      });
+    },
+
+    /** Escalates open cases past their target: first to the team, then a day later to the manager. */
+    async escalateOverdue(): Promise<number> {
+      const now = clock.now();
+      let count = 0;
+      for (const level of [1, 2] as const) {
+        const cutoff = new Date(now.getTime() - (level - 1) * 86_400_000);
+        for (const row of await store.overdue(db, cutoff, level)) {
+          await db.transaction().execute(async (trx) => {
+            await store.changeCase(trx, row.id, { escalated: level }, now);
+            await store.insertUpdate(trx, {
+              case_id: row.id,
+              kind: 'internal',
+              body:
+                level === 1
+                  ? 'Past its target time: escalated to the team.'
+                  : 'Still overdue a day later: escalated to the manager.',
+              status: null,
+              organisation_id: row.organisation_id,
+              author_account_id: null,
+              created_at: now,
+            });
+            await governance.ledger.append(trx, [
+              {
+                action: 'case.escalate',
+                resource: { type: 'case', id: row.id, organisation: row.organisation },
+                detail: { level },
+              },
+            ]);
+          });
+          count++;
+        }
+      }
+      return count;
+    },
+
+    /** A trusted Open311 client's key, shown once. */
+    async createApiKey(actor: Actor | null, name: string): Promise<string> {
+      const who = requireActor(actor);
+      if (!who.roles.some((r) => r.role === 'admin'))
+        throw new Forbidden('Only an administrator can issue API keys');
+      const key = `o311_${newToken()}`;
+      await store.insertApiKey(db, name.trim() || 'Open311 client', sha256(key));
+      return key;
+    },
+
+    /** Issues a key without a signed-in administrator: for the command line and tests. */
+    async issueApiKey(name: string, key: string): Promise<void> {
+      await store.insertApiKey(db, name, sha256(key));
+    },
+
+    async apiKey(key: string) {
+      return key ? store.findApiKey(db, sha256(key)) : null;
+    },
+
+    drafts: {
+      get: (token: string) => store.draft(db, sha256(token), clock.now()),
+      save: (token: string, answers: Record<string, unknown>) =>
+        store.saveDraft(db, sha256(token), answers, new Date(clock.now().getTime() + 86_400_000)),
+      remove: (token: string) => store.removeDraft(db, sha256(token), clock.now()),
+    },
+  };
+}
+
+export type RequestsService = ReturnType<typeof requestsService>;
