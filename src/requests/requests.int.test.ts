@@ -1,7 +1,7 @@
 // The front door through HTTP against the real database: routing, cases, referrals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPoints } from '../places/index.ts';
 import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import { demoPoints } from '../places/index.ts';
 
 let t: TestContext;
 const cookies: Record<string, string> = {};
@@ -70,7 +70,12 @@ describe('GET /api/v1/route', () => {
   });
 
   it('follows an override a manager of the responsible district sets, and refuses one from plain staff', async () => {
-    const override = { service: 'bulky-waste', area: 'northmoor', organisation: 'fellshire-cc', reason: 'County-wide bulky waste contract' };
+    const override = {
+      service: 'bulky-waste',
+      area: 'northmoor',
+      organisation: 'fellshire-cc',
+      reason: 'County-wide bulky waste contract',
+    };
     const refused = await t.app.inject({
       method: 'PUT',
       url: '/api/v1/route/overrides',
@@ -103,13 +108,22 @@ describe('cases for staff', () => {
   });
 
   it('refuses another organisation a read of the case, and writes the refusal to the ledger', async () => {
-    const bin = await report('missed-bin', demoPoints.northmoor, { 'attribute[bin]': 'food', description: 'Bin at number 4 missed' });
+    const bin = await report('missed-bin', demoPoints.northmoor, {
+      'attribute[bin]': 'food',
+      description: 'Bin at number 4 missed',
+    });
     const id = (await caseId(bin, 'staff at northmoor-dc')) as string;
-    const refused = await t.app.inject({ url: `/api/v1/cases/${id}`, headers: { cookie: await as('staff at ashby-vale-dc') } });
+    const refused = await t.app.inject({
+      url: `/api/v1/cases/${id}`,
+      headers: { cookie: await as('staff at ashby-vale-dc') },
+    });
     expect(refused.statusCode).toBe(403);
     const denied = await t.services.governance.ledger.latest('case.read');
     expect(denied).toMatchObject({ decision: 'deny', resource: { type: 'case', id } });
-    const allowed = await t.app.inject({ url: `/api/v1/cases/${id}`, headers: { cookie: await as('staff at northmoor-dc') } });
+    const allowed = await t.app.inject({
+      url: `/api/v1/cases/${id}`,
+      headers: { cookie: await as('staff at northmoor-dc') },
+    });
     expect(allowed.json().description).toBe('Bin at number 4 missed');
   });
 
@@ -158,7 +172,11 @@ describe('cases for staff', () => {
         method: 'POST',
         url: `/api/v1/cases/${id}/referrals`,
         headers: { cookie: fire },
-        payload: { to: 'fellshire-cc', purpose: 'safeguarding', note: 'Vulnerable adult found on a home safety visit' },
+        payload: {
+          to: 'fellshire-cc',
+          purpose: 'safeguarding',
+          note: 'Vulnerable adult found on a home safety visit',
+        },
       });
     const refused = await refer();
     expect(refused.statusCode).toBe(403);
@@ -167,7 +185,9 @@ describe('cases for staff', () => {
 
     const officer = async (org: string) => {
       const who = demoAccount((c) => c.roles === `ig_officer at ${org}`);
-      return (await t.services.identity.actorByEmail(who.email)) as NonNullable<Awaited<ReturnType<typeof t.services.identity.actorByEmail>>>;
+      return (await t.services.identity.actorByEmail(who.email)) as NonNullable<
+        Awaited<ReturnType<typeof t.services.identity.actorByEmail>>
+      >;
     };
     const today = new Date().toISOString().slice(0, 10);
     const agreement = await t.services.agreements.create(await officer('fellshire-fire'), {
@@ -205,6 +225,8 @@ describe('cases for staff', () => {
     });
     expect(accept.statusCode).toBe(204);
     const followed = await t.services.requests.follow(reference);
-    expect(followed.updates.map((u) => u.body)).toContain('We have referred your request to Fellshire County Council.');
+    expect(followed.updates.map((u) => u.body)).toContain(
+      'We have referred your request to Fellshire County Council.',
+    );
   });
 });
