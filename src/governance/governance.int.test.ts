@@ -401,3 +401,33 @@ describe('policy changes', () => {
     expect(String(entry?.detail?.policies)).toContain('sharing-agreement');
   });
 });
+
+describe('clearances', () => {
+  it('lets an IG officer raise a member of staff’s clearance, audited, and refuses SECRET and other roles', async () => {
+    const staff = demoAccount((c) => c.roles === 'staff at castlebridge-council');
+    const { rows } = await t.services.database.pool.query('SELECT id FROM accounts WHERE email = $1', [
+      staff.email,
+    ]);
+    const url = `/api/v1/clearances/${rows[0].id}`;
+    expect(
+      (await api('staff at castlebridge-council', 'PUT', url, { clearance: 'OFFICIAL-SENSITIVE' })).status,
+    ).toBe(403);
+    expect(
+      (await api('ig_officer at castlebridge-council', 'PUT', url, { clearance: 'SECRET' })).status,
+    ).toBe(400);
+    const raised = await api('ig_officer at castlebridge-council', 'PUT', url, {
+      clearance: 'OFFICIAL-SENSITIVE',
+    });
+    expect(raised.body).toEqual({ accountId: rows[0].id, clearance: 'OFFICIAL-SENSITIVE' });
+    expect((await lastEntries(1))[0]).toMatchObject({
+      action: 'clearance.set',
+      detail: { account: rows[0].id, level: 2 },
+    });
+    const fresh = await signIn(t.app, staff.email, staff.password);
+    const read = await t.app.inject({
+      url: `/api/v1/records/${aminaAtCastlebridge}`,
+      headers: { cookie: fresh },
+    });
+    expect(read.statusCode).toBe(200);
+  });
+});

@@ -5,7 +5,14 @@ import { ProblemResponses } from '../web/index.ts';
 import type { AgreementsService } from './agreements.ts';
 import { Agreement, NewAgreement } from './schemas.ts';
 import type { GovernanceService } from './service.ts';
-import { lawfulBases, markings, purposes, specialCategoryBases } from './vocabulary.ts';
+import {
+  lawfulBases,
+  markingLevel,
+  markings,
+  parseMarking,
+  purposes,
+  specialCategoryBases,
+} from './vocabulary.ts';
 
 const tags = ['Information governance'];
 const IdParams = Type.Object({ id: Type.String({ maxLength: 36 }) });
@@ -98,6 +105,27 @@ export const governanceRoutes: FastifyPluginAsyncTypebox<Options> = async (
       },
     },
     (request) => agreements.revoke(request.actor, request.params.id, request.body.reason),
+  );
+
+  app.put(
+    '/api/v1/clearances/:accountId',
+    {
+      schema: {
+        tags,
+        summary: "Set a member of staff's clearance (administrators and information governance officers)",
+        params: Type.Object({ accountId: Type.String({ format: 'uuid' }) }),
+        body: Type.Object({ clearance: Type.String({ maxLength: 30 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ accountId: Type.String(), clearance: Type.String() }),
+          ...ProblemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { marking } = parseMarking(request.body.clearance, null, 'clearance');
+      await governance.setClearance(request.actor, request.params.accountId, markingLevel(marking));
+      return { accountId: request.params.accountId, clearance: marking };
+    },
   );
 
   app.get(
