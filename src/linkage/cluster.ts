@@ -68,7 +68,8 @@ export function connectedComponents(
  * - when several clusters want the same id (a person split), the one holding most of that
  *   person's records gets it (ties: the cluster whose smallest record id sorts first), and
  *   the others try their next choice;
- * - a cluster with no previous id to take gets `newPersonId()`.
+ * - a cluster with no previous id to take gets `newPersonId()` (which must not repeat itself),
+ *   skipping any id carried over.
  * Records not in any cluster are dropped from the result.
  */
 export function assignPersonIds(
@@ -112,9 +113,9 @@ export function assignPersonIds(
   clusters.forEach((recordIds, cluster) => {
     let personId = idOfCluster[cluster];
     if (personId === undefined) {
+      // only ids carried over need checking: the generator gives a fresh id each call
       do personId = newPersonId();
       while (taken.has(personId));
-      taken.add(personId);
     }
     for (const recordId of recordIds) assignment.set(recordId, personId);
   });

@@ -164,13 +164,21 @@ function expectationMaximisation(
     expected = comparisons.map((c) => new Array<number>(c.levels.length + 1).fill(0));
     let matches = 0;
     let total = 0;
+    // log(m/u) per comparison and level, once per iteration rather than per pattern
+    const logRatios = new Float64Array(width * 16);
+    for (let c = 0; c < width; c++) {
+      if (excluded.has(c)) continue;
+      const mc = m[c] as number[];
+      const uc = u[c] as number[];
+      for (let level = 1; level < mc.length; level++) {
+        logRatios[c * 16 + level] = Math.log((mc[level] as number) / (uc[level] as number));
+      }
+    }
     for (let p = 0; p < patterns.size; p++) {
       let logRatio = Math.log(lambda / (1 - lambda));
       const base = p * width;
       for (let c = 0; c < width; c++) {
-        const level = patterns.levels[base + c] as number;
-        if (level === 0 || excluded.has(c)) continue;
-        logRatio += Math.log((m[c]?.[level] as number) / (u[c]?.[level] as number));
+        logRatio += logRatios[c * 16 + (patterns.levels[base + c] as number)] as number;
       }
       const probability = 1 / (1 + Math.exp(-logRatio));
       const weight = (patterns.counts[p] as number) * probability;

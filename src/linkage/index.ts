@@ -3,7 +3,7 @@
 // (u from random pairs, m by EM), as Splink and fastLink do. Pure: data in, data out.
 import { BLOCKING_RULES, type BlockingRule, candidatePairs, type RuleReport } from './blocking.ts';
 import { assignPersonIds, connectedComponents } from './cluster.ts';
-import type { RecordColumns } from './columns.ts';
+import { buildColumns, type RecordColumns } from './columns.ts';
 import { COMPARISONS } from './compare.ts';
 import {
   estimateM,
@@ -14,8 +14,8 @@ import {
   type TrainingSession,
 } from './estimate.ts';
 import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
-import { type Explanation, explainPair, type LinkageModel, probabilityOf, scorePairs } from './score.ts';
-import { columnsInParallel, comparePool } from './workers.ts';
+import { type Explanation, type LinkageModel, pairExplainer, probabilityOf, scorePairs } from './score.ts';
+import { comparePool } from './workers.ts';
 
 export { BLOCKING_RULES, type BlockingRule, type RuleReport } from './blocking.ts';
 export { assignPersonIds, connectedComponents } from './cluster.ts';
@@ -127,9 +127,8 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
   if (new Set(ids).size !== ids.length) throw new Error('record ids must be unique');
 
   const issues: NormalisationIssue[] = [];
-  const columns = await columnsInParallel(sets, threads, issues, (done, total) =>
-    report('normalise', done, total),
-  );
+  // on the calling thread: handing records to a worker costs more than normalising them
+  const columns = buildColumns(sets, issues, (done, total) => report('normalise', done, total));
   report('normalise', columns.count, columns.count);
 
   const pairs = candidatePairs(columns, {
@@ -183,6 +182,7 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
   const personIds = assignPersonIds(clusters, previous, options.newPersonId ?? defaultPersonIds(previous));
   report('cluster', 1, 1);
 
+  const explainer = pairExplainer(model, columns);
   const indexOf = new Map<string, number>();
   const explain = (a: string, b: string) => {
     if (indexOf.size === 0) {
@@ -191,7 +191,7 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
     const ia = indexOf.get(a);
     const ib = indexOf.get(b);
     if (ia === undefined || ib === undefined) throw new Error('no such record in this run');
-    return explainPair(model, columns, ia, ib);
+    return explainer(ia, ib);
   };
   return {
     mode,
@@ -219,6 +219,7 @@ function classify(
 ) {
   const matchThreshold = options.matchThreshold ?? 0.9;
   const reviewThreshold = options.reviewThreshold ?? 0.5;
+  const explain = pairExplainer(model, columns);
   const matches: ScoredPair[] = [];
   const review: ReviewPair[] = [];
   const matchA: number[] = [];
@@ -234,7 +235,7 @@ function classify(
       matches.push(pair);
       matchA.push(a);
       matchB.push(b);
-    } else review.push({ ...pair, explanation: explainPair(model, columns, a, b) });
+    } else review.push({ ...pair, explanation: explain(a, b) });
   }
   review.sort((x, y) => y.weight - x.weight);
   return { matches, review, matchA, matchB };

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BLOCKING_RULES, type BlockingRule, candidatePairs } from './blocking.ts';
-import { buildColumns } from './columns.ts';
+import { assembleColumns, buildColumns, normaliseChunk } from './columns.ts';
 import { COMPARISONS, comparePair, compareRange } from './compare.ts';
 import { estimateM, estimateU, indexPatterns } from './estimate.ts';
 import { linkRecords } from './index.ts';
-import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
+import type { LinkageRecord } from './normalise.ts';
 import { syntheticPeople } from './synthetic.ts';
-import { columnsInParallel } from './workers.ts';
 
 const person = (id: string, fields: Partial<LinkageRecord>, source = 'org-a'): LinkageRecord => ({
   id,
@@ -299,15 +298,17 @@ describe('linking records', () => {
     expect(threaded.model).toEqual(inline.model);
   });
 
-  it('normalises on worker threads into the same columns as on one thread', async () => {
+  it('lays out records split into runs exactly as in one run', () => {
     const data = syntheticPeople({ records: 3000, seed: 15 });
     const sets = [data.records.slice(0, 1000), data.records.slice(1000)];
-    const issuesInline: NormalisationIssue[] = [];
-    const issuesThreaded: NormalisationIssue[] = [];
-    const inline = buildColumns(sets, issuesInline);
-    const threaded = await columnsInParallel(sets, 2, issuesThreaded, undefined, 0);
-    expect(threaded).toEqual(inline);
-    expect(issuesThreaded).toEqual(issuesInline);
+    const inOne = buildColumns(sets);
+    const runs = [data.records.slice(0, 700), data.records.slice(700, 2100), data.records.slice(2100)];
+    expect(
+      assembleColumns(
+        runs.map((run) => normaliseChunk(run)),
+        [1000, 2000],
+      ),
+    ).toEqual(inOne);
   });
 
   it('reports progress by stage', async () => {

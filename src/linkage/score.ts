@@ -118,9 +118,28 @@ function shownValue(columns: RecordColumns, comparison: Comparison, i: number): 
 
 /** The waterfall of one pair of records (by their index in the columns). */
 export function explainPair(model: LinkageModel, columns: RecordColumns, a: number, b: number): Explanation {
+  return pairExplainer(model, columns)(a, b);
+}
+
+/** Explains pairs of these records under this model; the tables are built once. */
+export function pairExplainer(
+  model: LinkageModel,
+  columns: RecordColumns,
+): (a: number, b: number) => Explanation {
   const table = weightTable(model);
   const prior = log2(model.priorMatchProbability / (1 - model.priorMatchProbability));
   const tf = termFrequencyTables(model, columns);
+  return (a, b) => explainWith(table, prior, tf, columns, a, b);
+}
+
+function explainWith(
+  table: Float64Array,
+  prior: number,
+  tf: ReturnType<typeof termFrequencyTables>,
+  columns: RecordColumns,
+  a: number,
+  b: number,
+): Explanation {
   let total = prior;
   const steps = COMPARISONS.map((comparison, c): WaterfallStep => {
     const level = comparison.compare(columns, a, b);

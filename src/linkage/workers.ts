@@ -2,15 +2,8 @@
 // so a worker thread receives them once without copying and writes its pairs' levels straight
 // into a shared result; the main thread only hands out ranges of pairs and counts progress.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import {
-  assembleColumns,
-  buildColumns,
-  type NormalisedChunk,
-  normaliseChunk,
-  type RecordColumns,
-} from './columns.ts';
+import type { RecordColumns } from './columns.ts';
 import { COMPARISONS, compareRange } from './compare.ts';
-import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
 
 type Job = { a: Int32Array; b: Int32Array; levels: Uint8Array; from: number; to: number };
 
@@ -88,51 +81,6 @@ export function comparePool(columns: RecordColumns, threads: number): ComparePoo
       pool = undefined;
     },
   };
-}
-
-/**
- * Normalises the records on `threads` worker threads, each taking a contiguous run, and
- * joins the runs into columns: the same columns `buildColumns` makes on one thread.
- */
-export async function columnsInParallel(
-  sets: readonly (readonly LinkageRecord[])[],
-  threads: number,
-  issues: NormalisationIssue[],
-  onProgress?: (done: number, total: number) => void,
-  /** below this many records starting threads costs more than it saves */
-  fewest = 100_000,
-): Promise<RecordColumns> {
-  const all = sets.flat();
-  const sizes = sets.map((set) => set.length);
-  if (threads <= 1 || all.length < fewest) return buildColumns(sets, issues, onProgress);
-  const size = Math.ceil(all.length / threads);
-  let done = 0;
-  const chunks = await Promise.all(
-    Array.from({ length: threads }, async (_, t) => {
-      const worker = new Worker(new URL(import.meta.url), { workerData: { linkageNormalise: true } });
-      try {
-        const chunk = await new Promise<NormalisedChunk>((resolve, reject) => {
-          worker.once('message', resolve);
-          worker.once('error', reject);
-          worker.postMessage(all.slice(t * size, (t + 1) * size));
-        });
-        done += chunk.count;
-        onProgress?.(done, all.length);
-        return chunk;
-      } finally {
-        await worker.terminate();
-      }
-    }),
-  );
-  for (const chunk of chunks) issues.push(...chunk.issues);
-  return assembleColumns(chunks, sizes);
-}
-
-if (!isMainThread && workerData?.linkageNormalise && parentPort) {
-  const port = parentPort;
-  port.once('message', (records: LinkageRecord[]) => {
-    port.postMessage(normaliseChunk(records));
-  });
 }
 
 if (!isMainThread && workerData?.linkageColumns && parentPort) {
