@@ -7,8 +7,6 @@ export interface IdentitySettings {
   issuer: string;
   /** The identifier of Flagstone's own API as a resource server: the audience of its access tokens. */
   apiResource: string;
-  /** Whether staff must sign in with a second factor (TOTP) as well as their password. */
-  staffSecondFactor: boolean;
   trustProxy: boolean;
 }
 
@@ -37,14 +35,9 @@ function issuer(env: Env, port: number): string {
 
 export function identitySettings(config: Pick<Config, 'port' | 'trustProxy'>, env: Env = process.env) {
   const url = issuer(env, config.port);
-  const secondFactor = env.STAFF_SECOND_FACTOR || 'required';
-  if (secondFactor !== 'required' && secondFactor !== 'optional') {
-    throw new ConfigError(`STAFF_SECOND_FACTOR must be one of required, optional, not "${secondFactor}"`);
-  }
   return {
     issuer: url,
     apiResource: `${url}/api`,
-    staffSecondFactor: secondFactor === 'required',
     trustProxy: config.trustProxy,
   } satisfies IdentitySettings;
 }
