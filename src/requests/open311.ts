@@ -356,9 +356,8 @@ export async function open311Routes(
           : 'A location is required: give lat and long',
       ]);
     }
-    await places.service(code).catch(() => {
+    if (!(await requests.hasService(code)))
       throw new Open311Error(404, [`There is no service with the code ${code}`]);
-    });
     const created = await requests.submit(
       {
         service: code,

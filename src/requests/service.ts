@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import type { GovernanceService, LedgerEntry, Principal } from '../governance/index.ts';
 import { purposes } from '../governance/index.ts';
-import type { NotifyService } from '../notify/index.ts';
+import type { Message, NotifyService } from '../notify/index.ts';
 import type { PlacesService, Service } from '../places/index.ts';
 import {
   type Actor,
@@ -69,6 +69,23 @@ export interface PublicRequest {
   mediaUrl: string | null;
 }
 
+interface Catalogue {
+  table: RoutingTable;
+  at: number;
+  organisationIds: Map<string, string>;
+  areaIds: Map<string, string>;
+  services: Map<string, Service>;
+  placeName: string;
+}
+
+interface PendingCase {
+  row: Omit<store.NewCaseRow, 'reference'>;
+  entry: (id: string) => LedgerEntry;
+  messages: (reference: string) => Message[];
+  resolve: (stored: { id: string; token: string; reference: string }) => void;
+  reject: (error: Error) => void;
+}
+
 export const statusNames: Record<CaseStatus, string> = {
   open: 'Open',
   in_progress: 'In progress',
@@ -122,16 +139,20 @@ export function requestsService(
   places: PlacesService,
   notify: NotifyService,
 ) {
-  let cached: { table: RoutingTable; at: number } | null = null;
+  let cached: Catalogue | null = null;
 
-  async function table(): Promise<RoutingTable> {
-    if (cached && Date.now() - cached.at < ROUTING_CACHE_MS) return cached.table;
-    const [areas, organisations, overrides] = await Promise.all([
+  /** The routing table and the ids it names, kept for a while: places change rarely. */
+  async function catalogue(): Promise<Catalogue> {
+    if (cached && Date.now() - cached.at < ROUTING_CACHE_MS) return cached;
+    const [areas, organisations, overrides, services, areaIds, place] = await Promise.all([
       places.areas(),
       places.organisations(),
       store.overrides(db),
+      places.services(),
+      store.areaIds(db),
+      places.place(),
     ]);
-    const built = routingTable(
+    const table = routingTable(
       areas.map((a) => ({
         ref: a.properties.ref,
         name: a.properties.name,
@@ -141,11 +162,21 @@ export function requestsService(
       overrides,
       new Map(organisations.map((o) => [o.ref, o.name])),
     );
-    cached = { table: built, at: Date.now() };
-    return built;
+    cached = {
+      table,
+      at: Date.now(),
+      organisationIds: await places.organisationIds(organisations.map((o) => o.ref)),
+      areaIds,
+      services: new Map(services.map((x) => [x.code, x])),
+      placeName: place.name,
+    };
+    return cached;
   }
+  const table = async () => (await catalogue()).table;
 
   async function service(code: string, field = 'service'): Promise<Service> {
+    const known = (await catalogue()).services.get(code);
+    if (known) return known;
     try {
       return await places.service(code);
     } catch {
@@ -153,6 +184,67 @@ export function requestsService(
         { field, message: `There is no service with the code ${code}` },
       ]);
     }
+  }
+
+  // Requests arriving together are stored together: one transaction, one ledger append and
+  // one commit for the lot, each answered only once that commit is durable.
+  let pending: PendingCase[] = [];
+  let flushing: Promise<void> | null = null;
+
+  async function storeCases(trx: Db, items: PendingCase[]) {
+    const stored = new Map<PendingCase, { id: string; token: string; reference: string }>();
+    let waiting = items;
+    while (waiting.length > 0) {
+      const rows = waiting.map((item) => ({ ...item.row, reference: newReference() }));
+      const inserted = await store.insertCases(trx, rows);
+      const byReference = new Map(inserted.map((r) => [r.reference, r]));
+      const again: PendingCase[] = [];
+      waiting.forEach((item, i) => {
+        const got = byReference.get(rows[i]?.reference as string);
+        if (got) stored.set(item, got);
+        else again.push(item); // the reference was taken: draw another
+      });
+      waiting = again;
+    }
+    const results = items.map((item) => stored.get(item) as { id: string; token: string; reference: string });
+    await governance.ledger.append(
+      trx,
+      items.map((item, i) => item.entry((results[i] as { id: string }).id)),
+    );
+    await notify.queue(
+      trx,
+      items.flatMap((item, i) => item.messages((results[i] as { reference: string }).reference)),
+    );
+    return results;
+  }
+
+  async function flush(): Promise<void> {
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      try {
+        const results = await db.transaction().execute((trx) => storeCases(trx, batch));
+        for (const [i, item] of batch.entries()) item.resolve(results[i] as never);
+      } catch (error) {
+        if (batch.length === 1) batch[0]?.reject(error as Error);
+        // One bad row must not fail the others: store them one by one.
+        else
+          for (const item of batch) {
+            await db
+              .transaction()
+              .execute((trx) => storeCases(trx, [item]))
+              .then(([result]) => item.resolve(result as never), item.reject);
+          }
+      }
+    }
+    flushing = null;
+  }
+
+  function storeCase(item: Omit<PendingCase, 'resolve' | 'reject'>) {
+    return new Promise<{ id: string; token: string; reference: string }>((resolve, reject) => {
+      pending.push({ ...item, resolve, reject });
+      if (!flushing) flushing = Promise.resolve().then(flush);
+    });
   }
 
   function checkPoint(lat: number | null | undefined, lon: number | null | undefined): FieldError[] {
@@ -170,7 +262,7 @@ export function requestsService(
     if (errors.length > 0) throw new Invalid('The location is not a valid point', errors);
     const answer = (await table()).route(s, lon, lat);
     if (!answer.ok) {
-      const place = (await places.place()).name;
+      const place = (await catalogue()).placeName;
       const message =
         answer.problem === 'outside'
           ? `The location is outside ${place}: we cannot take reports there`
@@ -246,6 +338,9 @@ export function requestsService(
 
   return {
     route,
+
+    /** Whether the catalogue has a service (from the routing cache: no query). */
+    hasService: async (code: string) => !!(await service(code).catch(() => null)),
 
     async overrides() {
       return store.overrides(db);
@@ -357,14 +452,11 @@ export function requestsService(
       if (!answer.ok) {
         const message =
           answer.problem === 'outside'
-            ? `The location is outside ${(await places.place()).name}: we cannot take reports there`
+            ? `The location is outside ${(await catalogue()).placeName}: we cannot take reports there`
             : answer.explanation;
         throw new Invalid(message, [{ field: 'lat', message }]);
       }
-      const [orgIds, areaIds] = await Promise.all([
-        places.organisationIds([answer.organisation]),
-        store.areaIds(db),
-      ]);
+      const { organisationIds: orgIds, areaIds } = await catalogue();
       const now = clock.now();
       const row = {
         service_code: s.code,
@@ -394,40 +486,29 @@ export function requestsService(
         updated_at: now,
         expected_at: new Date(now.getTime() + definition.targetDays * 86_400_000),
       };
-      return db.transaction().execute(async (trx) => {
-        let reference = newReference();
-        let inserted = await store.insertCase(trx, { ...row, reference });
-        while (!inserted) {
-          reference = newReference();
-          inserted = await store.insertCase(trx, { ...row, reference });
-        }
-        await governance.ledger.append(trx, [
-          {
-            action: 'case.create',
-            actor: citizen
-              ? { account: citizen.accountId, kind: 'citizen' }
-              : by.apiKey
-                ? { account: by.apiKey.id, kind: 'client' }
-                : null,
-            resource: { type: 'case', id: inserted.id, organisation: answer.organisation },
-            subject: citizen?.accountId ?? null,
-            requestId: requestId ?? null,
-            detail: { service: s.code, area: answer.area, basis: answer.basis },
-          },
-        ]);
-        await notify.queue(
-          trx,
+      const created = await storeCase({
+        row,
+        entry: (id) => ({
+          action: 'case.create',
+          actor: citizen
+            ? { account: citizen.accountId, kind: 'citizen' }
+            : by.apiKey
+              ? { account: by.apiKey.id, kind: 'client' }
+              : null,
+          resource: { type: 'case', id, organisation: answer.organisation },
+          subject: citizen?.accountId ?? null,
+          requestId: requestId ?? null,
+          detail: { service: s.code, area: answer.area, basis: answer.basis },
+        }),
+        messages: (reference) =>
           contactMessages({ email: row.email, reference }, 'request-received', { service: s.name }),
-        );
-        return {
-          id: inserted.id,
-          reference,
-          token: inserted.token,
-          organisation: answer.organisation,
-          area: answer.area,
-          explanation: answer.explanation,
-        };
       });
+      return {
+        ...created,
+        organisation: answer.organisation,
+        area: answer.area,
+        explanation: answer.explanation,
+      };
     },
 
     /** Public requests by the Open311 filters; the caller decides the default window. */

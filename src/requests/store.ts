@@ -139,6 +139,17 @@ export async function insertCase(db: Db, row: NewCaseRow): Promise<{ id: string;
   return inserted ?? null;
 }
 
+/** Inserts cases; a row whose reference is already taken is left out of the answer. */
+export async function insertCases(db: Db, rows: NewCaseRow[]) {
+  if (rows.length === 0) return [];
+  return tables(db)
+    .insertInto('cases')
+    .values(rows)
+    .onConflict((oc) => oc.column('reference').doNothing())
+    .returning(['id', 'token', 'reference'])
+    .execute();
+}
+
 export async function findCase(db: Db, by: { id?: string; reference?: string; token?: string }) {
   let query = selectCases(db);
   if (by.id) query = query.where('c.id', '=', by.id);

@@ -1,0 +1,145 @@
+// Front-door benchmarks, measured side by side in one run:
+//  1. routing alone: points per second against the demo boundaries (pure, one core);
+//  2. creating a request through POST /open311/v2/requests.json (route, store, audit, queue a
+//     notification) against a bare single-row INSERT into the same PostgreSQL, both over HTTP
+//     with 50 concurrent connections.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { createApp, servicesFor } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { connect, migrate, startEmbedded } from '../src/db/index.ts';
+import { loadDemo } from '../src/demo.ts';
+import { demoPlace, demoPoints } from '../src/places/index.ts';
+import { routingTable } from '../src/requests/routing.ts';
+
+const run = promisify(execFile);
+const autocannon = path.resolve(import.meta.dirname, '../node_modules/.bin/autocannon');
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+
+// 1. Routing alone.
+const table = routingTable(
+  demoPlace.areas.map((a) => ({ ref: a.ref, name: a.name, geometry: a.boundary, coverage: a.coverage })),
+  [],
+  new Map(demoPlace.organisations.map((o) => [o.ref, o.name])),
+);
+const services = demoPlace.services;
+const count = Number(process.env.BENCH_POINTS ?? 500_000);
+const points = new Float64Array(count * 2);
+let seed = 42;
+const random = () => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
+for (let i = 0; i < count; i++) {
+  points[2 * i] = -2.6 + random() * 1.2;
+  points[2 * i + 1] = 52.05 + random() * 0.55;
+}
+for (let i = 0; i < 20_000; i++)
+  table.route(services[i % services.length] as never, points[2 * i] as number, points[2 * i + 1] as number);
+const r0 = performance.now();
+let routed = 0;
+for (let i = 0; i < count; i++) {
+  if (
+    table.route(services[i % services.length] as never, points[2 * i] as number, points[2 * i + 1] as number)
+      .ok
+  )
+    routed++;
+}
+const routeSeconds = (performance.now() - r0) / 1000;
+const perSecond = Math.round(count / routeSeconds);
+console.log(
+  `\nRouting alone: ${count} random points over the demo place (${routed} inside) in ${routeSeconds.toFixed(2)} s`,
+);
+console.log(
+  `points per second: ${perSecond} (target at least 50000) ${perSecond >= 50_000 ? 'MET' : 'NOT MET'}`,
+);
+
+async function load(url: string, body: string, duration: number) {
+  const { stdout } = await run(
+    autocannon,
+    [
+      '--json',
+      '-c',
+      '50',
+      '-d',
+      String(duration),
+      '-m',
+      'POST',
+      '-H',
+      'content-type=application/x-www-form-urlencoded',
+      '-b',
+      body,
+      url,
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const result = JSON.parse(stdout);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return {
+    perSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+  };
+}
+
+// 2. Creating requests over HTTP against a bare INSERT.
+const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-bench-requests-'));
+let server: Awaited<ReturnType<typeof startEmbedded>> | undefined;
+try {
+  server = await startEmbedded({ dataDir, port: 54393 });
+  const database = connect(server.url, 20);
+  await migrate(database.pool);
+  const built = await servicesFor(database);
+  await loadDemo(built);
+  const key = 'bench-open311-key';
+  await built.requests.issueApiKey('Benchmark', key);
+  await database.pool.query(
+    'CREATE TABLE bench_inserts (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), body text NOT NULL)',
+  );
+  const app = await createApp(loadConfig({ LOG_LEVEL: 'silent' }), built);
+  app.post('/api/bench/bare-insert', async (request) => {
+    await database.pool.query('INSERT INTO bench_inserts (body) VALUES ($1)', [JSON.stringify(request.body)]);
+    return [{ ok: true }];
+  });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const [lon, lat] = demoPoints.ashbyVale;
+  const body = new URLSearchParams({
+    api_key: key,
+    service_code: 'pothole',
+    lat: String(lat),
+    long: String(lon),
+    'attribute[size]': 'large',
+    description: 'A deep pothole by the bus stop',
+    email: 'bench@example.com',
+  }).toString();
+  await load(`${base}/api/bench/bare-insert`, body, 2);
+  await load(`${base}/open311/v2/requests.json`, body, 2);
+  const bare = await load(`${base}/api/bench/bare-insert`, body, seconds);
+  const open311 = await load(`${base}/open311/v2/requests.json`, body, seconds);
+  const ratio = open311.perSecond / bare.perSecond;
+  console.log(`\nCreating a request over HTTP, 50 concurrent connections, ${seconds} s each`);
+  console.log('write                                          req/s   p50 ms   p99 ms');
+  console.log(
+    `bare single-row INSERT                      ${String(bare.perSecond).padStart(8)} ${String(bare.p50).padStart(8)} ${String(bare.p99).padStart(8)}`,
+  );
+  console.log(
+    `POST /open311/v2/requests.json (full)       ${String(open311.perSecond).padStart(8)} ${String(open311.p50).padStart(8)} ${String(open311.p99).padStart(8)}`,
+  );
+  console.log(
+    `Open311 / bare: ${ratio.toFixed(2)} (target at least 0.50) ${ratio >= 0.5 ? 'MET' : 'NOT MET'}; p99 ${open311.p99} ms (target under 100) ${open311.p99 < 100 ? 'MET' : 'NOT MET'}`,
+  );
+  const stored = await database.pool.query('SELECT count(*) FROM cases');
+  const queued = await database.pool.query('SELECT count(*) FROM notification_outbox');
+  console.log(`cases stored: ${stored.rows[0].count}, notifications queued: ${queued.rows[0].count}`);
+  await app.close();
+  await database.close();
+} finally {
+  await server?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
