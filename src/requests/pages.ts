@@ -289,13 +289,11 @@ export async function requestsPages(
     const found = await requests.publicRequest(reference);
     if (!found) {
       const message = 'There is no request with that reference: check it and try again';
-      return reply
-        .code(400)
-        .page('follow.njk', {
-          reference,
-          errors: [{ text: message, href: '#reference' }],
-          fieldErrors: { reference: message },
-        });
+      return reply.code(400).page('follow.njk', {
+        reference,
+        errors: [{ text: message, href: '#reference' }],
+        fieldErrors: { reference: message },
+      });
     }
     return reply.redirect(`/follow/${found.reference}`, 303);
   });
