@@ -36,3 +36,16 @@ export async function expectAccessible(page: Page): Promise<void> {
   );
   expect(summary, `accessibility violations on ${page.url()}`).toEqual([]);
 }
+
+/** Fills in and sends the sign-in form as a person would. */
+export async function signInThroughForm(
+  page: Page,
+  base: string,
+  email: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}

@@ -3,26 +3,17 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './ports.ts';
 
 const exec = promisify(execFile);
 const bin = process.env.POSTGRES15_BIN || '/usr/lib/postgresql/15/bin';
 const main = path.resolve(import.meta.dirname, '../src/main.ts');
 let folder: string;
 let url: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs a PostgreSQL tool as the postgres user when we are root (PostgreSQL refuses root). */
 const asPostgres = (tool: string, args: string[]) =>

@@ -1,13 +1,13 @@
 // One embedded PostgreSQL for the whole run. A template database is migrated and loaded
 // with the demo place once; each test file then gets its own copy (see test/support.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { servicesFor } from '../src/app.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { type DemoCredential, loadDemo } from '../src/demo.ts';
+import { freePort } from './ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,17 +17,6 @@ declare module 'vitest' {
 }
 
 export const TEMPLATE = 'flagstone_template';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-test-'));

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launch } from '../browser.ts';
+import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
 import { citizen, demoAccount, type TestContext, testApp } from '../support.ts';
 
 let t: TestContext;
@@ -17,12 +17,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signIn = (page: Page, email: string, password: string) =>
+  signInThroughForm(page, base, email, password);
 
 describe('in a browser', () => {
   it('shows an accessible start page that leads to sign in', async () => {
