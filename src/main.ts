@@ -61,13 +61,16 @@ async function start(options: { demo: boolean }) {
       await close();
       process.exit(0);
     };
-    // Sign a checkpoint of the audit ledger every minute that it has grown.
-    const checkpoints = setInterval(() => {
+    // Every minute: sign a checkpoint of the audit ledger if it has grown, forget expired sessions.
+    const housekeeping = setInterval(() => {
       services.governance.ledger
         .checkpoint()
         .catch((error: Error) => app.log.error({ err: error.name }, 'checkpoint failed'));
     }, 60_000);
-    checkpoints.unref();
+      services.identity
+        .removeExpiredSessions()
+        .catch((error: Error) => app.log.error({ err: error.name }, 'removing expired sessions failed'));
+    housekeeping.unref();
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
     const address = await app.listen({ host: cfg.host, port: cfg.port });
