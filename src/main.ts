@@ -66,10 +66,10 @@ async function start(options: { demo: boolean }) {
       services.governance.ledger
         .checkpoint()
         .catch((error: Error) => app.log.error({ err: error.name }, 'checkpoint failed'));
-    }, 60_000);
       services.identity
         .removeExpiredSessions()
         .catch((error: Error) => app.log.error({ err: error.name }, 'removing expired sessions failed'));
+    }, 60_000);
     housekeeping.unref();
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
