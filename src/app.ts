@@ -23,7 +23,13 @@ import {
 import { notifyService } from './notify/index.ts';
 import { placesRoutes, placesService } from './places/index.ts';
 import { type Clock, newId, systemClock } from './platform/index.ts';
-import { recordsPages, recordsRoutes, recordsService } from './registers/index.ts';
+import {
+  importService,
+  peopleRoutes,
+  recordsPages,
+  recordsRoutes,
+  recordsService,
+} from './registers/index.ts';
 import { open311, requestsPages, requestsRoutes, requestsService } from './requests/index.ts';
 import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
 
@@ -41,6 +47,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     governance,
     agreements: agreementsService(db, clock, governance.ledger, places),
     records: recordsService(db, clock, governance, places, identity.citizenByEmail),
+    importing: importService(db, clock, governance, places, identity.citizenByEmail),
     notify,
     requests: requestsService(db, clock, governance, places, notify),
     migrationsPending: () => pendingMigrations(database.pool),
@@ -119,6 +126,7 @@ export async function createApp(
     places: services.places,
   });
   await app.register(recordsRoutes, { records: services.records });
+  await app.register(peopleRoutes, { importing: services.importing });
   await app.register(recordsPages, {
     records: services.records,
     governance: services.governance,

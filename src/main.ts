@@ -8,6 +8,7 @@ import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
 import { ledger } from './governance/index.ts';
 import { addClientFromCommandLine, rotateKeysFromCommandLine } from './identity/index.ts';
 import { systemClock } from './platform/index.ts';
+import { importPeopleFromCommandLine } from './registers/index.ts';
 
 function fail(message: string): never {
   process.stderr.write(`flagstone: ${message}\n`);
@@ -169,6 +170,25 @@ clients
   .action((options) =>
     withDatabase(async (database) => {
       const result = await addClientFromCommandLine(database.db, options);
+      if (!result.ok) fail(result.message);
+      process.stdout.write(result.message);
+    }),
+  );
+
+const imports = program.command('import').description('load records from CSV files');
+imports
+  .command('people')
+  .description(
+    "load an organisation's records of people; a record already loaded is updated by its reference",
+  )
+  .argument('<file>', 'the CSV file, with a header row')
+  .requiredOption('--org <organisation>', 'the organisation that holds the records (its reference)')
+  .option('--columns <mapping>', 'your column names, like local_ref=ClientID,given_names=Forename')
+  .option('--marking <marking>', 'the marking of rows without a marking column', 'OFFICIAL')
+  .action((file: string, options) =>
+    withDatabase(async (database) => {
+      const services = await servicesFor(database);
+      const result = await importPeopleFromCommandLine(services.importing, file, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
     }),

@@ -1,7 +1,12 @@
-// Registers of people and properties. For now: each organisation's own records of people,
-// every read and write governed and audited. Linkage into one person comes next.
+// Registers of people and properties: each organisation's own records of people (imported,
+// submitted or typed in), linked into golden people by record linkage with a review queue for
+// the pairs it is unsure of, and a gazetteer of properties. Every read and write is governed.
 
+export { importPeopleFromCommandLine } from './cli.ts';
+export { parseColumnMapping } from './import-rows.ts';
+export { type ImportReport, type ImportService, importService } from './importing.ts';
 export { recordsPages } from './pages.ts';
+export { peopleRoutes } from './people-routes.ts';
 export { recordsRoutes } from './routes.ts';
 export { type PersonRecord, type RecordsService, recordsService } from './service.ts';
 export { recordsForTesting } from './store.ts';

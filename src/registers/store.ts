@@ -226,3 +226,56 @@ export const recordsForTesting = {
     }));
   },
 };
+
+export type UpsertRow = Omit<NewRecordRow, 'organisation_id'>;
+
+/**
+ * Inserts records, or updates the organisation's record with the same reference when any value
+ * differs (its version moves on, so linkage sees it as changed). Unchanged rows are untouched,
+ * so loading a file twice, or again after an interruption, ends in the same state.
+ */
+export async function upsertRecords(
+  db: Db,
+  organisationId: string,
+  rows: UpsertRow[],
+): Promise<{ id: string; local_ref: string; inserted: boolean }[]> {
+  if (rows.length === 0) return [];
+  const columns = [
+    'given_names',
+    'family_name',
+    'date_of_birth',
+    'address_line',
+    'town',
+    'postcode',
+    'uprn',
+    'nhs_number',
+    'phone',
+    'email',
+    'subject_account_id',
+    'marking',
+    'handling',
+  ] as const;
+  const result = await sql<{ id: string; local_ref: string; inserted: boolean }>`
+    INSERT INTO local_records AS r (organisation_id, local_ref, ${sql.join(columns.map((c) => sql.ref(c)))})
+    VALUES ${sql.join(
+      rows.map(
+        (row) => sql`(${organisationId}, ${row.local_ref}, ${sql.join(columns.map((c) => sql`${row[c]}`))})`,
+      ),
+    )}
+    ON CONFLICT (organisation_id, local_ref) DO UPDATE SET
+      ${sql.join(columns.map((c) => sql`${sql.ref(c)} = EXCLUDED.${sql.ref(c)}`))},
+      version = r.version + 1, updated_at = now()
+    WHERE (${sql.join(columns.map((c) => sql`r.${sql.ref(c)}`))})
+      IS DISTINCT FROM (${sql.join(columns.map((c) => sql`EXCLUDED.${sql.ref(c)}`))})
+    RETURNING r.id, r.local_ref, (r.xmax = 0) AS inserted`.execute(db);
+  return result.rows;
+}
+
+/** The existing records of an organisation with these references (for deciding create or update). */
+export async function recordsByRef(db: Db, organisationId: string, refs: string[]) {
+  if (refs.length === 0) return [];
+  return selectRecords(db)
+    .where('r.organisation_id', '=', organisationId)
+    .where('r.local_ref', 'in', refs)
+    .execute();
+}

@@ -1,0 +1,49 @@
+// Schemas of the API for golden people, bulk submission and matching: one schema validates,
+// types the handler and documents the API.
+import { Type } from 'typebox';
+
+const Text = (max: number) => Type.Optional(Type.Union([Type.String({ maxLength: max }), Type.Null()]));
+
+export const SubmittedRecord = Type.Object(
+  {
+    localRef: Type.String({ minLength: 1, maxLength: 100, description: "The organisation's own reference" }),
+    givenNames: Type.String({ maxLength: 200 }),
+    familyName: Type.String({ maxLength: 200 }),
+    dateOfBirth: Text(10),
+    addressLine: Text(300),
+    town: Text(100),
+    postcode: Text(10),
+    uprn: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.String({ maxLength: 20 }), Type.Null()]),
+    ),
+    nhsNumber: Text(12),
+    phone: Text(30),
+    email: Text(254),
+    marking: Type.String({ maxLength: 30, description: 'OFFICIAL or OFFICIAL-SENSITIVE' }),
+    handling: Text(20),
+  },
+  { additionalProperties: false },
+);
+
+export const BulkSubmission = Type.Object(
+  {
+    organisation: Type.String({ maxLength: 63, description: 'The holding organisation (ref)' }),
+    records: Type.Array(SubmittedRecord, { minItems: 1, maxItems: 1000 }),
+  },
+  { additionalProperties: false },
+);
+
+const RowProblem = Type.Object({
+  row: Type.Integer({ description: 'The index of the record in the submission (from 0)' }),
+  field: Type.String(),
+  reason: Type.String(),
+});
+
+export const BulkReport = Type.Object({
+  rows: Type.Integer(),
+  inserted: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  rejected: Type.Array(RowProblem, { description: 'Records not stored, and why' }),
+  dropped: Type.Array(RowProblem, { description: 'Values not stored (invalid NHS numbers, UPRNs)' }),
+});
