@@ -25,6 +25,7 @@ import { placesRoutes, placesService } from './places/index.ts';
 import { type Clock, newId, systemClock } from './platform/index.ts';
 import {
   importService,
+  linkingService,
   peopleRoutes,
   recordsPages,
   recordsRoutes,
@@ -48,6 +49,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     agreements: agreementsService(db, clock, governance.ledger, places),
     records: recordsService(db, clock, governance, places, identity.citizenByEmail),
     importing: importService(db, clock, governance, places, identity.citizenByEmail),
+    linking: linkingService(db, governance),
     notify,
     requests: requestsService(db, clock, governance, places, notify),
     migrationsPending: () => pendingMigrations(database.pool),
@@ -126,7 +128,7 @@ export async function createApp(
     places: services.places,
   });
   await app.register(recordsRoutes, { records: services.records });
-  await app.register(peopleRoutes, { importing: services.importing });
+  await app.register(peopleRoutes, { importing: services.importing, linking: services.linking });
   await app.register(recordsPages, {
     records: services.records,
     governance: services.governance,

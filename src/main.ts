@@ -8,7 +8,7 @@ import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
 import { ledger } from './governance/index.ts';
 import { addClientFromCommandLine, rotateKeysFromCommandLine } from './identity/index.ts';
 import { systemClock } from './platform/index.ts';
-import { importPeopleFromCommandLine } from './registers/index.ts';
+import { importPeopleFromCommandLine, linkFromCommandLine } from './registers/index.ts';
 
 function fail(message: string): never {
   process.stderr.write(`flagstone: ${message}\n`);
@@ -191,6 +191,17 @@ imports
       const result = await importPeopleFromCommandLine(services.importing, file, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
+    }),
+  );
+
+program
+  .command('link')
+  .description("link every organisation's records into people (new and changed records since the last run)")
+  .option('--force', 'run even when nothing changed since the last run')
+  .action((options: { force?: boolean }) =>
+    withDatabase(async (database) => {
+      const services = await servicesFor(database);
+      process.stdout.write(await linkFromCommandLine(services.linking, options));
     }),
   );
 

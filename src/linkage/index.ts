@@ -18,7 +18,7 @@ import { type Explanation, type LinkageModel, pairExplainer, probabilityOf, scor
 import { comparePool } from './workers.ts';
 
 export { BLOCKING_RULES, type BlockingRule, type RuleReport } from './blocking.ts';
-export { assignPersonIds, connectedComponents } from './cluster.ts';
+export { assignPersonIds, connectedComponents, DisjointSets } from './cluster.ts';
 export { COMPARISONS, type Comparison } from './compare.ts';
 export type { ComparisonParameters, TrainingSession } from './estimate.ts';
 export {
@@ -30,6 +30,7 @@ export {
 } from './normalise.ts';
 export type { Explanation, LinkageModel, WaterfallStep } from './score.ts';
 export { jaroWinkler, levenshtein, soundex } from './strings.ts';
+export { type SyntheticData, type SyntheticOptions, syntheticPeople } from './synthetic.ts';
 
 export type LinkageStage =
   | 'normalise'
@@ -239,4 +240,30 @@ function classify(
   }
   review.sort((x, y) => y.weight - x.weight);
   return { matches, review, matchA, matchB };
+}
+
+/**
+ * Scores one record against candidates with a model learnt by an earlier run (no learning):
+ * how "do we already know this person?" is answered between runs. Without term-frequency
+ * adjustments: candidates chosen for sharing a name would make every name look common.
+ */
+export function scoreAgainst(
+  model: LinkageModel,
+  query: LinkageRecord,
+  candidates: readonly LinkageRecord[],
+): Explanation[] {
+  if (candidates.length === 0) return [];
+  const columns = buildColumns([[query], candidates]);
+  const explain = pairExplainer(model, columns);
+  return candidates.map((_, i) => {
+    const explanation = explain(0, i + 1);
+    let total = explanation.total;
+    for (const step of explanation.steps) total -= step.termFrequencyAdjustment;
+    return {
+      ...explanation,
+      steps: explanation.steps.map((step) => ({ ...step, termFrequencyAdjustment: 0 })),
+      total,
+      probability: probabilityOf(total),
+    };
+  });
 }

@@ -6,6 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { DomainError } from '../platform/index.ts';
 import { parseColumnMapping, type RowProblem } from './import-rows.ts';
 import type { ImportService } from './importing.ts';
+import type { LinkingService } from './linking.ts';
 
 export interface ImportPeopleOptions {
   org: string;
@@ -85,4 +86,34 @@ export async function importPeopleFromCommandLine(
     }
     throw error;
   }
+}
+
+/** Runs linkage over every organisation's records, with a progress bar per stage. */
+export async function linkFromCommandLine(
+  linking: LinkingService,
+  options: { force?: boolean },
+): Promise<string> {
+  const bar = progressBar('');
+  let stage = '';
+  const started = performance.now();
+  const report = await linking.run({
+    force: options.force,
+    onProgress: (name, done, total) => {
+      if (name !== stage) {
+        if (stage) bar.stop();
+        stage = name;
+        bar.start(Math.max(total, 1), done, { extra: ` ${name}` });
+      } else bar.update(done, { extra: ` ${name}` });
+    },
+  });
+  if (stage) bar.stop();
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (!report.ran)
+    return `Nothing to link: no record changed and no pair was decided since the last run (${report.records} records, ${report.people} people). Use --force to run anyway.\n`;
+  return [
+    `Linked ${report.records} records (${report.changed} new or changed) in ${seconds} s: ${report.candidatePairs} candidate pairs compared`,
+    `  ${report.automatic} pairs linked automatically, ${report.review} waiting for review`,
+    `  ${report.people} people: ${report.created} new, ${report.merged} merged, ${report.split} split`,
+    '',
+  ].join('\n');
 }

@@ -2,9 +2,10 @@
 // submitted or typed in), linked into golden people by record linkage with a review queue for
 // the pairs it is unsure of, and a gazetteer of properties. Every read and write is governed.
 
-export { importPeopleFromCommandLine } from './cli.ts';
+export { importPeopleFromCommandLine, linkFromCommandLine } from './cli.ts';
 export { parseColumnMapping } from './import-rows.ts';
 export { type ImportReport, type ImportService, importService } from './importing.ts';
+export { type LinkingService, linkingService } from './linking.ts';
 export { recordsPages } from './pages.ts';
 export { peopleRoutes } from './people-routes.ts';
 export { recordsRoutes } from './routes.ts';

@@ -47,3 +47,44 @@ export const BulkReport = Type.Object({
   rejected: Type.Array(RowProblem, { description: 'Records not stored, and why' }),
   dropped: Type.Array(RowProblem, { description: 'Values not stored (invalid NHS numbers, UPRNs)' }),
 });
+
+const Purpose = Type.Optional(
+  Type.String({ maxLength: 50, description: 'Why you ask: needed to see other organisations’ records' }),
+);
+
+export const MatchQuery = Type.Object(
+  {
+    givenNames: Type.Optional(Type.String({ maxLength: 200 })),
+    familyName: Type.Optional(Type.String({ maxLength: 200 })),
+    dateOfBirth: Type.Optional(Type.String({ maxLength: 10, description: 'YYYY-MM-DD' })),
+    addressLine: Type.Optional(Type.String({ maxLength: 300 })),
+    postcode: Type.Optional(Type.String({ maxLength: 10 })),
+    nhsNumber: Type.Optional(Type.String({ maxLength: 12 })),
+    email: Type.Optional(Type.String({ maxLength: 254 })),
+    phone: Type.Optional(Type.String({ maxLength: 30 })),
+    purpose: Purpose,
+  },
+  { additionalProperties: false },
+);
+
+const Step = Type.Object({
+  comparison: Type.String(),
+  level: Type.String(),
+  valueA: Type.String(),
+  valueB: Type.String(),
+  weight: Type.Number({ description: 'log2(m/u): bits of evidence for (positive) or against' }),
+  termFrequencyAdjustment: Type.Number(),
+});
+
+export const Explanation = Type.Object(
+  {
+    prior: Type.Number(),
+    steps: Type.Array(Step),
+    total: Type.Number(),
+    probability: Type.Number(),
+  },
+  { description: 'The waterfall: where the score starts and what each comparison added' },
+);
+
+export const PersonId = Type.Object({ id: Type.String({ maxLength: 36 }) });
+export const PurposeQuery = Type.Object({ purpose: Purpose });

@@ -1,0 +1,271 @@
+// SQL for golden people: linkage runs, people, the person each record is, scored pairs and
+// reviewers' decisions, and people's history. Large writes go as JSON batches.
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { RecordRow } from './store.ts';
+
+const BATCH = 5000;
+
+async function inBatches<T>(rows: T[], write: (batch: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += BATCH) await write(rows.slice(i, i + BATCH));
+}
+
+export interface LinkableRecord {
+  id: string;
+  organisation: string;
+  version: number;
+  given_names: string;
+  family_name: string;
+  date_of_birth: string | null;
+  address_line: string | null;
+  town: string | null;
+  postcode: string | null;
+  nhs_number: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+export async function linkableRecords(db: Db): Promise<LinkableRecord[]> {
+  const { rows } = await sql<LinkableRecord>`
+    SELECT r.id, o.ref AS organisation, r.version, r.given_names, r.family_name, r.date_of_birth::text,
+           r.address_line, r.town, r.postcode, r.nhs_number, r.phone, r.email
+      FROM local_records r JOIN organisations o ON o.id = r.organisation_id
+     ORDER BY r.id`.execute(db);
+  return rows;
+}
+
+export async function currentLinks(
+  db: Db,
+): Promise<{ record_id: string; person_id: string; record_version: number }[]> {
+  const { rows } = await sql<{ record_id: string; person_id: string; record_version: number }>`
+    SELECT record_id, person_id, record_version FROM person_links`.execute(db);
+  return rows;
+}
+
+export interface PairRow {
+  record_a: string;
+  record_b: string;
+  weight: number;
+  probability: number;
+  explanation: unknown;
+  status: 'automatic' | 'review' | 'not_sure' | 'confirmed' | 'rejected';
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
+export async function decidedPairs(db: Db): Promise<PairRow[]> {
+  const { rows } = await sql<PairRow>`
+    SELECT * FROM link_pairs WHERE status IN ('confirmed', 'rejected')`.execute(db);
+  return rows;
+}
+
+/** When the last finished run ended, and whether any reviewer decided anything since. */
+export async function lastRun(db: Db) {
+  const { rows } = await sql<{ id: string; finished_at: Date; model: unknown; decisions_since: number }>`
+    SELECT id, finished_at, model,
+           (SELECT count(*)::int FROM link_pairs p WHERE p.decided_at > r.finished_at) AS decisions_since
+      FROM link_runs r WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1`.execute(db);
+  return rows[0];
+}
+
+export async function insertRun(db: Db): Promise<string> {
+  const { rows } = await sql<{ id: string }>`INSERT INTO link_runs DEFAULT VALUES RETURNING id`.execute(db);
+  return (rows[0] as { id: string }).id;
+}
+
+export async function finishRun(
+  db: Db,
+  id: string,
+  figures: {
+    records: number;
+    changed: number;
+    candidatePairs: number;
+    automatic: number;
+    review: number;
+    people: number;
+    model: unknown;
+  },
+) {
+  await sql`UPDATE link_runs SET finished_at = now(), records = ${figures.records},
+      changed_records = ${figures.changed}, candidate_pairs = ${figures.candidatePairs},
+      automatic_links = ${figures.automatic}, review_pairs = ${figures.review}, people = ${figures.people},
+      model = ${JSON.stringify(figures.model)}::jsonb
+    WHERE id = ${id}`.execute(db);
+}
+
+export async function insertPeople(db: Db, ids: string[], runId: string) {
+  await inBatches(ids, (batch) =>
+    sql`INSERT INTO people (id, created_run) SELECT unnest(${batch}::uuid[]), ${runId}`.execute(db),
+  );
+}
+
+export async function retirePeople(
+  db: Db,
+  retired: { id: string; mergedInto: string | null }[],
+  runId: string,
+) {
+  await inBatches(retired, (batch) =>
+    sql`UPDATE people p SET retired_run = ${runId}, merged_into = x.merged_into
+          FROM jsonb_to_recordset(${JSON.stringify(batch.map((r) => ({ id: r.id, merged_into: r.mergedInto })))}::jsonb)
+            AS x(id uuid, merged_into uuid)
+         WHERE p.id = x.id`.execute(db),
+  );
+}
+
+export async function upsertLinks(
+  db: Db,
+  links: { record_id: string; person_id: string; record_version: number }[],
+  runId: string,
+) {
+  await inBatches(links, (batch) =>
+    sql`INSERT INTO person_links (record_id, person_id, record_version, linked_run)
+        SELECT x.record_id, x.person_id, x.record_version, ${runId}
+          FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS x(record_id uuid, person_id uuid, record_version int)
+        ON CONFLICT (record_id) DO UPDATE SET person_id = EXCLUDED.person_id,
+          record_version = EXCLUDED.record_version, linked_run = EXCLUDED.linked_run, linked_at = now()
+        WHERE (person_links.person_id, person_links.record_version)
+          IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.record_version)`.execute(db),
+  );
+}
+
+/**
+ * Stores this run's pairs: the engine's figures are refreshed; a reviewer's decision (confirmed,
+ * rejected, not sure) stands; undecided pairs this run no longer scored are forgotten.
+ */
+export async function storePairs(
+  db: Db,
+  pairs: {
+    record_a: string;
+    record_b: string;
+    weight: number;
+    probability: number;
+    explanation: unknown;
+    status: 'automatic' | 'review';
+  }[],
+  runId: string,
+) {
+  await inBatches(pairs, (batch) =>
+    sql`INSERT INTO link_pairs (record_a, record_b, weight, probability, explanation, status, scored_run)
+        SELECT x.record_a, x.record_b, x.weight, x.probability, x.explanation, x.status, ${runId}
+          FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
+            AS x(record_a uuid, record_b uuid, weight float8, probability float8, explanation jsonb, status text)
+        ON CONFLICT (record_a, record_b) DO UPDATE SET weight = EXCLUDED.weight,
+          probability = EXCLUDED.probability, explanation = EXCLUDED.explanation, scored_run = EXCLUDED.scored_run,
+          status = CASE WHEN link_pairs.status IN ('automatic', 'review') THEN EXCLUDED.status ELSE link_pairs.status END`.execute(
+      db,
+    ),
+  );
+  await sql`DELETE FROM link_pairs WHERE status IN ('automatic', 'review') AND scored_run <> ${runId}`.execute(
+    db,
+  );
+}
+
+export async function insertHistory(
+  db: Db,
+  events: { person_id: string; event: string; detail: unknown }[],
+  runId: string,
+) {
+  await inBatches(events, (batch) =>
+    sql`INSERT INTO person_history (run_id, person_id, event, detail)
+        SELECT ${runId}, x.person_id, x.event, x.detail
+          FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS x(person_id uuid, event text, detail jsonb)`.execute(
+      db,
+    ),
+  );
+}
+
+export interface WaitingPair extends PairRow {
+  organisation_a: string;
+  organisation_b: string;
+  organisation_a_id: string;
+  organisation_b_id: string;
+  name_a: string;
+  name_b: string;
+}
+
+/** Pairs waiting for a reviewer, most likely first, where one of the records is held by one of `organisations`. */
+export async function waitingPairs(db: Db, organisations: string[], limit = 100): Promise<WaitingPair[]> {
+  if (organisations.length === 0) return [];
+  const { rows } = await sql<WaitingPair>`
+    SELECT p.*, oa.ref AS organisation_a, ob.ref AS organisation_b, oa.id AS organisation_a_id,
+           ob.id AS organisation_b_id, oa.name AS name_a, ob.name AS name_b
+      FROM link_pairs p
+      JOIN local_records a ON a.id = p.record_a JOIN organisations oa ON oa.id = a.organisation_id
+      JOIN local_records b ON b.id = p.record_b JOIN organisations ob ON ob.id = b.organisation_id
+     WHERE p.status IN ('review', 'not_sure')
+       AND (a.organisation_id = ANY(${organisations}::uuid[]) OR b.organisation_id = ANY(${organisations}::uuid[]))
+     ORDER BY p.status = 'not_sure', p.probability DESC, p.record_a, p.record_b
+     LIMIT ${limit}`.execute(db);
+  return rows;
+}
+
+export async function findPair(db: Db, a: string, b: string): Promise<PairRow | undefined> {
+  if (![a, b].every((id) => /^[0-9a-f-]{36}$/i.test(id))) return undefined;
+  const [x, y] = a < b ? [a, b] : [b, a];
+  const { rows } =
+    await sql<PairRow>`SELECT * FROM link_pairs WHERE record_a = ${x} AND record_b = ${y}`.execute(db);
+  return rows[0];
+}
+
+export async function decidePair(
+  db: Db,
+  a: string,
+  b: string,
+  status: 'confirmed' | 'rejected' | 'not_sure',
+  accountId: string,
+): Promise<boolean> {
+  const result =
+    await sql`UPDATE link_pairs SET status = ${status}, decided_by = ${accountId}, decided_at = now()
+     WHERE record_a = ${a} AND record_b = ${b}`.execute(db);
+  return Number(result.numAffectedRows ?? 0) === 1;
+}
+
+/** The person a record is, and every record of that person. */
+export async function personRecords(db: Db, personId: string): Promise<string[]> {
+  if (!/^[0-9a-f-]{36}$/i.test(personId)) return [];
+  const { rows } = await sql<{ record_id: string }>`
+    SELECT record_id FROM person_links WHERE person_id = ${personId} ORDER BY record_id`.execute(db);
+  return rows.map((r) => r.record_id);
+}
+
+export async function personOf(db: Db, recordIds: string[]): Promise<Map<string, string>> {
+  if (recordIds.length === 0) return new Map();
+  const { rows } = await sql<{ record_id: string; person_id: string }>`
+    SELECT record_id, person_id FROM person_links WHERE record_id = ANY(${recordIds}::uuid[])`.execute(db);
+  return new Map(rows.map((r) => [r.record_id, r.person_id]));
+}
+
+export async function personHistory(db: Db, personId: string) {
+  const { rows } = await sql<{ event: string; detail: Record<string, unknown>; at: Date }>`
+    SELECT event, detail, at FROM person_history WHERE person_id = ${personId} ORDER BY id`.execute(db);
+  return rows;
+}
+
+export async function personExists(db: Db, personId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(personId)) return undefined;
+  const { rows } = await sql<{ id: string; retired_run: string | null; merged_into: string | null }>`
+    SELECT id, retired_run, merged_into FROM people WHERE id = ${personId}`.execute(db);
+  return rows[0];
+}
+
+/** Records that share something exact with the attributes asked about: the candidates to score. */
+export async function matchCandidates(
+  db: Db,
+  q: { familyName?: string; dateOfBirth?: string; postcode?: string; nhsNumber?: string; email?: string },
+  limit = 500,
+): Promise<RecordRow[]> {
+  const or = [
+    q.nhsNumber ? sql`r.nhs_number = ${q.nhsNumber}` : null,
+    q.email ? sql`lower(r.email) = lower(${q.email})` : null,
+    q.familyName ? sql`lower(r.family_name) = lower(${q.familyName})` : null,
+    q.dateOfBirth ? sql`r.date_of_birth = ${q.dateOfBirth}::date` : null,
+    q.postcode ? sql`r.postcode = ${q.postcode}` : null,
+  ].filter((c) => c !== null);
+  if (or.length === 0) return [];
+  const { rows } = await sql<RecordRow>`
+    SELECT r.*, r.date_of_birth::text AS date_of_birth, o.ref AS organisation, o.name AS organisation_name
+      FROM local_records r JOIN organisations o ON o.id = r.organisation_id
+     WHERE ${sql.join(or, sql` OR `)}
+     LIMIT ${limit}`.execute(db);
+  return rows;
+}
