@@ -107,6 +107,11 @@ const Caller = Type.Object(
     clientId: Type.Optional(Type.String({ description: 'The relying party whose access token was used' })),
     scopes: Type.Optional(Type.Array(Type.String())),
     machine: Type.Optional(Type.Boolean({ description: 'A machine client acting for its organisation' })),
+    authLevel: Type.Optional(
+      Type.Union([Type.Literal('password'), Type.Literal('second_factor')], {
+        description: 'How the person signed in this session (sessions only)',
+      }),
+    ),
   },
   { description: 'Who is calling' },
 );
@@ -146,8 +151,10 @@ const routes: FastifyPluginAsyncTypebox<{ identity: IdentityService; settings: I
       },
     },
     (request) => {
-      const { accountId, kind, name, roles, clientId, scopes, machine } = requireActor(request.actor);
-      return { accountId, kind, name, roles, clientId, scopes, machine };
+      const { accountId, kind, name, roles, clientId, scopes, machine, authLevel } = requireActor(
+        request.actor,
+      );
+      return { accountId, kind, name, roles, clientId, scopes, machine, authLevel };
     },
   );
 };

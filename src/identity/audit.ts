@@ -62,3 +62,10 @@ export const keysRotated = (kid: string): LedgerEntry => ({
   resource: { type: 'signing_key', id: kid },
   detail: { via: 'command line' },
 });
+
+export const secondFactorSetUp = (actor: Actor): LedgerEntry => ({
+  action: 'identity.second_factor_set_up',
+  actor: who(actor),
+  subject: actor.accountId,
+  detail: { method: 'totp' },
+});

@@ -8,8 +8,8 @@ import { Invalid } from '../platform/index.ts';
 import { apiTokens } from './api-tokens.ts';
 import { clientPages } from './client-pages.ts';
 import { scopeDescriptions } from './clients.ts';
-import { allowFormsToReach, buildProvider, MOUNT, type ProviderDeps } from './provider.ts';
-import { type SignInBody, signInFromForm, signInPage, signInRateLimit } from './routes.ts';
+import { allowFormsToReach, buildProvider, loginResult, MOUNT, type ProviderDeps } from './provider.ts';
+import { codeFromForm, type SignInBody, signInFromForm, signInPage, signInRateLimit } from './routes.ts';
 import type { IdentityService } from './service.ts';
 import type { IdentitySettings } from './settings.ts';
 
@@ -116,6 +116,21 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
     });
   const provider = currentProvider({ ...options, cookieKeys, pages });
 
+  /** The person has just signed in to Flagstone: tell the provider, and the audit ledger. */
+  async function finishLogin(
+    current: Provider,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    sessionId: string,
+    clientId: string,
+  ) {
+    const actor = await identity.actorFor(sessionId);
+    if (!actor) throw new Invalid('Your account cannot be used to sign in');
+    const to = await current.interactionResult(request.raw, reply.raw, { login: loginResult(actor) });
+    await identity.recordSignInToService(actor, clientId, actor.authLevel ?? 'password');
+    return reply.redirect(to, 303);
+  }
+
   await app.register(async (scope) => {
     // oidc-provider reads the bodies of its own requests.
     scope.removeAllContentTypeParsers();
@@ -140,7 +155,7 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
       const forced = details.prompt.reasons.some((r) => r === 'login_prompt' || r === 'max_age');
       if (request.actor && !forced) {
         const to = await current.interactionResult(request.raw, reply.raw, {
-          login: { accountId: request.actor.accountId, amr: ['pwd'] },
+          login: loginResult(request.actor),
         });
         await identity.recordSignInToService(request.actor, String(details.params.client_id), 'session');
         return reply.redirect(to, 303);
@@ -163,16 +178,28 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
       const current = await provider();
       const details = await interactionDetails(current, request, reply);
       const client = await current.Client.find(String(details.params.client_id));
-      const extra = { action: `/interaction/${details.uid}/sign-in`, clientName: client?.clientName };
+      const extra = {
+        action: `/interaction/${details.uid}/sign-in`,
+        codeAction: `/interaction/${details.uid}/code`,
+        clientName: client?.clientName,
+      };
       const sessionId = await signInFromForm(identity, request, reply, extra);
       if (!sessionId) return reply;
-      const actor = await identity.actorFor(sessionId);
-      if (!actor) throw new Invalid('Your account cannot be used to sign in');
-      const to = await current.interactionResult(request.raw, reply.raw, {
-        login: { accountId: actor.accountId, amr: ['pwd'] },
-      });
-      await identity.recordSignInToService(actor, String(details.params.client_id), 'password');
-      return reply.redirect(to, 303);
+      return finishLogin(current, request, reply, sessionId, String(details.params.client_id));
+    },
+  );
+
+  app.post<{ Params: { uid: string }; Body: { code?: string } }>(
+    '/interaction/:uid/code',
+    { config: signInRateLimit },
+    async (request, reply) => {
+      const current = await provider();
+      const details = await interactionDetails(current, request, reply);
+      const client = await current.Client.find(String(details.params.client_id));
+      const extra = { codeAction: `/interaction/${details.uid}/code`, clientName: client?.clientName };
+      const sessionId = await codeFromForm(identity, request, reply, extra);
+      if (!sessionId) return reply;
+      return finishLogin(current, request, reply, sessionId, String(details.params.client_id));
     },
   );
 

@@ -60,6 +60,19 @@ export function allowFormsToReach(csp: string, uri: unknown): string {
   return csp.replace(/form-action ([^;]*)/, (_all, sources: string) => `form-action ${sources} ${origin}`);
 }
 
+/** Authentication levels, as the ID token's acr says them; amr names the methods (RFC 8176). */
+export const ACR_PASSWORD = 'urn:flagstone:loa:password';
+export const ACR_SECOND_FACTOR = 'urn:flagstone:loa:second-factor';
+
+export function loginResult(actor: Actor) {
+  const second = actor.authLevel === 'second_factor';
+  return {
+    accountId: actor.accountId,
+    acr: second ? ACR_SECOND_FACTOR : ACR_PASSWORD,
+    amr: second ? ['pwd', 'otp', 'mfa'] : ['pwd'],
+  };
+}
+
 const wantsApi = (scope: unknown) =>
   String(scope ?? '')
     .split(' ')
@@ -102,13 +115,13 @@ function configuration(deps: ProviderDeps, jwks: JWK[]): Configuration {
     },
     // The API's scopes are listed too, so that each client's allowed scopes limit them as well.
     scopes: [...PERSON_SCOPES, ...API_SCOPES],
+    acrValues: [ACR_PASSWORD, ACR_SECOND_FACTOR],
     claims: {
-      openid: ['sub'],
+      // How the person signed in goes to every relying party: it decides what each lets them do.
+      openid: ['sub', 'acr', 'amr'],
       profile: ['name', 'account_kind'],
       email: ['email'],
       organisations: ['organisations'],
-      acr: null,
-      amr: null,
       auth_time: null,
       sid: null,
       iss: null,

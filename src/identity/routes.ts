@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { PlacesService } from '../places/index.ts';
 import { requireActor } from '../platform/index.ts';
 import { SESSION_COOKIE } from './provider.ts';
-import type { IdentityService } from './service.ts';
+import { type IdentityService, PENDING_MINUTES } from './service.ts';
 
 const COOKIE = SESSION_COOKIE;
 const roleNames = {
@@ -57,15 +57,45 @@ export function signInPage(
   return reply.code(status).page('sign-in.njk', { values, fieldErrors, errors, ...extra });
 }
 
+const PENDING_COOKIE = 'flagstone_pending';
+
+/** Where the sign-in and code forms go and which service is being signed in to. */
+export interface SignInTarget {
+  action?: string;
+  codeAction?: string;
+  clientName?: string;
+}
+
+function startSession(request: FastifyRequest, reply: FastifyReply, sessionId: string) {
+  reply.setCookie(COOKIE, sessionId, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    maxAge: 12 * 60 * 60,
+  });
+  reply.clearCookie(PENDING_COOKIE, { path: '/' });
+}
+
+function codePage(reply: FastifyReply, extra: SignInTarget, error?: string, status = 200) {
+  return reply.code(status).page('second-factor-code.njk', {
+    action: extra.codeAction ?? '/sign-in/code',
+    clientName: extra.clientName,
+    fieldErrors: error ? { code: error } : {},
+    errors: error ? [{ text: error, href: '#code' }] : [],
+  });
+}
+
 /**
  * Checks the form and the password and opens a Flagstone session (cookie set), replacing
- * any session the browser had; returns the new session id, or null once the page is sent.
+ * any session the browser had; returns the new session id, or null once a page is sent —
+ * an error, or the page asking for the code from the person's authenticator app.
  */
 export async function signInFromForm(
   identity: IdentityService,
   request: FastifyRequest<{ Body: SignInBody }>,
   reply: FastifyReply,
-  extra: { action?: string; clientName?: string } = {},
+  extra: SignInTarget = {},
 ): Promise<string | null> {
   const body = request.body ?? {};
   const values = { email: typeof body.email === 'string' ? body.email : '' };
@@ -74,20 +104,47 @@ export async function signInFromForm(
     await signInPage(reply, values, fieldErrors, 400, extra);
     return null;
   }
-  const sessionId = await identity.signIn(values.email, String(body.password));
-  if (!sessionId) {
+  const result = await identity.signIn(values.email, String(body.password));
+  if (!result) {
     await signInPage(reply, values, { email: 'Enter a correct email address and password' }, 401, extra);
     return null;
   }
   await identity.signOut(request.cookies[COOKIE]); // never carry a session across sign-ins
-  reply.setCookie(COOKIE, sessionId, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: request.protocol === 'https',
-    maxAge: 12 * 60 * 60,
-  });
-  return sessionId;
+  if ('pendingId' in result) {
+    reply.clearCookie(COOKIE, { path: '/' });
+    reply.setCookie(PENDING_COOKIE, result.pendingId, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: request.protocol === 'https',
+      maxAge: PENDING_MINUTES * 60,
+    });
+    await codePage(reply, extra);
+    return null;
+  }
+  startSession(request, reply, result.sessionId);
+  return result.sessionId;
+}
+
+/** Finishes a sign-in with the code from the authenticator app: the session id, or null once a page is sent. */
+export async function codeFromForm(
+  identity: IdentityService,
+  request: FastifyRequest<{ Body: { code?: string } }>,
+  reply: FastifyReply,
+  extra: SignInTarget = {},
+): Promise<string | null> {
+  const code = typeof request.body?.code === 'string' ? request.body.code : '';
+  if (!code.trim()) {
+    await codePage(reply, extra, 'Enter the 6-digit code from your authenticator app', 400);
+    return null;
+  }
+  const result = await identity.completeSignIn(request.cookies[PENDING_COOKIE], code);
+  if (!result) {
+    await codePage(reply, extra, 'Enter the current code from your authenticator app', 401);
+    return null;
+  }
+  startSession(request, reply, result.sessionId);
+  return result.sessionId;
 }
 
 /** How often one client may post a sign-in form. */
@@ -104,6 +161,36 @@ async function pages(app: FastifyInstance, { identity, places }: Options): Promi
   app.post<{ Body: SignInBody }>('/sign-in', { config: signInRateLimit }, async (request, reply) => {
     if (!(await signInFromForm(identity, request, reply))) return reply;
     return reply.redirect('/home', 303);
+  });
+
+  app.post<{ Body: { code?: string } }>(
+    '/sign-in/code',
+    { config: signInRateLimit },
+    async (request, reply) => {
+      if (!(await codeFromForm(identity, request, reply))) return reply;
+      return reply.redirect('/home', 303);
+    },
+  );
+
+  app.get('/account/second-factor', async (request, reply) => {
+    const actor = requireActor(request.actor);
+    return reply.page('second-factor-set-up.njk', await identity.secondFactorFor(actor, 'Flagstone'));
+  });
+
+  app.post<{ Body: { code?: string } }>('/account/second-factor', async (request, reply) => {
+    const actor = requireActor(request.actor);
+    const code = typeof request.body?.code === 'string' ? request.body.code : '';
+    if (await identity.confirmSecondFactor(actor, request.cookies[COOKIE], code)) {
+      return reply.redirect('/home', 303);
+    }
+    const error = code.trim()
+      ? 'Enter the current code from your authenticator app'
+      : 'Enter the 6-digit code';
+    return reply.code(400).page('second-factor-set-up.njk', {
+      ...(await identity.secondFactorFor(actor, 'Flagstone')),
+      fieldErrors: { code: error },
+      errors: [{ text: error, href: '#code' }],
+    });
   });
 
   app.post('/sign-out', async (request, reply) => {

@@ -6,6 +6,7 @@ import { ledger } from '../governance/index.ts';
 import {
   type Actor,
   type Clock,
+  Invalid,
   newToken,
   type StaffRole,
   sha256,
@@ -15,6 +16,7 @@ import * as audit from './audit.ts';
 import { relyingParties } from './clients.ts';
 import { postgresAdapter } from './oidc-adapter.ts';
 import { deleteExpiredPayloads } from './oidc-store.ts';
+import { acceptedStep, newTotpSecret, totpUri } from './second-factor.ts';
 import { signingKeys } from './signing-keys.ts';
 import * as store from './store.ts';
 
@@ -23,6 +25,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SESSION_IDLE_MINUTES = 120;
 export const MAX_FAILURES = 5;
 export const FAILURE_WINDOW_MINUTES = 15;
+/** How long someone has to enter the code from their authenticator app after their password. */
+export const PENDING_MINUTES = 10;
+/** How a session was signed in to with a password and a code from an authenticator app. */
+export const PASSWORD_AND_TOTP = 'password+totp';
 
 // Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
 const decoy = hash(randomBytes(16).toString('hex'));
@@ -39,14 +45,45 @@ export function identityService(db: Db, clock: Clock) {
   const minutesFromNow = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000);
   const emailKey = (email: string) => sha256(email.trim().toLowerCase());
   const actorOf = async (
-    account: Pick<store.AccountRow, 'id' | 'kind' | 'name' | 'email'>,
+    account: Pick<store.AccountRow, 'id' | 'kind' | 'name' | 'email'> & { auth_method?: string },
   ): Promise<Actor> => {
     const roles = account.kind === 'staff' ? await store.rolesOf(db, account.id) : [];
-    return { accountId: account.id, kind: account.kind, name: account.name, email: account.email, roles };
+    const actor: Actor = {
+      accountId: account.id,
+      kind: account.kind,
+      name: account.name,
+      email: account.email,
+      roles,
+    };
+    if (account.auth_method) {
+      actor.authLevel = account.auth_method === PASSWORD_AND_TOTP ? 'second_factor' : 'password';
+    }
+    return actor;
   };
 
   const theLedger = ledger(db, clock);
   const clients = relyingParties(db, theLedger);
+
+  async function openSession(account: { id: string; kind: 'citizen' | 'staff' }, method: string) {
+    const sessionId = newToken();
+    await db.transaction().execute(async (trx) => {
+      await store.insertSession(trx, {
+        id_hash: sha256(sessionId),
+        account_id: account.id,
+        auth_method: method,
+        expires_at: minutesFromNow(SESSION_IDLE_MINUTES),
+      });
+      await theLedger.append(trx, [audit.signedIn(account, method)]);
+    });
+    return sessionId;
+  }
+
+  async function acceptCode(accountId: string, code: string): Promise<boolean> {
+    const row = await store.secondFactorOf(db, accountId);
+    if (!row?.enrolled_at) return false;
+    const step = acceptedStep(row.totp_secret, code, clock.now(), Number(row.last_step));
+    return step !== null && (await store.useStep(db, accountId, step));
+  }
 
   return {
     async createAccount(account: NewAccount, trx: Db = db): Promise<string> {
@@ -68,10 +105,14 @@ export function identityService(db: Db, clock: Clock) {
     },
 
     /**
-     * Checks a password and opens a session; returns the session id for the cookie, or null
+     * Checks a password. Opens a session (its id for the cookie) unless the account has a second
+     * factor, when it returns a pending sign-in that `completeSignIn` finishes with a code; null
      * when the email or password is wrong. Refuses after repeated failures for one email.
      */
-    async signIn(email: string, password: string): Promise<string | null> {
+    async signIn(
+      email: string,
+      password: string,
+    ): Promise<{ sessionId: string } | { pendingId: string } | null> {
       const key = emailKey(email);
       const since = minutesFromNow(-FAILURE_WINDOW_MINUTES);
       if ((await store.recentFailures(db, key, since)) >= MAX_FAILURES) {
@@ -89,17 +130,58 @@ export function identityService(db: Db, clock: Clock) {
         return null;
       }
       await store.clearFailures(db, key);
-      const sessionId = newToken();
-      await db.transaction().execute(async (trx) => {
-        await store.insertSession(trx, {
-          id_hash: sha256(sessionId),
+      if ((await store.secondFactorOf(db, account.id))?.enrolled_at) {
+        const pendingId = newToken();
+        await store.insertPendingSignIn(db, {
+          id_hash: sha256(pendingId),
           account_id: account.id,
-          auth_method: 'password',
-          expires_at: minutesFromNow(SESSION_IDLE_MINUTES),
+          expires_at: minutesFromNow(PENDING_MINUTES),
         });
-        await theLedger.append(trx, [audit.signedIn(account, 'password')]);
-      });
-      return sessionId;
+        return { pendingId };
+      }
+      return { sessionId: await openSession(account, 'password') };
+    },
+
+    /** Finishes a pending sign-in with a code from the authenticator app: the session id, or null. */
+    async completeSignIn(pendingId: string | undefined, code: string): Promise<{ sessionId: string } | null> {
+      const idHash = sha256(pendingId ?? '');
+      const pending = pendingId ? await store.findPendingSignIn(db, idHash, clock.now()) : undefined;
+      if (!pending) throw new Invalid('Your sign-in has timed out. Sign in again.');
+      if (pending.failures >= MAX_FAILURES) {
+        await store.deletePendingSignIn(db, idHash);
+        throw new TooManyRequests('You have entered the wrong code too many times. Sign in again.');
+      }
+      if (!(await acceptCode(pending.account_id, code))) {
+        await store.recordPendingFailure(db, idHash);
+        return null;
+      }
+      await store.deletePendingSignIn(db, idHash);
+      return {
+        sessionId: await openSession({ id: pending.account_id, kind: pending.kind }, PASSWORD_AND_TOTP),
+      };
+    },
+
+    /** The secret for a person setting up their authenticator app, and whether they have. */
+    async secondFactorFor(actor: Actor, serviceName: string) {
+      const secret = await store.secretToEnrol(db, actor.accountId, newTotpSecret());
+      const row = await store.secondFactorOf(db, actor.accountId);
+      return { secret, uri: totpUri(secret, actor.email, serviceName), enrolled: Boolean(row?.enrolled_at) };
+    },
+
+    /** Confirms the set-up with a first code; this session then counts as using a second factor. */
+    async confirmSecondFactor(actor: Actor, sessionId: string | undefined, code: string): Promise<boolean> {
+      const row = await store.secondFactorOf(db, actor.accountId);
+      if (!row || !sessionId) return false;
+      const step = acceptedStep(row.totp_secret, code, clock.now(), Number(row.last_step));
+      if (
+        step === null ||
+        !(await store.useStep(db, actor.accountId, step, row.enrolled_at ?? clock.now()))
+      ) {
+        return false;
+      }
+      await store.setSessionMethod(db, sha256(sessionId), PASSWORD_AND_TOTP);
+      await theLedger.record([audit.secondFactorSetUp(actor)]);
+      return true;
     },
 
     /** The account behind a session cookie, or null when it is unknown, expired or disabled. */

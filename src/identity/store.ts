@@ -21,6 +21,13 @@ type IdentityTables = {
     last_seen_at: Generated<Date>;
   };
   sign_in_failures: { email_key: string; failed_at: Date };
+  second_factors: {
+    account_id: string;
+    totp_secret: string;
+    enrolled_at: Date | null;
+    last_step: Generated<string>;
+  };
+  pending_sign_ins: { id_hash: string; account_id: string; failures: Generated<number>; expires_at: Date };
   app_secrets: { name: string; value: string };
   organisations: { id: string; ref: string; name: string };
 };
@@ -93,7 +100,7 @@ export async function touchSession(db: Db, idHash: string, now: Date, idleUntil:
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', now)
     .where('accounts.disabled', '=', false)
-    .returning(['accounts.id', 'accounts.kind', 'accounts.name', 'accounts.email'])
+    .returning(['accounts.id', 'accounts.kind', 'accounts.name', 'accounts.email', 'sessions.auth_method'])
     .executeTakeFirst();
 }
 
@@ -136,4 +143,74 @@ export async function sharedSecret(db: Db, name: string, fresh: string): Promise
     .where('name', '=', name)
     .executeTakeFirstOrThrow();
   return row.value;
+}
+
+// --- the second factor
+
+export async function secondFactorOf(db: Db, accountId: string) {
+  return tables(db)
+    .selectFrom('second_factors')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+}
+
+/** The secret being set up (or already set up) for an account: made once, kept until confirmed. */
+export async function secretToEnrol(db: Db, accountId: string, fresh: string): Promise<string> {
+  await tables(db)
+    .insertInto('second_factors')
+    .values({ account_id: accountId, totp_secret: fresh, enrolled_at: null })
+    .onConflict((c) => c.column('account_id').doNothing())
+    .execute();
+  const row = await secondFactorOf(db, accountId);
+  return row?.totp_secret ?? fresh;
+}
+
+/** Records a code's time step as used, only if it is later than the last one: false on a replay. */
+export async function useStep(db: Db, accountId: string, step: number, enrolledAt?: Date): Promise<boolean> {
+  const result = await tables(db)
+    .updateTable('second_factors')
+    .set({ last_step: String(step), ...(enrolledAt ? { enrolled_at: enrolledAt } : {}) })
+    .where('account_id', '=', accountId)
+    .where(sql<string>`last_step`, '<', String(step))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function insertPendingSignIn(
+  db: Db,
+  pending: { id_hash: string; account_id: string; expires_at: Date },
+): Promise<void> {
+  await tables(db).insertInto('pending_sign_ins').values(pending).execute();
+}
+
+export async function findPendingSignIn(db: Db, idHash: string, now: Date) {
+  return tables(db)
+    .selectFrom('pending_sign_ins as p')
+    .innerJoin('accounts as a', 'a.id', 'p.account_id')
+    .select(['p.account_id', 'p.failures', 'a.kind'])
+    .where('p.id_hash', '=', idHash)
+    .where('p.expires_at', '>', now)
+    .where('a.disabled', '=', false)
+    .executeTakeFirst();
+}
+
+export async function recordPendingFailure(db: Db, idHash: string): Promise<void> {
+  await tables(db)
+    .updateTable('pending_sign_ins')
+    .set((eb) => ({ failures: eb('failures', '+', 1) }))
+    .where('id_hash', '=', idHash)
+    .execute();
+}
+
+export async function deletePendingSignIn(db: Db, idHash: string): Promise<void> {
+  await tables(db).deleteFrom('pending_sign_ins').where('id_hash', '=', idHash).execute();
+}
+
+export async function setSessionMethod(db: Db, idHash: string, method: string): Promise<void> {
+  await tables(db)
+    .updateTable('sessions')
+    .set({ auth_method: method })
+    .where('id_hash', '=', idHash)
+    .execute();
 }

@@ -3,6 +3,7 @@
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../../src/identity/second-factor.ts';
 import {
   authorizationRequest,
   callback,
@@ -10,7 +11,7 @@ import {
   relyingParty,
 } from '../../src/identity/test-relying-party.ts';
 import { expectAccessible, launch } from '../browser.ts';
-import { administrator, citizen, type TestContext } from '../support.ts';
+import { administrator, citizen, demoAccount, type TestContext } from '../support.ts';
 
 let t: TestContext & { issuer: string };
 let browser: Browser;
@@ -109,6 +110,38 @@ describe('signing in to another service through Flagstone, in a browser', { time
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('.govuk-error-summary').waitFor();
     await expectAccessible(page);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('sets up an authenticator app and asks for its code at the next sign-in, on accessible pages', async () => {
+    const officer = demoAccount((c) => c.roles === 'ig_officer at fellshire-nhs');
+    const { page, errors } = await newPage();
+    await page.goto(`${t.issuer}/sign-in`);
+    await signIn(page, officer.email, officer.password);
+    await page.waitForURL(`${t.issuer}/staff`);
+    await page.goto(`${t.issuer}/account/second-factor`);
+    await expectAccessible(page);
+    const secret = String(await page.locator('.flagstone-secret').textContent());
+    await page.getByLabel('Code from your authenticator app').fill(totpCode(secret, new Date()));
+    await page.getByRole('button', { name: 'Set up' }).click();
+    await page.waitForURL(`${t.issuer}/staff`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${t.issuer}/`);
+
+    await page.goto(`${t.issuer}/sign-in`);
+    await signIn(page, officer.email, officer.password);
+    await page.getByRole('heading', { name: 'Enter the code from your authenticator app' }).waitFor();
+    await expectAccessible(page);
+    await page.getByLabel('Enter the code from your authenticator app').fill('000000');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    await expectAccessible(page);
+    await page
+      .getByLabel('Enter the code from your authenticator app')
+      .fill(totpCode(secret, new Date(Date.now() + 30_000)));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(`${t.issuer}/staff`);
     expect(errors).toEqual([]);
     await page.context().close();
   });
