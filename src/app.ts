@@ -30,6 +30,7 @@ import {
   recordsPages,
   recordsRoutes,
   recordsService,
+  reviewPages,
 } from './registers/index.ts';
 import { open311, requestsPages, requestsRoutes, requestsService } from './requests/index.ts';
 import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
@@ -134,6 +135,7 @@ export async function createApp(
     governance: services.governance,
     places: services.places,
   });
+  await app.register(reviewPages, { linking: services.linking });
   await app.register(requestsRoutes, { requests: services.requests });
   await app.register(open311, { requests: services.requests, places: services.places });
   await app.register(requestsPages, { requests: services.requests, places: services.places });

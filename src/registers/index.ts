@@ -8,6 +8,7 @@ export { type ImportReport, type ImportService, importService } from './importin
 export { type LinkingService, linkingService } from './linking.ts';
 export { recordsPages } from './pages.ts';
 export { peopleRoutes } from './people-routes.ts';
+export { reviewPages } from './review-pages.ts';
 export { recordsRoutes } from './routes.ts';
 export { type PersonRecord, type RecordsService, recordsService } from './service.ts';
 export { recordsForTesting } from './store.ts';

@@ -37,7 +37,8 @@ const api = async (roles: string, method: string, url: string, body?: unknown) =
     headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { payload: JSON.stringify(body) } : {}),
   });
-  return { status: response.statusCode, body: response.json() };
+  const json = String(response.headers['content-type']).includes('json');
+  return { status: response.statusCode, body: json ? response.json() : response.body };
 };
 
 describe('linking the organisations’ records into people', () => {
@@ -75,8 +76,8 @@ describe('linking the organisations’ records into people', () => {
   it('merges two people when a reviewer says the pair is the same, and writes the merger down', async () => {
     const a = await recordId('fellshire-cc', 'ASC-88310');
     const b = await recordId('fellshire-fire', 'HFSV-2310');
-    const refused = await api('staff at northmoor-dc', 'POST', `/people/review/${a}/${b}`, {});
-    expect(refused.status).toBeGreaterThanOrEqual(400);
+    const refused = await api('manager at northmoor-dc', 'GET', `/people/review/${a}/${b}`);
+    expect(refused.status).toBe(403);
     await t.services.linking.decide(
       await t.services.identity.actorByEmail(
         demoAccount((c) => c.roles === 'manager at fellshire-fire').email,
