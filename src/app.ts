@@ -27,6 +27,8 @@ import {
   importService,
   linkingService,
   peopleRoutes,
+  propertiesService,
+  propertyRoutes,
   recordsPages,
   recordsRoutes,
   recordsService,
@@ -51,6 +53,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     records: recordsService(db, clock, governance, places, identity.citizenByEmail),
     importing: importService(db, clock, governance, places, identity.citizenByEmail),
     linking: linkingService(db, governance),
+    properties: propertiesService(db, places),
     notify,
     requests: requestsService(db, clock, governance, places, notify),
     migrationsPending: () => pendingMigrations(database.pool),
@@ -136,6 +139,7 @@ export async function createApp(
     places: services.places,
   });
   await app.register(reviewPages, { linking: services.linking });
+  await app.register(propertyRoutes, { properties: services.properties });
   await app.register(requestsRoutes, { requests: services.requests });
   await app.register(open311, { requests: services.requests, places: services.places });
   await app.register(requestsPages, { requests: services.requests, places: services.places });

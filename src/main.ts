@@ -8,7 +8,11 @@ import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
 import { ledger } from './governance/index.ts';
 import { addClientFromCommandLine, rotateKeysFromCommandLine } from './identity/index.ts';
 import { systemClock } from './platform/index.ts';
-import { importPeopleFromCommandLine, linkFromCommandLine } from './registers/index.ts';
+import {
+  importPeopleFromCommandLine,
+  importPropertiesFromCommandLine,
+  linkFromCommandLine,
+} from './registers/index.ts';
 
 function fail(message: string): never {
   process.stderr.write(`flagstone: ${message}\n`);
@@ -189,6 +193,21 @@ imports
     withDatabase(async (database) => {
       const services = await servicesFor(database);
       const result = await importPeopleFromCommandLine(services.importing, file, options);
+      if (!result.ok) fail(result.message);
+      process.stdout.write(result.message);
+    }),
+  );
+
+imports
+  .command('properties')
+  .description(
+    'load the gazetteer: uprn, address, town, postcode, and latitude/longitude or easting/northing',
+  )
+  .argument('<file>', 'the CSV file, with a header row')
+  .action((file: string) =>
+    withDatabase(async (database) => {
+      const services = await servicesFor(database);
+      const result = await importPropertiesFromCommandLine(services.properties, file);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
     }),

@@ -7,6 +7,7 @@ import { DomainError } from '../platform/index.ts';
 import { parseColumnMapping, type RowProblem } from './import-rows.ts';
 import type { ImportService } from './importing.ts';
 import type { LinkingService } from './linking.ts';
+import type { PropertiesService } from './properties.ts';
 
 export interface ImportPeopleOptions {
   org: string;
@@ -116,4 +117,32 @@ export async function linkFromCommandLine(
     `  ${report.people} people: ${report.created} new, ${report.merged} merged, ${report.split} split`,
     '',
   ].join('\n');
+}
+
+/** Loads a gazetteer CSV file (uprn, address, town, postcode, and latitude/longitude or easting/northing). */
+export async function importPropertiesFromCommandLine(
+  properties: PropertiesService,
+  file: string,
+): Promise<{ ok: boolean; message: string }> {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return { ok: false, message: `cannot read ${file}` };
+  }
+  const bar = progressBar('rows');
+  bar.start(Math.max(1, Math.round(size / 80)), 0, { extra: '' });
+  try {
+    const report = await properties.importProperties(createReadStream(file), (r) => bar.update(r.rows));
+    bar.stop();
+    const lines = [
+      `Read ${report.rows} rows of ${file}: ${report.loaded} properties loaded or updated, ${new Set(report.rejected.map((r) => r.row)).size} rejected`,
+      ...problemLines('Rejected rows (not loaded)', report.rejected),
+    ];
+    return { ok: true, message: `${lines.join('\n')}\n` };
+  } catch (error) {
+    bar.stop();
+    if (error instanceof DomainError) return { ok: false, message: error.message };
+    throw error;
+  }
 }
