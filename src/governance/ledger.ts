@@ -181,10 +181,10 @@ export function ledger(db: Db, clock: Clock) {
         );
         const start = range.size;
         for (let after = start; ; ) {
-          const page = await sql<{ seq: string; body: string }>`
-            SELECT seq, body FROM audit_ledger WHERE seq > ${after} ORDER BY seq LIMIT 20000`.execute(trx);
+          const page = await sql<{ seq: string; hash: Buffer }>`
+            SELECT seq, hash FROM audit_ledger WHERE seq > ${after} ORDER BY seq LIMIT 50000`.execute(trx);
           if (page.rows.length === 0) break;
-          for (const row of page.rows) range.push(leafHash(row.body));
+          for (const row of page.rows) range.push(leafHash(row.hash));
           after = Number(page.rows[page.rows.length - 1]?.seq);
         }
         if (range.size === start) return 0;
@@ -243,9 +243,10 @@ export function ledger(db: Db, clock: Clock) {
         return null;
       };
       // Read the next page while this one is hashed: the database and the hashing overlap.
+      // The hash comes as base64 text: cheaper to parse than bytea.
       const pageAfter = (after: number) =>
-        sql<{ seq: string; body: string; hash: Buffer }>`
-          SELECT seq, body, hash FROM audit_ledger WHERE seq > ${after} ORDER BY seq LIMIT 50000`.execute(db);
+        sql<{ seq: string; body: string; hash: string }>`SELECT seq, body, encode(hash, 'base64') AS hash
+          FROM audit_ledger WHERE seq > ${after} ORDER BY seq LIMIT 50000`.execute(db);
       for (let next = pageAfter(0); ; ) {
         const page = await next;
         if (page.rows.length === 0) break;
@@ -253,11 +254,10 @@ export function ledger(db: Db, clock: Clock) {
         for (const row of page.rows) {
           const seq = Number(row.seq);
           if (seq !== expected) return fail(expected, `entry ${expected} is missing`);
-          const body = Buffer.from(row.body);
-          const hash = chain(previous, body);
-          if (!hash.equals(row.hash)) return fail(seq, `entry ${seq} does not match its hash`);
+          const hash = chain(previous, row.body);
+          if (hash.toString('base64') !== row.hash) return fail(seq, `entry ${seq} does not match its hash`);
           previous = hash;
-          range.push(leafHash(body));
+          range.push(leafHash(hash));
           expected++;
           const bad = checkCheckpoints();
           if (bad) return bad;
@@ -283,11 +283,10 @@ export function ledger(db: Db, clock: Clock) {
       if (!checkpoint) return null;
       const size = Number(checkpoint.tree_size);
       const rows = (
-        await sql<{ body: string }>`SELECT body FROM audit_ledger WHERE seq <= ${size} ORDER BY seq`.execute(
-          db,
-        )
+        await sql<{ body: string; hash: Buffer }>`SELECT body, hash FROM audit_ledger WHERE seq <= ${size}
+          ORDER BY seq`.execute(db)
       ).rows;
-      const leaves = rows.map((r) => leafHash(r.body));
+      const leaves = rows.map((r) => leafHash(r.hash));
       const leaf = leaves[seq - 1] as Buffer;
       const path = inclusionProof(seq - 1, leaves);
       return {
@@ -295,6 +294,8 @@ export function ledger(db: Db, clock: Clock) {
         leafIndex: seq - 1,
         leafHash: leaf.toString('hex'),
         entry: rows[seq - 1]?.body,
+        previousHash: (rows[seq - 2]?.hash ?? Buffer.alloc(32)).toString('hex'),
+        entryHash: rows[seq - 1]?.hash.toString('hex'),
         treeSize: size,
         rootHash: checkpoint.root_hash.toString('hex'),
         keyId: checkpoint.key_id,
