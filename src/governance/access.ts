@@ -39,9 +39,12 @@ export interface AccessDecision {
 
 export type Action = 'read' | 'create' | 'update' | 'changeMarking';
 
-const org = (id: string) => ({ __entity: { type: 'Flagstone::Organisation', id } });
+/** An organisation as Cedar names it. */
+export const cedarOrganisation = (id: string) => ({ __entity: { type: 'Flagstone::Organisation', id } });
+const org = cedarOrganisation;
 
-function principalEntity(p: Principal): Entity {
+/** The person asking, as the Cedar entity the policies speak of. */
+export function principalEntity(p: Principal): Entity {
   if (p.kind === 'citizen') return { uid: { type: 'Flagstone::Citizen', id: p.accountId }, attrs: {} };
   return {
     uid: { type: 'Flagstone::Staff', id: p.accountId },
@@ -60,6 +63,18 @@ function recordEntity(r: RecordFacts): Entity {
         ? { subject: { __entity: { type: 'Flagstone::Citizen', id: r.subjectAccountId } } }
         : {}),
     },
+  };
+}
+
+/** An agreement in force, as the `agreement` of a Cedar request context. */
+export function agreementContext(a: ActiveAgreement) {
+  return {
+    id: a.id,
+    active: true,
+    parties: a.parties.map(org),
+    datasets: a.datasets,
+    purposes: a.purposes,
+    highestMarking: a.highestMarking,
   };
 }
 
@@ -90,14 +105,7 @@ export function decide(
   if (action === 'read' && principal.kind === 'staff') {
     for (const a of agreements) {
       const decision = ask({
-        agreement: {
-          id: a.id,
-          active: true,
-          parties: a.parties.map(org),
-          datasets: a.datasets,
-          purposes: a.purposes,
-          highestMarking: a.highestMarking,
-        },
+        agreement: agreementContext(a),
       });
       if (decision.allowed)
         return { allowed: true, policies: decision.policies, agreementId: a.id, breakGlass: false };

@@ -1,6 +1,13 @@
 // Pure: a case and the person asking, in the Cedar terms of policies/cases.cedar, and one
 // decision on them (under each agreement in force, for a referral).
-import type { PolicyDecisionPoint, Principal } from '../governance/index.ts';
+import {
+  type ActiveAgreement,
+  agreementContext,
+  cedarOrganisation as org,
+  type PolicyDecisionPoint,
+  type Principal,
+  principalEntity,
+} from '../governance/index.ts';
 
 export type CaseAction = 'readCase' | 'updateCase' | 'referCase';
 
@@ -13,28 +20,12 @@ export interface CaseFacts {
   citizenAccountId: string | null;
 }
 
-export interface AgreementFacts {
-  id: string;
-  parties: string[];
-  datasets: string[];
-  purposes: string[];
-  highestMarking: number;
-}
+export type AgreementFacts = ActiveAgreement;
 
 export interface CaseDecision {
   allowed: boolean;
   policies: string[];
   agreementId: string | null;
-}
-
-const org = (id: string) => ({ __entity: { type: 'Flagstone::Organisation', id } });
-
-function principalEntity(p: Principal) {
-  if (p.kind === 'citizen') return { uid: { type: 'Flagstone::Citizen', id: p.accountId }, attrs: {} };
-  return {
-    uid: { type: 'Flagstone::Staff', id: p.accountId },
-    attrs: { organisations: p.organisations.map(org), manages: p.manages.map(org), clearance: p.clearance },
-  };
 }
 
 function caseEntity(c: CaseFacts) {
@@ -64,7 +55,7 @@ export function decideOnCase(
 ): CaseDecision {
   const ask = (context: Record<string, unknown>) =>
     pdp.authorize({
-      principal: principalEntity(principal) as never,
+      principal: principalEntity(principal),
       action,
       resource: caseEntity(facts) as never,
       context: context as Record<string, never>,
@@ -77,14 +68,7 @@ export function decideOnCase(
     const answer = ask({
       purpose: referral.purpose,
       receiver: org(referral.receiverId),
-      agreement: {
-        id: a.id,
-        active: true,
-        parties: a.parties.map(org),
-        datasets: a.datasets,
-        purposes: a.purposes,
-        highestMarking: a.highestMarking,
-      },
+      agreement: agreementContext(a),
     });
     if (answer.allowed) return { allowed: true, policies: answer.policies, agreementId: a.id };
   }
