@@ -2,12 +2,10 @@
 //  1. a governed read of one person record (authorize + ledger append + response) against
 //     the same read with governance switched off, over HTTP with 50 concurrent connections;
 //  2. how many audit ledger entries per second `audit verify` checks.
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { createApp, servicesFor } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
@@ -16,28 +14,9 @@ import { appendEntries } from '../src/governance/ledger.ts';
 import { PersonRecord } from '../src/registers/schemas.ts';
 import { toPersonRecord } from '../src/registers/service.ts';
 import { findRecord } from '../src/registers/store.ts';
+import { load } from './load.ts';
 
-const run = promisify(execFile);
-const autocannon = path.resolve(import.meta.dirname, '../node_modules/.bin/autocannon');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-
-/** Load from a separate process, so the server keeps its cores to itself as far as two allow. */
-async function load(url: string, cookie: string, duration: number) {
-  const { stdout } = await run(
-    autocannon,
-    ['--json', '-c', '50', '-d', String(duration), '-H', `cookie=${cookie}`, url],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  const result = JSON.parse(stdout);
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return {
-    perSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    total: result.requests.total,
-  };
-}
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-bench-governance-'));
 try {
@@ -80,11 +59,11 @@ try {
 
   const governedUrl = `${base}/api/v1/records/${record.id}`;
   const ungovernedUrl = `${base}/bench/ungoverned/records/${record.id}`;
-  await load(ungovernedUrl, cookie, 2);
-  await load(governedUrl, cookie, 2);
+  await load(ungovernedUrl, 2, { cookie });
+  await load(governedUrl, 2, { cookie });
   const before = await services.governance.ledger.status();
-  const ungoverned = await load(ungovernedUrl, cookie, seconds);
-  const governed = await load(governedUrl, cookie, seconds);
+  const ungoverned = await load(ungovernedUrl, seconds, { cookie });
+  const governed = await load(governedUrl, seconds, { cookie });
   const after = await services.governance.ledger.status();
   const ratio = governed.perSecond / ungoverned.perSecond;
 

@@ -3,21 +3,18 @@
 //  2. creating a request through POST /open311/v2/requests.json (route, store, audit, queue a
 //     notification) against a bare single-row INSERT into the same PostgreSQL, both over HTTP
 //     with 50 concurrent connections.
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { createApp, servicesFor } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
 import { demoPlace, demoPoints } from '../src/places/index.ts';
 import { routingTable } from '../src/requests/routing.ts';
+import { load } from './load.ts';
 
-const run = promisify(execFile);
-const autocannon = path.resolve(import.meta.dirname, '../node_modules/.bin/autocannon');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 // 1. Routing alone.
@@ -58,36 +55,6 @@ console.log(
   `points per second: ${perSecond} (target at least 50000) ${perSecond >= 50_000 ? 'MET' : 'NOT MET'}`,
 );
 
-async function load(url: string, body: string, duration: number) {
-  const { stdout } = await run(
-    autocannon,
-    [
-      '--json',
-      '-c',
-      '50',
-      '-d',
-      String(duration),
-      '-m',
-      'POST',
-      '-H',
-      'content-type=application/x-www-form-urlencoded',
-      '-b',
-      body,
-      url,
-    ],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  const result = JSON.parse(stdout);
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return {
-    perSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    total: result.requests.total,
-  };
-}
-
 // 2. Creating requests over HTTP against a bare INSERT.
 const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-bench-requests-'));
 let server: Awaited<ReturnType<typeof startEmbedded>> | undefined;
@@ -118,10 +85,11 @@ try {
     description: 'A deep pothole by the bus stop',
     email: 'bench@example.com',
   }).toString();
-  await load(`${base}/api/bench/bare-insert`, body, 2);
-  await load(`${base}/open311/v2/requests.json`, body, 2);
-  const bare = await load(`${base}/api/bench/bare-insert`, body, seconds);
-  const open311 = await load(`${base}/open311/v2/requests.json`, body, seconds);
+  const post = { body, contentType: 'application/x-www-form-urlencoded' };
+  await load(`${base}/api/bench/bare-insert`, 2, { post });
+  await load(`${base}/open311/v2/requests.json`, 2, { post });
+  const bare = await load(`${base}/api/bench/bare-insert`, seconds, { post });
+  const open311 = await load(`${base}/open311/v2/requests.json`, seconds, { post });
   const ratio = open311.perSecond / bare.perSecond;
   console.log(`\nCreating a request over HTTP, 50 concurrent connections, ${seconds} s each`);
   console.log('write                                          req/s   p50 ms   p99 ms');
