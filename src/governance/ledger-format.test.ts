@@ -14,3 +14,32 @@ describe('the ledger format', () => {
     expect(leafHash(entryHash).equals(leaf)).toBe(true);
   });
 });
+
+describe('checking a page of the chain', () => {
+  it('finds the first entry whose hash does not follow from the one before', async () => {
+    const { checkPage } = await import('./verify-worker.ts');
+    const bodies = ['{"seq":1}', '{"seq":2}', '{"seq":3}', '{"seq":4}'];
+    const hashes: Buffer[] = [];
+    let previous = Buffer.alloc(32);
+    for (const body of bodies) {
+      previous = createHash('sha256').update(previous).update(body).digest();
+      hashes.push(previous);
+    }
+    const task = {
+      id: 1,
+      previous: Buffer.alloc(32).toString('base64'),
+      bodies,
+      hashes: hashes.map((h) => h.toString('base64')),
+    };
+    const sound = checkPage(task);
+    expect(sound.firstBad).toBe(-1);
+    expect(
+      Buffer.from(sound.leaves)
+        .subarray(32, 64)
+        .equals(leafHash(hashes[1] as Buffer)),
+    ).toBe(true);
+    expect(
+      checkPage({ ...task, bodies: bodies.map((b, i) => (i === 2 ? '{"seq":3,"x":1}' : b)) }).firstBad,
+    ).toBe(2);
+  });
+});

@@ -10,11 +10,13 @@ import {
   sign,
   verify,
 } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import canonicalize from 'canonicalize';
 import { type Generated, sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../platform/index.ts';
 import { CompactRange, inclusionProof, leafHash, verifyInclusion } from './merkle.ts';
+import type { PageResult, PageTask } from './verify-worker.ts';
 
 const LOCK = 8_126_530_017;
 const GENESIS = Buffer.alloc(32);
@@ -90,6 +92,29 @@ export async function appendEntries(trx: Db, entries: LedgerEntry[], at: Date): 
     .values(rows)
     .execute();
   return stored;
+}
+
+/** Two worker threads that check pages of the chain; pages are handed out in turn. */
+function verifierPool() {
+  const workers = [0, 1].map(() => new Worker(new URL('./verify-worker.ts', import.meta.url)));
+  const waiting = new Map<number, (result: PageResult) => void>();
+  for (const worker of workers)
+    worker.on('message', (result: PageResult) => waiting.get(result.id)?.(result));
+  let turn = 0;
+  return {
+    check(task: PageTask): Promise<PageResult> {
+      return new Promise((resolve, reject) => {
+        const worker = workers[turn++ % workers.length] as Worker;
+        waiting.set(task.id, (result) => {
+          waiting.delete(task.id);
+          resolve(result);
+        });
+        worker.once('error', reject);
+        worker.postMessage(task);
+      });
+    },
+    close: () => Promise.all(workers.map((w) => w.terminate())).then(() => undefined),
+  };
 }
 
 export interface VerifyResult {
@@ -215,7 +240,6 @@ export function ledger(db: Db, clock: Clock) {
       const publicKeys = new Map<string, ReturnType<typeof createPublicKey>>();
       let nextCheckpoint = 0;
       const range = new CompactRange();
-      let previous: Buffer = GENESIS;
       let expected = 1;
       const fail = (seq: number, reason: string): VerifyResult => ({
         ok: false,
@@ -242,27 +266,88 @@ export function ledger(db: Db, clock: Clock) {
         }
         return null;
       };
-      // Read the next page while this one is hashed: the database and the hashing overlap.
-      // The hash comes as base64 text: cheaper to parse than bytea.
-      const pageAfter = (after: number) =>
-        sql<{ seq: string; body: string; hash: string }>`SELECT seq, body, encode(hash, 'base64') AS hash
-          FROM audit_ledger WHERE seq > ${after} ORDER BY seq LIMIT 50000`.execute(db);
-      for (let next = pageAfter(0); ; ) {
-        const page = await next;
-        if (page.rows.length === 0) break;
-        next = pageAfter(Number(page.rows[page.rows.length - 1]?.seq));
-        for (const row of page.rows) {
-          const seq = Number(row.seq);
-          if (seq !== expected) return fail(expected, `entry ${expected} is missing`);
-          const hash = chain(previous, row.body);
-          if (hash.toString('base64') !== row.hash) return fail(seq, `entry ${seq} does not match its hash`);
-          previous = hash;
-          range.push(leafHash(hash));
-          expected++;
-          const bad = checkCheckpoints();
-          if (bad) return bad;
+      // Pages are read while earlier ones are checked on worker threads (both cores), and
+      // their leaves joined into the tree here, in order.
+      const pool = verifierPool();
+      try {
+        const pageAfter = (after: number) =>
+          sql<{ seq: string; body: string; hash: string }>`SELECT seq, body, encode(hash, 'base64') AS hash
+            FROM audit_ledger WHERE seq > ${after} ORDER BY seq LIMIT 20000`.execute(db);
+        const inFlight: { first: number; count: number; result: Promise<PageResult> }[] = [];
+        let previous = GENESIS.toString('base64');
+        let next = pageAfter(0);
+        let done = false;
+        const settle = async (): Promise<VerifyResult | null> => {
+          const page = inFlight.shift() as (typeof inFlight)[number];
+          const result = await page.result;
+          const leaves = Buffer.from(result.leaves);
+          for (let i = 0; i < page.count; i++) {
+            if (i === result.firstBad)
+              return fail(page.first + i, `entry ${page.first + i} does not match its hash`);
+            range.push(leaves.subarray(32 * i, 32 * i + 32));
+            expected++;
+            const bad = checkCheckpoints();
+            if (bad) return bad;
+          }
+          onProgress?.(expected - 1);
+          return null;
+        };
+        let seen = 0;
+        while (!done || inFlight.length > 0) {
+          if (!done) {
+            const page = await next;
+            if (page.rows.length === 0) done = true;
+            else {
+              const first = Number(page.rows[0]?.seq);
+              if (first !== seen + 1) {
+                while (inFlight.length > 0) {
+                  const bad = await settle();
+                  if (bad) return bad;
+                }
+                return fail(seen + 1, `entry ${seen + 1} is missing`);
+              }
+              const last = Number(page.rows[page.rows.length - 1]?.seq);
+              if (last !== seen + page.rows.length) {
+                const gap = page.rows.findIndex((row, i) => Number(row.seq) !== first + i);
+                while (inFlight.length > 0) {
+                  const bad = await settle();
+                  if (bad) return bad;
+                }
+                const before = await pool.check({
+                  id: -1,
+                  previous,
+                  bodies: page.rows.slice(0, gap).map((r) => r.body),
+                  hashes: page.rows.slice(0, gap).map((r) => r.hash),
+                });
+                if (before.firstBad >= 0)
+                  return fail(
+                    first + before.firstBad,
+                    `entry ${first + before.firstBad} does not match its hash`,
+                  );
+                return fail(first + gap, `entry ${first + gap} is missing`);
+              }
+              next = pageAfter(last);
+              inFlight.push({
+                first,
+                count: page.rows.length,
+                result: pool.check({
+                  id: first,
+                  previous,
+                  bodies: page.rows.map((r) => r.body),
+                  hashes: page.rows.map((r) => r.hash),
+                }),
+              });
+              previous = page.rows[page.rows.length - 1]?.hash as string;
+              seen = last;
+            }
+          }
+          if (inFlight.length >= 4 || (done && inFlight.length > 0)) {
+            const bad = await settle();
+            if (bad) return bad;
+          }
         }
-        onProgress?.(expected - 1);
+      } finally {
+        await pool.close();
       }
       if (nextCheckpoint < checkpoints.length) {
         return fail(
