@@ -6,7 +6,11 @@ import { ConfigError, loadConfig } from './config.ts';
 import { connect, type EmbeddedServer, migrate, startEmbedded } from './db/index.ts';
 import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
 import { ledger } from './governance/index.ts';
-import { addClientFromCommandLine, rotateKeysFromCommandLine } from './identity/index.ts';
+import {
+  addClientFromCommandLine,
+  addUpstreamFromCommandLine,
+  rotateKeysFromCommandLine,
+} from './identity/index.ts';
 import { systemClock } from './platform/index.ts';
 import {
   importPeopleFromCommandLine,
@@ -174,6 +178,29 @@ clients
   .action((options) =>
     withDatabase(async (database) => {
       const result = await addClientFromCommandLine(database.db, options);
+      if (!result.ok) fail(result.message);
+      process.stdout.write(result.message);
+    }),
+  );
+
+const upstreams = program
+  .command('upstreams')
+  .description(
+    "identity providers people sign in to Flagstone through (a national one, an organisation's own)",
+  );
+upstreams
+  .command('add')
+  .description("let citizens, or one organisation's staff, sign in through an OpenID Connect provider")
+  .requiredOption('--slug <slug>', 'a short name for addresses, like one-login')
+  .requiredOption('--name <name>', 'its name on the sign-in page, like "GOV.UK One Login"')
+  .requiredOption('--issuer <url>', 'its issuer: the only one whose tokens are accepted')
+  .requiredOption('--client-id <id>', 'the client id Flagstone is registered with there')
+  .requiredOption('--client-secret <secret>', 'the client secret Flagstone is registered with there')
+  .requiredOption('--for <who>', '"citizens", or the reference of the organisation whose staff use it')
+  .option('--vtr <vector>', 'the vector of trust to ask for (GOV.UK One Login), like Cl.Cm.P2')
+  .action((options) =>
+    withDatabase(async (database) => {
+      const result = await addUpstreamFromCommandLine(database.db, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
     }),

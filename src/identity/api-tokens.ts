@@ -112,6 +112,11 @@ const Caller = Type.Object(
         description: 'How the person signed in this session (sessions only)',
       }),
     ),
+    identityConfidence: Type.Optional(
+      Type.Union([Type.Literal('none'), Type.Literal('low'), Type.Literal('medium')], {
+        description: 'How sure the upstream identity provider they signed in through is of who they are',
+      }),
+    ),
   },
   { description: 'Who is calling' },
 );
@@ -151,10 +156,9 @@ const routes: FastifyPluginAsyncTypebox<{ identity: IdentityService; settings: I
       },
     },
     (request) => {
-      const { accountId, kind, name, roles, clientId, scopes, machine, authLevel } = requireActor(
-        request.actor,
-      );
-      return { accountId, kind, name, roles, clientId, scopes, machine, authLevel };
+      const { accountId, kind, name, roles, clientId, scopes, machine, authLevel, identityConfidence } =
+        requireActor(request.actor);
+      return { accountId, kind, name, roles, clientId, scopes, machine, authLevel, identityConfidence };
     },
   );
 };

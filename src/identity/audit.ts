@@ -16,11 +16,12 @@ const client = (clientId: string) => ({ type: 'relying_party', id: clientId });
 export const signedIn = (
   account: { id: string; kind: 'citizen' | 'staff' },
   method: string,
+  identityConfidence?: string,
 ): LedgerEntry => ({
   action: 'identity.sign_in',
   actor: { account: account.id, kind: account.kind },
   subject: account.id,
-  detail: { method },
+  detail: { method, ...(identityConfidence ? { identityConfidence } : {}) },
 });
 
 export const signedInToService = (actor: Actor, clientId: string, method: string): LedgerEntry => ({

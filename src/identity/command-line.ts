@@ -3,8 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../db/index.ts';
 import { ledger } from '../governance/index.ts';
-import { Invalid, systemClock } from '../platform/index.ts';
+import { DomainError, Invalid, systemClock } from '../platform/index.ts';
 import { relyingParties } from './clients.ts';
+import { identityService } from './service.ts';
 import { signingKeys } from './signing-keys.ts';
 
 export async function rotateKeysFromCommandLine(db: Db): Promise<string> {
@@ -70,4 +71,33 @@ export async function addClientFromCommandLine(
       message: `the client was not added:\n${error.fields.map((f) => `  ${f.message}`).join('\n')}`,
     };
   }
+}
+
+export interface UpstreamOptions {
+  slug: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  for: string;
+  vtr?: string;
+}
+
+/** Adds an upstream OpenID Connect provider people sign in through: citizens, or one organisation's staff. */
+export async function addUpstreamFromCommandLine(
+  db: Db,
+  options: UpstreamOptions,
+): Promise<{ ok: boolean; message: string }> {
+  const identity = identityService(db, systemClock);
+  try {
+    await identity.upstreams.add({ ...options, forOrganisation: options.for });
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, message: error.message };
+    throw error;
+  }
+  const who = options.for === 'citizens' ? 'Citizens' : `Staff of ${options.for}`;
+  return {
+    ok: true,
+    message: `${who} can now sign in with ${options.name} (${options.issuer}).\nRegister this redirect address with it: FLAGSTONE_URL/sign-in/with/${options.slug}/return\n`,
+  };
 }

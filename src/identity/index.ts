@@ -1,7 +1,11 @@
 // Who people are: citizen and staff accounts, staff roles per organisation, sign-in and
 // server-side sessions, and the place's OpenID Connect provider that other systems of the
 // place sign people in through (its relying parties), whose access tokens Flagstone's API takes.
-export { addClientFromCommandLine, rotateKeysFromCommandLine } from './command-line.ts';
+export {
+  addClientFromCommandLine,
+  addUpstreamFromCommandLine,
+  rotateKeysFromCommandLine,
+} from './command-line.ts';
 export { openIdProvider } from './oidc-routes.ts';
 export { identityPages, sessions } from './routes.ts';
 export { type IdentityService, identityService, type NewAccount } from './service.ts';

@@ -8,8 +8,16 @@ import { Invalid } from '../platform/index.ts';
 import { apiTokens } from './api-tokens.ts';
 import { clientPages } from './client-pages.ts';
 import { scopeDescriptions } from './clients.ts';
+import { federationRoutes } from './federation-routes.ts';
 import { allowFormsToReach, buildProvider, loginResult, MOUNT, type ProviderDeps } from './provider.ts';
-import { codeFromForm, type SignInBody, signInFromForm, signInPage, signInRateLimit } from './routes.ts';
+import {
+  codeFromForm,
+  type SignInBody,
+  signInFromForm,
+  signInPage,
+  signInRateLimit,
+  upstreamLinks,
+} from './routes.ts';
 import type { IdentityService } from './service.ts';
 import type { IdentitySettings } from './settings.ts';
 
@@ -160,7 +168,11 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
         await identity.recordSignInToService(request.actor, String(details.params.client_id), 'session');
         return reply.redirect(to, 303);
       }
-      return signInPage(reply, {}, {}, 200, { action: `/interaction/${details.uid}/sign-in`, clientName });
+      return signInPage(reply, {}, {}, 200, {
+        action: `/interaction/${details.uid}/sign-in`,
+        clientName,
+        upstreams: await upstreamLinks(identity, details.uid),
+      });
     }
     const asked = askedFor(details);
     return reply.page('oidc-consent.njk', {
@@ -231,4 +243,5 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
 
   await app.register(apiTokens, { identity, settings });
   await app.register(clientPages, { identity });
+  await app.register(federationRoutes, { identity, settings });
 });

@@ -51,7 +51,7 @@ export function signInPage(
   values: { email?: string },
   fieldErrors: Record<string, string>,
   status = 200,
-  extra: { action?: string; clientName?: string } = {},
+  extra: { action?: string; clientName?: string; upstreams?: { name: string; href: string }[] } = {},
 ) {
   const errors = Object.entries(fieldErrors).map(([field, text]) => ({ text, href: `#${field}` }));
   return reply.code(status).page('sign-in.njk', { values, fieldErrors, errors, ...extra });
@@ -66,7 +66,7 @@ export interface SignInTarget {
   clientName?: string;
 }
 
-function startSession(request: FastifyRequest, reply: FastifyReply, sessionId: string) {
+export function startSession(request: FastifyRequest, reply: FastifyReply, sessionId: string) {
   reply.setCookie(COOKIE, sessionId, {
     path: '/',
     httpOnly: true,
@@ -147,15 +147,24 @@ export async function codeFromForm(
   return result.sessionId;
 }
 
+/** The upstream providers one may sign in through instead, as links (for an interaction, back to it). */
+export async function upstreamLinks(identity: IdentityService, interaction?: string) {
+  const query = interaction ? `?interaction=${encodeURIComponent(interaction)}` : '';
+  return (await identity.upstreams.list()).map((u) => ({
+    name: u.name,
+    href: `/sign-in/with/${u.slug}${query}`,
+  }));
+}
+
 /** How often one client may post a sign-in form. */
 export const signInRateLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
 async function pages(app: FastifyInstance, { identity, places }: Options): Promise<void> {
   await app.register(fastifyRateLimit, { global: false });
 
-  app.get('/sign-in', (request, reply) => {
+  app.get('/sign-in', async (request, reply) => {
     if (request.actor) return reply.redirect('/home');
-    return signInPage(reply, {}, {});
+    return signInPage(reply, {}, {}, 200, { upstreams: await upstreamLinks(identity) });
   });
 
   app.post<{ Body: SignInBody }>('/sign-in', { config: signInRateLimit }, async (request, reply) => {

@@ -14,11 +14,13 @@ import {
 } from '../platform/index.ts';
 import * as audit from './audit.ts';
 import { relyingParties } from './clients.ts';
+import { federation } from './federation.ts';
 import { postgresAdapter } from './oidc-adapter.ts';
 import { deleteExpiredPayloads } from './oidc-store.ts';
 import { acceptedStep, newTotpSecret, totpUri } from './second-factor.ts';
 import { signingKeys } from './signing-keys.ts';
 import * as store from './store.ts';
+import type { IdentityConfidence } from './upstream-trust.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -29,6 +31,9 @@ export const FAILURE_WINDOW_MINUTES = 15;
 export const PENDING_MINUTES = 10;
 /** How a session was signed in to with a password and a code from an authenticator app. */
 export const PASSWORD_AND_TOTP = 'password+totp';
+
+/** Whether a session's sign-in method used a second factor: here, or at an upstream provider. */
+export const usedSecondFactor = (method: string) => method === PASSWORD_AND_TOTP || method.endsWith('+mfa');
 
 // Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
 const decoy = hash(randomBytes(16).toString('hex'));
@@ -45,7 +50,10 @@ export function identityService(db: Db, clock: Clock) {
   const minutesFromNow = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000);
   const emailKey = (email: string) => sha256(email.trim().toLowerCase());
   const actorOf = async (
-    account: Pick<store.AccountRow, 'id' | 'kind' | 'name' | 'email'> & { auth_method?: string },
+    account: Pick<store.AccountRow, 'id' | 'kind' | 'name' | 'email'> & {
+      auth_method?: string;
+      identity_confidence?: IdentityConfidence | null;
+    },
   ): Promise<Actor> => {
     const roles = account.kind === 'staff' ? await store.rolesOf(db, account.id) : [];
     const actor: Actor = {
@@ -56,15 +64,20 @@ export function identityService(db: Db, clock: Clock) {
       roles,
     };
     if (account.auth_method) {
-      actor.authLevel = account.auth_method === PASSWORD_AND_TOTP ? 'second_factor' : 'password';
+      actor.authLevel = usedSecondFactor(account.auth_method) ? 'second_factor' : 'password';
     }
+    if (account.identity_confidence) actor.identityConfidence = account.identity_confidence;
     return actor;
   };
 
   const theLedger = ledger(db, clock);
   const clients = relyingParties(db, theLedger);
 
-  async function openSession(account: { id: string; kind: 'citizen' | 'staff' }, method: string) {
+  async function openSession(
+    account: { id: string; kind: 'citizen' | 'staff' },
+    method: string,
+    upstream?: { slug: string; confidence: IdentityConfidence },
+  ) {
     const sessionId = newToken();
     await db.transaction().execute(async (trx) => {
       await store.insertSession(trx, {
@@ -72,8 +85,10 @@ export function identityService(db: Db, clock: Clock) {
         account_id: account.id,
         auth_method: method,
         expires_at: minutesFromNow(SESSION_IDLE_MINUTES),
+        identity_confidence: upstream?.confidence ?? null,
+        upstream: upstream?.slug ?? null,
       });
-      await theLedger.append(trx, [audit.signedIn(account, method)]);
+      await theLedger.append(trx, [audit.signedIn(account, method, upstream?.confidence)]);
     });
     return sessionId;
   }
@@ -85,24 +100,29 @@ export function identityService(db: Db, clock: Clock) {
     return step !== null && (await store.useStep(db, accountId, step));
   }
 
+  async function createAccount(account: NewAccount, trx: Db = db): Promise<string> {
+    const id = await store.insertAccount(trx, {
+      kind: account.kind,
+      email: account.email,
+      name: account.name,
+      password_hash: await hash(account.password),
+    });
+    await store.insertRoles(
+      trx,
+      (account.roles ?? []).map((r) => ({
+        account_id: id,
+        organisation_id: r.organisationId,
+        role: r.role,
+      })),
+    );
+    return id;
+  }
+
   return {
-    async createAccount(account: NewAccount, trx: Db = db): Promise<string> {
-      const id = await store.insertAccount(trx, {
-        kind: account.kind,
-        email: account.email,
-        name: account.name,
-        password_hash: await hash(account.password),
-      });
-      await store.insertRoles(
-        trx,
-        (account.roles ?? []).map((r) => ({
-          account_id: id,
-          organisation_id: r.organisationId,
-          role: r.role,
-        })),
-      );
-      return id;
-    },
+    createAccount,
+
+    /** Signing in through upstream OpenID Connect providers (a national identity service, an organisation's own). */
+    upstreams: federation({ db, ledger: theLedger, openSession, createAccount }),
 
     /**
      * Checks a password. Opens a session (its id for the cookie) unless the account has a second

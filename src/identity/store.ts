@@ -19,6 +19,8 @@ type IdentityTables = {
     auth_method: string;
     expires_at: Date;
     last_seen_at: Generated<Date>;
+    identity_confidence: 'none' | 'low' | 'medium' | null;
+    upstream: string | null;
   };
   sign_in_failures: { email_key: string; failed_at: Date };
   second_factors: {
@@ -82,7 +84,14 @@ export async function rolesOf(db: Db, accountId: string) {
 
 export async function insertSession(
   db: Db,
-  session: { id_hash: string; account_id: string; auth_method: string; expires_at: Date },
+  session: {
+    id_hash: string;
+    account_id: string;
+    auth_method: string;
+    expires_at: Date;
+    identity_confidence?: 'none' | 'low' | 'medium' | null;
+    upstream?: string | null;
+  },
 ): Promise<void> {
   await tables(db).insertInto('sessions').values(session).execute();
 }
@@ -100,7 +109,14 @@ export async function touchSession(db: Db, idHash: string, now: Date, idleUntil:
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', now)
     .where('accounts.disabled', '=', false)
-    .returning(['accounts.id', 'accounts.kind', 'accounts.name', 'accounts.email', 'sessions.auth_method'])
+    .returning([
+      'accounts.id',
+      'accounts.kind',
+      'accounts.name',
+      'accounts.email',
+      'sessions.auth_method',
+      'sessions.identity_confidence',
+    ])
     .executeTakeFirst();
 }
 

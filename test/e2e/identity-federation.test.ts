@@ -1,0 +1,120 @@
+// Signing in to Flagstone through upstream identity providers in Chromium — a national
+// identity service and an organisation's own provider, each a real oidc-provider on loopback —
+// directly and on the way to a relying party; every Flagstone page on the way passes axe.
+import * as oidc from 'openid-client';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  authorizationRequest,
+  callback,
+  listeningProvider,
+  relyingParty,
+} from '../../src/identity/test-relying-party.ts';
+import { type TestUpstream, testUpstream } from '../../src/identity/test-upstream.ts';
+import { expectAccessible, launch } from '../browser.ts';
+import type { TestContext } from '../support.ts';
+
+let t: TestContext & { issuer: string };
+let national: TestUpstream;
+let council: TestUpstream;
+let browser: Browser;
+
+beforeAll(async () => {
+  t = await listeningProvider();
+  national = await testUpstream([`${t.issuer}/sign-in/with/one-login/return`]);
+  council = await testUpstream([`${t.issuer}/sign-in/with/fellshire-cc/return`]);
+  await t.services.identity.upstreams.add({
+    slug: 'one-login',
+    name: 'GOV.UK One Login',
+    issuer: national.issuer,
+    clientId: national.clientId,
+    clientSecret: national.clientSecret,
+    vtr: 'Cl.Cm.P2',
+  });
+  await t.services.identity.upstreams.add({
+    slug: 'fellshire-cc',
+    name: 'Fellshire County Council',
+    forOrganisation: 'fellshire-cc',
+    issuer: council.issuer,
+    clientId: council.clientId,
+    clientSecret: council.clientSecret,
+  });
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await national?.close();
+  await council?.close();
+  await t?.close();
+});
+
+async function newPage() {
+  const page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(message.text());
+    }
+  });
+  await page.route('http://127.0.0.1:9/**', (route) => route.fulfill({ body: 'Back at the relying party' }));
+  return { page, errors };
+}
+
+describe('signing in through an upstream identity provider, in a browser', { timeout: 120_000 }, () => {
+  it('signs a citizen in through the national identity service from accessible pages', async () => {
+    national.people.set('citizen-1', {
+      email: 'jo.bright@example.net',
+      email_verified: true,
+      vot: 'Cl.Cm.P2',
+    });
+    national.signInNext('citizen-1');
+    const { page, errors } = await newPage();
+    await page.goto(`${t.issuer}/sign-in`);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Sign in with GOV.UK One Login' }).click();
+    await page.waitForURL(`${t.issuer}/account`);
+    await expectAccessible(page);
+    const me = await page.request.get(`${t.issuer}/api/v1/me`);
+    expect(await me.json()).toMatchObject({ kind: 'citizen', identityConfidence: 'medium' });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("signs staff in through their organisation's provider on the way to a relying party", async () => {
+    council.people.set('staff-1', {
+      email: 'sam.ryder@fellshire.example',
+      name: 'Sam Ryder',
+      amr: ['pwd', 'mfa'],
+    });
+    council.signInNext('staff-1');
+    const { config } = await relyingParty(t);
+    const { url, verifier, state } = await authorizationRequest(config);
+    const { page, errors } = await newPage();
+    await page.goto(url.href);
+    await page.getByRole('button', { name: 'Sign in with Fellshire County Council' }).click();
+    await page.getByRole('heading', { name: 'Allow Fellshire Schools Portal to use your account' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Allow', exact: true }).click();
+    await page.waitForURL((address) => address.href.startsWith(`${callback}?`));
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    expect(tokens.claims()).toMatchObject({ name: 'Sam Ryder', acr: 'urn:flagstone:loa:second-factor' });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows an accessible page when the upstream token is refused', async () => {
+    council.people.set('staff-2', { email: 'tampered@fellshire.example' });
+    council.signInNext('staff-2');
+    council.tamperNext({ aud: 'someone-else' });
+    const { page, errors } = await newPage();
+    await page.goto(`${t.issuer}/sign-in`);
+    await page.getByRole('button', { name: 'Sign in with Fellshire County Council' }).click();
+    await page.getByText('We could not sign you in with Fellshire County Council').waitFor();
+    await expectAccessible(page);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
