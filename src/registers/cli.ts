@@ -6,7 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { DomainError } from '../platform/index.ts';
 import { parseColumnMapping, type RowProblem } from './import-rows.ts';
 import type { ImportService } from './importing.ts';
-import type { LinkingService } from './linking.ts';
+import { type LinkingService, TRAINING_FLOOR } from './linking.ts';
 import type { PropertiesService } from './properties.ts';
 
 export interface ImportPeopleOptions {
@@ -112,7 +112,7 @@ export async function linkFromCommandLine(
   if (!report.ran)
     return `Nothing to link: no record changed and no pair was decided since the last run (${report.records} records, ${report.people} people). Use --force to run anyway.\n`;
   return [
-    `Linked ${report.records} records (${report.changed} new or changed) in ${seconds} s: ${report.candidatePairs} candidate pairs compared`,
+    `Linked ${report.records} records (${report.changed} new or changed) in ${seconds} s: ${report.candidatePairs} candidate pairs compared${report.records < TRAINING_FLOOR ? ' (the synthetic training population included)' : ''}`,
     `  ${report.automatic} pairs linked automatically, ${report.review} waiting for review`,
     `  ${report.people} people: ${report.created} new, ${report.merged} merged, ${report.split} split`,
     '',

@@ -157,7 +157,11 @@ export function checkRow(
       rejected.push({ row, field: f.field, reason: f.message });
     }
   }
-  if (rejected.length > 0 || !marking) return { ok: null, rejected, dropped };
+  if (rejected.length > 0 || !marking) {
+    // the row is not loaded at all: its invalid identifiers are among the reasons, not "stored without"
+    const reasons = dropped.map((d) => ({ ...d, reason: d.reason.replace(': stored without it', '') }));
+    return { ok: null, rejected: [...rejected, ...reasons], dropped: [] };
+  }
   return {
     ok: {
       local_ref: text('local_ref') as string,
