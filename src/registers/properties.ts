@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { PlacesService } from '../places/index.ts';
 import { Invalid, NotFound } from '../platform/index.ts';
-import { routingTable } from '../requests/routing.ts';
+import { routingTable } from '../requests/index.ts';
 import type { RowProblem } from './import-rows.ts';
 import { checkPropertyRow, type PropertyColumn, type PropertyRow, propertyColumns } from './property-rows.ts';
 

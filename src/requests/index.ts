@@ -8,6 +8,7 @@ import type { RequestsService } from './service.ts';
 
 export { requestsPages } from './pages.ts';
 export { requestsRoutes } from './routes.ts';
+export { routingTable } from './routing.ts';
 export { type NewRequest, type RequestsService, requestsService } from './service.ts';
 
 /** Open311 GeoReport v2 under /open311/v2, with its own error format. */
