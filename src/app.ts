@@ -42,7 +42,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
   const { db } = database;
   const places = placesService(db);
   const identity = identityService(db, clock);
-  const governance = governanceService(db, clock, pdp, places);
+  const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
   const notify = notifyService(db, clock);
   return {
     database,

@@ -258,9 +258,9 @@ audit
   .action(() =>
     withDatabase(async (database) => {
       const started = performance.now();
-      const result = await ledger(database.db, systemClock).verify((done) =>
-        process.stderr.write(`\rchecked ${done} entries`),
-      );
+      const result = await ledger(database.db, systemClock, {
+        connectionString: database.pool.options.connectionString,
+      }).verify((done) => process.stderr.write(`\rchecked ${done} entries`));
       const seconds = (performance.now() - started) / 1000;
       process.stderr.write('\n');
       if (!result.ok) fail(`the audit ledger does not verify: ${result.failure?.reason}`);

@@ -16,7 +16,7 @@ import { type Generated, sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../platform/index.ts';
 import { CompactRange, inclusionProof, leafHash, verifyInclusion } from './merkle.ts';
-import type { PageResult, PageTask } from './verify-worker.ts';
+import type { RangeResult, RangeTask } from './verify-worker.ts';
 
 const LOCK = 8_126_530_017;
 const GENESIS = Buffer.alloc(32);
@@ -94,25 +94,32 @@ export async function appendEntries(trx: Db, entries: LedgerEntry[], at: Date): 
   return stored;
 }
 
-/** Two worker threads that check pages of the chain; pages are handed out in turn. */
-function verifierPool() {
-  const workers = [0, 1].map(() => new Worker(new URL('./verify-worker.ts', import.meta.url)));
-  const waiting = new Map<number, (result: PageResult) => void>();
-  for (const worker of workers)
-    worker.on('message', (result: PageResult) => waiting.get(result.id)?.(result));
+/** Two worker threads that read and check ranges of the chain; ranges are handed out in turn. */
+function verifierPool(connectionString: string) {
+  const workers = [0, 1].map(
+    () => new Worker(new URL('./verify-worker.ts', import.meta.url), { workerData: { connectionString } }),
+  );
+  const waiting = new Map<
+    number,
+    { resolve: (result: RangeResult) => void; reject: (error: Error) => void }
+  >();
+  for (const worker of workers) {
+    worker.on('message', (result: RangeResult) => {
+      waiting.get(result.id)?.resolve(result);
+      waiting.delete(result.id);
+    });
+    worker.on('error', (error: Error) => {
+      for (const w of waiting.values()) w.reject(error);
+      waiting.clear();
+    });
+  }
   let turn = 0;
   return {
-    check(task: PageTask): Promise<PageResult> {
-      return new Promise((resolve, reject) => {
-        const worker = workers[turn++ % workers.length] as Worker;
-        waiting.set(task.id, (result) => {
-          waiting.delete(task.id);
-          resolve(result);
-        });
-        worker.once('error', reject);
-        worker.postMessage(task);
-      });
-    },
+    check: (task: RangeTask) =>
+      new Promise<RangeResult>((resolve, reject) => {
+        waiting.set(task.id, { resolve, reject });
+        (workers[turn++ % workers.length] as Worker).postMessage(task);
+      }),
     close: () => Promise.all(workers.map((w) => w.terminate())).then(() => undefined),
   };
 }
@@ -125,7 +132,7 @@ export interface VerifyResult {
   failure?: { seq: number; reason: string };
 }
 
-export function ledger(db: Db, clock: Clock) {
+export function ledger(db: Db, clock: Clock, options: { connectionString?: string } = {}) {
   let queue: { entry: LedgerEntry; done: (error?: Error) => void }[] = [];
   let flushing: Promise<void> | null = null;
 
@@ -266,85 +273,41 @@ export function ledger(db: Db, clock: Clock) {
         }
         return null;
       };
-      // Pages are read while earlier ones are checked on worker threads (both cores), and
-      // their leaves joined into the tree here, in order.
-      const pool = verifierPool();
+      // Ranges of entries are read and checked by two worker threads (both cores), each with
+      // its own connection; their leaves are joined into the tree here, in order.
+      if (!options.connectionString) throw new Error('verify needs the connection string of the database');
+      // Fresh statistics, so each range is read in order by the primary key rather than sorted.
+      await sql`ANALYZE audit_ledger`.execute(db);
+      const max = Number(
+        (await sql<{ max: string }>`SELECT coalesce(max(seq), 0) AS max FROM audit_ledger`.execute(db))
+          .rows[0]?.max,
+      );
+      const pool = verifierPool(options.connectionString);
       try {
-        const pageAfter = (after: number) =>
-          sql<{ seq: string; body: string; hash: string }>`SELECT seq, body, encode(hash, 'base64') AS hash
-            FROM audit_ledger WHERE seq > ${after} ORDER BY seq LIMIT 20000`.execute(db);
-        const inFlight: { first: number; count: number; result: Promise<PageResult> }[] = [];
-        let previous = GENESIS.toString('base64');
-        let next = pageAfter(0);
-        let done = false;
-        const settle = async (): Promise<VerifyResult | null> => {
-          const page = inFlight.shift() as (typeof inFlight)[number];
-          const result = await page.result;
+        const inFlight: Promise<RangeResult>[] = [];
+        let nextFirst = 1;
+        const schedule = () => {
+          while (inFlight.length < 4 && nextFirst <= max) {
+            const first = nextFirst;
+            const last = Math.min(max, first + 24_999);
+            inFlight.push(pool.check({ id: first, first, last }));
+            nextFirst = last + 1;
+          }
+        };
+        schedule();
+        while (inFlight.length > 0) {
+          const result = await (inFlight.shift() as Promise<RangeResult>);
+          schedule();
           const leaves = Buffer.from(result.leaves);
-          for (let i = 0; i < page.count; i++) {
-            if (i === result.firstBad)
-              return fail(page.first + i, `entry ${page.first + i} does not match its hash`);
+          const good = result.failure ? result.failure.seq - expected : leaves.length / 32;
+          for (let i = 0; i < good; i++) {
             range.push(leaves.subarray(32 * i, 32 * i + 32));
             expected++;
             const bad = checkCheckpoints();
             if (bad) return bad;
           }
+          if (result.failure) return fail(result.failure.seq, result.failure.reason);
           onProgress?.(expected - 1);
-          return null;
-        };
-        let seen = 0;
-        while (!done || inFlight.length > 0) {
-          if (!done) {
-            const page = await next;
-            if (page.rows.length === 0) done = true;
-            else {
-              const first = Number(page.rows[0]?.seq);
-              if (first !== seen + 1) {
-                while (inFlight.length > 0) {
-                  const bad = await settle();
-                  if (bad) return bad;
-                }
-                return fail(seen + 1, `entry ${seen + 1} is missing`);
-              }
-              const last = Number(page.rows[page.rows.length - 1]?.seq);
-              if (last !== seen + page.rows.length) {
-                const gap = page.rows.findIndex((row, i) => Number(row.seq) !== first + i);
-                while (inFlight.length > 0) {
-                  const bad = await settle();
-                  if (bad) return bad;
-                }
-                const before = await pool.check({
-                  id: -1,
-                  previous,
-                  bodies: page.rows.slice(0, gap).map((r) => r.body),
-                  hashes: page.rows.slice(0, gap).map((r) => r.hash),
-                });
-                if (before.firstBad >= 0)
-                  return fail(
-                    first + before.firstBad,
-                    `entry ${first + before.firstBad} does not match its hash`,
-                  );
-                return fail(first + gap, `entry ${first + gap} is missing`);
-              }
-              next = pageAfter(last);
-              inFlight.push({
-                first,
-                count: page.rows.length,
-                result: pool.check({
-                  id: first,
-                  previous,
-                  bodies: page.rows.map((r) => r.body),
-                  hashes: page.rows.map((r) => r.hash),
-                }),
-              });
-              previous = page.rows[page.rows.length - 1]?.hash as string;
-              seen = last;
-            }
-          }
-          if (inFlight.length >= 4 || (done && inFlight.length > 0)) {
-            const bad = await settle();
-            if (bad) return bad;
-          }
         }
       } finally {
         await pool.close();

@@ -32,8 +32,14 @@ export function requireGovernanceRole(actor: Actor | null, roles: string[]): Act
   return who;
 }
 
-export function governanceService(db: Db, clock: Clock, pdp: PolicyDecisionPoint, places: PlacesService) {
-  const theLedger: Ledger = ledger(db, clock);
+export function governanceService(
+  db: Db,
+  clock: Clock,
+  pdp: PolicyDecisionPoint,
+  places: PlacesService,
+  connectionString?: string,
+) {
+  const theLedger: Ledger = ledger(db, clock, { connectionString });
   const today = () => clock.now().toISOString().slice(0, 10);
 
   async function principal(actor: Actor | null): Promise<Principal> {

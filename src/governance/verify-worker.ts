@@ -1,25 +1,35 @@
-// Checks the hash chain of one page of ledger entries on a worker thread: each link is
-// SHA-256(previous stored hash || body) against the stored hash, so pages can be checked in
-// parallel. Returns the first failing index and the Merkle leaf of every entry.
+// Checks ranges of the ledger's hash chain on a worker thread, reading them from PostgreSQL
+// itself: each link is SHA-256(previous stored hash || body) against the stored hash, so
+// ranges can be checked in parallel. Returns the first failure and every entry's Merkle leaf.
 import { hash } from 'node:crypto';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import pg from 'pg';
+
+export interface RangeTask {
+  id: number;
+  /** First and last entry of the range. */
+  first: number;
+  last: number;
+}
+
+export interface RangeResult {
+  id: number;
+  /** The first entry that is missing or does not match its hash, if any. */
+  failure: { seq: number; reason: string } | null;
+  leaves: ArrayBuffer;
+}
 
 export interface PageTask {
-  id: number;
   previous: string;
   bodies: string[];
   hashes: string[];
 }
 
-export interface PageResult {
-  id: number;
-  firstBad: number;
-  leaves: ArrayBuffer;
-}
-
 const LEAF = Buffer.from([0]);
+const GENESIS = Buffer.alloc(32);
 
-export function checkPage(task: PageTask): PageResult {
+/** Checks consecutive entries that follow `previous`; returns the first bad index (or -1) and the leaves. */
+export function checkPage(task: PageTask): { firstBad: number; leaves: ArrayBuffer } {
   const leaves = Buffer.alloc(32 * task.hashes.length);
   let previous = Buffer.from(task.previous, 'base64');
   let firstBad = -1;
@@ -35,13 +45,59 @@ export function checkPage(task: PageTask): PageResult {
     previous = stored;
   }
   return {
-    id: task.id,
     firstBad,
     leaves: leaves.buffer.slice(leaves.byteOffset, leaves.byteOffset + leaves.length) as ArrayBuffer,
   };
 }
 
-parentPort?.on('message', (task: PageTask) => {
-  const result = checkPage(task);
-  parentPort?.postMessage(result, [result.leaves]);
-});
+async function checkRange(client: pg.Client, task: RangeTask): Promise<RangeResult> {
+  const { rows } = await client.query<{ seq: string; body: string; hash: string }>(
+    `SELECT seq, body, encode(hash, 'base64') AS hash FROM audit_ledger
+     WHERE seq BETWEEN $1 AND $2 ORDER BY seq`,
+    [task.first - 1, task.last],
+  );
+  let previous = GENESIS.toString('base64');
+  if (task.first > 1) {
+    const before = rows.shift();
+    if (!before || Number(before.seq) !== task.first - 1) {
+      return {
+        id: task.id,
+        failure: { seq: task.first - 1, reason: `entry ${task.first - 1} is missing` },
+        leaves: new ArrayBuffer(0),
+      };
+    }
+    previous = before.hash;
+  }
+  const gap = rows.findIndex((row, i) => Number(row.seq) !== task.first + i);
+  const count = gap >= 0 ? gap : Math.min(rows.length, task.last - task.first + 1);
+  const page = checkPage({
+    previous,
+    bodies: rows.slice(0, count).map((r) => r.body),
+    hashes: rows.slice(0, count).map((r) => r.hash),
+  });
+  let failure: RangeResult['failure'] = null;
+  if (page.firstBad >= 0)
+    failure = {
+      seq: task.first + page.firstBad,
+      reason: `entry ${task.first + page.firstBad} does not match its hash`,
+    };
+  else if (count < task.last - task.first + 1)
+    failure = { seq: task.first + count, reason: `entry ${task.first + count} is missing` };
+  return { id: task.id, failure, leaves: page.leaves };
+}
+
+if (parentPort && workerData?.connectionString) {
+  const port = parentPort;
+  const client = new pg.Client({ connectionString: workerData.connectionString as string });
+  const ready = client.connect();
+  port.on('message', async (task: RangeTask | 'close') => {
+    if (task === 'close') {
+      await client.end().catch(() => {});
+      port.close();
+      return;
+    }
+    await ready;
+    const result = await checkRange(client, task);
+    port.postMessage(result, [result.leaves]);
+  });
+}
