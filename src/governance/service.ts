@@ -44,11 +44,12 @@ export function governanceService(
 
   async function principal(actor: Actor | null): Promise<Principal> {
     const who = requireActor(actor);
-    if (who.kind === 'citizen') {
+    // Someone acting for a citizen under a delegation (identity's actFor) is decided as that citizen.
+    if (who.kind === 'citizen' || who.actingFor) {
       return {
         actor: who,
         kind: 'citizen',
-        accountId: who.accountId,
+        accountId: who.actingFor?.accountId ?? who.accountId,
         organisations: [],
         manages: [],
         clearance: 0,
@@ -72,9 +73,10 @@ export function governanceService(
 
   function actorOf(p: Principal, organisationRef?: string) {
     const role = p.actor.roles.find((r) => r.organisation === organisationRef) ?? p.actor.roles[0];
+    // The person asking, even when acting for someone (then `actingFor` names the citizen).
     return {
-      account: p.accountId,
-      kind: p.kind,
+      account: p.actor.accountId,
+      kind: p.actor.kind,
       ...(role ? { organisation: role.organisation, role: role.role } : {}),
     };
   }
@@ -110,6 +112,7 @@ export function governanceService(
       const entry: LedgerEntry = {
         action: `person-record.${action}`,
         actor: actorOf(p, foreign ? undefined : record.organisationRef),
+        ...(p.actor.actingFor ? { actingFor: p.actor.actingFor.accountId } : {}),
         resource: { type: 'person-record', id: record.id, organisation: record.organisationRef },
         subject: record.subjectAccountId,
         purpose,

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PlacesService } from '../places/index.ts';
 import { requireActor } from '../platform/index.ts';
+import { ACTING_COOKIE, delegationPages } from './delegation-pages.ts';
 import { SESSION_COOKIE } from './provider.ts';
 import { type IdentityService, PENDING_MINUTES } from './service.ts';
 
@@ -26,6 +27,11 @@ export const sessions = fp<Pick<Options, 'identity'>>(async (app, { identity }) 
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/assets/') || request.url === '/healthz') return;
     request.actor = await identity.actorFor(request.cookies[COOKIE]);
+    const acting = request.cookies[ACTING_COOKIE];
+    if (request.actor && acting) {
+      const chosen = await identity.delegations.chosen(request.actor, acting);
+      if (chosen) request.actor.delegation = chosen;
+    }
   });
 });
 
@@ -161,6 +167,7 @@ export const signInRateLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } 
 
 async function pages(app: FastifyInstance, { identity, places }: Options): Promise<void> {
   await app.register(fastifyRateLimit, { global: false });
+  await app.register(delegationPages, { identity });
 
   app.get('/sign-in', async (request, reply) => {
     if (request.actor) return reply.redirect('/home');
@@ -205,6 +212,7 @@ async function pages(app: FastifyInstance, { identity, places }: Options): Promi
   app.post('/sign-out', async (request, reply) => {
     await identity.signOut(request.cookies[COOKIE]);
     reply.clearCookie(COOKIE, { path: '/' });
+    reply.clearCookie(ACTING_COOKIE, { path: '/' });
     return reply.redirect('/', 303);
   });
 

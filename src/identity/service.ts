@@ -14,6 +14,7 @@ import {
 } from '../platform/index.ts';
 import * as audit from './audit.ts';
 import { relyingParties } from './clients.ts';
+import { delegations } from './delegations.ts';
 import { federation } from './federation.ts';
 import { postgresAdapter } from './oidc-adapter.ts';
 import { deleteExpiredPayloads } from './oidc-store.ts';
@@ -123,6 +124,9 @@ export function identityService(db: Db, clock: Clock) {
 
     /** Signing in through upstream OpenID Connect providers (a national identity service, an organisation's own). */
     upstreams: federation({ db, ledger: theLedger, openSession, createAccount }),
+
+    /** Acting on someone's behalf: delegations given by citizens to a person or an organisation. */
+    delegations: delegations(db, clock, theLedger),
 
     /**
      * Checks a password. Opens a session (its id for the cookie) unless the account has a second

@@ -21,6 +21,12 @@ export interface Actor {
   machine?: boolean;
   /** The person this actor acts for under a delegation (a carer, an advice charity). */
   actingFor?: { accountId: string; name: string; delegationId: string };
+  /**
+   * The delegation the person chose to act under this session (set by identity). It takes
+   * effect only where a module asks for it with identity's `actFor(actor, service)`, which
+   * sets `actingFor` when the delegation covers that service.
+   */
+  delegation?: { accountId: string; name: string; delegationId: string; services: string[] };
 }
 
 declare module 'fastify' {
