@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GovernanceService } from '../governance/index.ts';
 import { purposes } from '../governance/index.ts';
+import { actFor } from '../identity/index.ts';
 import type { PlacesService } from '../places/index.ts';
 import { DomainError, Forbidden, requireActor } from '../platform/index.ts';
 import { formErrors } from '../web/index.ts';
@@ -39,9 +40,10 @@ function requireStaff(request: FastifyRequest) {
   return actor;
 }
 
+/** A citizen, or someone acting for one under a delegation covering their data. */
 function requireCitizen(request: FastifyRequest) {
-  const actor = requireActor(request.actor);
-  if (actor.kind !== 'citizen') throw new Forbidden('This page is for citizens');
+  const actor = requireActor(actFor(request.actor, 'your-data'));
+  if (actor.kind !== 'citizen' && !actor.actingFor) throw new Forbidden('This page is for citizens');
   return actor;
 }
 
@@ -192,8 +194,8 @@ export async function recordsPages(app: FastifyInstance, { records, governance, 
 
   async function yourData(request: FastifyRequest) {
     const actor = requireCitizen(request);
-    const { records: held, withheld } = await records.aboutMe(request.actor, request.id);
-    const entries = (await governance.ledger.about(actor.accountId)).filter(
+    const { records: held, withheld } = await records.aboutMe(actor, request.id);
+    const entries = (await governance.ledger.about(actor.actingFor?.accountId ?? actor.accountId)).filter(
       (e) => e.actor?.kind === 'staff' && e.decision === 'allow' && e.action.startsWith('person-record.'),
     );
     const names = new Map((await places.organisations()).map((o) => [o.ref, o.name]));
@@ -217,7 +219,7 @@ export async function recordsPages(app: FastifyInstance, { records, governance, 
       reason: e.reason ?? null,
       record: e.resource?.id,
     }));
-    return { records: held, withheld, accesses };
+    return { records: held, withheld, accesses, actingFor: actor.actingFor?.name ?? null };
   }
 
   app.get('/your-data', async (request, reply) => {
@@ -226,9 +228,10 @@ export async function recordsPages(app: FastifyInstance, { records, governance, 
   });
 
   app.get('/your-data/download', async (request, reply) => {
-    const { records: held, withheld, accesses } = await yourData(request);
+    const { records: held, withheld, accesses, actingFor } = await yourData(request);
     const body = {
       downloadedAt: new Date().toISOString(),
+      ...(actingFor ? { downloadedFor: actingFor } : {}),
       records: held,
       withheldRecords: withheld,
       accesses: accesses.map(({ when: _when, ...a }) => a),
@@ -246,8 +249,8 @@ export async function recordsPages(app: FastifyInstance, { records, governance, 
     values: Query,
     form?: object,
   ) => {
-    requireCitizen(request);
-    const { records: held } = await records.aboutMe(request.actor, request.id);
+    const actor = requireCitizen(request);
+    const { records: held } = await records.aboutMe(actor, request.id);
     const record = held.find((r) => r.id === id);
     if (!record) throw new Forbidden('You can only ask to correct a record about you');
     return reply.page('your-data-correction.njk', { record, values, errors: [], fieldErrors: {}, ...form });

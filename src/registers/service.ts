@@ -319,7 +319,7 @@ export function recordsService(
         await governance.ledger.append(trx, [
           {
             action: 'correction.request',
-            actor: { account: principal.accountId, kind: 'citizen' },
+            actor: governance.actorOf(principal),
             resource: { type: 'person-record', id, organisation: row.organisation },
             subject: principal.accountId,
             requestId: requestId ?? null,
