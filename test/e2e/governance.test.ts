@@ -32,7 +32,7 @@ describe('governed access in a browser', () => {
 
   it('lets fire and rescue staff find a council record for safeguarding, after saying why', async () => {
     const page = await signedIn((c) => c.roles === 'manager at fellshire-fire');
-    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('link', { name: 'People', exact: true }).click();
     await expectAccessible(page);
     await page.getByLabel('Name').fill('khan');
     await page.getByRole('button', { name: 'Search' }).click();
