@@ -89,7 +89,9 @@ async function checkRange(client: pg.Client, task: RangeTask): Promise<RangeResu
 if (parentPort && workerData?.connectionString) {
   const port = parentPort;
   const client = new pg.Client({ connectionString: workerData.connectionString as string });
-  const ready = client.connect();
+  // Ranges are read in order along the primary key: never a bitmap scan and a sort, which the
+  // planner picks when the ledger has grown since its statistics were taken.
+  const ready = client.connect().then(() => client.query('SET enable_bitmapscan = off'));
   port.on('message', async (task: RangeTask | 'close') => {
     if (task === 'close') {
       await client.end().catch(() => {});
