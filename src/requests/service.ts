@@ -140,6 +140,7 @@ export function requestsService(
   notify: NotifyService,
 ) {
   let cached: Catalogue | null = null;
+  const apiKeys = new Map<string, { client: Awaited<ReturnType<typeof store.findApiKey>>; at: number }>();
 
   /** The routing table and the ids it names, kept for a while: places change rarely. */
   async function catalogue(): Promise<Catalogue> {
@@ -930,8 +931,20 @@ export function requestsService(
       await store.insertApiKey(db, name, sha256(key));
     },
 
+    /**
+     * The client a key belongs to. Known keys are remembered as long as the routing data
+     * (ROUTING_CACHE_MS), so a busy client costs no query per request; a revoked key stops
+     * working within that time.
+     */
     async apiKey(key: string) {
-      return key ? store.findApiKey(db, sha256(key)) : null;
+      if (!key) return null;
+      const keyHash = sha256(key);
+      const known = apiKeys.get(keyHash);
+      if (known && Date.now() - known.at < ROUTING_CACHE_MS) return known.client;
+      const client = await store.findApiKey(db, keyHash);
+      if (client) apiKeys.set(keyHash, { client, at: Date.now() });
+      else apiKeys.delete(keyHash);
+      return client;
     },
 
     drafts: {
