@@ -54,7 +54,7 @@ describe('Flagstone as an OpenID Connect provider', () => {
     expect(claims?.organisations).toEqual([
       { ref: 'ashby-vale-dc', name: 'Ashby Vale District Council', roles: ['manager'] },
     ]);
-    expect(tokens.refresh_token).toBeTruthy();
+    expect(tokens.refresh_token).toMatch(/^[\w-]{20,}$/);
 
     const me = await oidc.fetchProtectedResource(
       config,
@@ -98,7 +98,7 @@ describe('Flagstone as an OpenID Connect provider', () => {
     const { tokens } = await tokensFor(t, config, citizen());
     const first = String(tokens.refresh_token);
     const renewed = await oidc.refreshTokenGrant(config, first);
-    expect(renewed.refresh_token).toBeTruthy();
+    expect(renewed.refresh_token).toMatch(/^[\w-]{20,}$/);
     expect(renewed.refresh_token).not.toBe(first);
     expect(renewed.claims()?.sub).toBe(tokens.claims()?.sub);
     await expect(oidc.refreshTokenGrant(config, first)).rejects.toMatchObject({ error: 'invalid_grant' });

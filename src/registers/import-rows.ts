@@ -3,6 +3,7 @@
 // invalid NHS number or UPRN is reported and the row is stored without it, never as valid.
 import { parseMarking } from '../governance/index.ts';
 import { cleanFields } from './record.ts';
+import type { NewRecordRow } from './store.ts';
 
 /** The columns a file of people may have, by the name Flagstone gives them. */
 export const PEOPLE_COLUMNS = [
@@ -71,21 +72,7 @@ export interface RowProblem {
 }
 
 /** A row ready to store, in the columns of local_records. */
-export interface CheckedRow {
-  local_ref: string;
-  given_names: string;
-  family_name: string;
-  date_of_birth: string | null;
-  address_line: string | null;
-  town: string | null;
-  postcode: string | null;
-  uprn: number | null;
-  nhs_number: string | null;
-  phone: string | null;
-  email: string | null;
-  marking: string;
-  handling: string | null;
-}
+export type CheckedRow = Omit<NewRecordRow, 'organisation_id' | 'subject_account_id'>;
 
 const LIMITS: Partial<Record<PeopleColumn, number>> = {
   local_ref: 100,
