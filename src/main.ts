@@ -247,7 +247,9 @@ program
   .action((options: { force?: boolean }) =>
     withDatabase(async (database) => {
       const services = await servicesFor(database);
-      process.stdout.write(await linkFromCommandLine(services.linking, options));
+      const result = await linkFromCommandLine(services.linking, options);
+      if (!result.ok) fail(result.message);
+      process.stdout.write(result.message);
     }),
   );
 

@@ -2,6 +2,7 @@
 // their ids, reviewers' decisions stand, merges and splits are written down), the review
 // queue for pairs the engine is unsure of, a person's records, and "do we know this person?".
 // Every look at personal data is decided by the policies and written to the ledger.
+import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { GovernanceService, LedgerEntry } from '../governance/index.ts';
 import {
@@ -41,6 +42,34 @@ export interface LinkRunReport {
   merged: number;
   split: number;
   created: number;
+  /** Seconds spent in each stage, in order: loading the records, the engine's stages, storing the result. */
+  phases: { stage: string; seconds: number }[];
+}
+
+/** Wraps a progress callback to time each stage from its first report to the next stage's. */
+function stageTimer(onProgress?: (stage: string, done: number, total: number) => void) {
+  const phases: { stage: string; seconds: number }[] = [];
+  let since = performance.now();
+  const close = () => {
+    const now = performance.now();
+    const last = phases.at(-1);
+    if (last) last.seconds = Math.round((last.seconds + (now - since) / 1000) * 1000) / 1000;
+    since = now;
+  };
+  return {
+    phases,
+    progress(stage: string, done: number, total: number) {
+      if (phases.at(-1)?.stage !== stage) {
+        close();
+        phases.push({ stage, seconds: 0 });
+      }
+      onProgress?.(stage, done, total);
+    },
+    finish() {
+      close();
+      return phases;
+    },
+  };
 }
 
 const toLinkage = (r: people.LinkableRecord): LinkageRecord => {
@@ -83,6 +112,12 @@ function redact(explanation: Explanation, hideA: boolean, hideB: boolean): Expla
   };
 }
 
+/** The advisory lock one `flagstone link` holds while it runs (any constant shared by every instance). */
+const LINK_LOCK = 5_210_447_093;
+
+/** Refused: another run of linkage holds the lock. */
+export class LinkageRunning extends Conflict {}
+
 export function linkingService(db: Db, governance: GovernanceService) {
   async function readable(
     actor: Actor | null,
@@ -108,152 +143,181 @@ export function linkingService(db: Db, governance: GovernanceService) {
     return row;
   }
 
-  return {
-    /**
-     * Links every organisation's records into people. Skipped when no record changed and no
-     * reviewer decided anything since the last run (unless forced).
-     */
-    async run(
-      options: {
-        force?: boolean;
-        onProgress?: (stage: LinkageStage | 'store', done: number, total: number) => void;
-      } = {},
-    ): Promise<LinkRunReport> {
-      const records = await people.linkableRecords(db);
-      const links = await people.currentLinks(db);
-      const previous = new Map(links.map((l) => [l.record_id, l.person_id]));
-      const versionOf = new Map(links.map((l) => [l.record_id, l.record_version]));
-      const changed = records.filter((r) => versionOf.get(r.id) !== r.version).length;
-      const last = await people.lastRun(db);
-      const idle: LinkRunReport = {
-        ran: false,
-        records: records.length,
-        changed: 0,
-        candidatePairs: 0,
-        automatic: 0,
-        review: 0,
-        people: new Set(previous.values()).size,
-        merged: 0,
-        split: 0,
-        created: 0,
-      };
-      const removed = links.length > records.length - records.filter((r) => !versionOf.has(r.id)).length;
-      if (!options.force && last && changed === 0 && !removed && last.decisions_since === 0) return idle;
+  type RunOptions = {
+    force?: boolean;
+    onProgress?: (stage: LinkageStage | 'load' | 'store', done: number, total: number) => void;
+  };
 
-      const real = records.map(toLinkage);
-      const training =
-        real.length < TRAINING_FLOOR
-          ? syntheticPeople({ records: 5000, seed: 20_240_611 }).records.map((r) => ({
-              ...r,
-              id: `training-${r.id}`,
-              source: `training-${r.source}`,
-            }))
-          : [];
-      const isReal = (id: string) => !id.startsWith('training-');
-      const result = await linkRecords(
-        { records: [...real, ...training] },
-        {
-          matchThreshold: MATCH_THRESHOLD,
-          reviewThreshold: REVIEW_THRESHOLD,
-          onProgress: options.onProgress,
-        },
+  /** One run of linkage, on the connection holding the lock. */
+  async function linkOnce(db: Db, options: RunOptions): Promise<LinkRunReport> {
+    const timer = stageTimer(options.onProgress as (stage: string, done: number, total: number) => void);
+    timer.progress('load', 0, 1);
+    const records = await people.linkableRecords(db);
+    const links = await people.currentLinks(db);
+    const previous = new Map(links.map((l) => [l.record_id, l.person_id]));
+    const versionOf = new Map(links.map((l) => [l.record_id, l.record_version]));
+    const changed = records.filter((r) => versionOf.get(r.id) !== r.version).length;
+    const last = await people.lastRun(db);
+    const idle: LinkRunReport = {
+      ran: false,
+      records: records.length,
+      changed: 0,
+      candidatePairs: 0,
+      automatic: 0,
+      review: 0,
+      people: new Set(previous.values()).size,
+      merged: 0,
+      split: 0,
+      created: 0,
+      phases: [],
+    };
+    const removed = links.length > records.length - records.filter((r) => !versionOf.has(r.id)).length;
+    timer.progress('load', 1, 1);
+    if (!options.force && last && changed === 0 && !removed && last.decisions_since === 0)
+      return { ...idle, phases: timer.finish() };
+
+    const real = records.map(toLinkage);
+    if (real.length < TRAINING_FLOOR) timer.progress('training population', 0, 1);
+    const training =
+      real.length < TRAINING_FLOOR
+        ? syntheticPeople({ records: 5000, seed: 20_240_611 }).records.map((r) => ({
+            ...r,
+            id: `training-${r.id}`,
+            source: `training-${r.source}`,
+          }))
+        : [];
+    const isReal = (id: string) => !id.startsWith('training-');
+    const result = await linkRecords(
+      { records: [...real, ...training] },
+      {
+        matchThreshold: MATCH_THRESHOLD,
+        reviewThreshold: REVIEW_THRESHOLD,
+        onProgress: timer.progress,
+      },
+    );
+    const automatic = result.matches.filter((p) => isReal(p.a) && isReal(p.b));
+    const review = result.review.filter((p) => isReal(p.a) && isReal(p.b));
+    timer.progress('people', 0, 1);
+    const decided = await people.decidedPairs(db);
+    const clusters = peopleFrom(
+      real.map((r) => r.id),
+      automatic,
+      decided.filter((d) => d.status === 'confirmed').map((d) => [d.record_a, d.record_b] as const),
+      decided.filter((d) => d.status === 'rejected').map((d) => [d.record_a, d.record_b] as const),
+    );
+    const personIds = assignPersonIds(clusters, previous, newId);
+    const events = personEvents(previous, personIds);
+    const ordered = (a: string, b: string) => (a < b ? [a, b] : [b, a]) as [string, string];
+    const pairs = [
+      ...automatic.map((p) => ({ ...p, status: 'automatic' as const })),
+      ...review.map((p) => ({ ...p, status: 'review' as const })),
+    ].map((p) => {
+      const [a, b] = ordered(p.a, p.b);
+      return {
+        record_a: a,
+        record_b: b,
+        weight: p.weight,
+        probability: p.probability,
+        explanation: result.explain(a, b),
+        status: p.status,
+      };
+    });
+    const versions = new Map(records.map((r) => [r.id, r.version]));
+    const changedLinks = [...personIds]
+      .filter(
+        ([record, person]) =>
+          previous.get(record) !== person || versionOf.get(record) !== versions.get(record),
+      )
+      .map(([record, person]) => ({
+        record_id: record,
+        person_id: person,
+        record_version: versions.get(record) as number,
+      }));
+    const report: LinkRunReport = {
+      ran: true,
+      records: real.length,
+      changed,
+      candidatePairs: result.candidatePairs,
+      automatic: automatic.length,
+      review: review.length,
+      people: clusters.length,
+      merged: events.filter((e) => e.event === 'merged').length,
+      split: events.filter((e) => e.event === 'split').length,
+      created: events.filter((e) => e.event === 'created').length,
+      phases: [],
+    };
+    timer.progress('store', 0, 1);
+    await db.transaction().execute(async (trx) => {
+      const runId = await people.insertRun(trx);
+      await people.insertPeople(
+        trx,
+        events.flatMap((e) => (e.event === 'created' ? [e.person] : [])),
+        runId,
       );
-      const automatic = result.matches.filter((p) => isReal(p.a) && isReal(p.b));
-      const review = result.review.filter((p) => isReal(p.a) && isReal(p.b));
-      const decided = await people.decidedPairs(db);
-      const clusters = peopleFrom(
-        real.map((r) => r.id),
-        automatic,
-        decided.filter((d) => d.status === 'confirmed').map((d) => [d.record_a, d.record_b] as const),
-        decided.filter((d) => d.status === 'rejected').map((d) => [d.record_a, d.record_b] as const),
+      await people.upsertLinks(trx, changedLinks, runId);
+      await people.retirePeople(
+        trx,
+        events.flatMap((e) => (e.event === 'retired' ? [{ id: e.person, mergedInto: e.mergedInto }] : [])),
+        runId,
       );
-      const personIds = assignPersonIds(clusters, previous, newId);
-      const events = personEvents(previous, personIds);
-      const ordered = (a: string, b: string) => (a < b ? [a, b] : [b, a]) as [string, string];
-      const pairs = [
-        ...automatic.map((p) => ({ ...p, status: 'automatic' as const })),
-        ...review.map((p) => ({ ...p, status: 'review' as const })),
-      ].map((p) => {
-        const [a, b] = ordered(p.a, p.b);
-        return {
-          record_a: a,
-          record_b: b,
-          weight: p.weight,
-          probability: p.probability,
-          explanation: result.explain(a, b),
-          status: p.status,
-        };
-      });
-      const versions = new Map(records.map((r) => [r.id, r.version]));
-      const changedLinks = [...personIds]
-        .filter(
-          ([record, person]) =>
-            previous.get(record) !== person || versionOf.get(record) !== versions.get(record),
-        )
-        .map(([record, person]) => ({
-          record_id: record,
-          person_id: person,
-          record_version: versions.get(record) as number,
-        }));
-      const report: LinkRunReport = {
-        ran: true,
+      await people.storePairs(trx, pairs, runId);
+      await people.insertHistory(
+        trx,
+        events.map(({ event, person, ...detail }) => ({ person_id: person, event, detail })),
+        runId,
+      );
+      await people.finishRun(trx, runId, {
         records: real.length,
         changed,
         candidatePairs: result.candidatePairs,
         automatic: automatic.length,
         review: review.length,
         people: clusters.length,
-        merged: events.filter((e) => e.event === 'merged').length,
-        split: events.filter((e) => e.event === 'split').length,
-        created: events.filter((e) => e.event === 'created').length,
-      };
-      options.onProgress?.('store', 0, 1);
-      await db.transaction().execute(async (trx) => {
-        const runId = await people.insertRun(trx);
-        await people.insertPeople(
-          trx,
-          events.flatMap((e) => (e.event === 'created' ? [e.person] : [])),
-          runId,
-        );
-        await people.upsertLinks(trx, changedLinks, runId);
-        await people.retirePeople(
-          trx,
-          events.flatMap((e) => (e.event === 'retired' ? [{ id: e.person, mergedInto: e.mergedInto }] : [])),
-          runId,
-        );
-        await people.storePairs(trx, pairs, runId);
-        await people.insertHistory(
-          trx,
-          events.map(({ event, person, ...detail }) => ({ person_id: person, event, detail })),
-          runId,
-        );
-        await people.finishRun(trx, runId, {
-          records: real.length,
-          changed,
-          candidatePairs: result.candidatePairs,
-          automatic: automatic.length,
-          review: review.length,
-          people: clusters.length,
-          model: result.model,
-        });
-        await governance.ledger.append(trx, [
-          {
-            action: 'linkage.run',
-            resource: { type: 'link-run', id: runId },
-            detail: {
-              records: real.length,
-              changed,
-              automatic: automatic.length,
-              review: review.length,
-              people: clusters.length,
-              merged: report.merged,
-              split: report.split,
-            },
-          },
-        ]);
+        model: result.model,
       });
-      options.onProgress?.('store', 1, 1);
-      return report;
+      await governance.ledger.append(trx, [
+        {
+          action: 'linkage.run',
+          resource: { type: 'link-run', id: runId },
+          detail: {
+            records: real.length,
+            changed,
+            automatic: automatic.length,
+            review: review.length,
+            people: clusters.length,
+            merged: report.merged,
+            split: report.split,
+          },
+        },
+      ]);
+    });
+    timer.progress('store', 1, 1);
+    report.phases = timer.finish();
+    return report;
+  }
+
+  return {
+    /**
+     * Links every organisation's records into people. Skipped when no record changed and no
+     * reviewer decided anything since the last run (unless forced).
+     */
+    async run(options: RunOptions = {}): Promise<LinkRunReport> {
+      // One connection holds the lock for the whole run; it is let go when the run ends or the
+      // process dies (the connection closes), so a crashed run never blocks the next one.
+      return db.connection().execute(async (conn) => {
+        const { rows } = await sql<{
+          locked: boolean;
+        }>`SELECT pg_try_advisory_lock(${LINK_LOCK}) AS locked`.execute(conn);
+        if (!rows[0]?.locked)
+          throw new LinkageRunning(
+            'Another "flagstone link" is running on this database: nothing was changed. Run it again when that one has finished.',
+          );
+        try {
+          return await linkOnce(conn, options);
+        } finally {
+          await sql`SELECT pg_advisory_unlock(${LINK_LOCK})`.execute(conn);
+        }
+      });
     },
 
     /**
