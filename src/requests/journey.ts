@@ -1,0 +1,290 @@
+// The citizen's journey through the front door (one question a page, answers kept in a
+// server-side draft keyed by a cookie), and following a request by its reference.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { PlacesService } from '../places/index.ts';
+import { Forbidden, requireActor } from '../platform/index.ts';
+import { formErrors } from '../web/index.ts';
+import { type Answers, type Form, journeyDraft, str } from './journey-draft.ts';
+import { type RequestsService, statusNames } from './service.ts';
+import { definitionOf } from './service-definitions.ts';
+
+export async function citizenJourney(
+  app: FastifyInstance,
+  { requests, places }: { requests: RequestsService; places: PlacesService },
+) {
+  const { draft, save, forget } = journeyDraft(requests);
+  const serviceOf = async (answers: Answers) => {
+    const code = str(answers.service);
+    return code ? places.service(code).catch(() => null) : null;
+  };
+
+  // 1. Which service.
+  const servicePage = async (
+    reply: FastifyReply,
+    chosen: string,
+    form = { errors: [], fieldErrors: {} } as object,
+  ) => {
+    const all = await places.services();
+    return reply.page('report-service.njk', {
+      items: all.map((s) => ({
+        value: s.code,
+        text: s.name,
+        hint: { text: s.group },
+        checked: s.code === chosen,
+      })),
+      ...form,
+    });
+  };
+  app.get('/report', async (request, reply) =>
+    servicePage(reply, str((await draft(request)).answers.service)),
+  );
+  app.post<{ Body: Form }>('/report', async (request, reply) => {
+    const code = str(request.body?.service);
+    if (!code || !(await requests.hasService(code))) {
+      return servicePage(reply.code(400), code, {
+        errors: [{ text: 'Choose what you want to report or ask for', href: '#service' }],
+        fieldErrors: { service: 'Choose what you want to report or ask for' },
+      });
+    }
+    await save(request, reply, { service: code });
+    return reply.redirect('/report/where', 303);
+  });
+
+  // 2. Where.
+  const wherePage = async (reply: FastifyReply, answers: Answers, values: Form, form: object = {}) =>
+    reply.page('report-where.njk', {
+      service: await serviceOf(answers),
+      values,
+      errors: [],
+      fieldErrors: {},
+      ...form,
+    });
+  app.get('/report/where', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.service) return reply.redirect('/report', 303);
+    return wherePage(reply, answers, answers as Form);
+  });
+  app.post<{ Body: Form }>('/report/where', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.service) return reply.redirect('/report', 303);
+    const body = request.body ?? {};
+    try {
+      const lat = Number(str(body.lat).trim() || Number.NaN);
+      const lon = Number(str(body.lon).trim() || Number.NaN);
+      await requests.route(str(answers.service), lat, lon);
+      await save(request, reply, {
+        ...answers,
+        lat: String(lat),
+        lon: String(lon),
+        address: str(body.address).trim(),
+      });
+      return reply.redirect('/report/details', 303);
+    } catch (error) {
+      const form = formErrors(error);
+      if (!form) throw error;
+      return wherePage(reply.code(400), answers, body, form);
+    }
+  });
+
+  // 3. Details, with open reports nearby.
+  const detailsPage = async (reply: FastifyReply, answers: Answers, values: Form, form: object = {}) => {
+    const service = await serviceOf(answers);
+    const definition = definitionOf(str(answers.service));
+    const given = (values.attributes ?? {}) as unknown as Record<string, string | string[]>;
+    return reply.page('report-details.njk', {
+      service,
+      questions: definition.attributes.map((a) => ({
+        ...a,
+        items: (a.values ?? []).map((v) => ({
+          value: v.key,
+          text: v.name,
+          checked: [given[a.code]].flat().includes(v.key),
+        })),
+        value: str(given[a.code]),
+      })),
+      description: str(values.description),
+      nearby: await requests.nearby(str(answers.service), Number(answers.lat), Number(answers.lon)),
+      errors: [],
+      fieldErrors: {},
+      ...form,
+    });
+  };
+  app.get('/report/details', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.lat) return reply.redirect('/report/where', 303);
+    return detailsPage(reply, answers, answers as Form);
+  });
+  app.post<{ Body: Form }>('/report/details', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.lat) return reply.redirect('/report/where', 303);
+    const body = request.body ?? {};
+    const definition = definitionOf(str(answers.service));
+    const attributes: Record<string, string | string[]> = {};
+    for (const a of definition.attributes) {
+      const v = body[`attribute-${a.code}`];
+      if (v !== undefined) attributes[a.code] = v;
+    }
+    const description = str(body.description).trim();
+    const fieldErrors: Record<string, string> = {};
+    for (const a of definition.attributes)
+      if (a.required && !str(attributes[a.code]).trim())
+        fieldErrors[`attribute-${a.code}`] = `Answer: ${a.description}`;
+    if (description.length > 4000) fieldErrors.description = 'Use 4000 characters or fewer';
+    if (Object.keys(fieldErrors).length > 0) {
+      return detailsPage(
+        reply.code(400),
+        answers,
+        { attributes: attributes as never, description },
+        {
+          fieldErrors,
+          errors: Object.entries(fieldErrors).map(([f, text]) => ({ text, href: `#${f}` })),
+        },
+      );
+    }
+    await save(request, reply, { ...answers, attributes, description });
+    return reply.redirect('/report/contact', 303);
+  });
+
+  // 4. Contact details.
+  const contactPage = async (reply: FastifyReply, answers: Answers, values: Form, form: object = {}) =>
+    reply.page('report-contact.njk', {
+      service: await serviceOf(answers),
+      anonymous: definitionOf(str(answers.service)).anonymous,
+      values,
+      errors: [],
+      fieldErrors: {},
+      ...form,
+    });
+  app.get('/report/contact', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.lat) return reply.redirect('/report/where', 303);
+    return contactPage(reply, answers, answers as Form);
+  });
+  app.post<{ Body: Form }>('/report/contact', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.lat) return reply.redirect('/report/where', 303);
+    const body = request.body ?? {};
+    const values = {
+      name: str(body.name).trim(),
+      email: str(body.email).trim(),
+      phone: str(body.phone).trim(),
+    };
+    const fieldErrors: Record<string, string> = {};
+    if (values.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email))
+      fieldErrors.email = 'Enter an email address in the correct format, like name@example.com';
+    const signedIn = request.actor?.kind === 'citizen';
+    if (!definitionOf(str(answers.service)).anonymous && !values.email && !values.phone && !signedIn)
+      fieldErrors.email = 'Enter an email address or phone number so that we can contact you';
+    if (Object.keys(fieldErrors).length > 0) {
+      return contactPage(reply.code(400), answers, values, {
+        fieldErrors,
+        errors: Object.entries(fieldErrors).map(([f, text]) => ({ text, href: `#${f}` })),
+      });
+    }
+    await save(request, reply, { ...answers, ...values });
+    return reply.redirect('/report/check', 303);
+  });
+
+  // 5. Check answers, then submit.
+  app.get('/report/check', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.lat) return reply.redirect('/report', 303);
+    const service = await serviceOf(answers);
+    const definition = definitionOf(str(answers.service));
+    const given = (answers.attributes ?? {}) as Record<string, string | string[]>;
+    const route = await requests.route(str(answers.service), Number(answers.lat), Number(answers.lon));
+    const row = (key: string, value: string, href: string, label: string) => ({
+      key: { text: key },
+      value: { text: value || 'Not given' },
+      actions: { items: [{ href, text: 'Change', visuallyHiddenText: label }] },
+    });
+    return reply.page('report-check.njk', {
+      route,
+      rows: [
+        row('What', service?.name ?? '', '/report', 'what you are reporting'),
+        row(
+          'Where',
+          str(answers.address) || `${answers.lat}, ${answers.lon}`,
+          '/report/where',
+          'where it is',
+        ),
+        ...definition.attributes.map((a) =>
+          row(
+            a.description,
+            [given[a.code]]
+              .flat()
+              .map((k) => a.values?.find((v) => v.key === k)?.name ?? k ?? '')
+              .join(', '),
+            '/report/details',
+            a.description.toLowerCase(),
+          ),
+        ),
+        row('Details', str(answers.description), '/report/details', 'the details'),
+        row('Your name', str(answers.name), '/report/contact', 'your name'),
+        row('Email', str(answers.email), '/report/contact', 'your email'),
+        row('Phone', str(answers.phone), '/report/contact', 'your phone number'),
+      ],
+    });
+  });
+  app.post('/report/check', async (request, reply) => {
+    const { token, answers } = await draft(request);
+    if (!answers.lat) return reply.redirect('/report', 303);
+    const [first, ...rest] = str(answers.name).split(/\s+/);
+    const created = await requests.submit(
+      {
+        service: str(answers.service),
+        lat: Number(answers.lat),
+        lon: Number(answers.lon),
+        addressString: str(answers.address) || null,
+        description: str(answers.description) || null,
+        attributes: (answers.attributes ?? {}) as Record<string, string | string[]>,
+        email: str(answers.email) || null,
+        phone: str(answers.phone) || null,
+        firstName: first || null,
+        lastName: rest.join(' ') || null,
+      },
+      { actor: request.actor },
+      request.id,
+    );
+    await forget(token, reply);
+    return reply.redirect(`/report/done/${created.reference}`, 303);
+  });
+  app.get<{ Params: { reference: string } }>('/report/done/:reference', async (request, reply) => {
+    const found = await requests.follow(request.params.reference);
+    return reply.page('report-done.njk', { request: found.request });
+  });
+
+  // Following a request, by anyone with its reference.
+  app.get<{ Querystring: { reference?: string } }>('/follow', async (request, reply) => {
+    const reference = (request.query.reference ?? '').trim().toUpperCase();
+    if (!reference) return reply.page('follow.njk', { errors: [], fieldErrors: {} });
+    const found = await requests.publicRequest(reference);
+    if (!found) {
+      const message = 'There is no request with that reference: check it and try again';
+      return reply.code(400).page('follow.njk', {
+        reference,
+        errors: [{ text: message, href: '#reference' }],
+        fieldErrors: { reference: message },
+      });
+    }
+    return reply.redirect(`/follow/${found.reference}`, 303);
+  });
+  app.get<{ Params: { reference: string } }>('/follow/:reference', async (request, reply) => {
+    const found = await requests.follow(request.params.reference);
+    return reply.page('follow-request.njk', { ...found, statusName: statusNames[found.request.status] });
+  });
+
+  app.get('/your-requests', async (request, reply) => {
+    const actor = requireActor(request.actor);
+    if (actor.kind !== 'citizen') throw new Forbidden('This page is for citizens');
+    const mine = await requests.mine(request.actor, request.id);
+    return reply.page('your-requests.njk', {
+      rows: mine.map((r) => [
+        { html: `<a class="govuk-link" href="/follow/${r.reference}">${r.reference}</a>` },
+        { text: r.serviceName },
+        { text: r.organisationName },
+        { text: statusNames[r.status] },
+      ]),
+    });
+  });
+}
