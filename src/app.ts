@@ -20,9 +20,9 @@ import {
   openIdProvider,
   sessions,
 } from './identity/index.ts';
-import { notifyService } from './notify/index.ts';
+import { notifyPages, notifySender, notifyService } from './notify/index.ts';
 import { placesRoutes, placesService } from './places/index.ts';
-import { type Clock, newId, systemClock } from './platform/index.ts';
+import { type Clock, type JobsLog, jobQueue, newId, systemClock } from './platform/index.ts';
 import {
   importService,
   linkingService,
@@ -34,7 +34,13 @@ import {
   recordsService,
   reviewPages,
 } from './registers/index.ts';
-import { open311, requestsPages, requestsRoutes, requestsService } from './requests/index.ts';
+import {
+  deadlinesService,
+  open311,
+  requestsPages,
+  requestsRoutes,
+  requestsService,
+} from './requests/index.ts';
 import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
 
 /** The composition root: every service, built once from the database, the clock and the policies. */
@@ -43,9 +49,11 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
   const places = placesService(db);
   const identity = identityService(db, clock);
   const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
-  const notify = notifyService(db, clock);
+  const jobs = jobQueue(database.pool.options.connectionString);
+  const notify = notifyService(db, clock, jobs, governance);
   return {
     database,
+    jobs,
     places,
     identity,
     governance,
@@ -56,10 +64,26 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     properties: propertiesService(db, places),
     notify,
     requests: requestsService(db, clock, governance, places, notify),
+    deadlines: deadlinesService(db, clock, governance, notify),
     migrationsPending: () => pendingMigrations(database.pool),
   };
 }
 export type Services = ReturnType<typeof createServices>;
+
+/** Starts the background jobs: sending the outbox (through GOV.UK Notify when configured), escalation, reminders. */
+export async function startJobs(
+  services: Services,
+  config: Pick<Config, 'notify'>,
+  log: JobsLog,
+  options: { work?: boolean; pollingIntervalSeconds?: number } = {},
+) {
+  services.jobs.define(
+    ...services.notify.jobs(config.notify ? notifySender(config.notify) : null),
+    ...services.deadlines.jobs(),
+  );
+  await services.jobs.start(log, options);
+  return services.jobs;
+}
 
 /** Services with the policies read from policies/ (a bad policy throws PolicyError). */
 export async function servicesFor(
@@ -143,6 +167,7 @@ export async function createApp(
   await app.register(requestsRoutes, { requests: services.requests });
   await app.register(open311, { requests: services.requests, places: services.places });
   await app.register(requestsPages, { requests: services.requests, places: services.places });
+  await app.register(notifyPages, { notify: services.notify });
   await app.register(apiDocs);
   return app;
 }

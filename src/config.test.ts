@@ -20,4 +20,32 @@ describe('configuration from the environment', () => {
   ])('refuses %s=%s, naming the variable and what it expects', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
+
+  const notifyKey = 'flagstone-5d2a0f3e-7b1c-4c8e-9f3a-2b6d8e1c4a70-9c1e4b7a-3f2d-4e8b-a6c5-1d0f7e2b9a38';
+  const templates = {
+    FLAGSTONE_NOTIFY_TEMPLATE_REQUEST_RECEIVED: '11111111-2222-4333-8444-555555555501',
+    FLAGSTONE_NOTIFY_TEMPLATE_REQUEST_UPDATED: '11111111-2222-4333-8444-555555555502',
+    FLAGSTONE_NOTIFY_TEMPLATE_CASE_OVERDUE: '11111111-2222-4333-8444-555555555503',
+    FLAGSTONE_NOTIFY_TEMPLATE_CASE_REMINDER: '11111111-2222-4333-8444-555555555504',
+  };
+
+  it('sends through GOV.UK Notify only when an API key and every template id are set', () => {
+    expect(loadConfig({}).notify).toBeNull();
+    const config = loadConfig({ FLAGSTONE_NOTIFY_API_KEY: notifyKey, ...templates });
+    expect(config.notify).toMatchObject({
+      baseUrl: 'https://api.notifications.service.gov.uk',
+      templates: { 'case-overdue': '11111111-2222-4333-8444-555555555503' },
+    });
+  });
+
+  it.each([
+    [{ FLAGSTONE_NOTIFY_API_KEY: 'not-a-key' }, /FLAGSTONE_NOTIFY_API_KEY must be a GOV.UK Notify API key/],
+    [{ FLAGSTONE_NOTIFY_API_KEY: notifyKey }, /FLAGSTONE_NOTIFY_TEMPLATE_REQUEST_RECEIVED must be the id/],
+    [
+      { FLAGSTONE_NOTIFY_API_KEY: notifyKey, ...templates, FLAGSTONE_NOTIFY_BASE_URL: 'ftp://x' },
+      /FLAGSTONE_NOTIFY_BASE_URL must be a URL/,
+    ],
+  ])('refuses an incomplete Notify set-up (%o), naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
 });

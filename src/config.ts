@@ -1,6 +1,7 @@
 // Configuration comes from the environment only, checked once at start: a wrong value
 // stops Flagstone with the variable's name and what it expects.
 import path from 'node:path';
+import { type NotifyTemplate, notifyTemplates } from './notify/templates.ts';
 
 export interface Config {
   host: string;
@@ -13,6 +14,15 @@ export interface Config {
   bodyLimitBytes: number;
   serviceName: string;
   policiesDir: string;
+  /** GOV.UK Notify, when an API key is set; otherwise messages stay in the outbox. */
+  notify: NotifyConfig | null;
+}
+
+export interface NotifyConfig {
+  apiKey: string;
+  baseUrl: string;
+  /** Notify's template id for each of Flagstone's messages. */
+  templates: Record<NotifyTemplate, string>;
 }
 
 export class ConfigError extends Error {}
@@ -53,6 +63,32 @@ function databaseUrl(env: Env): string | undefined {
   return raw;
 }
 
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** FLAGSTONE_NOTIFY_API_KEY (Notify's "name-serviceid-secret") and a template id per message. */
+function notify(env: Env): NotifyConfig | null {
+  const apiKey = env.FLAGSTONE_NOTIFY_API_KEY;
+  if (apiKey === undefined || apiKey === '') return null;
+  const tail = apiKey.slice(-73);
+  if (!uuid.test(tail.slice(0, 36)) || !uuid.test(tail.slice(37))) {
+    throw new ConfigError('FLAGSTONE_NOTIFY_API_KEY must be a GOV.UK Notify API key (ending in two ids)');
+  }
+  const templates = {} as Record<NotifyTemplate, string>;
+  for (const template of notifyTemplates) {
+    const name = `FLAGSTONE_NOTIFY_TEMPLATE_${template.toUpperCase().replaceAll('-', '_')}`;
+    const id = env[name] ?? '';
+    if (!uuid.test(id)) throw new ConfigError(`${name} must be the id of a GOV.UK Notify template`);
+    templates[template] = id;
+  }
+  const baseUrl = env.FLAGSTONE_NOTIFY_BASE_URL || 'https://api.notifications.service.gov.uk';
+  if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
+    throw new ConfigError(
+      'FLAGSTONE_NOTIFY_BASE_URL must be a URL such as https://api.notifications.service.gov.uk',
+    );
+  }
+  return { apiKey, baseUrl: baseUrl.replace(/\/+$/, ''), templates };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     host: env.HOST || 'localhost',
@@ -65,5 +101,6 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     serviceName: env.SERVICE_NAME || 'Flagstone',
     policiesDir: path.resolve(env.FLAGSTONE_POLICIES || path.join(import.meta.dirname, '..', 'policies')),
+    notify: notify(env),
   };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The flagstone command: start the platform, run migrations, load the demo place.
 import { Command } from 'commander';
-import { createApp, servicesFor } from './app.ts';
+import { createApp, servicesFor, startJobs } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connect, type EmbeddedServer, migrate, startEmbedded } from './db/index.ts';
 import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
@@ -61,12 +61,15 @@ async function start(options: { demo: boolean }) {
       process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
     }
     const app = await createApp(cfg, services);
+    // Background jobs in the same database: the outbox, escalation of overdue cases, reminders.
+    const jobs = await startJobs(services, cfg, app.log);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       app.log.info({ signal }, 'stopping: finishing requests in flight');
       await app.close(); // stops taking requests, waits for those in flight
+      await jobs.stop(); // waits for jobs running; the others wait in the database for the next start
       await close();
       process.exit(0);
     };

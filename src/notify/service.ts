@@ -1,31 +1,72 @@
 // Use-cases of notifications: messages are queued in the transaction of the change that causes
-// them, and sent afterwards by whoever can (GOV.UK Notify when configured); a failed send is
-// retried with back-off and never blocks or undoes the change.
+// them (with a job to send them), and sent afterwards by a job (GOV.UK Notify when configured);
+// a failed send is retried with back-off and never blocks or undoes the change.
 import type { Db } from '../db/index.ts';
-import { type Actor, type Clock, requireAdmin } from '../platform/index.ts';
+import { type GovernanceService, type LedgerEntry, principalEntity } from '../governance/index.ts';
+import { type Actor, type Clock, Forbidden, type JobDefinition, type JobQueue } from '../platform/index.ts';
 import * as store from './store.ts';
+import type { NotifyTemplate } from './templates.ts';
 
 export interface Message {
   channel: 'email' | 'sms';
   recipient: string;
-  template: string;
+  template: NotifyTemplate;
   personalisation: Record<string, string>;
   reference?: string;
 }
 
-/** Sends one message; throws when it could not. */
+/** Sends one message; throws when it could not (UndeliverableMessage when trying again is pointless). */
 export type Sender = (message: Message) => Promise<void>;
 
+/** The message can never be sent as it is (refused by Notify, no template): give up at once. */
+export class UndeliverableMessage extends Error {
+  override name = 'UndeliverableMessage';
+}
+
 export const MAX_ATTEMPTS = 8;
+export const SEND_JOB = 'notify.send';
 
 /** Minutes to wait after the nth failed attempt: 1, 2, 4, ... up to a day. */
 export const backOffMinutes = (attempt: number) => Math.min(2 ** Math.max(attempt - 1, 0), 1440);
 
-export function notifyService(db: Db, clock: Clock, sender: Sender | null = null) {
+export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: GovernanceService) {
+  /** Sends what is due; without a sender, messages stay in the outbox for administrators to see. */
+  async function sendDue(sender: Sender | null, limit = 50): Promise<{ sent: number; failed: number }> {
+    if (!sender) return { sent: 0, failed: 0 };
+    let sent = 0;
+    let failed = 0;
+    await db.transaction().execute(async (trx) => {
+      for (const row of await store.due(trx, clock.now(), limit)) {
+        try {
+          await sender({
+            channel: row.channel,
+            recipient: row.recipient,
+            template: row.template as NotifyTemplate,
+            personalisation: row.personalisation,
+            ...(row.reference ? { reference: row.reference } : {}),
+          });
+          await store.markSent(trx, row.id, clock.now());
+          sent++;
+        } catch (error) {
+          const attempt = row.attempts + 1;
+          const next =
+            error instanceof UndeliverableMessage || attempt >= MAX_ATTEMPTS
+              ? null
+              : new Date(clock.now().getTime() + backOffMinutes(attempt) * 60_000);
+          // The error's message only: never the recipient or what the message says.
+          await store.markFailed(trx, row.id, (error as Error).message || (error as Error).name, next);
+          failed++;
+        }
+      }
+    });
+    return { sent, failed };
+  }
+
   return {
-    /** Queues messages inside the caller's transaction: they exist exactly when the change does. */
-    queue: (trx: Db, messages: Message[]) =>
-      store.insert(
+    /** Queues messages inside the caller's transaction: they (and the job to send them) exist exactly when the change does. */
+    async queue(trx: Db, messages: Message[]) {
+      if (messages.length === 0) return;
+      await store.insert(
         trx,
         messages.map((m) => ({
           channel: m.channel,
@@ -35,44 +76,61 @@ export function notifyService(db: Db, clock: Clock, sender: Sender | null = null
           reference: m.reference ?? null,
           last_error: null,
           sent_at: null,
+          created_at: clock.now(),
+          next_attempt_at: clock.now(),
         })),
-      ),
-
-    /** Sends what is due; without a sender, messages stay in the outbox for administrators to see. */
-    async sendDue(limit = 50): Promise<{ sent: number; failed: number }> {
-      if (!sender) return { sent: 0, failed: 0 };
-      let sent = 0;
-      let failed = 0;
-      await db.transaction().execute(async (trx) => {
-        for (const row of await store.due(trx, clock.now(), limit)) {
-          try {
-            await sender({
-              channel: row.channel,
-              recipient: row.recipient,
-              template: row.template,
-              personalisation: row.personalisation,
-              ...(row.reference ? { reference: row.reference } : {}),
-            });
-            await store.markSent(trx, row.id, clock.now());
-            sent++;
-          } catch (error) {
-            const attempt = row.attempts + 1;
-            const next =
-              attempt >= MAX_ATTEMPTS
-                ? null
-                : new Date(clock.now().getTime() + backOffMinutes(attempt) * 60_000);
-            await store.markFailed(trx, row.id, (error as Error).name || 'Error', next);
-            failed++;
-          }
-        }
-      });
-      return { sent, failed };
+      );
+      await jobs.send(trx, SEND_JOB);
     },
 
-    /** The latest messages, for administrators. */
-    outbox(actor: Actor | null, limit = 100) {
-      requireAdmin(actor);
-      return store.latest(db, limit);
+    sendDue,
+
+    /** The job that sends the outbox: nudged by each queued message, and every minute for retries. */
+    jobs(sender: Sender | null): JobDefinition[] {
+      return [
+        {
+          name: SEND_JOB,
+          cron: '* * * * *',
+          policy: 'stately',
+          retryLimit: 1,
+          run: () => sendDue(sender),
+        },
+      ];
+    },
+
+    /**
+     * The latest messages, for administrators only (decided by the policies): recipients are
+     * personal data, so each look is written to the audit ledger, and so is a refusal.
+     */
+    async outbox(actor: Actor | null, requestId?: string, limit = 100) {
+      const p = await governance.principal(actor);
+      const administers = p.actor.roles.some((r) => r.role === 'admin');
+      const base = principalEntity(p);
+      const decision =
+        p.kind === 'staff'
+          ? governance.pdp.authorize({
+              principal: { ...base, attrs: { ...base.attrs, administers } },
+              action: 'readOutbox',
+              resource: { uid: { type: 'Flagstone::Outbox', id: 'outbox' }, attrs: {} },
+              context: {},
+            })
+          : { allowed: false, policies: [] };
+      const entry: LedgerEntry = {
+        action: 'notification.outbox-read',
+        actor: governance.actorOf(p, p.actor.roles.find((r) => r.role === 'admin')?.organisation),
+        resource: { type: 'notification-outbox', id: 'outbox' },
+        decision: decision.allowed ? 'allow' : 'deny',
+        policies: decision.policies,
+        requestId: requestId ?? null,
+      };
+      if (!decision.allowed)
+        return governance.refuse(
+          entry,
+          new Forbidden('Only an administrator can see the messages waiting to go'),
+        );
+      const rows = await store.latest(db, limit);
+      await governance.ledger.record([{ ...entry, detail: { shown: rows.length } }]);
+      return { rows, sending: jobs.running };
     },
   };
 }

@@ -6,6 +6,7 @@ import type { PlacesService } from '../places/index.ts';
 import { open311Routes } from './open311.ts';
 import type { RequestsService } from './service.ts';
 
+export { type DeadlinesService, deadlinesService } from './deadlines.ts';
 export { requestsPages } from './pages.ts';
 export { requestsRoutes } from './routes.ts';
 export { routingTable } from './routing.ts';

@@ -321,7 +321,7 @@ export function requestsService(
 
   function contactMessages(
     row: { email: string | null; reference: string },
-    template: string,
+    template: Message['template'],
     extra: Record<string, string>,
   ) {
     return row.email
@@ -879,41 +879,6 @@ export function requestsService(
           },
         ]);
       });
-    },
-
-    /** Escalates open cases past their target: first to the team, then a day later to the manager. */
-    async escalateOverdue(): Promise<number> {
-      const now = clock.now();
-      let count = 0;
-      for (const level of [1, 2] as const) {
-        const cutoff = new Date(now.getTime() - (level - 1) * 86_400_000);
-        for (const row of await store.overdue(db, cutoff, level)) {
-          await db.transaction().execute(async (trx) => {
-            await store.changeCase(trx, row.id, { escalated: level }, now);
-            await store.insertUpdate(trx, {
-              case_id: row.id,
-              kind: 'internal',
-              body:
-                level === 1
-                  ? 'Past its target time: escalated to the team.'
-                  : 'Still overdue a day later: escalated to the manager.',
-              status: null,
-              organisation_id: row.organisation_id,
-              author_account_id: null,
-              created_at: now,
-            });
-            await governance.ledger.append(trx, [
-              {
-                action: 'case.escalate',
-                resource: { type: 'case', id: row.id, organisation: row.organisation },
-                detail: { level },
-              },
-            ]);
-          });
-          count++;
-        }
-      }
-      return count;
     },
 
     /** A trusted Open311 client's key, shown once. */

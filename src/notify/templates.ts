@@ -1,0 +1,10 @@
+// The messages Flagstone sends: each is a template in GOV.UK Notify, its id configured
+// as FLAGSTONE_NOTIFY_TEMPLATE_<NAME> (REQUEST_RECEIVED, ...), personalised with these fields.
+export const notifyTemplates = [
+  'request-received', // reference, service
+  'request-updated', // reference, status, update
+  'case-overdue', // reference, service, level, link
+  'case-reminder', // reference, service, due, link
+] as const;
+
+export type NotifyTemplate = (typeof notifyTemplates)[number];

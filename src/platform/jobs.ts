@@ -1,0 +1,93 @@
+// Durable background work in the same PostgreSQL (pg-boss, schema `pgboss`): modules define
+// their jobs when they are built; `flagstone start` runs them. A job added inside a
+// transaction exists exactly when the change that caused it does, and outlives a restart.
+import { fromKysely, PgBoss, type SendOptions } from 'pg-boss';
+import type { Db } from '../db/index.ts';
+
+export interface JobDefinition {
+  name: string;
+  /** Runs one job; throwing has pg-boss try again later. */
+  run: (data: Record<string, unknown>) => Promise<unknown>;
+  /** Also run on this schedule (cron, UTC). */
+  cron?: string;
+  /** `stately`: at most one waiting and one running, so repeated nudges collapse into one. */
+  policy?: 'standard' | 'stately';
+  retryLimit?: number;
+}
+
+export interface JobsLog {
+  error(object: object, message: string): void;
+}
+
+export const JOBS_SCHEMA = 'pgboss';
+
+/** The job queue of this process: definitions first, then `start` (and `stop`) with the app. */
+export function jobQueue(connectionString: string | undefined) {
+  const definitions = new Map<string, JobDefinition>();
+  let boss: PgBoss | null = null;
+
+  return {
+    define(...jobs: JobDefinition[]) {
+      for (const job of jobs) definitions.set(job.name, job);
+    },
+
+    get running() {
+      return boss !== null;
+    },
+
+    /**
+     * Adds a job inside the caller's transaction. Before `start` (the command line, a test
+     * without jobs) nothing is added: scheduled runs pick the work up once jobs run.
+     */
+    async send(trx: Db, name: string, data: object = {}, options: SendOptions = {}): Promise<void> {
+      if (!boss) return;
+      await boss.send(name, data, { ...options, db: fromKysely(trx) });
+    },
+
+    /** Starts pg-boss (creating its schema on first use); `work: false` queues without working. */
+    async start(log: JobsLog, options: { work?: boolean; pollingIntervalSeconds?: number } = {}) {
+      if (boss) return;
+      const started = new PgBoss({ connectionString, schema: JOBS_SCHEMA, max: 4 });
+      started.on('error', (error: Error) => log.error({ err: error.name }, 'job queue error'));
+      await started.start();
+      for (const job of definitions.values()) {
+        await started.createQueue(job.name, {
+          policy: job.policy ?? 'standard',
+          retryLimit: job.retryLimit ?? 5,
+          retryDelay: 30,
+          retryBackoff: true,
+        });
+        if (job.cron) await started.schedule(job.name, job.cron, {}, { tz: 'UTC' });
+        if (options.work === false) continue;
+        await started.work<Record<string, unknown>>(
+          job.name,
+          { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+          async (batch) => {
+            for (const item of batch) await job.run(item.data ?? {});
+          },
+        );
+      }
+      boss = started;
+    },
+
+    /** Sends a job now (outside any transaction): for schedules and the command line. */
+    async now(name: string, data: object = {}): Promise<string | null> {
+      if (!boss) throw new Error('The job queue is not running');
+      return boss.send(name, data);
+    },
+
+    /** The state of one job, for tests and operators. */
+    async state(name: string, id: string): Promise<string | null> {
+      return ((await boss?.getJobById(name, id)) as { state?: string } | null)?.state ?? null;
+    },
+
+    /** Stops taking jobs and waits for those running to finish. */
+    async stop() {
+      const stopping = boss;
+      boss = null;
+      await stopping?.stop({ graceful: true, timeout: 20_000 });
+    },
+  };
+}
+
+export type JobQueue = ReturnType<typeof jobQueue>;

@@ -1,0 +1,84 @@
+// SQL for the staff side of cases: teams, the people of an organisation who are told about a
+// case (its team's mailbox, the assignee, the managers), and cases due a reminder.
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+
+type StaffTables = {
+  teams: { id: string; organisation_id: string; name: string; email: string | null };
+  staff_roles: { account_id: string; organisation_id: string; role: string };
+  accounts: { id: string; name: string; email: string; kind: string };
+  organisations: { id: string; ref: string };
+  services: { code: string; name: string };
+  cases: {
+    id: string;
+    reference: string;
+    organisation_id: string;
+    service_code: string;
+    status: string;
+    team: string | null;
+    assignee_account_id: string | null;
+    expected_at: Date | null;
+    reminded_at: Date | null;
+  };
+};
+
+const tables = (db: Db) => db.withTables<StaffTables>();
+
+export async function teamsOf(db: Db, organisationIds: string[]) {
+  if (organisationIds.length === 0) return [];
+  return tables(db)
+    .selectFrom('teams')
+    .select(['id', 'organisation_id', 'name', 'email'])
+    .where('organisation_id', 'in', organisationIds)
+    .orderBy('name')
+    .execute();
+}
+
+export async function addTeam(db: Db, organisationId: string, name: string, email: string | null) {
+  await tables(db)
+    .insertInto('teams')
+    .values({ id: sql`gen_random_uuid()` as never, organisation_id: organisationId, name, email })
+    .onConflict((oc) => oc.columns(['organisation_id', 'name']).doUpdateSet({ email }))
+    .execute();
+}
+
+/** The people with a role in these organisations (staff, managers), by name. */
+export async function peopleOf(db: Db, organisationIds: string[], roles = ['staff', 'manager']) {
+  if (organisationIds.length === 0) return [];
+  return tables(db)
+    .selectFrom('staff_roles as r')
+    .innerJoin('accounts as a', 'a.id', 'r.account_id')
+    .select(['a.id', 'a.name', 'a.email', 'r.organisation_id', 'r.role'])
+    .where('r.organisation_id', 'in', organisationIds)
+    .where('r.role', 'in', roles)
+    .orderBy('a.name')
+    .execute();
+}
+
+/** Open cases, assigned to a person or a team, due within `before` and not yet reminded. */
+export async function dueForReminder(db: Db, now: Date, before: Date, limit = 500) {
+  return tables(db)
+    .selectFrom('cases as c')
+    .innerJoin('services as s', 's.code', 'c.service_code')
+    .select([
+      'c.id',
+      'c.reference',
+      'c.organisation_id',
+      'c.team',
+      'c.assignee_account_id',
+      'c.expected_at',
+      's.name as service_name',
+    ])
+    .where('c.status', 'in', ['open', 'in_progress'])
+    .where('c.expected_at', '>', now)
+    .where('c.expected_at', '<=', before)
+    .where('c.reminded_at', 'is', null)
+    .where((eb) => eb.or([eb('c.assignee_account_id', 'is not', null), eb('c.team', 'is not', null)]))
+    .orderBy('c.expected_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function markReminded(db: Db, id: string, now: Date) {
+  await tables(db).updateTable('cases').set({ reminded_at: now }).where('id', '=', id).execute();
+}
