@@ -144,7 +144,7 @@ export async function createApp(
     serviceName: config.serviceName,
     cookieSecret: await services.identity.sharedSecret('cookie'),
   });
-  await app.register(sessions, { identity: services.identity });
+  await app.register(sessions, { identity: services.identity, settings: identitySettings(config) });
   await app.register(openIdProvider, { identity: services.identity, settings: identitySettings(config) });
   await app.register(startPage, { places: services.places });
   await app.register(identityPages, { identity: services.identity, places: services.places });

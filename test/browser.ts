@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { appAt, nextTotpCode, rememberAuthenticator } from './support.ts';
 
 export function chromiumPath(): string {
   const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -37,7 +38,10 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(summary, `accessibility violations on ${page.url()}`).toEqual([]);
 }
 
-/** Fills in and sends the sign-in form as a person would. */
+/**
+ * Fills in and sends the sign-in form as a person would. Staff then enter a code from their
+ * authenticator app, setting one up the first time, and land where the sign-in sends them.
+ */
 export async function signInThroughForm(
   page: Page,
   base: string,
@@ -47,5 +51,16 @@ export async function signInThroughForm(
   await page.goto(`${base}/sign-in`);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+  const app = appAt(base);
+  const setUpField = page.getByLabel('Code from your authenticator app', { exact: true });
+  const codeField = page.getByLabel('Enter the code from your authenticator app');
+  if (await setUpField.count()) {
+    rememberAuthenticator(app, email, String(await page.locator('.flagstone-secret').textContent()));
+    await setUpField.fill(await nextTotpCode(app, email));
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Set up' }).click()]);
+  } else if (await codeField.count()) {
+    await codeField.fill(await nextTotpCode(app, email));
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Continue' }).click()]);
+  }
 }

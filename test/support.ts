@@ -8,6 +8,7 @@ import { createApp, type Services, servicesFor } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect } from '../src/db/index.ts';
 import type { DemoCredential } from '../src/demo.ts';
+import { totpCode } from '../src/identity/second-factor.ts';
 
 export interface TestContext {
   app: FastifyInstance;
@@ -40,11 +41,13 @@ export async function testApp(
   const database = connect(url, 4);
   const services = await servicesFor(database);
   const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', ...env }), services, { logStream });
+  running.add(app);
   return {
     app,
     services,
     databaseUrl: url,
     async close() {
+      running.delete(app);
       await app.close();
       await database.close();
       await drop();
@@ -61,19 +64,95 @@ export function demoAccount(match: (c: DemoCredential) => boolean): DemoCredenti
 export const citizen = () => demoAccount((c) => c.kind === 'citizen');
 export const administrator = () => demoAccount((c) => c.roles.includes('admin'));
 
-/** Signs in through the real form (CSRF token and all) and returns the cookies to send. */
-export async function signIn(app: FastifyInstance, email: string, password: string): Promise<string> {
-  const form = await app.inject({ method: 'GET', url: '/sign-in', headers: { accept: 'text/html' } });
-  const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-  const jar = cookieHeader(form.cookies);
-  const response = await app.inject({
+/** The test apps of this file, so that the address a browser visits leads to its app. */
+const running = new Set<FastifyInstance>();
+
+/** The app listening at a base address such as `http://127.0.0.1:41234`. */
+export function appAt(base: string): FastifyInstance {
+  const port = Number(new URL(base).port);
+  for (const app of running) {
+    const address = app.server.listening ? app.server.address() : null;
+    if (typeof address === 'object' && address?.port === port) return app;
+  }
+  throw new Error(`No test app is listening at ${base}`);
+}
+
+/**
+ * The authenticator app of each staff account the helpers signed in, per test app (each has a
+ * database of its own): its secret and the last 30-second step used, as a code is never
+ * accepted twice.
+ */
+const authenticators = new WeakMap<FastifyInstance, Map<string, { secret: string; lastStep: number }>>();
+
+/** Remembers the secret of an authenticator app set up for an account (by a helper or a test). */
+export function rememberAuthenticator(app: FastifyInstance, email: string, secret: string, lastStep = 0) {
+  const apps = authenticators.get(app) ?? new Map();
+  authenticators.set(app, apps);
+  apps.set(email.toLowerCase(), { secret, lastStep });
+}
+
+/** A code from the account's authenticator app that has not been used yet (waiting for one if need be). */
+export async function nextTotpCode(app: FastifyInstance, email: string): Promise<string> {
+  const known = authenticators.get(app)?.get(email.toLowerCase());
+  if (!known) throw new Error(`No authenticator app was set up for ${email} by the test helpers`);
+  const now = Math.floor(Date.now() / 30_000);
+  const step = Math.max(now - 1, known.lastStep + 1);
+  if (step > now + 1)
+    await new Promise((resolve) => setTimeout(resolve, (step - 1) * 30_000 - Date.now() + 200));
+  known.lastStep = step;
+  return totpCode(known.secret, new Date(step * 30_000 + 1_000));
+}
+
+/** The secret shown on the page that sets up an authenticator app, if this is that page. */
+export const secretOnPage = (html: string) => /class="flagstone-secret">([A-Z2-7]+)</.exec(html)?.[1];
+
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+async function getPage(app: FastifyInstance, url: string, cookie: string) {
+  return app.inject({ method: 'GET', url, headers: { accept: 'text/html', cookie } });
+}
+
+async function postForm(app: FastifyInstance, url: string, cookie: string, form: Record<string, string>) {
+  return app.inject({
     method: 'POST',
-    url: '/sign-in',
-    headers: { accept: 'text/html', cookie: jar, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ email, password, _csrf: token }).toString(),
+    url,
+    headers: { accept: 'text/html', cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(form).toString(),
   });
+}
+
+/**
+ * Signs in through the real form (CSRF token and all) and returns the cookies to send. Staff
+ * also enter a code from their authenticator app, setting one up through the account pages the
+ * first time, as a person does.
+ */
+export async function signIn(app: FastifyInstance, email: string, password: string): Promise<string> {
+  const form = await getPage(app, '/sign-in', '');
+  const token = csrfOf(form.body);
+  const jar = cookieHeader(form.cookies);
+  const response = await postForm(app, '/sign-in', jar, { email, password, _csrf: token });
+  if (response.statusCode === 200 && response.body.includes('name="code"')) {
+    const pending = `${jar}; ${cookieHeader(response.cookies)}`;
+    const code = await nextTotpCode(app, email);
+    const done = await postForm(app, '/sign-in/code', pending, { code, _csrf: token });
+    if (done.statusCode !== 303) throw new Error(`entering the code failed with ${done.statusCode}`);
+    return `${jar}; ${cookieHeader(done.cookies)}`;
+  }
   if (response.statusCode !== 303) throw new Error(`sign-in failed with ${response.statusCode}`);
-  return `${jar}; ${cookieHeader(response.cookies)}`;
+  const cookies = `${jar}; ${cookieHeader(response.cookies)}`;
+  const home = await getPage(app, '/home', cookies);
+  if (!String(home.headers.location ?? '').startsWith('/account/step-up')) return cookies;
+  // Staff must set up a second factor first.
+  const setUp = await getPage(app, '/account/second-factor', cookies);
+  const secret = secretOnPage(setUp.body);
+  if (!secret) throw new Error('no authenticator app secret on the set-up page');
+  rememberAuthenticator(app, email, secret);
+  const done = await postForm(app, '/account/second-factor', `${cookies}; ${cookieHeader(setUp.cookies)}`, {
+    code: await nextTotpCode(app, email),
+    _csrf: csrfOf(setUp.body),
+  });
+  if (done.statusCode !== 303) throw new Error(`setting up the second factor failed with ${done.statusCode}`);
+  return cookies;
 }
 
 export function cookieHeader(cookies: { name: string; value: string }[]): string {

@@ -70,3 +70,10 @@ export const secondFactorSetUp = (actor: Actor): LedgerEntry => ({
   subject: actor.accountId,
   detail: { method: 'totp' },
 });
+
+export const steppedUp = (actor: Actor): LedgerEntry => ({
+  action: 'identity.stepped_up',
+  actor: who(actor),
+  subject: actor.accountId,
+  detail: { method: 'totp' },
+});

@@ -8,6 +8,6 @@ export {
 } from './command-line.ts';
 export { actFor, DELEGATED_SERVICES, type DelegatedService } from './delegation-rules.ts';
 export { openIdProvider } from './oidc-routes.ts';
-export { identityPages, sessions } from './routes.ts';
+export { identityPages, requireSecondFactor, sessions } from './routes.ts';
 export { type IdentityService, identityService, type NewAccount } from './service.ts';
 export { identitySettings } from './settings.ts';

@@ -12,6 +12,7 @@ import { federationRoutes } from './federation-routes.ts';
 import { allowFormsToReach, buildProvider, loginResult, MOUNT, type ProviderDeps } from './provider.ts';
 import {
   codeFromForm,
+  needsSecondFactor,
   type SignInBody,
   signInFromForm,
   signInPage,
@@ -134,6 +135,10 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
   ) {
     const actor = await identity.actorFor(sessionId);
     if (!actor) throw new Invalid('Your account cannot be used to sign in');
+    if (settings.staffSecondFactor && needsSecondFactor(actor)) {
+      const uid = new URL(request.url, 'http://x').pathname.split('/')[2] ?? '';
+      return reply.redirect(`/account/step-up?next=${encodeURIComponent(`/interaction/${uid}`)}`, 303);
+    }
     const to = await current.interactionResult(request.raw, reply.raw, { login: loginResult(actor) });
     await identity.recordSignInToService(actor, clientId, actor.authLevel ?? 'password');
     return reply.redirect(to, 303);

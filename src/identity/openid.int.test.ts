@@ -180,8 +180,10 @@ describe('Flagstone as an OpenID Connect provider', () => {
     const { tokens } = await tokensFor(t, config, person);
     const sub = String(tokens.claims()?.sub);
     const entries = await t.services.governance.ledger.about(sub);
+    // Staff must set up a second factor on their first sign-in.
     expect(entries.map((e) => e.action).reverse()).toEqual([
       'identity.sign_in',
+      'identity.second_factor_set_up',
       'identity.sign_in_to_service',
       'identity.consent',
     ]);

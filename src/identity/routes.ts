@@ -2,10 +2,11 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PlacesService } from '../places/index.ts';
-import { requireActor } from '../platform/index.ts';
+import { type Actor, Forbidden, requireActor } from '../platform/index.ts';
 import { ACTING_COOKIE, delegationPages } from './delegation-pages.ts';
 import { SESSION_COOKIE } from './provider.ts';
 import { type IdentityService, PENDING_MINUTES } from './service.ts';
+import type { IdentitySettings } from './settings.ts';
 
 const COOKIE = SESSION_COOKIE;
 const roleNames = {
@@ -22,18 +23,57 @@ interface Options {
 }
 
 /** Who is asking, for every request: the account behind the session cookie, or nobody. */
-export const sessions = fp<Pick<Options, 'identity'>>(async (app, { identity }) => {
-  app.decorateRequest('actor', null);
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/assets/') || request.url === '/healthz') return;
-    request.actor = await identity.actorFor(request.cookies[COOKIE]);
-    const acting = request.cookies[ACTING_COOKIE];
-    if (request.actor && acting) {
-      const chosen = await identity.delegations.chosen(request.actor, acting);
-      if (chosen) request.actor.delegation = chosen;
-    }
-  });
-});
+export const sessions = fp<Pick<Options, 'identity'> & { settings: IdentitySettings }>(
+  async (app, { identity, settings }) => {
+    app.decorateRequest('actor', null);
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.url.startsWith('/assets/') || request.url === '/healthz') return;
+      request.actor = await identity.actorFor(request.cookies[COOKIE]);
+      const acting = request.cookies[ACTING_COOKIE];
+      if (request.actor && acting) {
+        const chosen = await identity.delegations.chosen(request.actor, acting);
+        if (chosen) request.actor.delegation = chosen;
+      }
+      if (
+        settings.staffSecondFactor &&
+        needsSecondFactor(request.actor) &&
+        !OPEN_WITHOUT_IT.test(request.url)
+      ) {
+        return sendToSecondFactor(request, reply, request.url);
+      }
+    });
+  },
+);
+
+/** Where staff may go before setting up the second factor their sign-in needs. */
+const OPEN_WITHOUT_IT =
+  /^\/(account\/second-factor|account\/step-up|sign-in|sign-out|oidc\/|\.well-known\/|readyz)/;
+
+/** Staff signed in with a password alone, where a second factor is required of them. */
+export const needsSecondFactor = (actor: Actor | null) =>
+  actor?.kind === 'staff' && !actor.machine && actor.authLevel !== 'second_factor';
+
+/** A safe place to go back to: a path on this site only. */
+export const localPath = (next: unknown) =>
+  typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/home';
+
+/**
+ * Sends a person to step up to a second factor (setting one up first if they have none) and
+ * back to `next`; an API call is refused instead.
+ */
+export function sendToSecondFactor(request: FastifyRequest, reply: FastifyReply, next: string) {
+  if (request.method !== 'GET' || !(request.headers.accept ?? '').includes('text/html')) {
+    throw new Forbidden('This needs a second factor: sign in with the code from your authenticator app');
+  }
+  return reply.redirect(`/account/step-up?next=${encodeURIComponent(localPath(next))}`, 303);
+}
+
+/** A route hook that requires a second factor of this session, sending the person to step up. */
+export async function requireSecondFactor(request: FastifyRequest, reply: FastifyReply) {
+  const actor = requireActor(request.actor);
+  if (actor.authLevel !== 'second_factor' && !actor.machine)
+    return sendToSecondFactor(request, reply, request.url);
+}
 
 export interface SignInBody {
   email?: string;
@@ -188,26 +228,62 @@ async function pages(app: FastifyInstance, { identity, places }: Options): Promi
     },
   );
 
-  app.get('/account/second-factor', async (request, reply) => {
+  type Next = { Querystring: { next?: string } };
+  const setUpAction = (next: unknown) => `/account/second-factor?next=${encodeURIComponent(localPath(next))}`;
+
+  app.get<Next>('/account/second-factor', async (request, reply) => {
     const actor = requireActor(request.actor);
-    return reply.page('second-factor-set-up.njk', await identity.secondFactorFor(actor, 'Flagstone'));
+    return reply.page('second-factor-set-up.njk', {
+      ...(await identity.secondFactorFor(actor, 'Flagstone')),
+      action: setUpAction(request.query.next),
+      required: needsSecondFactor(actor),
+    });
   });
 
-  app.post<{ Body: { code?: string } }>('/account/second-factor', async (request, reply) => {
+  app.post<Next & { Body: { code?: string } }>('/account/second-factor', async (request, reply) => {
     const actor = requireActor(request.actor);
     const code = typeof request.body?.code === 'string' ? request.body.code : '';
     if (await identity.confirmSecondFactor(actor, request.cookies[COOKIE], code)) {
-      return reply.redirect('/home', 303);
+      return reply.redirect(localPath(request.query.next), 303);
     }
     const error = code.trim()
       ? 'Enter the current code from your authenticator app'
       : 'Enter the 6-digit code';
     return reply.code(400).page('second-factor-set-up.njk', {
       ...(await identity.secondFactorFor(actor, 'Flagstone')),
+      action: setUpAction(request.query.next),
       fieldErrors: { code: error },
       errors: [{ text: error, href: '#code' }],
     });
   });
+
+  // Stepping up: a session signed in with a password alone enters a code (or sets one up first).
+  app.get<Next>('/account/step-up', async (request, reply) => {
+    const actor = requireActor(request.actor);
+    const next = localPath(request.query.next);
+    if (actor.authLevel === 'second_factor') return reply.redirect(next);
+    if (!(await identity.secondFactorFor(actor, 'Flagstone')).enrolled)
+      return reply.redirect(setUpAction(next));
+    return codePage(reply, { codeAction: `/account/step-up?next=${encodeURIComponent(next)}` });
+  });
+
+  app.post<Next & { Body: { code?: string } }>(
+    '/account/step-up',
+    { config: signInRateLimit },
+    async (request, reply) => {
+      const actor = requireActor(request.actor);
+      const next = localPath(request.query.next);
+      const code = typeof request.body?.code === 'string' ? request.body.code : '';
+      if (await identity.stepUp(actor, request.cookies[COOKIE], code)) return reply.redirect(next, 303);
+      const action = `/account/step-up?next=${encodeURIComponent(next)}`;
+      return codePage(
+        reply,
+        { codeAction: action },
+        'Enter the current code from your authenticator app',
+        401,
+      );
+    },
+  );
 
   app.post('/sign-out', async (request, reply) => {
     await identity.signOut(request.cookies[COOKIE]);

@@ -208,6 +208,14 @@ export function identityService(db: Db, clock: Clock) {
       return true;
     },
 
+    /** A session signed in with a password alone steps up with a code from the authenticator app. */
+    async stepUp(actor: Actor, sessionId: string | undefined, code: string): Promise<boolean> {
+      if (!sessionId || !(await acceptCode(actor.accountId, code))) return false;
+      await store.setSessionMethod(db, sha256(sessionId), PASSWORD_AND_TOTP);
+      await theLedger.record([audit.steppedUp(actor)]);
+      return true;
+    },
+
     /** The account behind a session cookie, or null when it is unknown, expired or disabled. */
     async actorFor(sessionId: string | undefined): Promise<Actor | null> {
       if (!sessionId) return null;

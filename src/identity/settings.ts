@@ -8,6 +8,8 @@ export interface IdentitySettings {
   /** The identifier of Flagstone's own API as a resource server: the audience of its access tokens. */
   apiResource: string;
   trustProxy: boolean;
+  /** Staff must sign in with a second factor (FLAGSTONE_STAFF_SECOND_FACTOR, `required` by default). */
+  staffSecondFactor: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -35,9 +37,14 @@ function issuer(env: Env, port: number): string {
 
 export function identitySettings(config: Pick<Config, 'port' | 'trustProxy'>, env: Env = process.env) {
   const url = issuer(env, config.port);
+  const staff = env.FLAGSTONE_STAFF_SECOND_FACTOR || 'required';
+  if (staff !== 'required' && staff !== 'optional') {
+    throw new ConfigError(`FLAGSTONE_STAFF_SECOND_FACTOR must be one of required, optional, not "${staff}"`);
+  }
   return {
     issuer: url,
     apiResource: `${url}/api`,
     trustProxy: config.trustProxy,
+    staffSecondFactor: staff === 'required',
   } satisfies IdentitySettings;
 }

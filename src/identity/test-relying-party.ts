@@ -3,9 +3,16 @@
 import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
 import { expect, vi } from 'vitest';
-import { type TestContext, testApp } from '../../test/support.ts';
+import {
+  appAt,
+  nextTotpCode,
+  rememberAuthenticator,
+  secretOnPage,
+  type TestContext,
+  testApp,
+} from '../../test/support.ts';
 import type { NewClient } from './clients.ts';
-import { TestBrowser } from './test-browser.ts';
+import { type Step, TestBrowser } from './test-browser.ts';
 
 export const callback = 'http://127.0.0.1:9/callback'; // never reached: tests read the redirect
 export const signedOut = 'http://127.0.0.1:9/signed-out';
@@ -92,13 +99,28 @@ export async function signInThrough(
   const browser = new TestBrowser();
   const signInPage = await browser.follow(url.href, t.issuer);
   expect(signInPage.body).toContain('Sign in');
-  const consent = await browser.submit(signInPage, t.issuer, {
+  let consent = await browser.submit(signInPage, t.issuer, {
     email: account.email,
     password: account.password,
   });
+  consent = await secondFactorIfAsked(browser, t.issuer, consent, account.email);
   expect(consent.body).toContain('to use your account');
   const back = await browser.submit(consent, t.issuer, { decision: 'allow' });
   return { back, verifier, state, browser };
+}
+
+/** Staff enter a code from their authenticator app after the password, setting one up the first time. */
+export async function secondFactorIfAsked(browser: TestBrowser, origin: string, page: Step, email: string) {
+  const app = appAt(origin);
+  const secret = secretOnPage(page.body);
+  if (secret) {
+    rememberAuthenticator(app, email, secret);
+    return browser.submit(page, origin, { code: await nextTotpCode(app, email) });
+  }
+  if (page.body.includes('Enter the code from your authenticator app')) {
+    return browser.submit(page, origin, { code: await nextTotpCode(app, email) });
+  }
+  return page;
 }
 
 /** Signs in and exchanges the code: the tokens a relying party holds afterwards. */

@@ -27,7 +27,7 @@ async function signedIn(who: (c: { roles: string; email: string }) => boolean): 
   return page;
 }
 
-describe('governed access in a browser', () => {
+describe('governed access in a browser', { timeout: 90_000 }, () => {
   let recordUrl: string;
 
   it('lets fire and rescue staff find a council record for safeguarding, after saying why', async () => {

@@ -10,7 +10,7 @@ import {
   listeningProvider,
   relyingParty,
 } from '../../src/identity/test-relying-party.ts';
-import { expectAccessible, launch } from '../browser.ts';
+import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
 import { administrator, citizen, demoAccount, type TestContext } from '../support.ts';
 
 let t: TestContext & { issuer: string };
@@ -97,8 +97,7 @@ describe('signing in to another service through Flagstone, in a browser', { time
   it('gives administrators accessible pages to list and change relying parties', async () => {
     const { clientId } = await relyingParty(t, { name: 'Ashby Vale planning portal' });
     const { page, errors } = await newPage();
-    await page.goto(`${t.issuer}/sign-in`);
-    await signIn(page, administrator().email, administrator().password);
+    await signInThroughForm(page, t.issuer, administrator().email, administrator().password);
     await page.waitForURL(`${t.issuer}/staff`);
     await page.getByRole('link', { name: /Services that sign people in/ }).click();
     await page.waitForURL(`${t.issuer}/admin/clients`);
@@ -119,8 +118,9 @@ describe('signing in to another service through Flagstone, in a browser', { time
     const { page, errors } = await newPage();
     await page.goto(`${t.issuer}/sign-in`);
     await signIn(page, officer.email, officer.password);
-    await page.waitForURL(`${t.issuer}/staff`);
-    await page.goto(`${t.issuer}/account/second-factor`);
+    // Staff must set one up before anything else.
+    await page.waitForURL((address) => address.pathname === '/account/second-factor');
+    await page.getByText('Staff must set up a second factor').waitFor();
     await expectAccessible(page);
     const secret = String(await page.locator('.flagstone-secret').textContent());
     await page.getByLabel('Code from your authenticator app').fill(totpCode(secret, new Date()));

@@ -2,7 +2,7 @@
 // council and by fire and rescue) taken through the review queue in Chromium; axe on every page.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launch } from '../browser.ts';
+import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
 import { demoAccount, type TestContext, testApp } from '../support.ts';
 
 let t: TestContext;
@@ -23,10 +23,7 @@ afterAll(async () => {
 async function signedIn(roles: string): Promise<Page> {
   const account = demoAccount((c) => c.roles === roles);
   const page = await (await browser.newContext()).newPage();
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel('Email address').fill(account.email);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInThroughForm(page, base, account.email, account.password);
   await page.waitForURL(/\/(staff|account)$/);
   return page;
 }

@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPoints } from '../../src/places/index.ts';
-import { expectAccessible, launch } from '../browser.ts';
+import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
 import { demoAccount, type TestContext, testApp } from '../support.ts';
 
 let t: TestContext;
@@ -24,10 +24,7 @@ afterAll(async () => {
 async function signedIn(who: (c: { roles: string; email: string }) => boolean): Promise<Page> {
   const account = demoAccount(who);
   const page = await (await browser.newContext()).newPage();
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel('Email address').fill(account.email);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInThroughForm(page, base, account.email, account.password);
   await page.waitForURL(/\/(staff|account)$/);
   return page;
 }
