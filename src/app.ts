@@ -166,7 +166,11 @@ export async function createApp(
   await app.register(propertyRoutes, { properties: services.properties });
   await app.register(requestsRoutes, { requests: services.requests });
   await app.register(open311, { requests: services.requests, places: services.places });
-  await app.register(requestsPages, { requests: services.requests, places: services.places });
+  await app.register(requestsPages, {
+    requests: services.requests,
+    places: services.places,
+    photoLimitBytes: config.photoLimitBytes,
+  });
   await app.register(notifyPages, { notify: services.notify });
   await app.register(apiDocs);
   return app;

@@ -14,6 +14,8 @@ export interface Config {
   bodyLimitBytes: number;
   serviceName: string;
   policiesDir: string;
+  /** The largest photo a citizen may add to a report. */
+  photoLimitBytes: number;
   /** GOV.UK Notify, when an API key is set; otherwise messages stay in the outbox. */
   notify: NotifyConfig | null;
 }
@@ -101,6 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     serviceName: env.SERVICE_NAME || 'Flagstone',
     policiesDir: path.resolve(env.FLAGSTONE_POLICIES || path.join(import.meta.dirname, '..', 'policies')),
+    photoLimitBytes: integer(env, 'PHOTO_LIMIT_BYTES', 10_485_760, 1024, 20_971_520),
     notify: notify(env),
   };
 }

@@ -2,6 +2,7 @@
 // token in a signed cookie, so that the journey works without JavaScript and across pages.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { newToken } from '../platform/index.ts';
+import type { Photo } from './photos.ts';
 import type { RequestsService } from './service.ts';
 
 export type Form = Record<string, string | string[] | undefined>;
@@ -18,7 +19,7 @@ export function journeyDraft(requests: RequestsService) {
     return { token: token ?? '', answers: answers ?? {} };
   }
 
-  async function save(request: FastifyRequest, reply: FastifyReply, answers: Answers) {
+  async function save(request: FastifyRequest, reply: FastifyReply, answers: Answers, photos: Photo[] = []) {
     let { token } = await draft(request);
     if (!token) {
       token = newToken();
@@ -30,7 +31,7 @@ export function journeyDraft(requests: RequestsService) {
         secure: 'auto',
       });
     }
-    await requests.drafts.save(token, answers);
+    await requests.drafts.save(token, answers, photos);
   }
 
   async function forget(token: string, reply: FastifyReply) {

@@ -4,13 +4,18 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PlacesService } from '../places/index.ts';
 import { Forbidden, requireActor } from '../platform/index.ts';
 import { formErrors } from '../web/index.ts';
+import { detailsPages } from './journey-details.ts';
 import { type Answers, type Form, journeyDraft, str } from './journey-draft.ts';
 import { type RequestsService, statusNames } from './service.ts';
 import { definitionOf } from './service-definitions.ts';
 
 export async function citizenJourney(
   app: FastifyInstance,
-  { requests, places }: { requests: RequestsService; places: PlacesService },
+  {
+    requests,
+    places,
+    photoLimitBytes = 10_485_760,
+  }: { requests: RequestsService; places: PlacesService; photoLimitBytes?: number },
 ) {
   const { draft, save, forget } = journeyDraft(requests);
   const serviceOf = async (answers: Answers) => {
@@ -86,64 +91,8 @@ export async function citizenJourney(
     }
   });
 
-  // 3. Details, with open reports nearby.
-  const detailsPage = async (reply: FastifyReply, answers: Answers, values: Form, form: object = {}) => {
-    const service = await serviceOf(answers);
-    const definition = definitionOf(str(answers.service));
-    const given = (values.attributes ?? {}) as unknown as Record<string, string | string[]>;
-    return reply.page('report-details.njk', {
-      service,
-      questions: definition.attributes.map((a) => ({
-        ...a,
-        items: (a.values ?? []).map((v) => ({
-          value: v.key,
-          text: v.name,
-          checked: [given[a.code]].flat().includes(v.key),
-        })),
-        value: str(given[a.code]),
-      })),
-      description: str(values.description),
-      nearby: await requests.nearby(str(answers.service), Number(answers.lat), Number(answers.lon)),
-      errors: [],
-      fieldErrors: {},
-      ...form,
-    });
-  };
-  app.get('/report/details', async (request, reply) => {
-    const { answers } = await draft(request);
-    if (!answers.lat) return reply.redirect('/report/where', 303);
-    return detailsPage(reply, answers, answers as Form);
-  });
-  app.post<{ Body: Form }>('/report/details', async (request, reply) => {
-    const { answers } = await draft(request);
-    if (!answers.lat) return reply.redirect('/report/where', 303);
-    const body = request.body ?? {};
-    const definition = definitionOf(str(answers.service));
-    const attributes: Record<string, string | string[]> = {};
-    for (const a of definition.attributes) {
-      const v = body[`attribute-${a.code}`];
-      if (v !== undefined) attributes[a.code] = v;
-    }
-    const description = str(body.description).trim();
-    const fieldErrors: Record<string, string> = {};
-    for (const a of definition.attributes)
-      if (a.required && !str(attributes[a.code]).trim())
-        fieldErrors[`attribute-${a.code}`] = `Answer: ${a.description}`;
-    if (description.length > 4000) fieldErrors.description = 'Use 4000 characters or fewer';
-    if (Object.keys(fieldErrors).length > 0) {
-      return detailsPage(
-        reply.code(400),
-        answers,
-        { attributes: attributes as never, description },
-        {
-          fieldErrors,
-          errors: Object.entries(fieldErrors).map(([f, text]) => ({ text, href: `#${f}` })),
-        },
-      );
-    }
-    await save(request, reply, { ...answers, attributes, description });
-    return reply.redirect('/report/contact', 303);
-  });
+  // 3. Details and photos (a multipart form, in its own plugin).
+  await app.register(detailsPages, { requests, places, photoLimitBytes });
 
   // 4. Contact details.
   const contactPage = async (reply: FastifyReply, answers: Answers, values: Form, form: object = {}) =>
@@ -193,6 +142,7 @@ export async function citizenJourney(
     const definition = definitionOf(str(answers.service));
     const given = (answers.attributes ?? {}) as Record<string, string | string[]>;
     const route = await requests.route(str(answers.service), Number(answers.lat), Number(answers.lon));
+    const photos = await requests.drafts.photos((await draft(request)).token);
     const row = (key: string, value: string, href: string, label: string) => ({
       key: { text: key },
       value: { text: value || 'Not given' },
@@ -220,6 +170,7 @@ export async function citizenJourney(
           ),
         ),
         row('Details', str(answers.description), '/report/details', 'the details'),
+        row('Photos', photos.map((p) => p.name).join(', '), '/report/details#photos', 'the photos'),
         row('Your name', str(answers.name), '/report/contact', 'your name'),
         row('Email', str(answers.email), '/report/contact', 'your email'),
         row('Phone', str(answers.phone), '/report/contact', 'your phone number'),
@@ -242,6 +193,7 @@ export async function citizenJourney(
         phone: str(answers.phone) || null,
         firstName: first || null,
         lastName: rest.join(' ') || null,
+        photosOf: token,
       },
       { actor: request.actor },
       request.id,

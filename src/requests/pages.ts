@@ -5,6 +5,7 @@ import type { PlacesService } from '../places/index.ts';
 import { Forbidden, Invalid, requireActor } from '../platform/index.ts';
 import { formErrors } from '../web/index.ts';
 import { citizenJourney } from './journey.ts';
+import { photoRoutes } from './photo-routes.ts';
 import { type RequestsService, statusNames } from './service.ts';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -12,9 +13,14 @@ const str = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? Stri
 
 export async function requestsPages(
   app: FastifyInstance,
-  { requests, places }: { requests: RequestsService; places: PlacesService },
+  {
+    requests,
+    places,
+    photoLimitBytes,
+  }: { requests: RequestsService; places: PlacesService; photoLimitBytes?: number },
 ) {
-  await app.register(citizenJourney, { requests, places });
+  await app.register(citizenJourney, { requests, places, photoLimitBytes });
+  await app.register(photoRoutes, { requests });
 
   // Staff: the inbox and a case.
   app.get<{ Querystring: { status?: string } }>('/cases', async (request, reply) => {

@@ -20,6 +20,8 @@ import {
   sha256,
 } from '../platform/index.ts';
 import { type CaseAction, type CaseFacts, decideOnCase } from './access.ts';
+import * as photoStore from './photo-store.ts';
+import type { Photo } from './photos.ts';
 import { type RoutingTable, routingTable } from './routing.ts';
 import { checkAttributes, definitionOf } from './service-definitions.ts';
 import type { CaseStatus } from './store.ts';
@@ -43,6 +45,8 @@ export interface NewRequest {
   phone?: string | null;
   deviceId?: string | null;
   accountRef?: string | null;
+  /** The draft (the citizen's journey) whose photos go with the request. */
+  photosOf?: string | null;
 }
 
 export interface Submitter {
@@ -82,6 +86,8 @@ interface PendingCase {
   row: Omit<store.NewCaseRow, 'reference'>;
   entry: (id: string) => LedgerEntry;
   messages: (reference: string) => Message[];
+  /** More to store with the case, in its transaction. */
+  after?: (trx: Db, id: string) => Promise<void>;
   resolve: (stored: { id: string; token: string; reference: string }) => void;
   reject: (error: Error) => void;
 }
@@ -208,6 +214,7 @@ export function requestsService(
       waiting = again;
     }
     const results = items.map((item) => stored.get(item) as { id: string; token: string; reference: string });
+    for (const [i, item] of items.entries()) await item.after?.(trx, (results[i] as { id: string }).id);
     await governance.ledger.append(
       trx,
       items.map((item, i) => item.entry((results[i] as { id: string }).id)),
@@ -503,6 +510,9 @@ export function requestsService(
         }),
         messages: (reference) =>
           contactMessages({ email: row.email, reference }, 'request-received', { service: s.name }),
+        after: input.photosOf
+          ? (trx, id) => photoStore.attachDraftPhotos(trx, sha256(input.photosOf as string), id)
+          : undefined,
       });
       return {
         ...created,
@@ -625,6 +635,7 @@ export function requestsService(
           email: row.email,
           phone: row.phone,
         },
+        photos: await photoStore.casePhotos(db, row.id),
         version: row.version,
         assignee: row.assignee_account_id,
         team: row.team,
@@ -912,13 +923,35 @@ export function requestsService(
       return client;
     },
 
+    /** A photo of a case, for staff entitled to the case: the read written to the ledger. */
+    async casePhoto(actor: Actor | null, id: string, photoId: string, requestId?: string) {
+      const p = await principal(actor);
+      if (p.kind !== 'staff') throw new Forbidden('Photos of a case are for staff');
+      if (!/^[0-9a-f-]{36}$/i.test(id) || !/^[0-9a-f-]{36}$/i.test(photoId))
+        throw new NotFound('There is no such photo');
+      const row = await load({ id });
+      const e = await check(p, 'readCase', row, requestId);
+      const photo = await photoStore.casePhoto(db, row.id, photoId);
+      if (!photo) throw new NotFound('There is no such photo');
+      await governance.ledger.record([{ ...e, action: 'case.photo.read', detail: { photo: photoId } }]);
+      return photo;
+    },
+
     drafts: {
       get: (token: string) => store.draft(db, sha256(token), clock.now()),
-      save: (token: string, answers: Record<string, unknown>) =>
-        store.saveDraft(db, sha256(token), answers, new Date(clock.now().getTime() + 86_400_000)),
+      /** Saves the answers and adds the photos with them: both or neither. */
+      save: (token: string, answers: Record<string, unknown>, photos: Photo[] = []) =>
+        db.transaction().execute(async (trx) => {
+          await store.saveDraft(trx, sha256(token), answers, new Date(clock.now().getTime() + 86_400_000));
+          await photoStore.insertDraftPhotos(trx, sha256(token), photos);
+        }),
       remove: (token: string) => store.removeDraft(db, sha256(token), clock.now()),
-    },
-  };
+      photos: (token: string) => (token ? photoStore.draftPhotos(db, sha256(token)) : Promise.resolve([])),
+      removePhoto: (token: string, id: string) =>
+        /^[0-9a-f-]{36}$/i.test(id)
+          ? photoStore.removeDraftPhoto(db, sha256(token), id)
+          : Promise.resolve(false),
+    },  };
 }
 
 export type RequestsService = ReturnType<typeof requestsService>;
