@@ -36,6 +36,8 @@ import {
 } from './registers/index.ts';
 import {
   deadlinesService,
+  inboxPages,
+  inboxService,
   open311,
   requestsPages,
   requestsRoutes,
@@ -51,6 +53,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
   const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
   const jobs = jobQueue(database.pool.options.connectionString);
   const notify = notifyService(db, clock, jobs, governance);
+  const requests = requestsService(db, clock, governance, places, notify);
   return {
     database,
     jobs,
@@ -63,7 +66,8 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     linking: linkingService(db, governance),
     properties: propertiesService(db, places),
     notify,
-    requests: requestsService(db, clock, governance, places, notify),
+    requests,
+    inbox: inboxService(db, governance, places, requests),
     deadlines: deadlinesService(db, clock, governance, notify),
     migrationsPending: () => pendingMigrations(database.pool),
   };
@@ -173,5 +177,6 @@ export async function createApp(
   });
   await app.register(notifyPages, { notify: services.notify });
   await app.register(apiDocs);
+  await app.register(inboxPages, { inbox: services.inbox, requests: services.requests });
   return app;
 }

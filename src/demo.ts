@@ -102,6 +102,17 @@ const demoRecords = [
   },
 ];
 
+// Teams that cases are assigned to, each with the mailbox it is told through.
+const demoTeams = [
+  ['fellshire-cc', 'Highways', 'highways@fellshire-cc.example.org'],
+  ['fellshire-cc', 'Adult social care', 'adult.social.care@fellshire-cc.example.org'],
+  ['ashby-vale-dc', 'Waste and recycling', 'waste@ashby-vale-dc.example.org'],
+  ['northmoor-dc', 'Waste and recycling', 'waste@northmoor-dc.example.org'],
+  ['castlebridge-council', 'Highways', 'highways@castlebridge-council.example.org'],
+  ['castlebridge-council', 'Adult social care', 'adult.social.care@castlebridge-council.example.org'],
+  ['fellshire-fire', 'Prevention', 'prevention@fellshire-fire.example.org'],
+] as const;
+
 async function loadGovernedData(services: Services): Promise<void> {
   const actor = async (email: string) => {
     const found = await services.identity.actorByEmail(email);
@@ -131,7 +142,7 @@ async function loadGovernedData(services: Services): Promise<void> {
   const agreement = await services.agreements.create(await senior('fellshire-fire', 'ig_officer'), {
     title: 'Fellshire and Castlebridge safeguarding adults',
     parties: ['fellshire-fire', 'castlebridge-council', 'fellshire-cc', 'fellshire-nhs'],
-    datasets: ['person-records'],
+    datasets: ['person-records', 'cases'],
     purposes: ['safeguarding', 'direct_care'],
     lawfulBasis: 'public_task',
     specialCategoryBasis: 'health_social_care',
@@ -176,6 +187,8 @@ export async function loadDemo(services: Services): Promise<DemoCredential[]> {
     }
   });
   await loadGovernedData(services);
+  for (const [organisation, name, email] of demoTeams)
+    await services.inbox.addTeam(organisation, name, email);
   return credentials;
 }
 

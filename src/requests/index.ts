@@ -7,6 +7,8 @@ import { open311Routes } from './open311.ts';
 import type { RequestsService } from './service.ts';
 
 export { type DeadlinesService, deadlinesService } from './deadlines.ts';
+export { type InboxService, inboxService } from './inbox.ts';
+export { inboxPages } from './inbox-pages.ts';
 export { requestsPages } from './pages.ts';
 export { requestsRoutes } from './routes.ts';
 export { routingTable } from './routing.ts';

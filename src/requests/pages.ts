@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { purposes } from '../governance/index.ts';
 import type { PlacesService } from '../places/index.ts';
-import { Forbidden, Invalid, requireActor } from '../platform/index.ts';
+import { Forbidden, Invalid } from '../platform/index.ts';
 import { formErrors } from '../web/index.ts';
 import { citizenJourney } from './journey.ts';
 import { photoRoutes } from './photo-routes.ts';
@@ -22,28 +22,7 @@ export async function requestsPages(
   await app.register(citizenJourney, { requests, places, photoLimitBytes });
   await app.register(photoRoutes, { requests });
 
-  // Staff: the inbox and a case.
-  app.get<{ Querystring: { status?: string } }>('/cases', async (request, reply) => {
-    const actor = requireActor(request.actor);
-    if (actor.kind !== 'staff') throw new Forbidden('The inbox is for staff');
-    const status = Object.hasOwn(statusNames, request.query.status ?? '') ? request.query.status : undefined;
-    const cases = await requests.inbox(request.actor, { status: status as never }, request.id);
-    return reply.page('cases-inbox.njk', {
-      status,
-      statusItems: [
-        { value: '', text: 'Any status' },
-        ...Object.entries(statusNames).map(([value, text]) => ({ value, text, selected: value === status })),
-      ],
-      rows: cases.map((c) => [
-        { html: `<a class="govuk-link" href="/cases/${c.id}">${c.reference}</a>` },
-        { text: c.serviceName },
-        { text: c.organisationName + (c.referredIn ? ' (referred to you)' : '') },
-        { text: statusNames[c.status] + (c.overdue ? ', overdue' : '') },
-        { text: c.requestedAt.slice(0, 10) },
-      ]),
-    });
-  });
-
+  // Staff: a case (the inbox is inbox-pages.ts).
   const casePage = async (request: FastifyRequest, reply: FastifyReply, id: string, form: object = {}) => {
     const view = await requests.caseFor(request.actor, id, request.id);
     const organisations = await places.organisations();
@@ -79,6 +58,14 @@ export async function requestsPages(
         await act(request);
         return reply.redirect(`/cases/${request.params.id}`, 303);
       } catch (error) {
+        // A referral no agreement allows: said on the case page, next to the organisation chosen.
+        if (error instanceof Forbidden && path.endsWith('/referrals')) {
+          const refused = {
+            errors: [{ text: error.message, href: '#to' }],
+            fieldErrors: { to: error.message },
+          };
+          return casePage(request, reply.code(403), request.params.id, refused);
+        }
         const form = formErrors(error);
         if (!form) throw error;
         return casePage(request, reply.code(400), request.params.id, form);

@@ -160,49 +160,29 @@ describe('cases for staff', () => {
     expect(open311.body).not.toContain('difficult');
   });
 
-  it('refers a fire service case to the county under an agreement covering cases, and refuses without one', async () => {
+  it('refers a fire service case to the county under the agreement covering cases, and refuses an organisation outside it', async () => {
     const reference = await report('home-fire-safety-visit', demoPoints.ashbyVale, {
       email: 'resident@example.com',
       description: 'Lives alone, uses oxygen at home',
     });
     const fire = await as('manager at fellshire-fire');
     const id = (await caseId(reference, 'manager at fellshire-fire')) as string;
-    const refer = () =>
+    const refer = (to = 'fellshire-cc') =>
       t.app.inject({
         method: 'POST',
         url: `/api/v1/cases/${id}/referrals`,
         headers: { cookie: fire },
-        payload: {
-          to: 'fellshire-cc',
-          purpose: 'safeguarding',
-          note: 'Vulnerable adult found on a home safety visit',
-        },
+        payload: { to, purpose: 'safeguarding', note: 'Vulnerable adult found on a home safety visit' },
       });
-    const refused = await refer();
+    const refused = await refer('fellshire-police');
     expect(refused.statusCode).toBe(403);
-    expect(refused.json().detail).toContain('No data-sharing agreement in force');
-    expect(await caseId(reference, 'staff at fellshire-cc')).toBeUndefined();
-
-    const officer = async (org: string) => {
-      const who = demoAccount((c) => c.roles === `ig_officer at ${org}`);
-      return (await t.services.identity.actorByEmail(who.email)) as NonNullable<
-        Awaited<ReturnType<typeof t.services.identity.actorByEmail>>
-      >;
-    };
-    const today = new Date().toISOString().slice(0, 10);
-    const agreement = await t.services.agreements.create(await officer('fellshire-fire'), {
-      title: 'Fire and county: vulnerable adults',
-      parties: ['fellshire-fire', 'fellshire-cc'],
-      datasets: ['cases'],
-      purposes: ['safeguarding'],
-      lawfulBasis: 'public_task',
-      specialCategoryBasis: 'health_social_care',
-      highestMarking: 'OFFICIAL',
-      startsOn: today,
-      endsOn: '2099-12-31',
-    });
-    for (const org of ['fellshire-fire', 'fellshire-cc'])
-      await t.services.agreements.sign(await officer(org), agreement.id, org);
+    expect(refused.json().detail).toBe(
+      'No data-sharing agreement in force lets your organisation refer this case to Fellshire Constabulary for safeguarding',
+    );
+    expect(await t.services.governance.ledger.latest('case.refer')).toMatchObject({ decision: 'deny' });
+    expect(
+      (await t.app.inject({ url: `/api/v1/cases/${id}`, headers: { cookie: fire } })).json().referrals,
+    ).toEqual([]);
 
     expect((await refer()).statusCode).toBe(204);
     const county = await as('staff at fellshire-cc');

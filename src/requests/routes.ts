@@ -30,7 +30,10 @@ const InboxQuery = Type.Object({
   service: Type.Optional(Code),
   status: Type.Optional(Status),
   area: Type.Optional(Code),
-  assignee: Type.Optional(Type.String({ maxLength: 36 })),
+  assignee: Type.Optional(
+    Type.String({ pattern: '^(none|[0-9a-f-]{36})$', description: 'An account id, or none for unassigned' }),
+  ),
+  team: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A team, or none' })),
   overdue: Type.Optional(Type.Boolean()),
 });
 

@@ -20,6 +20,7 @@ import {
   sha256,
 } from '../platform/index.ts';
 import { type CaseAction, type CaseFacts, decideOnCase } from './access.ts';
+import { assigneeName, checkAssignment } from './inbox.ts';
 import * as photoStore from './photo-store.ts';
 import type { Photo } from './photos.ts';
 import { type RoutingTable, routingTable } from './routing.ts';
@@ -98,6 +99,8 @@ export const statusNames: Record<CaseStatus, string> = {
   resolved: 'Resolved',
   closed: 'Closed',
 };
+
+const referralStatusNames = { pending: 'Waiting for a decision', accepted: 'Accepted', declined: 'Declined' };
 
 const transitions: Record<CaseStatus, CaseStatus[]> = {
   open: ['in_progress', 'resolved', 'closed'],
@@ -638,6 +641,7 @@ export function requestsService(
         photos: await photoStore.casePhotos(db, row.id),
         version: row.version,
         assignee: row.assignee_account_id,
+        assigneeName: await assigneeName(db, row),
         team: row.team,
         transitions: transitions[row.status],
         updates: updates
@@ -659,8 +663,10 @@ export function requestsService(
           to: r.to_ref,
           toName: r.to_name,
           purpose: r.purpose,
+          purposeName: purposes[r.purpose as keyof typeof purposes] ?? r.purpose,
           note: r.note,
           status: r.status,
+          statusName: referralStatusNames[r.status],
           reason: r.decision_reason,
           mayDecide: r.status === 'pending' && ownIds.has(r.to_organisation_id),
         })),
@@ -767,6 +773,10 @@ export function requestsService(
       const p = await principal(actor);
       const row = await load({ id });
       const e = await check(p, 'updateCase', row, requestId);
+      if (!p.organisations.includes(row.organisation_id))
+        throw new Forbidden('Only the organisation holding the case assigns it');
+      const errors = await checkAssignment(db, row.organisation_id, input);
+      if (errors.length > 0) throw new Invalid('The assignment has errors', errors);
       await db.transaction().execute(async (trx) => {
         await store.changeCase(
           trx,
@@ -818,15 +828,15 @@ export function requestsService(
         requestId: requestId ?? null,
         detail: { to: input.to },
       });
+      const receiver = await places.organisation(input.to);
       if (!decision.allowed || !decision.agreementId) {
         return governance.refuse(
           e,
           new Forbidden(
-            `No data-sharing agreement in force lets your organisation refer this case to ${input.to} for ${purposes[input.purpose as keyof typeof purposes].toLowerCase()}`,
+            `No data-sharing agreement in force lets your organisation refer this case to ${receiver.name} for ${purposes[input.purpose as keyof typeof purposes].toLowerCase()}`,
           ),
         );
       }
-      const receiver = await places.organisation(input.to);
       await db.transaction().execute(async (trx) => {
         await store.insertReferral(trx, {
           case_id: id,
@@ -951,7 +961,8 @@ export function requestsService(
         /^[0-9a-f-]{36}$/i.test(id)
           ? photoStore.removeDraftPhoto(db, sha256(token), id)
           : Promise.resolve(false),
-    },  };
+    },
+  };
 }
 
 export type RequestsService = ReturnType<typeof requestsService>;

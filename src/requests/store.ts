@@ -183,7 +183,9 @@ export interface InboxFilter {
   service?: string;
   status?: CaseStatus;
   area?: string;
+  /** An account id, or `none` for cases assigned to nobody. */
   assignee?: string;
+  team?: string;
   overdue?: boolean;
 }
 
@@ -206,7 +208,10 @@ export async function inbox(db: Db, organisationIds: string[], filter: InboxFilt
   if (filter.service) query = query.where('c.service_code', '=', filter.service);
   if (filter.status) query = query.where('c.status', '=', filter.status);
   if (filter.area) query = query.where('a.ref', '=', filter.area);
-  if (filter.assignee) query = query.where('c.assignee_account_id', '=', filter.assignee);
+  if (filter.assignee === 'none') query = query.where('c.assignee_account_id', 'is', null);
+  else if (filter.assignee) query = query.where('c.assignee_account_id', '=', filter.assignee);
+  if (filter.team === 'none') query = query.where('c.team', 'is', null);
+  else if (filter.team) query = query.where('c.team', '=', filter.team);
   if (filter.overdue)
     query = query.where('c.expected_at', '<', now).where('c.status', 'in', ['open', 'in_progress']);
   return (await query.orderBy('c.requested_at', 'desc').limit(500).execute()) as CaseRow[];
