@@ -53,7 +53,8 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
   const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
   const jobs = jobQueue(database.pool.options.connectionString);
   const notify = notifyService(db, clock, jobs, governance);
-  const requests = requestsService(db, clock, governance, places, notify);
+  const properties = propertiesService(db, places);
+  const requests = requestsService(db, clock, governance, places, notify, properties);
   return {
     database,
     jobs,
@@ -64,7 +65,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     records: recordsService(db, clock, governance, places, identity.citizenByEmail),
     importing: importService(db, clock, governance, places, identity.citizenByEmail),
     linking: linkingService(db, governance),
-    properties: propertiesService(db, places),
+    properties,
     notify,
     requests,
     inbox: inboxService(db, governance, places, requests),

@@ -1,6 +1,8 @@
-// The citizen's journey through HTTP against the real database: photos on the details page
-// (checked by their bytes, bounded in size and number, CSRF enforced on the multipart form).
+// The citizen's side of the front door through HTTP against the real database: the address
+// from the gazetteer (pages and Open311), photos on the details page (checked by their bytes,
+// bounded in size and number, CSRF enforced on the multipart form).
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
@@ -9,8 +11,16 @@ const PNG = readFileSync(new URL('../../test/fixtures/pothole.png', import.meta.
 const LIMIT = 4096;
 let t: TestContext;
 
+// A few properties of the gazetteer: two on one street in Ashby Vale, one outside Fellshire.
+const GAZETTEER = `uprn,address,town,postcode,latitude,longitude
+200000000001,1 Mill Lane,Ashby,AV1 2MQ,52.235,-2.21
+200000000002,3 Mill Lane,Ashby,AV1 2MQ,52.2352,-2.2102
+200000000003,9 Far Away,Elsewhere,ZZ9 9ZZ,52.55,-1.45
+`;
+
 beforeAll(async () => {
   t = await testApp({ PHOTO_LIMIT_BYTES: String(LIMIT) });
+  await t.services.properties.importProperties(Readable.from([GAZETTEER]));
 });
 afterAll(() => t?.close());
 
@@ -86,6 +96,142 @@ const summary = (html: string) =>
   /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(html)?.[1]?.replace(/<[^>]+>/g, ' ') ?? '';
 const photosListed = async (b: ReturnType<typeof browser>) =>
   [...(await b.get('/report/details')).body.matchAll(/name="photo" value="([^"]+)"/g)].length;
+
+describe('where: the address from the gazetteer, or a point', () => {
+  async function atWhere(service = 'missed-bin') {
+    const b = browser(t.app);
+    await b.get('/report');
+    await b.post('/report', { service });
+    await b.get('/report/where');
+    return b;
+  }
+
+  it('finds the address by postcode, keeps its UPRN as address_id and routes by its point', async () => {
+    const b = await atWhere();
+    const list = await b.get('/report/where/address?q=av1+2mq');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('1 Mill Lane, Ashby, AV1 2MQ');
+    expect(list.body).toContain('3 Mill Lane, Ashby, AV1 2MQ');
+    const chosen = await b.post('/report/where/address', { q: 'av1 2mq', uprn: '200000000002' });
+    expect(chosen.headers.location).toBe('/report/details');
+    await b.get('/report/details');
+    await b.post('/report/details', { 'attribute-bin': 'recycling' });
+    await b.get('/report/contact');
+    await b.post('/report/contact', { email: 'mill@example.com' });
+    const check = await b.get('/report/check');
+    expect(check.body).toContain('3 Mill Lane, Ashby, AV1 2MQ');
+    const sent = await b.post('/report/check', {});
+    const reference = /\/report\/done\/(.+)$/.exec(sent.headers.location as string)?.[1] as string;
+    const found = (await t.app.inject({ url: `/open311/v2/requests/${reference}.json` })).json()[0];
+    expect(found).toMatchObject({
+      address_id: '200000000002',
+      address: '3 Mill Lane, Ashby, AV1 2MQ',
+      lat: 52.2352,
+      long: -2.2102,
+      agency_responsible: 'Ashby Vale District Council',
+    });
+  });
+
+  it('finds a property by its UPRN and by its street', async () => {
+    const b = await atWhere();
+    const byUprn = await b.get('/report/where/address?q=200000000001');
+    expect(byUprn.body).toContain('1 Mill Lane');
+    expect(byUprn.body).not.toContain('3 Mill Lane');
+    expect((await b.get('/report/where/address?q=mill+lane+ashby')).body).toContain('3 Mill Lane');
+  });
+
+  it('says what is wrong: nothing typed, nothing found, nothing chosen, an address outside the place', async () => {
+    const b = await atWhere();
+    const empty = await b.get('/report/where/address?q=');
+    expect(empty.statusCode).toBe(400);
+    expect(summary(empty.body)).toContain('Enter a postcode, street or UPRN');
+    const none = await b.get('/report/where/address?q=no+such+street');
+    expect(summary(none.body)).toContain('No address matches');
+    await b.get('/report/where/address?q=av1+2mq');
+    const unchosen = await b.post('/report/where/address', { q: 'av1 2mq' });
+    expect(unchosen.statusCode).toBe(400);
+    expect(summary(unchosen.body)).toContain('Choose the address');
+    await b.get('/report/where/address?q=zz9+9zz');
+    const outside = await b.post('/report/where/address', { q: 'zz9 9zz', uprn: '200000000003' });
+    expect(outside.statusCode).toBe(400);
+    expect(summary(outside.body)).toContain('outside Fellshire');
+    expect((await b.get('/report/details')).headers.location).toBe('/report/where'); // nothing kept
+  });
+});
+
+describe('Open311 places a request by the gazetteer', () => {
+  const KEY = 'journey-test-key';
+  const post = async (fields: Record<string, string>, format = 'json') => {
+    await t.services.requests.issueApiKey('Journey test client', KEY).catch(() => {});
+    return t.app.inject({
+      method: 'POST',
+      url: `/open311/v2/requests.${format}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        api_key: KEY,
+        service_code: 'missed-bin',
+        'attribute[bin]': 'food',
+        ...fields,
+      }).toString(),
+    });
+  };
+  const placed = async (reference: string) =>
+    (await t.app.inject({ url: `/open311/v2/requests/${reference}.json` })).json()[0];
+
+  it('by address_id, a UPRN: at the property, whatever point was given', async () => {
+    const response = await post({ address_id: '200000000001', lat: '52.3', long: '-1.68' });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(await placed(response.json()[0].service_request_id)).toMatchObject({
+      address_id: '200000000001',
+      address: '1 Mill Lane, Ashby, AV1 2MQ',
+      lat: 52.235,
+      long: -2.21,
+      agency_responsible: 'Ashby Vale District Council',
+    });
+  });
+
+  it('by an address_string that matches one property', async () => {
+    const response = await post({ address_string: '3 Mill Lane, Ashby' });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(await placed(response.json()[0].service_request_id)).toMatchObject({
+      address_id: '200000000002',
+      address: '3 Mill Lane, Ashby',
+      lat: 52.2352,
+    });
+  });
+
+  it("refuses an unknown UPRN, an address matching none or several, and no location at all, in the specification's format", async () => {
+    const cases: [Record<string, string>, string][] = [
+      [
+        { address_id: '999999999999' },
+        'address_id: There is no property with the UPRN 999999999999 in the gazetteer',
+      ],
+      [
+        { address_id: 'not-a-uprn', lat: '52.22', long: '-2.2' },
+        'address_id: There is no property with the UPRN not-a-uprn',
+      ],
+      [
+        { address_string: 'No Such Street' },
+        'address_string: No property in the gazetteer matches the address',
+      ],
+      [{ address_string: 'Mill Lane' }, 'address_string: The address matches more than one property'],
+      [{}, 'A location is required: give lat and long, address_id or address_string'],
+    ];
+    const before = (await t.app.inject({ url: '/open311/v2/requests.json?service_code=missed-bin' })).json()
+      .length;
+    for (const [fields, description] of cases) {
+      const response = await post(fields);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()[0]).toMatchObject({ code: 400 });
+      expect(response.json()[0].description).toContain(description);
+    }
+    const xml = await post({ address_id: '999999999999' }, 'xml');
+    expect(xml.body).toContain('<description>address_id: There is no property with the UPRN 999999999999');
+    expect(
+      (await t.app.inject({ url: '/open311/v2/requests.json?service_code=missed-bin' })).json(),
+    ).toHaveLength(before);
+  });
+});
 
 describe('photos on a report', () => {
   it('keeps a PNG with the report and shows it to staff of the responsible organisation only', async () => {

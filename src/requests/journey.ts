@@ -3,9 +3,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PlacesService } from '../places/index.ts';
 import { Forbidden, requireActor } from '../platform/index.ts';
-import { formErrors } from '../web/index.ts';
 import { detailsPages } from './journey-details.ts';
 import { type Answers, type Form, journeyDraft, str } from './journey-draft.ts';
+import { wherePages } from './journey-where.ts';
 import { type RequestsService, statusNames } from './service.ts';
 import { definitionOf } from './service-definitions.ts';
 
@@ -55,41 +55,8 @@ export async function citizenJourney(
     return reply.redirect('/report/where', 303);
   });
 
-  // 2. Where.
-  const wherePage = async (reply: FastifyReply, answers: Answers, values: Form, form: object = {}) =>
-    reply.page('report-where.njk', {
-      service: await serviceOf(answers),
-      values,
-      errors: [],
-      fieldErrors: {},
-      ...form,
-    });
-  app.get('/report/where', async (request, reply) => {
-    const { answers } = await draft(request);
-    if (!answers.service) return reply.redirect('/report', 303);
-    return wherePage(reply, answers, answers as Form);
-  });
-  app.post<{ Body: Form }>('/report/where', async (request, reply) => {
-    const { answers } = await draft(request);
-    if (!answers.service) return reply.redirect('/report', 303);
-    const body = request.body ?? {};
-    try {
-      const lat = Number(str(body.lat).trim() || Number.NaN);
-      const lon = Number(str(body.lon).trim() || Number.NaN);
-      await requests.route(str(answers.service), lat, lon);
-      await save(request, reply, {
-        ...answers,
-        lat: String(lat),
-        lon: String(lon),
-        address: str(body.address).trim(),
-      });
-      return reply.redirect('/report/details', 303);
-    } catch (error) {
-      const form = formErrors(error);
-      if (!form) throw error;
-      return wherePage(reply.code(400), answers, body, form);
-    }
-  });
+  // 2. Where: by the gazetteer's addresses or a point.
+  await app.register(wherePages, { requests, places });
 
   // 3. Details and photos (a multipart form, in its own plugin).
   await app.register(detailsPages, { requests, places, photoLimitBytes });
@@ -187,6 +154,7 @@ export async function citizenJourney(
         lat: Number(answers.lat),
         lon: Number(answers.lon),
         addressString: str(answers.address) || null,
+        addressId: str(answers.addressId) || null,
         description: str(answers.description) || null,
         attributes: (answers.attributes ?? {}) as Record<string, string | string[]>,
         email: str(answers.email) || null,

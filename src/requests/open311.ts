@@ -348,14 +348,11 @@ export async function open311Routes(
     if (!code) throw new Open311Error(400, ['service_code is required']);
     const lat = number(one(params, 'lat'));
     const lon = number(one(params, 'long'));
-    if (lat === null || lon === null) {
-      const missing = one(params, 'address_string') || one(params, 'address_id');
+    // Without a point, the gazetteer places the request by address_id (a UPRN) or address_string.
+    if ((lat === null || lon === null) && !one(params, 'address_string') && !one(params, 'address_id'))
       throw new Open311Error(400, [
-        missing
-          ? 'lat and long are required: requests are routed by location, and an address alone cannot be placed yet'
-          : 'A location is required: give lat and long',
+        'A location is required: give lat and long, address_id or address_string',
       ]);
-    }
     if (!(await requests.hasService(code)))
       throw new Open311Error(404, [`There is no service with the code ${code}`]);
     const created = await requests.submit(

@@ -21,6 +21,7 @@ import {
 } from '../platform/index.ts';
 import { type CaseAction, type CaseFacts, decideOnCase } from './access.ts';
 import { assigneeName, checkAssignment } from './inbox.ts';
+import { type Gazetteer, locating } from './locating.ts';
 import * as photoStore from './photo-store.ts';
 import type { Photo } from './photos.ts';
 import { type RoutingTable, routingTable } from './routing.ts';
@@ -147,7 +148,9 @@ export function requestsService(
   governance: GovernanceService,
   places: PlacesService,
   notify: NotifyService,
+  gazetteer: Gazetteer | null = null,
 ) {
+  const locate = locating(gazetteer);
   let cached: Catalogue | null = null;
   const apiKeys = new Map<string, { client: Awaited<ReturnType<typeof store.findApiKey>>; at: number }>();
 
@@ -350,6 +353,9 @@ export function requestsService(
   return {
     route,
 
+    /** The gazetteer's addresses, to place a request. */
+    addresses: locate,
+
     /** Whether the catalogue has a service (from the routing cache: no query). */
     hasService: async (code: string) => !!(await service(code).catch(() => null)),
 
@@ -423,8 +429,9 @@ export function requestsService(
     },
 
     /** Takes a request: checked, routed, stored with its ledger entry and notification in one transaction. */
-    async submit(input: NewRequest, by: Submitter = {}, requestId?: string) {
-      const s = await service(input.service, 'service_code');
+    async submit(given: NewRequest, by: Submitter = {}, requestId?: string) {
+      const s = await service(given.service, 'service_code');
+      const input = { ...given, ...(await locate.place(given)) };
       const definition = definitionOf(s.code);
       const errors = checkPoint(input.lat, input.lon);
       const attributes = checkAttributes(definition, input.attributes ?? {});
