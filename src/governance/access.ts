@@ -48,7 +48,12 @@ export function principalEntity(p: Principal): Entity {
   if (p.kind === 'citizen') return { uid: { type: 'Flagstone::Citizen', id: p.accountId }, attrs: {} };
   return {
     uid: { type: 'Flagstone::Staff', id: p.accountId },
-    attrs: { organisations: p.organisations.map(org), manages: p.manages.map(org), clearance: p.clearance },
+    attrs: {
+      organisations: p.organisations.map(org),
+      manages: p.manages.map(org),
+      clearance: p.clearance,
+      secondFactor: p.actor.authLevel === 'second_factor',
+    },
   };
 }
 

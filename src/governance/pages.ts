@@ -1,5 +1,6 @@
 // Pages for information governance officers and auditors (auditors read, never change).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireSecondFactor } from '../identity/index.ts';
 import type { PlacesService } from '../places/index.ts';
 import { formErrors } from '../web/index.ts';
 import type { Agreement, AgreementsService } from './agreements.ts';
@@ -26,6 +27,8 @@ const list = (value: string | string[] | undefined) => (Array.isArray(value) ? v
 
 export async function governancePages(app: FastifyInstance, { governance, agreements, places }: Options) {
   const viewers = ['ig_officer', 'auditor', 'admin'];
+  // Agreements, break-glass reviews and the ledger are worth a second factor, whatever the setting.
+  app.addHook('onRequest', requireSecondFactor);
 
   app.get('/governance', async (request, reply) => {
     requireGovernanceRole(request.actor, [...viewers, 'manager', 'staff']);

@@ -135,6 +135,9 @@ export function governanceService(
 
     /** The error for a refused read, in words that say what to do next. */
     refusal(p: Principal, record: RecordFacts, context: AccessContext): Error {
+      if (context.breakGlassReason?.trim() && p.actor.authLevel !== 'second_factor') {
+        return new Forbidden('Emergency access needs a second factor: sign in with one, then try again');
+      }
       if (p.kind === 'staff' && !p.organisations.includes(record.organisationId)) {
         const purpose = context.purpose?.trim();
         if (!purpose) {

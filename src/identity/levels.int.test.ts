@@ -1,10 +1,12 @@
 // Levels: staff must use a second factor by default (FLAGSTONE_STAFF_SECOND_FACTOR), and a
 // session signed in with a password alone is sent to step up.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   cookieHeader,
   demoAccount,
   nextTotpCode,
+  rememberAuthenticator,
+  secretOnPage,
   signIn,
   type TestContext,
   testApp,
@@ -74,44 +76,106 @@ describe('staff and the second factor', () => {
 });
 
 describe('when the second factor is optional for staff', () => {
+  let relaxed: TestContext;
+  const manager = () => demoAccount((c) => c.roles === 'manager at ashby-vale-dc');
+  const page = (url: string, cookie: string, headers: Record<string, string> = {}) =>
+    relaxed.app.inject({ method: 'GET', url, headers: { accept: 'text/html', cookie, ...headers } });
+
+  beforeAll(async () => {
+    vi.stubEnv('FLAGSTONE_STAFF_SECOND_FACTOR', 'optional');
+    relaxed = await testApp().finally(() => vi.unstubAllEnvs());
+  });
+  afterAll(() => relaxed?.close());
+
   it('lets staff in with a password, and still lets them step up', async () => {
-    process.env.FLAGSTONE_STAFF_SECOND_FACTOR = 'optional';
-    const relaxed = await testApp().finally(() => {
-      delete process.env.FLAGSTONE_STAFF_SECOND_FACTOR;
+    const cookie = await signIn(relaxed.app, worker().email, worker().password);
+    expect((await page('/staff', cookie)).statusCode).toBe(200);
+    const stepUp = await page('/account/step-up?next=%2Fstaff', cookie);
+    expect(stepUp.headers.location).toBe('/account/second-factor?next=%2Fstaff');
+  });
+
+  it('sends staff to step up before the information governance pages', async () => {
+    const officer = demoAccount((c) => c.roles === 'ig_officer at castlebridge-council');
+    const cookie = await signIn(relaxed.app, officer.email, officer.password);
+    const governance = await page('/governance/agreements', cookie);
+    expect(governance.statusCode).toBe(303);
+    expect(governance.headers.location).toBe('/account/step-up?next=%2Fgovernance%2Fagreements');
+    const api = await relaxed.app.inject({ method: 'GET', url: '/governance', headers: { cookie } });
+    expect(api.statusCode).toBe(403);
+  });
+
+  it('refuses break-glass at the password level, sends the person to step up, then allows it', async () => {
+    const police = demoAccount((c) => c.roles === 'manager at fellshire-police');
+    const policeCookie = await signIn(relaxed.app, police.email, police.password);
+    const found = await relaxed.app.inject({
+      method: 'GET',
+      url: '/api/v1/records?name=price',
+      headers: { cookie: policeCookie },
     });
-    try {
-      const form = await relaxed.app.inject({
-        method: 'GET',
-        url: '/sign-in',
-        headers: { accept: 'text/html' },
-      });
-      const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-      const jar = cookieHeader(form.cookies);
-      const response = await relaxed.app.inject({
-        method: 'POST',
-        url: '/sign-in',
-        headers: { accept: 'text/html', cookie: jar, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({
-          email: worker().email,
-          password: worker().password,
-          _csrf: token,
-        }).toString(),
-      });
-      const cookie = `${jar}; ${cookieHeader(response.cookies)}`;
-      const home = await relaxed.app.inject({
-        method: 'GET',
-        url: '/staff',
-        headers: { accept: 'text/html', cookie },
-      });
-      expect(home.statusCode).toBe(200);
-      const stepUp = await relaxed.app.inject({
-        method: 'GET',
-        url: '/account/step-up?next=%2Fstaff',
-        headers: { accept: 'text/html', cookie },
-      });
-      expect(stepUp.headers.location).toBe('/account/second-factor?next=%2Fstaff');
-    } finally {
-      await relaxed.close();
-    }
+    const record = found.json()[0].id as string;
+    const cookie = await signIn(relaxed.app, manager().email, manager().password);
+    const reason = encodeURIComponent('Person found unconscious at the council office');
+    const before = await ledgerSize(relaxed);
+
+    // The policy asks for a second factor: the API refuses, and nothing is read.
+    const api = await relaxed.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${record}?breakGlassReason=${reason}`,
+      headers: { cookie },
+    });
+    expect(api.statusCode).toBe(403);
+    expect(api.json().detail).toBe(
+      'Emergency access needs a second factor: sign in with one, then try again',
+    );
+    // The page's form goes to step up, and back to the page it was sent from.
+    const form = await relaxed.app.inject({
+      method: 'POST',
+      url: `/records/${record}/emergency`,
+      headers: {
+        accept: 'text/html',
+        cookie,
+        referer: `http://localhost:80/records/${record}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: `reason=${reason}`,
+    });
+    expect(form.statusCode).toBe(303);
+    expect(form.headers.location).toBe(`/account/step-up?next=${encodeURIComponent(`/records/${record}`)}`);
+    expect(await ledgerSize(relaxed)).toBe(before + 1); // the refusal only
+
+    const stepped = await stepUp(relaxed, cookie, manager().email);
+    const glass = await relaxed.app.inject({
+      method: 'GET',
+      url: `/api/v1/records/${record}?breakGlassReason=${reason}`,
+      headers: { cookie: stepped },
+    });
+    expect(glass.statusCode).toBe(200);
   });
 });
+
+async function ledgerSize(app: TestContext): Promise<number> {
+  return Number((await app.services.database.pool.query('SELECT count(*) FROM audit_ledger')).rows[0].count);
+}
+
+/** Sets up an authenticator app through the account pages, which steps this session up. */
+async function stepUp(app: TestContext, cookie: string, email: string): Promise<string> {
+  const setUp = await app.app.inject({
+    method: 'GET',
+    url: '/account/second-factor',
+    headers: { accept: 'text/html', cookie },
+  });
+  const secret = secretOnPage(setUp.body) ?? '';
+  rememberAuthenticator(app.app, email, secret);
+  const withCsrf = `${cookie}; ${cookieHeader(setUp.cookies)}`;
+  const done = await app.app.inject({
+    method: 'POST',
+    url: '/account/second-factor',
+    headers: { accept: 'text/html', cookie: withCsrf, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({
+      code: await nextTotpCode(app.app, email),
+      _csrf: /name="_csrf" value="([^"]+)"/.exec(setUp.body)?.[1] ?? '',
+    }).toString(),
+  });
+  expect(done.statusCode).toBe(303);
+  return withCsrf;
+}

@@ -4,12 +4,19 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type Provider from 'oidc-provider';
-import { Invalid } from '../platform/index.ts';
+import { type Actor, Invalid } from '../platform/index.ts';
 import { apiTokens } from './api-tokens.ts';
 import { clientPages } from './client-pages.ts';
 import { scopeDescriptions } from './clients.ts';
 import { federationRoutes } from './federation-routes.ts';
-import { allowFormsToReach, buildProvider, loginResult, MOUNT, type ProviderDeps } from './provider.ts';
+import {
+  allowFormsToReach,
+  asksSecondFactor,
+  buildProvider,
+  loginResult,
+  MOUNT,
+  type ProviderDeps,
+} from './provider.ts';
 import {
   codeFromForm,
   needsSecondFactor,
@@ -125,23 +132,39 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
     });
   const provider = currentProvider({ ...options, cookieKeys, pages });
 
-  /** The person has just signed in to Flagstone: tell the provider, and the audit ledger. */
+  /** Staff where a second factor is required of them, or anyone a service asks one of (`acr_values`). */
+  const mustStepUp = (actor: Actor, details: Interaction) =>
+    (settings.staffSecondFactor && needsSecondFactor(actor)) ||
+    (asksSecondFactor(details.params.acr_values) && actor.authLevel !== 'second_factor');
+  const stepUp = (reply: FastifyReply, details: Interaction) =>
+    reply.redirect(`/account/step-up?next=${encodeURIComponent(`/interaction/${details.uid}`)}`, 303);
+
+  /** The person is signed in to Flagstone (at the level asked): tell the provider, and the audit ledger. */
   async function finishLogin(
     current: Provider,
     request: FastifyRequest,
     reply: FastifyReply,
+    actor: Actor,
+    details: Interaction,
+    method: string,
+  ) {
+    if (mustStepUp(actor, details)) return stepUp(reply, details);
+    const to = await current.interactionResult(request.raw, reply.raw, { login: loginResult(actor) });
+    await identity.recordSignInToService(actor, String(details.params.client_id), method);
+    return reply.redirect(to, 303);
+  }
+
+  /** The person has just signed in to Flagstone with this session. */
+  async function signedIn(
+    current: Provider,
+    request: FastifyRequest,
+    reply: FastifyReply,
     sessionId: string,
-    clientId: string,
+    details: Interaction,
   ) {
     const actor = await identity.actorFor(sessionId);
     if (!actor) throw new Invalid('Your account cannot be used to sign in');
-    if (settings.staffSecondFactor && needsSecondFactor(actor)) {
-      const uid = new URL(request.url, 'http://x').pathname.split('/')[2] ?? '';
-      return reply.redirect(`/account/step-up?next=${encodeURIComponent(`/interaction/${uid}`)}`, 303);
-    }
-    const to = await current.interactionResult(request.raw, reply.raw, { login: loginResult(actor) });
-    await identity.recordSignInToService(actor, clientId, actor.authLevel ?? 'password');
-    return reply.redirect(to, 303);
+    return finishLogin(current, request, reply, actor, details, actor.authLevel ?? 'password');
   }
 
   await app.register(async (scope) => {
@@ -167,11 +190,7 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
     if (details.prompt.name === 'login') {
       const forced = details.prompt.reasons.some((r) => r === 'login_prompt' || r === 'max_age');
       if (request.actor && !forced) {
-        const to = await current.interactionResult(request.raw, reply.raw, {
-          login: loginResult(request.actor),
-        });
-        await identity.recordSignInToService(request.actor, String(details.params.client_id), 'session');
-        return reply.redirect(to, 303);
+        return finishLogin(current, request, reply, request.actor, details, 'session');
       }
       return signInPage(reply, {}, {}, 200, {
         action: `/interaction/${details.uid}/sign-in`,
@@ -202,7 +221,7 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
       };
       const sessionId = await signInFromForm(identity, request, reply, extra);
       if (!sessionId) return reply;
-      return finishLogin(current, request, reply, sessionId, String(details.params.client_id));
+      return signedIn(current, request, reply, sessionId, details);
     },
   );
 
@@ -216,7 +235,7 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
       const extra = { codeAction: `/interaction/${details.uid}/code`, clientName: client?.clientName };
       const sessionId = await codeFromForm(identity, request, reply, extra);
       if (!sessionId) return reply;
-      return finishLogin(current, request, reply, sessionId, String(details.params.client_id));
+      return signedIn(current, request, reply, sessionId, details);
     },
   );
 

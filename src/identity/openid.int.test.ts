@@ -2,10 +2,13 @@ import { createRemoteJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, 
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citizen, demoAccount, type TestContext } from '../../test/support.ts';
+import { ACR_SECOND_FACTOR } from './provider.ts';
 import {
+  authorizationRequest,
   callApi,
   listeningProvider,
   relyingParty,
+  secondFactorIfAsked,
   signedOut,
   signInThrough,
   tokensFor,
@@ -91,6 +94,33 @@ describe('Flagstone as an OpenID Connect provider', () => {
     const page = await browser.follow(url.href, t.issuer);
     expect(page.body).not.toContain('Password');
     expect(page.body).toContain('Allow Fellshire Libraries to use your account');
+  });
+
+  it('steps a person up to a second factor when a service asks for it with acr_values', async () => {
+    const tom = demoAccount((c) => c.email === 'tom.price@example.com');
+    const { browser } = await tokensFor(t, (await relyingParty(t)).config, tom);
+    const { config } = await relyingParty(t, { name: 'Fellshire Care Records' });
+    const { url, verifier, state } = await authorizationRequest(config, { acr_values: ACR_SECOND_FACTOR });
+    // Signed in with a password alone, and no authenticator app yet: set one up first.
+    const setUp = await browser.follow(url.href, t.issuer);
+    expect(setUp.url).toMatch(/\/account\/second-factor\?next=%2Finteraction%2F/);
+    const consent = await secondFactorIfAsked(browser, t.issuer, setUp, tom.email);
+    expect(consent.body).toContain('Allow Fellshire Care Records to use your account');
+    const back = await browser.submit(consent, t.issuer, { decision: 'allow' });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(back.location ?? ''), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    expect(tokens.claims()).toMatchObject({ acr: ACR_SECOND_FACTOR, amr: ['pwd', 'otp', 'mfa'] });
+  });
+
+  it('does not step up again a session that has a second factor already', async () => {
+    const tom = demoAccount((c) => c.email === 'tom.price@example.com'); // set up in the test above
+    const { browser } = await tokensFor(t, (await relyingParty(t)).config, tom);
+    const { config } = await relyingParty(t, { name: 'Fellshire Care Records' });
+    const { url } = await authorizationRequest(config, { acr_values: ACR_SECOND_FACTOR });
+    const consent = await browser.follow(url.href, t.issuer);
+    expect(consent.body).toContain('Allow Fellshire Care Records to use your account');
   });
 
   it('rotates refresh tokens: each use gives a new one and the old one is refused', async () => {

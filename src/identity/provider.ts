@@ -3,7 +3,12 @@
 // tokens for Flagstone's API as a resource server.
 import type { IncomingMessage } from 'node:http';
 import type { JWK } from 'jose';
-import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  type Configuration,
+  errors,
+  interactionPolicy,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { Actor } from '../platform/index.ts';
 import { API_SCOPES, PERSON_SCOPES } from './clients.ts';
 import type { IdentityService } from './service.ts';
@@ -71,6 +76,33 @@ export function loginResult(actor: Actor) {
     acr: second ? ACR_SECOND_FACTOR : ACR_PASSWORD,
     amr: second ? ['pwd', 'otp', 'mfa'] : ['pwd'],
   };
+}
+
+/** Whether a relying party's `acr_values` accept only the second-factor level (a list means "any of"). */
+export function asksSecondFactor(acrValues: unknown): boolean {
+  const asked = String(acrValues ?? '')
+    .split(' ')
+    .filter(Boolean);
+  return asked.length > 0 && !asked.includes(ACR_PASSWORD);
+}
+
+/**
+ * The provider's prompts, with one more reason to ask the person to sign in: the service asks
+ * for a second factor and the session has none (Flagstone's pages then step up).
+ */
+function prompts() {
+  const { base, Check } = interactionPolicy;
+  const policy = base();
+  policy
+    .get('login')
+    ?.checks.add(
+      new Check('acr_values', 'The service asks for a second factor', (ctx) =>
+        asksSecondFactor(ctx.oidc.params?.acr_values) && ctx.oidc.acr !== ACR_SECOND_FACTOR
+          ? Check.REQUEST_PROMPT
+          : Check.NO_NEED_TO_PROMPT,
+      ),
+    );
+  return policy;
 }
 
 const wantsApi = (scope: unknown) =>
@@ -145,7 +177,7 @@ function configuration(deps: ProviderDeps, jwks: JWK[]): Configuration {
       if (!actor) return undefined;
       return { accountId: actor.accountId, claims: () => personClaims(actor) };
     },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { policy: prompts(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },

@@ -47,7 +47,7 @@ export const sessions = fp<Pick<Options, 'identity'> & { settings: IdentitySetti
 
 /** Where staff may go before setting up the second factor their sign-in needs. */
 const OPEN_WITHOUT_IT =
-  /^\/(account\/second-factor|account\/step-up|sign-in|sign-out|oidc\/|\.well-known\/|readyz)/;
+  /^\/(account\/second-factor|account\/step-up|sign-in|sign-out|oidc\/|interaction\/|\.well-known\/|readyz)/;
 
 /** Staff signed in with a password alone, where a second factor is required of them. */
 export const needsSecondFactor = (actor: Actor | null) =>
@@ -57,15 +57,24 @@ export const needsSecondFactor = (actor: Actor | null) =>
 export const localPath = (next: unknown) =>
   typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/home';
 
+/** The page a form was sent from, when it is one of this site's: where to come back to after stepping up. */
+function formPage(request: FastifyRequest): string {
+  const from = URL.parse(String(request.headers.referer ?? ''));
+  const here = URL.parse(`${request.protocol}://${request.host}`)?.origin;
+  return from && from.origin === here ? `${from.pathname}${from.search}` : '/home';
+}
+
 /**
  * Sends a person to step up to a second factor (setting one up first if they have none) and
- * back to `next`; an API call is refused instead.
+ * back to the page they asked for (after a form, the page the form was on, to send it again);
+ * an API call is refused instead.
  */
 export function sendToSecondFactor(request: FastifyRequest, reply: FastifyReply, next: string) {
-  if (request.method !== 'GET' || !(request.headers.accept ?? '').includes('text/html')) {
+  if (!(request.headers.accept ?? '').includes('text/html')) {
     throw new Forbidden('This needs a second factor: sign in with the code from your authenticator app');
   }
-  return reply.redirect(`/account/step-up?next=${encodeURIComponent(localPath(next))}`, 303);
+  const back = request.method === 'GET' ? next : formPage(request);
+  return reply.redirect(`/account/step-up?next=${encodeURIComponent(localPath(back))}`, 303);
 }
 
 /** A route hook that requires a second factor of this session, sending the person to step up. */

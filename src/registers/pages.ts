@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GovernanceService } from '../governance/index.ts';
 import { purposes } from '../governance/index.ts';
-import { actFor } from '../identity/index.ts';
+import { actFor, requireSecondFactor } from '../identity/index.ts';
 import type { PlacesService } from '../places/index.ts';
 import { DomainError, Forbidden, requireActor } from '../platform/index.ts';
 import { formErrors } from '../web/index.ts';
@@ -167,20 +167,26 @@ export async function recordsPages(app: FastifyInstance, { records, governance, 
     showRecord(request, reply, request.params.id, { purpose: request.query.purpose }),
   );
 
-  app.post<{ Params: { id: string }; Body: Query }>('/records/:id/emergency', async (request, reply) => {
-    const reason = (request.body?.reason ?? '').trim();
-    if (!reason) {
-      const holder = await records.holder(request.params.id);
-      return reply.code(400).page('record-purpose.njk', {
-        id: request.params.id,
-        holder: holder.name,
-        purposeItems: purposeItems(undefined, false),
-        errors: [{ text: 'Say why you need emergency access', href: '#reason' }],
-        fieldErrors: { reason: 'Say why you need emergency access' },
-      });
-    }
-    return showRecord(request, reply, request.params.id, { breakGlassReason: reason });
-  });
+  // Break-glass needs a second factor (the policy asks for it too): step up first.
+  const stepUp = { onRequest: requireSecondFactor };
+  app.post<{ Params: { id: string }; Body: Query }>(
+    '/records/:id/emergency',
+    stepUp,
+    async (request, reply) => {
+      const reason = (request.body?.reason ?? '').trim();
+      if (!reason) {
+        const holder = await records.holder(request.params.id);
+        return reply.code(400).page('record-purpose.njk', {
+          id: request.params.id,
+          holder: holder.name,
+          purposeItems: purposeItems(undefined, false),
+          errors: [{ text: 'Say why you need emergency access', href: '#reason' }],
+          fieldErrors: { reason: 'Say why you need emergency access' },
+        });
+      }
+      return showRecord(request, reply, request.params.id, { breakGlassReason: reason });
+    },
+  );
 
   app.post<{ Params: { id: string }; Body: Query }>('/records/:id/marking', async (request, reply) => {
     await records.changeMarking(
