@@ -59,7 +59,7 @@ describe('one linkage run at a time', () => {
     expect((await second)?.message).toContain('Another "flagstone link" is running on this database');
     expect(await finishedRuns()).toBe(before + 1);
     expect((await t.services.linking.run({ force: true })).ran).toBe(true);
-  });
+  }, 120_000);
 
   it('refuses a second `flagstone link` while another is running, and writes nothing twice', async () => {
     const before = await finishedRuns();
@@ -79,5 +79,5 @@ describe('one linkage run at a time', () => {
     expect(first.output()).toMatch(/Linked 7 records .* in [\d.]+ s/);
     expect(first.output()).toMatch(/time: load [\d.]+ s, training population [\d.]+ s, normalise/);
     expect(await finishedRuns()).toBe(before + 1);
-  });
+  }, 120_000);
 });

@@ -18,11 +18,12 @@ import {
 
 import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../platform/index.ts';
 import { peopleFrom, personEvents } from './golden.ts';
+import { goldenPeople, recordReader } from './golden-people.ts';
 import * as people from './people-store.ts';
 import { normalPostcode } from './record.ts';
 import type { PersonRecord } from './service.ts';
 import { toPersonRecord } from './service.ts';
-import * as store from './store.ts';
+import type * as store from './store.ts';
 
 /** Pairs at or above this are linked without a person looking (stricter than the engine's 0.9: these join organisations' records). */
 export const MATCH_THRESHOLD = 0.95;
@@ -90,15 +91,6 @@ const toLinkage = (r: people.LinkableRecord): LinkageRecord => {
   };
 };
 
-const recordFacts = (row: store.RecordRow) => ({
-  id: row.id,
-  organisationId: row.organisation_id,
-  organisationRef: row.organisation,
-  markingLevel: row.marking_level,
-  handling: row.handling,
-  subjectAccountId: row.subject_account_id,
-});
-
 /** The explanation with the values of a record the reader may not see taken out. */
 function redact(explanation: Explanation, hideA: boolean, hideB: boolean): Explanation {
   if (!hideA && !hideB) return explanation;
@@ -112,36 +104,11 @@ function redact(explanation: Explanation, hideA: boolean, hideB: boolean): Expla
   };
 }
 
-/** The advisory lock one `flagstone link` holds while it runs (any constant shared by every instance). */
-const LINK_LOCK = 5_210_447_093;
-
 /** Refused: another run of linkage holds the lock. */
 export class LinkageRunning extends Conflict {}
 
 export function linkingService(db: Db, governance: GovernanceService) {
-  async function readable(
-    actor: Actor | null,
-    rows: store.RecordRow[],
-    purpose: string | null,
-    action: string,
-    requestId?: string,
-  ) {
-    const principal = await governance.principal(actor);
-    const allowed = new Map<string, LedgerEntry>();
-    const refused: LedgerEntry[] = [];
-    for (const row of rows) {
-      const checked = await governance.check(principal, 'read', recordFacts(row), { purpose }, requestId);
-      if (checked.decision.allowed) allowed.set(row.id, { ...checked.entry, action });
-      else refused.push(checked.entry);
-    }
-    return { principal, allowed, refused };
-  }
-
-  async function loadRecord(id: string) {
-    const row = await store.findRecord(db, id);
-    if (!row) throw new NotFound('There is no such record');
-    return row;
-  }
+  const { readable, loadRecord } = recordReader(db, governance);
 
   type RunOptions = {
     force?: boolean;
@@ -297,6 +264,8 @@ export function linkingService(db: Db, governance: GovernanceService) {
   }
 
   return {
+    ...goldenPeople(db, governance),
+
     /**
      * Links every organisation's records into people. Skipped when no record changed and no
      * reviewer decided anything since the last run (unless forced).
@@ -307,7 +276,7 @@ export function linkingService(db: Db, governance: GovernanceService) {
       return db.connection().execute(async (conn) => {
         const { rows } = await sql<{
           locked: boolean;
-        }>`SELECT pg_try_advisory_lock(${LINK_LOCK}) AS locked`.execute(conn);
+        }>`SELECT pg_try_advisory_lock(${people.LINK_LOCK}) AS locked`.execute(conn);
         if (!rows[0]?.locked)
           throw new LinkageRunning(
             'Another "flagstone link" is running on this database: nothing was changed. Run it again when that one has finished.',
@@ -315,7 +284,7 @@ export function linkingService(db: Db, governance: GovernanceService) {
         try {
           return await linkOnce(conn, options);
         } finally {
-          await sql`SELECT pg_advisory_unlock(${LINK_LOCK})`.execute(conn);
+          await sql`SELECT pg_advisory_unlock(${people.LINK_LOCK})`.execute(conn);
         }
       });
     },
@@ -419,30 +388,6 @@ export function linkingService(db: Db, governance: GovernanceService) {
           },
         ]);
       });
-    },
-
-    /** A golden person: the records of theirs the asker may see (each a read in the ledger), and their history. */
-    async person(actor: Actor | null, personId: string, purpose: string | null, requestId?: string) {
-      const found = await people.personExists(db, personId);
-      if (!found) throw new NotFound('There is no such person');
-      if (found.merged_into) return { mergedInto: found.merged_into, records: [], history: [] };
-      const rows = await Promise.all((await people.personRecords(db, personId)).map(loadRecord));
-      const { allowed, refused } = await readable(actor, rows, purpose, 'person-record.read', requestId);
-      if (allowed.size === 0) {
-        await governance.ledger.record(refused);
-        throw new NotFound('There is no such person you may see');
-      }
-      await governance.ledger.record([...allowed.values()]);
-      const history = (await people.personHistory(db, personId)).map((h) => ({
-        event: h.event,
-        at: h.at.toISOString(),
-      }));
-      return {
-        id: personId,
-        mergedInto: null,
-        records: rows.filter((r) => allowed.has(r.id)).map(toPersonRecord),
-        history,
-      };
     },
 
     /**

@@ -8,9 +8,12 @@ import {
   BulkReport,
   BulkSubmission,
   Explanation,
+  GoldenPerson,
   MatchQuery,
+  MergeRequest,
   PersonId,
   PurposeQuery,
+  SplitRequest,
 } from './people-schemas.ts';
 import { PersonRecord } from './schemas.ts';
 
@@ -80,20 +83,53 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         summary:
-          'A golden person: the records of theirs you may see (each one recorded in the audit ledger), and their history',
+          'A golden person: the records of theirs you may see (each one recorded in the audit ledger; the others counted), how each pair of records was linked, and their history',
         params: PersonId,
         querystring: PurposeQuery,
+        response: { 200: GoldenPerson, ...ProblemResponses },
+      },
+    },
+    async (request) => {
+      const { mayDecide: _, ...person } = await linking.person(
+        request.actor,
+        request.params.id,
+        request.query.purpose ?? null,
+        request.id,
+      );
+      return person;
+    },
+  );
+
+  app.post(
+    '/api/v1/people/:id/split',
+    {
+      schema: {
+        tags,
+        summary:
+          'Split a record out of a person into a person of its own, with a reason (a manager or information governance officer of the organisation holding it); later linkage runs keep it apart',
+        params: PersonId,
+        body: SplitRequest,
         response: {
-          200: Type.Object({
-            id: Type.Optional(Type.String()),
-            mergedInto: Type.Union([Type.String(), Type.Null()]),
-            records: Type.Array(PersonRecord),
-            history: Type.Array(Type.Object({ event: Type.String(), at: Type.String() })),
-          }),
+          200: Type.Object({ person: Type.String(), newPerson: Type.String() }),
           ...ProblemResponses,
         },
       },
     },
-    (request) => linking.person(request.actor, request.params.id, request.query.purpose ?? null, request.id),
+    (request) => linking.split(request.actor, request.params.id, request.body, request.id),
+  );
+
+  app.post(
+    '/api/v1/people/:id/merge',
+    {
+      schema: {
+        tags,
+        summary:
+          'Merge another person into this one, with a reason (a manager or information governance officer of an organisation holding one of the records, who may see a record of each); later linkage runs keep them together',
+        params: PersonId,
+        body: MergeRequest,
+        response: { 200: Type.Object({ person: Type.String(), merged: Type.String() }), ...ProblemResponses },
+      },
+    },
+    (request) => linking.merge(request.actor, request.params.id, request.body, request.id),
   );
 };

@@ -1,6 +1,7 @@
 // Schemas of the API for golden people, bulk submission and matching: one schema validates,
 // types the handler and documents the API.
 import { Type } from 'typebox';
+import { PersonRecord } from './schemas.ts';
 
 const Text = (max: number) => Type.Optional(Type.Union([Type.String({ maxLength: max }), Type.Null()]));
 
@@ -88,3 +89,81 @@ export const Explanation = Type.Object(
 
 export const PersonId = Type.Object({ id: Type.String({ maxLength: 36 }) });
 export const PurposeQuery = Type.Object({ purpose: Purpose });
+
+const Reason = Type.String({
+  maxLength: 2000,
+  description: 'Why: kept with the decision and in the audit ledger',
+});
+
+export const SplitRequest = Type.Object(
+  {
+    record: Type.String({ maxLength: 36, description: 'The record to split out' }),
+    reason: Reason,
+    purpose: Purpose,
+  },
+  { additionalProperties: false },
+);
+
+export const MergeRequest = Type.Object(
+  {
+    other: Type.String({ maxLength: 36, description: 'The person to merge into this one' }),
+    reason: Reason,
+    purpose: Purpose,
+  },
+  { additionalProperties: false },
+);
+
+const Side = Type.Object({
+  id: Type.String(),
+  visible: Type.Boolean({ description: 'You may see the record' }),
+  ofThisPerson: Type.Boolean({
+    description: 'The record is this person’s (a rejected pair may lead elsewhere)',
+  }),
+  organisationName: Type.String(),
+  localRef: Type.Union([Type.String(), Type.Null()], { description: 'Only when you may see the record' }),
+});
+
+export const GoldenPerson = Type.Object({
+  id: Type.String(),
+  mergedInto: Type.Union([Type.String(), Type.Null()], {
+    description: 'Set when this person was merged into another',
+  }),
+  records: Type.Array(PersonRecord),
+  withheld: Type.Integer({ description: 'Records of this person you may not see: counted, not shown' }),
+  links: Type.Array(
+    Type.Object({
+      a: Side,
+      b: Side,
+      weight: Type.Union([
+        Type.Number({ description: 'Match weight in bits (null: decided, not yet scored)' }),
+        Type.Null(),
+      ]),
+      probability: Type.Union([Type.Number(), Type.Null()]),
+      status: Type.Union(
+        [
+          Type.Literal('automatic'),
+          Type.Literal('review'),
+          Type.Literal('not_sure'),
+          Type.Literal('confirmed'),
+          Type.Literal('rejected'),
+        ],
+        {
+          description:
+            'How decided: automatic, waiting for review, not sure, confirmed or rejected by a person',
+        },
+      ),
+      decidedBy: Type.Union([Type.String(), Type.Null()]),
+      decidedAt: Type.Union([Type.String(), Type.Null()]),
+      reason: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  history: Type.Array(
+    Type.Object({
+      event: Type.String(),
+      at: Type.String(),
+      detail: Type.Record(Type.String(), Type.Unknown()),
+      decidedBy: Type.Union([Type.String(), Type.Null()], { description: 'null: a linkage run' }),
+      reason: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});

@@ -45,13 +45,17 @@ export async function currentLinks(
 export interface PairRow {
   record_a: string;
   record_b: string;
-  weight: number;
-  probability: number;
+  /** null for a pair staff decided on that no run has scored yet */
+  weight: number | null;
+  probability: number | null;
   explanation: unknown;
   status: 'automatic' | 'review' | 'not_sure' | 'confirmed' | 'rejected';
   decided_by: string | null;
   decided_at: Date | null;
 }
+
+/** A pair a run has scored (every pair waiting for review is one). */
+export type ScoredPairRow = PairRow & { weight: number; probability: number };
 
 export async function decidedPairs(db: Db): Promise<PairRow[]> {
   const { rows } = await sql<PairRow>`
@@ -174,7 +178,7 @@ export async function insertHistory(
   );
 }
 
-export interface WaitingPair extends PairRow {
+export interface WaitingPair extends ScoredPairRow {
   organisation_a: string;
   organisation_b: string;
   organisation_a_id: string;
@@ -199,11 +203,11 @@ export async function waitingPairs(db: Db, organisations: string[], limit = 100)
   return rows;
 }
 
-export async function findPair(db: Db, a: string, b: string): Promise<PairRow | undefined> {
+export async function findPair(db: Db, a: string, b: string): Promise<ScoredPairRow | undefined> {
   if (![a, b].every((id) => /^[0-9a-f-]{36}$/i.test(id))) return undefined;
   const [x, y] = a < b ? [a, b] : [b, a];
-  const { rows } =
-    await sql<PairRow>`SELECT * FROM link_pairs WHERE record_a = ${x} AND record_b = ${y}`.execute(db);
+  const { rows } = await sql<ScoredPairRow>`SELECT * FROM link_pairs WHERE record_a = ${x} AND record_b = ${y}
+      AND explanation IS NOT NULL`.execute(db);
   return rows[0];
 }
 
@@ -235,16 +239,110 @@ export async function personOf(db: Db, recordIds: string[]): Promise<Map<string,
   return new Map(rows.map((r) => [r.record_id, r.person_id]));
 }
 
+/** What happened to a person, oldest first: by which run, or by whom and why. */
 export async function personHistory(db: Db, personId: string) {
-  const { rows } = await sql<{ event: string; detail: Record<string, unknown>; at: Date }>`
-    SELECT event, detail, at FROM person_history WHERE person_id = ${personId} ORDER BY id`.execute(db);
+  const { rows } = await sql<{
+    event: string;
+    detail: Record<string, unknown>;
+    at: Date;
+    decided_by: string | null;
+    reason: string | null;
+  }>`
+    SELECT h.event, h.detail, h.at, a.name AS decided_by, h.reason
+      FROM person_history h LEFT JOIN accounts a ON a.id = h.decided_by
+     WHERE h.person_id = ${personId} ORDER BY h.id`.execute(db);
   return rows;
+}
+
+/** The advisory lock a linkage run holds while it runs (any constant shared by every instance). */
+export const LINK_LOCK = 5_210_447_093;
+
+/** Takes the linkage lock for this transaction, unless a run holds it: then false. */
+export async function tryLinkLock(trx: Db): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`
+    SELECT pg_try_advisory_xact_lock(${LINK_LOCK}) AS locked`.execute(trx);
+  return rows[0]?.locked === true;
+}
+
+export interface LinkOfPerson {
+  record_a: string;
+  record_b: string;
+  weight: number | null;
+  probability: number | null;
+  status: PairRow['status'];
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+}
+
+/** Every scored or decided pair with one of these records in it, strongest first. */
+export async function pairsOf(db: Db, recordIds: string[]): Promise<LinkOfPerson[]> {
+  if (recordIds.length === 0) return [];
+  const { rows } = await sql<LinkOfPerson>`
+    SELECT p.record_a, p.record_b, p.weight, p.probability, p.status, a.name AS decided_by, p.decided_at,
+           p.decision_note
+      FROM link_pairs p LEFT JOIN accounts a ON a.id = p.decided_by
+     WHERE p.record_a = ANY(${recordIds}::uuid[]) OR p.record_b = ANY(${recordIds}::uuid[])
+     ORDER BY p.weight DESC NULLS LAST, p.record_a, p.record_b`.execute(db);
+  return rows;
+}
+
+/** Staff say these pairs are the same person (confirmed) or not (rejected): stands on every later run. */
+export async function decidePairsAs(
+  db: Db,
+  pairs: (readonly [string, string])[],
+  status: 'confirmed' | 'rejected',
+  accountId: string,
+  reason: string,
+) {
+  const unique = new Map(
+    pairs.map(([a, b]) => (a < b ? [`${a} ${b}`, { a, b }] : [`${b} ${a}`, { a: b, b: a }])),
+  );
+  const ordered = [...unique.values()];
+  await inBatches(ordered, (batch) =>
+    sql`INSERT INTO link_pairs (record_a, record_b, status, decided_by, decided_at, decision_note)
+        SELECT x.a, x.b, ${status}, ${accountId}, now(), ${reason}
+          FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS x(a uuid, b uuid)
+        ON CONFLICT (record_a, record_b) DO UPDATE SET status = EXCLUDED.status,
+          decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at,
+          decision_note = EXCLUDED.decision_note`.execute(db),
+  );
+}
+
+/** A person made by a decision of staff (not by a run). */
+export async function createPerson(db: Db, id: string) {
+  await sql`INSERT INTO people (id) VALUES (${id})`.execute(db);
+}
+
+export async function moveLinks(db: Db, recordIds: string[], personId: string) {
+  await sql`UPDATE person_links SET person_id = ${personId}, linked_at = now()
+     WHERE record_id = ANY(${recordIds}::uuid[])`.execute(db);
+}
+
+export async function retireInto(db: Db, personId: string, mergedInto: string) {
+  await sql`UPDATE people SET retired_at = now(), merged_into = ${mergedInto} WHERE id = ${personId}`.execute(
+    db,
+  );
+}
+
+export async function insertDecisionHistory(
+  db: Db,
+  events: { person_id: string; event: string; detail: unknown }[],
+  accountId: string,
+  reason: string,
+) {
+  await sql`INSERT INTO person_history (person_id, event, detail, decided_by, reason)
+      SELECT x.person_id, x.event, x.detail, ${accountId}, ${reason}
+        FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS x(person_id uuid, event text, detail jsonb)`.execute(
+    db,
+  );
 }
 
 export async function personExists(db: Db, personId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(personId)) return undefined;
-  const { rows } = await sql<{ id: string; retired_run: string | null; merged_into: string | null }>`
-    SELECT id, retired_run, merged_into FROM people WHERE id = ${personId}`.execute(db);
+  const { rows } = await sql<{ id: string; merged_into: string | null; retired: boolean }>`
+    SELECT id, merged_into, (retired_run IS NOT NULL OR retired_at IS NOT NULL) AS retired
+      FROM people WHERE id = ${personId}`.execute(db);
   return rows[0];
 }
 
@@ -263,8 +361,10 @@ export async function matchCandidates(
   ].filter((c) => c !== null);
   if (or.length === 0) return [];
   const { rows } = await sql<RecordRow>`
-    SELECT r.*, r.date_of_birth::text AS date_of_birth, o.ref AS organisation, o.name AS organisation_name
+    SELECT r.*, r.date_of_birth::text AS date_of_birth, o.ref AS organisation, o.name AS organisation_name,
+           l.person_id
       FROM local_records r JOIN organisations o ON o.id = r.organisation_id
+      LEFT JOIN person_links l ON l.record_id = r.id
      WHERE ${sql.join(or, sql` OR `)}
      LIMIT ${limit}`.execute(db);
   return rows;

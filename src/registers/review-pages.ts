@@ -5,6 +5,7 @@ import { purposes } from '../governance/index.ts';
 import { DomainError, Forbidden, requireActor } from '../platform/index.ts';
 import { formErrors } from '../web/index.ts';
 import type { LinkingService } from './linking.ts';
+import { personPages } from './person-pages.ts';
 
 type Query = Record<string, string | undefined>;
 type Pair = { a: string; b: string };
@@ -22,7 +23,10 @@ const purposeItems = (chosen?: string) => [
   ...Object.entries(purposes).map(([value, text]) => ({ value, text, selected: value === chosen })),
 ];
 
+/** The review queue, and the pages of golden people it leads to (both are about linking records). */
 export async function reviewPages(app: FastifyInstance, { linking }: { linking: LinkingService }) {
+  await personPages(app, { linking });
+
   app.get<{ Querystring: Query }>('/people/review', async (request, reply) => {
     requireStaff(request);
     const pairs = await linking.queue(request.actor);

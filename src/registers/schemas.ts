@@ -72,6 +72,9 @@ export const PersonRecord = Type.Object({
   handling: Text(20),
   version: Type.Integer(),
   updatedAt: Type.String(),
+  personId: Type.Union([Type.String(), Type.Null()], {
+    description: 'The golden person this record was linked to (null until linkage has run over it)',
+  }),
 });
 
 export const ReadQuery = Type.Object({

@@ -27,6 +27,7 @@ export interface PersonRecord {
   handling: string | null;
   version: number;
   updatedAt: string;
+  personId: string | null;
 }
 
 export interface NewRecordInput extends RecordFields {
@@ -63,6 +64,7 @@ export const toPersonRecord = (row: store.RecordRow): PersonRecord => ({
   handling: row.handling,
   version: row.version,
   updatedAt: row.updated_at.toISOString(),
+  personId: row.person_id ?? null,
 });
 
 const facts = (row: store.RecordRow) => ({

@@ -34,12 +34,15 @@ type RegistersTables = {
     created_at: Generated<Date>;
   };
   organisations: { id: string; ref: string; name: string };
+  person_links: { record_id: string; person_id: string };
 };
 
 const tables = (db: Db) => db.withTables<RegistersTables>();
 export type RecordRow = Selectable<RegistersTables['local_records']> & {
   organisation: string;
   organisation_name: string;
+  /** the golden person the record was linked to (null until linkage has run over it) */
+  person_id?: string | null;
 };
 export type NewRecordRow = Omit<
   RegistersTables['local_records'],
@@ -50,8 +53,9 @@ function selectRecords(db: Db) {
   return tables(db)
     .selectFrom('local_records as r')
     .innerJoin('organisations as o', 'o.id', 'r.organisation_id')
+    .leftJoin('person_links as l', 'l.record_id', 'r.id')
     .selectAll('r')
-    .select(['o.ref as organisation', 'o.name as organisation_name']);
+    .select(['o.ref as organisation', 'o.name as organisation_name', 'l.person_id']);
 }
 
 export async function insertRecord(db: Db, row: NewRecordRow): Promise<string | null> {

@@ -1,5 +1,6 @@
 // A pair that record linkage was unsure of (Margaret and Peggy Oduya, held by the county
-// council and by fire and rescue) taken through the review queue in Chromium; axe on every page.
+// council and by fire and rescue) taken through the review queue in Chromium, and a golden
+// person's page (Amina Khan) with a record split out and merged back; axe on every page.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
@@ -68,5 +69,75 @@ describe('the review queue in a browser', () => {
 
     const report = await t.services.linking.run();
     expect(report.merged).toBe(1);
-  });
+  }, 120_000);
+});
+
+describe('a golden person’s page in a browser', () => {
+  it('shows Amina Khan’s records and links, splits the NHS record out with a reason, and merges it back', async () => {
+    const page = await signedIn('manager at fellshire-nhs');
+    await page.goto(`${base}/records?name=Khan`);
+    await page.getByRole('link', { name: 'Amina Khan' }).click();
+    await page.getByRole('link', { name: 'This person’s records in every organisation' }).click();
+    await page.waitForURL(/\/people\/[0-9a-f-]{36}$/);
+    const person = page.url().split('/').at(-1) as string;
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Amina Khan');
+    let main = await page.textContent('main');
+    expect(main).toContain('2 more records of this person are held by other organisations');
+    expect(main).toContain('Community Health NHS Trust, reference PT-778120');
+    expect(main).not.toContain('ASC-10442');
+    expect(main).toContain('Linked automatically');
+    await expectAccessible(page);
+
+    await page.getByLabel('Purpose').selectOption('direct_care');
+    await page.getByRole('button', { name: 'Show the records' }).click();
+    main = await page.textContent('main');
+    expect(main).toContain('Records (3 shown)');
+    expect(main).toContain('reference ASC-10442');
+    expect(main).not.toContain('more records of this person');
+    await expectAccessible(page);
+
+    await page.getByRole('link', { name: /^Split out this record .*PT-778120/ }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Split this record out of Amina Khan?',
+    );
+    await page.getByRole('button', { name: 'Split it out' }).click();
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain(
+      'Say why: it is kept with the decision',
+    );
+    await expectAccessible(page);
+    await page
+      .getByLabel('Why is this record someone else?')
+      .fill('Registered with the GP under another date of birth');
+    await page.getByRole('button', { name: 'Split it out' }).click();
+    await page.waitForURL(/done=split/);
+    main = await page.textContent('main');
+    expect(main).toContain('The record is split out');
+    expect(main).toContain('Made from a record split out of another person');
+    expect(main).toContain('Registered with the GP under another date of birth');
+    expect(main).toContain('Decided different people by Rajesh Patel');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Merge another person into this one' }).click();
+    await page.getByRole('button', { name: 'Merge them' }).click();
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain(
+      'There is no person with that person number',
+    );
+    await expectAccessible(page);
+    await page.getByLabel('Person number of the other person').fill(person);
+    await page
+      .getByLabel('Why are they the same person?')
+      .fill('The GP confirmed the date of birth was a typing error');
+    await page.getByRole('button', { name: 'Merge them' }).click();
+    await page.waitForURL(/done=merged/);
+    main = await page.textContent('main');
+    expect(main).toContain('The two people are merged');
+    expect(main).toContain('Records (3 shown)');
+    expect(main).toContain('Confirmed the same person by Rajesh Patel');
+    await expectAccessible(page);
+
+    // the old page now leads to the person it was merged into
+    await page.goto(`${base}/people/${person}`);
+    expect(page.url()).not.toContain(person);
+    await page.context().close();
+  }, 120_000);
 });
