@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
 
@@ -11,11 +12,12 @@ const PNG = readFileSync(new URL('../../test/fixtures/pothole.png', import.meta.
 const LIMIT = 4096;
 let t: TestContext;
 
-// A few properties of the gazetteer: two on one street in Ashby Vale, one outside Fellshire.
+// A few properties of the gazetteer: two on one street in Ashby Vale, one outside Fellshire, one more.
 const GAZETTEER = `uprn,address,town,postcode,latitude,longitude
 200000000001,1 Mill Lane,Ashby,AV1 2MQ,52.235,-2.21
 200000000002,3 Mill Lane,Ashby,AV1 2MQ,52.2352,-2.2102
 200000000003,9 Far Away,Elsewhere,ZZ9 9ZZ,52.55,-1.45
+200000000004,7 Station Road,Ashby,AV1 3SR,52.24,-2.19
 `;
 
 beforeAll(async () => {
@@ -169,8 +171,8 @@ describe('Open311 places a request by the gazetteer', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({
         api_key: KEY,
-        service_code: 'missed-bin',
-        'attribute[bin]': 'food',
+        service_code: 'street-light',
+        'attribute[fault]': 'out',
         ...fields,
       }).toString(),
     });
@@ -186,17 +188,17 @@ describe('Open311 places a request by the gazetteer', () => {
       address: '1 Mill Lane, Ashby, AV1 2MQ',
       lat: 52.235,
       long: -2.21,
-      agency_responsible: 'Ashby Vale District Council',
+      agency_responsible: 'Fellshire County Council',
     });
   });
 
   it('by an address_string that matches one property', async () => {
-    const response = await post({ address_string: '3 Mill Lane, Ashby' });
+    const response = await post({ address_string: '7 Station Road, Ashby' });
     expect(response.statusCode, response.body).toBe(200);
     expect(await placed(response.json()[0].service_request_id)).toMatchObject({
-      address_id: '200000000002',
-      address: '3 Mill Lane, Ashby',
-      lat: 52.2352,
+      address_id: '200000000004',
+      address: '7 Station Road, Ashby',
+      lat: 52.24,
     });
   });
 
@@ -217,7 +219,7 @@ describe('Open311 places a request by the gazetteer', () => {
       [{ address_string: 'Mill Lane' }, 'address_string: The address matches more than one property'],
       [{}, 'A location is required: give lat and long, address_id or address_string'],
     ];
-    const before = (await t.app.inject({ url: '/open311/v2/requests.json?service_code=missed-bin' })).json()
+    const before = (await t.app.inject({ url: '/open311/v2/requests.json?service_code=street-light' })).json()
       .length;
     for (const [fields, description] of cases) {
       const response = await post(fields);
@@ -228,8 +230,105 @@ describe('Open311 places a request by the gazetteer', () => {
     const xml = await post({ address_id: '999999999999' }, 'xml');
     expect(xml.body).toContain('<description>address_id: There is no property with the UPRN 999999999999');
     expect(
-      (await t.app.inject({ url: '/open311/v2/requests.json?service_code=missed-bin' })).json(),
+      (await t.app.inject({ url: '/open311/v2/requests.json?service_code=street-light' })).json(),
     ).toHaveLength(before);
+  });
+});
+
+describe('a repeated report is joined to the open one, not made another case', () => {
+  const KEY = 'duplicates-test-key';
+  // A spot in Ashby Vale no other test reports at, and points 20 m and 80 m north of it.
+  const [lat, lon] = [52.16, -2.3];
+  const north = (metres: number) => String(lat + metres / 111_195);
+  const post = async (fields: Record<string, string>) => {
+    await t.services.requests.issueApiKey('Duplicates test client', KEY).catch(() => {});
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        api_key: KEY,
+        service_code: 'pothole',
+        'attribute[size]': 'large',
+        long: String(lon),
+        ...fields,
+      }).toString(),
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json()[0] as { service_request_id: string; service_notice: string };
+  };
+  let first = '';
+
+  it('answers an Open311 client with the open request within 50 metres, and makes a new one further away', async () => {
+    first = (await post({ lat: String(lat), description: 'Deep hole by the gate' })).service_request_id;
+    const again = await post({ lat: north(20), description: 'Same hole', email: 'second@example.com' });
+    expect(again).toMatchObject({
+      service_request_id: first,
+      service_notice: `Already reported as ${first}: this report has been joined to it`,
+    });
+    expect((await post({ lat: north(80) })).service_request_id).not.toBe(first);
+    expect(
+      (await post({ lat: north(20), service_code: 'street-light', 'attribute[fault]': 'out' }))
+        .service_request_id,
+    ).not.toBe(first);
+    const listed = (await t.app.inject({ url: '/open311/v2/requests.json?service_code=pothole' })).json();
+    expect(listed.filter((r: { lat: number }) => Math.abs(r.lat - lat) < 0.0005)).toHaveLength(1);
+  });
+
+  it('shows staff one case with the reports joined, and tells each reporter of its updates', async () => {
+    const staff = demoAccount((c) => c.roles === 'staff at fellshire-cc');
+    const cookie = await signIn(t.app, staff.email, staff.password);
+    const inbox = (await t.app.inject({ url: '/api/v1/cases?service=pothole', headers: { cookie } })).json();
+    const here = inbox.filter((c: { lat: number }) => Math.abs(c.lat - lat) < 0.0005);
+    expect(here.map((c: { reference: string }) => c.reference)).toEqual([first]);
+    const view = (await t.app.inject({ url: `/api/v1/cases/${here[0].id}`, headers: { cookie } })).json();
+    expect(view.joined).toEqual([
+      expect.objectContaining({ description: 'Same hole', contact: 'second@example.com' }),
+    ]);
+    const page = await t.app.inject({
+      url: `/cases/${here[0].id}`,
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(page.body).toContain('Reports joined to this case');
+
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${here[0].id}/status`,
+      headers: { cookie },
+      payload: { status: 'in_progress', reason: 'A crew is on the way' },
+    });
+    expect(changed.statusCode, changed.body).toBe(204);
+    const { rows } = await sql<{ personalisation: { reference: string; update: string } }>`
+      SELECT personalisation FROM notification_outbox WHERE recipient = 'second@example.com' ORDER BY id`.execute(
+      t.services.database.db,
+    );
+    expect(rows.map((r) => r.personalisation.reference)).toEqual([first, first]);
+    expect(rows[1]?.personalisation.update).toBe('A crew is on the way');
+  });
+
+  it('tells the citizen before they send it, and after: they follow the open request', async () => {
+    const b = browser(t.app);
+    await b.get('/report');
+    await b.post('/report', { service: 'pothole' });
+    await b.get('/report/where');
+    await b.post('/report/where', { lat: north(10), lon: String(lon) });
+    const details = await b.get('/report/details');
+    expect(details.body).toContain(`href="/follow/${first}"`); // already reported? follow it instead
+    await b.post('/report/details', { 'attribute-size': 'small' });
+    await b.get('/report/contact');
+    await b.post('/report/contact', {});
+    const check = await b.get('/report/check');
+    expect(check.body).toContain(
+      `This looks like <a class="govuk-link" href="/follow/${first}">request ${first}</a>`,
+    );
+    const sent = await b.post('/report/check', {});
+    const done = await b.get(sent.headers.location as string);
+    expect(done.body).toContain('Already reported: your report is added to it');
+    expect(done.body).toContain(`Follow request ${first}`);
+    const own = /\/report\/done\/(.+)$/.exec(sent.headers.location as string)?.[1] as string;
+    const followed = await b.get(`/follow/${own}`);
+    expect(followed.body).toContain(`Request ${first}`);
+    expect(followed.body).toContain(`Request ${own} was about the same thing`);
   });
 });
 

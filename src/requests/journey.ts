@@ -117,6 +117,11 @@ export async function citizenJourney(
     });
     return reply.page('report-check.njk', {
       route,
+      alreadyReported: await requests.alreadyReported(
+        str(answers.service),
+        Number(answers.lat),
+        Number(answers.lon),
+      ),
       rows: [
         row('What', service?.name ?? '', '/report', 'what you are reporting'),
         row(
@@ -171,7 +176,7 @@ export async function citizenJourney(
   });
   app.get<{ Params: { reference: string } }>('/report/done/:reference', async (request, reply) => {
     const found = await requests.follow(request.params.reference);
-    return reply.page('report-done.njk', { request: found.request });
+    return reply.page('report-done.njk', { request: found.request, joined: found.joined });
   });
 
   // Following a request, by anyone with its reference.

@@ -375,9 +375,12 @@ export async function open311Routes(
       { apiKey: client },
       request.id,
     );
+    // A repeat of an open request is joined to it: the client follows that one.
     const entry = {
-      service_request_id: created.reference,
-      service_notice: `Sent to ${created.organisation}: ${created.explanation}`,
+      service_request_id: created.duplicateOf ?? created.reference,
+      service_notice: created.duplicateOf
+        ? `Already reported as ${created.duplicateOf}: this report has been joined to it`
+        : `Sent to ${created.organisation}: ${created.explanation}`,
       account_id: one(params, 'account_id') ?? undefined,
     };
     return send(reply, format, [omitUndefined(entry)], requestsXml([entry]));

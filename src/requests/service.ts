@@ -20,6 +20,8 @@ import {
   sha256,
 } from '../platform/index.ts';
 import { type CaseAction, type CaseFacts, decideOnCase } from './access.ts';
+import * as duplicateStore from './duplicate-store.ts';
+import { boxAround, SAME_PLACE_METRES, sameThing } from './duplicates.ts';
 import { assigneeName, checkAssignment } from './inbox.ts';
 import { type Gazetteer, locating } from './locating.ts';
 import * as photoStore from './photo-store.ts';
@@ -350,8 +352,62 @@ export function requestsService(
       : [];
   }
 
+  /** The open case a new report of this service here would repeat: same organisation, within 50 metres. */
+  async function sameOpenCase(serviceCode: string, organisationId: string, lat: number, lon: number) {
+    const here = { lat, lon };
+    const box = boxAround(here, SAME_PLACE_METRES);
+    return sameThing(await duplicateStore.openOriginalsIn(db, serviceCode, organisationId, box), here);
+  }
+
+  /** For staff: the case a report was joined to, and the reports joined to it (each read in the ledger). */
+  async function joinedReports(p: Principal, row: store.CaseRow, requestId?: string) {
+    const joinedTo = row.duplicate_of ? await load({ id: row.duplicate_of }) : null;
+    const reports = [];
+    for (const id of await duplicateStore.joinedTo(db, row.id)) {
+      const other = await load({ id });
+      const d = decideOnCase(governance.pdp, p, 'readCase', facts(other));
+      if (!d.allowed) continue;
+      await governance.ledger.record([
+        entry(p, 'case.read', other, {
+          decision: 'allow',
+          policies: d.policies,
+          requestId: requestId ?? null,
+        }),
+      ]);
+      reports.push({
+        id: other.id,
+        reference: other.reference,
+        requestedAt: other.requested_at.toISOString(),
+        description: other.description,
+        contact: [[other.first_name, other.last_name].filter(Boolean).join(' '), other.email, other.phone]
+          .filter(Boolean)
+          .join(', '),
+      });
+    }
+    return { joinedTo: joinedTo && { id: joinedTo.id, reference: joinedTo.reference }, joined: reports };
+  }
+
+  /** What the public sees for a case: a report joined to another is seen as that one. */
+  const publicFace = async (row: store.CaseRow) => (row.duplicate_of ? load({ id: row.duplicate_of }) : row);
+
+  /** A case and the reports joined to it: everyone to tell when it changes, of this case's reference. */
+  const withJoined = async (row: store.CaseRow) => [
+    row,
+    ...(await Promise.all((await duplicateStore.joinedTo(db, row.id)).map((id) => load({ id })))).map(
+      (joined) => ({ ...joined, reference: row.reference }),
+    ),
+  ];
+
   return {
     route,
+
+    /** The open request a report of this service at this point would be joined to, if any. */
+    async alreadyReported(serviceCode: string, lat: number, lon: number): Promise<string | null> {
+      const answer = (await table()).route(await service(serviceCode), lon, lat);
+      if (!answer.ok) return null;
+      const organisationId = (await catalogue()).organisationIds.get(answer.organisation) as string;
+      return (await sameOpenCase(serviceCode, organisationId, lat, lon))?.reference ?? null;
+    },
 
     /** The gazetteer's addresses, to place a request. */
     addresses: locate,
@@ -476,9 +532,12 @@ export function requestsService(
       }
       const { organisationIds: orgIds, areaIds } = await catalogue();
       const now = clock.now();
+      const organisationId = orgIds.get(answer.organisation) as string;
+      // A repeat of an open report is stored, joined to it and closed: its reporter follows that one.
+      const original = await sameOpenCase(s.code, organisationId, input.lat as number, input.lon as number);
       const row = {
         service_code: s.code,
-        organisation_id: orgIds.get(answer.organisation) as string,
+        organisation_id: organisationId,
         area_id: areaIds.get(answer.area) ?? null,
         route_basis: answer.basis,
         lat: input.lat as number,
@@ -496,10 +555,15 @@ export function requestsService(
         account_ref: trimmed(input.accountRef),
         citizen_account_id: citizen?.accountId ?? null,
         api_key_id: by.apiKey?.id ?? null,
-        status_reason: null,
+        ...(original
+          ? {
+              status: 'closed' as const,
+              status_reason: `Already reported as ${original.reference}: joined to it`,
+            }
+          : { status_reason: null }),
         assignee_account_id: null,
         team: null,
-        duplicate_of: null,
+        duplicate_of: original?.id ?? null,
         requested_at: now,
         updated_at: now,
         expected_at: new Date(now.getTime() + definition.targetDays * 86_400_000),
@@ -516,10 +580,21 @@ export function requestsService(
           resource: { type: 'case', id, organisation: answer.organisation },
           subject: citizen?.accountId ?? null,
           requestId: requestId ?? null,
-          detail: { service: s.code, area: answer.area, basis: answer.basis },
+          detail: {
+            service: s.code,
+            area: answer.area,
+            basis: answer.basis,
+            ...(original ? { duplicateOf: original.reference } : {}),
+          },
         }),
         messages: (reference) =>
-          contactMessages({ email: row.email, reference }, 'request-received', { service: s.name }),
+          contactMessages(
+            { email: row.email, reference: original?.reference ?? reference },
+            'request-received',
+            {
+              service: s.name,
+            },
+          ),
         after: input.photosOf
           ? (trx, id) => photoStore.attachDraftPhotos(trx, sha256(input.photosOf as string), id)
           : undefined,
@@ -529,6 +604,8 @@ export function requestsService(
         organisation: answer.organisation,
         area: answer.area,
         explanation: answer.explanation,
+        /** The reference of the open request this one was joined to. */
+        duplicateOf: original?.reference ?? null,
       };
     },
 
@@ -539,20 +616,24 @@ export function requestsService(
 
     async publicRequest(reference: string): Promise<PublicRequest | null> {
       const row = await store.findCase(db, { reference: reference.trim().toUpperCase() });
-      return row ? toPublic(row) : null;
+      return row ? toPublic(await publicFace(row)) : null;
     },
 
     async referenceOfToken(token: string): Promise<string | null> {
       if (!/^[0-9a-f-]{36}$/i.test(token)) return null;
-      return (await store.findCase(db, { token }))?.reference ?? null;
+      const row = await store.findCase(db, { token });
+      return row ? (await publicFace(row)).reference : null;
     },
 
     /** Anyone with the reference follows a request: its public face, public updates, where it was referred. */
     async follow(reference: string) {
-      const row = await load({ reference: reference.trim().toUpperCase() });
+      const asked = await load({ reference: reference.trim().toUpperCase() });
+      const row = await publicFace(asked);
       const updates = await store.updatesOf(db, row.id, ['public']);
       return {
         request: toPublic(row),
+        /** The reference asked for, when it was joined to this request. */
+        joined: row === asked ? null : asked.reference,
         updates: updates.map((u) => ({
           at: u.created_at.toISOString(),
           body: u.body,
@@ -584,7 +665,7 @@ export function requestsService(
             requestId: requestId ?? null,
           }),
         );
-        shown.push(toPublic(row));
+        shown.push(toPublic(await publicFace(row)));
       }
       await governance.ledger.record(entries);
       return shown;
@@ -646,6 +727,7 @@ export function requestsService(
           phone: row.phone,
         },
         photos: await photoStore.casePhotos(db, row.id),
+        ...(await joinedReports(p, row, requestId)),
         version: row.version,
         assignee: row.assignee_account_id,
         assigneeName: await assigneeName(db, row),
@@ -722,7 +804,9 @@ export function requestsService(
         ]);
         await notify.queue(
           trx,
-          contactMessages(row, 'request-updated', { status: statusNames[status], update: reason }),
+          (await withJoined(row)).flatMap((r) =>
+            contactMessages(r, 'request-updated', { status: statusNames[status], update: reason }),
+          ),
         );
       });
     },
@@ -766,7 +850,9 @@ export function requestsService(
         if (input.kind === 'public')
           await notify.queue(
             trx,
-            contactMessages(row, 'request-updated', { status: statusNames[row.status], update: body }),
+            (await withJoined(row)).flatMap((r) =>
+              contactMessages(r, 'request-updated', { status: statusNames[row.status], update: body }),
+            ),
           );
       });
     },

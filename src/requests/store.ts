@@ -168,9 +168,9 @@ export interface PublicFilter {
   limit: number;
 }
 
-/** Cases for the public (Open311 GET): the caller maps only the public columns out. */
+/** Cases for the public (Open311 GET), reports joined to another left out: the caller maps only the public columns out. */
 export async function publicCases(db: Db, filter: PublicFilter): Promise<CaseRow[]> {
-  let query = selectCases(db);
+  let query = selectCases(db).where('c.duplicate_of', 'is', null);
   if (filter.references) query = query.where('c.reference', 'in', filter.references);
   if (filter.services) query = query.where('c.service_code', 'in', filter.services);
   if (filter.statuses) query = query.where('c.status', 'in', filter.statuses);
@@ -189,22 +189,24 @@ export interface InboxFilter {
   overdue?: boolean;
 }
 
-/** Cases held by, or referred to, these organisations. */
+/** Cases held by, or referred to, these organisations (reports joined to another case are shown on it). */
 export async function inbox(db: Db, organisationIds: string[], filter: InboxFilter, now: Date) {
   if (organisationIds.length === 0) return [];
-  let query = selectCases(db).where((eb) =>
-    eb.or([
-      eb('c.organisation_id', 'in', organisationIds),
-      eb.exists(
-        eb
-          .selectFrom('referrals as r')
-          .select('r.id')
-          .whereRef('r.case_id', '=', 'c.id')
-          .where('r.to_organisation_id', 'in', organisationIds)
-          .where('r.status', 'in', ['pending', 'accepted']),
-      ),
-    ]),
-  );
+  let query = selectCases(db)
+    .where('c.duplicate_of', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('c.organisation_id', 'in', organisationIds),
+        eb.exists(
+          eb
+            .selectFrom('referrals as r')
+            .select('r.id')
+            .whereRef('r.case_id', '=', 'c.id')
+            .where('r.to_organisation_id', 'in', organisationIds)
+            .where('r.status', 'in', ['pending', 'accepted']),
+        ),
+      ]),
+    );
   if (filter.service) query = query.where('c.service_code', '=', filter.service);
   if (filter.status) query = query.where('c.status', '=', filter.status);
   if (filter.area) query = query.where('a.ref', '=', filter.area);
