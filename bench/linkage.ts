@@ -4,17 +4,24 @@
 //   node bench/linkage.ts                      FEBRL + 100,000 synthetic records
 //   node bench/linkage.ts --size 1000000       FEBRL + 1,000,000
 //   node bench/linkage.ts --size 100000,1000000 --no-febrl
+//   node bench/linkage.ts --size 0             FEBRL only
+//   --recall: where the synthetic true pairs went, rule by rule (not timed)
 import { performance } from 'node:perf_hooks';
 import { type LinkageResult, type LinkageStage, linkRecords } from '../src/linkage/index.ts';
 import { syntheticPeople } from '../src/linkage/synthetic.ts';
 import { personOf, readFebrl, type Scores, scoresOf, truePairCount } from './linkage-febrl.ts';
+import { blockingRecall } from './linkage-recall.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
   const at = args.indexOf(name);
   return at < 0 ? undefined : args[at + 1];
 };
-const sizes = (option('--size') ?? '100000').split(',').map(Number);
+const sizes = (option('--size') ?? '100000')
+  .split(',')
+  .map(Number)
+  .filter((size) => size > 0);
+const withRecall = args.includes('--recall');
 const withFebrl = !args.includes('--no-febrl');
 const threads = Number(option('--threads') ?? 2);
 
@@ -140,6 +147,7 @@ for (const size of sizes) {
     run,
     pairScores(run.result, (id) => truth.get(id) as string, actual),
   );
+  if (withRecall) console.log(blockingRecall(data.records, data.person, run.result).join('\n'));
   data.records.length = 0;
 }
 clearInterval(sampler);

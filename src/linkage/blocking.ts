@@ -26,6 +26,9 @@ export type BlockingRule = {
 
 const NONE = -1;
 
+/** a key shared by more records than this is too common to block on */
+export const DEFAULT_MAX_BLOCK_SIZE = 2000;
+
 /** 1–26 for the first letter of the formal name behind a first name (Bill and William: W), 0 for none */
 function formalInitial(columns: RecordColumns, i: number): number {
   const id = columns.text.firstName.ids[i] as number;
@@ -44,6 +47,11 @@ function initial(columns: RecordColumns, field: 'firstName' | 'lastName', i: num
 function lastNameSound(columns: RecordColumns, i: number): number {
   const id = columns.text.lastName.ids[i] as number;
   return id < 0 ? NONE : (columns.lastNameSound[id] as number);
+}
+
+function firstNameSound(columns: RecordColumns, i: number): number {
+  const id = columns.text.firstName.ids[i] as number;
+  return id < 0 ? NONE : (columns.firstNameSound[id] as number);
 }
 
 function hashedText(columns: RecordColumns, field: keyof RecordColumns['text'], i: number): number {
@@ -110,15 +118,40 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     },
   },
   {
-    name: 'first and last name sound like + postcode district',
-    comparisons: ['first name', 'last name', 'address and postcode', 'town'],
+    // the same house, whatever became of the names or of the street's spelling
+    name: 'postcode + house number',
+    comparisons: ['address and postcode', 'town'],
     train: false,
     key(columns, i) {
-      const first = formalInitial(columns, i);
-      const sound = lastNameSound(columns, i);
       const postcode = columns.text.postcode.ids[i] as number;
-      if (first === 0 || sound < 0 || postcode < 0) return NONE;
-      return ((columns.postcodeDistrict[postcode] as number) * 32 + first) * 32_000 + sound;
+      const address = columns.text.addressLine.ids[i] as number;
+      const house = address < 0 ? NONE : (columns.houseNumber[address] as number);
+      return postcode < 0 || house < 0 || house >= 100_000 ? NONE : postcode * 100_000 + house;
+    },
+  },
+  {
+    name: 'date of birth + first name sounds like',
+    comparisons: ['date of birth', 'first name'],
+    train: true,
+    key(columns, i) {
+      const sound = firstNameSound(columns, i);
+      if (columns.dateOfBirth[i] === 0 || sound < 0) return NONE;
+      return ((columns.dayNumber[i] as number) + 100_000) * 32_000 + sound;
+    },
+  },
+  {
+    // first and last names swapped, with the date of birth mistyped as well. Not trained on:
+    // with names and birth year set aside, too little is left to tell people apart
+    name: 'first and last name sound like, in either order, + year of birth',
+    comparisons: ['first name', 'last name', 'date of birth'],
+    train: false,
+    key(columns, i) {
+      const first = firstNameSound(columns, i);
+      const last = lastNameSound(columns, i);
+      const dob = columns.dateOfBirth[i] as number;
+      if (first < 0 || last < 0 || dob === 0) return NONE;
+      const names = Math.min(first, last) * 32_000 + Math.max(first, last);
+      return names * 256 + (Math.floor(dob / 10000) % 256);
     },
   },
   {
@@ -160,7 +193,7 @@ export type CandidatePairs = {
 
 export type BlockingOptions = {
   rules?: readonly BlockingRule[];
-  /** a key shared by more records than this is too common to block on (default 2000) */
+  /** a key shared by more records than this is too common to block on (default DEFAULT_MAX_BLOCK_SIZE) */
   maxBlockSize?: number;
   /** only pair records from different sets (linking), instead of all pairs (deduplicating) */
   crossSetOnly?: boolean;
@@ -234,7 +267,7 @@ function keysOf(
 export function candidatePairs(columns: RecordColumns, options: BlockingOptions = {}): CandidatePairs {
   const rules = options.rules ?? BLOCKING_RULES;
   if (rules.length > 16) throw new Error('at most sixteen blocking rules');
-  const maxBlockSize = options.maxBlockSize ?? 2000;
+  const maxBlockSize = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
   const crossSetOnly = options.crossSetOnly ?? false;
   const set = columns.set;
   const ruleKeys: RuleKeys[] = [];

@@ -73,6 +73,8 @@ export type RecordColumns = {
   firstAsLast: Int32Array;
   /** per last-name value id: its Soundex as a number */
   lastNameSound: Int32Array;
+  /** per first-name value id: the Soundex of its (first) formal name, so that Bill and William sound alike */
+  firstNameSound: Int32Array;
   /** per postcode value id: an id of its district (outward code; the whole code when not a UK postcode) */
   postcodeDistrict: Int32Array;
   /** per postcode value id: an id of its sector (outward code and the inward digit), -1 when not a UK postcode */
@@ -249,6 +251,10 @@ export function assembleColumns(
   text.lastName.values.forEach((value, id) => {
     lastNameSound[id] = soundexNumber(value);
   });
+  const firstNameSound = sharedInt32(firstNames.length);
+  for (let v = 0; v < firstNames.length; v++) {
+    firstNameSound[v] = soundexNumber(formal.values[formalName[2 * v] as number] as string);
+  }
   const districts = new Interner(false);
   const sectors = new Interner(false);
   const postcodeDistrict = sharedInt32(text.postcode.values.length);
@@ -267,6 +273,7 @@ export function assembleColumns(
     count,
     text,
     lastNameSound,
+    firstNameSound,
     postcodeDistrict,
     postcodeSector,
     houseNumber,

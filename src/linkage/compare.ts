@@ -112,14 +112,7 @@ const middleName: Comparison = {
 
 const lastName: Comparison = {
   name: 'last name',
-  levels: [
-    'exact',
-    'swapped with first name',
-    'one edit (Levenshtein ≤ 1)',
-    'Jaro–Winkler ≥ 0.92',
-    'Jaro–Winkler ≥ 0.80',
-    'different',
-  ],
+  levels: ['exact', 'one edit (Levenshtein ≤ 1)', 'Jaro–Winkler ≥ 0.92', 'Jaro–Winkler ≥ 0.80', 'different'],
   fields: ['lastName'],
   termFrequency: 'lastName',
   compare(columns, a, b) {
@@ -127,14 +120,14 @@ const lastName: Comparison = {
     const ia = column.ids[a] as number;
     const ib = column.ids[b] as number;
     const values = column.values;
-    if (ia < 0 || ib < 0 || sameHome(columns, a, b)) return MISSING;
+    // names swapped are one piece of evidence, counted once, by the first name's comparison
+    if (ia < 0 || ib < 0 || sameHome(columns, a, b) || swappedNames(columns, a, b)) return MISSING;
     if (ia === ib) return 1;
-    if (swappedNames(columns, a, b)) return 2;
     const sa = values[ia] as string;
     const sb = values[ib] as string;
-    if (withinOneEdit(sa, sb)) return 3;
+    if (withinOneEdit(sa, sb)) return 2;
     const jw = jaroWinklerAbove(columns.text.lastName, ia, ib, 0.8);
-    return jw >= 0.92 ? 4 : jw >= 0.8 ? 5 : 6;
+    return jw >= 0.92 ? 3 : jw >= 0.8 ? 4 : 5;
   },
 };
 
@@ -165,7 +158,14 @@ export function datesOneTypoApart(x: number, y: number): boolean {
 
 const dateOfBirth: Comparison = {
   name: 'date of birth',
-  levels: ['exact', 'day and month swapped', 'one day apart or one typo', 'same year', 'different'],
+  levels: [
+    'exact',
+    'day and month swapped',
+    'one day apart or one typo',
+    'within a month',
+    'same year',
+    'different',
+  ],
   fields: ['dateOfBirth'],
   compare(columns, a, b) {
     const da = columns.dateOfBirth[a] as number;
@@ -180,7 +180,8 @@ const dateOfBirth: Comparison = {
     }
     if (Math.abs((columns.dayNumber[a] as number) - (columns.dayNumber[b] as number)) <= 1) return 3;
     if (datesOneTypoApart(da, db)) return 3;
-    return sameYear ? 4 : 5;
+    if (Math.abs((columns.dayNumber[a] as number) - (columns.dayNumber[b] as number)) <= 31) return 4;
+    return sameYear ? 5 : 6;
   },
 };
 
@@ -250,14 +251,14 @@ export function addressAgreement(columns: RecordColumns, a: number, b: number): 
 }
 
 /**
- * Whether two records give the same address line and postcode. People of one household share
- * these, and with them usually their surname and often a landline, so once the home agrees,
- * an agreeing surname or phone is no further evidence of being the same person.
+ * Whether two records give the same home: the same address line (or one missing) and the
+ * same postcode, or the same address line and a postcode a typo away. People of one household
+ * share these, and with them usually their surname and often a landline, so once the home
+ * agrees, an agreeing surname or phone is no further evidence of being the same person.
  */
 function sameHome(columns: RecordColumns, a: number, b: number): boolean {
-  const postcodes = columns.text.postcode.ids;
-  const postcode = postcodes[a] as number;
-  if (postcode < 0 || postcode !== postcodes[b]) return false;
+  const postcode = postcodeAgreement(columns, a, b);
+  if (postcode === MISSING || postcode > 3) return false;
   const address = addressAgreement(columns, a, b);
   return address === 1 || address === 2;
 }

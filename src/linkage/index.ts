@@ -177,6 +177,7 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
   report('score', pairs.count, pairs.count);
   const bands = classify(model, columns, ids, pairs, scores, options);
 
+  report('cluster', 0, 1);
   const clusterIndexes = connectedComponents(columns.count, bands.matchA, bands.matchB);
   const clusters = clusterIndexes.map((cluster) => cluster.map((i) => ids[i] as string));
   const previous = options.previousPersonIds ?? new Map<string, string>();
