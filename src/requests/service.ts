@@ -944,10 +944,11 @@ export function requestsService(
           decided_by: null,
           decided_at: null,
         });
+        const told = `We have referred your request to ${receiver.name}.`;
         await store.insertUpdate(trx, {
           case_id: id,
           kind: 'public',
-          body: `We have referred your request to ${receiver.name}.`,
+          body: told,
           status: null,
           organisation_id: row.organisation_id,
           author_account_id: p.accountId,
@@ -955,6 +956,10 @@ export function requestsService(
         });
         await store.changeCase(trx, id, {}, clock.now());
         await governance.ledger.append(trx, [e]);
+        await notify.queue(
+          trx,
+          contactMessages(row, 'request-updated', { status: statusNames[row.status], update: told }),
+        );
       });
     },
 

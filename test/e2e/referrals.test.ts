@@ -1,0 +1,192 @@
+// A fire and rescue home safety visit finds a vulnerable adult: the fire service refers the
+// case to the county's adult social care under the demo's safeguarding agreement; the county
+// accepts it; each organisation sees the history it is entitled to; the citizen sees that it
+// was referred; without an agreement the referral is refused and nothing is saved. Axe on
+// every page.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPoints } from '../../src/places/index.ts';
+import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
+import { administrator, demoAccount, type TestContext, testApp } from '../support.ts';
+
+let t: TestContext;
+let browser: Browser;
+let base: string;
+let caseId: string;
+let reference: string;
+
+const FIRE_NOTE = 'Crew noticed oxygen cylinders stored next to the gas fire';
+const REFERRAL_NOTE = 'Lives alone, struggles with stairs and meals; asked us to get her help';
+
+beforeAll(async () => {
+  t = await testApp();
+  base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launch();
+  const amina = await t.services.identity.actorByEmail('amina.khan@example.com');
+  const created = await t.services.requests.submit(
+    {
+      service: 'home-fire-safety-visit',
+      lat: demoPoints.ashbyVale[1],
+      lon: demoPoints.ashbyVale[0],
+      description: 'Please check my smoke alarms',
+    },
+    { actor: amina },
+  );
+  caseId = created.id;
+  reference = created.reference;
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function signedIn(who: (c: { roles: string; email: string }) => boolean): Promise<Page> {
+  const account = demoAccount(who);
+  const page = await (await browser.newContext()).newPage();
+  await signInThroughForm(page, base, account.email, account.password);
+  await page.waitForURL(/\/(staff|account)$/);
+  return page;
+}
+
+const referralForm = (page: Page) => page.locator(`form[action="/cases/${caseId}/referrals"]`);
+
+describe('referring a case between organisations in a browser', { timeout: 180_000 }, () => {
+  it('lets the fire service refer the case to the county for safeguarding, after showing what is missing', async () => {
+    const fire = await signedIn((c) => c.roles === 'manager at fellshire-fire');
+    await fire.getByRole('link', { name: 'Cases' }).click();
+    await expectAccessible(fire);
+    await fire.locator('#service').selectOption({ label: 'Book a free home fire safety visit' });
+    await fire.getByLabel('Assigned to').selectOption('none');
+    await fire.getByRole('button', { name: 'Apply filters' }).click();
+    expect(fire.url()).toContain('service=home-fire-safety-visit');
+    expect(await fire.locator('table').textContent()).toContain(reference);
+    await expectAccessible(fire);
+    await fire.goto(`${base}/cases?service=no-such-service`);
+    expect(await fire.locator('.govuk-error-summary').textContent()).toContain(
+      'Choose a service from the list',
+    );
+    await expectAccessible(fire);
+    await fire.goto(`${base}/cases/${caseId}/assignment`);
+    await expectAccessible(fire);
+    await fire.getByLabel('Team').selectOption('Prevention');
+    await fire.getByLabel('Person').selectOption({ label: 'Yasmin Ali' });
+    await fire.getByRole('button', { name: 'Save the assignment' }).click();
+    expect(await fire.locator('.govuk-summary-list').first().textContent()).toContain('Yasmin Ali');
+    await fire.getByLabel('Internal note: never public').check();
+    await fire.getByLabel('Update or note').fill(FIRE_NOTE);
+    await fire.getByRole('button', { name: 'Add it' }).click();
+    await expectAccessible(fire);
+
+    await referralForm(fire).getByRole('button', { name: 'Refer the case' }).click();
+    const summary = await fire.locator('.govuk-error-summary').textContent();
+    expect(summary).toContain('Choose the organisation to refer to');
+    expect(summary).toContain('Choose the purpose of the referral');
+    await expectAccessible(fire);
+
+    await fire.getByLabel('Organisation').selectOption({ label: 'Fellshire County Council' });
+    await fire.getByLabel('Purpose').selectOption('safeguarding');
+    await fire.getByLabel('What they need to know').fill(REFERRAL_NOTE);
+    await referralForm(fire).getByRole('button', { name: 'Refer the case' }).click();
+    const card = fire.locator('.govuk-summary-card', { hasText: 'Referred to Fellshire County Council' });
+    expect(await card.textContent()).toContain('Waiting for a decision');
+    expect(await card.textContent()).toContain('Safeguarding');
+    await expectAccessible(fire);
+    await fire.context().close();
+  });
+
+  it("lets the county's staff accept it, seeing the referral but not the fire service's internal notes", async () => {
+    const county = await signedIn((c) => c.roles === 'staff at fellshire-cc');
+    await county.getByRole('link', { name: 'Cases' }).click();
+    const row = county.locator('tr', { hasText: reference });
+    expect(await row.textContent()).toContain('(referred to you)');
+    await row.getByRole('link', { name: reference }).click();
+    const main = await county.textContent('main');
+    expect(main).toContain(REFERRAL_NOTE);
+    expect(main).not.toContain(FIRE_NOTE);
+    await expectAccessible(county);
+
+    await county.getByLabel('Decline', { exact: true }).check();
+    await county.getByRole('button', { name: 'Save the decision' }).click();
+    expect(await county.locator('.govuk-error-summary').textContent()).toContain(
+      'Enter the reason for declining the referral',
+    );
+    await expectAccessible(county);
+    await county.getByLabel('Accept', { exact: true }).check();
+    await county.getByRole('button', { name: 'Save the decision' }).click();
+    const card = county.locator('.govuk-summary-card', { hasText: 'Referred to Fellshire County Council' });
+    expect(await card.textContent()).toContain('Accepted');
+    await expectAccessible(county);
+    await county.context().close();
+
+    const fire = await signedIn((c) => c.roles === 'manager at fellshire-fire');
+    await fire.goto(`${base}/cases/${caseId}`);
+    const history = await fire.textContent('main');
+    expect(history).toContain('Accepted');
+    expect(history).toContain(FIRE_NOTE);
+    await fire.context().close();
+  });
+
+  it('shows the citizen that the request was referred, and nothing of the notes', async () => {
+    const amina = await signedIn((c) => c.email === 'amina.khan@example.com');
+    await amina.getByRole('link', { name: 'Your requests' }).click();
+    await amina.getByRole('link', { name: reference }).click();
+    const main = await amina.textContent('main');
+    expect(main).toContain('We have referred your request to Fellshire County Council.');
+    expect(main).not.toContain(FIRE_NOTE);
+    expect(main).not.toContain(REFERRAL_NOTE);
+    await expectAccessible(amina);
+    await amina.context().close();
+  });
+
+  it('refuses a referral to an organisation outside the agreement, and one after the agreement is revoked, saving nothing', async () => {
+    const fire = await signedIn((c) => c.roles === 'manager at fellshire-fire');
+    const refer = async (organisation: string) => {
+      await fire.goto(`${base}/cases/${caseId}`);
+      await fire.getByLabel('Organisation').selectOption({ label: organisation });
+      await fire.getByLabel('Purpose').selectOption('safeguarding');
+      await fire.getByLabel('What they need to know').fill('Second referral');
+      const [response] = await Promise.all([
+        fire.waitForResponse((r) => r.url().endsWith('/referrals') && r.request().method() === 'POST'),
+        referralForm(fire).getByRole('button', { name: 'Refer the case' }).click(),
+      ]);
+      return response.status();
+    };
+
+    expect(await refer('Fellshire Constabulary')).toBe(403);
+    expect(await fire.locator('.govuk-error-summary').textContent()).toContain(
+      'No data-sharing agreement in force lets your organisation refer this case to Fellshire Constabulary for safeguarding',
+    );
+    await expectAccessible(fire);
+
+    const officer = await t.services.identity.actorByEmail(
+      demoAccount((c) => c.roles === 'ig_officer at fellshire-fire').email,
+    );
+    const [agreement] = await t.services.agreements.list(officer);
+    await t.services.agreements.revoke(
+      officer,
+      agreement?.id as string,
+      'Replaced by a county-wide agreement',
+    );
+    expect(await refer('Castlebridge Council')).toBe(403);
+    expect(await fire.locator('.govuk-error-summary').textContent()).toContain(
+      'No data-sharing agreement in force lets your organisation refer this case to Castlebridge Council',
+    );
+    await expectAccessible(fire);
+    const cards = await fire.locator('.govuk-summary-card').allTextContents();
+    expect(cards).toHaveLength(1);
+    const manager = await t.services.identity.actorByEmail(
+      demoAccount((c) => c.roles === 'manager at fellshire-fire').email,
+    );
+    expect((await t.services.requests.caseFor(manager, caseId)).referrals).toHaveLength(1);
+    await fire.context().close();
+  });
+
+  it('shows an administrator the emails queued on an accessible outbox page', async () => {
+    const admin = await signedIn((c) => c.email === administrator().email);
+    await admin.goto(`${base}/notifications`);
+    expect(await admin.getByRole('heading', { level: 1 }).textContent()).toBe('Emails and texts');
+    expect(await admin.locator('table').textContent()).toContain('amina.khan@example.com');
+    await expectAccessible(admin);
+    await admin.context().close();
+  });
+});
