@@ -77,3 +77,29 @@ export const steppedUp = (actor: Actor): LedgerEntry => ({
   subject: actor.accountId,
   detail: { method: 'totp' },
 });
+
+export const passkeyAdded = (actor: Actor, name: string): LedgerEntry => ({
+  action: 'identity.passkey_added',
+  actor: who(actor),
+  subject: actor.accountId,
+  detail: { name },
+});
+
+export const passkeyRemoved = (actor: Actor, name: string): LedgerEntry => ({
+  action: 'identity.passkey_removed',
+  actor: who(actor),
+  subject: actor.accountId,
+  detail: { name },
+});
+
+/** A passkey sign-in refused for a known passkey (an unknown one names nobody to record it against). */
+export const passkeyRefused = (
+  account: { id: string; kind: 'citizen' | 'staff' },
+  reason: string,
+): LedgerEntry => ({
+  action: 'identity.passkey_refused',
+  actor: { account: account.id, kind: account.kind },
+  subject: account.id,
+  decision: 'deny',
+  detail: { reason },
+});

@@ -9,6 +9,7 @@ import { apiTokens } from './api-tokens.ts';
 import { clientPages } from './client-pages.ts';
 import { scopeDescriptions } from './clients.ts';
 import { federationRoutes } from './federation-routes.ts';
+import { passkeyRoutes } from './passkey-routes.ts';
 import {
   allowFormsToReach,
   asksSecondFactor,
@@ -196,6 +197,7 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
         action: `/interaction/${details.uid}/sign-in`,
         clientName,
         upstreams: await upstreamLinks(identity, details.uid),
+        passkeyNext: `/interaction/${details.uid}`,
       });
     }
     const asked = askedFor(details);
@@ -268,4 +270,5 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
   await app.register(apiTokens, { identity, settings });
   await app.register(clientPages, { identity });
   await app.register(federationRoutes, { identity, settings });
+  await app.register(passkeyRoutes, { identity, settings });
 });

@@ -106,7 +106,12 @@ export function signInPage(
   values: { email?: string },
   fieldErrors: Record<string, string>,
   status = 200,
-  extra: { action?: string; clientName?: string; upstreams?: { name: string; href: string }[] } = {},
+  extra: {
+    action?: string;
+    clientName?: string;
+    upstreams?: { name: string; href: string }[];
+    passkeyNext?: string;
+  } = {},
 ) {
   const errors = Object.entries(fieldErrors).map(([field, text]) => ({ text, href: `#${field}` }));
   return reply.code(status).page('sign-in.njk', { values, fieldErrors, errors, ...extra });
@@ -119,6 +124,8 @@ export interface SignInTarget {
   action?: string;
   codeAction?: string;
   clientName?: string;
+  /** Where a passkey sign-in (or step-up) goes on to; offered on the page when set. */
+  passkeyNext?: string;
 }
 
 export function startSession(request: FastifyRequest, reply: FastifyReply, sessionId: string) {
@@ -136,6 +143,7 @@ function codePage(reply: FastifyReply, extra: SignInTarget, error?: string, stat
   return reply.code(status).page('second-factor-code.njk', {
     action: extra.codeAction ?? '/sign-in/code',
     clientName: extra.clientName,
+    passkeyNext: extra.passkeyNext,
     fieldErrors: error ? { code: error } : {},
     errors: error ? [{ text: error, href: '#code' }] : [],
   });
@@ -271,9 +279,13 @@ async function pages(app: FastifyInstance, { identity, places }: Options): Promi
     const actor = requireActor(request.actor);
     const next = localPath(request.query.next);
     if (actor.authLevel === 'second_factor') return reply.redirect(next);
-    if (!(await identity.secondFactorFor(actor, 'Flagstone')).enrolled)
+    const hasPasskey = (await identity.passkeys.list(actor)).length > 0;
+    if (!hasPasskey && !(await identity.secondFactorFor(actor, 'Flagstone')).enrolled)
       return reply.redirect(setUpAction(next));
-    return codePage(reply, { codeAction: `/account/step-up?next=${encodeURIComponent(next)}` });
+    return codePage(reply, {
+      codeAction: `/account/step-up?next=${encodeURIComponent(next)}`,
+      passkeyNext: next,
+    });
   });
 
   app.post<Next & { Body: { code?: string } }>(
@@ -287,7 +299,7 @@ async function pages(app: FastifyInstance, { identity, places }: Options): Promi
       const action = `/account/step-up?next=${encodeURIComponent(next)}`;
       return codePage(
         reply,
-        { codeAction: action },
+        { codeAction: action, passkeyNext: next },
         'Enter the current code from your authenticator app',
         401,
       );

@@ -18,6 +18,7 @@ import { delegations } from './delegations.ts';
 import { federation } from './federation.ts';
 import { postgresAdapter } from './oidc-adapter.ts';
 import { deleteExpiredPayloads } from './oidc-store.ts';
+import { PASSKEY, passkeys } from './passkeys.ts';
 import { acceptedStep, newTotpSecret, totpUri } from './second-factor.ts';
 import { signingKeys } from './signing-keys.ts';
 import * as store from './store.ts';
@@ -34,7 +35,8 @@ export const PENDING_MINUTES = 10;
 export const PASSWORD_AND_TOTP = 'password+totp';
 
 /** Whether a session's sign-in method used a second factor: here, or at an upstream provider. */
-export const usedSecondFactor = (method: string) => method === PASSWORD_AND_TOTP || method.endsWith('+mfa');
+export const usedSecondFactor = (method: string) =>
+  method === PASSWORD_AND_TOTP || method === PASSKEY || method.endsWith('+mfa');
 
 // Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
 const decoy = hash(randomBytes(16).toString('hex'));
@@ -124,6 +126,16 @@ export function identityService(db: Db, clock: Clock) {
 
     /** Signing in through upstream OpenID Connect providers (a national identity service, an organisation's own). */
     upstreams: federation({ db, ledger: theLedger, openSession, createAccount }),
+
+    /** Passkeys: added from the account page, signed in with at the second-factor level. */
+    passkeys: passkeys({
+      db,
+      clock,
+      ledger: theLedger,
+      openSession,
+      hasAuthenticatorApp: async (accountId) =>
+        Boolean((await store.secondFactorOf(db, accountId))?.enrolled_at),
+    }),
 
     /** Acting on someone's behalf: delegations given by citizens to a person or an organisation. */
     delegations: delegations(db, clock, theLedger),

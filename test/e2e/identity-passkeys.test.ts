@@ -1,0 +1,99 @@
+// Passkeys in Chromium with a virtual authenticator (Chrome DevTools Protocol): a citizen adds
+// one from their account, signs out, signs in with it (the second-factor level), and removes it.
+// Axe on every page; the browser reports no errors (a CSP violation would show here).
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../src/identity/test-relying-party.ts';
+import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
+import { demoAccount, type TestContext, testApp } from '../support.ts';
+
+let t: TestContext;
+let browser: Browser;
+let base: string;
+const amina = () => demoAccount((c) => c.email === 'amina.khan@example.com');
+
+beforeAll(async () => {
+  // WebAuthn needs a domain, not an IP address: the site is at localhost.
+  const port = await freePort();
+  base = `http://localhost:${port}`;
+  vi.stubEnv('FLAGSTONE_URL', base);
+  t = await testApp().finally(() => vi.unstubAllEnvs());
+  await t.app.listen({ host: '127.0.0.1', port });
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** A page whose browser has a passkey authenticator that unlocks at once (as if a fingerprint were given). */
+async function withAuthenticator(): Promise<{ page: Page; cdp: CDPSession; errors: string[] }> {
+  const page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(message.text());
+    }
+  });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { page, cdp, errors };
+}
+
+describe('passkeys in a browser', { timeout: 120_000 }, () => {
+  it('adds a passkey, signs in with it at the second-factor level, and removes it', async () => {
+    const { page, errors } = await withAuthenticator();
+    await signInThroughForm(page, base, amina().email, amina().password);
+    await page.waitForURL(`${base}/account`);
+    await page.getByRole('link', { name: 'Passkeys' }).click();
+    await page.waitForURL(`${base}/account/passkeys`);
+    await page.getByText('You have not added a passkey yet').waitFor();
+    await page.getByLabel('Name for this passkey (optional)').fill('Kitchen tablet');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.getByRole('cell', { name: 'Kitchen tablet', exact: true }).waitFor();
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${base}/`);
+    await page.goto(`${base}/sign-in`);
+    await page.getByRole('heading', { name: 'Sign in with a passkey' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.waitForURL(`${base}/account`);
+    const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json());
+    expect(me).toMatchObject({ kind: 'citizen', authLevel: 'second_factor' });
+
+    await page.goto(`${base}/account/passkeys`);
+    await page.getByRole('button', { name: 'Remove Kitchen tablet' }).click();
+    await page.getByText('You have not added a passkey yet').waitFor();
+    await expectAccessible(page);
+    expect(errors).toEqual([]);
+
+    const account = String(await t.services.identity.citizenByEmail(amina().email));
+    const actions = (await t.services.governance.ledger.about(account)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['identity.passkey_added', 'identity.passkey_removed']));
+    await page.context().close();
+  });
+
+  it('says so on the page when the browser has no passkey for Flagstone', async () => {
+    const { page, errors } = await withAuthenticator(); // an authenticator with no passkey on it
+    await page.goto(`${base}/sign-in`);
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.locator('[data-passkey-error]').waitFor({ state: 'visible', timeout: 60_000 });
+    expect(page.url()).toBe(`${base}/sign-in`);
+    await expectAccessible(page);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
