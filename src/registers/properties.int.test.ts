@@ -53,4 +53,22 @@ describe('the gazetteer of properties', () => {
     expect(functions).toMatchObject({ county_council: 'fellshire-cc', fire_and_rescue: 'fellshire-fire' });
     expect((await t.app.inject({ url: '/api/v1/properties/99' })).statusCode).toBe(404);
   });
+
+  it('finds properties by postcode however it is written, each with who serves it', async () => {
+    const found = (await t.app.inject({ url: '/api/v1/properties?q=cb47qd' })).json();
+    expect(found.map((p: { uprn: number }) => p.uprn)).toEqual([100012345]);
+    const functions = found[0].servedBy.flatMap((s: { functions: string[] }) => s.functions);
+    expect(functions).toContain('fire_and_rescue');
+    expect(functions).toContain('unitary_council');
+    expect((await t.app.inject({ url: '/api/v1/properties?q=zz1%201zz' })).json()).toEqual([]);
+  });
+
+  it('says what to search for when the search is empty', async () => {
+    const blank = await t.app.inject({ url: '/api/v1/properties?q=%20' });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().errors).toEqual([{ field: 'q', message: 'Enter a postcode or part of an address' }]);
+    const page = await t.app.inject({ url: '/properties?q=', headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toContain('Enter a postcode or part of an address');
+  });
 });

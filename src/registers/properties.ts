@@ -10,6 +10,7 @@ import { Invalid, NotFound } from '../platform/index.ts';
 import { routingTable } from '../requests/index.ts';
 import type { RowProblem } from './import-rows.ts';
 import { checkPropertyRow, type PropertyColumn, type PropertyRow, propertyColumns } from './property-rows.ts';
+import { normalPostcode } from './record.ts';
 
 export interface PropertyReport {
   rows: number;
@@ -33,6 +34,13 @@ async function upsertProperties(db: Db, rows: PropertyRow[]) {
 
 type Found = PropertyRow & { uprn: number };
 
+export interface ServedBy {
+  organisation: string;
+  organisationName: string;
+  functions: string[];
+  area: string;
+}
+
 export function propertiesService(db: Db, places: PlacesService) {
   async function table() {
     const areas = await places.areas();
@@ -44,6 +52,23 @@ export function propertiesService(db: Db, places: PlacesService) {
         coverage: f.properties.coverage,
       })),
     );
+  }
+
+  /** Which organisations serve a point for which functions: the areas it lies in (or on the edge of). */
+  async function servingOrganisations() {
+    const located = await table();
+    const names = new Map((await places.organisations()).map((o) => [o.ref, o.name]));
+    return (p: { longitude: number; latitude: number }): ServedBy[] => {
+      const { inside, boundary } = located.locate(p.longitude, p.latitude);
+      return (inside.length > 0 ? inside : boundary).flatMap((area) =>
+        area.coverage.map((c) => ({
+          organisation: c.organisation,
+          organisationName: names.get(c.organisation) ?? c.organisation,
+          functions: c.functions,
+          area: area.ref,
+        })),
+      );
+    };
   }
 
   return {
@@ -88,23 +113,34 @@ export function propertiesService(db: Db, places: PlacesService) {
       return report;
     },
 
-    /** Properties whose address has every word searched for (a postcode counts as one word). */
-    async search(q: string, limit = 25): Promise<Found[]> {
+    /**
+     * Properties at a postcode, or whose address has every word searched for, each with which
+     * organisations serve it for which functions.
+     */
+    async search(q: string, limit = 25): Promise<(Found & { servedBy: ServedBy[] })[]> {
       const words = q
         .toLowerCase()
         .split(/[\s,]+/)
         .filter(Boolean)
         .slice(0, 8);
       if (words.length === 0)
-        throw new Invalid('Say what to search for', [{ field: 'q', message: 'Enter part of an address' }]);
+        throw new Invalid('Say what to search for', [
+          { field: 'q', message: 'Enter a postcode or part of an address' },
+        ]);
+      const postcode = normalPostcode(q);
       const { rows } = await sql<Found>`
         SELECT uprn, address_lines, town, postcode, longitude, latitude FROM properties
-         WHERE ${sql.join(
-           words.map((w) => sql`search LIKE ${`%${w.replace(/[\\%_]/g, '\\$&')}%`}`),
-           sql` AND `,
-         )}
+         WHERE ${
+           postcode
+             ? sql`postcode = ${postcode}`
+             : sql.join(
+                 words.map((w) => sql`search LIKE ${`%${w.replace(/[\\%_]/g, '\\$&')}%`}`),
+                 sql` AND `,
+               )
+         }
          ORDER BY postcode, address_lines LIMIT ${limit}`.execute(db);
-      return rows;
+      const serving = await servingOrganisations();
+      return rows.map((row) => ({ ...row, servedBy: serving(row) }));
     },
 
     /** One property and which organisations serve it for which functions. */
@@ -115,17 +151,7 @@ export function propertiesService(db: Db, places: PlacesService) {
       );
       const found = rows[0];
       if (!found) throw new NotFound(`There is no property with the UPRN ${uprn}`);
-      const { inside, boundary } = (await table()).locate(found.longitude, found.latitude);
-      const names = new Map((await places.organisations()).map((o) => [o.ref, o.name]));
-      const servedBy = (inside.length > 0 ? inside : boundary).flatMap((area) =>
-        area.coverage.map((c) => ({
-          organisation: c.organisation,
-          organisationName: names.get(c.organisation) ?? c.organisation,
-          functions: c.functions,
-          area: area.ref,
-        })),
-      );
-      return { ...found, servedBy };
+      return { ...found, servedBy: (await servingOrganisations())(found) };
     },
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProblemResponses } from '../web/index.ts';
 import type { PropertiesService } from './properties.ts';
+import { propertyPages } from './property-pages.ts';
 
 const tags = ['Properties'];
 const Property = Type.Object({
@@ -11,6 +12,15 @@ const Property = Type.Object({
   postcode: Type.Union([Type.String(), Type.Null()]),
   longitude: Type.Number(),
   latitude: Type.Number(),
+  servedBy: Type.Array(
+    Type.Object({
+      organisation: Type.String(),
+      organisationName: Type.String(),
+      functions: Type.Array(Type.String()),
+      area: Type.String(),
+    }),
+    { description: 'Which organisations serve the property for which functions (from the areas it lies in)' },
+  ),
 });
 
 export const propertyRoutes: FastifyPluginAsyncTypebox<{ properties: PropertiesService }> = async (
@@ -22,7 +32,8 @@ export const propertyRoutes: FastifyPluginAsyncTypebox<{ properties: PropertiesS
     {
       schema: {
         tags,
-        summary: 'Find properties in the gazetteer by address or postcode',
+        summary:
+          'Find properties in the gazetteer by postcode or words of the address, with who serves each for which functions',
         querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 200 }) }),
         response: { 200: Type.Array(Property), ...ProblemResponses },
       },
@@ -38,23 +49,13 @@ export const propertyRoutes: FastifyPluginAsyncTypebox<{ properties: PropertiesS
         summary: 'A property by its UPRN, and which organisations serve it for which functions',
         params: Type.Object({ uprn: Type.Integer({ minimum: 1, maximum: 999_999_999_999 }) }),
         response: {
-          200: Type.Intersect([
-            Property,
-            Type.Object({
-              servedBy: Type.Array(
-                Type.Object({
-                  organisation: Type.String(),
-                  organisationName: Type.String(),
-                  functions: Type.Array(Type.String()),
-                  area: Type.String(),
-                }),
-              ),
-            }),
-          ]),
+          200: Property,
           ...ProblemResponses,
         },
       },
     },
     (request) => properties.property(request.params.uprn),
   );
+
+  await propertyPages(app, { properties });
 };

@@ -1,6 +1,8 @@
 // A pair that record linkage was unsure of (Margaret and Peggy Oduya, held by the county
 // council and by fire and rescue) taken through the review queue in Chromium, and a golden
-// person's page (Amina Khan) with a record split out and merged back; axe on every page.
+// person's page (Amina Khan) with a record split out and merged back, and the address search
+// page; axe on every page.
+import { Readable } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
@@ -138,6 +140,48 @@ describe('a golden person’s page in a browser', () => {
     // the old page now leads to the person it was merged into
     await page.goto(`${base}/people/${person}`);
     expect(page.url()).not.toContain(person);
+    await page.context().close();
+  }, 120_000);
+});
+
+describe('the address search page in a browser', () => {
+  it('finds a property by postcode or words of the address, with its UPRN and who serves it', async () => {
+    await t.services.properties.importProperties(
+      Readable.from([
+        'uprn,address,town,postcode,latitude,longitude\n',
+        '200000001,3 Chapel Close,Northmoor,NM1 4RT,52.43,-2.2\n',
+        '200000002,5 Chapel Close,Northmoor,NM1 4RT,52.43,-2.2\n',
+        '200000003,12 Tanner Row,Castlebridge,CB4 7QD,52.3,-1.68\n',
+      ]),
+    );
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/properties`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Find a property');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Search' }).click();
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain(
+      'Enter a postcode or part of an address',
+    );
+    await expectAccessible(page);
+
+    await page.getByLabel('Postcode or address').fill('nm14rt');
+    await page.getByRole('button', { name: 'Search' }).click();
+    let main = await page.textContent('main');
+    expect(main).toContain('2 properties found');
+    expect(main).toContain('200000001');
+    expect(main).toContain('Northmoor District Council: District council services');
+    expect(main).toContain('Fellshire County Council: County council services');
+    expect(main).toContain('Fire and rescue');
+    await expectAccessible(page);
+
+    await page.getByLabel('Postcode or address').fill('tanner row');
+    await page.getByRole('button', { name: 'Search' }).click();
+    main = await page.textContent('main');
+    expect(main).toContain('1 property found');
+    expect(main).toContain('200000003');
+    expect(main).toContain('Castlebridge Council: County council services, District council services');
+    await expectAccessible(page);
     await page.context().close();
   }, 120_000);
 });
