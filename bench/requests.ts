@@ -1,13 +1,14 @@
 // Front-door benchmarks, measured side by side in one run:
 //  1. routing alone: points per second against the demo boundaries (pure, one core);
 //  2. creating a request through POST /open311/v2/requests.json (route, store, audit, queue a
-//     notification) against a bare single-row INSERT into the same PostgreSQL, both over HTTP
-//     with 50 concurrent connections.
+//     notification and the job that sends it, with the background jobs running) against a
+//     bare single-row INSERT into the same PostgreSQL, both over HTTP with 50 concurrent
+//     connections.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createApp, servicesFor } from '../src/app.ts';
+import { createApp, servicesFor, startJobs } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
@@ -70,6 +71,8 @@ try {
     'CREATE TABLE bench_inserts (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), body text NOT NULL)',
   );
   const app = await createApp(loadConfig({ LOG_LEVEL: 'silent' }), built);
+  // As `flagstone start` runs: each create also adds the job that sends its email.
+  await startJobs(built, { notify: null }, { error: () => {} });
   app.post('/api/bench/bare-insert', async (request) => {
     await database.pool.query('INSERT INTO bench_inserts (body) VALUES ($1)', [JSON.stringify(request.body)]);
     return [{ ok: true }];
@@ -105,6 +108,7 @@ try {
   const stored = await database.pool.query('SELECT count(*) FROM cases');
   const queued = await database.pool.query('SELECT count(*) FROM notification_outbox');
   console.log(`cases stored: ${stored.rows[0].count}, notifications queued: ${queued.rows[0].count}`);
+  await built.jobs.stop();
   await app.close();
   await database.close();
 } finally {
