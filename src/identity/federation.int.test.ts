@@ -1,10 +1,18 @@
 // Signing in to Flagstone through upstream OpenID Connect providers: a national identity
 // service for citizens and an organisation's own provider for its staff, each a real
 // oidc-provider on loopback.
+import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount, type TestContext } from '../../test/support.ts';
+import { citizen, demoAccount, type TestContext } from '../../test/support.ts';
+import { ACR_SECOND_FACTOR } from './provider.ts';
 import { TestBrowser } from './test-browser.ts';
-import { listeningProvider } from './test-relying-party.ts';
+import {
+  authorizationRequest,
+  callback,
+  listeningProvider,
+  relyingParty,
+  tokensFor,
+} from './test-relying-party.ts';
 import { type TestUpstream, testUpstream } from './test-upstream.ts';
 
 let t: TestContext & { issuer: string };
@@ -38,10 +46,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Follows every redirect, across Flagstone and the upstream, to the page where it stops. */
-async function viaUpstream(browser: TestBrowser, slug: string) {
-  let step = await browser.request(`${t.issuer}/sign-in/with/${slug}`);
-  for (let hops = 0; step.location; hops++) {
+/** Follows every redirect, across Flagstone and the upstream, to the page where it stops (or the relying party). */
+async function viaUpstream(browser: TestBrowser, slug: string, query = '') {
+  let step = await browser.request(`${t.issuer}/sign-in/with/${slug}${query}`);
+  for (let hops = 0; step.location && !step.location.startsWith(callback); hops++) {
     if (hops > 15) throw new Error('too many redirects');
     step = await browser.request(step.location);
   }
@@ -197,5 +205,42 @@ describe('an upstream token that is not right', () => {
     const page = await browser.request(`${t.issuer}/sign-in/with/fellshire-cc/return?code=abc&state=xyz`);
     expect(page.status).toBe(400);
     expect(browser.cookies.has('flagstone_session')).toBe(false);
+  });
+});
+
+describe('ID tokens for a relying party', () => {
+  it('carry the identity confidence and vector of trust of a sign-in through the national service', async () => {
+    national.people.set('urn:uk:one-login:rp', {
+      email: 'nia.hart@example.net',
+      email_verified: true,
+      vot: 'Cl.Cm.P2',
+    });
+    const { config } = await relyingParty(t, { name: 'Fellshire Blue Badges' });
+    const { url, verifier, state } = await authorizationRequest(config);
+    const browser = new TestBrowser();
+    const signInPage = await browser.follow(url.href, t.issuer);
+    const interaction = /href="\/sign-in\/with\/one-login\?interaction=([^"]+)"/.exec(signInPage.body)?.[1];
+    national.signInNext('urn:uk:one-login:rp');
+    const consent = await viaUpstream(browser, 'one-login', `?interaction=${interaction}`);
+    expect(consent.body).toContain('Allow Fellshire Blue Badges to use your account');
+    const back = await browser.submit(consent, t.issuer, { decision: 'allow' });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(back.location ?? ''), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    expect(tokens.claims()).toMatchObject({
+      acr: ACR_SECOND_FACTOR,
+      amr: ['mfa'],
+      vot: 'Cl.Cm.P2',
+      identity_confidence: 'medium',
+    });
+  });
+
+  it('say that a password sign-in has no identity confidence asserted', async () => {
+    const { config } = await relyingParty(t);
+    const { tokens } = await tokensFor(t, config, citizen());
+    const claims = tokens.claims();
+    expect(claims).toMatchObject({ acr: 'urn:flagstone:loa:password', amr: ['pwd'], vot: 'Cl.P0' });
+    expect(claims).not.toHaveProperty('identity_confidence');
   });
 });

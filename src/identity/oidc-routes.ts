@@ -150,7 +150,7 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
     method: string,
   ) {
     if (mustStepUp(actor, details)) return stepUp(reply, details);
-    const to = await current.interactionResult(request.raw, reply.raw, { login: loginResult(actor) });
+    const to = await current.interactionResult(request.raw, reply.raw, loginResult(actor));
     await identity.recordSignInToService(actor, String(details.params.client_id), method);
     return reply.redirect(to, 303);
   }

@@ -38,6 +38,11 @@ type OidcTables = {
     expires_at: Date | null;
     consumed_at: Date | null;
   };
+  oidc_session_confidence: {
+    session_uid: string;
+    identity_confidence: 'none' | 'low' | 'medium';
+    expires_at: Date;
+  };
   organisations: { id: string; ref: string; name: string };
 };
 
@@ -197,4 +202,35 @@ export async function deleteByGrant(db: Db, grantId: string): Promise<void> {
 
 export async function deleteExpiredPayloads(db: Db, now: Date): Promise<void> {
   await tables(db).deleteFrom('oidc_payloads').where('expires_at', '<=', now).execute();
+  await tables(db).deleteFrom('oidc_session_confidence').where('expires_at', '<=', now).execute();
+}
+
+/** Records (or, with none asserted, forgets) the identity confidence behind a provider session. */
+export async function setSessionConfidence(
+  db: Db,
+  sessionUid: string,
+  confidence: 'none' | 'low' | 'medium' | null,
+  expiresAt: Date,
+): Promise<void> {
+  if (!confidence) {
+    await tables(db).deleteFrom('oidc_session_confidence').where('session_uid', '=', sessionUid).execute();
+    return;
+  }
+  await tables(db)
+    .insertInto('oidc_session_confidence')
+    .values({ session_uid: sessionUid, identity_confidence: confidence, expires_at: expiresAt })
+    .onConflict((c) =>
+      c.column('session_uid').doUpdateSet({ identity_confidence: confidence, expires_at: expiresAt }),
+    )
+    .execute();
+}
+
+export async function sessionConfidence(db: Db, sessionUid: string, now: Date) {
+  const row = await tables(db)
+    .selectFrom('oidc_session_confidence')
+    .select('identity_confidence')
+    .where('session_uid', '=', sessionUid)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return row?.identity_confidence;
 }

@@ -14,10 +14,12 @@ import { API_SCOPES, PERSON_SCOPES } from './clients.ts';
 import type { IdentityService } from './service.ts';
 import type { IdentitySettings } from './settings.ts';
 import { SIGNED_TOKEN_TTL_SECONDS, SIGNING_ALG } from './signing-keys.ts';
+import type { IdentityConfidence } from './upstream-trust.ts';
 
 export const MOUNT = '/oidc';
 export const ACCESS_TOKEN_TTL_SECONDS = 10 * 60;
 export const SESSION_COOKIE = 'flagstone_session';
+const SESSION_TTL_SECONDS = 12 * 60 * 60;
 
 /** Renders one of Flagstone's pages for the provider (errors, signing out). */
 export type ProviderPages = (
@@ -69,13 +71,36 @@ export function allowFormsToReach(csp: string, uri: unknown): string {
 export const ACR_PASSWORD = 'urn:flagstone:loa:password';
 export const ACR_SECOND_FACTOR = 'urn:flagstone:loa:second-factor';
 
+/** The methods (RFC 8176) of each way of signing in; an upstream's own are behind it. */
+function amrOf(method: string | undefined): string[] | undefined {
+  if (method === 'password') return ['pwd'];
+  if (method === 'password+totp') return ['pwd', 'otp', 'mfa'];
+  if (method === 'passkey') return ['hwk', 'mfa'];
+  return method?.endsWith('+mfa') ? ['mfa'] : undefined;
+}
+
+/** What the provider is told of a sign-in: the account, its level and methods, and the identity confidence. */
 export function loginResult(actor: Actor) {
   const second = actor.authLevel === 'second_factor';
+  const amr = amrOf(actor.authMethod);
   return {
-    accountId: actor.accountId,
-    acr: second ? ACR_SECOND_FACTOR : ACR_PASSWORD,
-    amr: second ? ['pwd', 'otp', 'mfa'] : ['pwd'],
+    login: {
+      accountId: actor.accountId,
+      acr: second ? ACR_SECOND_FACTOR : ACR_PASSWORD,
+      ...(amr ? { amr } : {}),
+    },
+    identityConfidence: actor.identityConfidence ?? null,
   };
+}
+
+const PROOFING = { none: 'P0', low: 'P1', medium: 'P2' } as const;
+
+/**
+ * The vector of trust (RFC 8485, GOV.UK One Login's vocabulary) of a sign-in: the credential
+ * (Cl a password, Cl.Cm with a second factor) and the identity confidence an upstream asserted.
+ */
+export function vectorOfTrust(acr: unknown, confidence: keyof typeof PROOFING | undefined): string {
+  return `${acr === ACR_SECOND_FACTOR ? 'Cl.Cm' : 'Cl'}.${PROOFING[confidence ?? 'none']}`;
 }
 
 /** Whether a relying party's `acr_values` accept only the second-factor level (a list means "any of"). */
@@ -150,7 +175,7 @@ function configuration(deps: ProviderDeps, jwks: JWK[]): Configuration {
     acrValues: [ACR_PASSWORD, ACR_SECOND_FACTOR],
     claims: {
       // How the person signed in goes to every relying party: it decides what each lets them do.
-      openid: ['sub', 'acr', 'amr'],
+      openid: ['sub', 'acr', 'amr', 'vot', 'identity_confidence'],
       profile: ['name', 'account_kind'],
       email: ['email'],
       organisations: ['organisations'],
@@ -172,10 +197,17 @@ function configuration(deps: ProviderDeps, jwks: JWK[]): Configuration {
     clientBasedCORS: (_ctx, origin, client) =>
       client.clientAuthMethod === 'none' &&
       (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
-    async findAccount(_ctx, sub) {
+    async findAccount(_ctx, sub, token) {
       const actor = await identity.actorById(sub);
       if (!actor) return undefined;
-      return { accountId: actor.accountId, claims: () => personClaims(actor) };
+      // The session behind the token says how sure an upstream was of who the person is.
+      const sessionUid = (token as { sessionUid?: string } | undefined)?.sessionUid;
+      const confidence = sessionUid ? await identity.sessionConfidence(sessionUid) : undefined;
+      const trust = {
+        vot: vectorOfTrust((token as { acr?: string } | undefined)?.acr, confidence),
+        ...(confidence ? { identity_confidence: confidence } : {}),
+      };
+      return { accountId: actor.accountId, claims: () => ({ ...personClaims(actor), ...trust }) };
     },
     interactions: { policy: prompts(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
@@ -229,7 +261,7 @@ function configuration(deps: ProviderDeps, jwks: JWK[]): Configuration {
       ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,
       IdToken: SIGNED_TOKEN_TTL_SECONDS,
       Interaction: 60 * 60,
-      Session: 12 * 60 * 60,
+      Session: SESSION_TTL_SECONDS,
       Grant: 14 * 24 * 60 * 60,
       RefreshToken: 14 * 24 * 60 * 60,
       DeviceCode: 10 * 60,
@@ -252,6 +284,17 @@ export function buildProvider(deps: ProviderDeps, jwks: JWK[]): Provider {
   // Signing out of a relying party with "sign me out everywhere" ends the Flagstone session too.
   provider.use(async (ctx, next) => {
     await next();
+    // A sign-in has just been handed to the provider's session: remember its identity confidence.
+    const result = ctx.oidc?.result as
+      | { login?: unknown; identityConfidence?: IdentityConfidence | null }
+      | undefined;
+    if (ctx.oidc?.route === 'resume' && result?.login && ctx.oidc.session?.uid) {
+      await deps.identity.rememberSessionConfidence(
+        ctx.oidc.session.uid,
+        result.identityConfidence ?? null,
+        SESSION_TTL_SECONDS,
+      );
+    }
     if (ctx.oidc?.route === 'end_session_confirm' && ctx.status === 303 && ctx.oidc.params?.logout) {
       await deps.identity.signOut(ctx.cookies.get(SESSION_COOKIE));
       ctx.cookies.set(SESSION_COOKIE, null, { path: '/' });

@@ -17,7 +17,7 @@ import { relyingParties } from './clients.ts';
 import { delegations } from './delegations.ts';
 import { federation } from './federation.ts';
 import { postgresAdapter } from './oidc-adapter.ts';
-import { deleteExpiredPayloads } from './oidc-store.ts';
+import { deleteExpiredPayloads, sessionConfidence, setSessionConfidence } from './oidc-store.ts';
 import { PASSKEY, passkeys } from './passkeys.ts';
 import { acceptedStep, newTotpSecret, totpUri } from './second-factor.ts';
 import { signingKeys } from './signing-keys.ts';
@@ -68,6 +68,7 @@ export function identityService(db: Db, clock: Clock) {
     };
     if (account.auth_method) {
       actor.authLevel = usedSecondFactor(account.auth_method) ? 'second_factor' : 'password';
+      actor.authMethod = account.auth_method;
     }
     if (account.identity_confidence) actor.identityConfidence = account.identity_confidence;
     return actor;
@@ -285,6 +286,17 @@ export function identityService(db: Db, clock: Clock) {
     },
 
     sharedSecret: (name: string) => store.sharedSecret(db, name, newToken()),
+
+    /** Remembers the identity confidence of the sign-in behind a provider session, for its ID tokens. */
+    rememberSessionConfidence: (
+      sessionUid: string,
+      confidence: IdentityConfidence | null,
+      ttlSeconds: number,
+    ) =>
+      setSessionConfidence(db, sessionUid, confidence, new Date(clock.now().getTime() + ttlSeconds * 1000)),
+
+    /** The identity confidence behind a provider session, if an upstream asserted one. */
+    sessionConfidence: (sessionUid: string) => sessionConfidence(db, sessionUid, clock.now()),
   };
 }
 

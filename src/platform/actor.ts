@@ -11,6 +11,8 @@ export interface Actor {
   roles: { organisation: string; organisationName: string; role: StaffRole }[];
   /** How the person proved who they are this session: a password, or a password and a second factor. */
   authLevel?: 'password' | 'second_factor';
+  /** The sign-in method behind that level: password, password+totp, passkey, upstream:<slug>[+mfa]. */
+  authMethod?: string;
   /** How sure an upstream identity provider is of who the person is (GOV.UK One Login style). */
   identityConfidence?: 'none' | 'low' | 'medium';
   /** The relying party whose access token the request carries (API calls with a bearer token). */
