@@ -92,6 +92,12 @@ export async function addUpstreamFromCommandLine(
   try {
     await identity.upstreams.add({ ...options, forOrganisation: options.for });
   } catch (error) {
+    if (error instanceof Invalid) {
+      return {
+        ok: false,
+        message: `${error.message}:\n${error.fields.map((f) => `  ${f.message}`).join('\n')}`,
+      };
+    }
     if (error instanceof DomainError) return { ok: false, message: error.message };
     throw error;
   }

@@ -37,6 +37,39 @@ export async function findUpstream(db: Db, slug: string): Promise<UpstreamRow | 
     .executeTakeFirst();
 }
 
+/** Every upstream, enabled or not, with the organisation whose staff it serves: for the admin page. */
+export async function allUpstreams(db: Db) {
+  return tables(db)
+    .selectFrom('upstream_providers as u')
+    .leftJoin('organisations as o', 'o.id', 'u.organisation_id')
+    .select(['u.slug', 'u.name', 'u.kind', 'u.issuer', 'u.enabled', 'o.name as organisationName'])
+    .orderBy('u.kind')
+    .orderBy('u.name')
+    .execute();
+}
+
+export async function setUpstreamEnabled(db: Db, slug: string, enabled: boolean): Promise<boolean> {
+  const result = await tables(db)
+    .updateTable('upstream_providers')
+    .set({ enabled })
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function upstreamExists(db: Db, slug: string): Promise<boolean> {
+  const row = await tables(db)
+    .selectFrom('upstream_providers')
+    .select('slug')
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+export async function organisations(db: Db) {
+  return tables(db).selectFrom('organisations').select(['ref', 'name']).orderBy('name').execute();
+}
+
 export async function enabledUpstreams(db: Db) {
   return tables(db)
     .selectFrom('upstream_providers')

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { Db } from '../db/index.ts';
 import type { Ledger, LedgerEntry } from '../governance/index.ts';
-import { Conflict, Forbidden, Invalid, NotFound } from '../platform/index.ts';
+import { type Actor, Conflict, type FieldError, Forbidden, Invalid, NotFound } from '../platform/index.ts';
+import { who } from './audit.ts';
 import * as store from './federation-store.ts';
 import { confidenceOf, decideAccount, type IdentityConfidence, usedSecondFactor } from './upstream-trust.ts';
 
@@ -110,42 +111,80 @@ export function federation({ db, ledger, openSession, createAccount }: Federatio
     /** The upstreams people may sign in through, for the sign-in page. */
     list: () => store.enabledUpstreams(db),
 
-    async add(upstream: NewUpstream): Promise<void> {
+    /** Every upstream, enabled or not, for administrators. */
+    all: () => store.allUpstreams(db),
+
+    /** The organisations whose staff an upstream may serve. */
+    organisations: () => store.organisations(db),
+
+    /** Adds an upstream (from the command line, or by an administrator); each bad answer is named. */
+    async add(upstream: NewUpstream, by?: Actor): Promise<void> {
+      const fields: FieldError[] = [];
+      const wrong = (field: string, message: string) => fields.push({ field, message });
+      if (!upstream.name.trim()) wrong('name', 'Enter the name shown on the sign-in page');
       if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(upstream.slug)) {
-        throw new Invalid('The short name must be lower-case letters, digits and hyphens');
-      }
-      if (!URL.canParse(upstream.issuer) || !/^https?:$/.test(new URL(upstream.issuer).protocol)) {
-        throw new Invalid('The issuer must be an https:// address');
-      }
-      if (new URL(upstream.issuer).protocol === 'http:' && !isLoopback(upstream.issuer)) {
-        throw new Invalid('The issuer must be an https:// address');
+        wrong('slug', 'The short name must be lower-case letters, digits and hyphens');
       }
       let organisationId: string | null = null;
-      if (upstream.forOrganisation && upstream.forOrganisation !== 'citizens') {
+      // Unset means citizens; an empty answer (the admin page's) is not an answer.
+      if (upstream.forOrganisation === '') wrong('forOrganisation', 'Choose who signs in through it');
+      else if (upstream.forOrganisation && upstream.forOrganisation !== 'citizens') {
         const organisation = await store.organisationByRef(db, upstream.forOrganisation);
-        if (!organisation) throw new Invalid(`There is no organisation "${upstream.forOrganisation}"`);
-        organisationId = organisation.id;
+        if (organisation) organisationId = organisation.id;
+        else wrong('forOrganisation', `There is no organisation "${upstream.forOrganisation}"`);
       }
-      if (await store.findUpstream(db, upstream.slug)) {
-        throw new Conflict(`There is already an upstream called "${upstream.slug}"`);
+      const issuer = URL.parse(upstream.issuer);
+      if (
+        !issuer ||
+        !(issuer.protocol === 'https:' || (issuer.protocol === 'http:' && isLoopback(upstream.issuer)))
+      ) {
+        wrong('issuer', 'The issuer must be an https:// address');
+      }
+      if (!upstream.clientId.trim()) wrong('clientId', 'Enter the client id registered with the provider');
+      if (!upstream.clientSecret) wrong('clientSecret', 'Enter the client secret');
+      if (upstream.vtr && !/^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$/.test(upstream.vtr)) {
+        wrong('vtr', 'A vector of trust is like Cl.Cm.P2');
+      }
+      if (fields.length) throw new Invalid('The provider was not added', fields);
+      if (await store.upstreamExists(db, upstream.slug)) {
+        throw new Conflict(`There is already a provider called "${upstream.slug}"`);
       }
       await db.transaction().execute(async (trx) => {
         await store.insertUpstream(trx, {
           slug: upstream.slug,
-          name: upstream.name,
+          name: upstream.name.trim(),
           kind: organisationId ? 'staff' : 'citizen',
           organisation_id: organisationId,
           issuer: upstream.issuer.replace(/\/$/, ''),
-          client_id: upstream.clientId,
+          client_id: upstream.clientId.trim(),
           client_secret: upstream.clientSecret,
           vtr: upstream.vtr ?? null,
         });
         await ledger.append(trx, [
           {
             action: 'identity.upstream_added',
-            actor: null,
+            actor: by ? who(by) : null,
             resource: { type: 'upstream_provider', id: upstream.slug },
-            detail: { issuer: upstream.issuer, via: 'command line' },
+            detail: {
+              issuer: upstream.issuer,
+              for: upstream.forOrganisation ?? 'citizens',
+              via: by ? 'admin page' : 'command line',
+            },
+          },
+        ]);
+      });
+    },
+
+    /** Disables an upstream (nobody signs in through it) or enables it again. */
+    async setEnabled(by: Actor, slug: string, enabled: boolean): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        if (!(await store.setUpstreamEnabled(trx, slug, enabled)))
+          throw new NotFound('There is no such provider');
+        await ledger.append(trx, [
+          {
+            action: enabled ? 'identity.upstream_enabled' : 'identity.upstream_disabled',
+            actor: who(by),
+            resource: { type: 'upstream_provider', id: slug },
           },
         ]);
       });

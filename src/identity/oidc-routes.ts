@@ -29,6 +29,7 @@ import {
 } from './routes.ts';
 import type { IdentityService } from './service.ts';
 import type { IdentitySettings } from './settings.ts';
+import { upstreamPages } from './upstream-pages.ts';
 
 /** How long an instance signs with a key before checking whether another instance rotated it. */
 const KEY_CHECK_MS = 30_000;
@@ -271,4 +272,5 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
   await app.register(clientPages, { identity });
   await app.register(federationRoutes, { identity, settings });
   await app.register(passkeyRoutes, { identity, settings });
+  await app.register(upstreamPages, { identity, settings });
 });
