@@ -90,6 +90,7 @@ beforeAll(async () => {
       'request-updated': TEMPLATE,
       'case-overdue': TEMPLATE,
       'case-reminder': TEMPLATE,
+      'referral-received': TEMPLATE,
     },
   };
   const { url, drop } = await testDatabase();
@@ -312,6 +313,7 @@ describe('the outbox page', () => {
     });
     expect(response.statusCode).toBe(403);
     expect(response.body).not.toContain('refused@example.com');
+    expect(response.body).not.toContain('href="/notifications"');
     expect(await services.governance.ledger.latest('notification.outbox-read')).toMatchObject({
       decision: 'deny',
     });

@@ -183,7 +183,7 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
 
   it('shows an administrator the emails queued on an accessible outbox page', async () => {
     const admin = await signedIn((c) => c.email === administrator().email);
-    await admin.goto(`${base}/notifications`);
+    await admin.getByRole('link', { name: 'Emails and texts' }).click();
     expect(await admin.getByRole('heading', { level: 1 }).textContent()).toBe('Emails and texts');
     expect(await admin.locator('table').textContent()).toContain('amina.khan@example.com');
     await expectAccessible(admin);
