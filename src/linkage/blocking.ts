@@ -12,9 +12,13 @@ export type BlockingRule = {
   /** comparisons the rule forces to agree; they are left out when training on its pairs */
   comparisons: readonly string[];
   /**
-   * whether m is learnt from this rule's pairs. Not from rules on where people live or their
-   * phone: the people paired there who are not the same person are mostly their households,
-   * who share address, surname and phone, and EM would learn "same household" instead.
+   * whether m is learnt from this rule's pairs. Not from rules on where people live, their
+   * phone or their email: the people paired there who are not the same person are mostly
+   * their households, who share address, surname, phone and often an email, and EM would
+   * learn "same household" instead. Nor from rules that pair on a birth year only: in a
+   * large population most of their pairs are namesakes born the same year, and EM takes the
+   * namesakes for matches (at a million records it learnt that two in five matches differ
+   * in their NHS number).
    */
   train: boolean;
   /**
@@ -84,7 +88,7 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
   {
     name: 'last name sounds like + first initial + year of birth',
     comparisons: ['last name', 'date of birth'],
-    train: true,
+    train: false,
     key(columns, i) {
       const sound = lastNameSound(columns, i);
       const first = formalInitial(columns, i);
@@ -140,8 +144,7 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     },
   },
   {
-    // first and last names swapped, with the date of birth mistyped as well. Not trained on:
-    // with names and birth year set aside, too little is left to tell people apart
+    // first and last names swapped, with the date of birth mistyped as well
     name: 'first and last name sound like, in either order, + year of birth',
     comparisons: ['first name', 'last name', 'date of birth'],
     train: false,
@@ -167,7 +170,7 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     key: (c, i) => hashedText(c, 'nationalInsuranceNumber', i),
   },
   { name: 'phone', comparisons: ['phone'], train: false, key: (c, i) => hashedText(c, 'phone', i) },
-  { name: 'email', comparisons: ['email'], train: true, key: (c, i) => hashedText(c, 'email', i) },
+  { name: 'email', comparisons: ['email'], train: false, key: (c, i) => hashedText(c, 'email', i) },
 ];
 
 export type RuleReport = {
