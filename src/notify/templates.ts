@@ -3,8 +3,9 @@
 export const notifyTemplates = [
   'request-received', // reference, service
   'request-updated', // reference, status, update
-  'case-overdue', // reference, service, level, link
-  'case-reminder', // reference, service, due, link
+  'case-overdue', // reference, service, level
+  'case-reminder', // reference, service, due
+  'referral-received', // reference, from, purpose
 ] as const;
 
 export type NotifyTemplate = (typeof notifyTemplates)[number];

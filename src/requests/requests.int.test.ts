@@ -1,6 +1,6 @@
 // The front door through HTTP against the real database: routing, cases, referrals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import { administrator, demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
 import { demoPoints } from '../places/index.ts';
 
 let t: TestContext;
@@ -185,6 +185,18 @@ describe('cases for staff', () => {
     ).toEqual([]);
 
     expect((await refer()).statusCode).toBe(204);
+    const admin = await t.services.identity.actorByEmail(administrator().email);
+    const told = (await t.services.notify.outbox(admin)).rows.filter((r) => r.reference === reference);
+    expect(told.map((r) => [r.template, r.recipient]).sort()).toEqual([
+      ['referral-received', 'daniel.whitfield@fellshire-cc.example.org'],
+      ['request-received', 'resident@example.com'],
+      ['request-updated', 'resident@example.com'],
+    ]);
+    expect(told.find((r) => r.template === 'referral-received')?.personalisation).toEqual({
+      reference,
+      from: 'Fellshire and Castlebridge Fire and Rescue Service',
+      purpose: 'Safeguarding',
+    });
     const county = await as('staff at fellshire-cc');
     const referred = await t.app.inject({ url: `/api/v1/cases/${id}`, headers: { cookie: county } });
     expect(referred.statusCode).toBe(200);
