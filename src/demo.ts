@@ -1,10 +1,14 @@
 // The demo place: loads Fellshire (organisations, areas, services), its demo accounts, each
 // with a fresh random password that is shown once, and a little governed personal data: a
-// few people's records in several organisations and one active data-sharing agreement.
+// few people's records in several organisations, one active data-sharing agreement, and two
+// organisations' overlapping registers (data/demo) for record linkage to link.
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import type { Services } from './app.ts';
 import { demoPlace } from './places/index.ts';
 import { Conflict } from './platform/index.ts';
+import { parseColumnMapping } from './registers/index.ts';
 
 export interface DemoCredential {
   email: string;
@@ -113,6 +117,34 @@ const demoTeams = [
   ['fellshire-fire', 'Prevention', 'prevention@fellshire-fire.example.org'],
 ] as const;
 
+/**
+ * Two organisations' records of many of the same people, as their own systems export them: the
+ * county council's adult social care clients and the NHS trust's community patients (its own
+ * column names, mapped on import). Spelt a little differently, nicknames, a day and month
+ * swapped, a moved address, a missing date of birth, and a father and son at one address.
+ */
+export const demoRegisters = [
+  { organisation: 'fellshire-cc', file: 'fellshire-cc-adult-social-care.csv' },
+  {
+    organisation: 'fellshire-nhs',
+    file: 'fellshire-nhs-community-patients.csv',
+    marking: 'OFFICIAL-SENSITIVE',
+    columns:
+      'local_ref=PatientID,given_names=Forename,family_name=Surname,date_of_birth=DOB,address_line=Address1,nhs_number=NHSNumber,phone=Mobile',
+  },
+].map((r) => ({ ...r, path: path.resolve(import.meta.dirname, '../data/demo', r.file) }));
+
+async function loadDemoRegisters(services: Services): Promise<void> {
+  for (const register of demoRegisters) {
+    await services.importing.importPeople({
+      organisation: register.organisation,
+      csv: createReadStream(register.path),
+      mapping: parseColumnMapping(register.columns),
+      marking: register.marking,
+    });
+  }
+}
+
 async function loadGovernedData(services: Services): Promise<void> {
   const actor = async (email: string) => {
     const found = await services.identity.actorByEmail(email);
@@ -187,6 +219,7 @@ export async function loadDemo(services: Services): Promise<DemoCredential[]> {
     }
   });
   await loadGovernedData(services);
+  await loadDemoRegisters(services);
   for (const [organisation, name, email] of demoTeams)
     await services.inbox.addTeam(organisation, name, email);
   return credentials;

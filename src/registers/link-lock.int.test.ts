@@ -76,7 +76,7 @@ describe('one linkage run at a time', () => {
       first.child.kill('SIGCONT');
     }
     expect(await first.exit).toBe(0);
-    expect(first.output()).toMatch(/Linked 7 records .* in [\d.]+ s/);
+    expect(first.output()).toMatch(/Linked \d+ records .* in [\d.]+ s/);
     expect(first.output()).toMatch(/time: load [\d.]+ s, training population [\d.]+ s, normalise/);
     expect(await finishedRuns()).toBe(before + 1);
   }, 120_000);
