@@ -150,10 +150,10 @@ describe('bulk submission through the API', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ rows: 3, inserted: 1, updated: 1 });
     expect(first.body.rejected).toEqual([
-      { row: 2, field: 'date_of_birth', reason: 'Enter a real date of birth, like 1984-03-27' },
+      { row: 2, field: 'dateOfBirth', reason: 'Enter a real date of birth, like 1984-03-27' },
     ]);
     expect(first.body.dropped).toEqual([
-      { row: 0, field: 'nhs_number', reason: 'not a valid NHS number (check digit): stored without it' },
+      { row: 0, field: 'nhsNumber', reason: 'not a valid NHS number (check digit): stored without it' },
     ]);
     const after = Number(
       (await t.services.database.pool.query('SELECT count(*) FROM audit_ledger')).rows[0].count,

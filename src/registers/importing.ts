@@ -58,6 +58,12 @@ export interface SubmittedRecord {
   handling?: string | null;
 }
 
+/** A problem with a submitted record names the field as the API does (dateOfBirth, not date_of_birth). */
+const inApiWords = (problem: RowProblem): RowProblem => ({
+  ...problem,
+  field: problem.field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()),
+});
+
 const emptyReport = (): ImportReport => ({
   rows: 0,
   inserted: 0,
@@ -243,9 +249,9 @@ export function importService(
           index,
           today(),
         );
-        report.dropped.push(...checked.dropped);
+        report.dropped.push(...checked.dropped.map(inApiWords));
         if (!checked.ok) {
-          report.rejected.push(...checked.rejected);
+          report.rejected.push(...checked.rejected.map(inApiWords));
           continue;
         }
         const row = checked.ok;
