@@ -23,30 +23,39 @@ export async function citizenJourney(
     return code ? places.service(code).catch(() => null) : null;
   };
 
-  // 1. Which service.
+  // 1. Which service: all of them, or those matching the words searched for.
   const servicePage = async (
     reply: FastifyReply,
     chosen: string,
+    q = '',
     form = { errors: [], fieldErrors: {} } as object,
   ) => {
-    const all = await places.services();
+    const found = q ? await places.services({ q }) : [];
+    const shown = found.length > 0 ? found : await places.services();
+    const noMatch = 'No service matches those words: try others, or choose from the list';
     return reply.page('report-service.njk', {
-      items: all.map((s) => ({
+      q,
+      searched: found.length > 0,
+      items: shown.map((s) => ({
         value: s.code,
         text: s.name,
         hint: { text: s.group },
         checked: s.code === chosen,
       })),
       ...form,
+      ...(q && found.length === 0
+        ? { errors: [{ text: noMatch, href: '#q' }], fieldErrors: { q: noMatch } }
+        : {}),
     });
   };
-  app.get('/report', async (request, reply) =>
-    servicePage(reply, str((await draft(request)).answers.service)),
-  );
+  app.get<{ Querystring: { q?: string } }>('/report', async (request, reply) => {
+    const q = str(request.query.q).trim().slice(0, 100);
+    return servicePage(reply, str((await draft(request)).answers.service), q);
+  });
   app.post<{ Body: Form }>('/report', async (request, reply) => {
     const code = str(request.body?.service);
     if (!code || !(await requests.hasService(code))) {
-      return servicePage(reply.code(400), code, {
+      return servicePage(reply.code(400), code, '', {
         errors: [{ text: 'Choose what you want to report or ask for', href: '#service' }],
         fieldErrors: { service: 'Choose what you want to report or ask for' },
       });
@@ -209,6 +218,7 @@ export async function citizenJourney(
         { text: r.serviceName },
         { text: r.organisationName },
         { text: statusNames[r.status] },
+        { text: r.latestUpdate ? `${r.latestUpdate.at.slice(0, 10)}: ${r.latestUpdate.body}` : 'None yet' },
       ]),
     });
   });

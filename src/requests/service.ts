@@ -89,12 +89,22 @@ interface Catalogue {
 
 interface PendingCase {
   row: Omit<store.NewCaseRow, 'reference'>;
-  entry: (id: string) => LedgerEntry;
+  /** The ledger entry, given the case's id and the reference of the open case it was joined to. */
+  entry: (id: string, duplicateOf: string | null) => LedgerEntry;
+  /** The messages to send, given the reference the citizen follows. */
   messages: (reference: string) => Message[];
   /** More to store with the case, in its transaction. */
   after?: (trx: Db, id: string) => Promise<void>;
-  resolve: (stored: { id: string; token: string; reference: string }) => void;
+  resolve: (stored: StoredCase) => void;
   reject: (error: Error) => void;
+}
+
+interface StoredCase {
+  id: string;
+  token: string;
+  reference: string;
+  /** The reference of the open case it repeats and was joined to. */
+  duplicateOf: string | null;
 }
 
 export const statusNames: Record<CaseStatus, string> = {
@@ -207,11 +217,27 @@ export function requestsService(
   let pending: PendingCase[] = [];
   let flushing: Promise<void> | null = null;
 
-  async function storeCases(trx: Db, items: PendingCase[]) {
+  async function storeCases(trx: Db, items: PendingCase[]): Promise<StoredCase[]> {
+    // A repeat of an open report is stored joined to it, and closed: its reporter follows that one.
+    const originals = await sameOpenCases(
+      trx,
+      items.map((item) => item.row),
+    );
+    const joinedTo = new Map(items.map((item, i) => [item, originals[i] ?? null]));
+    const joining = (item: PendingCase) => {
+      const original = joinedTo.get(item);
+      return original
+        ? {
+            duplicate_of: original.id,
+            status: 'closed' as const,
+            status_reason: `Already reported as ${original.reference}: joined to it`,
+          }
+        : {};
+    };
     const stored = new Map<PendingCase, { id: string; token: string; reference: string }>();
     let waiting = items;
     while (waiting.length > 0) {
-      const rows = waiting.map((item) => ({ ...item.row, reference: newReference() }));
+      const rows = waiting.map((item) => ({ ...item.row, ...joining(item), reference: newReference() }));
       const inserted = await store.insertCases(trx, rows);
       const byReference = new Map(inserted.map((r) => [r.reference, r]));
       const again: PendingCase[] = [];
@@ -222,15 +248,23 @@ export function requestsService(
       });
       waiting = again;
     }
-    const results = items.map((item) => stored.get(item) as { id: string; token: string; reference: string });
-    for (const [i, item] of items.entries()) await item.after?.(trx, (results[i] as { id: string }).id);
+    const results = items.map((item) => ({
+      ...(stored.get(item) as { id: string; token: string; reference: string }),
+      duplicateOf: joinedTo.get(item)?.reference ?? null,
+    }));
+    for (const [i, item] of items.entries()) await item.after?.(trx, (results[i] as StoredCase).id);
     await governance.ledger.append(
       trx,
-      items.map((item, i) => item.entry((results[i] as { id: string }).id)),
+      items.map((item, i) =>
+        item.entry((results[i] as StoredCase).id, (results[i] as StoredCase).duplicateOf),
+      ),
     );
     await notify.queue(
       trx,
-      items.flatMap((item, i) => item.messages((results[i] as { reference: string }).reference)),
+      items.flatMap((item, i) => {
+        const r = results[i] as StoredCase;
+        return item.messages(r.duplicateOf ?? r.reference);
+      }),
     );
     return results;
   }
@@ -258,7 +292,7 @@ export function requestsService(
   }
 
   function storeCase(item: Omit<PendingCase, 'resolve' | 'reject'>) {
-    return new Promise<{ id: string; token: string; reference: string }>((resolve, reject) => {
+    return new Promise<StoredCase>((resolve, reject) => {
       pending.push({ ...item, resolve, reject });
       if (!flushing) flushing = Promise.resolve().then(flush);
     });
@@ -353,11 +387,25 @@ export function requestsService(
       : [];
   }
 
-  /** The open case a new report of this service here would repeat: same organisation, within 50 metres. */
-  async function sameOpenCase(serviceCode: string, organisationId: string, lat: number, lon: number) {
-    const here = { lat, lon };
-    const box = boxAround(here, SAME_PLACE_METRES);
-    return sameThing(await duplicateStore.openOriginalsIn(db, serviceCode, organisationId, box), here);
+  /** For each new report, the open case it would repeat: same service and organisation, within 50 metres. */
+  async function sameOpenCases(
+    trx: Db,
+    rows: Pick<store.NewCaseRow, 'service_code' | 'organisation_id' | 'lat' | 'lon'>[],
+  ) {
+    const candidates = await duplicateStore.openOriginalsNear(
+      trx,
+      rows.map((r) => ({
+        service: r.service_code,
+        organisation: r.organisation_id,
+        ...boxAround(r, SAME_PLACE_METRES),
+      })),
+    );
+    return rows.map((r, i) =>
+      sameThing(
+        candidates.filter((c) => c.i === i),
+        r,
+      ),
+    );
   }
 
   /** For staff: the case a report was joined to, and the reports joined to it (each read in the ledger). */
@@ -407,7 +455,10 @@ export function requestsService(
       const answer = (await table()).route(await service(serviceCode), lon, lat);
       if (!answer.ok) return null;
       const organisationId = (await catalogue()).organisationIds.get(answer.organisation) as string;
-      return (await sameOpenCase(serviceCode, organisationId, lat, lon))?.reference ?? null;
+      const [original] = await sameOpenCases(db, [
+        { service_code: serviceCode, organisation_id: organisationId, lat, lon },
+      ]);
+      return original?.reference ?? null;
     },
 
     /** The gazetteer's addresses, to place a request. */
@@ -533,12 +584,9 @@ export function requestsService(
       }
       const { organisationIds: orgIds, areaIds } = await catalogue();
       const now = clock.now();
-      const organisationId = orgIds.get(answer.organisation) as string;
-      // A repeat of an open report is stored, joined to it and closed: its reporter follows that one.
-      const original = await sameOpenCase(s.code, organisationId, input.lat as number, input.lon as number);
       const row = {
         service_code: s.code,
-        organisation_id: organisationId,
+        organisation_id: orgIds.get(answer.organisation) as string,
         area_id: areaIds.get(answer.area) ?? null,
         route_basis: answer.basis,
         lat: input.lat as number,
@@ -556,22 +604,17 @@ export function requestsService(
         account_ref: trimmed(input.accountRef),
         citizen_account_id: citizen?.accountId ?? null,
         api_key_id: by.apiKey?.id ?? null,
-        ...(original
-          ? {
-              status: 'closed' as const,
-              status_reason: `Already reported as ${original.reference}: joined to it`,
-            }
-          : { status_reason: null }),
+        status_reason: null,
         assignee_account_id: null,
         team: null,
-        duplicate_of: original?.id ?? null,
+        duplicate_of: null,
         requested_at: now,
         updated_at: now,
         expected_at: new Date(now.getTime() + definition.targetDays * 86_400_000),
       };
       const created = await storeCase({
         row,
-        entry: (id) => ({
+        entry: (id, duplicateOf) => ({
           action: 'case.create',
           actor: citizen
             ? { account: citizen.accountId, kind: 'citizen' }
@@ -585,17 +628,11 @@ export function requestsService(
             service: s.code,
             area: answer.area,
             basis: answer.basis,
-            ...(original ? { duplicateOf: original.reference } : {}),
+            ...(duplicateOf ? { duplicateOf } : {}),
           },
         }),
         messages: (reference) =>
-          contactMessages(
-            { email: row.email, reference: original?.reference ?? reference },
-            'request-received',
-            {
-              service: s.name,
-            },
-          ),
+          contactMessages({ email: row.email, reference }, 'request-received', { service: s.name }),
         after: input.photosOf
           ? (trx, id) => photoStore.attachDraftPhotos(trx, sha256(input.photosOf as string), id)
           : undefined,
@@ -605,8 +642,6 @@ export function requestsService(
         organisation: answer.organisation,
         area: answer.area,
         explanation: answer.explanation,
-        /** The reference of the open request this one was joined to. */
-        duplicateOf: original?.reference ?? null,
       };
     },
 
@@ -655,7 +690,7 @@ export function requestsService(
       if (p.kind !== 'citizen') throw new Forbidden('This list is for citizens');
       const rows = await store.casesOfCitizen(db, p.accountId);
       const entries: LedgerEntry[] = [];
-      const shown: PublicRequest[] = [];
+      const shown: (PublicRequest & { latestUpdate: { at: string; body: string } | null })[] = [];
       for (const row of rows) {
         const d = decideOnCase(governance.pdp, p, 'readCase', facts(row));
         if (!d.allowed) continue;
@@ -666,7 +701,12 @@ export function requestsService(
             requestId: requestId ?? null,
           }),
         );
-        shown.push(toPublic(await publicFace(row)));
+        const face = await publicFace(row);
+        const latest = (await store.updatesOf(db, face.id, ['public'])).at(-1);
+        shown.push({
+          ...toPublic(face),
+          latestUpdate: latest ? { at: latest.created_at.toISOString(), body: latest.body } : null,
+        });
       }
       await governance.ledger.record(entries);
       return shown;
