@@ -27,13 +27,22 @@ function sameFormalName(columns: RecordColumns, va: number, vb: number): boolean
   return a0 === b0 || a0 === b1 || (a1 >= 0 && (a1 === b0 || a1 === b1));
 }
 
+/** first and last names swapped, each name the same or one typo apart */
 function swappedNames(columns: RecordColumns, a: number, b: number): boolean {
   const fa = columns.text.firstName.ids[a] as number;
   const fb = columns.text.firstName.ids[b] as number;
   if (fa < 0 || fb < 0) return false;
   const la = columns.text.lastName.ids[a] as number;
   const lb = columns.text.lastName.ids[b] as number;
-  return la >= 0 && columns.firstAsLast[fa] === lb && columns.firstAsLast[fb] === la;
+  if (la < 0 || lb < 0) return false;
+  const swapped = columns.firstAsLast;
+  if (swapped[fa] === lb && swapped[fb] === la) return true;
+  const first = columns.text.firstName.values;
+  const last = columns.text.lastName.values;
+  return (
+    (swapped[fa] === lb || withinOneEdit(first[fa] as string, last[lb] as string)) &&
+    (swapped[fb] === la || withinOneEdit(first[fb] as string, last[la] as string))
+  );
 }
 
 /**

@@ -84,6 +84,8 @@ describe('comparison levels', () => {
     const b = { firstName: 'Jane', lastName: 'Smith' };
     expect(levelOf('first name', a, b)).toBe('swapped with last name');
     expect(levelOf('last name', a, b)).toBe('missing');
+    // with a typo in one of them too
+    expect(levelOf('first name', { firstName: 'Smiht', lastName: 'Jane' }, b)).toBe('swapped with last name');
   });
 
   it('is symmetric for every comparison', () => {
