@@ -141,4 +141,49 @@ describe('the staff inbox', () => {
     expect(api.statusCode).toBe(400);
     expect(api.headers['content-type']).toContain('application/problem+json');
   });
+
+  it('lets the receiving organisation decline a referral with a reason the referrer sees, after which it reads the case no more', async () => {
+    const visit = await services.requests.submit(
+      {
+        service: 'home-fire-safety-visit',
+        lat: demoPoints.castlebridge[1],
+        lon: demoPoints.castlebridge[0],
+        email: 'visit@example.com',
+      },
+      {},
+    );
+    const fire = await as('manager at fellshire-fire');
+    const referred = await app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${visit.id}/referrals`,
+      headers: { cookie: fire },
+      payload: { to: 'castlebridge-council', purpose: 'safeguarding', note: 'Needs help with meals' },
+    });
+    expect(referred.statusCode).toBe(204);
+    const castlebridge = await as('staff at castlebridge-council');
+    const seen = await app.inject({ url: `/api/v1/cases/${visit.id}`, headers: { cookie: castlebridge } });
+    const referral = seen.json().referrals[0];
+    const declined = await app.inject({
+      method: 'POST',
+      url: `/api/v1/referrals/${referral.id}/decision`,
+      headers: { cookie: castlebridge },
+      payload: { accept: false, reason: 'Already known to our team; no new need' },
+    });
+    expect(declined.statusCode).toBe(204);
+    const holder = await app.inject({ url: `/api/v1/cases/${visit.id}`, headers: { cookie: fire } });
+    expect(holder.json().referrals[0]).toMatchObject({
+      status: 'declined',
+      statusName: 'Declined',
+      reason: 'Already known to our team; no new need',
+    });
+    const after = await app.inject({ url: `/api/v1/cases/${visit.id}`, headers: { cookie: castlebridge } });
+    expect(after.statusCode).toBe(403);
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/v1/referrals/${referral.id}/decision`,
+      headers: { cookie: castlebridge },
+      payload: { accept: true, reason: '' },
+    });
+    expect(again.statusCode).toBe(403);
+  });
 });
