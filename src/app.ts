@@ -49,8 +49,8 @@ import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
 export function createServices(database: Database, pdp: PolicyDecisionPoint, clock: Clock = systemClock) {
   const { db } = database;
   const places = placesService(db);
-  const identity = identityService(db, clock);
   const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
+  const identity = identityService(db, clock, governance.ledger);
   const jobs = jobQueue(database.pool.options.connectionString);
   const notify = notifyService(db, clock, jobs, governance);
   const properties = propertiesService(db, places);

@@ -16,6 +16,10 @@ export interface Config {
   policiesDir: string;
   /** The largest photo a citizen may add to a report. */
   photoLimitBytes: number;
+  /** The address people and other services reach Flagstone at (FLAGSTONE_URL): its OpenID Connect issuer. */
+  publicUrl: string;
+  /** Whether staff must sign in with a second factor (FLAGSTONE_STAFF_SECOND_FACTOR). */
+  staffSecondFactor: 'required' | 'optional';
   /** GOV.UK Notify, when an API key is set; otherwise messages stay in the outbox. */
   notify: NotifyConfig | null;
 }
@@ -65,6 +69,21 @@ function databaseUrl(env: Env): string | undefined {
   return raw;
 }
 
+/** FLAGSTONE_URL without its trailing slash, or localhost and the port. */
+function publicUrl(env: Env, port: number): string {
+  const raw = env.FLAGSTONE_URL || `http://localhost:${port}`;
+  const url = URL.parse(raw);
+  if (!url) {
+    throw new ConfigError(
+      `FLAGSTONE_URL must be a URL such as https://services.example.gov.uk, not "${raw}"`,
+    );
+  }
+  if (!['https:', 'http:'].includes(url.protocol) || url.search || url.hash || raw.endsWith('?')) {
+    throw new ConfigError('FLAGSTONE_URL must be an http:// or https:// address with no query or fragment');
+  }
+  return url.href.replace(/\/$/, '');
+}
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** FLAGSTONE_NOTIFY_API_KEY (Notify's "name-serviceid-secret") and a template id per message. */
@@ -92,9 +111,10 @@ function notify(env: Env): NotifyConfig | null {
 }
 
 export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
   return {
     host: env.HOST || 'localhost',
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     databaseUrl: databaseUrl(env),
     dataDir: path.resolve(env.FLAGSTONE_DATA || '.flagstone'),
     embeddedDbPort: integer(env, 'FLAGSTONE_DB_PORT', 54329, 1024, 65535),
@@ -105,5 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     policiesDir: path.resolve(env.FLAGSTONE_POLICIES || path.join(import.meta.dirname, '..', 'policies')),
     photoLimitBytes: integer(env, 'PHOTO_LIMIT_BYTES', 10_485_760, 1024, 20_971_520),
     notify: notify(env),
+    publicUrl: publicUrl(env, port),
+    staffSecondFactor: oneOf(env, 'FLAGSTONE_STAFF_SECOND_FACTOR', 'required', ['required', 'optional']),
   };
 }

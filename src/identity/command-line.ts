@@ -88,7 +88,7 @@ export async function addUpstreamFromCommandLine(
   db: Db,
   options: UpstreamOptions,
 ): Promise<{ ok: boolean; message: string }> {
-  const identity = identityService(db, systemClock);
+  const identity = identityService(db, systemClock, ledger(db, systemClock));
   try {
     await identity.upstreams.add({ ...options, forOrganisation: options.for });
   } catch (error) {

@@ -6,44 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citizen, demoAccount, type TestContext } from '../../test/support.ts';
 import { ACR_SECOND_FACTOR } from './provider.ts';
 import { TestBrowser } from './test-browser.ts';
-import {
-  authorizationRequest,
-  callback,
-  listeningProvider,
-  relyingParty,
-  tokensFor,
-} from './test-relying-party.ts';
-import { type TestUpstream, testUpstream } from './test-upstream.ts';
+import { authorizationRequest, callback, relyingParty, tokensFor } from './test-relying-party.ts';
+import { providerWithUpstreams, type TestUpstream } from './test-upstream.ts';
 
 let t: TestContext & { issuer: string };
 let national: TestUpstream;
 let council: TestUpstream;
+let setup: Awaited<ReturnType<typeof providerWithUpstreams>>;
 
 beforeAll(async () => {
-  t = await listeningProvider();
-  national = await testUpstream([`${t.issuer}/sign-in/with/one-login/return`]);
-  council = await testUpstream([`${t.issuer}/sign-in/with/fellshire-cc/return`]);
-  await t.services.identity.upstreams.add({
-    slug: 'one-login',
-    name: 'GOV.UK One Login',
-    issuer: national.issuer,
-    clientId: national.clientId,
-    clientSecret: national.clientSecret,
-    vtr: 'Cl.Cm.P2',
-  });
-  await t.services.identity.upstreams.add({
-    slug: 'fellshire-cc',
-    name: 'Fellshire County Council',
-    forOrganisation: 'fellshire-cc',
-    issuer: council.issuer,
-    clientId: council.clientId,
-    clientSecret: council.clientSecret,
-  });
+  setup = await providerWithUpstreams();
+  ({ t, national, council } = setup);
 });
 afterAll(async () => {
-  await national?.close();
-  await council?.close();
-  await t?.close();
+  await setup?.close();
 });
 
 /** Follows every redirect, across Flagstone and the upstream, to the page where it stops (or the relying party). */

@@ -1,6 +1,6 @@
 // Levels: staff must use a second factor by default (FLAGSTONE_STAFF_SECOND_FACTOR), and a
 // session signed in with a password alone is sent to step up.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cookieHeader,
   demoAccount,
@@ -82,8 +82,7 @@ describe('when the second factor is optional for staff', () => {
     relaxed.app.inject({ method: 'GET', url, headers: { accept: 'text/html', cookie, ...headers } });
 
   beforeAll(async () => {
-    vi.stubEnv('FLAGSTONE_STAFF_SECOND_FACTOR', 'optional');
-    relaxed = await testApp().finally(() => vi.unstubAllEnvs());
+    relaxed = await testApp({ FLAGSTONE_STAFF_SECOND_FACTOR: 'optional' });
   });
   afterAll(() => relaxed?.close());
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../db/index.ts';
-import { ledger } from '../governance/index.ts';
+import type { Ledger } from '../governance/index.ts';
 import {
   type Actor,
   type Clock,
@@ -49,7 +49,8 @@ export interface NewAccount {
   roles?: { organisationId: string; role: StaffRole }[];
 }
 
-export function identityService(db: Db, clock: Clock) {
+/** Identity's use-cases, writing to the one audit ledger of the app (governance's). */
+export function identityService(db: Db, clock: Clock, theLedger: Ledger) {
   const minutesFromNow = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000);
   const emailKey = (email: string) => sha256(email.trim().toLowerCase());
   const actorOf = async (
@@ -74,7 +75,6 @@ export function identityService(db: Db, clock: Clock) {
     return actor;
   };
 
-  const theLedger = ledger(db, clock);
   const clients = relyingParties(db, theLedger);
 
   async function openSession(

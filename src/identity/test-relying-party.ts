@@ -2,7 +2,7 @@
 // relying party (openid-client) signing people in through it.
 import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
-import { expect, vi } from 'vitest';
+import { expect } from 'vitest';
 import {
   appAt,
   nextTotpCode,
@@ -34,16 +34,12 @@ export async function listeningProvider(
 ): Promise<TestContext & { issuer: string }> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  vi.stubEnv('FLAGSTONE_URL', issuer);
-  const t = await testApp(env);
+  const t = await testApp({ FLAGSTONE_URL: issuer, ...env });
   await t.app.listen({ host: '127.0.0.1', port });
   return {
     ...t,
     issuer,
-    async close() {
-      vi.unstubAllEnvs();
-      await t.close();
-    },
+    close: () => t.close(),
   };
 }
 

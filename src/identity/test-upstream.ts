@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
-import { freePort } from './test-relying-party.ts';
+import { freePort, listeningProvider } from './test-relying-party.ts';
 
 export interface UpstreamPerson {
   email?: string;
@@ -124,5 +124,42 @@ export async function testUpstream(redirectUris: string[]): Promise<TestUpstream
       tamper = claims;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Flagstone listening on loopback with two upstreams set up, as the federation tests use it:
+ * `one-login`, a national identity service for citizens (asking for Cl.Cm.P2), and
+ * `fellshire-cc`, Fellshire County Council's own provider for its staff.
+ */
+export async function providerWithUpstreams() {
+  const t = await listeningProvider();
+  const national = await testUpstream([`${t.issuer}/sign-in/with/one-login/return`]);
+  const council = await testUpstream([`${t.issuer}/sign-in/with/fellshire-cc/return`]);
+  await t.services.identity.upstreams.add({
+    slug: 'one-login',
+    name: 'GOV.UK One Login',
+    issuer: national.issuer,
+    clientId: national.clientId,
+    clientSecret: national.clientSecret,
+    vtr: 'Cl.Cm.P2',
+  });
+  await t.services.identity.upstreams.add({
+    slug: 'fellshire-cc',
+    name: 'Fellshire County Council',
+    forOrganisation: 'fellshire-cc',
+    issuer: council.issuer,
+    clientId: council.clientId,
+    clientSecret: council.clientSecret,
+  });
+  return {
+    t,
+    national,
+    council,
+    async close() {
+      await national.close();
+      await council.close();
+      await t.close();
+    },
   };
 }

@@ -4,48 +4,25 @@
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  authorizationRequest,
-  callback,
-  listeningProvider,
-  relyingParty,
-} from '../../src/identity/test-relying-party.ts';
-import { type TestUpstream, testUpstream } from '../../src/identity/test-upstream.ts';
+import { authorizationRequest, callback, relyingParty } from '../../src/identity/test-relying-party.ts';
+import { providerWithUpstreams, type TestUpstream } from '../../src/identity/test-upstream.ts';
 import { expectAccessible, launch } from '../browser.ts';
 import type { TestContext } from '../support.ts';
 
 let t: TestContext & { issuer: string };
 let national: TestUpstream;
 let council: TestUpstream;
+let setup: Awaited<ReturnType<typeof providerWithUpstreams>>;
 let browser: Browser;
 
 beforeAll(async () => {
-  t = await listeningProvider();
-  national = await testUpstream([`${t.issuer}/sign-in/with/one-login/return`]);
-  council = await testUpstream([`${t.issuer}/sign-in/with/fellshire-cc/return`]);
-  await t.services.identity.upstreams.add({
-    slug: 'one-login',
-    name: 'GOV.UK One Login',
-    issuer: national.issuer,
-    clientId: national.clientId,
-    clientSecret: national.clientSecret,
-    vtr: 'Cl.Cm.P2',
-  });
-  await t.services.identity.upstreams.add({
-    slug: 'fellshire-cc',
-    name: 'Fellshire County Council',
-    forOrganisation: 'fellshire-cc',
-    issuer: council.issuer,
-    clientId: council.clientId,
-    clientSecret: council.clientSecret,
-  });
+  setup = await providerWithUpstreams();
+  ({ t, national, council } = setup);
   browser = await launch();
 });
 afterAll(async () => {
   await browser?.close();
-  await national?.close();
-  await council?.close();
-  await t?.close();
+  await setup?.close();
 });
 
 async function newPage() {

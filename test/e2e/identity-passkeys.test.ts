@@ -2,7 +2,7 @@
 // one from their account, signs out, signs in with it (the second-factor level), and removes it.
 // Axe on every page; the browser reports no errors (a CSP violation would show here).
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/identity/test-relying-party.ts';
 import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
 import { demoAccount, type TestContext, testApp } from '../support.ts';
@@ -16,8 +16,7 @@ beforeAll(async () => {
   // WebAuthn needs a domain, not an IP address: the site is at localhost.
   const port = await freePort();
   base = `http://localhost:${port}`;
-  vi.stubEnv('FLAGSTONE_URL', base);
-  t = await testApp().finally(() => vi.unstubAllEnvs());
+  t = await testApp({ FLAGSTONE_URL: base });
   await t.app.listen({ host: '127.0.0.1', port });
   browser = await launch();
 });
