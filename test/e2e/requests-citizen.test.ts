@@ -55,6 +55,9 @@ async function toDetails(page: Page, address: string) {
   await page.getByRole('button', { name: 'Find the address' }).click();
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Choose the address');
   await expectAccessible(page);
+  await page.getByRole('button', { name: 'Use this address' }).click(); // none chosen
+  expect(await errorSummary(page)).toContain('Choose the address');
+  await expectAccessible(page);
   await page.getByLabel(address).check();
   await page.getByRole('button', { name: 'Use this address' }).click();
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Tell us about it');
@@ -88,6 +91,10 @@ describe("the citizen's journey in a browser", { timeout: 240_000 }, () => {
     expect(await errorSummary(page)).toContain('pothole.svg must be a JPG, PNG or WEBP photo');
     await expectAccessible(page);
     await page.getByLabel('Add photos (optional)').setInputFiles(PHOTO);
+    await continueButton(page).click();
+    await page.goto(`${base}/report/details`); // back, to see the photo kept
+    expect(await page.getByRole('button', { name: 'Remove pothole.png' }).count()).toBe(1);
+    await expectAccessible(page);
     await continueButton(page).click();
     const answers = await checkAndSend(page);
     expect(answers).toContain('14 Orchard Way, Ashby, AV4 7PL');
