@@ -161,6 +161,31 @@ describe('where: the address from the gazetteer, or a point', () => {
   });
 });
 
+describe('contact details', () => {
+  it('are needed where the service takes no anonymous reports, and optional where it does', async () => {
+    const b = browser(t.app);
+    await b.get('/report');
+    await b.post('/report', { service: 'blue-badge' });
+    await b.get('/report/where');
+    await b.post('/report/where', { lat: '52.17', lon: '-2.31' });
+    await b.get('/report/details');
+    await b.post('/report/details', {});
+    const contact = await b.get('/report/contact');
+    expect(contact.body).toContain('We need an email address or phone number');
+    const none = await b.post('/report/contact', { name: 'Sam Okafor' });
+    expect(none.statusCode).toBe(400);
+    expect(summary(none.body)).toContain('Enter an email address or phone number so that we can contact you');
+    expect((await b.get('/report/check')).headers.location).toBeUndefined(); // the draft is still there
+    const given = await b.post('/report/contact', { name: 'Sam Okafor', phone: '01632 960 001' });
+    expect(given.headers.location).toBe('/report/check');
+
+    const pothole = await atDetails(52.15);
+    await pothole.post('/report/details', { 'attribute-size': 'small' });
+    expect((await pothole.get('/report/contact')).body).toContain('How can we contact you? (optional)');
+    expect((await pothole.post('/report/contact', {})).headers.location).toBe('/report/check');
+  });
+});
+
 describe('Open311 places a request by the gazetteer', () => {
   const KEY = 'journey-test-key';
   const post = async (fields: Record<string, string>, format = 'json') => {
