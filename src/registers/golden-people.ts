@@ -7,17 +7,8 @@ import type { Db } from '../db/index.ts';
 import { type GovernanceService, type LedgerEntry, purposes } from '../governance/index.ts';
 import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../platform/index.ts';
 import * as people from './people-store.ts';
-import { type PersonRecord, toPersonRecord } from './service.ts';
+import { facts, type PersonRecord, toPersonRecord } from './service.ts';
 import * as store from './store.ts';
-
-export const recordFacts = (row: store.RecordRow) => ({
-  id: row.id,
-  organisationId: row.organisation_id,
-  organisationRef: row.organisation,
-  markingLevel: row.marking_level,
-  handling: row.handling,
-  subjectAccountId: row.subject_account_id,
-});
 
 /** Reading records through the policies: which of them the asker may see, with the ledger entries. */
 export function recordReader(db: Db, governance: GovernanceService) {
@@ -33,7 +24,7 @@ export function recordReader(db: Db, governance: GovernanceService) {
       const allowed = new Map<string, LedgerEntry>();
       const refused: LedgerEntry[] = [];
       for (const row of rows) {
-        const checked = await governance.check(principal, 'read', recordFacts(row), { purpose }, requestId);
+        const checked = await governance.check(principal, 'read', facts(row), { purpose }, requestId);
         if (checked.decision.allowed) allowed.set(row.id, { ...checked.entry, action });
         else refused.push(checked.entry);
       }

@@ -185,7 +185,8 @@ export function linkingService(db: Db, governance: GovernanceService) {
         record_b: b,
         weight: p.weight,
         probability: p.probability,
-        explanation: result.explain(a, b),
+        // only a reviewer reads an explanation: automatic pairs are not explained in storage
+        explanation: p.status === 'review' ? result.explain(a, b) : null,
         status: p.status,
       };
     });

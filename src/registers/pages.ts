@@ -22,7 +22,8 @@ const roleNames: Record<string, string> = {
   admin: 'Administrator',
 };
 
-const purposeItems = (chosen?: string, blank = true) => [
+/** The purposes to choose from (a blank first: only my organisations' records). */
+export const purposeItems = (chosen?: string, blank = true) => [
   ...(blank ? [{ value: '', text: 'Only my organisations' }] : []),
   ...Object.entries(purposes).map(([value, text]) => ({
     value,
@@ -34,7 +35,7 @@ const purposeItems = (chosen?: string, blank = true) => [
 
 type Query = Record<string, string | undefined>;
 
-function requireStaff(request: FastifyRequest) {
+export function requireStaff(request: FastifyRequest) {
   const actor = requireActor(request.actor);
   if (actor.kind !== 'staff') throw new Forbidden('This page is for staff');
   return actor;

@@ -143,18 +143,21 @@ export async function storePairs(
     record_b: string;
     weight: number;
     probability: number;
-    explanation: unknown;
+    /** null for automatic pairs: only pairs waiting for review are explained */
+    explanation: unknown | null;
     status: 'automatic' | 'review';
   }[],
   runId: string,
 ) {
   await inBatches(pairs, (batch) =>
     sql`INSERT INTO link_pairs (record_a, record_b, weight, probability, explanation, status, scored_run)
-        SELECT x.record_a, x.record_b, x.weight, x.probability, x.explanation, x.status, ${runId}
+        SELECT x.record_a, x.record_b, x.weight, x.probability, nullif(x.explanation, 'null'::jsonb), x.status, ${runId}
           FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
             AS x(record_a uuid, record_b uuid, weight float8, probability float8, explanation jsonb, status text)
         ON CONFLICT (record_a, record_b) DO UPDATE SET weight = EXCLUDED.weight,
-          probability = EXCLUDED.probability, explanation = EXCLUDED.explanation, scored_run = EXCLUDED.scored_run,
+          probability = EXCLUDED.probability, scored_run = EXCLUDED.scored_run,
+          -- a pair a reviewer was not sure of keeps an explanation to show
+          explanation = coalesce(EXCLUDED.explanation, link_pairs.explanation),
           status = CASE WHEN link_pairs.status IN ('automatic', 'review') THEN EXCLUDED.status ELSE link_pairs.status END`.execute(
       db,
     ),

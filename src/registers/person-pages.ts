@@ -3,26 +3,15 @@
 // information governance officer of an organisation holding a record, splitting a record out
 // and merging another person in, each with a reason.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { purposes } from '../governance/index.ts';
-import { Forbidden, requireActor } from '../platform/index.ts';
+import { Forbidden } from '../platform/index.ts';
 import { formErrors } from '../web/index.ts';
 import type { GoldenPerson, PersonLink, RecordSide } from './golden-people.ts';
 import type { LinkingService } from './linking.ts';
+import { purposeItems, requireStaff } from './pages.ts';
 
 type Query = Record<string, string | undefined>;
 type Form = { errors: { text: string; href: string }[]; fieldErrors: Record<string, string> };
 const noErrors: Form = { errors: [], fieldErrors: {} };
-
-function requireStaff(request: FastifyRequest) {
-  const actor = requireActor(request.actor);
-  if (actor.kind !== 'staff') throw new Forbidden('This page is for staff');
-  return actor;
-}
-
-const purposeItems = (chosen?: string) => [
-  { value: '', text: 'Only my organisations' },
-  ...Object.entries(purposes).map(([value, text]) => ({ value, text, selected: value === chosen })),
-];
 
 const when = (iso: string) =>
   new Date(iso).toLocaleString('en-GB', {

@@ -1,27 +1,16 @@
 // The review queue: pairs of records the engine was unsure of, shown side by side (only what
 // the reviewer may see) with the explanation, for a person to say same, different or not sure.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { purposes } from '../governance/index.ts';
-import { DomainError, Forbidden, requireActor } from '../platform/index.ts';
+import { DomainError } from '../platform/index.ts';
 import { formErrors } from '../web/index.ts';
 import type { LinkingService } from './linking.ts';
+import { purposeItems, requireStaff } from './pages.ts';
 import { personPages } from './person-pages.ts';
 
 type Query = Record<string, string | undefined>;
 type Pair = { a: string; b: string };
 
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
-
-function requireStaff(request: FastifyRequest) {
-  const actor = requireActor(request.actor);
-  if (actor.kind !== 'staff') throw new Forbidden('This page is for staff');
-  return actor;
-}
-
-const purposeItems = (chosen?: string) => [
-  { value: '', text: 'Only my organisations' },
-  ...Object.entries(purposes).map(([value, text]) => ({ value, text, selected: value === chosen })),
-];
 
 /** The review queue, and the pages of golden people it leads to (both are about linking records). */
 export async function reviewPages(app: FastifyInstance, { linking }: { linking: LinkingService }) {

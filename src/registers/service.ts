@@ -67,7 +67,8 @@ export const toPersonRecord = (row: store.RecordRow): PersonRecord => ({
   personId: row.person_id ?? null,
 });
 
-const facts = (row: store.RecordRow) => ({
+/** What a policy decision needs to know of a record. */
+export const facts = (row: store.RecordRow) => ({
   id: row.id,
   organisationId: row.organisation_id,
   organisationRef: row.organisation,
