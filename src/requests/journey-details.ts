@@ -114,10 +114,12 @@ export async function detailsPages(
     const definition = definitionOf(str(answers.service));
     const attributes: Record<string, string | string[]> = {};
     for (const a of definition.attributes) {
+      // Only text: a file sent under a question's name is not an answer.
       const v = body[`attribute-${a.code}`];
-      if (typeof v === 'string' || Array.isArray(v)) attributes[a.code] = v as string | string[];
+      const texts = [v].flat().filter((x): x is string => typeof x === 'string');
+      if (texts.length > 0) attributes[a.code] = Array.isArray(v) ? texts : (texts[0] as string);
     }
-    const description = str(body.description).trim();
+    const description = typeof body.description === 'string' ? body.description.trim() : '';
     const fieldErrors: Record<string, string> = {};
     for (const a of definition.attributes)
       if (a.required && !str(attributes[a.code]).trim())
@@ -139,8 +141,6 @@ export async function detailsPages(
       );
     }
     await save(request, reply, { ...answers, attributes, description }, checked.photos);
-    // Photos added, and room for more: back to the page to add another or go on.
-    if (str(body.action) === 'add-photos') return reply.redirect('/report/details#photos', 303);
     return reply.redirect('/report/contact', 303);
   });
 
