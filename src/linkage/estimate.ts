@@ -133,7 +133,20 @@ function collectPatterns(index: PatternIndex, include: (pair: number) => boolean
       counts[p] = (counts[p] as number) + 1;
     }
   }
-  return { levels: index.levels, counts, size: index.size };
+  // only the patterns seen: EM goes over them a hundred times, and one rule sees few of all
+  let size = 0;
+  for (let p = 0; p < index.size; p++) if ((counts[p] as number) > 0) size++;
+  if (size === index.size) return { levels: index.levels, counts, size };
+  const width = index.width;
+  const levels = new Uint8Array(size * width);
+  const seen = new Float64Array(size);
+  let at = 0;
+  for (let p = 0; p < index.size; p++) {
+    if ((counts[p] as number) === 0) continue;
+    levels.set(index.levels.subarray(p * width, p * width + width), at * width);
+    seen[at++] = counts[p] as number;
+  }
+  return { levels, counts: seen, size };
 }
 
 function initialM(comparison: Comparison): number[] {
