@@ -196,6 +196,15 @@ export function assembleColumns(
   const text = {} as Record<TextField, TextColumn>;
   for (const field of TEXT_FIELDS) {
     const ids = sharedInt32(count);
+    const only = chunks.length === 1 ? chunks[0]?.text[field] : undefined;
+    if (only) {
+      // one run: its ids are already those of the whole
+      ids.set(only.ids);
+      const sharedCounts = sharedInt32(only.counts.length);
+      sharedCounts.set(only.counts);
+      text[field] = { ids, values: only.values, counts: sharedCounts, ...letterBags(only.values) };
+      continue;
+    }
     const global = new Interner(UNIQUE_FIELDS.has(field));
     const counts: number[] = [];
     let offset = 0;
