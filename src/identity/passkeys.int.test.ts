@@ -84,6 +84,19 @@ describe('passkeys', () => {
     expect((await ledgerActions()).slice(0, 2)).toEqual(['identity.sign_in', 'identity.passkey_added']);
   });
 
+  it('lets someone with a passkey but no authenticator app step up with the passkey', async () => {
+    const cookie = await signIn(t.app, tom().email, tom().password); // a password alone
+    const page = await t.app.inject({
+      url: '/account/step-up?next=%2Fyour-data',
+      headers: { accept: 'text/html', cookie },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Use your passkey to continue');
+    expect(page.body).toContain('data-passkey="sign-in" data-next="/your-data"');
+    expect(page.body).toContain('href="/account/second-factor?next=%2Fyour-data"');
+    expect(page.body).not.toContain('name="code"');
+  });
+
   it('refuses an answer to a challenge Flagstone did not hand out, and grants nothing', async () => {
     const { authenticator } = await addPasskey('Phone');
     const { answer } = await signInWith(

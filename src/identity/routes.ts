@@ -126,6 +126,9 @@ export interface SignInTarget {
   clientName?: string;
   /** Where a passkey sign-in (or step-up) goes on to; offered on the page when set. */
   passkeyNext?: string;
+  /** Stepping up with a passkey only: no authenticator app is set up (its set-up page is offered). */
+  passkeyOnly?: boolean;
+  setUpAction?: string;
 }
 
 export function startSession(request: FastifyRequest, reply: FastifyReply, sessionId: string) {
@@ -144,6 +147,8 @@ function codePage(reply: FastifyReply, extra: SignInTarget, error?: string, stat
     action: extra.codeAction ?? '/sign-in/code',
     clientName: extra.clientName,
     passkeyNext: extra.passkeyNext,
+    passkeyOnly: extra.passkeyOnly,
+    setUpAction: extra.setUpAction,
     fieldErrors: error ? { code: error } : {},
     errors: error ? [{ text: error, href: '#code' }] : [],
   });
@@ -280,11 +285,13 @@ async function pages(app: FastifyInstance, { identity, places }: Options): Promi
     const next = localPath(request.query.next);
     if (actor.authLevel === 'second_factor') return reply.redirect(next);
     const hasPasskey = (await identity.passkeys.list(actor)).length > 0;
-    if (!hasPasskey && !(await identity.secondFactorFor(actor, 'Flagstone')).enrolled)
-      return reply.redirect(setUpAction(next));
+    const hasApp = (await identity.secondFactorFor(actor, 'Flagstone')).enrolled;
+    if (!hasPasskey && !hasApp) return reply.redirect(setUpAction(next));
     return codePage(reply, {
       codeAction: `/account/step-up?next=${encodeURIComponent(next)}`,
       passkeyNext: next,
+      passkeyOnly: !hasApp,
+      setUpAction: setUpAction(next),
     });
   });
 

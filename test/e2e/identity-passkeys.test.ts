@@ -85,6 +85,27 @@ describe('passkeys in a browser', { timeout: 120_000 }, () => {
     await page.context().close();
   });
 
+  it('steps up with a passkey from a session signed in with a password alone', async () => {
+    const { page, errors } = await withAuthenticator();
+    await signInThroughForm(page, base, amina().email, amina().password);
+    await page.goto(`${base}/account/passkeys`);
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.getByRole('cell', { name: 'Passkey', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${base}/`);
+
+    await signInThroughForm(page, base, amina().email, amina().password);
+    await page.goto(`${base}/account/step-up?next=%2Fyour-data`);
+    await page.getByRole('heading', { name: 'Use your passkey to continue' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.waitForURL(`${base}/your-data`);
+    const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json());
+    expect(me).toMatchObject({ authLevel: 'second_factor' });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('says so on the page when the browser has no passkey for Flagstone', async () => {
     const { page, errors } = await withAuthenticator(); // an authenticator with no passkey on it
     await page.goto(`${base}/sign-in`);
