@@ -71,7 +71,35 @@ export function propertiesService(db: Db, places: PlacesService) {
     };
   }
 
+  /** Properties at a postcode (however it is written), or whose address has every word searched for. */
+  async function search(q: string, limit = 25): Promise<Found[]> {
+    const words = q
+      .toLowerCase()
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .slice(0, 8);
+    if (words.length === 0)
+      throw new Invalid('Say what to search for', [
+        { field: 'q', message: 'Enter a postcode or part of an address' },
+      ]);
+    const postcode = normalPostcode(q);
+    const { rows } = await sql<Found>`
+      SELECT uprn, address_lines, town, postcode, longitude, latitude FROM properties
+       WHERE ${
+         postcode
+           ? sql`postcode = ${postcode}`
+           : sql.join(
+               words.map((w) => sql`search LIKE ${`%${w.replace(/[\\%_]/g, '\\$&')}%`}`),
+               sql` AND `,
+             )
+       }
+       ORDER BY postcode, address_lines LIMIT ${limit}`.execute(db);
+    return rows;
+  }
+
   return {
+    search,
+
     /** Loads a gazetteer file; a property already known is updated by its UPRN. */
     async importProperties(
       csv: Readable,
@@ -113,34 +141,11 @@ export function propertiesService(db: Db, places: PlacesService) {
       return report;
     },
 
-    /**
-     * Properties at a postcode, or whose address has every word searched for, each with which
-     * organisations serve it for which functions.
-     */
-    async search(q: string, limit = 25): Promise<(Found & { servedBy: ServedBy[] })[]> {
-      const words = q
-        .toLowerCase()
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .slice(0, 8);
-      if (words.length === 0)
-        throw new Invalid('Say what to search for', [
-          { field: 'q', message: 'Enter a postcode or part of an address' },
-        ]);
-      const postcode = normalPostcode(q);
-      const { rows } = await sql<Found>`
-        SELECT uprn, address_lines, town, postcode, longitude, latitude FROM properties
-         WHERE ${
-           postcode
-             ? sql`postcode = ${postcode}`
-             : sql.join(
-                 words.map((w) => sql`search LIKE ${`%${w.replace(/[\\%_]/g, '\\$&')}%`}`),
-                 sql` AND `,
-               )
-         }
-         ORDER BY postcode, address_lines LIMIT ${limit}`.execute(db);
+    /** As `search`, each property with which organisations serve it for which functions. */
+    async searchServed(q: string, limit = 25): Promise<(Found & { servedBy: ServedBy[] })[]> {
+      const found = await search(q, limit);
       const serving = await servingOrganisations();
-      return rows.map((row) => ({ ...row, servedBy: serving(row) }));
+      return found.map((row) => ({ ...row, servedBy: serving(row) }));
     },
 
     /** One property and which organisations serve it for which functions. */

@@ -23,7 +23,7 @@ export async function propertyPages(app: FastifyInstance, { properties }: { prop
     const q = request.query.q;
     if (q === undefined) return reply.page('properties-search.njk', { q: '', fieldErrors: {} });
     try {
-      const results = (await properties.search(q.slice(0, 200))).map((p) => ({
+      const results = (await properties.searchServed(q.slice(0, 200))).map((p) => ({
         ...p,
         servedBy: p.servedBy.map((s) => ({
           ...s,

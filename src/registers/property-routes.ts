@@ -38,7 +38,7 @@ export const propertyRoutes: FastifyPluginAsyncTypebox<{ properties: PropertiesS
         response: { 200: Type.Array(Property), ...ProblemResponses },
       },
     },
-    (request) => properties.search(request.query.q),
+    (request) => properties.searchServed(request.query.q),
   );
 
   app.get(
