@@ -1,6 +1,7 @@
 // Linkage over the demo place's records: two organisations' records of one person become one
 // golden person, the uncertain pair waits for review, decisions stand on the next run, and
 // "do we know this person?" answers only with records the asker may see.
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
 
@@ -122,6 +123,36 @@ describe('linking the organisations’ records into people', () => {
     expect(await personOf('castlebridge-council', 'ASC-10442')).not.toBe(
       await personOf('fellshire-fire', 'HFSV-2291'),
     );
+  });
+});
+
+describe('an incremental run', () => {
+  it('counts only the new and changed records, and rewrites only their links', async () => {
+    await t.services.linking.run({ force: true });
+    const csv = [
+      'local_ref,given_names,family_name,date_of_birth,address_line,town,postcode,phone,marking',
+      'HFSV-2291,Amina,Khan,,12 Tanner Row,Castlebridge,CB4 7QD,01632 960123,OFFICIAL',
+      'HFSV-3001,Amina,Khan,1958-06-14,12 Tanner Row,Castlebridge,CB4 7QD,,OFFICIAL',
+    ].join('\n');
+    const imported = await t.services.importing.importPeople({
+      organisation: 'fellshire-fire',
+      csv: Readable.from([csv]),
+    });
+    expect(imported).toMatchObject({ inserted: 1, updated: 1 });
+    const report = await t.services.linking.run();
+    expect(report).toMatchObject({ ran: true, changed: 2 });
+    const [run] = await sql(
+      'SELECT id FROM link_runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1',
+    );
+    const rewritten = await sql(
+      `SELECT r.local_ref FROM person_links l JOIN local_records r ON r.id = l.record_id
+        WHERE l.linked_run = $1 ORDER BY r.local_ref`,
+      [run.id],
+    );
+    expect(rewritten.map((r) => r.local_ref)).toEqual(['HFSV-2291', 'HFSV-3001']);
+    // the new record joins Amina Khan's other records (not the one a reviewer set apart earlier)
+    expect(await personOf('fellshire-fire', 'HFSV-3001')).toBe(await personOf('fellshire-nhs', 'PT-778120'));
+    expect((await t.services.linking.run()).ran).toBe(false);
   });
 });
 
