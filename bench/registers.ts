@@ -17,6 +17,7 @@ import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
 import { type LinkageRecord, syntheticPeople } from '../src/linkage/index.ts';
 import { phaseLine } from '../src/registers/cli.ts';
+import { freePort } from '../test/ports.ts';
 
 const RECORDS = Number(process.env.BENCH_REGISTER_RECORDS ?? 100_000);
 const ORGANISATIONS = ['fellshire-cc', 'fellshire-nhs', 'castlebridge-council', 'fellshire-fire'];
@@ -86,7 +87,7 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 100);
 try {
-  const server = await startEmbedded({ dataDir: databaseDir, port: 54394 });
+  const server = await startEmbedded({ dataDir: databaseDir, port: await freePort() });
   const database = connect(server.url, 10);
   await migrate(database.pool);
   const services = await servicesFor(database);
