@@ -14,7 +14,14 @@ import {
   type TrainingSession,
 } from './estimate.ts';
 import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
-import { type Explanation, type LinkageModel, pairExplainer, probabilityOf, scorePairs } from './score.ts';
+import {
+  type Explanation,
+  type LinkageModel,
+  modelFits,
+  pairExplainer,
+  probabilityOf,
+  scorePairs,
+} from './score.ts';
 import { comparePool } from './workers.ts';
 
 export { BLOCKING_RULES, type BlockingRule, type RuleReport } from './blocking.ts';
@@ -31,6 +38,7 @@ export {
 export type { Explanation, LinkageModel, WaterfallStep } from './score.ts';
 export { jaroWinkler, levenshtein, soundex } from './strings.ts';
 export { type SyntheticData, type SyntheticOptions, syntheticPeople } from './synthetic.ts';
+export { modelFits };
 
 export type LinkageStage =
   | 'normalise'

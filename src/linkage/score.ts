@@ -36,6 +36,24 @@ export type Explanation = {
 
 const log2 = Math.log2;
 
+/**
+ * Whether a model learnt earlier (and stored) has the comparisons and levels this engine scores
+ * with: one stored by an older version would weigh the wrong levels.
+ */
+export function modelFits(model: LinkageModel): boolean {
+  return (
+    model.comparisons.length === COMPARISONS.length &&
+    COMPARISONS.every((comparison, c) => {
+      const stored = model.comparisons[c];
+      return (
+        stored?.name === comparison.name &&
+        stored.levels.length === comparison.levels.length &&
+        stored.levels.every((level, i) => level === comparison.levels[i])
+      );
+    })
+  );
+}
+
 export const probabilityOf = (weight: number): number => 1 / (1 + 2 ** -weight);
 
 /** Bits of evidence per (comparison, level), laid out as `comparison * 16 + level`. */

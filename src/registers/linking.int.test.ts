@@ -200,4 +200,23 @@ describe('do we already know this person?', () => {
     const other = await api('manager at northmoor-dc', 'GET', `/api/v1/people/${person}`);
     expect(other.status).toBe(404);
   });
+
+  it('asks for linkage to run again when the last model was learnt by an earlier version', async () => {
+    const [run] = await sql(
+      'SELECT id, model FROM link_runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1',
+    );
+    const earlier = structuredClone(run.model);
+    earlier.comparisons[0].levels = earlier.comparisons[0].levels.slice(1);
+    await sql('UPDATE link_runs SET model = $1 WHERE id = $2', [JSON.stringify(earlier), run.id]);
+    try {
+      const found = await api('manager at fellshire-nhs', 'POST', '/api/v1/people/match', {
+        givenNames: 'Amina',
+        familyName: 'Khan',
+      });
+      expect(found.status).toBe(409);
+      expect(found.body.detail).toContain('run "flagstone link" again');
+    } finally {
+      await sql('UPDATE link_runs SET model = $1 WHERE id = $2', [JSON.stringify(run.model), run.id]);
+    }
+  });
 });

@@ -12,6 +12,7 @@ import {
   type LinkageRecord,
   type LinkageStage,
   linkRecords,
+  modelFits,
   scoreAgainst,
   syntheticPeople,
 } from '../linkage/index.ts';
@@ -412,6 +413,11 @@ export function linkingService(db: Db, governance: GovernanceService) {
     ) {
       const last = await people.lastRun(db);
       if (!last?.model) throw new Conflict('No linkage has run yet: run "flagstone link" first');
+      if (!modelFits(last.model as LinkageModel)) {
+        throw new Conflict(
+          'The last linkage ran with an earlier version of Flagstone: run "flagstone link" again',
+        );
+      }
       const postcode = query.postcode ? (normalPostcode(query.postcode) ?? undefined) : undefined;
       const nhsNumber = query.nhsNumber?.replace(/[\s-]/g, '') || undefined;
       const candidates = await people.matchCandidates(db, { ...query, postcode, nhsNumber });
