@@ -213,9 +213,13 @@ export function requestsService(
   }
 
   // Requests arriving together are stored together: one transaction, one ledger append and
-  // one commit for the lot, each answered only once that commit is durable.
+  // one commit for the lot, each answered only once that commit is durable. Two batches may be
+  // in flight at once: the second finds and stores its cases while the first holds the ledger
+  // (taken before the outbox's job, as everywhere, so the two never wait for each other).
   let pending: PendingCase[] = [];
-  let flushing: Promise<void> | null = null;
+  let flushes = 0;
+  let flushScheduled = false;
+  const MAX_FLUSHES = 2;
 
   async function storeCases(trx: Db, items: PendingCase[]): Promise<StoredCase[]> {
     // A repeat of an open report is stored joined to it, and closed: its reporter follows that one.
@@ -270,6 +274,8 @@ export function requestsService(
   }
 
   async function flush(): Promise<void> {
+    flushScheduled = false;
+    flushes++;
     while (pending.length > 0) {
       const batch = pending;
       pending = [];
@@ -288,13 +294,16 @@ export function requestsService(
           }
       }
     }
-    flushing = null;
+    flushes--;
   }
 
   function storeCase(item: Omit<PendingCase, 'resolve' | 'reject'>) {
     return new Promise<StoredCase>((resolve, reject) => {
       pending.push({ ...item, resolve, reject });
-      if (!flushing) flushing = Promise.resolve().then(flush);
+      if (flushes < MAX_FLUSHES && !flushScheduled) {
+        flushScheduled = true;
+        queueMicrotask(flush);
+      }
     });
   }
 
