@@ -64,3 +64,20 @@ export async function signInThroughForm(
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Continue' }).click()]);
   }
 }
+
+/**
+ * A page in a new context that collects the console's errors (pages answered with 4xx on purpose
+ * log "Failed to load resource", which is left out) and answers the callback of a relying party
+ * that is not running at http://127.0.0.1:9, keeping the address.
+ */
+export async function pageForRelyingParty(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(message.text());
+    }
+  });
+  await page.route('http://127.0.0.1:9/**', (route) => route.fulfill({ body: 'Back at the relying party' }));
+  return { page, errors };
+}

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationRequest, callback, relyingParty } from '../../src/identity/test-relying-party.ts';
 import { providerWithUpstreams, type TestUpstream } from '../../src/identity/test-upstream.ts';
-import { expectAccessible, launch } from '../browser.ts';
+import { expectAccessible, launch, pageForRelyingParty } from '../browser.ts';
 import type { TestContext } from '../support.ts';
 
 let t: TestContext & { issuer: string };
@@ -25,17 +25,7 @@ afterAll(async () => {
   await setup?.close();
 });
 
-async function newPage() {
-  const page = await (await browser.newContext()).newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      errors.push(message.text());
-    }
-  });
-  await page.route('http://127.0.0.1:9/**', (route) => route.fulfill({ body: 'Back at the relying party' }));
-  return { page, errors };
-}
+const newPage = () => pageForRelyingParty(browser);
 
 describe('signing in through an upstream identity provider, in a browser', { timeout: 120_000 }, () => {
   it('signs a citizen in through the national identity service from accessible pages', async () => {

@@ -10,7 +10,7 @@ import {
   listeningProvider,
   relyingParty,
 } from '../../src/identity/test-relying-party.ts';
-import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
+import { expectAccessible, launch, pageForRelyingParty, signInThroughForm } from '../browser.ts';
 import { administrator, citizen, demoAccount, type TestContext } from '../support.ts';
 
 let t: TestContext & { issuer: string };
@@ -25,19 +25,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function newPage() {
-  const page = await (await browser.newContext()).newPage();
-  const errors: string[] = [];
-  // Pages answered with 4xx on purpose (an error summary, an error page) log "Failed to load resource".
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      errors.push(message.text());
-    }
-  });
-  // The relying party is not running: answer its callback in the browser and keep the address.
-  await page.route('http://127.0.0.1:9/**', (route) => route.fulfill({ body: 'Back at the relying party' }));
-  return { page, errors };
-}
+const newPage = () => pageForRelyingParty(browser);
 
 async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('Email address').fill(email);
