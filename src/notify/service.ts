@@ -1,6 +1,7 @@
 // Use-cases of notifications: messages are queued in the transaction of the change that causes
-// them (with a job to send them), and sent afterwards by a job (GOV.UK Notify when configured);
-// a failed send is retried with back-off and never blocks or undoes the change.
+// them, and sent afterwards by a job (GOV.UK Notify when configured), nudged once the change has
+// committed and run every minute besides; a failed send is retried with back-off and never
+// blocks or undoes the change.
 import type { Db } from '../db/index.ts';
 import { type GovernanceService, type LedgerEntry, principalEntity } from '../governance/index.ts';
 import { type Actor, type Clock, Forbidden, type JobDefinition, type JobQueue } from '../platform/index.ts';
@@ -62,8 +63,32 @@ export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: 
     return { sent, failed };
   }
 
+  // At most one nudge in flight and one waiting to start: a caller is given the one that starts
+  // after it asked, so the job it adds runs after the caller's commit. A nudge lost to a crash or
+  // an error costs at most a minute, as the schedule sends whatever is due.
+  let inFlight: Promise<void> = Promise.resolve();
+  let waiting: Promise<void> | null = null;
+  function nudge(): Promise<void> {
+    if (!jobs.running) return Promise.resolve();
+    if (waiting) return waiting;
+    const next = inFlight.then(() => {
+      waiting = null;
+      return jobs.now(SEND_JOB).then(
+        () => undefined,
+        () => undefined,
+      );
+    });
+    waiting = next;
+    inFlight = next;
+    return next;
+  }
+
   return {
-    /** Queues messages inside the caller's transaction: they (and the job to send them) exist exactly when the change does. */
+    /**
+     * Queues messages inside the caller's transaction, so they exist exactly when the change
+     * does; the caller calls `nudge` once it has committed. (The job is not added in the
+     * transaction: concurrent changes would queue behind one another on pg-boss's one waiting job.)
+     */
     async queue(trx: Db, messages: Message[]) {
       if (messages.length === 0) return;
       await store.insert(
@@ -80,8 +105,10 @@ export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: 
           next_attempt_at: clock.now(),
         })),
       );
-      await jobs.send(trx, SEND_JOB);
     },
+
+    /** Has the outbox sent soon: call it after the transaction that queued messages has committed. */
+    nudge,
 
     sendDue,
 

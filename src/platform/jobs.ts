@@ -1,8 +1,8 @@
 // Durable background work in the same PostgreSQL (pg-boss, schema `pgboss`): modules define
-// their jobs when they are built; `flagstone start` runs them. A job added inside a
-// transaction exists exactly when the change that caused it does, and outlives a restart.
-import { fromKysely, PgBoss, type SendOptions } from 'pg-boss';
-import type { Db } from '../db/index.ts';
+// their jobs when they are built; `flagstone start` runs them. A job outlives a restart; work
+// that must exist exactly when a change does is kept in the change's own tables (the outbox), and
+// the job that does it is nudged after the commit and scheduled besides.
+import { PgBoss } from 'pg-boss';
 
 export interface JobDefinition {
   name: string;
@@ -35,15 +35,6 @@ export function jobQueue(connectionString: string | undefined) {
       return boss !== null;
     },
 
-    /**
-     * Adds a job inside the caller's transaction. Before `start` (the command line, a test
-     * without jobs) nothing is added: scheduled runs pick the work up once jobs run.
-     */
-    async send(trx: Db, name: string, data: object = {}, options: SendOptions = {}): Promise<void> {
-      if (!boss) return;
-      await boss.send(name, data, { ...options, db: fromKysely(trx) });
-    },
-
     /** Starts pg-boss (creating its schema on first use); `work: false` queues without working. */
     async start(log: JobsLog, options: { work?: boolean; pollingIntervalSeconds?: number } = {}) {
       if (boss) return;
@@ -70,7 +61,7 @@ export function jobQueue(connectionString: string | undefined) {
       boss = started;
     },
 
-    /** Sends a job now (outside any transaction): for schedules and the command line. */
+    /** Adds a job (outside any transaction); before `start` (the command line, a test without jobs) it throws. */
     async now(name: string, data: object = {}): Promise<string | null> {
       if (!boss) throw new Error('The job queue is not running');
       return boss.send(name, data);

@@ -86,6 +86,7 @@ export function deadlinesService(db: Db, clock: Clock, governance: GovernanceSer
         count++;
       }
     }
+    await notify.nudge();
     return count;
   }
 
@@ -107,6 +108,7 @@ export function deadlinesService(db: Db, clock: Clock, governance: GovernanceSer
         );
       });
     }
+    await notify.nudge();
     return due.length;
   }
 

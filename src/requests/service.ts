@@ -215,7 +215,7 @@ export function requestsService(
   // Requests arriving together are stored together: one transaction, one ledger append and
   // one commit for the lot, each answered only once that commit is durable. Two batches may be
   // in flight at once: the second finds and stores its cases while the first holds the ledger
-  // (taken before the outbox's job, as everywhere, so the two never wait for each other).
+  // (appended last, so its lock is held only until the commit).
   let pending: PendingCase[] = [];
   let flushes = 0;
   let flushScheduled = false;
@@ -257,18 +257,19 @@ export function requestsService(
       duplicateOf: joinedTo.get(item)?.reference ?? null,
     }));
     for (const [i, item] of items.entries()) await item.after?.(trx, (results[i] as StoredCase).id);
-    await governance.ledger.append(
-      trx,
-      items.map((item, i) =>
-        item.entry((results[i] as StoredCase).id, (results[i] as StoredCase).duplicateOf),
-      ),
-    );
     await notify.queue(
       trx,
       items.flatMap((item, i) => {
         const r = results[i] as StoredCase;
         return item.messages(r.duplicateOf ?? r.reference);
       }),
+    );
+    // Last: the ledger's lock is held from here to the commit.
+    await governance.ledger.append(
+      trx,
+      items.map((item, i) =>
+        item.entry((results[i] as StoredCase).id, (results[i] as StoredCase).duplicateOf),
+      ),
     );
     return results;
   }
@@ -282,6 +283,7 @@ export function requestsService(
       try {
         const results = await db.transaction().execute((trx) => storeCases(trx, batch));
         for (const [i, item] of batch.entries()) item.resolve(results[i] as never);
+        void notify.nudge();
       } catch (error) {
         if (batch.length === 1) batch[0]?.reject(error as Error);
         // One bad row must not fail the others: store them one by one.
@@ -292,6 +294,7 @@ export function requestsService(
               .execute((trx) => storeCases(trx, [item]))
               .then(([result]) => item.resolve(result as never), item.reject);
           }
+        void notify.nudge();
       }
     }
     flushes--;
@@ -859,6 +862,7 @@ export function requestsService(
           ),
         );
       });
+      await notify.nudge();
     },
 
     /** A public update (sent to the citizen) or an internal note (never public). */
@@ -905,6 +909,7 @@ export function requestsService(
             ),
           );
       });
+      await notify.nudge();
     },
 
     async assign(
@@ -1022,6 +1027,7 @@ export function requestsService(
           })),
         ]);
       });
+      await notify.nudge();
     },
 
     /** The receiving organisation accepts or declines a referral, with a reason when it declines. */
