@@ -5,6 +5,7 @@
 // on every later linkage run (it is written as decisions on pairs of records) and is in the ledger.
 import type { Db } from '../db/index.ts';
 import { type GovernanceService, type LedgerEntry, purposes } from '../governance/index.ts';
+import { accountNames } from '../identity/index.ts';
 import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../platform/index.ts';
 import * as people from './people-store.ts';
 import { facts, type PersonRecord, toPersonRecord } from './service.ts';
@@ -174,6 +175,12 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
           localRef: visible ? (row?.local_ref ?? null) : null,
         };
       };
+      const historyRows = await people.personHistory(db, personId);
+      const names = await accountNames(
+        db,
+        [...pairs, ...historyRows].flatMap((r) => r.decided_by ?? []),
+      );
+      const nameOf = (account: string | null) => (account && names.get(account)) ?? null;
       const links = pairs
         .map((p) => ({
           a: side(p.record_a),
@@ -181,17 +188,17 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
           weight: p.weight,
           probability: p.probability,
           status: p.status,
-          decidedBy: p.decided_by,
+          decidedBy: nameOf(p.decided_by),
           decidedAt: p.decided_at?.toISOString() ?? null,
           reason: p.decision_note,
         }))
         // a pair is shown when the asker may see one of its records
         .filter((l) => l.a.visible || l.b.visible);
-      const history = (await people.personHistory(db, personId)).map((h) => ({
+      const history = historyRows.map((h) => ({
         event: h.event,
         at: h.at.toISOString(),
         detail: h.detail,
-        decidedBy: h.decided_by,
+        decidedBy: nameOf(h.decided_by),
         reason: h.reason,
       }));
       return {

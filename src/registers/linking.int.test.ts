@@ -109,10 +109,13 @@ describe('linking the organisations’ records into people', () => {
     const a = await recordId('castlebridge-council', 'ASC-10442');
     const b = await recordId('fellshire-fire', 'HFSV-2291');
     const [x, y] = a < b ? [a, b] : [b, a];
+    const reviewer = await t.services.identity.actorByEmail(
+      demoAccount((c) => c.roles === 'manager at fellshire-fire').email,
+    );
     await sql(
-      `UPDATE link_pairs SET status = 'rejected', decided_by = (SELECT id FROM accounts LIMIT 1), decided_at = now()
+      `UPDATE link_pairs SET status = 'rejected', decided_by = $3, decided_at = now()
         WHERE record_a = $1 AND record_b = $2`,
-      [x, y],
+      [x, y, reviewer?.accountId],
     );
     const report = await t.services.linking.run();
     expect(report.split).toBe(1);

@@ -242,7 +242,7 @@ export async function personOf(db: Db, recordIds: string[]): Promise<Map<string,
   return new Map(rows.map((r) => [r.record_id, r.person_id]));
 }
 
-/** What happened to a person, oldest first: by which run, or by whom and why. */
+/** What happened to a person, oldest first: by which run, or by whom (an account id) and why. */
 export async function personHistory(db: Db, personId: string) {
   const { rows } = await sql<{
     event: string;
@@ -251,9 +251,8 @@ export async function personHistory(db: Db, personId: string) {
     decided_by: string | null;
     reason: string | null;
   }>`
-    SELECT h.event, h.detail, h.at, a.name AS decided_by, h.reason
-      FROM person_history h LEFT JOIN accounts a ON a.id = h.decided_by
-     WHERE h.person_id = ${personId} ORDER BY h.id`.execute(db);
+    SELECT event, detail, at, decided_by, reason FROM person_history
+     WHERE person_id = ${personId} ORDER BY id`.execute(db);
   return rows;
 }
 
@@ -273,6 +272,7 @@ export interface LinkOfPerson {
   weight: number | null;
   probability: number | null;
   status: PairRow['status'];
+  /** the account that decided the pair (identity knows its name) */
   decided_by: string | null;
   decided_at: Date | null;
   decision_note: string | null;
@@ -282,11 +282,10 @@ export interface LinkOfPerson {
 export async function pairsOf(db: Db, recordIds: string[]): Promise<LinkOfPerson[]> {
   if (recordIds.length === 0) return [];
   const { rows } = await sql<LinkOfPerson>`
-    SELECT p.record_a, p.record_b, p.weight, p.probability, p.status, a.name AS decided_by, p.decided_at,
-           p.decision_note
-      FROM link_pairs p LEFT JOIN accounts a ON a.id = p.decided_by
-     WHERE p.record_a = ANY(${recordIds}::uuid[]) OR p.record_b = ANY(${recordIds}::uuid[])
-     ORDER BY p.weight DESC NULLS LAST, p.record_a, p.record_b`.execute(db);
+    SELECT record_a, record_b, weight, probability, status, decided_by, decided_at, decision_note
+      FROM link_pairs
+     WHERE record_a = ANY(${recordIds}::uuid[]) OR record_b = ANY(${recordIds}::uuid[])
+     ORDER BY weight DESC NULLS LAST, record_a, record_b`.execute(db);
   return rows;
 }
 
