@@ -63,7 +63,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     governance,
     agreements: agreementsService(db, clock, governance.ledger, places),
     records: recordsService(db, clock, governance, places, identity.citizenByEmail),
-    importing: importService(db, clock, governance, places, identity.citizenByEmail),
+    importing: importService(db, clock, governance, places),
     linking: linkingService(db, governance),
     properties,
     notify,

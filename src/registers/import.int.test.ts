@@ -1,7 +1,7 @@
 // Loading organisations' files of people and agency systems' batches, through the real database.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import { citizen, demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -97,6 +97,31 @@ describe('importing people from CSV', () => {
     expect((await records('fellshire-police')).find((r) => r.local_ref === 'P-1')).toMatchObject({
       date_of_birth: '1990-02-03',
     });
+  });
+
+  it('finds the citizen each row is about by email address in any case, and no one by a staff address', async () => {
+    const tom = citizen().email;
+    const staff = demoAccount((c) => c.roles === 'manager at fellshire-fire').email;
+    const report = await load(
+      [
+        'local_ref,given_names,family_name,email',
+        `E-1,Tom,Price,${tom.toUpperCase()}`,
+        `E-2,Tom,Price,${tom}`,
+        `E-3,Staff,Member,${staff}`,
+        'E-4,No,One,nobody@example.com',
+        'E-5,No,Email,',
+        '',
+      ].join('\n'),
+      { org: 'fellshire-fire' },
+    );
+    expect(report).toMatchObject({ inserted: 5, rejected: [] });
+    const { rows } = await t.services.database.pool.query(
+      `SELECT r.local_ref, r.subject_account_id FROM local_records r JOIN organisations o ON o.id = r.organisation_id
+        WHERE o.ref = 'fellshire-fire' AND r.local_ref LIKE 'E-%' ORDER BY r.local_ref`,
+    );
+    const tomId = await t.services.identity.citizenByEmail(tom);
+    expect(tomId).toBeTruthy();
+    expect(rows.map((r) => r.subject_account_id)).toEqual([tomId, tomId, null, null, null]);
   });
 
   it('reports a reference used twice in one file', async () => {
