@@ -1,7 +1,7 @@
 // Front-door benchmarks, measured side by side in one run:
 //  1. routing alone: points per second against the demo boundaries (pure, one core);
 //  2. creating a request through POST /open311/v2/requests.json (route, store, audit, queue a
-//     notification and the job that sends it, with the background jobs running) against a
+//     notification and nudge the job that sends it, with the background jobs running) against a
 //     bare single-row INSERT into the same PostgreSQL, both over HTTP with 50 concurrent
 //     connections.
 import { mkdtemp, rm } from 'node:fs/promises';

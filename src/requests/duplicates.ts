@@ -39,3 +39,14 @@ export function sameThing<T extends Point>(candidates: T[], p: Point, metres = S
   }
   return best;
 }
+
+export interface Report extends Point {
+  service_code: string;
+  organisation_id: string;
+}
+
+/** Whether two reports are about the same thing: the same service and organisation, within `metres`. */
+export const sameReport = (a: Report, b: Report, metres = SAME_PLACE_METRES) =>
+  a.service_code === b.service_code &&
+  a.organisation_id === b.organisation_id &&
+  metresBetween(a, b) <= metres;

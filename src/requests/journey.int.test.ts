@@ -303,6 +303,23 @@ describe('a repeated report is joined to the open one, not made another case', (
   it('shows staff one case with the reports joined, and tells each reporter of its updates', async () => {
     const staff = demoAccount((c) => c.roles === 'staff at fellshire-cc');
     const cookie = await signIn(t.app, staff.email, staff.password);
+  it('joins reports of one thing sent at the same moment to one another', async () => {
+    const answers = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((who, i) =>
+        post({ lat: north(300 + i * 5), description: `Same moment ${who}` }),
+      ),
+    );
+    const opened = answers.filter((a) => !a.service_notice?.startsWith('Already reported'));
+    expect(opened).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.service_request_id))).toEqual(
+      new Set([opened[0]?.service_request_id]),
+    );
+    const listed = (await t.app.inject({ url: '/open311/v2/requests.json?service_code=pothole' })).json();
+    expect(listed.filter((r: { lat: number }) => Math.abs(r.lat - Number(north(310))) < 0.0005)).toHaveLength(
+      1,
+    );
+  });
+
     const inbox = (await t.app.inject({ url: '/api/v1/cases?service=pothole', headers: { cookie } })).json();
     const here = inbox.filter((c: { lat: number }) => Math.abs(c.lat - lat) < 0.0005);
     expect(here.map((c: { reference: string }) => c.reference)).toEqual([first]);

@@ -21,7 +21,7 @@ import {
 } from '../platform/index.ts';
 import { type CaseAction, type CaseFacts, decideOnCase } from './access.ts';
 import * as duplicateStore from './duplicate-store.ts';
-import { boxAround, SAME_PLACE_METRES, sameThing } from './duplicates.ts';
+import { boxAround, SAME_PLACE_METRES, sameReport, sameThing } from './duplicates.ts';
 import { assigneeName, checkAssignment } from './inbox.ts';
 import { type Gazetteer, locating } from './locating.ts';
 import * as photoStore from './photo-store.ts';
@@ -221,41 +221,67 @@ export function requestsService(
   let flushScheduled = false;
   const MAX_FLUSHES = 2;
 
-  async function storeCases(trx: Db, items: PendingCase[]): Promise<StoredCase[]> {
-    // A repeat of an open report is stored joined to it, and closed: its reporter follows that one.
-    const originals = await sameOpenCases(
-      trx,
-      items.map((item) => item.row),
-    );
-    const joinedTo = new Map(items.map((item, i) => [item, originals[i] ?? null]));
-    const joining = (item: PendingCase) => {
-      const original = joinedTo.get(item);
-      return original
-        ? {
-            duplicate_of: original.id,
-            status: 'closed' as const,
-            status_reason: `Already reported as ${original.reference}: joined to it`,
-          }
-        : {};
-    };
-    const stored = new Map<PendingCase, { id: string; token: string; reference: string }>();
-    let waiting = items;
+  /** Inserts the rows, drawing another reference for any that was taken. */
+  async function insertCases(trx: Db, rows: Omit<store.NewCaseRow, 'reference'>[]) {
+    const stored: { id: string; token: string; reference: string }[] = [];
+    let waiting = rows.map((_, i) => i);
     while (waiting.length > 0) {
-      const rows = waiting.map((item) => ({ ...item.row, ...joining(item), reference: newReference() }));
-      const inserted = await store.insertCases(trx, rows);
-      const byReference = new Map(inserted.map((r) => [r.reference, r]));
-      const again: PendingCase[] = [];
-      waiting.forEach((item, i) => {
-        const got = byReference.get(rows[i]?.reference as string);
-        if (got) stored.set(item, got);
-        else again.push(item); // the reference was taken: draw another
+      const drawn = waiting.map((i) => ({
+        ...(rows[i] as (typeof rows)[number]),
+        reference: newReference(),
+      }));
+      const byReference = new Map((await store.insertCases(trx, drawn)).map((r) => [r.reference, r]));
+      const again: number[] = [];
+      waiting.forEach((i, j) => {
+        const got = byReference.get(drawn[j]?.reference as string);
+        if (got) stored[i] = got;
+        else again.push(i);
       });
       waiting = again;
     }
-    const results = items.map((item) => ({
-      ...(stored.get(item) as { id: string; token: string; reference: string }),
-      duplicateOf: joinedTo.get(item)?.reference ?? null,
-    }));
+    return stored;
+  }
+
+  async function storeCases(trx: Db, items: PendingCase[]): Promise<StoredCase[]> {
+    // A repeat of an open report is stored joined to it, and closed: its reporter follows that
+    // one. The repeat may be of a report stored earlier or of one earlier in this batch.
+    const originals: ({ id: string; reference: string } | number | null)[] = await sameOpenCases(
+      trx,
+      items.map((item) => item.row),
+    );
+    items.forEach((item, i) => {
+      if (originals[i]) return;
+      const first = items.findIndex(
+        (other, f) => f < i && originals[f] === null && sameReport(other.row, item.row),
+      );
+      if (first >= 0) originals[i] = first;
+    });
+    const joining = (original: { id: string; reference: string }) => ({
+      duplicate_of: original.id,
+      status: 'closed' as const,
+      status_reason: `Already reported as ${original.reference}: joined to it`,
+    });
+    const stored: { id: string; token: string; reference: string }[] = [];
+    const repeatsHere = items.flatMap((_, i) => (typeof originals[i] === 'number' ? [i] : []));
+    const rest = items.flatMap((_, i) => (typeof originals[i] === 'number' ? [] : [i]));
+    for (const group of [rest, repeatsHere]) {
+      if (group.length === 0) continue;
+      const rows = group.map((i) => {
+        const original = originals[i];
+        const joined =
+          typeof original === 'number' ? (stored[original] as { id: string; reference: string }) : original;
+        return { ...(items[i] as PendingCase).row, ...(joined ? joining(joined) : {}) };
+      });
+      for (const [j, got] of (await insertCases(trx, rows)).entries()) stored[group[j] as number] = got;
+    }
+    const results = items.map((_, i) => {
+      const original = originals[i];
+      const joined = typeof original === 'number' ? stored[original] : original;
+      return {
+        ...(stored[i] as { id: string; token: string; reference: string }),
+        duplicateOf: joined?.reference ?? null,
+      };
+    });
     for (const [i, item] of items.entries()) await item.after?.(trx, (results[i] as StoredCase).id);
     await notify.queue(
       trx,
@@ -274,6 +300,26 @@ export function requestsService(
     return results;
   }
 
+  // A batch with a repeat of a report in the batch still being stored waits for its commit, so
+  // that it finds the report and joins it (within this instance; between instances, reports sent
+  // in the same few milliseconds may each make a case).
+  const storing = new Set<{ batch: PendingCase[]; done: Promise<unknown> }>();
+
+  async function storeBatch(batch: PendingCase[]): Promise<StoredCase[]> {
+    const before = [...storing].filter((s) =>
+      s.batch.some((a) => batch.some((b) => sameReport(a.row, b.row))),
+    );
+    await Promise.all(before.map((s) => s.done.catch(() => undefined)));
+    const done = db.transaction().execute((trx) => storeCases(trx, batch));
+    const entry = { batch, done };
+    storing.add(entry);
+    try {
+      return await done;
+    } finally {
+      storing.delete(entry);
+    }
+  }
+
   async function flush(): Promise<void> {
     flushScheduled = false;
     flushes++;
@@ -281,7 +327,7 @@ export function requestsService(
       const batch = pending;
       pending = [];
       try {
-        const results = await db.transaction().execute((trx) => storeCases(trx, batch));
+        const results = await storeBatch(batch);
         for (const [i, item] of batch.entries()) item.resolve(results[i] as never);
         void notify.nudge();
       } catch (error) {
@@ -289,10 +335,7 @@ export function requestsService(
         // One bad row must not fail the others: store them one by one.
         else
           for (const item of batch) {
-            await db
-              .transaction()
-              .execute((trx) => storeCases(trx, [item]))
-              .then(([result]) => item.resolve(result as never), item.reject);
+            await storeBatch([item]).then(([result]) => item.resolve(result as never), item.reject);
           }
         void notify.nudge();
       }
