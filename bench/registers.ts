@@ -17,22 +17,11 @@ import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
 import { type LinkageRecord, syntheticPeople } from '../src/linkage/index.ts';
 import { phaseLine } from '../src/registers/cli.ts';
+import { PEOPLE_COLUMNS, type PeopleColumn } from '../src/registers/import-rows.ts';
 import { freePort } from '../test/ports.ts';
 
 const RECORDS = Number(process.env.BENCH_REGISTER_RECORDS ?? 100_000);
 const ORGANISATIONS = ['fellshire-cc', 'fellshire-nhs', 'castlebridge-council', 'fellshire-fire'];
-const COLUMNS = [
-  'local_ref',
-  'given_names',
-  'family_name',
-  'date_of_birth',
-  'address_line',
-  'town',
-  'postcode',
-  'nhs_number',
-  'phone',
-  'email',
-];
 
 const perSecond = (n: number, seconds: number) => Math.round(n / seconds).toLocaleString('en-GB');
 const number = (n: number) => n.toLocaleString('en-GB');
@@ -47,18 +36,21 @@ function isoDate(text: string | undefined): string {
   return text;
 }
 
-const row = (r: LinkageRecord, ref: string, phone = r.phone) => [
-  ref,
-  [r.firstName, r.middleName].filter(Boolean).join(' '),
-  r.lastName ?? '',
-  isoDate(r.dateOfBirth),
-  r.addressLine ?? '',
-  r.town ?? '',
-  r.postcode ?? '',
-  r.nhsNumber ?? '',
-  phone ?? '',
-  r.email ?? '',
-];
+const row = (r: LinkageRecord, ref: string, phone = r.phone): Partial<Record<PeopleColumn, string>> => ({
+  local_ref: ref,
+  given_names: [r.firstName, r.middleName].filter(Boolean).join(' '),
+  family_name: r.lastName ?? '',
+  date_of_birth: isoDate(r.dateOfBirth),
+  address_line: r.addressLine ?? '',
+  town: r.town ?? '',
+  postcode: r.postcode ?? '',
+  nhs_number: r.nhsNumber ?? '',
+  phone: phone ?? '',
+  email: r.email ?? '',
+});
+/** A file of people with every column an organisation's file may have (those the generator leaves out empty). */
+const peopleFile = (rows: Partial<Record<PeopleColumn, string>>[]) =>
+  stringify(rows, { header: true, columns: [...PEOPLE_COLUMNS] });
 
 /** Pairwise precision, recall and F1 of people found against the true people. */
 function score(found: Map<number, string>, truth: Int32Array) {
@@ -111,7 +103,7 @@ try {
   for (const [source, indexes] of bySource) rowsOf[organisationOf.get(source) as number]?.push(...indexes);
   for (const [k, file] of files.entries()) {
     const rows = (rowsOf[k] ?? []).map((i) => row(data.records[i] as LinkageRecord, `SYN-${i}`));
-    await writeFile(file.path, stringify([COLUMNS, ...rows]));
+    await writeFile(file.path, peopleFile(rows));
   }
   console.log(
     `Registers at scale: ${number(RECORDS)} synthetic people's records (truth known) as ${files.length} organisations' CSV files, made in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
@@ -164,7 +156,7 @@ try {
     const rows = indexes.map((i) =>
       row(data.records[i] as LinkageRecord, `SYN-${i}`, `07700 9${String(i % 100_000).padStart(5, '0')}`),
     );
-    const csv = stringify([COLUMNS, ...rows]);
+    const csv = peopleFile(rows);
     const report = await services.importing.importPeople({
       organisation: file.organisation,
       csv: Readable.from([csv]),

@@ -1,7 +1,7 @@
 // The command line of the registers: `flagstone import people` and `flagstone link`, with
 // progress bars on standard error and a report on standard output.
 import { createReadStream, statSync } from 'node:fs';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { SingleBar } from 'cli-progress';
 import { DomainError } from '../platform/index.ts';
 import { parseColumnMapping, type RowProblem } from './import-rows.ts';
@@ -34,23 +34,19 @@ const problemLines = (title: string, problems: RowProblem[], limit = 50) =>
         ...(problems.length > limit ? [`  … and ${problems.length - limit} more`] : []),
       ];
 
-/** Loads a CSV file of people; returns the report to print, or throws a message to fail with. */
-export async function importPeopleFromCommandLine(
-  importing: ImportService,
+/**
+ * Reads a file through `load` with a progress bar of the kilobytes read (and the rows so far);
+ * returns the lines `load` reports to print, or a domain error's message to fail with.
+ */
+async function loadFile(
   file: string,
-  options: ImportPeopleOptions,
+  load: (csv: Readable, progress: (rows: number) => void) => Promise<string[]>,
 ): Promise<{ ok: boolean; message: string }> {
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
     return { ok: false, message: `cannot read ${file}` };
-  }
-  let mapping: ReturnType<typeof parseColumnMapping>;
-  try {
-    mapping = parseColumnMapping(options.columns);
-  } catch (error) {
-    return { ok: false, message: (error as Error).message };
   }
   const bar = progressBar('kB');
   const kb = (n: number) => Math.ceil(n / 1024);
@@ -62,31 +58,47 @@ export async function importPeopleFromCommandLine(
       done(null, chunk);
     },
   });
-  const started = performance.now();
+  const progress = (rows: number) => bar.update(kb(read), { extra: ` | ${rows} rows` });
   try {
+    const lines = await load(createReadStream(file).pipe(counting), progress);
+    bar.update(kb(size));
+    bar.stop();
+    return { ok: true, message: `${lines.join('\n')}\n` };
+  } catch (error) {
+    bar.stop();
+    if (error instanceof DomainError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+/** Loads a CSV file of people; returns the report to print, or throws a message to fail with. */
+export async function importPeopleFromCommandLine(
+  importing: ImportService,
+  file: string,
+  options: ImportPeopleOptions,
+): Promise<{ ok: boolean; message: string }> {
+  let mapping: ReturnType<typeof parseColumnMapping>;
+  try {
+    mapping = parseColumnMapping(options.columns);
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+  return loadFile(file, async (csv, progress) => {
+    const started = performance.now();
     const report = await importing.importPeople({
       organisation: options.org,
-      csv: createReadStream(file).pipe(counting),
+      csv,
       mapping,
       marking: options.marking,
-      onBatch: (r) => bar.update(kb(read), { extra: ` | ${r.rows} rows` }),
+      onBatch: (r) => progress(r.rows),
     });
-    bar.update(kb(size), { extra: ` | ${report.rows} rows` });
-    bar.stop();
     const seconds = (performance.now() - started) / 1000;
-    const lines = [
+    return [
       `Read ${report.rows} rows of ${file} for ${options.org} in ${seconds.toFixed(1)} s: ${report.inserted} new, ${report.updated} updated, ${report.unchanged} unchanged, ${new Set(report.rejected.map((r) => r.row)).size} rejected`,
       ...problemLines('Rejected rows (not loaded)', report.rejected),
       ...problemLines('Values not stored (the rest of the row loaded)', report.dropped),
     ];
-    return { ok: true, message: `${lines.join('\n')}\n` };
-  } catch (error) {
-    bar.stop();
-    if (error instanceof DomainError) {
-      return { ok: false, message: error.message };
-    }
-    throw error;
-  }
+  });
 }
 
 /** How long each stage took, on one line: "load 0.2 s, normalise 0.1 s, ...". */
@@ -141,29 +153,15 @@ export async function linkFromCommandLine(
 }
 
 /** Loads a gazetteer CSV file (uprn, address, town, postcode, and latitude/longitude or easting/northing). */
-export async function importPropertiesFromCommandLine(
+export function importPropertiesFromCommandLine(
   properties: PropertiesService,
   file: string,
 ): Promise<{ ok: boolean; message: string }> {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    return { ok: false, message: `cannot read ${file}` };
-  }
-  const bar = progressBar('rows');
-  bar.start(Math.max(1, Math.round(size / 80)), 0, { extra: '' });
-  try {
-    const report = await properties.importProperties(createReadStream(file), (r) => bar.update(r.rows));
-    bar.stop();
-    const lines = [
+  return loadFile(file, async (csv, progress) => {
+    const report = await properties.importProperties(csv, (r) => progress(r.rows));
+    return [
       `Read ${report.rows} rows of ${file}: ${report.loaded} properties loaded or updated, ${new Set(report.rejected.map((r) => r.row)).size} rejected`,
       ...problemLines('Rejected rows (not loaded)', report.rejected),
     ];
-    return { ok: true, message: `${lines.join('\n')}\n` };
-  } catch (error) {
-    bar.stop();
-    if (error instanceof DomainError) return { ok: false, message: error.message };
-    throw error;
-  }
+  });
 }
