@@ -42,6 +42,8 @@ import {
   requestsPages,
   requestsRoutes,
   requestsService,
+  teamPages,
+  teamsService,
 } from './requests/index.ts';
 import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
 
@@ -69,6 +71,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     notify,
     requests,
     inbox: inboxService(db, governance, places, requests),
+    teams: teamsService(db, governance, places),
     deadlines: deadlinesService(db, clock, governance, notify),
     migrationsPending: () => pendingMigrations(database.pool),
   };
@@ -179,5 +182,6 @@ export async function createApp(
   await app.register(notifyPages, { notify: services.notify });
   await app.register(apiDocs);
   await app.register(inboxPages, { inbox: services.inbox, requests: services.requests });
+  await app.register(teamPages, { teams: services.teams });
   return app;
 }

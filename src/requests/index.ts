@@ -13,6 +13,8 @@ export { requestsPages } from './pages.ts';
 export { requestsRoutes } from './routes.ts';
 export { routingTable } from './routing.ts';
 export { type NewRequest, type RequestsService, requestsService } from './service.ts';
+export { teamPages } from './team-pages.ts';
+export { type TeamsService, teamsService } from './teams.ts';
 
 /** Open311 GeoReport v2 under /open311/v2, with its own error format. */
 export async function open311(

@@ -1,0 +1,175 @@
+// Managers set up their organisation's teams: the teams cases are assigned to, and the
+// mailboxes their escalations and reminders go to. Every change, and every refusal, is
+// decided by the policies (policies/teams.cedar) and written to the audit ledger.
+import type { Db } from '../db/index.ts';
+import {
+  cedarOrganisation,
+  type GovernanceService,
+  type LedgerEntry,
+  type Principal,
+  principalEntity,
+} from '../governance/index.ts';
+import type { PlacesService } from '../places/index.ts';
+import { type Actor, Conflict, type FieldError, Forbidden, Invalid, NotFound } from '../platform/index.ts';
+import * as staff from './staff-store.ts';
+
+export interface TeamInput {
+  name: string;
+  email: string;
+}
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A team's name and mailbox as people type them: trimmed, checked, the mailbox optional. */
+export function checkTeam(input: TeamInput): { name: string; email: string | null; errors: FieldError[] } {
+  const name = input.name.trim().replace(/\s+/g, ' ');
+  const email = input.email.trim().toLowerCase() || null;
+  const errors: FieldError[] = [];
+  if (!name) errors.push({ field: 'name', message: 'Enter the name of the team' });
+  else if (name.length > 100)
+    errors.push({ field: 'name', message: 'Use 100 characters or fewer for the name' });
+  if (email && (email.length > 254 || !emailPattern.test(email)))
+    errors.push({ field: 'email', message: 'Enter the mailbox as an email address, like team@example.org' });
+  return { name, email, errors };
+}
+
+const taken = (name: string): FieldError[] => [
+  { field: 'name', message: `There is already a team called ${name}: choose another name` },
+];
+
+export function teamsService(db: Db, governance: GovernanceService, places: PlacesService) {
+  /**
+   * Decides whether the person may set up the teams of an organisation (by its reference): a
+   * refusal is written to the ledger and thrown; an allowed decision gives the entry to write
+   * with the change.
+   */
+  async function decide(actor: Actor | null, ref: string, action: string, requestId?: string) {
+    const p: Principal = await governance.principal(actor);
+    const organisation = await places.organisation(ref);
+    const id = (await places.organisationIds([ref])).get(ref) as string;
+    const roles = p.actor.roles;
+    const managerOf = [
+      ...(
+        await places.organisationIds(roles.filter((r) => r.role === 'manager').map((r) => r.organisation))
+      ).values(),
+    ];
+    const base = principalEntity(p);
+    const decision =
+      p.kind === 'staff'
+        ? governance.pdp.authorize({
+            principal: {
+              ...base,
+              attrs: {
+                ...base.attrs,
+                managerOf: managerOf.map(cedarOrganisation),
+                administers: roles.some((r) => r.role === 'admin'),
+              },
+            },
+            action: 'manageTeams',
+            resource: { uid: { type: 'Flagstone::Organisation', id }, attrs: {} },
+            context: {},
+          })
+        : { allowed: false, policies: [] };
+    const entry: LedgerEntry = {
+      action,
+      actor: governance.actorOf(p, ref),
+      resource: { type: 'teams', id, organisation: ref },
+      decision: decision.allowed ? 'allow' : 'deny',
+      policies: decision.policies,
+      requestId: requestId ?? null,
+    };
+    if (!decision.allowed)
+      await governance.refuse(
+        entry,
+        new Forbidden(`Only a manager of ${organisation.name} or an administrator can set up its teams`),
+      );
+    return { organisation: { id, ref, name: organisation.name }, entry };
+  }
+
+  const nameTaken = async (organisationId: string, name: string, except?: string) =>
+    (await staff.teamsOf(db, [organisationId])).some((t) => t.name === name && t.id !== except);
+
+  async function list(actor: Actor | null, ref: string, requestId?: string) {
+    const { organisation } = await decide(actor, ref, 'teams.list', requestId);
+    const teams = await staff.teamsWithOpenCases(db, organisation.id);
+    return {
+      organisation,
+      teams: teams.map((t) => ({ id: t.id, name: t.name, email: t.email, openCases: t.open_cases })),
+    };
+  }
+
+  return {
+    /** The organisations whose teams the person may set up: those they manage, or all for an administrator. */
+    async organisations(actor: Actor | null, requestId?: string) {
+      const p = await governance.principal(actor);
+      const all = await places.organisations();
+      const roles = p.kind === 'staff' ? p.actor.roles : [];
+      const managed = new Set(roles.filter((r) => r.role === 'manager').map((r) => r.organisation));
+      const mine = roles.some((r) => r.role === 'admin') ? all : all.filter((o) => managed.has(o.ref));
+      // Someone who may set up no organisation's teams is refused as at their own organisation's.
+      if (mine.length === 0)
+        await decide(actor, roles[0]?.organisation ?? all[0]?.ref ?? '', 'teams.list', requestId);
+      return mine;
+    },
+
+    /** An organisation's teams with their open cases (a refusal is in the ledger). */
+    list,
+
+    async team(actor: Actor | null, ref: string, id: string, requestId?: string) {
+      const { organisation, teams } = await list(actor, ref, requestId);
+      const team = teams.find((t) => t.id === id);
+      if (!team) throw new NotFound('There is no such team');
+      return { organisation, team };
+    },
+
+    async add(actor: Actor | null, ref: string, input: TeamInput, requestId?: string) {
+      const { organisation, entry } = await decide(actor, ref, 'team.add', requestId);
+      const { name, email, errors } = checkTeam(input);
+      if (await nameTaken(organisation.id, name)) errors.unshift(...taken(name));
+      if (errors.length > 0) throw new Invalid('The team has errors', errors);
+      return db.transaction().execute(async (trx) => {
+        const id = await staff.insertTeam(trx, organisation.id, name, email);
+        if (!id) throw new Invalid('The team has errors', taken(name));
+        await governance.ledger.append(trx, [{ ...entry, detail: { team: id, name } }]);
+        return { id, name, email };
+      });
+    },
+
+    /** Renames a team or changes its mailbox; its cases keep it under the new name. */
+    async change(actor: Actor | null, ref: string, id: string, input: TeamInput, requestId?: string) {
+      const { organisation, entry } = await decide(actor, ref, 'team.change', requestId);
+      if (!uuid.test(id)) throw new NotFound('There is no such team');
+      const { name, email, errors } = checkTeam(input);
+      if (await nameTaken(organisation.id, name, id)) errors.unshift(...taken(name));
+      if (errors.length > 0) throw new Invalid('The team has errors', errors);
+      await db.transaction().execute(async (trx) => {
+        const team = await staff.lockTeam(trx, organisation.id, id);
+        if (!team) throw new NotFound('There is no such team');
+        if (!(await staff.changeTeam(trx, team, name, email)))
+          throw new Invalid('The team has errors', taken(name));
+        await governance.ledger.append(trx, [
+          { ...entry, detail: { team: id, name, ...(name !== team.name ? { was: team.name } : {}) } },
+        ]);
+      });
+    },
+
+    /** Removes a team that has no open cases (they would lose their team's mailbox). */
+    async remove(actor: Actor | null, ref: string, id: string, requestId?: string) {
+      const { organisation, entry } = await decide(actor, ref, 'team.remove', requestId);
+      if (!uuid.test(id)) throw new NotFound('There is no such team');
+      await db.transaction().execute(async (trx) => {
+        const team = await staff.lockTeam(trx, organisation.id, id);
+        if (!team) throw new NotFound('There is no such team');
+        if (team.open_cases > 0)
+          throw new Conflict(
+            `${team.name} has ${team.open_cases} open ${team.open_cases === 1 ? 'case' : 'cases'}: assign ${team.open_cases === 1 ? 'it' : 'them'} to another team before removing it`,
+          );
+        await staff.removeTeam(trx, id);
+        await governance.ledger.append(trx, [{ ...entry, detail: { team: id, name: team.name } }]);
+      });
+    },
+  };
+}
+
+export type TeamsService = ReturnType<typeof teamsService>;
