@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
 
@@ -356,6 +357,30 @@ describe('the audit ledger', () => {
     );
     await expect(pool.query('DELETE FROM audit_ledger WHERE seq = 1')).rejects.toThrow(/append-only/);
     await expect(pool.query('TRUNCATE audit_ledger CASCADE')).rejects.toThrow(/append-only/);
+  });
+
+  it('keeps one unbroken chain when many transactions append at once, each holding on before its commit', async () => {
+    const { db } = t.services.database;
+    const ledger = t.services.governance.ledger;
+    const before = await ledger.latest('test.at-once');
+    expect(before).toBeNull();
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        db.transaction().execute(async (trx) => {
+          await ledger.append(trx, [
+            { action: 'test.at-once', detail: { i, part: 1 } },
+            { action: 'test.at-once', detail: { i, part: 2 } },
+          ]);
+          await sql`SELECT pg_sleep(0.01)`.execute(trx);
+        }),
+      ),
+    );
+    const { rows } = await sql<{ seq: string; body: string }>`
+      SELECT seq, body FROM audit_ledger WHERE action = 'test.at-once' ORDER BY seq`.execute(db);
+    expect(rows).toHaveLength(24);
+    // Each transaction's two entries are next to each other: appends never interleave.
+    for (let k = 0; k < rows.length; k += 2) expect(Number(rows[k + 1]?.seq)).toBe(Number(rows[k]?.seq) + 1);
+    expect(await ledger.verify()).toMatchObject({ ok: true });
   });
 
   it('verifies, checkpoints and proves inclusion; a tampered entry is found at exactly that entry', async () => {

@@ -61,11 +61,10 @@ const checkpointMessage = (size: number, root: Buffer) =>
 /** Appends entries inside the caller's transaction, so they commit (or not) with its writes. */
 export async function appendEntries(trx: Db, entries: LedgerEntry[], at: Date): Promise<StoredEntry[]> {
   if (entries.length === 0) return [];
-  await sql`SELECT pg_advisory_xact_lock(${LOCK})`.execute(trx);
-  const last = await sql<{
-    seq: string;
-    hash: Buffer;
-  }>`SELECT seq, hash FROM audit_ledger ORDER BY seq DESC LIMIT 1`.execute(trx);
+  // Locked until the commit: entries are appended one transaction at a time, in order.
+  const last = await sql<{ seq: string; hash: Buffer }>`SELECT * FROM audit_ledger_tail(${LOCK})`.execute(
+    trx,
+  );
   let seq = Number(last.rows[0]?.seq ?? 0);
   let previous: Buffer = last.rows[0]?.hash ?? GENESIS;
   const stored: StoredEntry[] = [];
