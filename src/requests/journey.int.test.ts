@@ -1,14 +1,17 @@
 // The citizen's side of the front door through HTTP against the real database: the address
 // from the gazetteer (pages and Open311), photos on the details page (checked by their bytes,
-// bounded in size and number, CSRF enforced on the multipart form).
+// stored without their metadata, bounded in size and number, CSRF enforced on the multipart form).
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import ExifReader from 'exifreader';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
 
 const PNG = readFileSync(new URL('../../test/fixtures/pothole.png', import.meta.url));
+/** A phone's photo: where it was taken, the camera's serial number, the owner, turned by Exif. */
+const GPS_JPEG = readFileSync(new URL('../../test/fixtures/photo-gps.jpg', import.meta.url));
 const LIMIT = 4096;
 let t: TestContext;
 
@@ -300,9 +303,6 @@ describe('a repeated report is joined to the open one, not made another case', (
     expect(listed.filter((r: { lat: number }) => Math.abs(r.lat - lat) < 0.0005)).toHaveLength(1);
   });
 
-  it('shows staff one case with the reports joined, and tells each reporter of its updates', async () => {
-    const staff = demoAccount((c) => c.roles === 'staff at fellshire-cc');
-    const cookie = await signIn(t.app, staff.email, staff.password);
   it('joins reports of one thing sent at the same moment to one another', async () => {
     const answers = await Promise.all(
       ['a', 'b', 'c', 'd', 'e'].map((who, i) =>
@@ -320,6 +320,9 @@ describe('a repeated report is joined to the open one, not made another case', (
     );
   });
 
+  it('shows staff one case with the reports joined, and tells each reporter of its updates', async () => {
+    const staff = demoAccount((c) => c.roles === 'staff at fellshire-cc');
+    const cookie = await signIn(t.app, staff.email, staff.password);
     const inbox = (await t.app.inject({ url: '/api/v1/cases?service=pothole', headers: { cookie } })).json();
     const here = inbox.filter((c: { lat: number }) => Math.abs(c.lat - lat) < 0.0005);
     expect(here.map((c: { reference: string }) => c.reference)).toEqual([first]);
@@ -375,10 +378,11 @@ describe('a repeated report is joined to the open one, not made another case', (
 });
 
 describe('photos on a report', () => {
-  it('keeps a PNG with the report and shows it to staff of the responsible organisation only', async () => {
+  it('keeps photos with the report, without where they were taken, and shows them to staff of the responsible organisation only', async () => {
     const b = await atDetails(52.21);
     const details = await b.upload('/report/details', { 'attribute-size': 'large' }, [
       { name: 'C:\\Users\\me\\pothole.png', bytes: PNG },
+      { name: 'IMG_0001.jpg', bytes: GPS_JPEG, type: 'image/jpeg' },
     ]);
     expect(details.statusCode, details.body).toBe(303);
     expect(details.headers.location).toBe('/report/contact');
@@ -395,8 +399,24 @@ describe('photos on a report', () => {
     const inbox = await t.app.inject({ url: '/api/v1/cases', headers: { cookie } });
     const id = inbox.json().find((c: { reference: string }) => c.reference === reference).id;
     const view = (await t.app.inject({ url: `/api/v1/cases/${id}`, headers: { cookie } })).json();
-    expect(view.photos).toEqual([expect.objectContaining({ name: 'pothole.png', contentType: 'image/png' })]);
-    const url = `/cases/${id}/photos/${view.photos[0].id}`;
+    const photos = Object.fromEntries(view.photos.map((p: { name: string }) => [p.name, p]));
+    expect(photos).toEqual({
+      'pothole.png': expect.objectContaining({ contentType: 'image/png' }),
+      'IMG_0001.jpg': expect.objectContaining({ contentType: 'image/jpeg' }),
+    });
+    const jpeg = await t.app.inject({
+      url: `/cases/${id}/photos/${photos['IMG_0001.jpg'].id}`,
+      headers: { cookie },
+    });
+    expect(jpeg.headers['content-type']).toBe('image/jpeg');
+    expect((await ExifReader.load(GPS_JPEG, { expanded: true })).gps).toBeDefined();
+    const left = await ExifReader.load(jpeg.rawPayload, { expanded: true });
+    expect(left.gps).toBeUndefined();
+    expect(Object.keys(left.exif ?? {})).toEqual(['Orientation']); // still the right way up
+    expect([left.xmp, left.iptc, left.Thumbnail]).toEqual([undefined, undefined, undefined]);
+    expect(left.file?.['Image Width']?.value).toBe(24);
+    expect(jpeg.rawPayload.includes('SN-12345')).toBe(false);
+    const url = `/cases/${id}/photos/${photos['pothole.png'].id}`;
     const photo = await t.app.inject({ url, headers: { cookie } });
     expect(photo.statusCode).toBe(200);
     expect(photo.headers['content-type']).toBe('image/png');
@@ -433,6 +453,11 @@ describe('photos on a report', () => {
       'must be smaller than',
     ],
     ['an empty file', { name: 'empty.png', bytes: Buffer.alloc(0) }, 'is empty'],
+    [
+      'a photo cut short',
+      { name: 'cut.jpg', bytes: GPS_JPEG.subarray(0, 1500), type: 'image/jpeg' },
+      'cut.jpg could not be read: it may be damaged or incomplete',
+    ],
   ])('refuses %s with the error summary, keeping nothing of the post', async (_, file, message) => {
     const b = await atDetails(52.2);
     const response = await b.upload('/report/details', { 'attribute-size': 'small', description: 'Deep' }, [

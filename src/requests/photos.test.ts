@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkPhotos, photoName, photoType } from './photos.ts';
@@ -5,6 +6,7 @@ import { checkPhotos, photoName, photoType } from './photos.ts';
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]);
 const webp = Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 ', 'latin1');
+const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url));
 
 describe('photos', () => {
   it('knows a JPEG, a PNG and a WebP by their bytes, whatever the name says', () => {
@@ -28,7 +30,7 @@ describe('photos', () => {
   });
 
   it('takes all the files or none, and skips an empty file input', () => {
-    const ok = { name: 'a.png', bytes: png, truncated: false };
+    const ok = { name: 'a.png', bytes: fixture('pothole.png'), truncated: false };
     expect(
       checkPhotos([ok, { name: '', bytes: Buffer.alloc(0), truncated: false }], 0, 100).photos,
     ).toHaveLength(1);
@@ -44,5 +46,18 @@ describe('photos', () => {
     expect(checkPhotos([ok], 3, 100).errors[0]?.message).toBe(
       'You can add up to 3 photos: remove one to add another',
     );
+  });
+
+  it('keeps a photo without its metadata, and refuses one that is damaged or cut short', () => {
+    const gps = fixture('photo-gps.jpg');
+    const kept = checkPhotos([{ name: 'pothole.jpg', bytes: gps, truncated: false }], 0, 10_000);
+    expect(kept.errors).toEqual([]);
+    expect(kept.photos[0]?.bytes.length).toBeLessThan(gps.length);
+    expect(kept.photos[0]?.bytes.includes('SN-12345')).toBe(false);
+    const cut = { name: 'cut.jpg', bytes: gps.subarray(0, 1000), truncated: false };
+    expect(checkPhotos([cut], 0, 10_000)).toEqual({
+      photos: [],
+      errors: [{ field: 'photos', message: 'cut.jpg could not be read: it may be damaged or incomplete' }],
+    });
   });
 });

@@ -2,6 +2,7 @@
 // name and the type the browser claims are not trusted), so a program renamed .jpg or an SVG
 // (which can carry script) is refused; the size and the count are bounded.
 import type { FieldError } from '../platform/index.ts';
+import { withoutMetadata } from './photo-metadata.ts';
 
 export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
 
@@ -44,8 +45,9 @@ export function photoName(raw: string): string {
 export const megabytes = (bytes: number) => `${Math.floor(bytes / 1_048_576)}MB`;
 
 /**
- * The photos to keep, or what is wrong with the files: all of them or none. `already` is how
- * many the report has; files chosen but empty of a name and bytes (no file picked) are skipped.
+ * The photos to keep, without their metadata, or what is wrong with the files: all of them or
+ * none. `already` is how many the report has; files chosen but empty of a name and bytes (no file
+ * picked) are skipped.
  */
 export function checkPhotos(
   uploads: Upload[],
@@ -73,7 +75,16 @@ export function checkPhotos(
       errors.push({ field: 'photos', message: `${name} must be smaller than ${megabytes(limitBytes)}` });
     else if (u.bytes.length === 0) errors.push({ field: 'photos', message: `${name} is empty` });
     else if (!type) errors.push({ field: 'photos', message: `${name} must be a JPG, PNG or WEBP photo` });
-    else photos.push({ name, contentType: type, bytes: u.bytes });
+    else {
+      // Kept without its metadata (where it was taken, the camera, the owner), or not at all.
+      const photo = withoutMetadata({ name, contentType: type, bytes: u.bytes });
+      if (photo) photos.push(photo);
+      else
+        errors.push({
+          field: 'photos',
+          message: `${name} could not be read: it may be damaged or incomplete`,
+        });
+    }
   }
   return errors.length > 0 ? { photos: [], errors } : { photos, errors };
 }
