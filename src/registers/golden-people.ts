@@ -4,7 +4,14 @@
 // out of a person or merge two people, with a reason. A decision takes effect at once, stands
 // on every later linkage run (it is written as decisions on pairs of records) and is in the ledger.
 import type { Db } from '../db/index.ts';
-import { type GovernanceService, type LedgerEntry, purposes } from '../governance/index.ts';
+import {
+  cedarOrganisation,
+  type GovernanceService,
+  type LedgerEntry,
+  type Principal,
+  principalEntity,
+  purposes,
+} from '../governance/index.ts';
 import { accountNames } from '../identity/index.ts';
 import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../platform/index.ts';
 import * as people from './people-store.ts';
@@ -115,11 +122,34 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
   }
 
   /**
-   * Only a manager or information governance officer of an organisation holding one of the
-   * records may decide, and only on records they may see.
+   * Decides a split or a merge by the policies (policies/golden-people.cedar), given the
+   * records it is about: for a split, the record split out; for a merge, those of both people.
    */
-  function mayDecide(principal: { kind: string; manages: string[] }, rows: store.RecordRow[]) {
-    return principal.kind === 'staff' && rows.some((r) => principal.manages.includes(r.organisation_id));
+  function decideOnPerson(
+    principal: Principal,
+    action: 'splitPerson' | 'mergePeople',
+    personId: string,
+    about: store.RecordRow[],
+  ) {
+    return governance.pdp.authorize({
+      principal: principalEntity(principal),
+      action,
+      resource: {
+        uid: { type: 'Flagstone::Person', id: personId },
+        attrs: { holders: [...new Set(about.map((r) => r.organisation_id))].map(cedarOrganisation) },
+      },
+      context: {},
+    });
+  }
+
+  /** Writes the refused reads and the refused decision to the ledger, then throws why. */
+  async function refuseDecision(
+    refused: LedgerEntry[],
+    decision: LedgerEntry,
+    message: string,
+  ): Promise<never> {
+    await governance.ledger.record([...refused, { ...decision, decision: 'deny', policies: [] }]);
+    throw new Forbidden(message);
   }
 
   /** Writes a decision with its history and ledger entry, unless a linkage run is writing now. */
@@ -208,7 +238,8 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
         withheld: rows.length - allowed.size,
         links,
         history,
-        mayDecide: mayDecide(principal, rows),
+        // the forms to split and merge are offered to those the policies let merge into this person
+        mayDecide: decideOnPerson(principal, 'mergePeople', personId, rows).allowed,
       };
     },
 
@@ -238,19 +269,26 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
         ]);
       if (rows.length < 2)
         throw new Conflict('This person has only one record: there is nothing to split it from');
-      if (!mayDecide(principal, rows) || !principal.manages.includes(record.organisation_id)) {
-        await governance.ledger.record(refused);
-        throw new Forbidden(
+      const entry: LedgerEntry = {
+        action: 'person.split',
+        actor: governance.actorOf(principal, record.organisation),
+        resource: { type: 'person', id: personId },
+        subject: record.subject_account_id,
+        purpose: input.purpose ?? null,
+        requestId: requestId ?? null,
+        detail: { record: recordId },
+      };
+      const decision = decideOnPerson(principal, 'splitPerson', personId, [record]);
+      if (!decision.allowed)
+        return refuseDecision(
+          refused,
+          entry,
           'Only a manager or information governance officer of the organisation holding the record can split it out',
         );
-      }
-      if (!allowed.has(recordId)) {
-        await governance.ledger.record(refused);
-        throw new Forbidden('You may not see this record');
-      }
+      if (!allowed.has(recordId)) return refuseDecision(refused, entry, 'You may not see this record');
       const reason = checkedReason(input.reason);
-      const rest = rows.filter((r) => r.id !== recordId).map((r) => r.id);
       const newPerson = newId();
+      const rest = rows.filter((r) => r.id !== recordId).map((r) => r.id);
       await write(async (trx) => {
         await people.decidePairsAs(
           trx,
@@ -273,13 +311,10 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
         await governance.ledger.append(trx, [
           ...allowed.values(),
           {
-            action: 'person.split',
-            actor: governance.actorOf(principal, record.organisation),
-            resource: { type: 'person', id: personId },
-            subject: record.subject_account_id,
-            purpose: input.purpose ?? null,
+            ...entry,
+            decision: 'allow',
+            policies: decision.policies,
             reason,
-            requestId: requestId ?? null,
             detail: { record: recordId, newPerson },
           },
         ]);
@@ -320,16 +355,30 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
       const mine = await look(actor, personId, purpose, requestId);
       const theirs = await look(actor, otherId, purpose, requestId);
       const refused = [...mine.refused, ...theirs.refused];
-      if (!mayDecide(mine.principal, [...mine.rows, ...theirs.rows])) {
-        await governance.ledger.record(refused);
-        throw new Forbidden(
+      const entry: LedgerEntry = {
+        action: 'person.merge',
+        actor: governance.actorOf(mine.principal),
+        resource: { type: 'person', id: personId },
+        purpose,
+        requestId: requestId ?? null,
+        detail: { merged: otherId },
+      };
+      const decision = decideOnPerson(mine.principal, 'mergePeople', personId, [
+        ...mine.rows,
+        ...theirs.rows,
+      ]);
+      if (!decision.allowed)
+        return refuseDecision(
+          refused,
+          entry,
           'Only a manager or information governance officer of an organisation holding one of the records can merge people',
         );
-      }
-      if (mine.allowed.size === 0 || theirs.allowed.size === 0) {
-        await governance.ledger.record(refused);
-        throw new Forbidden('You can merge two people only when you may see a record of each');
-      }
+      if (mine.allowed.size === 0 || theirs.allowed.size === 0)
+        return refuseDecision(
+          refused,
+          entry,
+          'You can merge two people only when you may see a record of each',
+        );
       const reason = checkedReason(input.reason);
       const ids = (rows: store.RecordRow[]) => rows.map((r) => r.id).sort();
       const [first] = ids(mine.rows);
@@ -360,15 +409,7 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
         await governance.ledger.append(trx, [
           ...mine.allowed.values(),
           ...theirs.allowed.values(),
-          {
-            action: 'person.merge',
-            actor: governance.actorOf(mine.principal),
-            resource: { type: 'person', id: personId },
-            purpose,
-            reason,
-            requestId: requestId ?? null,
-            detail: { merged: otherId },
-          },
+          { ...entry, decision: 'allow', policies: decision.policies, reason },
         ]);
       });
       return { person: personId, merged: otherId };

@@ -94,6 +94,16 @@ describe('splitting a record out of a person', () => {
       reason: 'Different date of birth',
     });
     expect(staff.status).toBe(403);
+    expect(staff.body.detail).toBe(
+      'Only a manager or information governance officer of the organisation holding the record can split it out',
+    );
+    expect(await lastEntry('person.split')).toMatchObject({
+      actor: { organisation: 'fellshire-nhs', role: 'staff' },
+      resource: { type: 'person', id: nhs.person_id },
+      decision: 'deny',
+      policies: [],
+      detail: { record: nhs.id },
+    });
     const noReason = await api('manager at fellshire-nhs', 'POST', `/api/v1/people/${nhs.person_id}/split`, {
       record: nhs.id,
       reason: '  ',
@@ -119,6 +129,10 @@ describe('splitting a record out of a person', () => {
       },
     );
     expect(notTheirs.status).toBe(403);
+    expect(await lastEntry('person.split')).toMatchObject({
+      actor: { organisation: 'castlebridge-council', role: 'manager' },
+      decision: 'deny',
+    });
     expect(await count('person_history')).toBe(before);
     expect((await record('fellshire-nhs', 'PT-778120')).person_id).toBe(nhs.person_id);
   });
@@ -136,6 +150,8 @@ describe('splitting a record out of a person', () => {
     expect((await record('castlebridge-council', 'ASC-10442')).person_id).toBe(nhs.person_id);
     const entry = await lastEntry('person.split');
     expect(entry).toMatchObject({
+      decision: 'allow',
+      policies: ['person-split-merge'],
       resource: { type: 'person', id: nhs.person_id },
       reason: 'The patient is the daughter: another date of birth on the GP record',
       detail: { record: nhs.id, newPerson: split.body.newPerson },
@@ -178,6 +194,30 @@ describe('merging two people', () => {
       reason: 'Same',
     });
     expect(unseen.status).toBe(403);
+    expect(unseen.body.detail).toBe('You can merge two people only when you may see a record of each');
+    expect((await record('castlebridge-council', 'ASC-10442')).person_id).toBe(council.person_id);
+  });
+
+  it('refuses staff without the role, in the ledger, changing nothing', async () => {
+    const nhs = await record('fellshire-nhs', 'PT-778120');
+    const council = await record('castlebridge-council', 'ASC-10442');
+    const before = await count('person_history');
+    const staff = await api('staff at fellshire-nhs', 'POST', `/api/v1/people/${nhs.person_id}/merge`, {
+      other: council.person_id,
+      reason: 'Same',
+      purpose: 'direct_care',
+    });
+    expect(staff.status).toBe(403);
+    expect(staff.body.detail).toBe(
+      'Only a manager or information governance officer of an organisation holding one of the records can merge people',
+    );
+    expect(await lastEntry('person.merge')).toMatchObject({
+      resource: { type: 'person', id: nhs.person_id },
+      decision: 'deny',
+      policies: [],
+      detail: { merged: council.person_id },
+    });
+    expect(await count('person_history')).toBe(before);
     expect((await record('castlebridge-council', 'ASC-10442')).person_id).toBe(council.person_id);
   });
 
@@ -193,6 +233,8 @@ describe('merging two people', () => {
     expect((await record('castlebridge-council', 'ASC-10442')).person_id).toBe(nhs.person_id);
     expect((await record('fellshire-fire', 'HFSV-2291')).person_id).toBe(nhs.person_id);
     expect(await lastEntry('person.merge')).toMatchObject({
+      decision: 'allow',
+      policies: ['person-split-merge'],
       resource: { type: 'person', id: nhs.person_id },
       detail: { merged: council.person_id },
     });
