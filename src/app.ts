@@ -42,6 +42,8 @@ import {
   requestsPages,
   requestsRoutes,
   requestsService,
+  separateRoutes,
+  separationService,
   teamPages,
   teamsService,
 } from './requests/index.ts';
@@ -72,6 +74,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     requests,
     inbox: inboxService(db, governance, places, requests),
     teams: teamsService(db, governance, places),
+    separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, notify),
     migrationsPending: () => pendingMigrations(database.pool),
   };
@@ -183,5 +186,6 @@ export async function createApp(
   await app.register(apiDocs);
   await app.register(inboxPages, { inbox: services.inbox, requests: services.requests });
   await app.register(teamPages, { teams: services.teams });
+  await app.register(separateRoutes, { separation: services.separation });
   return app;
 }

@@ -12,6 +12,8 @@ export { inboxPages } from './inbox-pages.ts';
 export { requestsPages } from './pages.ts';
 export { requestsRoutes } from './routes.ts';
 export { routingTable } from './routing.ts';
+export { type SeparationService, separationService } from './separate.ts';
+export { separateRoutes } from './separate-routes.ts';
 export { type NewRequest, type RequestsService, requestsService } from './service.ts';
 export { teamPages } from './team-pages.ts';
 export { type TeamsService, teamsService } from './teams.ts';

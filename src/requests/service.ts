@@ -147,7 +147,8 @@ export const toPublic = (row: store.CaseRow): PublicRequest => ({
   mediaUrl: row.media_url,
 });
 
-const facts = (row: store.CaseRow): CaseFacts => ({
+/** A case in the terms its policies decide on. */
+export const facts = (row: store.CaseRow): CaseFacts => ({
   id: row.id,
   organisationId: row.organisation_id,
   markingLevel: row.marking_level,
