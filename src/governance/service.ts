@@ -71,8 +71,15 @@ export function governanceService(
     };
   }
 
-  function actorOf(p: Principal, organisationRef?: string) {
+  function actorOf(p: Principal, organisationRef?: string): NonNullable<LedgerEntry['actor']> {
     const role = p.actor.roles.find((r) => r.organisation === organisationRef) ?? p.actor.roles[0];
+    // A machine client acting for its organisation is decided as its staff, but it is no person.
+    if (p.actor.machine)
+      return {
+        account: p.actor.accountId,
+        kind: 'client',
+        ...(role ? { organisation: role.organisation } : {}),
+      };
     // The person asking, even when acting for someone (then `actingFor` names the citizen).
     return {
       account: p.actor.accountId,

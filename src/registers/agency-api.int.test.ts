@@ -6,6 +6,8 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestContext } from '../../test/support.ts';
 import { listeningProvider, relyingParty } from '../identity/test-relying-party.ts';
+import type { ImportReport } from './importing.ts';
+import type { PersonRecord } from './service.ts';
 
 let t: TestContext & { issuer: string };
 let writer: string;
@@ -26,7 +28,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const call = async (method: string, path: string, token: string | null, body?: unknown) => {
+/** An API call; `Body` is the shape of the JSON it answers with (a problem's, when it refuses). */
+const call = async <Body>(method: string, path: string, token: string | null, body?: unknown) => {
   const response = await fetch(`${t.issuer}${path}`, {
     method,
     headers: {
@@ -35,9 +38,11 @@ const call = async (method: string, path: string, token: string | null, body?: u
     },
     body: body ? JSON.stringify(body) : undefined,
   });
-  // biome-ignore lint/suspicious/noExplicitAny: the JSON of several shapes the tests look into
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) as Body };
 };
+type Problem = { detail: string };
+const submit = (token: string | null, body: unknown) =>
+  call<ImportReport & Problem>('POST', '/api/v1/records/bulk', token, body);
 const records = async () =>
   (
     await t.services.database.pool.query(
@@ -65,12 +70,12 @@ const tenant = (ref: string, familyName: string, more: object = {}) => ({
 
 describe('an agency system submitting its records with its own access token', () => {
   it('creates records, then updates them by its own reference, each decided and in the ledger', async () => {
-    const first = await call('POST', '/api/v1/records/bulk', writer, {
+    const first = await submit(writer, {
       organisation: 'northmoor-dc',
       records: [tenant('HSG-1', 'Lowe'), tenant('HSG-2', 'Ahmed')],
     });
     expect(first).toMatchObject({ status: 200, body: { rows: 2, inserted: 2, updated: 0, rejected: [] } });
-    const again = await call('POST', '/api/v1/records/bulk', writer, {
+    const again = await submit(writer, {
       organisation: 'northmoor-dc',
       records: [tenant('HSG-1', 'Lowe-Jones'), tenant('HSG-2', 'Ahmed')],
     });
@@ -81,31 +86,40 @@ describe('an agency system submitting its records with its own access token', ()
     ]);
     const entries = await ledger('person-record.update');
     expect(entries[0]).toMatchObject({
-      actor: { account: clientId, organisation: 'northmoor-dc' },
+      actor: { account: clientId, kind: 'client', organisation: 'northmoor-dc' },
       detail: { via: 'bulk submission' },
       decision: 'allow',
     });
   });
 
   it('finds its record by its reference, and changes one field of it', async () => {
-    const found = await call('GET', '/api/v1/records?identifier=HSG-1', writer);
+    const found = await call<PersonRecord[]>('GET', '/api/v1/records?identifier=HSG-1', writer);
     expect(found.status).toBe(200);
-    const [record] = found.body as { id: string; version: number; postcode: string }[];
+    const [record] = found.body;
     expect(record?.postcode).toBe('NM1 4RT');
-    const changed = await call('PATCH', `/api/v1/records/${record?.id}`, writer, {
+    const changed = await call<PersonRecord>('PATCH', `/api/v1/records/${record?.id}`, writer, {
       phone: '01632 960001',
       version: record?.version,
     });
     expect(changed).toMatchObject({ status: 200, body: { phone: '01632 960001', version: 3 } });
-    const stale = await call('PATCH', `/api/v1/records/${record?.id}`, writer, {
+    const stale = await call<PersonRecord>('PATCH', `/api/v1/records/${record?.id}`, writer, {
       phone: '01632 960002',
       version: record?.version,
     });
     expect(stale.status).toBe(409);
   });
 
+  it('is in the ledger as a machine client, not a member of staff, and the ledger still verifies', async () => {
+    for (const action of ['person-record.search', 'person-record.update', 'person-record.create'])
+      expect((await ledger(action))[0]).toMatchObject({
+        actor: { account: clientId, kind: 'client', organisation: 'northmoor-dc' },
+      });
+    expect((await ledger('person-record.update'))[0].actor).not.toHaveProperty('role');
+    expect(await t.services.governance.ledger.verify()).toMatchObject({ ok: true });
+  });
+
   it('says what is wrong with each bad record in the API’s words, and stores the good ones', async () => {
-    const report = await call('POST', '/api/v1/records/bulk', writer, {
+    const report = await submit(writer, {
       organisation: 'northmoor-dc',
       records: [
         tenant('HSG-3', 'Okafor', { dateOfBirth: '31/02/1990' }),
@@ -129,30 +143,30 @@ describe('an agency system submitting its records with its own access token', ()
 
   it('refuses another organisation’s records, a read-only token, no token and a malformed batch, changing nothing', async () => {
     const before = await records();
-    const theirs = await call('POST', '/api/v1/records/bulk', writer, {
+    const theirs = await submit(writer, {
       organisation: 'fellshire-nhs',
       records: [tenant('HSG-9', 'Ng')],
     });
-    expect(theirs.body.rejected[0].reason).toBe(
+    expect(theirs.body.rejected[0]?.reason).toBe(
       'you may not create records for fellshire-nhs at that marking',
     );
-    const readOnly = await call('POST', '/api/v1/records/bulk', reader, {
+    const readOnly = await submit(reader, {
       organisation: 'northmoor-dc',
       records: [tenant('HSG-9', 'Ng')],
     });
     expect(readOnly.status).toBe(403);
     expect(readOnly.body.detail).toBe('The access token does not allow this: it needs the api:write scope');
-    const anonymous = await call('POST', '/api/v1/records/bulk', null, {
+    const anonymous = await submit(null, {
       organisation: 'northmoor-dc',
       records: [tenant('HSG-9', 'Ng')],
     });
     expect(anonymous.status).toBe(401);
-    const malformed = await call('POST', '/api/v1/records/bulk', writer, {
+    const malformed = await submit(writer, {
       organisation: 'northmoor-dc',
       records: [{ ...tenant('HSG-9', 'Ng'), shoeSize: 9 }],
     });
     expect(malformed.status).toBe(400);
-    const empty = await call('POST', '/api/v1/records/bulk', writer, {
+    const empty = await submit(writer, {
       organisation: 'northmoor-dc',
       records: [],
     });
