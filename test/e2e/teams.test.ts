@@ -87,6 +87,7 @@ describe("a manager setting up the organisation's teams in a browser", { timeout
     await page.getByRole('button', { name: 'Save the team' }).click();
     expect(await page.locator('.govuk-notification-banner').textContent()).toContain('Team changed');
     expect(await row('Lighting and signs').count()).toBe(1);
+    await expectAccessible(page);
   });
 
   it('is refused removing a team with open cases, and removes one without', async () => {
