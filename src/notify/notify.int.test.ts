@@ -1,10 +1,14 @@
 // Notifications against a real HTTP server on loopback that answers as GOV.UK Notify does,
 // through the official client: the signed token arrives, a failed send is retried with
-// back-off, a refused one is marked failed, and the outbox outlives a restart of the jobs.
+// back-off, a refused one is marked failed, no transaction is open while Notify answers, two
+// senders never send one message twice, a message whose sender died is sent again after its
+// lease, and the outbox outlives a restart of the jobs.
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { jwtVerify } from 'jose';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrator, demoAccount, signIn, testDatabase } from '../../test/support.ts';
 import { createApp, type Services, servicesFor, startJobs } from '../app.ts';
@@ -24,9 +28,13 @@ interface Received {
   issuer: string | undefined;
 }
 
-/** A small server speaking Notify's API shape; `answer` decides each response by recipient. */
+/**
+ * A small server speaking Notify's API shape; `answer` decides each response by recipient, and
+ * a recipient's `wait` (when there is one) holds the answer until it settles.
+ */
 function notifyServer(answer: (to: string) => number) {
   const received: Received[] = [];
+  const waits = new Map<string, () => Promise<void>>();
   const server: Server = createServer(async (request: IncomingMessage, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -44,7 +52,9 @@ function notifyServer(answer: (to: string) => number) {
       return;
     }
     received.push({ path: request.url ?? '', body, issuer });
-    const status = answer(String(body.email_address ?? body.phone_number));
+    const to = String(body.email_address ?? body.phone_number);
+    await waits.get(to)?.();
+    const status = answer(to);
     const error = { 400: 'BadRequestError', 429: 'RateLimitError', 500: 'Exception' }[status as 400];
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(
@@ -57,6 +67,27 @@ function notifyServer(answer: (to: string) => number) {
   });
   return {
     received,
+    waits,
+    /** Holds the answers to a recipient until the function returned is called. */
+    hold(to: string): () => void {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      waits.set(to, () => held);
+      return () => {
+        waits.delete(to);
+        release();
+      };
+    },
+    /** Resolves once a message with this reference has arrived (its answer may be held). */
+    async arrival(reference: string) {
+      const deadline = Date.now() + 45_000;
+      while (!received.some((r) => r.body.reference === reference)) {
+        if (Date.now() > deadline) throw new Error(`${reference} never arrived`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async listen(): Promise<string> {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -76,6 +107,7 @@ const later = (ms: number) => {
   now = new Date(clock.now().getTime() + ms);
 };
 let services: Services;
+let databaseUrl: string;
 let app: FastifyInstance;
 let close: () => Promise<void>;
 const log = { error: () => {} };
@@ -94,6 +126,7 @@ beforeAll(async () => {
     },
   };
   const { url, drop } = await testDatabase();
+  databaseUrl = url;
   const database = connect(url, 4);
   services = await servicesFor(database, { clock });
   app = await createApp(loadConfig({ LOG_LEVEL: 'silent' }), services);
@@ -197,6 +230,113 @@ describe('sending the outbox through GOV.UK Notify', () => {
       last_error: 'Notify answered 400 BadRequestError',
     });
   });
+
+  it('holds no transaction open while Notify answers: the message can be read and changed meanwhile', async () => {
+    const release = notify.hold('held@example.com');
+    await queue('held@example.com', 'HELD-0001');
+    const sending = services.notify.sendDue(notifySender(config));
+    await notify.arrival('HELD-0001');
+    const { db } = services.database;
+    const open = await sql<{ state: string }>`
+      select state from pg_stat_activity
+      where datname = current_database() and state like 'idle in transaction%'`.execute(db);
+    expect(open.rows).toEqual([]);
+    await db.transaction().execute(async (trx) => {
+      // Another connection does not wait for the sender: a lock held would fail this in a second.
+      await sql`set local lock_timeout = '1s'`.execute(trx);
+      const changed = await sql<{ status: string }>`
+        update notification_outbox set last_error = 'read while sending'
+        where reference = 'HELD-0001' returning status`.execute(trx);
+      expect(changed.rows).toEqual([{ status: 'pending' }]);
+    });
+    release();
+    await sending;
+    expect(await outboxRow('HELD-0001')).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
+  });
+
+  it('never sends one message twice when two senders run at once', async () => {
+    const references = Array.from({ length: 12 }, (_, i) => `TWIN-${String(i).padStart(4, '0')}`);
+    for (const [i, reference] of references.entries()) {
+      await queue(`twin${i}@example.com`, reference);
+      notify.waits.set(`twin${i}@example.com`, () => new Promise((resolve) => setTimeout(resolve, 15)));
+    }
+    const sender = notifySender(config);
+    const sendAll = async () => {
+      let sent = 0;
+      for (let result = await services.notify.sendDue(sender, 3); result.sent > 0; ) {
+        sent += result.sent;
+        result = await services.notify.sendDue(sender, 3);
+      }
+      return sent;
+    };
+    const [one, other] = await Promise.all([sendAll(), sendAll()]);
+    for (const i of references.keys()) notify.waits.delete(`twin${i}@example.com`);
+    const arrived = notify.received
+      .map((r) => r.body.reference)
+      .filter((r) => references.includes(r as string));
+    expect(arrived.sort()).toEqual(references);
+    expect(one).toBeGreaterThan(0);
+    expect(other).toBeGreaterThan(0);
+    for (const reference of references) expect((await outboxRow(reference))?.status).toBe('sent');
+  });
+
+  it('sends a message again after its lease of 10 minutes when its sender died while sending', async () => {
+    const release = notify.hold('died@example.com');
+    await queue('died@example.com', 'DIED-0001');
+    // Another process claims the message and is killed while Notify has not yet answered.
+    const root = new URL('../../', import.meta.url).pathname;
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { connect } from '${root}src/db/index.ts';
+         import { notifySender, notifyService } from '${root}src/notify/index.ts';
+         const { databaseUrl, config, now } = JSON.parse(process.env.SENDER);
+         const database = connect(databaseUrl, 1);
+         const notify = notifyService(database.db, { now: () => new Date(now) }, {}, {});
+         await notify.sendDue(notifySender(config));`,
+      ],
+      {
+        env: { ...process.env, SENDER: JSON.stringify({ databaseUrl, config, now: clock.now() }) },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await notify.arrival('DIED-0001');
+    child.kill('SIGKILL');
+    await exited;
+    release();
+    const claimed = clock.now().getTime();
+    expect(await outboxRow('DIED-0001')).toMatchObject({ status: 'pending', attempts: 0 });
+    expect((await outboxRow('DIED-0001'))?.next_attempt_at.getTime()).toBe(claimed + 10 * 60_000);
+
+    const sender = notifySender(config);
+    later(9 * 60_000);
+    await services.notify.sendDue(sender); // still the dead sender's
+    expect(notify.received.filter((r) => r.body.reference === 'DIED-0001')).toHaveLength(1);
+    later(60_000);
+    await services.notify.sendDue(sender);
+    expect(notify.received.filter((r) => r.body.reference === 'DIED-0001')).toHaveLength(2);
+    expect(await outboxRow('DIED-0001')).toMatchObject({ status: 'sent', attempts: 1 });
+  }, 60_000); // the other process loads Flagstone's modules first
+
+  it('gives a send 10 seconds at most, then tries it again later, so a claim is sent within its lease', async () => {
+    const release = notify.hold('slow@example.com');
+    await queue('slow@example.com', 'SLOW-0001');
+    const started = performance.now();
+    const result = await services.notify.sendDue(notifySender(config));
+    release();
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(result.failed).toBe(1);
+    const row = await outboxRow('SLOW-0001');
+    expect(row).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      last_error: 'Notify did not answer within 10 s',
+    });
+    expect(row?.next_attempt_at.getTime()).toBe(clock.now().getTime() + 60_000);
+  }, 30_000);
 
   it('gives up after 8 attempts when Notify cannot be reached, each wait longer than the one before', async () => {
     const unreachable = notifySender({ ...config, baseUrl: 'http://127.0.0.1:9' });

@@ -31,35 +31,61 @@ export const SEND_JOB = 'notify.send';
 export const backOffMinutes = (attempt: number) => Math.min(2 ** Math.max(attempt - 1, 0), 1440);
 
 export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: GovernanceService) {
-  /** Sends what is due; without a sender, messages stay in the outbox for administrators to see. */
+  // A claimed batch must be sent within its lease, or another sender would send it too: each
+  // send gets at most SEND_TIME_MS, and a claim takes no more messages than fit in the lease.
+  const SEND_LEASE_MS = 10 * 60_000;
+  const SEND_TIME_MS = 10_000;
+  const MOST_PER_LEASE = Math.floor((SEND_LEASE_MS - 60_000) / SEND_TIME_MS);
+  function withinSendTime(sending: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Notify did not answer within ${SEND_TIME_MS / 1000} s`)),
+        SEND_TIME_MS,
+      );
+    });
+    return Promise.race([sending, late]).finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * Sends what is due; without a sender, messages stay in the outbox for administrators to see.
+   * Claim, commit, send: the due messages are claimed for a lease in one statement that commits at
+   * once, then each is sent outside any transaction and marked sent or failed in a statement of
+   * its own, so no connection or row lock is held while Notify answers. Sending is at least once:
+   * if this process dies mid-send, its messages are claimed and sent again once the lease runs
+   * out, and a send cut off by its time limit may have reached Notify before being tried again.
+   */
   async function sendDue(sender: Sender | null, limit = 50): Promise<{ sent: number; failed: number }> {
     if (!sender) return { sent: 0, failed: 0 };
     let sent = 0;
     let failed = 0;
-    await db.transaction().execute(async (trx) => {
-      for (const row of await store.due(trx, clock.now(), limit)) {
-        try {
-          await sender({
+    const now = clock.now();
+    const leaseUntil = new Date(now.getTime() + SEND_LEASE_MS);
+    const claimed = await store.claimDue(db, now, leaseUntil, Math.min(limit, MOST_PER_LEASE));
+    for (const row of claimed) {
+      try {
+        await withinSendTime(
+          sender({
             channel: row.channel,
             recipient: row.recipient,
             template: row.template as NotifyTemplate,
             personalisation: row.personalisation,
             ...(row.reference ? { reference: row.reference } : {}),
-          });
-          await store.markSent(trx, row.id, clock.now());
-          sent++;
-        } catch (error) {
-          const attempt = row.attempts + 1;
-          const next =
-            error instanceof UndeliverableMessage || attempt >= MAX_ATTEMPTS
-              ? null
-              : new Date(clock.now().getTime() + backOffMinutes(attempt) * 60_000);
-          // The error's message only: never the recipient or what the message says.
-          await store.markFailed(trx, row.id, (error as Error).message || (error as Error).name, next);
-          failed++;
-        }
+          }),
+        );
+        await store.markSent(db, row.id, clock.now());
+        sent++;
+      } catch (error) {
+        const attempt = row.attempts + 1;
+        const next =
+          error instanceof UndeliverableMessage || attempt >= MAX_ATTEMPTS
+            ? null
+            : new Date(clock.now().getTime() + backOffMinutes(attempt) * 60_000);
+        // The error's message only: never the recipient or what the message says.
+        await store.markFailed(db, row.id, (error as Error).message || (error as Error).name, next);
+        failed++;
       }
-    });
+    }
     return { sent, failed };
   }
 

@@ -30,17 +30,28 @@ export async function insert(db: Db, rows: Insertable<NotifyTables['notification
     .execute();
 }
 
-/** Takes due messages for this sender: rows locked so that two instances never send one twice. */
-export async function due(db: Db, now: Date, limit: number): Promise<OutboxRow[]> {
-  return tables(db)
+/**
+ * Claims up to `limit` due messages for one sender, in one statement that commits on its own: their
+ * next attempt moves to `leaseUntil`, so no other sender takes them until then, and any sender
+ * may take them again after it if this one never marks them (it died while sending). The due rows
+ * are locked with SKIP LOCKED, so two claims at the same moment take different rows; they are
+ * picked in an array, which PostgreSQL computes once, not again for each row it updates.
+ */
+export async function claimDue(db: Db, now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
+  const due = tables(db)
     .selectFrom('notification_outbox')
-    .selectAll()
+    .select('id')
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
     .orderBy('next_attempt_at')
     .limit(limit)
     .forUpdate()
-    .skipLocked()
+    .skipLocked();
+  return tables(db)
+    .updateTable('notification_outbox')
+    .set({ next_attempt_at: leaseUntil })
+    .where(sql<boolean>`id = any(array(${due}))`)
+    .returningAll()
     .execute();
 }
 
