@@ -131,6 +131,7 @@ export function separationService(
             },
           ]);
       });
+      await notify.nudge();
     },
   };
 }
