@@ -304,20 +304,22 @@ export function requestsService(
   // A batch with a repeat of a report in the batch still being stored waits for its commit, so
   // that it finds the report and joins it (within this instance; between instances, reports sent
   // in the same few milliseconds may each make a case).
-  const storing = new Set<{ batch: PendingCase[]; done: Promise<unknown> }>();
+  const storing = new Set<{ batch: PendingCase[]; done: Promise<void> }>();
 
   async function storeBatch(batch: PendingCase[]): Promise<StoredCase[]> {
     const before = [...storing].filter((s) =>
       s.batch.some((a) => batch.some((b) => sameReport(a.row, b.row))),
     );
-    await Promise.all(before.map((s) => s.done.catch(() => undefined)));
-    const done = db.transaction().execute((trx) => storeCases(trx, batch));
-    const entry = { batch, done };
+    // In the set before anything is awaited, so a batch that comes next sees this one.
+    let finished = () => {};
+    const entry = { batch, done: new Promise<void>((resolve) => (finished = resolve)) };
     storing.add(entry);
     try {
-      return await done;
+      await Promise.all(before.map((s) => s.done));
+      return await db.transaction().execute((trx) => storeCases(trx, batch));
     } finally {
       storing.delete(entry);
+      finished();
     }
   }
 
