@@ -230,3 +230,33 @@ export async function setSessionMethod(db: Db, idHash: string, method: string): 
     .where('id_hash', '=', idHash)
     .execute();
 }
+
+// What other modules may read of accounts, a batch at a time (the registers show who decided
+// something, and find whom a record is about), so that no module but this one reads its tables.
+
+/** The names of these accounts, by account id. */
+export async function accountNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const { rows } = await sql<{ id: string; name: string }>`
+    SELECT id, name FROM accounts WHERE id = ANY(${unique}::uuid[])`.execute(db);
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** The citizen accounts with these email addresses (in any case), by each address as given. */
+export async function citizensByEmail(db: Db, emails: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(emails.map((e) => e.trim()).filter(Boolean))];
+  if (wanted.length === 0) return new Map();
+  const { rows } = await sql<{ email: string; id: string }>`
+    SELECT lower(email) AS email, id FROM accounts
+     WHERE lower(email) = ANY(${wanted.map((e) => e.toLowerCase())}::text[]) AND kind = 'citizen'`.execute(
+    db,
+  );
+  const ids = new Map(rows.map((r) => [r.email, r.id]));
+  const found = new Map<string, string>();
+  for (const email of emails) {
+    const id = ids.get(email.trim().toLowerCase());
+    if (id) found.set(email, id);
+  }
+  return found;
+}
