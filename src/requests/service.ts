@@ -243,7 +243,11 @@ export function requestsService(
     return stored;
   }
 
-  async function storeCases(trx: Db, items: PendingCase[]): Promise<StoredCase[]> {
+  async function storeCases(
+    trx: Db,
+    items: PendingCase[],
+    decided: (firsts: PendingCase[]) => void = () => {},
+  ): Promise<StoredCase[]> {
     // A repeat of an open report is stored joined to it, and closed: its reporter follows that
     // one. The repeat may be of a report stored earlier or of one earlier in this batch.
     const originals: ({ id: string; reference: string } | number | null)[] = await sameOpenCases(
@@ -257,6 +261,7 @@ export function requestsService(
       );
       if (first >= 0) originals[i] = first;
     });
+    decided(items.filter((_, i) => originals[i] === null));
     const joining = (original: { id: string; reference: string }) => ({
       duplicate_of: original.id,
       status: 'closed' as const,
@@ -301,25 +306,44 @@ export function requestsService(
     return results;
   }
 
-  // A batch with a repeat of a report in the batch still being stored waits for its commit, so
+  // A batch with a repeat of a new report in a batch still being stored waits for that commit, so
   // that it finds the report and joins it (within this instance; between instances, reports sent
-  // in the same few milliseconds may each make a case).
-  const storing = new Set<{ batch: PendingCase[]; done: Promise<void> }>();
+  // in the same few milliseconds may each make a case). It first waits for the other batch to
+  // find which of its reports are new: repeats of stored cases need no waiting for.
+  interface Storing {
+    batch: PendingCase[];
+    firsts: PendingCase[];
+    decided: Promise<void>;
+    done: Promise<void>;
+  }
+  const storing = new Set<Storing>();
+  const near = (a: PendingCase[], b: PendingCase[]) => a.some((x) => b.some((y) => sameReport(x.row, y.row)));
 
   async function storeBatch(batch: PendingCase[]): Promise<StoredCase[]> {
-    const before = [...storing].filter((s) =>
-      s.batch.some((a) => batch.some((b) => sameReport(a.row, b.row))),
-    );
+    const others = [...storing].filter((s) => near(s.batch, batch));
     // In the set before anything is awaited, so a batch that comes next sees this one.
-    let finished = () => {};
-    const entry = { batch, done: new Promise<void>((resolve) => (finished = resolve)) };
+    let decide = () => {};
+    let finish = () => {};
+    const entry: Storing = {
+      batch,
+      firsts: batch,
+      decided: new Promise<void>((resolve) => (decide = resolve)),
+      done: new Promise<void>((resolve) => (finish = resolve)),
+    };
     storing.add(entry);
     try {
-      await Promise.all(before.map((s) => s.done));
-      return await db.transaction().execute((trx) => storeCases(trx, batch));
+      await Promise.all(others.map((s) => s.decided));
+      await Promise.all(others.filter((s) => near(s.firsts, batch)).map((s) => s.done));
+      return await db.transaction().execute((trx) =>
+        storeCases(trx, batch, (firsts) => {
+          entry.firsts = firsts;
+          decide();
+        }),
+      );
     } finally {
       storing.delete(entry);
-      finished();
+      decide();
+      finish();
     }
   }
 
