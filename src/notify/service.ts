@@ -89,24 +89,23 @@ export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: 
     return { sent, failed };
   }
 
-  // At most one nudge in flight and one waiting to start: a caller is given the one that starts
-  // after it asked, so the job it adds runs after the caller's commit. A nudge lost to a crash or
-  // an error costs at most a minute, as the schedule sends whatever is due.
-  let inFlight: Promise<void> = Promise.resolve();
-  let waiting: Promise<void> | null = null;
-  function nudge(): Promise<void> {
-    if (!jobs.running) return Promise.resolve();
-    if (waiting) return waiting;
-    const next = inFlight.then(() => {
-      waiting = null;
-      return jobs.now(SEND_JOB).then(
-        () => undefined,
-        () => undefined,
-      );
-    });
-    waiting = next;
-    inFlight = next;
-    return next;
+  // Nudges are at most one a second (the job sends everything due, so one covers them all): a
+  // nudge asked for starts after the asking, at the end of that second at the latest. One lost
+  // to a crash or an error costs at most a minute, as the schedule sends whatever is due.
+  const NUDGE_EVERY_MS = 1000;
+  let lastNudge = 0;
+  let nudging: NodeJS.Timeout | null = null;
+  function nudge(): void {
+    if (!jobs.running || nudging) return;
+    nudging = setTimeout(
+      () => {
+        nudging = null;
+        lastNudge = Date.now();
+        jobs.now(SEND_JOB).catch(() => undefined);
+      },
+      Math.max(0, lastNudge + NUDGE_EVERY_MS - Date.now()),
+    );
+    nudging.unref();
   }
 
   return {

@@ -48,7 +48,11 @@ export function jobQueue(connectionString: string | undefined) {
           retryDelay: 30,
           retryBackoff: true,
         });
-        if (job.cron) await started.schedule(job.name, job.cron, {}, { tz: 'UTC' });
+        // A schedule also runs once at start: it catches up on what waited while jobs were stopped.
+        if (job.cron) {
+          await started.schedule(job.name, job.cron, {}, { tz: 'UTC' });
+          await started.send(job.name, {});
+        }
         if (options.work === false) continue;
         await started.work<Record<string, unknown>>(
           job.name,

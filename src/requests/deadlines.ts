@@ -86,7 +86,7 @@ export function deadlinesService(db: Db, clock: Clock, governance: GovernanceSer
         count++;
       }
     }
-    await notify.nudge();
+    notify.nudge();
     return count;
   }
 
@@ -108,7 +108,7 @@ export function deadlinesService(db: Db, clock: Clock, governance: GovernanceSer
         );
       });
     }
-    await notify.nudge();
+    notify.nudge();
     return due.length;
   }
 

@@ -131,7 +131,7 @@ export function separationService(
             },
           ]);
       });
-      await notify.nudge();
+      notify.nudge();
     },
   };
 }

@@ -356,7 +356,7 @@ export function requestsService(
       try {
         const results = await storeBatch(batch);
         for (const [i, item] of batch.entries()) item.resolve(results[i] as never);
-        void notify.nudge();
+        notify.nudge();
       } catch (error) {
         if (batch.length === 1) batch[0]?.reject(error as Error);
         // One bad row must not fail the others: store them one by one.
@@ -364,7 +364,7 @@ export function requestsService(
           for (const item of batch) {
             await storeBatch([item]).then(([result]) => item.resolve(result as never), item.reject);
           }
-        void notify.nudge();
+        notify.nudge();
       }
     }
     flushes--;
@@ -932,7 +932,7 @@ export function requestsService(
           ),
         );
       });
-      await notify.nudge();
+      notify.nudge();
     },
 
     /** A public update (sent to the citizen) or an internal note (never public). */
@@ -979,7 +979,7 @@ export function requestsService(
             ),
           );
       });
-      await notify.nudge();
+      notify.nudge();
     },
 
     async assign(
@@ -1097,7 +1097,7 @@ export function requestsService(
           })),
         ]);
       });
-      await notify.nudge();
+      notify.nudge();
     },
 
     /** The receiving organisation accepts or declines a referral, with a reason when it declines. */
