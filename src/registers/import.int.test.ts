@@ -120,7 +120,8 @@ describe('importing people from CSV', () => {
         WHERE o.ref = 'fellshire-fire' AND r.local_ref LIKE 'E-%' ORDER BY r.local_ref`,
     );
     const tomId = await t.services.identity.citizenByEmail(tom);
-    expect(tomId).toBeTruthy();
+    // An account id, so the comparison below cannot pass by matching nulls.
+    expect(tomId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(rows.map((r) => r.subject_account_id)).toEqual([tomId, tomId, null, null, null]);
   });
 
