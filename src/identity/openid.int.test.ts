@@ -181,6 +181,11 @@ describe('Flagstone as an OpenID Connect provider', () => {
     const page = await browser.follow(logout.href, t.issuer);
     expect(page.status).toBe(200);
     expect(page.body).toContain('Do you want to sign out of Flagstone?');
+    // The page's policy lets its form lead back to the relying party, and its scripts run.
+    expect(page.csp).toMatch(new RegExp(`form-action 'self' ${new URL(signedOut).origin}(;|$)`));
+    const nonce = /script-src 'nonce-([^']+)'/.exec(page.csp ?? '')?.[1];
+    expect(nonce).toMatch(/^[A-Za-z0-9+/=]{16,}$/);
+    expect(page.body).toContain(`<script nonce="${nonce}">`);
     const back = await browser.submit(page, t.issuer, { logout: 'yes' });
     expect(back.location).toBe(`${signedOut}?state=bye`);
     const account = await browser.request(`${t.issuer}/account`);

@@ -6,6 +6,8 @@ export interface Step {
   url: string;
   location?: string;
   body: string;
+  /** The page's Content-Security-Policy, when it sent one. */
+  csp?: string;
 }
 
 export class TestBrowser {
@@ -40,10 +42,12 @@ export class TestBrowser {
     });
     this.remember(response);
     const location = response.headers.get('location');
+    const csp = response.headers.get('content-security-policy');
     return {
       status: response.status,
       url,
       ...(location ? { location: new URL(location, url).href } : {}),
+      ...(csp ? { csp } : {}),
       body: await response.text(),
     };
   }

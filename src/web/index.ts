@@ -1,14 +1,15 @@
 // The GOV.UK page layout and everything every page and API answer shares: security
 // headers, cookies and CSRF, static assets, rendering, and errors (problem+json or a page).
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 import { Type } from 'typebox';
 import { DomainError, type FieldError, problem } from '../platform/index.ts';
@@ -38,6 +39,8 @@ export interface PageContext {
 
 declare module 'fastify' {
   interface FastifyReply {
+    /** This reply's Content-Security-Policy nonce for inline and module scripts, made when asked for. */
+    readonly cspNonce: { script: string };
     /** Renders a page with the layout's shared context (nonce, CSRF token, who is signed in). */
     page(template: string, context?: PageContext): FastifyReply;
   }
@@ -56,9 +59,13 @@ export function errorList(fields: FieldError[]): { text: string; href: string }[
 export const wantsProblem = (request: FastifyRequest): boolean =>
   request.url.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html');
 
+/**
+ * Security headers from helmet, its middleware built once. The Content-Security-Policy allows
+ * no inline script; a page that has one asks for `reply.cspNonce`, which makes the nonce and adds
+ * it to this reply's policy (so JSON and API replies pay for no random bytes).
+ */
 function securityHeaders(app: FastifyInstance) {
-  return app.register(fastifyHelmet, {
-    enableCSPNonces: true,
+  const headers = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -75,6 +82,23 @@ function securityHeaders(app: FastifyInstance) {
       },
     },
     crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onRequest', (request, reply, done) => headers(request.raw, reply.raw, () => done()));
+  const nonces = new WeakMap<FastifyReply, { script: string }>();
+  app.decorateReply('cspNonce', {
+    getter(this: FastifyReply) {
+      let nonce = nonces.get(this);
+      if (!nonce) {
+        nonce = { script: randomBytes(16).toString('base64') };
+        nonces.set(this, nonce);
+        const policy = String(this.raw.getHeader('content-security-policy') ?? '');
+        this.raw.setHeader(
+          'content-security-policy',
+          policy.replace(/(^|;)script-src /, `$1script-src 'nonce-${nonce.script}' `),
+        );
+      }
+      return nonce;
+    },
   });
 }
 
@@ -101,7 +125,7 @@ async function views(app: FastifyInstance, serviceName: string) {
     const request = this.request;
     return this.type('text/html; charset=utf-8').view(template, {
       ...context,
-      cspNonce: this.cspNonce?.script,
+      cspNonce: this.cspNonce.script,
       csrfToken: this.generateCsrf(),
       actor: request.actor ?? null,
       currentPath: request.url.split('?')[0],

@@ -43,6 +43,15 @@ describe('pages and what every answer carries', () => {
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('sends the same security headers with JSON, with no nonce as there is no page', async () => {
+    const response = await t.app.inject({ url: '/healthz' });
+    expect(response.headers['content-type']).toContain('application/json');
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toContain('nonce-');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('serves the GOV.UK Frontend styles and scripts', async () => {
     expect((await t.app.inject('/assets/govuk-frontend.min.css')).statusCode).toBe(200);
     expect((await t.app.inject('/assets/govuk-frontend.min.js')).statusCode).toBe(200);
