@@ -1,6 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import {
+  administrator,
+  citizen,
+  demoAccount,
+  signIn,
+  type TestContext,
+  testApp,
+} from '../../test/support.ts';
+import { Forbidden } from '../platform/index.ts';
 
 let t: TestContext;
 const cookies: Record<string, string> = {};
@@ -455,5 +463,55 @@ describe('clearances', () => {
       headers: { cookie: fresh },
     });
     expect(read.statusCode).toBe(200);
+  });
+});
+
+describe('deciding by the policies on something other than a record', () => {
+  const outbox = { uid: { type: 'Flagstone::Outbox', id: 'outbox' }, attrs: {} };
+  const ask = (administers: boolean) => ({
+    action: 'readOutbox',
+    resource: outbox,
+    attrs: { administers },
+    entry: { action: 'notification.outbox-read', resource: { type: 'notification-outbox', id: 'outbox' } },
+    refusal: 'Only an administrator can see the messages waiting to go',
+  });
+  const principalOf = async (email: string) =>
+    t.services.governance.principal(await t.services.identity.actorByEmail(email));
+
+  it('gives an allowed decision its ledger entry, for the caller to write with its change', async () => {
+    const before = await ledgerSize();
+    const entry = await t.services.governance.authorize(await principalOf(administrator().email), ask(true));
+    expect(entry).toEqual({
+      action: 'notification.outbox-read',
+      resource: { type: 'notification-outbox', id: 'outbox' },
+      decision: 'allow',
+      policies: ['outbox-administrators'],
+    });
+    expect(await ledgerSize()).toBe(before);
+  });
+
+  it('writes a refusal to the ledger after the refused reads that led to it, then throws it', async () => {
+    const refusedRead = { action: 'person-record.read', decision: 'deny' as const, policies: [] };
+    const before = await ledgerSize();
+    const staff = await principalOf(demoAccount((c) => c.roles === 'manager at fellshire-cc').email);
+    const refusal = await t.services.governance
+      .authorize(staff, { ...ask(false), refused: [refusedRead] })
+      .catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(Forbidden);
+    expect(refusal).toHaveProperty('message', 'Only an administrator can see the messages waiting to go');
+    expect(await ledgerSize()).toBe(before + 2);
+    expect(await lastEntries(2)).toMatchObject([
+      { action: 'notification.outbox-read', decision: 'deny', policies: [] },
+      refusedRead,
+    ]);
+  });
+
+  it('refuses a citizen an action the policies give to staff alone, in the ledger', async () => {
+    const before = await ledgerSize();
+    await expect(
+      t.services.governance.authorize(await principalOf(citizen().email), ask(true)),
+    ).rejects.toBeInstanceOf(Forbidden);
+    expect(await ledgerSize()).toBe(before + 1);
+    expect((await lastEntries(1))[0]).toMatchObject({ action: 'notification.outbox-read', decision: 'deny' });
   });
 });

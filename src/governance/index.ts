@@ -8,6 +8,6 @@ export { type Ledger, type LedgerEntry, ledger } from './ledger.ts';
 export { governancePages } from './pages.ts';
 export { loadPolicies, type PolicyDecisionPoint, PolicyError } from './pdp.ts';
 export { governanceRoutes } from './routes.ts';
-export { type GovernanceService, governanceService } from './service.ts';
+export { type Authorization, type GovernanceService, governanceService } from './service.ts';
 export type { ActiveAgreement } from './store.ts';
 export { markingLevel, markingOfLevel, markings, parseMarking, purposes } from './vocabulary.ts';

@@ -10,17 +10,33 @@ import {
   type Action,
   decide,
   type Principal,
+  principalEntity,
   type RecordFacts,
   searchScope,
 } from './access.ts';
 import { type Ledger, type LedgerEntry, ledger } from './ledger.ts';
-import type { PolicyDecisionPoint } from './pdp.ts';
+import type { Entity, PolicyDecisionPoint } from './pdp.ts';
 import * as store from './store.ts';
 import { isPurpose, purposes } from './vocabulary.ts';
 
 export interface Checked {
   decision: AccessDecision;
   entry: LedgerEntry;
+}
+
+/** One decision by the policies on something other than a person record (those are `check`ed). */
+export interface Authorization {
+  /** The Cedar action, as the policies name it. */
+  action: string;
+  resource: Entity;
+  /** Attributes of the person that this action's policies need besides the usual ones. */
+  attrs?: Entity['attrs'];
+  /** The ledger entry of the decision; the decision and the policies that made it are added. */
+  entry: Omit<LedgerEntry, 'decision' | 'policies'>;
+  /** What a refused person is told. */
+  refusal: string;
+  /** Refused reads the decision was asked after, written to the ledger before a refusal. */
+  refused?: LedgerEntry[];
 }
 
 /** Information governance officers, auditors (read-only) and administrators. */
@@ -132,6 +148,29 @@ export function governanceService(
         ...(context.newMarking !== undefined ? { detail: { newMarking: context.newMarking } } : {}),
       };
       return { decision, entry };
+    },
+
+    /**
+     * Decides an action by the policies. A refusal is written to the ledger at once and thrown
+     * as Forbidden; an allowed decision gives its ledger entry, for the caller to write with the
+     * change it allows, in the same transaction.
+     */
+    async authorize(p: Principal, ask: Authorization): Promise<LedgerEntry> {
+      const base = principalEntity(p);
+      const decision = pdp.authorize({
+        principal: { ...base, attrs: { ...base.attrs, ...ask.attrs } },
+        action: ask.action,
+        resource: ask.resource,
+        context: {},
+      });
+      const entry: LedgerEntry = {
+        ...ask.entry,
+        decision: decision.allowed ? 'allow' : 'deny',
+        policies: decision.policies,
+      };
+      if (decision.allowed) return entry;
+      await theLedger.record([...(ask.refused ?? []), entry]);
+      throw new Forbidden(ask.refusal);
     },
 
     /** Records a refused decision, then throws the error the person should see. */

@@ -3,8 +3,8 @@
 // committed and run every minute besides; a failed send is retried with back-off and never
 // blocks or undoes the change.
 import type { Db } from '../db/index.ts';
-import { type GovernanceService, type LedgerEntry, principalEntity } from '../governance/index.ts';
-import { type Actor, type Clock, Forbidden, type JobDefinition, type JobQueue } from '../platform/index.ts';
+import type { GovernanceService } from '../governance/index.ts';
+import type { Actor, Clock, JobDefinition, JobQueue } from '../platform/index.ts';
 import * as store from './store.ts';
 import type { NotifyTemplate } from './templates.ts';
 
@@ -156,30 +156,18 @@ export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: 
      */
     async outbox(actor: Actor | null, requestId?: string, limit = 100) {
       const p = await governance.principal(actor);
-      const administers = p.actor.roles.some((r) => r.role === 'admin');
-      const base = principalEntity(p);
-      const decision =
-        p.kind === 'staff'
-          ? governance.pdp.authorize({
-              principal: { ...base, attrs: { ...base.attrs, administers } },
-              action: 'readOutbox',
-              resource: { uid: { type: 'Flagstone::Outbox', id: 'outbox' }, attrs: {} },
-              context: {},
-            })
-          : { allowed: false, policies: [] };
-      const entry: LedgerEntry = {
-        action: 'notification.outbox-read',
-        actor: governance.actorOf(p, p.actor.roles.find((r) => r.role === 'admin')?.organisation),
-        resource: { type: 'notification-outbox', id: 'outbox' },
-        decision: decision.allowed ? 'allow' : 'deny',
-        policies: decision.policies,
-        requestId: requestId ?? null,
-      };
-      if (!decision.allowed)
-        return governance.refuse(
-          entry,
-          new Forbidden('Only an administrator can see the messages waiting to go'),
-        );
+      const entry = await governance.authorize(p, {
+        action: 'readOutbox',
+        resource: { uid: { type: 'Flagstone::Outbox', id: 'outbox' }, attrs: {} },
+        attrs: { administers: p.actor.roles.some((r) => r.role === 'admin') },
+        entry: {
+          action: 'notification.outbox-read',
+          actor: governance.actorOf(p, p.actor.roles.find((r) => r.role === 'admin')?.organisation),
+          resource: { type: 'notification-outbox', id: 'outbox' },
+          requestId: requestId ?? null,
+        },
+        refusal: 'Only an administrator can see the messages waiting to go',
+      });
       const rows = await store.latest(db, limit);
       await governance.ledger.record([{ ...entry, detail: { shown: rows.length } }]);
       return { rows, sending: jobs.running };

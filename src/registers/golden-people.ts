@@ -8,7 +8,6 @@ import {
   cedarOrganisation,
   type GovernanceService,
   type LedgerEntry,
-  type Principal,
   principalEntity,
   purposes,
 } from '../governance/index.ts';
@@ -122,27 +121,15 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
   }
 
   /**
-   * Decides a split or a merge by the policies (policies/golden-people.cedar), given the
-   * records it is about: for a split, the record split out; for a merge, those of both people.
+   * What a split or a merge is decided on by the policies (policies/golden-people.cedar), given
+   * the records it is about: for a split, the record split out; for a merge, those of both people.
    */
-  function decideOnPerson(
-    principal: Principal,
-    action: 'splitPerson' | 'mergePeople',
-    personId: string,
-    about: store.RecordRow[],
-  ) {
-    return governance.pdp.authorize({
-      principal: principalEntity(principal),
-      action,
-      resource: {
-        uid: { type: 'Flagstone::Person', id: personId },
-        attrs: { holders: [...new Set(about.map((r) => r.organisation_id))].map(cedarOrganisation) },
-      },
-      context: {},
-    });
-  }
+  const personEntity = (personId: string, about: store.RecordRow[]) => ({
+    uid: { type: 'Flagstone::Person', id: personId },
+    attrs: { holders: [...new Set(about.map((r) => r.organisation_id))].map(cedarOrganisation) },
+  });
 
-  /** Writes the refused reads and the refused decision to the ledger, then throws why. */
+  /** Writes the refused reads and a refused decision to the ledger, then throws why. */
   async function refuseDecision(
     refused: LedgerEntry[],
     decision: LedgerEntry,
@@ -239,7 +226,12 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
         links,
         history,
         // the forms to split and merge are offered to those the policies let merge into this person
-        mayDecide: decideOnPerson(principal, 'mergePeople', personId, rows).allowed,
+        mayDecide: governance.pdp.authorize({
+          principal: principalEntity(principal),
+          action: 'mergePeople',
+          resource: personEntity(personId, rows),
+          context: {},
+        }).allowed,
       };
     },
 
@@ -269,22 +261,22 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
         ]);
       if (rows.length < 2)
         throw new Conflict('This person has only one record: there is nothing to split it from');
-      const entry: LedgerEntry = {
-        action: 'person.split',
-        actor: governance.actorOf(principal, record.organisation),
-        resource: { type: 'person', id: personId },
-        subject: record.subject_account_id,
-        purpose: input.purpose ?? null,
-        requestId: requestId ?? null,
-        detail: { record: recordId },
-      };
-      const decision = decideOnPerson(principal, 'splitPerson', personId, [record]);
-      if (!decision.allowed)
-        return refuseDecision(
-          refused,
-          entry,
+      const entry = await governance.authorize(principal, {
+        action: 'splitPerson',
+        resource: personEntity(personId, [record]),
+        entry: {
+          action: 'person.split',
+          actor: governance.actorOf(principal, record.organisation),
+          resource: { type: 'person', id: personId },
+          subject: record.subject_account_id,
+          purpose: input.purpose ?? null,
+          requestId: requestId ?? null,
+          detail: { record: recordId },
+        },
+        refusal:
           'Only a manager or information governance officer of the organisation holding the record can split it out',
-        );
+        refused,
+      });
       if (!allowed.has(recordId)) return refuseDecision(refused, entry, 'You may not see this record');
       const reason = checkedReason(input.reason);
       const newPerson = newId();
@@ -310,13 +302,7 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
         );
         await governance.ledger.append(trx, [
           ...allowed.values(),
-          {
-            ...entry,
-            decision: 'allow',
-            policies: decision.policies,
-            reason,
-            detail: { record: recordId, newPerson },
-          },
+          { ...entry, reason, detail: { record: recordId, newPerson } },
         ]);
       });
       return { person: personId, newPerson };
@@ -355,24 +341,21 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
       const mine = await look(actor, personId, purpose, requestId);
       const theirs = await look(actor, otherId, purpose, requestId);
       const refused = [...mine.refused, ...theirs.refused];
-      const entry: LedgerEntry = {
-        action: 'person.merge',
-        actor: governance.actorOf(mine.principal),
-        resource: { type: 'person', id: personId },
-        purpose,
-        requestId: requestId ?? null,
-        detail: { merged: otherId },
-      };
-      const decision = decideOnPerson(mine.principal, 'mergePeople', personId, [
-        ...mine.rows,
-        ...theirs.rows,
-      ]);
-      if (!decision.allowed)
-        return refuseDecision(
-          refused,
-          entry,
+      const entry = await governance.authorize(mine.principal, {
+        action: 'mergePeople',
+        resource: personEntity(personId, [...mine.rows, ...theirs.rows]),
+        entry: {
+          action: 'person.merge',
+          actor: governance.actorOf(mine.principal),
+          resource: { type: 'person', id: personId },
+          purpose,
+          requestId: requestId ?? null,
+          detail: { merged: otherId },
+        },
+        refusal:
           'Only a manager or information governance officer of an organisation holding one of the records can merge people',
-        );
+        refused,
+      });
       if (mine.allowed.size === 0 || theirs.allowed.size === 0)
         return refuseDecision(
           refused,
@@ -409,7 +392,7 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
         await governance.ledger.append(trx, [
           ...mine.allowed.values(),
           ...theirs.allowed.values(),
-          { ...entry, decision: 'allow', policies: decision.policies, reason },
+          { ...entry, reason },
         ]);
       });
       return { person: personId, merged: otherId };

@@ -2,15 +2,9 @@
 // mailboxes their escalations and reminders go to. Every change, and every refusal, is
 // decided by the policies (policies/teams.cedar) and written to the audit ledger.
 import type { Db } from '../db/index.ts';
-import {
-  cedarOrganisation,
-  type GovernanceService,
-  type LedgerEntry,
-  type Principal,
-  principalEntity,
-} from '../governance/index.ts';
+import { cedarOrganisation, type GovernanceService, type Principal } from '../governance/index.ts';
 import type { PlacesService } from '../places/index.ts';
-import { type Actor, Conflict, type FieldError, Forbidden, Invalid, NotFound } from '../platform/index.ts';
+import { type Actor, Conflict, type FieldError, Invalid, NotFound } from '../platform/index.ts';
 import * as staff from './staff-store.ts';
 
 export interface TeamInput {
@@ -54,36 +48,21 @@ export function teamsService(db: Db, governance: GovernanceService, places: Plac
         await places.organisationIds(roles.filter((r) => r.role === 'manager').map((r) => r.organisation))
       ).values(),
     ];
-    const base = principalEntity(p);
-    const decision =
-      p.kind === 'staff'
-        ? governance.pdp.authorize({
-            principal: {
-              ...base,
-              attrs: {
-                ...base.attrs,
-                managerOf: managerOf.map(cedarOrganisation),
-                administers: roles.some((r) => r.role === 'admin'),
-              },
-            },
-            action: 'manageTeams',
-            resource: { uid: { type: 'Flagstone::Organisation', id }, attrs: {} },
-            context: {},
-          })
-        : { allowed: false, policies: [] };
-    const entry: LedgerEntry = {
-      action,
-      actor: governance.actorOf(p, ref),
-      resource: { type: 'teams', id, organisation: ref },
-      decision: decision.allowed ? 'allow' : 'deny',
-      policies: decision.policies,
-      requestId: requestId ?? null,
-    };
-    if (!decision.allowed)
-      await governance.refuse(
-        entry,
-        new Forbidden(`Only a manager of ${organisation.name} or an administrator can set up its teams`),
-      );
+    const entry = await governance.authorize(p, {
+      action: 'manageTeams',
+      resource: { uid: { type: 'Flagstone::Organisation', id }, attrs: {} },
+      attrs: {
+        managerOf: managerOf.map(cedarOrganisation),
+        administers: roles.some((r) => r.role === 'admin'),
+      },
+      entry: {
+        action,
+        actor: governance.actorOf(p, ref),
+        resource: { type: 'teams', id, organisation: ref },
+        requestId: requestId ?? null,
+      },
+      refusal: `Only a manager of ${organisation.name} or an administrator can set up its teams`,
+    });
     return { organisation: { id, ref, name: organisation.name }, entry };
   }
 
