@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 
 // Each module names its own tables with `db.withTables<ItsTables>()`; the shared handle knows none.
@@ -22,4 +22,18 @@ export function connect(connectionString: string, max = 10): Database {
   // biome-ignore lint/complexity/noBannedTypes: see Db
   const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool }) });
   return { pool, db, close: () => db.destroy() };
+}
+
+/**
+ * An INSERT of many rows that sends them as one JSON parameter, read by PostgreSQL against the
+ * table's own row type (`json_populate_recordset`). A VALUES list would have the query builder
+ * compile, and the driver send, one parameter for each column of each row: for the batches the
+ * front door stores, that cost more than the rest of the request. The columns are the first row's
+ * keys, and every row must give each of them (null, not undefined); the table's defaults fill the
+ * others. Values are as JSON has them: dates become ISO strings, and a jsonb column takes the
+ * object itself, a bytea column a `\x` hex string. Append ON CONFLICT or RETURNING as needed.
+ */
+export function insertRows(table: string, rows: readonly Record<string, unknown>[]) {
+  const columns = sql.join(Object.keys(rows[0] ?? {}).map((column) => sql.ref(column)));
+  return sql`INSERT INTO ${sql.table(table)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${sql.table(table)}, ${JSON.stringify(rows)}::json)`;
 }

@@ -13,7 +13,7 @@ import {
 import { Worker } from 'node:worker_threads';
 import canonicalize from 'canonicalize';
 import { type Generated, sql } from 'kysely';
-import type { Db } from '../db/index.ts';
+import { type Db, insertRows } from '../db/index.ts';
 import type { Clock } from '../platform/index.ts';
 import { CompactRange, inclusionProof, leafHash, verifyInclusion } from './merkle.ts';
 import type { RangeResult, RangeTask } from './verify-worker.ts';
@@ -82,14 +82,10 @@ export async function appendEntries(trx: Db, entries: LedgerEntry[], at: Date): 
       decision: entry.decision ?? null,
       break_glass: entry.breakGlass ?? false,
       body,
-      hash: previous,
+      hash: `\\x${previous.toString('hex')}`,
     };
   });
-  await trx
-    .withTables<{ audit_ledger: (typeof rows)[number] }>()
-    .insertInto('audit_ledger')
-    .values(rows)
-    .execute();
+  await insertRows('audit_ledger', rows).execute(trx);
   return stored;
 }
 

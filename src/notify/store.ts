@@ -1,6 +1,6 @@
 // SQL for the notification outbox, nothing else.
 import { type Generated, type Insertable, type Selectable, sql } from 'kysely';
-import type { Db } from '../db/index.ts';
+import { type Db, insertRows } from '../db/index.ts';
 
 type NotifyTables = {
   notification_outbox: {
@@ -24,10 +24,7 @@ export type OutboxRow = Selectable<NotifyTables['notification_outbox']>;
 
 export async function insert(db: Db, rows: Insertable<NotifyTables['notification_outbox']>[]) {
   if (rows.length === 0) return;
-  await tables(db)
-    .insertInto('notification_outbox')
-    .values(rows.map((r) => ({ ...r, personalisation: JSON.stringify(r.personalisation) as never })))
-    .execute();
+  await insertRows('notification_outbox', rows).execute(db);
 }
 
 /**

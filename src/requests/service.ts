@@ -676,7 +676,7 @@ export function requestsService(
         address_string: trimmed(input.addressString),
         address_id: trimmed(input.addressId),
         description,
-        attributes: JSON.stringify(attributes.values) as never,
+        attributes: attributes.values,
         media_url: media,
         email: email ?? (citizen?.email || null),
         first_name: trimmed(input.firstName),

@@ -1,6 +1,6 @@
 // SQL for cases, their updates and referrals, routing overrides, Open311 keys and report drafts.
 import { type Generated, type Insertable, type Selectable, sql } from 'kysely';
-import type { Db } from '../db/index.ts';
+import { type Db, insertRows } from '../db/index.ts';
 
 export type CaseStatus = 'open' | 'in_progress' | 'resolved' | 'closed';
 
@@ -142,12 +142,13 @@ export async function insertCase(db: Db, row: NewCaseRow): Promise<{ id: string;
 /** Inserts cases; a row whose reference is already taken is left out of the answer. */
 export async function insertCases(db: Db, rows: NewCaseRow[]) {
   if (rows.length === 0) return [];
-  return tables(db)
-    .insertInto('cases')
-    .values(rows)
-    .onConflict((oc) => oc.column('reference').doNothing())
-    .returning(['id', 'token', 'reference'])
-    .execute();
+  const { rows: stored } = await sql<{
+    id: string;
+    token: string;
+    reference: string;
+  }>`${insertRows('cases', rows)}
+    ON CONFLICT (reference) DO NOTHING RETURNING id, token, reference`.execute(db);
+  return stored;
 }
 
 export async function findCase(db: Db, by: { id?: string; reference?: string; token?: string }) {
