@@ -66,7 +66,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     identity,
     governance,
     agreements: agreementsService(db, clock, governance.ledger, places),
-    records: recordsService(db, clock, governance, places, identity.citizenByEmail),
+    records: recordsService(db, clock, governance, places),
     importing: importService(db, clock, governance, places),
     linking: linkingService(db, governance),
     properties,

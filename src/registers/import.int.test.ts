@@ -125,6 +125,37 @@ describe('importing people from CSV', () => {
     expect(rows.map((r) => r.subject_account_id)).toEqual([tomId, tomId, null, null, null]);
   });
 
+  it('finds the citizen a record entered or changed on its own is about by email address in any case, and no one by a staff address', async () => {
+    const tom = citizen().email;
+    const tomId = await t.services.identity.citizenByEmail(tom);
+    expect(tomId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const manager = demoAccount((c) => c.roles === 'manager at fellshire-fire');
+    const actor = await t.services.identity.actorByEmail(manager.email);
+    const subject = async (id: string) =>
+      (
+        await t.services.database.pool.query('SELECT subject_account_id FROM local_records WHERE id = $1', [
+          id,
+        ])
+      ).rows[0].subject_account_id;
+    const created = await t.services.records.create(actor, {
+      organisation: 'fellshire-fire',
+      localRef: 'S-1',
+      givenNames: 'Tom',
+      familyName: 'Price',
+      email: ` ${tom.toUpperCase()} `,
+      marking: 'OFFICIAL',
+    });
+    expect(await subject(created.id)).toBe(tomId);
+    await t.services.records.update(actor, created.id, { email: manager.email });
+    expect(await subject(created.id)).toBeNull();
+    await t.services.records.update(actor, created.id, { email: tom });
+    expect(await subject(created.id)).toBe(tomId);
+    await t.services.records.update(actor, created.id, { phone: '01632 960000' });
+    expect(await subject(created.id)).toBe(tomId);
+    await t.services.records.update(actor, created.id, { email: '' });
+    expect(await subject(created.id)).toBeNull();
+  });
+
   it('reports a reference used twice in one file', async () => {
     const report = await load('local_ref,given_names,family_name\nD-1,A,B\nD-1,C,D\n', {
       org: 'fellshire-fire',
