@@ -44,6 +44,7 @@ import {
   requestsService,
   separateRoutes,
   separationService,
+  storedPhotosService,
   teamPages,
   teamsService,
 } from './requests/index.ts';
@@ -76,12 +77,16 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     teams: teamsService(db, governance, places),
     separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, notify),
+    storedPhotos: storedPhotosService(db),
     migrationsPending: () => pendingMigrations(database.pool),
   };
 }
 export type Services = ReturnType<typeof createServices>;
 
-/** Starts the background jobs: sending the outbox (through GOV.UK Notify when configured), escalation, reminders. */
+/**
+ * Starts the background jobs: sending the outbox (through GOV.UK Notify when configured),
+ * escalation, reminders, and removing the metadata of photos stored before it was removed on upload.
+ */
 export async function startJobs(
   services: Services,
   config: Pick<Config, 'notify'>,
@@ -91,6 +96,7 @@ export async function startJobs(
   services.jobs.define(
     ...services.notify.jobs(config.notify ? notifySender(config.notify) : null),
     ...services.deadlines.jobs(),
+    ...services.storedPhotos.jobs(log),
   );
   await services.jobs.start(log, options);
   return services.jobs;

@@ -17,6 +17,7 @@ import {
   importPropertiesFromCommandLine,
   linkFromCommandLine,
 } from './registers/index.ts';
+import { storedPhotosService } from './requests/index.ts';
 
 function fail(message: string): never {
   process.stderr.write(`flagstone: ${message}\n`);
@@ -61,7 +62,8 @@ async function start(options: { demo: boolean }) {
       process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
     }
     const app = await createApp(cfg, services);
-    // Background jobs in the same database: the outbox, escalation of overdue cases, reminders.
+    // Background jobs in the same database: the outbox, escalation of overdue cases, reminders,
+    // and the metadata of photos stored before it was removed on upload.
     const jobs = await startJobs(services, cfg, app.log);
     let stopping = false;
     const stop = async (signal: string) => {
@@ -253,6 +255,28 @@ program
       const result = await linkFromCommandLine(services.linking, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
+    }),
+  );
+
+const photos = program.command('photos').description('the photos citizens add to their reports');
+photos
+  .command('strip-metadata')
+  .description(
+    'remove the metadata (where it was taken, the camera, the owner) of every photo stored with it; also done when Flagstone starts',
+  )
+  .action(() =>
+    withDatabase(async (database) => {
+      const total = await storedPhotosService(database.db).stripMetadata((p) => {
+        for (const { table, id } of p.unreadableIds)
+          process.stderr.write(`\nphoto ${id} (${table}) could not be read: left as it was\n`);
+        process.stderr.write(`\rdone ${p.stripped + p.unreadable} of ${p.of} photos`);
+      });
+      if (total.stripped + total.unreadable > 0) process.stderr.write('\n');
+      process.stdout.write(
+        total.stripped + total.unreadable === 0
+          ? 'No stored photo has metadata left to remove\n'
+          : `Removed the metadata of ${total.stripped} photos; ${total.unreadable} could not be read and were left as they were\n`,
+      );
     }),
   );
 

@@ -10,6 +10,8 @@ export interface JobDefinition {
   run: (data: Record<string, unknown>) => Promise<unknown>;
   /** Also run on this schedule (cron, UTC). */
   cron?: string;
+  /** Run once each time the jobs start, with no schedule: work that ends when it is done. */
+  atStart?: boolean;
   /** `stately`: at most one waiting and one running, so repeated nudges collapse into one. */
   policy?: 'standard' | 'stately';
   retryLimit?: number;
@@ -17,6 +19,9 @@ export interface JobDefinition {
 
 export interface JobsLog {
   error(object: object, message: string): void;
+  /** What a job did, in counts and ids (never personal data); a log without it stays quiet. */
+  info?(object: object, message: string): void;
+  warn?(object: object, message: string): void;
 }
 
 export const JOBS_SCHEMA = 'pgboss';
@@ -49,10 +54,8 @@ export function jobQueue(connectionString: string | undefined) {
           retryBackoff: true,
         });
         // A schedule also runs once at start: it catches up on what waited while jobs were stopped.
-        if (job.cron) {
-          await started.schedule(job.name, job.cron, {}, { tz: 'UTC' });
-          await started.send(job.name, {});
-        }
+        if (job.cron) await started.schedule(job.name, job.cron, {}, { tz: 'UTC' });
+        if (job.cron || job.atStart) await started.send(job.name, {});
         if (options.work === false) continue;
         await started.work<Record<string, unknown>>(
           job.name,

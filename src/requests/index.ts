@@ -15,6 +15,7 @@ export { routingTable } from './routing.ts';
 export { type SeparationService, separationService } from './separate.ts';
 export { separateRoutes } from './separate-routes.ts';
 export { type NewRequest, type RequestsService, requestsService } from './service.ts';
+export { type StoredPhotosService, type StripProgress, storedPhotosService } from './stored-photos.ts';
 export { teamPages } from './team-pages.ts';
 export { type TeamsService, teamsService } from './teams.ts';
 

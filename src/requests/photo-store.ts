@@ -3,6 +3,9 @@ import { type Generated, sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Photo, PhotoType } from './photos.ts';
 
+/** Whether a stored photo still has its metadata: 'kept' only when stored before it was removed. */
+export type PhotoMetadata = 'kept' | 'stripped' | 'unreadable';
+
 type PhotoTables = {
   report_draft_photos: {
     id: Generated<string>;
@@ -10,6 +13,7 @@ type PhotoTables = {
     name: string;
     content_type: PhotoType;
     bytes: Buffer;
+    metadata: PhotoMetadata;
     created_at: Generated<Date>;
   };
   case_photos: {
@@ -18,9 +22,16 @@ type PhotoTables = {
     name: string;
     content_type: PhotoType;
     bytes: Buffer;
+    metadata: PhotoMetadata;
     created_at: Date;
   };
 };
+
+/**
+ * The two tables that hold photos, for the work done on every stored photo (the queries below
+ * name one of them to the type checker: they use only the columns both have).
+ */
+export type PhotoTable = keyof PhotoTables;
 
 const tables = (db: Db) => db.withTables<PhotoTables>();
 
@@ -41,6 +52,7 @@ export async function insertDraftPhotos(db: Db, tokenHash: string, photos: Photo
         name: p.name,
         content_type: p.contentType,
         bytes: p.bytes,
+        metadata: 'stripped' as const, // a Photo is always without it (checkPhotos)
       })),
     )
     .execute();
@@ -70,11 +82,11 @@ export async function removeDraftPhoto(db: Db, tokenHash: string, id: string): P
 export async function attachDraftPhotos(db: Db, tokenHash: string, caseId: string) {
   await tables(db)
     .insertInto('case_photos')
-    .columns(['case_id', 'name', 'content_type', 'bytes'])
+    .columns(['case_id', 'name', 'content_type', 'bytes', 'metadata'])
     .expression((eb) =>
       eb
         .selectFrom('report_draft_photos')
-        .select([sql<string>`${caseId}::uuid`.as('case_id'), 'name', 'content_type', 'bytes'])
+        .select([sql<string>`${caseId}::uuid`.as('case_id'), 'name', 'content_type', 'bytes', 'metadata'])
         .where('token_hash', '=', tokenHash)
         .orderBy('created_at'),
     )
@@ -102,4 +114,54 @@ export async function casePhoto(db: Db, caseId: string, id: string) {
       .where('id', '=', id)
       .executeTakeFirst()) ?? null
   );
+}
+
+/** How many photos of a table still have the metadata they were stored with. */
+export async function countWithMetadata(db: Db, table: PhotoTable): Promise<number> {
+  const row = await tables(db)
+    .selectFrom(table as 'case_photos')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('metadata', '=', 'kept')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * The ids of up to `limit` photos that still have their metadata, locked until the transaction
+ * ends; photos another transaction holds are skipped, so two runs never work on the same photo.
+ */
+export async function withMetadata(trx: Db, table: PhotoTable, limit: number): Promise<string[]> {
+  const rows = await tables(trx)
+    .selectFrom(table as 'case_photos')
+    .select('id')
+    .where('metadata', '=', 'kept')
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function storedPhoto(trx: Db, table: PhotoTable, id: string) {
+  return tables(trx)
+    .selectFrom(table as 'case_photos')
+    .select('bytes')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
+/** Records what became of a photo's metadata, with its new bytes when they changed. */
+export async function markMetadata(
+  trx: Db,
+  table: PhotoTable,
+  id: string,
+  metadata: Exclude<PhotoMetadata, 'kept'>,
+  bytes?: Buffer,
+) {
+  await tables(trx)
+    .updateTable(table as 'case_photos')
+    .set(bytes ? { metadata, bytes } : { metadata })
+    .where('id', '=', id)
+    .execute();
 }
