@@ -2,8 +2,17 @@
 import { existsSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { appAt, nextTotpCode, rememberAuthenticator } from './support.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { DemoCredential } from '../src/demo.ts';
+import { freePort } from './ports.ts';
+import {
+  appAt,
+  demoAccount,
+  nextTotpCode,
+  rememberAuthenticator,
+  type TestContext,
+  testApp,
+} from './support.ts';
 
 export function chromiumPath(): string {
   const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -27,6 +36,80 @@ export function launch(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** An end-to-end test file's app, listening, and the Chromium that visits it. */
+export interface BrowserApp {
+  /** The app on a database of its own, and its services. */
+  readonly t: TestContext;
+  /** The address the browser visits, such as `http://127.0.0.1:41234`. */
+  readonly base: string;
+  readonly browser: Browser;
+  /** A page in a new browser context, with no cookies. */
+  newPage(): Promise<Page>;
+  /** A new page signed in through the form as the demo account that matches, at its home. */
+  signedIn(who: (account: DemoCredential) => boolean): Promise<Page>;
+}
+
+export interface BrowserAppOptions {
+  /**
+   * The host name the app is told it is at (FLAGSTONE_URL), on a port chosen first: 'localhost'
+   * where WebAuthn needs a domain, '127.0.0.1' where the app is an OpenID provider whose issuer
+   * is its address. Without it the app listens on any port and keeps the configured address.
+   */
+  host?: 'localhost' | '127.0.0.1';
+}
+
+/**
+ * Starts the app on a test database and launches Chromium before the file's tests (in
+ * beforeAll), and closes both after them (in afterAll). Call it at the top of the file; what
+ * it gives is there once its beforeAll has run.
+ */
+export function browserApp(options: BrowserAppOptions = {}): BrowserApp {
+  let t: TestContext | undefined;
+  let base: string | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (options.host) {
+      const port = await freePort();
+      base = `http://${options.host}:${port}`;
+      t = await testApp({ FLAGSTONE_URL: base });
+      await t.app.listen({ host: '127.0.0.1', port });
+    } else {
+      t = await testApp();
+      base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    }
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined)
+      throw new Error('The app and browser start in beforeAll: use them in a test or hook');
+    return value;
+  };
+  const site: BrowserApp = {
+    get t() {
+      return started(t);
+    },
+    get base() {
+      return started(base);
+    },
+    get browser() {
+      return started(browser);
+    },
+    newPage: async () => (await site.browser.newContext()).newPage(),
+    async signedIn(who) {
+      const account = demoAccount(who);
+      const page = await site.newPage();
+      await signInThroughForm(page, site.base, account.email, account.password);
+      await page.waitForURL(/\/(staff|account)$/);
+      return page;
+    },
+  };
+  return site;
 }
 
 /** Fails the test with the rule and the elements when a page has any accessibility violation. */

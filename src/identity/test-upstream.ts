@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
+import type { TestContext } from '../../test/support.ts';
 import { freePort, listeningProvider } from './test-relying-party.ts';
 
 export interface UpstreamPerson {
@@ -128,12 +129,11 @@ export async function testUpstream(redirectUris: string[]): Promise<TestUpstream
 }
 
 /**
- * Flagstone listening on loopback with two upstreams set up, as the federation tests use it:
- * `one-login`, a national identity service for citizens (asking for Cl.Cm.P2), and
- * `fellshire-cc`, Fellshire County Council's own provider for its staff.
+ * The two upstreams the federation tests use, set up in a listening Flagstone: `one-login`, a
+ * national identity service for citizens (asking for Cl.Cm.P2), and `fellshire-cc`, Fellshire
+ * County Council's own provider for its staff.
  */
-export async function providerWithUpstreams() {
-  const t = await listeningProvider();
+export async function addTestUpstreams(t: TestContext & { issuer: string }) {
   const national = await testUpstream([`${t.issuer}/sign-in/with/one-login/return`]);
   const council = await testUpstream([`${t.issuer}/sign-in/with/fellshire-cc/return`]);
   await t.services.identity.upstreams.add({
@@ -153,12 +153,24 @@ export async function providerWithUpstreams() {
     clientSecret: council.clientSecret,
   });
   return {
-    t,
     national,
     council,
     async close() {
       await national.close();
       await council.close();
+    },
+  };
+}
+
+/** Flagstone listening on loopback with the two upstreams of addTestUpstreams set up. */
+export async function providerWithUpstreams() {
+  const t = await listeningProvider();
+  const upstreams = await addTestUpstreams(t);
+  return {
+    t,
+    ...upstreams,
+    async close() {
+      await upstreams.close();
       await t.close();
     },
   };

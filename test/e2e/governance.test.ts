@@ -1,37 +1,15 @@
 // Staff of one organisation read another's record under an agreement; the citizen sees that
 // access on "Your data"; revoking the agreement makes the next read fail. Axe on every page.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
-import { demoAccount, type TestContext, testApp } from '../support.ts';
+import { describe, expect, it } from 'vitest';
+import { browserApp, expectAccessible } from '../browser.ts';
 
-let t: TestContext;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  t = await testApp();
-  base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
-
-async function signedIn(who: (c: { roles: string; email: string }) => boolean): Promise<Page> {
-  const account = demoAccount(who);
-  const page = await (await browser.newContext()).newPage();
-  await signInThroughForm(page, base, account.email, account.password);
-  await page.waitForURL(/\/(staff|account)$/);
-  return page;
-}
+const site = browserApp();
 
 describe('governed access in a browser', { timeout: 90_000 }, () => {
   let recordUrl: string;
 
   it('lets fire and rescue staff find a council record for safeguarding, after saying why', async () => {
-    const page = await signedIn((c) => c.roles === 'manager at fellshire-fire');
+    const page = await site.signedIn((c) => c.roles === 'manager at fellshire-fire');
     await page.getByRole('link', { name: 'People', exact: true }).click();
     await expectAccessible(page);
     await page.getByLabel('Name').fill('khan');
@@ -43,7 +21,7 @@ describe('governed access in a browser', { timeout: 90_000 }, () => {
     await expectAccessible(page);
     recordUrl = (await row.getByRole('link').getAttribute('href'))?.split('?')[0] ?? '';
 
-    await page.goto(`${base}${recordUrl}`);
+    await page.goto(`${site.base}${recordUrl}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Why do you need this record?');
     await expectAccessible(page);
     await page.getByLabel('Safeguarding').check();
@@ -55,7 +33,7 @@ describe('governed access in a browser', { timeout: 90_000 }, () => {
   });
 
   it('shows the citizen who looked, when and why, on an accessible "Your data" page', async () => {
-    const page = await signedIn((c) => c.email === 'amina.khan@example.com');
+    const page = await site.signedIn((c) => c.email === 'amina.khan@example.com');
     await page.getByRole('link', { name: 'Your data' }).click();
     const log = page.locator('table');
     await log.waitFor();
@@ -65,7 +43,7 @@ describe('governed access in a browser', { timeout: 90_000 }, () => {
     expect(await fire.count()).toBeGreaterThan(0);
     expect(await fire.first().textContent()).toContain('Fellshire and Castlebridge safeguarding adults');
     await expectAccessible(page);
-    const download = await page.request.get(`${base}/your-data/download`);
+    const download = await page.request.get(`${site.base}/your-data/download`);
     expect(download.headers()['content-disposition']).toContain('attachment');
     const data = await download.json();
     expect(data.records.length).toBeGreaterThan(0);
@@ -73,7 +51,7 @@ describe('governed access in a browser', { timeout: 90_000 }, () => {
   });
 
   it('revokes the agreement on an accessible page, and the next read is refused', async () => {
-    const officer = await signedIn((c) => c.roles === 'ig_officer at castlebridge-council');
+    const officer = await site.signedIn((c) => c.roles === 'ig_officer at castlebridge-council');
     await officer.getByRole('link', { name: 'Information governance' }).click();
     await expectAccessible(officer);
     await officer.getByRole('link', { name: 'Data-sharing agreements' }).click();
@@ -88,8 +66,8 @@ describe('governed access in a browser', { timeout: 90_000 }, () => {
     expect(await officer.locator('main .govuk-tag').first().textContent()).toContain('revoked');
     await officer.context().close();
 
-    const fire = await signedIn((c) => c.roles === 'manager at fellshire-fire');
-    const response = await fire.goto(`${base}${recordUrl}?purpose=safeguarding`);
+    const fire = await site.signedIn((c) => c.roles === 'manager at fellshire-fire');
+    const response = await fire.goto(`${site.base}${recordUrl}?purpose=safeguarding`);
     expect(response?.status()).toBe(403);
     expect(await fire.textContent('main')).toContain('No data-sharing agreement in force');
     await expectAccessible(fire);
@@ -97,12 +75,12 @@ describe('governed access in a browser', { timeout: 90_000 }, () => {
   });
 
   it('keeps the governance pages and forms accessible, errors included', async () => {
-    const officer = await signedIn((c) => c.roles === 'ig_officer at northmoor-dc');
+    const officer = await site.signedIn((c) => c.roles === 'ig_officer at northmoor-dc');
     for (const path of ['/governance/break-glass', '/governance/unusual-access', '/governance/policies']) {
-      await officer.goto(`${base}${path}`);
+      await officer.goto(`${site.base}${path}`);
       await expectAccessible(officer);
     }
-    await officer.goto(`${base}/governance/agreements/new`);
+    await officer.goto(`${site.base}/governance/agreements/new`);
     await officer.getByLabel('Title').fill('Northmoor and NHS');
     await officer.getByLabel('Starts on').fill('2027-01-01');
     await officer.getByLabel('Ends on').fill('2026-01-01');
@@ -111,7 +89,7 @@ describe('governed access in a browser', { timeout: 90_000 }, () => {
     expect(summary).toContain('Choose at least two different organisations');
     expect(summary).toContain('The end date must be the same as or after the start date');
     await expectAccessible(officer);
-    await officer.goto(`${base}/records/new`);
+    await officer.goto(`${site.base}/records/new`);
     await officer.getByRole('button', { name: 'Save the record' }).click();
     expect(await officer.locator('.govuk-error-summary').textContent()).toContain('Enter the given names');
     await expectAccessible(officer);

@@ -1,34 +1,18 @@
 // Acting on someone's behalf in Chromium: a citizen gives a carer permission, the carer acts for
 // them, the citizen stops it; every page passes axe.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listeningProvider } from '../../src/identity/test-relying-party.ts';
-import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
-import { demoAccount, type TestContext } from '../support.ts';
+import { describe, expect, it } from 'vitest';
+import { browserApp, expectAccessible, signInThroughForm } from '../browser.ts';
+import { demoAccount } from '../support.ts';
 
-let t: TestContext & { issuer: string };
-let browser: Browser;
+const site = browserApp({ host: '127.0.0.1' });
 const amina = () => demoAccount((c) => c.email === 'amina.khan@example.com');
 const tom = () => demoAccount((c) => c.email === 'tom.price@example.com');
 
-beforeAll(async () => {
-  t = await listeningProvider();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
-
-async function newPage(): Promise<Page> {
-  return (await browser.newContext()).newPage();
-}
-
 describe('acting on someone’s behalf, in a browser', { timeout: 120_000 }, () => {
   it('gives, uses and stops a permission on accessible pages', async () => {
-    const citizen = await newPage();
-    await signInThroughForm(citizen, t.issuer, amina().email, amina().password);
-    await citizen.waitForURL(`${t.issuer}/account`);
+    const citizen = await site.newPage();
+    await signInThroughForm(citizen, site.base, amina().email, amina().password);
+    await citizen.waitForURL(`${site.base}/account`);
     await citizen.getByRole('link', { name: 'People who can act for you' }).click();
     await expectAccessible(citizen);
     await citizen.getByRole('button', { name: 'Let someone act for you' }).click();
@@ -44,13 +28,13 @@ describe('acting on someone’s behalf, in a browser', { timeout: 120_000 }, () 
     await citizen.getByLabel('Month').fill(String(until.getUTCMonth() + 1));
     await citizen.getByLabel('Year').fill(String(until.getUTCFullYear()));
     await citizen.getByRole('button', { name: 'Give permission' }).click();
-    await citizen.waitForURL(`${t.issuer}/account/acting-for-you`);
+    await citizen.waitForURL(`${site.base}/account/acting-for-you`);
     await citizen.getByRole('heading', { name: 'Tom Price' }).waitFor();
     await expectAccessible(citizen);
 
-    const carer = await newPage();
-    await signInThroughForm(carer, t.issuer, tom().email, tom().password);
-    await carer.waitForURL(`${t.issuer}/account`);
+    const carer = await site.newPage();
+    await signInThroughForm(carer, site.base, tom().email, tom().password);
+    await carer.waitForURL(`${site.base}/account`);
     await carer.getByRole('link', { name: 'People you can act for' }).click();
     await expectAccessible(carer);
     await carer.getByRole('button', { name: 'Act for Amina Khan' }).click();

@@ -2,30 +2,27 @@
 // identity service and an organisation's own provider, each a real oidc-provider on loopback —
 // directly and on the way to a relying party; every Flagstone page on the way passes axe.
 import * as oidc from 'openid-client';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationRequest, callback, relyingParty } from '../../src/identity/test-relying-party.ts';
-import { providerWithUpstreams, type TestUpstream } from '../../src/identity/test-upstream.ts';
-import { expectAccessible, launch, pageForRelyingParty } from '../browser.ts';
-import type { TestContext } from '../support.ts';
+import { addTestUpstreams, type TestUpstream } from '../../src/identity/test-upstream.ts';
+import { browserApp, expectAccessible, pageForRelyingParty } from '../browser.ts';
 
-let t: TestContext & { issuer: string };
+const site = browserApp({ host: '127.0.0.1' });
+/** The app as the OpenID provider that relying parties find at its address. */
+const provider = () => ({ ...site.t, issuer: site.base });
+let upstreams: Awaited<ReturnType<typeof addTestUpstreams>>;
 let national: TestUpstream;
 let council: TestUpstream;
-let setup: Awaited<ReturnType<typeof providerWithUpstreams>>;
-let browser: Browser;
 
 beforeAll(async () => {
-  setup = await providerWithUpstreams();
-  ({ t, national, council } = setup);
-  browser = await launch();
+  upstreams = await addTestUpstreams(provider());
+  ({ national, council } = upstreams);
 });
 afterAll(async () => {
-  await browser?.close();
-  await setup?.close();
+  await upstreams?.close();
 });
 
-const newPage = () => pageForRelyingParty(browser);
+const newPage = () => pageForRelyingParty(site.browser);
 
 describe('signing in through an upstream identity provider, in a browser', { timeout: 120_000 }, () => {
   it('signs a citizen in through the national identity service from accessible pages', async () => {
@@ -36,12 +33,12 @@ describe('signing in through an upstream identity provider, in a browser', { tim
     });
     national.signInNext('citizen-1');
     const { page, errors } = await newPage();
-    await page.goto(`${t.issuer}/sign-in`);
+    await page.goto(`${site.base}/sign-in`);
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Sign in with GOV.UK One Login' }).click();
-    await page.waitForURL(`${t.issuer}/account`);
+    await page.waitForURL(`${site.base}/account`);
     await expectAccessible(page);
-    const me = await page.request.get(`${t.issuer}/api/v1/me`);
+    const me = await page.request.get(`${site.base}/api/v1/me`);
     expect(await me.json()).toMatchObject({ kind: 'citizen', identityConfidence: 'medium' });
     expect(errors).toEqual([]);
     await page.context().close();
@@ -54,7 +51,7 @@ describe('signing in through an upstream identity provider, in a browser', { tim
       amr: ['pwd', 'mfa'],
     });
     council.signInNext('staff-1');
-    const { config } = await relyingParty(t);
+    const { config } = await relyingParty(provider());
     const { url, verifier, state } = await authorizationRequest(config);
     const { page, errors } = await newPage();
     await page.goto(url.href);
@@ -77,7 +74,7 @@ describe('signing in through an upstream identity provider, in a browser', { tim
     council.signInNext('staff-2');
     council.tamperNext({ aud: 'someone-else' });
     const { page, errors } = await newPage();
-    await page.goto(`${t.issuer}/sign-in`);
+    await page.goto(`${site.base}/sign-in`);
     await page.getByRole('button', { name: 'Sign in with Fellshire County Council' }).click();
     await page.getByText('We could not sign you in with Fellshire County Council').waitFor();
     await expectAccessible(page);

@@ -1,33 +1,18 @@
 // Passkeys in Chromium with a virtual authenticator (Chrome DevTools Protocol): a citizen adds
 // one from their account, signs out, signs in with it (the second-factor level), and removes it.
 // Axe on every page; the browser reports no errors (a CSP violation would show here).
-import type { Browser, CDPSession, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/identity/test-relying-party.ts';
-import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
-import { demoAccount, type TestContext, testApp } from '../support.ts';
+import type { CDPSession, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserApp, expectAccessible, signInThroughForm } from '../browser.ts';
+import { demoAccount } from '../support.ts';
 
-let t: TestContext;
-let browser: Browser;
-let base: string;
+// WebAuthn needs a domain, not an IP address: the site is at localhost.
+const site = browserApp({ host: 'localhost' });
 const amina = () => demoAccount((c) => c.email === 'amina.khan@example.com');
-
-beforeAll(async () => {
-  // WebAuthn needs a domain, not an IP address: the site is at localhost.
-  const port = await freePort();
-  base = `http://localhost:${port}`;
-  t = await testApp({ FLAGSTONE_URL: base });
-  await t.app.listen({ host: '127.0.0.1', port });
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
 
 /** A page whose browser has a passkey authenticator that unlocks at once (as if a fingerprint were given). */
 async function withAuthenticator(): Promise<{ page: Page; cdp: CDPSession; errors: string[] }> {
-  const page = await (await browser.newContext()).newPage();
+  const page = await site.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
@@ -52,10 +37,10 @@ async function withAuthenticator(): Promise<{ page: Page; cdp: CDPSession; error
 describe('passkeys in a browser', { timeout: 120_000 }, () => {
   it('adds a passkey, signs in with it at the second-factor level, and removes it', async () => {
     const { page, errors } = await withAuthenticator();
-    await signInThroughForm(page, base, amina().email, amina().password);
-    await page.waitForURL(`${base}/account`);
+    await signInThroughForm(page, site.base, amina().email, amina().password);
+    await page.waitForURL(`${site.base}/account`);
     await page.getByRole('link', { name: 'Passkeys' }).click();
-    await page.waitForURL(`${base}/account/passkeys`);
+    await page.waitForURL(`${site.base}/account/passkeys`);
     await page.getByText('You have not added a passkey yet').waitFor();
     await page.getByLabel('Name for this passkey (optional)').fill('Kitchen tablet');
     await expectAccessible(page);
@@ -64,42 +49,42 @@ describe('passkeys in a browser', { timeout: 120_000 }, () => {
     await expectAccessible(page);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(`${base}/`);
-    await page.goto(`${base}/sign-in`);
+    await page.waitForURL(`${site.base}/`);
+    await page.goto(`${site.base}/sign-in`);
     await page.getByRole('heading', { name: 'Sign in with a passkey' }).waitFor();
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Use a passkey' }).click();
-    await page.waitForURL(`${base}/account`);
+    await page.waitForURL(`${site.base}/account`);
     const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json());
     expect(me).toMatchObject({ kind: 'citizen', authLevel: 'second_factor' });
 
-    await page.goto(`${base}/account/passkeys`);
+    await page.goto(`${site.base}/account/passkeys`);
     await page.getByRole('button', { name: 'Remove Kitchen tablet' }).click();
     await page.getByText('You have not added a passkey yet').waitFor();
     await expectAccessible(page);
     expect(errors).toEqual([]);
 
-    const account = String(await t.services.identity.citizenByEmail(amina().email));
-    const actions = (await t.services.governance.ledger.about(account)).map((e) => e.action);
+    const account = String(await site.t.services.identity.citizenByEmail(amina().email));
+    const actions = (await site.t.services.governance.ledger.about(account)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['identity.passkey_added', 'identity.passkey_removed']));
     await page.context().close();
   });
 
   it('steps up with a passkey from a session signed in with a password alone', async () => {
     const { page, errors } = await withAuthenticator();
-    await signInThroughForm(page, base, amina().email, amina().password);
-    await page.goto(`${base}/account/passkeys`);
+    await signInThroughForm(page, site.base, amina().email, amina().password);
+    await page.goto(`${site.base}/account/passkeys`);
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     await page.getByRole('cell', { name: 'Passkey', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(`${base}/`);
+    await page.waitForURL(`${site.base}/`);
 
-    await signInThroughForm(page, base, amina().email, amina().password);
-    await page.goto(`${base}/account/step-up?next=%2Fyour-data`);
+    await signInThroughForm(page, site.base, amina().email, amina().password);
+    await page.goto(`${site.base}/account/step-up?next=%2Fyour-data`);
     await page.getByRole('heading', { name: 'Use your passkey to continue' }).waitFor();
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Use a passkey' }).click();
-    await page.waitForURL(`${base}/your-data`);
+    await page.waitForURL(`${site.base}/your-data`);
     const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json());
     expect(me).toMatchObject({ authLevel: 'second_factor' });
     expect(errors).toEqual([]);
@@ -108,10 +93,10 @@ describe('passkeys in a browser', { timeout: 120_000 }, () => {
 
   it('says so on the page when the browser has no passkey for Flagstone', async () => {
     const { page, errors } = await withAuthenticator(); // an authenticator with no passkey on it
-    await page.goto(`${base}/sign-in`);
+    await page.goto(`${site.base}/sign-in`);
     await page.getByRole('button', { name: 'Use a passkey' }).click();
     await page.locator('[data-passkey-error]').waitFor({ state: 'visible', timeout: 60_000 });
-    expect(page.url()).toBe(`${base}/sign-in`);
+    expect(page.url()).toBe(`${site.base}/sign-in`);
     await expectAccessible(page);
     expect(errors).toEqual([]);
     await page.context().close();

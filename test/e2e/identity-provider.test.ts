@@ -1,31 +1,18 @@
 // Signing in to a relying party through Flagstone in Chromium: every page on the way passes axe
 // and the browser reports no errors (a CSP violation would show here).
 import * as oidc from 'openid-client';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/identity/second-factor.ts';
-import {
-  authorizationRequest,
-  callback,
-  listeningProvider,
-  relyingParty,
-} from '../../src/identity/test-relying-party.ts';
-import { expectAccessible, launch, pageForRelyingParty, signInThroughForm } from '../browser.ts';
-import { administrator, citizen, demoAccount, type TestContext } from '../support.ts';
+import { authorizationRequest, callback, relyingParty } from '../../src/identity/test-relying-party.ts';
+import { browserApp, expectAccessible, pageForRelyingParty, signInThroughForm } from '../browser.ts';
+import { administrator, citizen, demoAccount } from '../support.ts';
 
-let t: TestContext & { issuer: string };
-let browser: Browser;
+const site = browserApp({ host: '127.0.0.1' });
+/** The app as the OpenID provider that relying parties find at its address. */
+const provider = () => ({ ...site.t, issuer: site.base });
 
-beforeAll(async () => {
-  t = await listeningProvider();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
-
-const newPage = () => pageForRelyingParty(browser);
+const newPage = () => pageForRelyingParty(site.browser);
 
 async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('Email address').fill(email);
@@ -35,7 +22,7 @@ async function signIn(page: Page, email: string, password: string) {
 
 describe('signing in to another service through Flagstone, in a browser', { timeout: 120_000 }, () => {
   it('shows accessible sign-in and consent pages and returns a code the relying party can use', async () => {
-    const { config } = await relyingParty(t);
+    const { config } = await relyingParty(provider());
     const { url, verifier, state } = await authorizationRequest(config);
     const { page, errors } = await newPage();
     await page.goto(url.href);
@@ -71,27 +58,27 @@ describe('signing in to another service through Flagstone, in a browser', { time
   });
 
   it('shows an accessible error page for a redirect address the service did not register', async () => {
-    const { config } = await relyingParty(t);
+    const { config } = await relyingParty(provider());
     const { url } = await authorizationRequest(config, { redirect_uri: 'http://127.0.0.1:9/elsewhere' });
     const { page, errors } = await newPage();
     const response = await page.goto(url.href);
     expect(response?.status()).toBe(400);
-    expect(page.url()).toContain(t.issuer);
+    expect(page.url()).toContain(site.base);
     await expectAccessible(page);
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
   it('gives administrators accessible pages to list and change relying parties', async () => {
-    const { clientId } = await relyingParty(t, { name: 'Ashby Vale planning portal' });
+    const { clientId } = await relyingParty(provider(), { name: 'Ashby Vale planning portal' });
     const { page, errors } = await newPage();
-    await signInThroughForm(page, t.issuer, administrator().email, administrator().password);
-    await page.waitForURL(`${t.issuer}/staff`);
+    await signInThroughForm(page, site.base, administrator().email, administrator().password);
+    await page.waitForURL(`${site.base}/staff`);
     await page.getByRole('link', { name: /Services that sign people in/ }).click();
-    await page.waitForURL(`${t.issuer}/admin/clients`);
+    await page.waitForURL(`${site.base}/admin/clients`);
     await expectAccessible(page);
     await page.getByRole('link', { name: 'Change Ashby Vale planning portal' }).click();
-    await page.waitForURL(`${t.issuer}/admin/clients/${clientId}`);
+    await page.waitForURL(`${site.base}/admin/clients/${clientId}`);
     await expectAccessible(page);
     await page.getByLabel('Redirect addresses').fill('http://not-https.example/cb');
     await page.getByRole('button', { name: 'Save changes' }).click();
@@ -104,7 +91,7 @@ describe('signing in to another service through Flagstone, in a browser', { time
   it('sets up an authenticator app and asks for its code at the next sign-in, on accessible pages', async () => {
     const officer = demoAccount((c) => c.roles === 'ig_officer at fellshire-nhs');
     const { page, errors } = await newPage();
-    await page.goto(`${t.issuer}/sign-in`);
+    await page.goto(`${site.base}/sign-in`);
     await signIn(page, officer.email, officer.password);
     // Staff must set one up before anything else.
     await page.waitForURL((address) => address.pathname === '/account/second-factor');
@@ -113,11 +100,11 @@ describe('signing in to another service through Flagstone, in a browser', { time
     const secret = String(await page.locator('.flagstone-secret').textContent());
     await page.getByLabel('Code from your authenticator app').fill(totpCode(secret, new Date()));
     await page.getByRole('button', { name: 'Set up' }).click();
-    await page.waitForURL(`${t.issuer}/staff`);
+    await page.waitForURL(`${site.base}/staff`);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(`${t.issuer}/`);
+    await page.waitForURL(`${site.base}/`);
 
-    await page.goto(`${t.issuer}/sign-in`);
+    await page.goto(`${site.base}/sign-in`);
     await signIn(page, officer.email, officer.password);
     await page.getByRole('heading', { name: 'Enter the code from your authenticator app' }).waitFor();
     await expectAccessible(page);
@@ -129,7 +116,7 @@ describe('signing in to another service through Flagstone, in a browser', { time
       .getByLabel('Enter the code from your authenticator app')
       .fill(totpCode(secret, new Date(Date.now() + 30_000)));
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.waitForURL(`${t.issuer}/staff`);
+    await page.waitForURL(`${site.base}/staff`);
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -3,15 +3,13 @@
 // accepts it; each organisation sees the history it is entitled to; the citizen sees that it
 // was referred; without an agreement the referral is refused and nothing is saved. Axe on
 // every page.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoPoints } from '../../src/places/index.ts';
-import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
-import { administrator, demoAccount, type TestContext, testApp } from '../support.ts';
+import { browserApp, expectAccessible } from '../browser.ts';
+import { administrator, demoAccount } from '../support.ts';
 
-let t: TestContext;
-let browser: Browser;
-let base: string;
+const site = browserApp();
 let caseId: string;
 let reference: string;
 
@@ -19,11 +17,8 @@ const FIRE_NOTE = 'Crew noticed oxygen cylinders stored next to the gas fire';
 const REFERRAL_NOTE = 'Lives alone, struggles with stairs and meals; asked us to get her help';
 
 beforeAll(async () => {
-  t = await testApp();
-  base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launch();
-  const amina = await t.services.identity.actorByEmail('amina.khan@example.com');
-  const created = await t.services.requests.submit(
+  const amina = await site.t.services.identity.actorByEmail('amina.khan@example.com');
+  const created = await site.t.services.requests.submit(
     {
       service: 'home-fire-safety-visit',
       lat: demoPoints.ashbyVale[1],
@@ -35,24 +30,12 @@ beforeAll(async () => {
   caseId = created.id;
   reference = created.reference;
 });
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
-
-async function signedIn(who: (c: { roles: string; email: string }) => boolean): Promise<Page> {
-  const account = demoAccount(who);
-  const page = await (await browser.newContext()).newPage();
-  await signInThroughForm(page, base, account.email, account.password);
-  await page.waitForURL(/\/(staff|account)$/);
-  return page;
-}
 
 const referralForm = (page: Page) => page.locator(`form[action="/cases/${caseId}/referrals"]`);
 
 describe('referring a case between organisations in a browser', { timeout: 180_000 }, () => {
   it('lets the fire service refer the case to the county for safeguarding, after showing what is missing', async () => {
-    const fire = await signedIn((c) => c.roles === 'manager at fellshire-fire');
+    const fire = await site.signedIn((c) => c.roles === 'manager at fellshire-fire');
     await fire.getByRole('link', { name: 'Cases' }).click();
     await expectAccessible(fire);
     await fire.locator('#service').selectOption({ label: 'Book a free home fire safety visit' });
@@ -61,12 +44,12 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
     expect(fire.url()).toContain('service=home-fire-safety-visit');
     expect(await fire.locator('table').textContent()).toContain(reference);
     await expectAccessible(fire);
-    await fire.goto(`${base}/cases?service=no-such-service`);
+    await fire.goto(`${site.base}/cases?service=no-such-service`);
     expect(await fire.locator('.govuk-error-summary').textContent()).toContain(
       'Choose a service from the list',
     );
     await expectAccessible(fire);
-    await fire.goto(`${base}/cases/${caseId}/assignment`);
+    await fire.goto(`${site.base}/cases/${caseId}/assignment`);
     await expectAccessible(fire);
     await fire.getByLabel('Team').selectOption('Prevention');
     await fire.getByLabel('Person').selectOption({ label: 'Yasmin Ali' });
@@ -95,7 +78,7 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
   });
 
   it("lets the county's staff accept it, seeing the referral but not the fire service's internal notes", async () => {
-    const county = await signedIn((c) => c.roles === 'staff at fellshire-cc');
+    const county = await site.signedIn((c) => c.roles === 'staff at fellshire-cc');
     await county.getByRole('link', { name: 'Cases' }).click();
     const row = county.locator('tr', { hasText: reference });
     expect(await row.textContent()).toContain('(referred to you)');
@@ -118,8 +101,8 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
     await expectAccessible(county);
     await county.context().close();
 
-    const fire = await signedIn((c) => c.roles === 'manager at fellshire-fire');
-    await fire.goto(`${base}/cases/${caseId}`);
+    const fire = await site.signedIn((c) => c.roles === 'manager at fellshire-fire');
+    await fire.goto(`${site.base}/cases/${caseId}`);
     const history = await fire.textContent('main');
     expect(history).toContain('Accepted');
     expect(history).toContain(FIRE_NOTE);
@@ -127,7 +110,7 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
   });
 
   it('shows the citizen that the request was referred, and nothing of the notes', async () => {
-    const amina = await signedIn((c) => c.email === 'amina.khan@example.com');
+    const amina = await site.signedIn((c) => c.email === 'amina.khan@example.com');
     await amina.getByRole('link', { name: 'Your requests' }).click();
     await amina.getByRole('link', { name: reference }).click();
     const main = await amina.textContent('main');
@@ -139,9 +122,9 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
   });
 
   it('refuses a referral to an organisation outside the agreement, and one after the agreement is revoked, saving nothing', async () => {
-    const fire = await signedIn((c) => c.roles === 'manager at fellshire-fire');
+    const fire = await site.signedIn((c) => c.roles === 'manager at fellshire-fire');
     const refer = async (organisation: string) => {
-      await fire.goto(`${base}/cases/${caseId}`);
+      await fire.goto(`${site.base}/cases/${caseId}`);
       await fire.getByLabel('Organisation').selectOption({ label: organisation });
       await fire.getByLabel('Purpose').selectOption('safeguarding');
       await fire.getByLabel('What they need to know').fill('Second referral');
@@ -158,11 +141,11 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
     );
     await expectAccessible(fire);
 
-    const officer = await t.services.identity.actorByEmail(
+    const officer = await site.t.services.identity.actorByEmail(
       demoAccount((c) => c.roles === 'ig_officer at fellshire-fire').email,
     );
-    const [agreement] = await t.services.agreements.list(officer);
-    await t.services.agreements.revoke(
+    const [agreement] = await site.t.services.agreements.list(officer);
+    await site.t.services.agreements.revoke(
       officer,
       agreement?.id as string,
       'Replaced by a county-wide agreement',
@@ -174,15 +157,15 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
     await expectAccessible(fire);
     const cards = await fire.locator('.govuk-summary-card').allTextContents();
     expect(cards).toHaveLength(1);
-    const manager = await t.services.identity.actorByEmail(
+    const manager = await site.t.services.identity.actorByEmail(
       demoAccount((c) => c.roles === 'manager at fellshire-fire').email,
     );
-    expect((await t.services.requests.caseFor(manager, caseId)).referrals).toHaveLength(1);
+    expect((await site.t.services.requests.caseFor(manager, caseId)).referrals).toHaveLength(1);
     await fire.context().close();
   });
 
   it('shows an administrator the emails queued on an accessible outbox page', async () => {
-    const admin = await signedIn((c) => c.email === administrator().email);
+    const admin = await site.signedIn((c) => c.email === administrator().email);
     await admin.getByRole('link', { name: 'Emails and texts' }).click();
     expect(await admin.getByRole('heading', { level: 1 }).textContent()).toBe('Emails and texts');
     expect(await admin.locator('table').textContent()).toContain('amina.khan@example.com');

@@ -3,38 +3,21 @@
 // person's page (Amina Khan) with a record split out and merged back, and the address search
 // page; axe on every page.
 import { Readable } from 'node:stream';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
-import { demoAccount, type TestContext, testApp } from '../support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserApp, expectAccessible } from '../browser.ts';
 
-let t: TestContext;
-let browser: Browser;
-let base: string;
+const site = browserApp();
 
 beforeAll(async () => {
-  t = await testApp();
-  await t.services.linking.run();
-  base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  await site.t.services.linking.run();
 });
 
-async function signedIn(roles: string): Promise<Page> {
-  const account = demoAccount((c) => c.roles === roles);
-  const page = await (await browser.newContext()).newPage();
-  await signInThroughForm(page, base, account.email, account.password);
-  await page.waitForURL(/\/(staff|account)$/);
-  return page;
-}
+const signedIn = (roles: string) => site.signedIn((c) => c.roles === roles);
 
 describe('the review queue in a browser', () => {
   it('takes the Oduya pair through review: withheld until a purpose, then side by side, then decided', async () => {
     const page = await signedIn('manager at fellshire-fire');
-    await page.goto(`${base}/people/review`);
+    await page.goto(`${site.base}/people/review`);
     await expectAccessible(page);
     const row = page.locator('tr', { hasText: 'Fellshire County Council' });
     expect(await row.count()).toBe(1);
@@ -69,7 +52,7 @@ describe('the review queue in a browser', () => {
     await expectAccessible(page);
     await page.context().close();
 
-    const report = await t.services.linking.run();
+    const report = await site.t.services.linking.run();
     expect(report.merged).toBe(1);
   }, 120_000);
 });
@@ -77,7 +60,7 @@ describe('the review queue in a browser', () => {
 describe('a golden person’s page in a browser', () => {
   it('shows Amina Khan’s records and links, splits the NHS record out with a reason, and merges it back', async () => {
     const page = await signedIn('manager at fellshire-nhs');
-    await page.goto(`${base}/records?name=Khan`);
+    await page.goto(`${site.base}/records?name=Khan`);
     await page.getByRole('link', { name: 'Amina Khan' }).click();
     await page.getByRole('link', { name: 'This person’s records in every organisation' }).click();
     await page.waitForURL(/\/people\/[0-9a-f-]{36}$/);
@@ -138,7 +121,7 @@ describe('a golden person’s page in a browser', () => {
     await expectAccessible(page);
 
     // the old page now leads to the person it was merged into
-    await page.goto(`${base}/people/${person}`);
+    await page.goto(`${site.base}/people/${person}`);
     expect(page.url()).not.toContain(person);
     await page.context().close();
   }, 120_000);
@@ -146,7 +129,7 @@ describe('a golden person’s page in a browser', () => {
 
 describe('the address search page in a browser', () => {
   it('finds a property by postcode or words of the address, with its UPRN and who serves it', async () => {
-    await t.services.properties.importProperties(
+    await site.t.services.properties.importProperties(
       Readable.from([
         'uprn,address,town,postcode,latitude,longitude\n',
         '200000001,3 Chapel Close,Northmoor,NM1 4RT,52.43,-2.2\n',
@@ -154,8 +137,8 @@ describe('the address search page in a browser', () => {
         '200000003,12 Tanner Row,Castlebridge,CB4 7QD,52.3,-1.68\n',
       ]),
     );
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${base}/properties`);
+    const page = await site.newPage();
+    await page.goto(`${site.base}/properties`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Find a property');
     await expectAccessible(page);
 

@@ -2,40 +2,30 @@
 // in the gazetteer, add a photo (and be told when a file is not one), check, send, follow; a
 // second report of the same thing is joined to the first. Axe on every page.
 import { Readable } from 'node:stream';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
-import { citizen, type TestContext, testApp } from '../support.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserApp, expectAccessible, signInThroughForm } from '../browser.ts';
+import { citizen } from '../support.ts';
 
 const PHOTO = new URL('../fixtures/pothole.png', import.meta.url).pathname;
-let t: TestContext;
-let browser: Browser;
-let base: string;
+const site = browserApp();
 let first = '';
 
 beforeAll(async () => {
-  t = await testApp();
-  await t.services.properties.importProperties(
+  await site.t.services.properties.importProperties(
     Readable.from([
       'uprn,address,town,postcode,latitude,longitude\n' +
         '300000000001,14 Orchard Way,Ashby,AV4 7PL,52.2,-2.35\n' +
         '300000000002,16 Orchard Way,Ashby,AV4 7PL,52.2001,-2.3501\n',
     ]),
   );
-  base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
 });
 
-const newPage = async () => (await browser.newContext()).newPage();
 const continueButton = (page: Page) => page.getByRole('button', { name: 'Continue' });
 const errorSummary = (page: Page) => page.locator('.govuk-error-summary').textContent();
 
 async function toDetails(page: Page, address: string) {
-  await page.goto(`${base}/report`);
+  await page.goto(`${site.base}/report`);
   await expectAccessible(page);
   await page.getByLabel('Search for a service').fill('qwxzv');
   await page.getByRole('button', { name: 'Search' }).click();
@@ -79,7 +69,7 @@ async function checkAndSend(page: Page) {
 
 describe("the citizen's journey in a browser", { timeout: 240_000 }, () => {
   it('finds the service and the address, takes a photo, refuses a file that is not one', async () => {
-    const page = await newPage();
+    const page = await site.newPage();
     await toDetails(page, '14 Orchard Way, Ashby, AV4 7PL');
     await page.getByLabel('About the size of a car tyre').check();
     await page.getByLabel('Add photos (optional)').setInputFiles({
@@ -92,7 +82,7 @@ describe("the citizen's journey in a browser", { timeout: 240_000 }, () => {
     await expectAccessible(page);
     await page.getByLabel('Add photos (optional)').setInputFiles(PHOTO);
     await continueButton(page).click();
-    await page.goto(`${base}/report/details`); // back, to see the photo kept
+    await page.goto(`${site.base}/report/details`); // back, to see the photo kept
     expect(await page.getByRole('button', { name: 'Remove pothole.png' }).count()).toBe(1);
     await expectAccessible(page);
     await continueButton(page).click();
@@ -109,9 +99,9 @@ describe("the citizen's journey in a browser", { timeout: 240_000 }, () => {
   });
 
   it('shows a second citizen the open report nearby, and joins theirs to it', async () => {
-    const page = await newPage();
+    const page = await site.newPage();
     const who = citizen();
-    await signInThroughForm(page, base, who.email, who.password);
+    await signInThroughForm(page, site.base, who.email, who.password);
     await toDetails(page, '16 Orchard Way, Ashby, AV4 7PL');
     expect(await page.locator('.govuk-inset-text').textContent()).toContain(first);
     await page.getByLabel('Bigger than a car tyre').check();

@@ -1,36 +1,15 @@
 // A citizen reports a pothole and a missed bin in a two-tier district; each lands in the right
 // organisation's inbox; the county resolves the pothole and the citizen sees it. Axe on every page.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { demoPoints } from '../../src/places/index.ts';
-import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
-import { demoAccount, type TestContext, testApp } from '../support.ts';
+import { browserApp, expectAccessible } from '../browser.ts';
 
-let t: TestContext;
-let browser: Browser;
-let base: string;
+const site = browserApp();
 const references: Record<string, string> = {};
 
-beforeAll(async () => {
-  t = await testApp();
-  base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
-
-async function signedIn(who: (c: { roles: string; email: string }) => boolean): Promise<Page> {
-  const account = demoAccount(who);
-  const page = await (await browser.newContext()).newPage();
-  await signInThroughForm(page, base, account.email, account.password);
-  await page.waitForURL(/\/(staff|account)$/);
-  return page;
-}
-
 async function report(page: Page, service: string, answer: string) {
-  await page.goto(`${base}/report`);
+  await page.goto(`${site.base}/report`);
   await expectAccessible(page);
   await page.getByLabel(service).check();
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -62,7 +41,7 @@ async function report(page: Page, service: string, answer: string) {
 
 describe('the front door in a browser', { timeout: 180_000 }, () => {
   it('takes a pothole and a missed bin from a signed-in citizen, each to the right organisation', async () => {
-    const page = await signedIn((c) => c.email === 'amina.khan@example.com');
+    const page = await site.signedIn((c) => c.email === 'amina.khan@example.com');
     references.pothole = await report(page, 'Report a pothole', 'Bigger than a car tyre');
     references.bin = await report(page, 'Report a missed bin collection', 'Recycling');
     expect(await page.textContent('main')).toContain('Ashby Vale District Council');
@@ -76,7 +55,7 @@ describe('the front door in a browser', { timeout: 180_000 }, () => {
   });
 
   it("puts each in its organisation's inbox, and the county resolves the pothole", async () => {
-    const district = await signedIn((c) => c.roles === 'staff at ashby-vale-dc');
+    const district = await site.signedIn((c) => c.roles === 'staff at ashby-vale-dc');
     await district.getByRole('link', { name: 'Cases' }).click();
     const districtInbox = await district.locator('main').textContent();
     expect(districtInbox).toContain(references.bin);
@@ -84,7 +63,7 @@ describe('the front door in a browser', { timeout: 180_000 }, () => {
     await expectAccessible(district);
     await district.context().close();
 
-    const county = await signedIn((c) => c.roles === 'staff at fellshire-cc');
+    const county = await site.signedIn((c) => c.roles === 'staff at fellshire-cc');
     await county.getByRole('link', { name: 'Cases' }).click();
     expect(await county.locator('main').textContent()).not.toContain(references.bin);
     await expectAccessible(county);
@@ -105,8 +84,8 @@ describe('the front door in a browser', { timeout: 180_000 }, () => {
   });
 
   it('shows the citizen the update, and anyone with the reference can follow it', async () => {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${base}/follow`);
+    const page = await site.newPage();
+    await page.goto(`${site.base}/follow`);
     await expectAccessible(page);
     await page.getByLabel('Reference').fill('NONE-SUCH');
     await page.getByRole('button', { name: 'Find the request' }).click();

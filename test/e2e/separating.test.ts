@@ -2,25 +2,20 @@
 // opens it from the case it was joined to, is asked why (and shown what is missing, and what
 // an expired form gets), separates it, and the person who follows it sees it handled on its
 // own. Axe on every page state, errors included.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoPoints } from '../../src/places/index.ts';
-import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
-import { demoAccount, type TestContext, testApp } from '../support.ts';
+import { browserApp, expectAccessible, signInThroughForm } from '../browser.ts';
+import { demoAccount } from '../support.ts';
 
-let t: TestContext;
-let browser: Browser;
-let base: string;
+const site = browserApp();
 let page: Page;
 let first: { id: string; reference: string };
 let second: { id: string; reference: string };
 
 beforeAll(async () => {
-  t = await testApp();
-  base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launch();
   const report = (description: string, email: string) =>
-    t.services.requests.submit(
+    site.t.services.requests.submit(
       {
         service: 'pothole',
         lat: demoPoints.northmoor[1],
@@ -34,19 +29,15 @@ beforeAll(async () => {
   first = await report('Deep pothole outside the school', 'first@example.com');
   second = await report('Water pouring out of a broken drain', 'second@example.com');
   const staff = demoAccount((c) => c.roles === 'staff at fellshire-cc');
-  page = await (await browser.newContext()).newPage();
-  await signInThroughForm(page, base, staff.email, staff.password);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  page = await site.newPage();
+  await signInThroughForm(page, site.base, staff.email, staff.password);
 });
 
 const summary = () => page.locator('.govuk-error-summary').textContent();
 
 describe('separating a report wrongly joined to another case in a browser', { timeout: 180_000 }, () => {
   it('asks why, then makes the report a case of its own', async () => {
-    await page.goto(`${base}/cases/${first.id}`);
+    await page.goto(`${site.base}/cases/${first.id}`);
     await page.getByRole('link', { name: second.reference }).click();
     expect(await page.locator('main').textContent()).toContain(`case ${first.reference}`);
     await expectAccessible(page);
@@ -79,8 +70,8 @@ describe('separating a report wrongly joined to another case in a browser', { ti
   });
 
   it('shows whoever follows the report that it is handled on its own', async () => {
-    const visitor = await (await browser.newContext()).newPage();
-    await visitor.goto(`${base}/follow/${second.reference}`);
+    const visitor = await site.newPage();
+    await visitor.goto(`${site.base}/follow/${second.reference}`);
     const main = await visitor.locator('main').textContent();
     expect(main).toContain(second.reference);
     expect(main).toContain('it is now being handled on its own');

@@ -2,23 +2,18 @@
 // adds a team after being shown what is wrong, renames it, is refused removing a team with
 // open cases, and removes one without; a form sent with an expired token is shown again with
 // the error summary. Axe on every page state, errors included.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoPoints } from '../../src/places/index.ts';
-import { expectAccessible, launch, signInThroughForm } from '../browser.ts';
-import { demoAccount, type TestContext, testApp } from '../support.ts';
+import { browserApp, expectAccessible, signInThroughForm } from '../browser.ts';
+import { demoAccount } from '../support.ts';
 
-let t: TestContext;
-let browser: Browser;
-let base: string;
+const site = browserApp();
 let page: Page;
 
 beforeAll(async () => {
-  t = await testApp();
-  base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launch();
   const manager = demoAccount((c) => c.roles === 'manager at fellshire-cc');
-  const created = await t.services.requests.submit(
+  const created = await site.t.services.requests.submit(
     {
       service: 'pothole',
       lat: demoPoints.northmoor[1],
@@ -28,15 +23,10 @@ beforeAll(async () => {
     },
     {},
   );
-  await t.services.requests.assign(await t.services.identity.actorByEmail(manager.email), created.id, {
-    team: 'Highways',
-  });
-  page = await (await browser.newContext()).newPage();
-  await signInThroughForm(page, base, manager.email, manager.password);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  const actor = await site.t.services.identity.actorByEmail(manager.email);
+  await site.t.services.requests.assign(actor, created.id, { team: 'Highways' });
+  page = await site.newPage();
+  await signInThroughForm(page, site.base, manager.email, manager.password);
 });
 
 const summary = () => page.locator('.govuk-error-summary').textContent();
@@ -44,7 +34,7 @@ const row = (name: string) => page.locator('tbody tr', { hasText: name });
 
 describe("a manager setting up the organisation's teams in a browser", { timeout: 180_000 }, () => {
   it('adds a team after being shown what is wrong, keeping the answers', async () => {
-    await page.goto(`${base}/cases`);
+    await page.goto(`${site.base}/cases`);
     await page.getByRole('link', { name: 'Teams' }).click();
     await page.waitForURL(/\/staff\/teams\/fellshire-cc$/);
     expect(await row('Highways').textContent()).toContain('1');
@@ -100,7 +90,7 @@ describe("a manager setting up the organisation's teams in a browser", { timeout
     );
     await expectAccessible(page);
 
-    await page.goto(`${base}/staff/teams/fellshire-cc`);
+    await page.goto(`${site.base}/staff/teams/fellshire-cc`);
     await row('Lighting and signs').getByRole('link', { name: 'Change' }).click();
     await page.getByRole('link', { name: 'Remove Lighting and signs' }).click();
     await page.getByRole('button', { name: 'Remove the team' }).click();
