@@ -91,11 +91,12 @@ function securityHeaders(app: FastifyInstance) {
       if (!nonce) {
         nonce = { script: randomBytes(16).toString('base64') };
         nonces.set(this, nonce);
-        const policy = String(this.raw.getHeader('content-security-policy') ?? '');
-        this.raw.setHeader(
-          'content-security-policy',
-          policy.replace(/(^|;)script-src /, `$1script-src 'nonce-${nonce.script}' `),
-        );
+        // The policy as this reply has it now (a route may have widened it), with the nonce; set
+        // on the raw response too, for pages the OpenID provider writes there itself.
+        const policy = String(this.getHeader('content-security-policy') ?? '');
+        const withNonce = policy.replace(/(^|;)script-src /, `$1script-src 'nonce-${nonce.script}' `);
+        this.header('content-security-policy', withNonce);
+        this.raw.setHeader('content-security-policy', withNonce);
       }
       return nonce;
     },
