@@ -14,16 +14,39 @@ export interface LoadResult {
   total: number;
 }
 
+/**
+ * A POST's body, or a file holding a JSON array of bodies that the requests take in turn from
+ * `from` (a later run can go on where an earlier one stopped).
+ */
+export type Post =
+  | { body: string; contentType: string }
+  | { bodiesFile: string; from: number; contentType: string };
+
 export async function load(
   url: string,
   duration: number,
-  options: { cookie?: string; post?: { body: string; contentType: string } } = {},
+  options: { cookie?: string; post?: Post } = {},
 ): Promise<LoadResult> {
+  const { post } = options;
   const args = ['--json', '-c', '50', '-d', String(duration)];
   if (options.cookie) args.push('-H', `cookie=${options.cookie}`);
-  if (options.post)
-    args.push('-m', 'POST', '-H', `content-type=${options.post.contentType}`, '-b', options.post.body);
-  const { stdout } = await run(autocannon, [...args, url], { maxBuffer: 64 * 1024 * 1024 });
+  if (post && 'body' in post)
+    args.push('-m', 'POST', '-H', `content-type=${post.contentType}`, '-b', post.body);
+  const [command, commandArgs] =
+    post && 'bodiesFile' in post
+      ? [
+          process.execPath,
+          [
+            path.resolve(import.meta.dirname, 'load-bodies.ts'),
+            url,
+            String(duration),
+            post.bodiesFile,
+            String(post.from),
+            post.contentType,
+          ],
+        ]
+      : [autocannon, [...args, url]];
+  const { stdout } = await run(command, commandArgs, { maxBuffer: 64 * 1024 * 1024 });
   const result = JSON.parse(stdout);
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
