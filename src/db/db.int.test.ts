@@ -6,6 +6,7 @@ import { describe, expect, inject, it } from 'vitest';
 import {
   connect,
   DataFolderInUse,
+  insertRows,
   migrate,
   migrationFiles,
   pendingMigrations,
@@ -38,6 +39,44 @@ describe('migrations', () => {
       await a.close();
       await b.close();
     }
+  });
+});
+
+describe('inserting many rows as one JSON parameter', () => {
+  it('stores each row as given, with the defaults for the columns no row names', async () => {
+    const database = connect(await emptyDatabase(), 1);
+    try {
+      await database.pool.query(
+        `CREATE TABLE things (id serial PRIMARY KEY, name text NOT NULL, at timestamptz, tags jsonb,
+           raw bytea, status text NOT NULL DEFAULT 'open')`,
+      );
+      const at = new Date('2026-12-06T10:00:00.123Z');
+      const rows = [
+        { name: 'O\'Brien "quoted"', at, tags: { a: [1, 'x'] }, raw: '\\x00ff' },
+        { name: 'plain', at: null, tags: null, raw: null },
+      ];
+      const { rows: stored } = await insertRows('things', rows)
+        .execute(database.db)
+        .then(() => database.pool.query('SELECT name, at, tags, raw, status FROM things ORDER BY id'));
+      expect(stored).toEqual([
+        { name: 'O\'Brien "quoted"', at, tags: { a: [1, 'x'] }, raw: Buffer.from([0, 255]), status: 'open' },
+        { name: 'plain', at: null, tags: null, raw: null, status: 'open' },
+      ]);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses rows that do not all name the same columns, which would store null for a default', () => {
+    expect(() => insertRows('things', [{ name: 'a', status: 'closed' }, { name: 'b' }])).toThrow(
+      'Rows for things must all give the same columns: name, status',
+    );
+    expect(() => insertRows('things', [{ name: 'a' }, { name: 'b', status: 'closed' }])).toThrow(
+      'must all give the same columns',
+    );
+    expect(() => insertRows('things', [{ name: 'a', status: undefined }])).toThrow(
+      'must all give the same columns',
+    );
   });
 });
 

@@ -34,6 +34,12 @@ export function connect(connectionString: string, max = 10): Database {
  * object itself, a bytea column a `\x` hex string. Append ON CONFLICT or RETURNING as needed.
  */
 export function insertRows(table: string, rows: readonly Record<string, unknown>[]) {
-  const columns = sql.join(Object.keys(rows[0] ?? {}).map((column) => sql.ref(column)));
+  const names = Object.keys(rows[0] ?? {});
+  // A row without one of the columns would store null there, not the table's default.
+  const uneven = (row: Record<string, unknown>) =>
+    Object.keys(row).length !== names.length || names.some((name) => row[name] === undefined);
+  if (rows.some(uneven))
+    throw new Error(`Rows for ${table} must all give the same columns: ${names.join(', ')}`);
+  const columns = sql.join(names.map((column) => sql.ref(column)));
   return sql`INSERT INTO ${sql.table(table)} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${sql.table(table)}, ${JSON.stringify(rows)}::json)`;
 }

@@ -320,6 +320,31 @@ describe('a repeated report is joined to the open one, not made another case', (
     );
   });
 
+  it('stores new reports open and repeats of a stored case closed when they are stored together', async () => {
+    const original = (await post({ lat: north(1000), description: 'An earlier one' })).service_request_id;
+    // Sent at once, new reports (far apart) and repeats of the stored one go into shared batches.
+    const sent = Array.from({ length: 40 }, (_, i) =>
+      i % 2 === 0
+        ? { lat: north(2000 + i * 100), description: `New ${i}` }
+        : { lat: north(1010), description: `Repeat ${i}` },
+    );
+    const answers = await Promise.all(sent.map((fields) => post(fields)));
+    const { rows } = await sql<{ description: string; status: string; joined_to: string | null }>`
+      SELECT c.description, c.status, o.reference AS joined_to
+        FROM cases c LEFT JOIN cases o ON o.id = c.duplicate_of
+       WHERE c.description = ANY(${sent.map((f) => f.description)})`.execute(t.services.database.db);
+    const stored = new Map(rows.map((r) => [r.description, r]));
+    sent.forEach((fields, i) => {
+      if (i % 2 === 0) {
+        expect(answers[i]?.service_request_id).not.toBe(original);
+        expect(stored.get(fields.description)).toMatchObject({ status: 'open', joined_to: null });
+      } else {
+        expect(answers[i]?.service_request_id).toBe(original);
+        expect(stored.get(fields.description)).toMatchObject({ status: 'closed', joined_to: original });
+      }
+    });
+  });
+
   it('shows staff one case with the reports joined, and tells each reporter of its updates', async () => {
     const staff = demoAccount((c) => c.roles === 'staff at fellshire-cc');
     const cookie = await signIn(t.app, staff.email, staff.password);

@@ -276,7 +276,11 @@ export function requestsService(
         const original = originals[i];
         const joined =
           typeof original === 'number' ? (stored[original] as { id: string; reference: string }) : original;
-        return { ...(items[i] as PendingCase).row, ...(joined ? joining(joined) : {}) };
+        // Every row names the same columns: one inserted with others must not take their status.
+        return {
+          ...(items[i] as PendingCase).row,
+          ...(joined ? joining(joined) : { status: 'open' as const }),
+        };
       });
       for (const [j, got] of (await insertCases(trx, rows)).entries()) stored[group[j] as number] = got;
     }
