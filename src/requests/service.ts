@@ -276,11 +276,7 @@ export function requestsService(
         const original = originals[i];
         const joined =
           typeof original === 'number' ? (stored[original] as { id: string; reference: string }) : original;
-        // Every row names the same columns: one inserted with others must not take their status.
-        return {
-          ...(items[i] as PendingCase).row,
-          ...(joined ? joining(joined) : { status: 'open' as const }),
-        };
+        return { ...(items[i] as PendingCase).row, ...(joined ? joining(joined) : {}) };
       });
       for (const [j, got] of (await insertCases(trx, rows)).entries()) stored[group[j] as number] = got;
     }
@@ -690,6 +686,8 @@ export function requestsService(
         account_ref: trimmed(input.accountRef),
         citizen_account_id: citizen?.accountId ?? null,
         api_key_id: by.apiKey?.id ?? null,
+        // Every column named, status too: the batch's rows are inserted with one column list.
+        status: 'open' as const,
         status_reason: null,
         assignee_account_id: null,
         team: null,
