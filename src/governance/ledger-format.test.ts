@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
+import { canonicalAround } from './ledger.ts';
 import { leafHash } from './merkle.ts';
 
 // The ledger's formats, written out so that an auditor can check them with other tools.
@@ -41,5 +43,28 @@ describe('checking a page of the chain', () => {
     expect(
       checkPage({ ...task, bodies: bodies.map((b, i) => (i === 2 ? '{"seq":3,"x":1}' : b)) }).firstBad,
     ).toBe(2);
+  });
+});
+
+describe('an entry made canonical before its number is known', () => {
+  it('is the canonical JSON of the numbered entry, whatever sorts before or after seq', () => {
+    const at = '2026-12-06T10:00:00.000Z';
+    const entries = [
+      { action: 'case.create' },
+      { action: 'case.create', subject: 'a-citizen', requestId: null, reason: undefined },
+      {
+        action: 'person-record.read',
+        actor: { account: 'x', kind: 'staff' as const, organisation: 'fellshire-fire', role: 'staff' },
+        resource: { type: 'record', id: 'r1' },
+        subject: 'z',
+        decision: 'deny' as const,
+        policies: ['b', 'a'],
+        breakGlass: true,
+        detail: { seq: 7, é: 'accent', Z: null, 'a\u0000b': 'nul', '\ud83d\ude00': 1e21, n: -0 },
+      },
+    ];
+    for (const entry of entries)
+      for (const seq of [1, 42, 1_000_000_007])
+        expect(canonicalAround({ at, ...entry })(seq)).toBe(canonicalize({ seq, at, ...entry }));
   });
 });

@@ -58,9 +58,31 @@ const chain = (previous: Buffer, body: Buffer | string): Buffer =>
 const checkpointMessage = (size: number, root: Buffer) =>
   Buffer.from(`flagstone-ledger-checkpoint\n${size}\n${root.toString('hex')}\n`);
 
+/**
+ * An entry's canonical JSON (RFC 8785) for any `seq`, made before its `seq` is known: the members
+ * are sorted by key as canonicalize sorts them, and `seq` is put in its place among them. Appending
+ * makes the bodies this way before taking the ledger's lock, so the lock is held only to number,
+ * hash and insert them.
+ */
+export function canonicalAround(entry: Omit<StoredEntry, 'seq'>): (seq: number) => string {
+  const members = Object.entries(entry).filter(([key, value]) => key !== 'seq' && value !== undefined);
+  const keys = [...members.map(([key]) => key), 'seq'].sort();
+  const values = new Map(members);
+  const at = keys.indexOf('seq');
+  const member = (key: string) => `${JSON.stringify(key)}:${canonicalize(values.get(key))}`;
+  const before = `{${keys.slice(0, at).map(member).join(',')}${at > 0 ? ',' : ''}"seq":`;
+  const after = `${at < keys.length - 1 ? ',' : ''}${keys
+    .slice(at + 1)
+    .map(member)
+    .join(',')}}`;
+  return (seq) => `${before}${seq}${after}`;
+}
+
 /** Appends entries inside the caller's transaction, so they commit (or not) with its writes. */
 export async function appendEntries(trx: Db, entries: LedgerEntry[], at: Date): Promise<StoredEntry[]> {
   if (entries.length === 0) return [];
+  const iso = at.toISOString();
+  const bodies = entries.map((entry) => canonicalAround({ at: iso, ...entry }));
   // Locked until the commit: entries are appended one transaction at a time, in order.
   const last = await sql<{ seq: string; hash: Buffer }>`SELECT * FROM audit_ledger_tail(${LOCK})`.execute(
     trx,
@@ -68,9 +90,9 @@ export async function appendEntries(trx: Db, entries: LedgerEntry[], at: Date): 
   let seq = Number(last.rows[0]?.seq ?? 0);
   let previous: Buffer = last.rows[0]?.hash ?? GENESIS;
   const stored: StoredEntry[] = [];
-  const rows = entries.map((entry) => {
-    const full: StoredEntry = { seq: ++seq, at: at.toISOString(), ...entry };
-    const body = canonicalize(full) as string;
+  const rows = entries.map((entry, i) => {
+    const full: StoredEntry = { seq: ++seq, at: iso, ...entry };
+    const body = (bodies[i] as (seq: number) => string)(seq);
     previous = chain(previous, body);
     stored.push(full);
     return {
