@@ -1,3 +1,4 @@
+import canonicalize from 'canonicalize';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -377,7 +378,8 @@ describe('the audit ledger', () => {
         db.transaction().execute(async (trx) => {
           await ledger.append(trx, [
             { action: 'test.at-once', detail: { i, part: 1 } },
-            { action: 'test.at-once', detail: { i, part: 2 } },
+            // Not only ASCII: the database hashes the body's UTF-8 as the verifier does.
+            { action: 'test.at-once', detail: { i, part: 2, place: 'Ysbyty Gwynedd — Siân’s 🚒' } },
           ]);
           await sql`SELECT pg_sleep(0.01)`.execute(trx);
         }),
@@ -388,6 +390,12 @@ describe('the audit ledger', () => {
     expect(rows).toHaveLength(24);
     // Each transaction's two entries are next to each other: appends never interleave.
     for (let k = 0; k < rows.length; k += 2) expect(Number(rows[k + 1]?.seq)).toBe(Number(rows[k]?.seq) + 1);
+    // Each body is the canonical JSON of the entry with the number it was given.
+    for (const row of rows) {
+      const body = JSON.parse(row.body);
+      expect(body.seq).toBe(Number(row.seq));
+      expect(row.body).toBe(canonicalize(body));
+    }
     expect(await ledger.verify()).toMatchObject({ ok: true });
   });
 

@@ -64,7 +64,9 @@ describe('an entry made canonical before its number is known', () => {
       },
     ];
     for (const entry of entries)
-      for (const seq of [1, 42, 1_000_000_007])
-        expect(canonicalAround({ at, ...entry })(seq)).toBe(canonicalize({ seq, at, ...entry }));
+      for (const seq of [1, 42, 1_000_000_007]) {
+        const { before, after } = canonicalAround({ at, ...entry });
+        expect(`${before}${seq}${after}`).toBe(canonicalize({ seq, at, ...entry }));
+      }
   });
 });

@@ -6,20 +6,18 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
-  hash,
   sign,
   verify,
 } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import canonicalize from 'canonicalize';
 import { type Generated, sql } from 'kysely';
-import { type Db, insertRows } from '../db/index.ts';
+import type { Db } from '../db/index.ts';
 import type { Clock } from '../platform/index.ts';
 import { CompactRange, inclusionProof, leafHash, verifyInclusion } from './merkle.ts';
 import type { RangeResult, RangeTask } from './verify-worker.ts';
 
 const LOCK = 8_126_530_017;
-const GENESIS = Buffer.alloc(32);
 
 export interface LedgerEntry {
   action: string;
@@ -48,67 +46,49 @@ export interface StoredEntry extends LedgerEntry {
   at: string;
 }
 
-// One-shot hashing: several times faster than createHash() for inputs this small.
-const chain = (previous: Buffer, body: Buffer | string): Buffer =>
-  hash(
-    'sha256',
-    Buffer.concat([previous, typeof body === 'string' ? Buffer.from(body) : body]),
-    'buffer',
-  ) as Buffer;
 const checkpointMessage = (size: number, root: Buffer) =>
   Buffer.from(`flagstone-ledger-checkpoint\n${size}\n${root.toString('hex')}\n`);
 
 /**
  * An entry's canonical JSON (RFC 8785) for any `seq`, made before its `seq` is known: the members
- * are sorted by key as canonicalize sorts them, and `seq` is put in its place among them. Appending
- * makes the bodies this way before taking the ledger's lock, so the lock is held only to number,
- * hash and insert them.
+ * are sorted by key as canonicalize sorts them, and `seq` is put in its place among them. The body
+ * of the entry numbered n is `before`, n, `after`.
  */
-export function canonicalAround(entry: Omit<StoredEntry, 'seq'>): (seq: number) => string {
+export function canonicalAround(entry: Omit<StoredEntry, 'seq'>): { before: string; after: string } {
   const members = Object.entries(entry).filter(([key, value]) => key !== 'seq' && value !== undefined);
   const keys = [...members.map(([key]) => key), 'seq'].sort();
   const values = new Map(members);
   const at = keys.indexOf('seq');
   const member = (key: string) => `${JSON.stringify(key)}:${canonicalize(values.get(key))}`;
-  const before = `{${keys.slice(0, at).map(member).join(',')}${at > 0 ? ',' : ''}"seq":`;
-  const after = `${at < keys.length - 1 ? ',' : ''}${keys
-    .slice(at + 1)
-    .map(member)
-    .join(',')}}`;
-  return (seq) => `${before}${seq}${after}`;
+  return {
+    before: `{${keys.slice(0, at).map(member).join(',')}${at > 0 ? ',' : ''}"seq":`,
+    after: `${at < keys.length - 1 ? ',' : ''}${keys
+      .slice(at + 1)
+      .map(member)
+      .join(',')}}`,
+  };
 }
 
-/** Appends entries inside the caller's transaction, so they commit (or not) with its writes. */
+/**
+ * Appends entries inside the caller's transaction, so they commit (or not) with its writes. One
+ * statement: the database takes the ledger's lock (held until the commit, so entries are appended
+ * one transaction at a time, in order), numbers the entries, puts each number into its canonical
+ * body and chains the hashes (migration 0006).
+ */
 export async function appendEntries(trx: Db, entries: LedgerEntry[], at: Date): Promise<StoredEntry[]> {
   if (entries.length === 0) return [];
   const iso = at.toISOString();
-  const bodies = entries.map((entry) => canonicalAround({ at: iso, ...entry }));
-  // Locked until the commit: entries are appended one transaction at a time, in order.
-  const last = await sql<{ seq: string; hash: Buffer }>`SELECT * FROM audit_ledger_tail(${LOCK})`.execute(
-    trx,
-  );
-  let seq = Number(last.rows[0]?.seq ?? 0);
-  let previous: Buffer = last.rows[0]?.hash ?? GENESIS;
-  const stored: StoredEntry[] = [];
-  const rows = entries.map((entry, i) => {
-    const full: StoredEntry = { seq: ++seq, at: iso, ...entry };
-    const body = (bodies[i] as (seq: number) => string)(seq);
-    previous = chain(previous, body);
-    stored.push(full);
-    return {
-      seq: full.seq,
-      at,
-      action: entry.action,
-      actor_account_id: entry.actor?.account ?? null,
-      subject_account_id: entry.subject ?? null,
-      decision: entry.decision ?? null,
-      break_glass: entry.breakGlass ?? false,
-      body,
-      hash: `\\x${previous.toString('hex')}`,
-    };
-  });
-  await insertRows('audit_ledger', rows).execute(trx);
-  return stored;
+  const rows = entries.map((entry) => ({
+    ...canonicalAround({ at: iso, ...entry }),
+    action: entry.action,
+    actor: entry.actor?.account ?? null,
+    subject: entry.subject ?? null,
+    decision: entry.decision ?? null,
+    breakGlass: entry.breakGlass ?? false,
+  }));
+  const { rows: numbered } = await sql<{ seq: number }>`
+    SELECT seq FROM audit_ledger_append(${LOCK}, ${at}, ${JSON.stringify(rows)}::jsonb) AS seq`.execute(trx);
+  return entries.map((entry, i) => ({ seq: (numbered[i] as { seq: number }).seq, at: iso, ...entry }));
 }
 
 /** Two worker threads that read and check ranges of the chain; ranges are handed out in turn. */
