@@ -59,7 +59,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
   const jobs = jobQueue(database.pool.options.connectionString);
   const notify = notifyService(db, clock, jobs, governance);
   const properties = propertiesService(db, places);
-  const requests = requestsService(db, clock, governance, places, notify, properties);
+  const requests = requestsService(database, clock, governance, places, notify, properties);
   return {
     database,
     jobs,

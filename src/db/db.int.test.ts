@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import {
@@ -77,6 +78,74 @@ describe('inserting many rows as one JSON parameter', () => {
     expect(() => insertRows('things', [{ name: 'a', status: undefined }])).toThrow(
       'must all give the same columns',
     );
+  });
+});
+
+describe('pipelined transactions', () => {
+  it('answers each statement made together with its own rows, and commits them together', async () => {
+    const database = connect(await emptyDatabase(), 1);
+    try {
+      await database.pool.query('CREATE TABLE things (id int PRIMARY KEY, name text NOT NULL)');
+      const answers = await database.pipelined((trx) =>
+        Promise.all([
+          sql`INSERT INTO things VALUES (1, 'one') RETURNING name`.execute(trx),
+          sql<{ n: number }>`SELECT generate_series(1, 3) AS n`.execute(trx),
+          sql`INSERT INTO things VALUES (2, 'two') RETURNING name`.execute(trx),
+          // Run in the order made: this sees both rows.
+          sql<{ count: string }>`SELECT count(*) FROM things`.execute(trx),
+        ]),
+      );
+      expect(answers.map((a) => a.rows)).toEqual([
+        [{ name: 'one' }],
+        [{ n: 1 }, { n: 2 }, { n: 3 }],
+        [{ name: 'two' }],
+        [{ count: 2 }],
+      ]);
+      const { rows } = await database.pool.query('SELECT id, name FROM things ORDER BY id');
+      expect(rows).toEqual([
+        { id: 1, name: 'one' },
+        { id: 2, name: 'two' },
+      ]);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('commits nothing when a statement fails or the work throws, and goes on working after', async () => {
+    const database = connect(await emptyDatabase(), 1);
+    try {
+      await database.pool.query('CREATE TABLE things (id int PRIMARY KEY, name text NOT NULL)');
+      // The second statement breaks the key: the first is undone, the third refused.
+      for (let i = 0; i < 6; i++) {
+        const made: Promise<unknown>[] = [];
+        await expect(
+          database.pipelined((trx) => {
+            made.push(
+              sql`INSERT INTO things VALUES (1, 'one')`.execute(trx),
+              sql`INSERT INTO things VALUES (1, 'again')`.execute(trx),
+              sql`INSERT INTO things VALUES (3, 'three')`.execute(trx),
+            );
+            return Promise.all(made);
+          }),
+        ).rejects.toThrow('duplicate key value violates unique constraint');
+        const settled = await Promise.allSettled(made);
+        expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+        expect((settled[2] as PromiseRejectedResult).reason.message).toContain(
+          'current transaction is aborted',
+        );
+      }
+      await expect(
+        database.pipelined(async (trx) => {
+          await sql`INSERT INTO things VALUES (4, 'four')`.execute(trx);
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      expect((await database.pool.query('SELECT count(*) FROM things')).rows).toEqual([{ count: 0 }]);
+      await database.pipelined((trx) => sql`INSERT INTO things VALUES (5, 'five')`.execute(trx));
+      expect((await database.pool.query('SELECT id FROM things')).rows).toEqual([{ id: 5 }]);
+    } finally {
+      await database.close();
+    }
   });
 });
 

@@ -2,4 +2,4 @@
 
 export { DataFolderInUse, type EmbeddedServer, startEmbedded } from './embedded.ts';
 export { migrate, migrationFiles, pendingMigrations } from './migrate.ts';
-export { connect, type Database, type Db, insertRows } from './pool.ts';
+export { connect, type Database, type Db, insertRows, type Pipelined } from './pool.ts';

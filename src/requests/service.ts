@@ -1,8 +1,8 @@
 // Use-cases of the front door: routing, taking a request (one transaction with its ledger
 // entry and notification), the public view, and staff work on cases and referrals — every
 // staff or citizen read and change decided by the policies and written to the audit ledger.
-import { randomInt } from 'node:crypto';
-import type { Db } from '../db/index.ts';
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Database, Db } from '../db/index.ts';
 import type { GovernanceService, LedgerEntry, Principal } from '../governance/index.ts';
 import { purposes } from '../governance/index.ts';
 import type { Message, NotifyService } from '../notify/index.ts';
@@ -99,6 +99,9 @@ interface PendingCase {
   reject: (error: Error) => void;
 }
 
+/** A reference drawn for a new case was already taken (there are 32^8 references, so this is rare). */
+class ReferenceTaken extends Error {}
+
 interface StoredCase {
   id: string;
   token: string;
@@ -157,7 +160,7 @@ export const facts = (row: store.CaseRow): CaseFacts => ({
 });
 
 export function requestsService(
-  db: Db,
+  { db, pipelined }: Pick<Database, 'db' | 'pipelined'>,
   clock: Clock,
   governance: GovernanceService,
   places: PlacesService,
@@ -214,34 +217,15 @@ export function requestsService(
   }
 
   // Requests arriving together are stored together: one transaction, one ledger append and
-  // one commit for the lot, each answered only once that commit is durable. Two batches may be
-  // in flight at once: the second finds and stores its cases while the first holds the ledger
-  // (appended last, so its lock is held only until the commit).
+  // one commit for the lot, each answered only once that commit is durable. The transaction is
+  // pipelined: BEGIN goes with the search for the open cases they repeat, and the cases, their
+  // messages and their ledger entries go together, so it costs three round trips (the last the
+  // commit) however many requests it holds. Two batches may be in flight at once: the second
+  // finds its repeats while the first holds the ledger's lock (taken last, held to the commit).
   let pending: PendingCase[] = [];
   let flushes = 0;
   let flushScheduled = false;
   const MAX_FLUSHES = 2;
-
-  /** Inserts the rows, drawing another reference for any that was taken. */
-  async function insertCases(trx: Db, rows: Omit<store.NewCaseRow, 'reference'>[]) {
-    const stored: { id: string; token: string; reference: string }[] = [];
-    let waiting = rows.map((_, i) => i);
-    while (waiting.length > 0) {
-      const drawn = waiting.map((i) => ({
-        ...(rows[i] as (typeof rows)[number]),
-        reference: newReference(),
-      }));
-      const byReference = new Map((await store.insertCases(trx, drawn)).map((r) => [r.reference, r]));
-      const again: number[] = [];
-      waiting.forEach((i, j) => {
-        const got = byReference.get(drawn[j]?.reference as string);
-        if (got) stored[i] = got;
-        else again.push(i);
-      });
-      waiting = again;
-    }
-    return stored;
-  }
 
   async function storeCases(
     trx: Db,
@@ -262,48 +246,53 @@ export function requestsService(
       if (first >= 0) originals[i] = first;
     });
     decided(items.filter((_, i) => originals[i] === null));
-    const joining = (original: { id: string; reference: string }) => ({
-      duplicate_of: original.id,
-      status: 'closed' as const,
-      status_reason: `Already reported as ${original.reference}: joined to it`,
-    });
-    const stored: { id: string; token: string; reference: string }[] = [];
-    const repeatsHere = items.flatMap((_, i) => (typeof originals[i] === 'number' ? [i] : []));
-    const rest = items.flatMap((_, i) => (typeof originals[i] === 'number' ? [] : [i]));
-    for (const group of [rest, repeatsHere]) {
-      if (group.length === 0) continue;
-      const rows = group.map((i) => {
-        const original = originals[i];
-        const joined =
-          typeof original === 'number' ? (stored[original] as { id: string; reference: string }) : original;
-        return { ...(items[i] as PendingCase).row, ...(joined ? joining(joined) : {}) };
-      });
-      for (const [j, got] of (await insertCases(trx, rows)).entries()) stored[group[j] as number] = got;
-    }
+    // Each case's id and reference are drawn here, so that its messages and ledger entry can be
+    // sent with it.
+    const drawn = items.map(() => ({ id: randomUUID(), reference: newReference() }));
     const results = items.map((_, i) => {
       const original = originals[i];
-      const joined = typeof original === 'number' ? stored[original] : original;
+      const joined = typeof original === 'number' ? drawn[original] : original;
+      return { ...(drawn[i] as { id: string; reference: string }), duplicateOf: joined ?? null };
+    });
+    const rows = items.map((item, i) => {
+      const joined = results[i]?.duplicateOf;
       return {
-        ...(stored[i] as { id: string; token: string; reference: string }),
-        duplicateOf: joined?.reference ?? null,
+        ...item.row,
+        ...(drawn[i] as { id: string; reference: string }),
+        duplicate_of: joined?.id ?? null,
+        status: joined ? ('closed' as const) : item.row.status,
+        status_reason: joined ? `Already reported as ${joined.reference}: joined to it` : null,
       };
     });
-    for (const [i, item] of items.entries()) await item.after?.(trx, (results[i] as StoredCase).id);
-    await notify.queue(
-      trx,
-      items.flatMap((item, i) => {
-        const r = results[i] as StoredCase;
-        return item.messages(r.duplicateOf ?? r.reference);
-      }),
-    );
-    // Last: the ledger's lock is held from here to the commit.
-    await governance.ledger.append(
-      trx,
-      items.map((item, i) =>
-        item.entry((results[i] as StoredCase).id, (results[i] as StoredCase).duplicateOf),
+    // One INSERT holds the repeats with the cases they repeat: foreign keys are checked at its end.
+    const [stored] = await Promise.all([
+      store.insertCases(trx, rows),
+      notify.queue(
+        trx,
+        items.flatMap((item, i) => {
+          const r = results[i] as (typeof results)[number];
+          return item.messages(r.duplicateOf?.reference ?? r.reference);
+        }),
       ),
-    );
-    return results;
+      // Last: the ledger's lock is held from here to the commit.
+      governance.ledger.append(
+        trx,
+        items.map((item, i) => {
+          const r = results[i] as (typeof results)[number];
+          return item.entry(r.id, r.duplicateOf?.reference ?? null);
+        }),
+      ),
+    ]);
+    // A reference already taken: the transaction is rolled back and the batch drawn again.
+    if (stored.length < rows.length) throw new ReferenceTaken();
+    for (const [i, item] of items.entries()) await item.after?.(trx, (results[i] as StoredCase).id);
+    const tokens = new Map(stored.map((r) => [r.id, r.token]));
+    return results.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      token: tokens.get(r.id) as string,
+      duplicateOf: r.duplicateOf?.reference ?? null,
+    }));
   }
 
   // A batch with a repeat of a new report in a batch still being stored waits for that commit, so
@@ -334,12 +323,18 @@ export function requestsService(
     try {
       await Promise.all(others.map((s) => s.decided));
       await Promise.all(others.filter((s) => near(s.firsts, batch)).map((s) => s.done));
-      return await db.transaction().execute((trx) =>
-        storeCases(trx, batch, (firsts) => {
-          entry.firsts = firsts;
-          decide();
-        }),
-      );
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await pipelined((trx) =>
+            storeCases(trx, batch, (firsts) => {
+              entry.firsts = firsts;
+              decide();
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ReferenceTaken) || attempt === 5) throw error;
+        }
+      }
     } finally {
       storing.delete(entry);
       decide();
