@@ -129,16 +129,6 @@ function selectCases(db: Db) {
     );
 }
 
-export async function insertCase(db: Db, row: NewCaseRow): Promise<{ id: string; token: string } | null> {
-  const inserted = await tables(db)
-    .insertInto('cases')
-    .values(row)
-    .onConflict((oc) => oc.column('reference').doNothing())
-    .returning(['id', 'token'])
-    .executeTakeFirst();
-  return inserted ?? null;
-}
-
 /** Inserts cases; a row whose reference is already taken is left out of the answer. */
 export async function insertCases(db: Db, rows: NewCaseRow[]) {
   if (rows.length === 0) return [];
