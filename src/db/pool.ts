@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 
@@ -43,13 +44,27 @@ export function connect(connectionString: string, max = 10): Database {
   };
 }
 
+/**
+ * Sends statements made together in one write: the client's socket is held (corked) until the
+ * promise jobs running now are done, so the statements of a Promise.all, each made a few jobs
+ * later than the call, still share the write. (The socket is the driver's `connection.stream`.)
+ */
+const corked = (client: pg.PoolClient) => {
+  const { stream } = (client as unknown as { connection: { stream: Socket } }).connection;
+  return (text: string, values?: unknown[]) => {
+    stream.cork();
+    process.nextTick(() => stream.uncork());
+    return client.query(text, values);
+  };
+};
+
 /** Pipelined transactions, on a few connections of their own (opened when first needed). */
 function pipelinedTransactions(connectionString: string, max: number) {
   let pool: pg.Pool | null = null;
   // Each connection has a query builder of its own that sends each statement at once.
   const builders = new WeakMap<pg.PoolClient, Db>();
   const builder = (client: pg.PoolClient) => {
-    const connection = { query: client.query.bind(client), release() {} };
+    const connection = { query: corked(client), release() {} };
     const only = { connect: async () => connection, end: async () => {} };
     // biome-ignore lint/complexity/noBannedTypes: see Db
     const made = new Kysely<{}>({ dialect: new PostgresDialect({ pool: only as unknown as pg.Pool }) });
@@ -63,7 +78,7 @@ function pipelinedTransactions(connectionString: string, max: number) {
     }
     const client = await pool.connect();
     let broken = false;
-    const begin = client.query('BEGIN');
+    const begin = corked(client)('BEGIN');
     try {
       const result = await work(builders.get(client) ?? builder(client));
       await begin;
