@@ -20,7 +20,13 @@ describe('the ledger format', () => {
 describe('checking a page of the chain', () => {
   it('finds the first entry whose hash does not follow from the one before', async () => {
     const { checkPage } = await import('./verify-worker.ts');
-    const bodies = ['{"seq":1}', '{"seq":2}', '{"seq":3}', '{"seq":4}'];
+    // Not only ASCII, and one body longer than the buffer the check starts with.
+    const bodies = [
+      '{"seq":1}',
+      '{"seq":2,"place":"Siân’s 🚒"}',
+      '{"seq":3}',
+      `{"seq":4,"x":"${'é'.repeat(5000)}"}`,
+    ];
     const hashes: Buffer[] = [];
     let previous = Buffer.alloc(32);
     for (const body of bodies) {
@@ -43,6 +49,9 @@ describe('checking a page of the chain', () => {
     expect(
       checkPage({ ...task, bodies: bodies.map((b, i) => (i === 2 ? '{"seq":3,"x":1}' : b)) }).firstBad,
     ).toBe(2);
+    expect(
+      checkPage({ ...task, bodies: bodies.map((b, i) => (i === 3 ? b.replace('éé', 'ée') : b)) }).firstBad,
+    ).toBe(3);
   });
 });
 

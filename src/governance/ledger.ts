@@ -284,7 +284,8 @@ export function ledger(db: Db, clock: Clock, options: { connectionString?: strin
         const schedule = () => {
           while (inFlight.length < 4 && nextFirst <= max) {
             const first = nextFirst;
-            const last = Math.min(max, first + 24_999);
+            // Ranges small enough that a range's rows are collected young, not copied to the old heap.
+            const last = Math.min(max, first + 1_999);
             inFlight.push(pool.check({ id: first, first, last }));
             nextFirst = last + 1;
           }

@@ -25,24 +25,28 @@ export interface PageTask {
   hashes: string[];
 }
 
-const LEAF = Buffer.from([0]);
 const GENESIS = Buffer.alloc(32);
 
 /** Checks consecutive entries that follow `previous`; returns the first bad index (or -1) and the leaves. */
 export function checkPage(task: PageTask): { firstBad: number; leaves: ArrayBuffer } {
   const leaves = Buffer.alloc(32 * task.hashes.length);
-  let previous = Buffer.from(task.previous, 'base64');
+  // Reused for every entry, so that checking makes no garbage but the hashes: `link` holds the
+  // previous hash and then the body, `leaf` the leaf prefix and then the entry's stored hash.
+  let link = Buffer.allocUnsafe(4096);
+  const leaf = Buffer.alloc(33);
+  link.write(task.previous, 0, 'base64');
   let firstBad = -1;
   for (let i = 0; i < task.bodies.length; i++) {
-    const stored = Buffer.from(task.hashes[i] as string, 'base64');
-    const computed = hash(
-      'sha256',
-      Buffer.concat([previous, Buffer.from(task.bodies[i] as string)]),
-      'buffer',
-    ) as Buffer;
-    if (firstBad < 0 && !computed.equals(stored)) firstBad = i;
-    (hash('sha256', Buffer.concat([LEAF, stored]), 'buffer') as Buffer).copy(leaves, 32 * i);
-    previous = stored;
+    const body = task.bodies[i] as string;
+    // A UTF-16 code unit never takes more than three bytes of UTF-8.
+    if (link.length < 32 + 3 * body.length)
+      link = Buffer.concat([link.subarray(0, 32)], 32 + 3 * body.length);
+    const length = link.write(body, 32);
+    const computed = hash('sha256', link.subarray(0, 32 + length), 'buffer') as Buffer;
+    leaf.write(task.hashes[i] as string, 1, 'base64');
+    if (firstBad < 0 && computed.compare(leaf, 1, 33) !== 0) firstBad = i;
+    (hash('sha256', leaf, 'buffer') as Buffer).copy(leaves, 32 * i);
+    leaf.copy(link, 0, 1, 33);
   }
   return {
     firstBad,
