@@ -8,6 +8,7 @@ import { createApp, type Services, servicesFor } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect } from '../src/db/index.ts';
 import type { DemoCredential } from '../src/demo.ts';
+import { citizensByEmail } from '../src/identity/index.ts';
 import { totpCode } from '../src/identity/second-factor.ts';
 
 export interface TestContext {
@@ -62,6 +63,13 @@ export function demoAccount(match: (c: DemoCredential) => boolean): DemoCredenti
 }
 
 export const citizen = () => demoAccount((c) => c.kind === 'citizen');
+
+/** The id of the citizen account with this email address. */
+export async function citizenId(t: Pick<TestContext, 'services'>, email: string): Promise<string> {
+  const id = (await citizensByEmail(t.services.database.db, [email])).get(email);
+  if (!id) throw new Error(`No citizen has the email address ${email}`);
+  return id;
+}
 export const administrator = () => demoAccount((c) => c.roles.includes('admin'));
 
 /** The test apps of this file, so that the address a browser visits leads to its app. */

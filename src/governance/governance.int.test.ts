@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   administrator,
   citizen,
+  citizenId,
   demoAccount,
   signIn,
   type TestContext,
@@ -204,7 +205,7 @@ describe('person records under governance', () => {
       policies: ['break-glass'],
       reason: 'Person found unconscious at the council office',
     });
-    const tom = await t.services.identity.citizenByEmail('tom.price@example.com');
+    const tom = await citizenId(t, 'tom.price@example.com');
     expect(entry.subject).toBe(tom);
   });
 

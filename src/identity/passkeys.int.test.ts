@@ -2,7 +2,14 @@
 // at the second-factor level, removed; a stale or made-up challenge and an unknown passkey are
 // refused with nothing granted. (Chromium's virtual authenticator: test/e2e/identity-passkeys.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cookieHeader, demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import {
+  citizenId,
+  cookieHeader,
+  demoAccount,
+  signIn,
+  type TestContext,
+  testApp,
+} from '../../test/support.ts';
 import { softwareAuthenticator } from './test-authenticator.ts';
 
 let t: TestContext;
@@ -69,7 +76,7 @@ async function passkeyCount() {
 }
 
 const ledgerActions = async () =>
-  (await t.services.governance.ledger.about(String(await t.services.identity.citizenByEmail(tom().email))))
+  (await t.services.governance.ledger.about(await citizenId(t, tom().email)))
     .map((e) => e.action)
     .filter((a) => a.includes('passkey') || a === 'identity.sign_in');
 

@@ -273,13 +273,6 @@ export function identityService(db: Db, clock: Clock, theLedger: Ledger) {
       return account && !account.disabled ? actorOf(account) : null;
     },
 
-    /** The citizen account with this email address, if there is one: whom a record is about. */
-    async citizenByEmail(email: string | null | undefined): Promise<string | null> {
-      if (!email) return null;
-      const account = await store.findAccountByEmail(db, email.trim());
-      return account?.kind === 'citizen' ? account.id : null;
-    },
-
     async removeExpiredSessions(): Promise<void> {
       await store.deleteExpiredSessions(db, clock.now());
       await deleteExpiredPayloads(db, clock.now());

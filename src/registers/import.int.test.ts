@@ -1,7 +1,7 @@
 // Loading organisations' files of people and agency systems' batches, through the real database.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citizen, demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import { citizen, citizenId, demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -119,7 +119,7 @@ describe('importing people from CSV', () => {
       `SELECT r.local_ref, r.subject_account_id FROM local_records r JOIN organisations o ON o.id = r.organisation_id
         WHERE o.ref = 'fellshire-fire' AND r.local_ref LIKE 'E-%' ORDER BY r.local_ref`,
     );
-    const tomId = await t.services.identity.citizenByEmail(tom);
+    const tomId = await citizenId(t, tom);
     // An account id, so the comparison below cannot pass by matching nulls.
     expect(tomId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(rows.map((r) => r.subject_account_id)).toEqual([tomId, tomId, null, null, null]);
@@ -127,7 +127,7 @@ describe('importing people from CSV', () => {
 
   it('finds the citizen a record entered or changed on its own is about by email address in any case, and no one by a staff address', async () => {
     const tom = citizen().email;
-    const tomId = await t.services.identity.citizenByEmail(tom);
+    const tomId = await citizenId(t, tom);
     expect(tomId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const manager = demoAccount((c) => c.roles === 'manager at fellshire-fire');
     const actor = await t.services.identity.actorByEmail(manager.email);

@@ -4,7 +4,7 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserApp, expectAccessible, signInThroughForm } from '../browser.ts';
-import { demoAccount } from '../support.ts';
+import { citizenId, demoAccount } from '../support.ts';
 
 // WebAuthn needs a domain, not an IP address: the site is at localhost.
 const site = browserApp({ host: 'localhost' });
@@ -64,7 +64,7 @@ describe('passkeys in a browser', { timeout: 120_000 }, () => {
     await expectAccessible(page);
     expect(errors).toEqual([]);
 
-    const account = String(await site.t.services.identity.citizenByEmail(amina().email));
+    const account = await citizenId(site.t, amina().email);
     const actions = (await site.t.services.governance.ledger.about(account)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['identity.passkey_added', 'identity.passkey_removed']));
     await page.context().close();
