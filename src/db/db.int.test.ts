@@ -141,7 +141,14 @@ describe('pipelined transactions', () => {
         }),
       ).rejects.toThrow('changed my mind');
       expect((await database.pool.query('SELECT count(*) FROM things')).rows).toEqual([{ count: 0 }]);
-      await database.pipelined((trx) => sql`INSERT INTO things VALUES (5, 'five')`.execute(trx));
+      // A statement made once the work has returned would miss the transaction: it is refused.
+      const kept = await database.pipelined(async (trx) => {
+        await sql`INSERT INTO things VALUES (5, 'five')`.execute(trx);
+        return trx;
+      });
+      await expect(sql`INSERT INTO things VALUES (6, 'late')`.execute(kept)).rejects.toThrow(
+        'A statement was made after its pipelined transaction ended',
+      );
       expect((await database.pool.query('SELECT id FROM things')).rows).toEqual([{ id: 5 }]);
     } finally {
       await database.close();

@@ -15,8 +15,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  * made, without waiting for the answer to the one before (the protocol's pipelining). Statements
  * made together (Promise.all) cost one round trip between them, not one each, and BEGIN goes with
  * the first. PostgreSQL still runs them one at a time in the order they were made; once one fails,
- * the rest fail and nothing is committed. `work` must await every statement it makes; COMMIT is
- * sent when it returns.
+ * the rest fail and nothing is committed. `work` must await every statement it makes: COMMIT is
+ * sent when it returns, and a statement made after that is refused.
  */
 export type Pipelined = <T>(work: (trx: Db) => Promise<T>) => Promise<T>;
 
@@ -61,13 +61,29 @@ const corked = (client: pg.PoolClient) => {
 /** Pipelined transactions, on a few connections of their own (opened when first needed). */
 function pipelinedTransactions(connectionString: string, max: number) {
   let pool: pg.Pool | null = null;
-  // Each connection has a query builder of its own that sends each statement at once.
-  const builders = new WeakMap<pg.PoolClient, Db>();
+  // Each connection has a query builder of its own that sends each statement at once, and only
+  // while `work` runs: a statement it did not await could otherwise land after the COMMIT.
+  const builders = new WeakMap<pg.PoolClient, { db: Db; open: boolean }>();
   const builder = (client: pg.PoolClient) => {
-    const connection = { query: corked(client), release() {} };
-    const only = { connect: async () => connection, end: async () => {} };
-    // biome-ignore lint/complexity/noBannedTypes: see Db
-    const made = new Kysely<{}>({ dialect: new PostgresDialect({ pool: only as unknown as pg.Pool }) });
+    const send = corked(client);
+    const made = {
+      open: false,
+      // biome-ignore lint/complexity/noBannedTypes: see Db
+      db: new Kysely<{}>({
+        dialect: new PostgresDialect({
+          pool: {
+            connect: async () => ({
+              query: (text: string, values?: unknown[]) =>
+                made.open
+                  ? send(text, values)
+                  : Promise.reject(new Error('A statement was made after its pipelined transaction ended')),
+              release() {},
+            }),
+            end: async () => {},
+          } as unknown as pg.Pool,
+        }),
+      }),
+    };
     builders.set(client, made);
     return made;
   };
@@ -77,16 +93,20 @@ function pipelinedTransactions(connectionString: string, max: number) {
       pool.on('error', () => {});
     }
     const client = await pool.connect();
+    const trx = builders.get(client) ?? builder(client);
     let broken = false;
     const begin = corked(client)('BEGIN');
+    trx.open = true;
     try {
-      const result = await work(builders.get(client) ?? builder(client));
+      const result = await work(trx.db);
+      trx.open = false;
       await begin;
       // After a failed statement PostgreSQL answers COMMIT by rolling back.
       if ((await client.query('COMMIT')).command !== 'COMMIT')
         throw new Error('The transaction was rolled back');
       return result;
     } catch (error) {
+      trx.open = false;
       await begin.catch(() => {});
       await client.query('ROLLBACK').catch(() => {
         broken = true;
