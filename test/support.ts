@@ -123,6 +123,16 @@ async function getPage(app: FastifyInstance, url: string, cookie: string) {
   return app.inject({ method: 'GET', url, headers: { accept: 'text/html', cookie } });
 }
 
+/** Posts a request to Open311 in JSON, as a third-party client does. */
+export function postOpen311Request(app: FastifyInstance, fields: Record<string, string>) {
+  return app.inject({
+    method: 'POST',
+    url: '/open311/v2/requests.json',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(fields).toString(),
+  });
+}
+
 async function postForm(app: FastifyInstance, url: string, cookie: string, form: Record<string, string>) {
   return app.inject({
     method: 'POST',

@@ -7,7 +7,7 @@ import ExifReader from 'exifreader';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import { demoAccount, postOpen311Request, signIn, type TestContext, testApp } from '../../test/support.ts';
 
 const PNG = readFileSync(new URL('../../test/fixtures/pothole.png', import.meta.url));
 /** A phone's photo: where it was taken, the camera's serial number, the owner, turned by Exif. */
@@ -270,17 +270,12 @@ describe('a repeated report is joined to the open one, not made another case', (
   const north = (metres: number) => String(lat + metres / 111_195);
   const post = async (fields: Record<string, string>) => {
     await t.services.requests.issueApiKey('Duplicates test client', KEY).catch(() => {});
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/open311/v2/requests.json',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({
-        api_key: KEY,
-        service_code: 'pothole',
-        'attribute[size]': 'large',
-        long: String(lon),
-        ...fields,
-      }).toString(),
+    const response = await postOpen311Request(t.app, {
+      api_key: KEY,
+      service_code: 'pothole',
+      'attribute[size]': 'large',
+      long: String(lon),
+      ...fields,
     });
     expect(response.statusCode, response.body).toBe(200);
     return response.json()[0] as { service_request_id: string; service_notice: string };

@@ -2,7 +2,7 @@
 // taken rolls the batch back, and it is drawn and stored again, once.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type TestContext, testApp } from '../../test/support.ts';
+import { postOpen311Request, type TestContext, testApp } from '../../test/support.ts';
 import { demoPoints } from '../places/index.ts';
 
 // The draws of a reference's characters (from 32) can be set; every other draw is random.
@@ -20,18 +20,13 @@ let t: TestContext;
 const KEY = 'test-open311-key';
 
 async function report(point: readonly number[]) {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: '/open311/v2/requests.json',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({
-      api_key: KEY,
-      service_code: 'pothole',
-      lat: String(point[1]),
-      long: String(point[0]),
-      'attribute[size]': 'large',
-      email: 'resident@example.com',
-    }).toString(),
+  const response = await postOpen311Request(t.app, {
+    api_key: KEY,
+    service_code: 'pothole',
+    lat: String(point[1]),
+    long: String(point[0]),
+    'attribute[size]': 'large',
+    email: 'resident@example.com',
   });
   expect(response.statusCode, response.body).toBe(200);
   return response.json()[0].service_request_id as string;

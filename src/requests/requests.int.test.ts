@@ -1,6 +1,13 @@
 // The front door through HTTP against the real database: routing, cases, referrals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { administrator, demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import {
+  administrator,
+  demoAccount,
+  postOpen311Request,
+  signIn,
+  type TestContext,
+  testApp,
+} from '../../test/support.ts';
 import { demoPoints } from '../places/index.ts';
 
 let t: TestContext;
@@ -16,17 +23,12 @@ async function as(roles: string) {
 }
 
 async function report(service: string, point: readonly number[], extra: Record<string, string> = {}) {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: '/open311/v2/requests.json',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({
-      api_key: KEY,
-      service_code: service,
-      lat: String(point[1]),
-      long: String(point[0]),
-      ...extra,
-    }).toString(),
+  const response = await postOpen311Request(t.app, {
+    api_key: KEY,
+    service_code: service,
+    lat: String(point[1]),
+    long: String(point[0]),
+    ...extra,
   });
   expect(response.statusCode, response.body).toBe(200);
   return response.json()[0].service_request_id as string;
