@@ -27,12 +27,16 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function connect(connectionString: string, max = 10): Database {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'flagstone' });
+function newPool(connectionString: string, max: number, pipeline = false) {
+  const pool = new pg.Pool({ connectionString, max, application_name: 'flagstone', pipeline });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  // biome-ignore lint/complexity/noBannedTypes: see Db
-  const db = new Kysely<{}>({ dialect: new PostgresDialect({ pool }) });
+  return pool;
+}
+
+export function connect(connectionString: string, max = 10): Database {
+  const pool = newPool(connectionString, max);
+  const db = builderOn(pool);
   const pipelining = pipelinedTransactions(connectionString, 4);
   return {
     pool,
@@ -43,6 +47,10 @@ export function connect(connectionString: string, max = 10): Database {
     },
   };
 }
+
+/** A query builder whose statements go to the pool's connections. */
+// biome-ignore lint/complexity/noBannedTypes: a builder that knows no tables, as Db is
+const builderOn = (pool: pg.Pool): Db => new Kysely<{}>({ dialect: new PostgresDialect({ pool }) });
 
 /**
  * Sends statements made together in one write: the client's socket is held (corked) until the
@@ -63,39 +71,29 @@ function pipelinedTransactions(connectionString: string, max: number) {
   let pool: pg.Pool | null = null;
   // Each connection has a query builder of its own that sends each statement at once, and only
   // while `work` runs: a statement it did not await could otherwise land after the COMMIT.
-  const builders = new WeakMap<pg.PoolClient, { db: Db; open: boolean }>();
+  const builders = new WeakMap<pg.PoolClient, { db: Db; send: ReturnType<typeof corked>; open: boolean }>();
   const builder = (client: pg.PoolClient) => {
     const send = corked(client);
+    const refuse = () =>
+      Promise.reject(new Error('A statement was made after its pipelined transaction ended'));
+    const connection = {
+      query: (text: string, values?: unknown[]) => (made.open ? send(text, values) : refuse()),
+      release() {},
+    };
     const made = {
+      send,
       open: false,
-      // biome-ignore lint/complexity/noBannedTypes: see Db
-      db: new Kysely<{}>({
-        dialect: new PostgresDialect({
-          pool: {
-            connect: async () => ({
-              query: (text: string, values?: unknown[]) =>
-                made.open
-                  ? send(text, values)
-                  : Promise.reject(new Error('A statement was made after its pipelined transaction ended')),
-              release() {},
-            }),
-            end: async () => {},
-          } as unknown as pg.Pool,
-        }),
-      }),
+      db: builderOn({ connect: async () => connection, end: async () => {} } as unknown as pg.Pool),
     };
     builders.set(client, made);
     return made;
   };
   const run: Pipelined = async (work) => {
-    if (!pool) {
-      pool = new pg.Pool({ connectionString, max, application_name: 'flagstone', pipeline: true });
-      pool.on('error', () => {});
-    }
+    pool ??= newPool(connectionString, max, true);
     const client = await pool.connect();
     const trx = builders.get(client) ?? builder(client);
     let broken = false;
-    const begin = corked(client)('BEGIN');
+    const begin = trx.send('BEGIN');
     trx.open = true;
     try {
       const result = await work(trx.db);

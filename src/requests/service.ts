@@ -249,49 +249,44 @@ export function requestsService(
     // Each case's id and reference are drawn here, so that its messages and ledger entry can be
     // sent with it.
     const drawn = items.map(() => ({ id: randomUUID(), reference: newReference() }));
-    const results = items.map((_, i) => {
-      const original = originals[i];
-      const joined = typeof original === 'number' ? drawn[original] : original;
-      return { ...(drawn[i] as { id: string; reference: string }), duplicateOf: joined ?? null };
-    });
-    const rows = items.map((item, i) => {
-      const joined = results[i]?.duplicateOf;
-      return {
+    // The case each report is joined to, if any: stored already, or drawn here for one before it.
+    const joinedTo = originals.map((original) => (typeof original === 'number' ? drawn[original] : original));
+    const cases = items.map((item, i) => {
+      const joined = joinedTo[i] ?? null;
+      const row = {
         ...item.row,
         ...(drawn[i] as { id: string; reference: string }),
         duplicate_of: joined?.id ?? null,
         status: joined ? ('closed' as const) : item.row.status,
         status_reason: joined ? `Already reported as ${joined.reference}: joined to it` : null,
       };
+      return { item, row, joined };
     });
     // One INSERT holds the repeats with the cases they repeat: foreign keys are checked at its end.
     const [stored] = await Promise.all([
-      store.insertCases(trx, rows),
+      store.insertCases(
+        trx,
+        cases.map((c) => c.row),
+      ),
       notify.queue(
         trx,
-        items.flatMap((item, i) => {
-          const r = results[i] as (typeof results)[number];
-          return item.messages(r.duplicateOf?.reference ?? r.reference);
-        }),
+        cases.flatMap(({ item, row, joined }) => item.messages((joined ?? row).reference)),
       ),
       // Last: the ledger's lock is held from here to the commit.
       governance.ledger.append(
         trx,
-        items.map((item, i) => {
-          const r = results[i] as (typeof results)[number];
-          return item.entry(r.id, r.duplicateOf?.reference ?? null);
-        }),
+        cases.map(({ item, row, joined }) => item.entry(row.id, joined?.reference ?? null)),
       ),
     ]);
     // A reference already taken: the transaction is rolled back and the batch drawn again.
-    if (stored.length < rows.length) throw new ReferenceTaken();
-    for (const [i, item] of items.entries()) await item.after?.(trx, (results[i] as StoredCase).id);
+    if (stored.length < cases.length) throw new ReferenceTaken();
+    for (const { item, row } of cases) await item.after?.(trx, row.id);
     const tokens = new Map(stored.map((r) => [r.id, r.token]));
-    return results.map((r) => ({
-      id: r.id,
-      reference: r.reference,
-      token: tokens.get(r.id) as string,
-      duplicateOf: r.duplicateOf?.reference ?? null,
+    return cases.map(({ row, joined }) => ({
+      id: row.id,
+      reference: row.reference,
+      token: tokens.get(row.id) as string,
+      duplicateOf: joined?.reference ?? null,
     }));
   }
 
