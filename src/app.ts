@@ -1,114 +1,28 @@
-// The HTTP app as a table of contents: the composition root builds the services once,
-// and createApp lists the cross-cutting set-up and each module's routes in order.
+// The HTTP app as a table of contents: createApp takes the services the composition root
+// (compose.ts) built and lists the cross-cutting set-up and each module's routes in order.
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Services } from './compose.ts';
 import type { Config } from './config.ts';
-import { type Database, pendingMigrations } from './db/index.ts';
+import { governancePages, governanceRoutes } from './governance/index.ts';
+import { identityPages, identitySettings, openIdProvider, sessions } from './identity/index.ts';
+import { notifyPages } from './notify/index.ts';
+import { placesRoutes } from './places/index.ts';
+import { newId } from './platform/index.ts';
+import { peopleRoutes, propertyRoutes, recordsPages, recordsRoutes, reviewPages } from './registers/index.ts';
 import {
-  agreementsService,
-  governancePages,
-  governanceRoutes,
-  governanceService,
-  loadPolicies,
-  type PolicyDecisionPoint,
-} from './governance/index.ts';
-import {
-  identityPages,
-  identityService,
-  identitySettings,
-  openIdProvider,
-  sessions,
-} from './identity/index.ts';
-import { notifyPages, notifySender, notifyService } from './notify/index.ts';
-import { placesRoutes, placesService } from './places/index.ts';
-import { type Clock, type JobsLog, jobQueue, newId, systemClock } from './platform/index.ts';
-import {
-  importService,
-  linkingService,
-  peopleRoutes,
-  propertiesService,
-  propertyRoutes,
-  recordsPages,
-  recordsRoutes,
-  recordsService,
-  reviewPages,
-} from './registers/index.ts';
-import {
-  deadlinesService,
   inboxPages,
-  inboxService,
   open311,
   requestsPages,
   requestsRoutes,
-  requestsService,
   separateRoutes,
-  separationService,
-  storedPhotosService,
   teamPages,
-  teamsService,
 } from './requests/index.ts';
 import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
 
-/** The composition root: every service, built once from the database, the clock and the policies. */
-export function createServices(database: Database, pdp: PolicyDecisionPoint, clock: Clock = systemClock) {
-  const { db } = database;
-  const places = placesService(db);
-  const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
-  const identity = identityService(db, clock, governance.ledger);
-  const jobs = jobQueue(database.pool.options.connectionString);
-  const notify = notifyService(db, clock, jobs, governance);
-  const properties = propertiesService(db, places);
-  const requests = requestsService(database, clock, governance, places, notify, properties);
-  return {
-    database,
-    jobs,
-    places,
-    identity,
-    governance,
-    agreements: agreementsService(db, clock, governance.ledger, places),
-    records: recordsService(db, clock, governance, places),
-    importing: importService(db, clock, governance, places),
-    linking: linkingService(db, governance),
-    properties,
-    notify,
-    requests,
-    inbox: inboxService(db, governance, places, requests),
-    teams: teamsService(db, governance, places),
-    separation: separationService(db, clock, governance, notify),
-    deadlines: deadlinesService(db, clock, governance, notify),
-    storedPhotos: storedPhotosService(db),
-    migrationsPending: () => pendingMigrations(database.pool),
-  };
-}
-export type Services = ReturnType<typeof createServices>;
-
-/**
- * Starts the background jobs: sending the outbox (through GOV.UK Notify when configured),
- * escalation, reminders, and removing the metadata of photos stored before it was removed on upload.
- */
-export async function startJobs(
-  services: Services,
-  config: Pick<Config, 'notify'>,
-  log: JobsLog,
-  options: { work?: boolean; pollingIntervalSeconds?: number } = {},
-) {
-  services.jobs.define(
-    ...services.notify.jobs(config.notify ? notifySender(config.notify) : null),
-    ...services.deadlines.jobs(),
-    ...services.storedPhotos.jobs(log),
-  );
-  await services.jobs.start(log, options);
-  return services.jobs;
-}
-
-/** Services with the policies read from policies/ (a bad policy throws PolicyError). */
-export async function servicesFor(
-  database: Database,
-  options: { policiesDir?: string; clock?: Clock } = {},
-): Promise<Services> {
-  return createServices(database, await loadPolicies(options.policiesDir), options.clock);
-}
+// Until every importer takes them from the composition root itself.
+export { type Services, servicesFor, startJobs } from './compose.ts';
 
 export function loggerOptions(config: Pick<Config, 'logLevel'>) {
   return {

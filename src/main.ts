@@ -1,23 +1,21 @@
 #!/usr/bin/env node
 // The flagstone command: start the platform, run migrations, load the demo place.
 import { Command } from 'commander';
-import { createApp, servicesFor, startJobs } from './app.ts';
+import { createApp } from './app.ts';
+import { openDatabase, type Services, servicesFor, startJobs } from './compose.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { connect, type EmbeddedServer, migrate, startEmbedded } from './db/index.ts';
+import { type Database, migrate } from './db/index.ts';
 import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
-import { ledger } from './governance/index.ts';
 import {
   addClientFromCommandLine,
   addUpstreamFromCommandLine,
   rotateKeysFromCommandLine,
 } from './identity/index.ts';
-import { systemClock } from './platform/index.ts';
 import {
   importPeopleFromCommandLine,
   importPropertiesFromCommandLine,
   linkFromCommandLine,
 } from './registers/index.ts';
-import { storedPhotosService } from './requests/index.ts';
 
 function fail(message: string): never {
   process.stderr.write(`flagstone: ${message}\n`);
@@ -33,30 +31,12 @@ function config() {
   }
 }
 
-/** DATABASE_URL when set; otherwise the embedded PostgreSQL in FLAGSTONE_DATA. */
-async function openDatabase(cfg: ReturnType<typeof loadConfig>) {
-  let embedded: EmbeddedServer | undefined;
-  let url = cfg.databaseUrl;
-  if (!url) {
-    embedded = await startEmbedded({ dataDir: cfg.dataDir, port: cfg.embeddedDbPort });
-    url = embedded.url;
-  }
-  const database = connect(url);
-  return {
-    database,
-    async close() {
-      await database.close();
-      await embedded?.stop();
-    },
-  };
-}
-
 async function start(options: { demo: boolean }) {
   const cfg = config();
   const { database, close } = await openDatabase(cfg).catch((error: Error) => fail(error.message));
   try {
     await migrate(database.pool);
-    const services = await servicesFor(database, { policiesDir: cfg.policiesDir });
+    const services = await servicesFor(database, cfg);
     await services.governance.notePolicies();
     if (options.demo && !(await hasPlace(services))) {
       process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
@@ -97,7 +77,7 @@ async function start(options: { demo: boolean }) {
   }
 }
 
-async function withDatabase(work: (database: ReturnType<typeof connect>) => Promise<void>) {
+async function withDatabase(work: (database: Database) => Promise<void>) {
   const cfg = config();
   const { database, close } = await openDatabase(cfg).catch((error: Error) => fail(error.message));
   try {
@@ -105,6 +85,11 @@ async function withDatabase(work: (database: ReturnType<typeof connect>) => Prom
   } finally {
     await close();
   }
+}
+
+/** Runs a command with every service, built by the composition root with the configured policies. */
+function withServices(work: (services: Services) => Promise<void>) {
+  return withDatabase(async (database) => work(await servicesFor(database, config())));
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -139,7 +124,7 @@ program
   .action(() =>
     withDatabase(async (database) => {
       await migrate(database.pool);
-      const services = await servicesFor(database);
+      const services = await servicesFor(database, config());
       if (await hasPlace(services))
         fail('this database already has a place; the demo is only loaded into an empty one');
       process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
@@ -222,8 +207,7 @@ imports
   .option('--columns <mapping>', 'your column names, like local_ref=ClientID,given_names=Forename')
   .option('--marking <marking>', 'the marking of rows without a marking column', 'OFFICIAL')
   .action((file: string, options) =>
-    withDatabase(async (database) => {
-      const services = await servicesFor(database);
+    withServices(async (services) => {
       const result = await importPeopleFromCommandLine(services.importing, file, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
@@ -237,8 +221,7 @@ imports
   )
   .argument('<file>', 'the CSV file, with a header row')
   .action((file: string) =>
-    withDatabase(async (database) => {
-      const services = await servicesFor(database);
+    withServices(async (services) => {
       const result = await importPropertiesFromCommandLine(services.properties, file);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
@@ -250,8 +233,7 @@ program
   .description("link every organisation's records into people (new and changed records since the last run)")
   .option('--force', 'run even when nothing changed since the last run')
   .action((options: { force?: boolean }) =>
-    withDatabase(async (database) => {
-      const services = await servicesFor(database);
+    withServices(async (services) => {
       const result = await linkFromCommandLine(services.linking, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
@@ -265,8 +247,8 @@ photos
     'remove the metadata (where it was taken, the camera, the owner) of every photo stored with it; also done when Flagstone starts',
   )
   .action(() =>
-    withDatabase(async (database) => {
-      const total = await storedPhotosService(database.db).stripMetadata((p) => {
+    withServices(async (services) => {
+      const total = await services.storedPhotos.stripMetadata((p) => {
         for (const { table, id } of p.unreadableIds)
           process.stderr.write(`\nphoto ${id} (${table}) could not be read: left as it was\n`);
         process.stderr.write(`\rdone ${p.stripped + p.unreadable} of ${p.of} photos`);
@@ -285,11 +267,11 @@ audit
   .command('verify')
   .description('check the hash chain and every signed checkpoint; name the first entry that does not fit')
   .action(() =>
-    withDatabase(async (database) => {
+    withServices(async (services) => {
       const started = performance.now();
-      const result = await ledger(database.db, systemClock, {
-        connectionString: database.pool.options.connectionString,
-      }).verify((done) => process.stderr.write(`\rchecked ${done} entries`));
+      const result = await services.governance.ledger.verify((done) =>
+        process.stderr.write(`\rchecked ${done} entries`),
+      );
       const seconds = (performance.now() - started) / 1000;
       process.stderr.write('\n');
       if (!result.ok) fail(`the audit ledger does not verify: ${result.failure?.reason}`);
@@ -303,8 +285,8 @@ audit
   .command('checkpoint')
   .description('sign a checkpoint (Merkle tree head) over every entry so far')
   .action(() =>
-    withDatabase(async (database) => {
-      const size = await ledger(database.db, systemClock).checkpoint();
+    withServices(async (services) => {
+      const size = await services.governance.ledger.checkpoint();
       process.stdout.write(
         size ? `Signed a checkpoint over ${size} entries\n` : 'No new entries since the last checkpoint\n',
       );
@@ -315,10 +297,10 @@ audit
   .argument('<entry>', 'the number of the entry')
   .description('print the inclusion proof of one entry in the latest checkpoint (RFC 9162)')
   .action((entry: string) =>
-    withDatabase(async (database) => {
+    withServices(async (services) => {
       const seq = Number(entry);
       if (!Number.isInteger(seq) || seq < 1) fail('the entry must be a whole number from 1');
-      const proof = await ledger(database.db, systemClock).prove(seq);
+      const proof = await services.governance.ledger.prove(seq);
       if (!proof) fail(`no signed checkpoint covers entry ${seq} yet: run "flagstone audit checkpoint"`);
       process.stdout.write(`${JSON.stringify(proof, null, 2)}\n`);
     }),

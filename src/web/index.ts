@@ -1,7 +1,8 @@
 // The GOV.UK page layout and everything every page and API answer shares: security
 // headers, cookies and CSRF, static assets, rendering, and errors (problem+json or a page).
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { globSync } from 'node:fs';
+import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -114,9 +115,18 @@ async function assets(app: FastifyInstance) {
 }
 
 async function views(app: FastifyInstance, serviceName: string) {
-  // Each module keeps its pages in its own views/ folder; the layout is web's.
-  const modules = readdirSync(srcDir).filter((m) => m !== 'web' && existsSync(`${srcDir}${m}/views`));
-  const paths = [govukDist, `${srcDir}web/views`, ...modules.map((m) => `${srcDir}${m}/views`)];
+  // Each module, or sub-feature of one, keeps its pages in its own views/ folder; the layout is web's.
+  const folders = globSync('**/views/', { cwd: srcDir }).filter((f) => !f.startsWith('web/'));
+  const paths = [govukDist, `${srcDir}web/views`, ...folders.sort().map((f) => path.join(srcDir, f))];
+  // A template is found by its name alone, so two folders may not both have one of a name.
+  const seen = new Map<string, string>();
+  for (const folder of paths.slice(1)) {
+    for (const name of globSync('**/*.njk', { cwd: folder })) {
+      const other = seen.get(name);
+      if (other) throw new Error(`Two templates are named ${name}: in ${other} and ${folder}`);
+      seen.set(name, folder);
+    }
+  }
   await app.register(fastifyView, {
     engine: { nunjucks },
     templates: paths,

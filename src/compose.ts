@@ -1,0 +1,104 @@
+// The one composition root: config -> database -> every service, built once. The server, every
+// command of the command line, the tests and the benchmarks take their services from here, so a
+// ledger, a service or a job queue is constructed in this file and nowhere else.
+import type { Config } from './config.ts';
+import { connect, type Database, type EmbeddedServer, pendingMigrations, startEmbedded } from './db/index.ts';
+import {
+  agreementsService,
+  governanceService,
+  loadPolicies,
+  type PolicyDecisionPoint,
+} from './governance/index.ts';
+import { identityService } from './identity/index.ts';
+import { notifySender, notifyService } from './notify/index.ts';
+import { placesService } from './places/index.ts';
+import { type Clock, type JobsLog, jobQueue, systemClock } from './platform/index.ts';
+import { importService, linkingService, propertiesService, recordsService } from './registers/index.ts';
+import {
+  deadlinesService,
+  inboxService,
+  requestsService,
+  separationService,
+  storedPhotosService,
+  teamsService,
+} from './requests/index.ts';
+
+/** The composition root: every service, built once from the database, the clock and the policies. */
+export function createServices(database: Database, pdp: PolicyDecisionPoint, clock: Clock = systemClock) {
+  const { db } = database;
+  const places = placesService(db);
+  const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
+  const identity = identityService(db, clock, governance.ledger);
+  const jobs = jobQueue(database.pool.options.connectionString);
+  const notify = notifyService(db, clock, jobs, governance);
+  const properties = propertiesService(db, places);
+  const requests = requestsService(database, clock, governance, places, notify, properties);
+  return {
+    database,
+    jobs,
+    places,
+    identity,
+    governance,
+    agreements: agreementsService(db, clock, governance.ledger, places),
+    records: recordsService(db, clock, governance, places),
+    importing: importService(db, clock, governance, places),
+    linking: linkingService(db, governance),
+    properties,
+    notify,
+    requests,
+    inbox: inboxService(db, governance, places, requests),
+    teams: teamsService(db, governance, places),
+    separation: separationService(db, clock, governance, notify),
+    deadlines: deadlinesService(db, clock, governance, notify),
+    storedPhotos: storedPhotosService(db),
+    migrationsPending: () => pendingMigrations(database.pool),
+  };
+}
+export type Services = ReturnType<typeof createServices>;
+
+/**
+ * Starts the background jobs: sending the outbox (through GOV.UK Notify when configured),
+ * escalation, reminders, and removing the metadata of photos stored before it was removed on upload.
+ */
+export async function startJobs(
+  services: Services,
+  config: Pick<Config, 'notify'>,
+  log: JobsLog,
+  options: { work?: boolean; pollingIntervalSeconds?: number } = {},
+) {
+  services.jobs.define(
+    ...services.notify.jobs(config.notify ? notifySender(config.notify) : null),
+    ...services.deadlines.jobs(),
+    ...services.storedPhotos.jobs(log),
+  );
+  await services.jobs.start(log, options);
+  return services.jobs;
+}
+
+/** Services with the policies read from policies/ (a bad policy throws PolicyError). */
+export async function servicesFor(
+  database: Database,
+  options: { policiesDir?: string; clock?: Clock } = {},
+): Promise<Services> {
+  return createServices(database, await loadPolicies(options.policiesDir), options.clock);
+}
+
+/** DATABASE_URL when set; otherwise the embedded PostgreSQL in FLAGSTONE_DATA. */
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedDbPort'>,
+): Promise<{ database: Database; close(): Promise<void> }> {
+  let embedded: EmbeddedServer | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbedded({ dataDir: config.dataDir, port: config.embeddedDbPort });
+    url = embedded.url;
+  }
+  const database = connect(url);
+  return {
+    database,
+    async close() {
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}
