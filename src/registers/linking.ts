@@ -30,7 +30,7 @@ import type * as store from './store.ts';
 export const MATCH_THRESHOLD = 0.95;
 /** Pairs from this up to MATCH_THRESHOLD wait in the review queue. */
 export const REVIEW_THRESHOLD = 0.5;
-/** Below this many records the model is learnt with a synthetic population alongside (see docs/decisions/0030). */
+/** Below this many records the model is learnt with a synthetic population alongside (see docs/decisions/0012-linking-registers.md). */
 export const TRAINING_FLOOR = 10_000;
 
 export interface LinkRunReport {
