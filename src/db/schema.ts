@@ -1,0 +1,593 @@
+// The type of every table, generated from src/db/migrations/*.sql by `npm run db:types`.
+// Do not edit: change a migration and run it again (CI fails when this file is out of date).
+import type { ColumnType } from 'kysely';
+
+export type ArrayType<T> = ArrayTypeImpl<T> extends (infer U)[] ? U[] : ArrayTypeImpl<T>;
+
+export type ArrayTypeImpl<T> =
+  T extends ColumnType<infer S, infer I, infer U> ? ColumnType<S[], I[], U[]> : T[];
+
+export type Generated<T> =
+  T extends ColumnType<infer S, infer I, infer U>
+    ? ColumnType<S, I | undefined, U>
+    : ColumnType<T, T | undefined, T>;
+
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface Accounts {
+  created_at: Generated<Timestamp>;
+  disabled: Generated<boolean>;
+  email: string;
+  id: Generated<string>;
+  kind: 'citizen' | 'staff';
+  name: string;
+  password_hash: string;
+}
+
+export interface AgreementParties {
+  agreement_id: string;
+  organisation_id: string;
+  signed_at: Timestamp | null;
+  signed_by: string | null;
+}
+
+export interface AppSecrets {
+  created_at: Generated<Timestamp>;
+  name: string;
+  value: string;
+}
+
+export interface AreaCoverage {
+  area_id: string;
+  function:
+    | 'county_council'
+    | 'district_council'
+    | 'unitary_council'
+    | 'nhs_trust'
+    | 'integrated_care_board'
+    | 'police'
+    | 'fire_and_rescue'
+    | 'school'
+    | 'voluntary_organisation';
+  organisation_id: string;
+}
+
+export interface Areas {
+  boundary: Json;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  ref: string;
+}
+
+export interface AuditCheckpoints {
+  frontier: ArrayType<Buffer>;
+  key_id: string;
+  root_hash: Buffer;
+  signature: Buffer;
+  signed_at: Generated<Timestamp>;
+  tree_size: ColumnType<number, number | string, number | string>;
+}
+
+export interface AuditLedger {
+  action: string;
+  actor_account_id: string | null;
+  at: Timestamp;
+  body: string;
+  break_glass: Generated<boolean>;
+  decision: 'allow' | 'deny' | null;
+  hash: Buffer;
+  seq: ColumnType<number, number | string, number | string>;
+  subject_account_id: string | null;
+}
+
+export interface AuditSigningKeys {
+  created_at: Generated<Timestamp>;
+  key_id: string;
+  private_key: string;
+  public_key: string;
+}
+
+export interface BreakGlassReviews {
+  ledger_seq: ColumnType<number, number | string, number | string>;
+  notes: string | null;
+  outcome: 'justified' | 'not_justified';
+  reviewed_at: Generated<Timestamp>;
+  reviewed_by: string;
+}
+
+export interface CasePhotos {
+  bytes: Buffer;
+  case_id: string;
+  content_type: 'image/jpeg' | 'image/png' | 'image/webp';
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  metadata: Generated<'kept' | 'stripped' | 'unreadable'>;
+  name: Generated<string>;
+}
+
+export interface Cases {
+  account_ref: string | null;
+  address_id: string | null;
+  address_string: string | null;
+  api_key_id: string | null;
+  area_id: string | null;
+  assignee_account_id: string | null;
+  attributes: Generated<Json>;
+  citizen_account_id: string | null;
+  description: string | null;
+  device_id: string | null;
+  duplicate_of: string | null;
+  email: string | null;
+  escalated: Generated<number>;
+  expected_at: Timestamp | null;
+  first_name: string | null;
+  id: Generated<string>;
+  last_name: string | null;
+  lat: number;
+  lon: number;
+  marking_level: Generated<number>;
+  media_url: string | null;
+  organisation_id: string;
+  phone: string | null;
+  reference: string;
+  reminded_at: Timestamp | null;
+  requested_at: Generated<Timestamp>;
+  route_basis: 'coverage' | 'override' | 'referral';
+  service_code: string;
+  status: Generated<'open' | 'in_progress' | 'resolved' | 'closed'>;
+  status_reason: string | null;
+  team: string | null;
+  token: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface CaseUpdates {
+  author_account_id: string | null;
+  body: string;
+  case_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<ColumnType<number, number | string, number | string>>;
+  kind: 'public' | 'internal';
+  organisation_id: string | null;
+  status: 'open' | 'in_progress' | 'resolved' | 'closed' | null;
+}
+
+export interface Clearances {
+  account_id: string;
+  granted_at: Generated<Timestamp>;
+  level: number;
+}
+
+export interface CorrectionRequests {
+  account_id: string;
+  created_at: Generated<Timestamp>;
+  details: string;
+  id: Generated<string>;
+  record_id: string;
+  status: Generated<'open' | 'done' | 'refused'>;
+}
+
+export interface Delegations {
+  citizen_id: string;
+  created_at: Generated<Timestamp>;
+  delegate_account_id: string | null;
+  delegate_organisation_id: string | null;
+  ends_on: string;
+  id: Generated<string>;
+  revoked_at: Timestamp | null;
+  services: string[];
+}
+
+export interface LinkPairs {
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision_note: string | null;
+  explanation: Json | null;
+  probability: number | null;
+  record_a: string;
+  record_b: string;
+  scored_run: string | null;
+  status: 'automatic' | 'review' | 'not_sure' | 'confirmed' | 'rejected';
+  weight: number | null;
+}
+
+export interface LinkRuns {
+  automatic_links: Generated<number>;
+  candidate_pairs: Generated<ColumnType<number, number | string, number | string>>;
+  changed_records: Generated<number>;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  model: Json | null;
+  people: Generated<number>;
+  records: Generated<number>;
+  review_pairs: Generated<number>;
+  started_at: Generated<Timestamp>;
+}
+
+export interface LocalRecords {
+  address_line: string | null;
+  created_at: Generated<Timestamp>;
+  date_of_birth: string | null;
+  email: string | null;
+  family_name: string;
+  given_names: string;
+  handling: 'PERSONAL' | 'COMMERCIAL' | 'LOCSEN' | null;
+  id: Generated<string>;
+  local_ref: string;
+  marking: 'OFFICIAL' | 'OFFICIAL-SENSITIVE';
+  marking_level: Generated<number>;
+  nhs_number: string | null;
+  organisation_id: string;
+  phone: string | null;
+  postcode: string | null;
+  subject_account_id: string | null;
+  town: string | null;
+  updated_at: Generated<Timestamp>;
+  uprn: ColumnType<number, number | string, number | string> | null;
+  version: Generated<number>;
+}
+
+export interface NotificationOutbox {
+  attempts: Generated<number>;
+  channel: 'email' | 'sms';
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  last_error: string | null;
+  next_attempt_at: Generated<Timestamp>;
+  personalisation: Generated<Json>;
+  recipient: string;
+  reference: string | null;
+  sent_at: Timestamp | null;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  template: string;
+}
+
+export interface OidcClients {
+  auth_method: 'none' | 'client_secret_basic' | 'private_key_jwt';
+  client_id: string;
+  client_secret: string | null;
+  created_at: Generated<Timestamp>;
+  disabled: Generated<boolean>;
+  grant_types: Generated<string[]>;
+  jwks: Json | null;
+  name: string;
+  organisation_id: string | null;
+  post_logout_redirect_uris: Generated<string[]>;
+  redirect_uris: Generated<string[]>;
+  scopes: Generated<string[]>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface OidcPayloads {
+  consumed_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  grant_id: string | null;
+  id: string;
+  model: string;
+  payload: Json;
+  uid: string | null;
+  user_code: string | null;
+}
+
+export interface OidcSessionConfidence {
+  expires_at: Timestamp;
+  identity_confidence: 'none' | 'low' | 'medium';
+  session_uid: string;
+}
+
+export interface OidcSigningKeys {
+  created_at: Generated<Timestamp>;
+  kid: string;
+  private_jwk: Json;
+  retired_at: Timestamp | null;
+}
+
+export interface Open311ApiKeys {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  key_hash: string;
+  name: string;
+  revoked_at: Timestamp | null;
+}
+
+export interface Organisations {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  kind:
+    | 'county_council'
+    | 'district_council'
+    | 'unitary_council'
+    | 'nhs_trust'
+    | 'integrated_care_board'
+    | 'police'
+    | 'fire_and_rescue'
+    | 'school'
+    | 'voluntary_organisation';
+  name: string;
+  ref: string;
+}
+
+export interface PasskeyChallenges {
+  account_id: string | null;
+  challenge: string;
+  expires_at: Timestamp;
+  purpose: 'register' | 'sign_in';
+}
+
+export interface Passkeys {
+  account_id: string;
+  counter: Generated<ColumnType<number, number | string, number | string>>;
+  created_at: Generated<Timestamp>;
+  credential_id: string;
+  id: Generated<string>;
+  last_used_at: Timestamp | null;
+  name: string;
+  public_key: Buffer;
+  transports: Generated<string[]>;
+}
+
+export interface PendingSignIns {
+  account_id: string;
+  expires_at: Timestamp;
+  failures: Generated<number>;
+  id_hash: string;
+}
+
+export interface People {
+  created_at: Generated<Timestamp>;
+  created_run: string | null;
+  id: Generated<string>;
+  merged_into: string | null;
+  retired_at: Timestamp | null;
+  retired_run: string | null;
+}
+
+export interface PersonHistory {
+  at: Generated<Timestamp>;
+  decided_by: string | null;
+  detail: Generated<Json>;
+  event: 'created' | 'merged' | 'split' | 'records-added' | 'records-removed' | 'retired';
+  id: Generated<ColumnType<number, number | string, number | string>>;
+  person_id: string;
+  reason: string | null;
+  run_id: string | null;
+}
+
+export interface PersonLinks {
+  linked_at: Generated<Timestamp>;
+  linked_run: string;
+  person_id: string;
+  record_id: string;
+  record_version: number;
+}
+
+export interface Place {
+  id: Generated<number>;
+  name: string;
+}
+
+export interface Properties {
+  address_lines: string;
+  latitude: number;
+  longitude: number;
+  postcode: string | null;
+  search: Generated<string | null>;
+  town: string | null;
+  updated_at: Generated<Timestamp>;
+  uprn: ColumnType<number, number | string, number | string>;
+}
+
+export interface Referrals {
+  agreement_id: string;
+  case_id: string;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  from_organisation_id: string;
+  id: Generated<string>;
+  note: string;
+  purpose: string;
+  status: Generated<'pending' | 'accepted' | 'declined'>;
+  to_organisation_id: string;
+}
+
+export interface ReportDraftPhotos {
+  bytes: Buffer;
+  content_type: 'image/jpeg' | 'image/png' | 'image/webp';
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  metadata: Generated<'kept' | 'stripped' | 'unreadable'>;
+  name: string;
+  token_hash: string;
+}
+
+export interface ReportDrafts {
+  answers: Generated<Json>;
+  expires_at: Timestamp;
+  token_hash: string;
+}
+
+export interface RoutingOverrides {
+  area_id: string;
+  organisation_id: string;
+  reason: string;
+  service_code: string;
+  set_at: Generated<Timestamp>;
+  set_by: string;
+}
+
+export interface SecondFactors {
+  account_id: string;
+  enrolled_at: Timestamp | null;
+  last_step: Generated<ColumnType<number, number | string, number | string>>;
+  totp_secret: string;
+}
+
+export interface Services {
+  code: string;
+  created_at: Generated<Timestamp>;
+  description: string;
+  keywords: Generated<string[]>;
+  lgsl_code: number | null;
+  name: string;
+  responsible_kind:
+    | 'county_council'
+    | 'district_council'
+    | 'unitary_council'
+    | 'nhs_trust'
+    | 'integrated_care_board'
+    | 'police'
+    | 'fire_and_rescue'
+    | 'school'
+    | 'voluntary_organisation';
+  service_group: string;
+}
+
+export interface Sessions {
+  account_id: string;
+  auth_method: Generated<string>;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  id_hash: string;
+  identity_confidence: 'none' | 'low' | 'medium' | null;
+  last_seen_at: Generated<Timestamp>;
+  upstream: string | null;
+}
+
+export interface SharingAgreements {
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  datasets: string[];
+  ends_on: string;
+  highest_marking: number;
+  id: Generated<string>;
+  lawful_basis:
+    | 'consent'
+    | 'contract'
+    | 'legal_obligation'
+    | 'vital_interests'
+    | 'public_task'
+    | 'legitimate_interests';
+  purposes: string[];
+  revocation_reason: string | null;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  special_category_basis:
+    | 'explicit_consent'
+    | 'employment_social_protection'
+    | 'vital_interests'
+    | 'not_for_profit_body'
+    | 'made_public'
+    | 'legal_claims'
+    | 'substantial_public_interest'
+    | 'health_social_care'
+    | 'public_health'
+    | 'archiving_research_statistics'
+    | null;
+  starts_on: string;
+  status: Generated<'draft' | 'active' | 'revoked'>;
+  title: string;
+}
+
+export interface SignInFailures {
+  email_key: string;
+  failed_at: Generated<Timestamp>;
+}
+
+export interface StaffRoles {
+  account_id: string;
+  organisation_id: string;
+  role: 'staff' | 'manager' | 'ig_officer' | 'auditor' | 'admin';
+}
+
+export interface Teams {
+  email: string | null;
+  id: Generated<string>;
+  name: string;
+  organisation_id: string;
+}
+
+export interface UpstreamIdentities {
+  account_id: string;
+  linked_at: Generated<Timestamp>;
+  provider_slug: string;
+  subject: string;
+}
+
+export interface UpstreamProviders {
+  client_id: string;
+  client_secret: string;
+  created_at: Generated<Timestamp>;
+  enabled: Generated<boolean>;
+  issuer: string;
+  kind: 'citizen' | 'staff';
+  name: string;
+  organisation_id: string | null;
+  slug: string;
+  vtr: string | null;
+}
+
+export interface DB {
+  accounts: Accounts;
+  agreement_parties: AgreementParties;
+  app_secrets: AppSecrets;
+  area_coverage: AreaCoverage;
+  areas: Areas;
+  audit_checkpoints: AuditCheckpoints;
+  audit_ledger: AuditLedger;
+  audit_signing_keys: AuditSigningKeys;
+  break_glass_reviews: BreakGlassReviews;
+  case_photos: CasePhotos;
+  case_updates: CaseUpdates;
+  cases: Cases;
+  clearances: Clearances;
+  correction_requests: CorrectionRequests;
+  delegations: Delegations;
+  link_pairs: LinkPairs;
+  link_runs: LinkRuns;
+  local_records: LocalRecords;
+  notification_outbox: NotificationOutbox;
+  oidc_clients: OidcClients;
+  oidc_payloads: OidcPayloads;
+  oidc_session_confidence: OidcSessionConfidence;
+  oidc_signing_keys: OidcSigningKeys;
+  open311_api_keys: Open311ApiKeys;
+  organisations: Organisations;
+  passkey_challenges: PasskeyChallenges;
+  passkeys: Passkeys;
+  pending_sign_ins: PendingSignIns;
+  people: People;
+  person_history: PersonHistory;
+  person_links: PersonLinks;
+  place: Place;
+  properties: Properties;
+  referrals: Referrals;
+  report_draft_photos: ReportDraftPhotos;
+  report_drafts: ReportDrafts;
+  routing_overrides: RoutingOverrides;
+  second_factors: SecondFactors;
+  services: Services;
+  sessions: Sessions;
+  sharing_agreements: SharingAgreements;
+  sign_in_failures: SignInFailures;
+  staff_roles: StaffRoles;
+  teams: Teams;
+  upstream_identities: UpstreamIdentities;
+  upstream_providers: UpstreamProviders;
+}
