@@ -1,11 +1,11 @@
 // Pages for staff (find, read and add people's records) and for citizens ("Your data").
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { GovernanceService } from '../governance/index.ts';
-import { purposes } from '../governance/index.ts';
-import { actFor, requireSecondFactor } from '../identity/index.ts';
-import type { PlacesService } from '../places/index.ts';
-import { DomainError, Forbidden, requireActor } from '../platform/index.ts';
-import { formErrors } from '../web/index.ts';
+import type { GovernanceService } from '../../governance/index.ts';
+import { purposes } from '../../governance/index.ts';
+import { actFor, requireSecondFactor } from '../../identity/index.ts';
+import type { PlacesService } from '../../places/index.ts';
+import { DomainError, Forbidden, requireActor } from '../../platform/index.ts';
+import { formErrors } from '../../web/index.ts';
 import type { RecordsService } from './service.ts';
 
 interface Options {

@@ -3,19 +3,19 @@
 // whom) and their history; and the decisions of staff with the right role to split a record
 // out of a person or merge two people, with a reason. A decision takes effect at once, stands
 // on every later linkage run (it is written as decisions on pairs of records) and is in the ledger.
-import type { Db } from '../db/index.ts';
+import type { Db } from '../../db/index.ts';
 import {
   cedarOrganisation,
   type GovernanceService,
   type LedgerEntry,
   principalEntity,
   purposes,
-} from '../governance/index.ts';
-import { accountNames } from '../identity/index.ts';
-import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../platform/index.ts';
-import * as people from './people-store.ts';
-import { facts, type PersonRecord, toPersonRecord } from './service.ts';
-import * as store from './store.ts';
+} from '../../governance/index.ts';
+import { accountNames } from '../../identity/index.ts';
+import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../../platform/index.ts';
+import * as store from '../records/index.ts';
+import { facts, type PersonRecord, toPersonRecord } from '../records/index.ts';
+import * as people from './store.ts';
 
 /** Reading records through the policies: which of them the asker may see, with the ledger entries. */
 export function recordReader(db: Db, governance: GovernanceService) {

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Invalid } from '../platform/index.ts';
-import { ProblemResponses } from '../web/index.ts';
-import type { ImportService } from './importing.ts';
+import { Invalid } from '../../platform/index.ts';
+import { ProblemResponses } from '../../web/index.ts';
+import type { ImportService } from '../importing/index.ts';
+import { PersonRecordSchema } from '../records/index.ts';
 import type { LinkingService } from './linking.ts';
 import {
   BulkReport,
@@ -14,8 +15,7 @@ import {
   PersonId,
   PurposeQuery,
   SplitRequest,
-} from './people-schemas.ts';
-import { PersonRecord } from './schemas.ts';
+} from './schemas.ts';
 
 const tags = ['People'];
 
@@ -55,7 +55,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{
                 }),
                 probability: Type.Number(),
                 explanation: Explanation,
-                records: Type.Array(PersonRecord),
+                records: Type.Array(PersonRecordSchema),
               }),
             ),
           }),

@@ -1,9 +1,8 @@
 // Pure: the rows of an organisation's file of people, checked one by one. A row with a
 // problem that makes it unusable is rejected (row, field, reason) while the others load; an
 // invalid NHS number or UPRN is reported and the row is stored without it, never as valid.
-import { parseMarking } from '../governance/index.ts';
-import { cleanFields } from './record.ts';
-import type { NewRecordRow } from './store.ts';
+import { parseMarking } from '../../governance/index.ts';
+import { cleanFields, type NewRecordRow } from '../records/index.ts';
 
 /** The columns a file of people may have, by the name Flagstone gives them. */
 export const PEOPLE_COLUMNS = [

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Invalid } from '../platform/index.ts';
-import { ProblemResponses } from '../web/index.ts';
+import { Invalid } from '../../platform/index.ts';
+import { ProblemResponses } from '../../web/index.ts';
 import { MarkingChange, NewRecord, PersonRecord, ReadQuery, RecordChanges, SearchQuery } from './schemas.ts';
 import type { RecordsService } from './service.ts';
 

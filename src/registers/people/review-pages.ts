@@ -1,10 +1,10 @@
 // The review queue: pairs of records the engine was unsure of, shown side by side (only what
 // the reviewer may see) with the explanation, for a person to say same, different or not sure.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError } from '../platform/index.ts';
-import { formErrors } from '../web/index.ts';
+import { DomainError } from '../../platform/index.ts';
+import { formErrors } from '../../web/index.ts';
+import { purposeItems, requireStaff } from '../records/index.ts';
 import type { LinkingService } from './linking.ts';
-import { purposeItems, requireStaff } from './pages.ts';
 import { personPages } from './person-pages.ts';
 
 type Query = Record<string, string | undefined>;

@@ -4,12 +4,13 @@
 // record is found again by the organisation's own reference, so loading twice never duplicates.
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { Db } from '../db/index.ts';
-import type { GovernanceService, LedgerEntry } from '../governance/index.ts';
-import { markingLevel, parseMarking } from '../governance/index.ts';
-import { citizensByEmail } from '../identity/index.ts';
-import type { PlacesService } from '../places/index.ts';
-import { type Actor, type Clock, Invalid, NotFound } from '../platform/index.ts';
+import type { Db } from '../../db/index.ts';
+import type { GovernanceService, LedgerEntry } from '../../governance/index.ts';
+import { markingLevel, parseMarking } from '../../governance/index.ts';
+import { citizensByEmail } from '../../identity/index.ts';
+import type { PlacesService } from '../../places/index.ts';
+import { type Actor, type Clock, Invalid, NotFound } from '../../platform/index.ts';
+import * as store from '../records/index.ts';
 import {
   type CheckedRow,
   type ColumnMapping,
@@ -18,8 +19,7 @@ import {
   type PeopleColumn,
   type RowProblem,
   rowValues,
-} from './import-rows.ts';
-import * as store from './store.ts';
+} from './rows.ts';
 
 export interface ImportReport {
   rows: number;

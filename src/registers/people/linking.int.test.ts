@@ -3,7 +3,7 @@
 // "do we know this person?" answers only with records the asker may see.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import { demoAccount, signIn, type TestContext, testApp } from '../../../test/support.ts';
 
 let t: TestContext;
 beforeAll(async () => {

@@ -3,11 +3,11 @@
 // information governance officer of an organisation holding a record, splitting a record out
 // and merging another person in, each with a reason.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Forbidden } from '../platform/index.ts';
-import { formErrors } from '../web/index.ts';
+import { Forbidden } from '../../platform/index.ts';
+import { formErrors } from '../../web/index.ts';
+import { purposeItems, requireStaff } from '../records/index.ts';
 import type { GoldenPerson, PersonLink, RecordSide } from './golden-people.ts';
 import type { LinkingService } from './linking.ts';
-import { purposeItems, requireStaff } from './pages.ts';
 
 type Query = Record<string, string | undefined>;
 type Form = { errors: { text: string; href: string }[]; fieldErrors: Record<string, string> };

@@ -2,8 +2,8 @@
 // UPRN and which organisations serve it for which functions. Not personal data: open to all,
 // and it works without JavaScript.
 import type { FastifyInstance } from 'fastify';
-import { formErrors } from '../web/index.ts';
-import type { PropertiesService } from './properties.ts';
+import { formErrors } from '../../web/index.ts';
+import type { PropertiesService } from './service.ts';
 
 /** Functions (kinds of organisation) in the words of the people looking. */
 const functionNames: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestContext, testApp } from '../../test/support.ts';
-import { fromNationalGrid } from './property-rows.ts';
+import { type TestContext, testApp } from '../../../test/support.ts';
+import { fromNationalGrid } from './rows.ts';
 
 let t: TestContext;
 beforeAll(async () => {

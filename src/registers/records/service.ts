@@ -1,11 +1,11 @@
 // Use-cases on local person records: every read and write is decided by the policy decision
 // point and written to the audit ledger; writes commit together with their ledger entry.
-import type { Db } from '../db/index.ts';
-import type { GovernanceService } from '../governance/index.ts';
-import { markingLevel, parseMarking } from '../governance/index.ts';
-import { citizensByEmail } from '../identity/index.ts';
-import type { PlacesService } from '../places/index.ts';
-import { type Actor, type Clock, Conflict, Forbidden, Invalid, NotFound } from '../platform/index.ts';
+import type { Db } from '../../db/index.ts';
+import type { GovernanceService } from '../../governance/index.ts';
+import { markingLevel, parseMarking } from '../../governance/index.ts';
+import { citizensByEmail } from '../../identity/index.ts';
+import type { PlacesService } from '../../places/index.ts';
+import { type Actor, type Clock, Conflict, Forbidden, Invalid, NotFound } from '../../platform/index.ts';
 import { cleanFields, type RecordFields } from './record.ts';
 import * as store from './store.ts';
 

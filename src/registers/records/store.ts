@@ -1,6 +1,6 @@
 // SQL for local person records and correction requests, nothing else.
 import { type Generated, type Selectable, sql } from 'kysely';
-import type { Db } from '../db/index.ts';
+import type { Db } from '../../db/index.ts';
 
 type RegistersTables = {
   local_records: {

@@ -1,8 +1,8 @@
 // Pure: the rows of a gazetteer file checked one by one. A place is given either as latitude
 // and longitude or as British National Grid easting and northing (converted with proj4).
 import proj4 from 'proj4';
-import type { RowProblem } from './import-rows.ts';
-import { normalPostcode } from './record.ts';
+import type { RowProblem } from '../importing/index.ts';
+import { normalPostcode } from '../records/index.ts';
 
 proj4.defs(
   'EPSG:27700',

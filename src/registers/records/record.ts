@@ -1,5 +1,5 @@
 // Pure checks and normal forms of the fields of a person record.
-import type { FieldError } from '../platform/index.ts';
+import type { FieldError } from '../../platform/index.ts';
 
 const POSTCODE = /^([A-Z]{1,2}[0-9][0-9A-Z]?) ?([0-9][A-Z]{2})$/;
 

@@ -3,9 +3,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestContext, testApp } from '../../test/support.ts';
+import { type TestContext, testApp } from '../../../test/support.ts';
 
-const main = path.resolve(import.meta.dirname, '../main.ts');
+const main = path.resolve(import.meta.dirname, '../../main.ts');
 let t: TestContext;
 beforeAll(async () => {
   t = await testApp();

@@ -3,8 +3,8 @@
 // queue for pairs the engine is unsure of, a person's records, and "do we know this person?".
 // Every look at personal data is decided by the policies and written to the ledger.
 import { sql } from 'kysely';
-import type { Db } from '../db/index.ts';
-import type { GovernanceService, LedgerEntry } from '../governance/index.ts';
+import type { Db } from '../../db/index.ts';
+import type { GovernanceService, LedgerEntry } from '../../governance/index.ts';
 import {
   assignPersonIds,
   type Explanation,
@@ -15,16 +15,14 @@ import {
   modelFits,
   scoreAgainst,
   syntheticPeople,
-} from '../linkage/index.ts';
+} from '../../linkage/index.ts';
 
-import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../platform/index.ts';
+import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../../platform/index.ts';
+import type * as store from '../records/index.ts';
+import { normalPostcode, type PersonRecord, toPersonRecord } from '../records/index.ts';
 import { peopleFrom, personEvents } from './golden.ts';
 import { goldenPeople, recordReader } from './golden-people.ts';
-import * as people from './people-store.ts';
-import { normalPostcode } from './record.ts';
-import type { PersonRecord } from './service.ts';
-import { toPersonRecord } from './service.ts';
-import type * as store from './store.ts';
+import * as people from './store.ts';
 
 /** Pairs at or above this are linked without a person looking (stricter than the engine's 0.9: these join organisations' records). */
 export const MATCH_THRESHOLD = 0.95;

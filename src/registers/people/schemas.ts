@@ -1,7 +1,7 @@
 // Schemas of the API for golden people, bulk submission and matching: one schema validates,
 // types the handler and documents the API.
 import { Type } from 'typebox';
-import { PersonRecord } from './schemas.ts';
+import { PersonRecordSchema } from '../records/index.ts';
 
 const Text = (max: number) => Type.Optional(Type.Union([Type.String({ maxLength: max }), Type.Null()]));
 
@@ -128,7 +128,7 @@ export const GoldenPerson = Type.Object({
   mergedInto: Type.Union([Type.String(), Type.Null()], {
     description: 'Set when this person was merged into another',
   }),
-  records: Type.Array(PersonRecord),
+  records: Type.Array(PersonRecordSchema),
   withheld: Type.Integer({ description: 'Records of this person you may not see: counted, not shown' }),
   links: Type.Array(
     Type.Object({

@@ -4,13 +4,13 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { sql } from 'kysely';
-import type { Db } from '../db/index.ts';
-import type { PlacesService } from '../places/index.ts';
-import { Invalid, NotFound } from '../platform/index.ts';
-import { routingTable } from '../requests/index.ts';
-import type { RowProblem } from './import-rows.ts';
-import { checkPropertyRow, type PropertyColumn, type PropertyRow, propertyColumns } from './property-rows.ts';
-import { normalPostcode } from './record.ts';
+import type { Db } from '../../db/index.ts';
+import type { PlacesService } from '../../places/index.ts';
+import { Invalid, NotFound } from '../../platform/index.ts';
+import { routingTable } from '../../requests/index.ts';
+import type { RowProblem } from '../importing/index.ts';
+import { normalPostcode } from '../records/index.ts';
+import { checkPropertyRow, type PropertyColumn, type PropertyRow, propertyColumns } from './rows.ts';
 
 export interface PropertyReport {
   rows: number;

@@ -2,7 +2,7 @@
 // link with how it was decided; staff with the right role split a record out or merge two
 // people with a reason, in the ledger, and the next linkage run keeps to it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import { demoAccount, signIn, type TestContext, testApp } from '../../../test/support.ts';
 
 let t: TestContext;
 beforeAll(async () => {

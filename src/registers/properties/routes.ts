@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ProblemResponses } from '../web/index.ts';
-import type { PropertiesService } from './properties.ts';
-import { propertyPages } from './property-pages.ts';
+import { ProblemResponses } from '../../web/index.ts';
+import { propertyPages } from './pages.ts';
+import type { PropertiesService } from './service.ts';
 
 const tags = ['Properties'];
 const Property = Type.Object({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import { demoAccount, signIn, type TestContext, testApp } from '../../../test/support.ts';
 
 let t: TestContext;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // a reviewer's "different" keeps them apart even when a chain of automatic links would join
 // them: links are taken strongest first and one that would put two records a reviewer
 // separated into one person is left out.
-import { DisjointSets } from '../linkage/index.ts';
+import { DisjointSets } from '../../linkage/index.ts';
 
 export interface Link {
   a: string;

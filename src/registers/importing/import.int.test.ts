@@ -1,7 +1,7 @@
 // Loading organisations' files of people and agency systems' batches, through the real database.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citizen, citizenId, demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
+import { citizen, citizenId, demoAccount, signIn, type TestContext, testApp } from '../../../test/support.ts';
 
 let t: TestContext;
 beforeAll(async () => {

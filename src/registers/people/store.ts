@@ -1,8 +1,8 @@
 // SQL for golden people: linkage runs, people, the person each record is, scored pairs and
 // reviewers' decisions, and people's history. Large writes go as JSON batches.
 import { sql } from 'kysely';
-import type { Db } from '../db/index.ts';
-import type { RecordRow } from './store.ts';
+import type { Db } from '../../db/index.ts';
+import type { RecordRow } from '../records/index.ts';
 
 const BATCH = 5000;
 
