@@ -16,10 +16,10 @@ import {
   scoreAgainst,
   syntheticPeople,
 } from '../../linkage/index.ts';
-
+import type { PlacesService } from '../../places/index.ts';
 import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../../platform/index.ts';
 import type * as store from '../records/index.ts';
-import { normalPostcode, type PersonRecord, toPersonRecord } from '../records/index.ts';
+import { matchCandidates, normalPostcode, type PersonRecord, toPersonRecord } from '../records/index.ts';
 import { peopleFrom, personEvents } from './golden.ts';
 import { goldenPeople, recordReader } from './golden-people.ts';
 import * as people from './store.ts';
@@ -76,7 +76,7 @@ const toLinkage = (r: people.LinkableRecord): LinkageRecord => {
   const [first = '', ...middle] = r.given_names.trim().split(/\s+/);
   return {
     id: r.id,
-    source: r.organisation,
+    source: r.organisation_id,
     firstName: first,
     middleName: middle.join(' ') || undefined,
     lastName: r.family_name,
@@ -106,8 +106,15 @@ function redact(explanation: Explanation, hideA: boolean, hideB: boolean): Expla
 /** Refused: another run of linkage holds the lock. */
 export class LinkageRunning extends Conflict {}
 
-export function linkingService(db: Db, governance: GovernanceService) {
+export function linkingService(db: Db, governance: GovernanceService, places: PlacesService) {
   const { readable, loadRecord } = recordReader(db, governance);
+
+  /** The names of the organisations of the place by id: places owns them (tens, not thousands). */
+  async function organisationNames(): Promise<Map<string, string>> {
+    const organisations = await places.organisations();
+    const ids = await places.organisationIds(organisations.map((o) => o.ref));
+    return new Map(organisations.map((o) => [ids.get(o.ref) ?? o.ref, o.name]));
+  }
 
   type RunOptions = {
     force?: boolean;
@@ -297,11 +304,12 @@ export function linkingService(db: Db, governance: GovernanceService) {
       const principal = await governance.principal(actor);
       if (principal.kind !== 'staff') throw new Forbidden('The review queue is for staff');
       const waiting = await people.waitingPairs(db, principal.organisations);
+      const names = waiting.length > 0 ? await organisationNames() : new Map<string, string>();
       return waiting.map((p) => ({
         a: p.record_a,
         b: p.record_b,
-        holderA: p.name_a,
-        holderB: p.name_b,
+        holderA: names.get(p.organisation_a_id) ?? '',
+        holderB: names.get(p.organisation_b_id) ?? '',
         probability: p.probability,
         status: p.status,
       }));
@@ -418,7 +426,7 @@ export function linkingService(db: Db, governance: GovernanceService) {
       }
       const postcode = query.postcode ? (normalPostcode(query.postcode) ?? undefined) : undefined;
       const nhsNumber = query.nhsNumber?.replace(/[\s-]/g, '') || undefined;
-      const candidates = await people.matchCandidates(db, { ...query, postcode, nhsNumber });
+      const candidates = await matchCandidates(db, { ...query, postcode, nhsNumber });
       const { allowed, refused } = await readable(
         actor,
         candidates,
@@ -444,7 +452,7 @@ export function linkingService(db: Db, governance: GovernanceService) {
           email: query.email,
           phone: query.phone,
         },
-        visible.map((r) => toLinkage({ ...r, organisation: r.organisation, date_of_birth: r.date_of_birth })),
+        visible.map((r) => toLinkage(r)),
       );
       const personOf = await people.personOf(
         db,

@@ -2,7 +2,6 @@
 // reviewers' decisions, and people's history. Large writes go as JSON batches.
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
-import type { RecordRow } from '../records/index.ts';
 
 const BATCH = 5000;
 
@@ -12,7 +11,8 @@ async function inBatches<T>(rows: T[], write: (batch: T[]) => Promise<unknown>) 
 
 export interface LinkableRecord {
   id: string;
-  organisation: string;
+  /** the holder, as the source of the record for the engine (which only tells sources apart) */
+  organisation_id: string;
   version: number;
   given_names: string;
   family_name: string;
@@ -27,9 +27,9 @@ export interface LinkableRecord {
 
 export async function linkableRecords(db: Db): Promise<LinkableRecord[]> {
   const { rows } = await sql<LinkableRecord>`
-    SELECT r.id, o.ref AS organisation, r.version, r.given_names, r.family_name, r.date_of_birth::text,
+    SELECT r.id, r.organisation_id, r.version, r.given_names, r.family_name, r.date_of_birth::text,
            r.address_line, r.town, r.postcode, r.nhs_number, r.phone, r.email
-      FROM local_records r JOIN organisations o ON o.id = r.organisation_id
+      FROM local_records r
      ORDER BY r.id`.execute(db);
   return rows;
 }
@@ -182,23 +182,19 @@ export async function insertHistory(
 }
 
 export interface WaitingPair extends ScoredPairRow {
-  organisation_a: string;
-  organisation_b: string;
+  /** the organisations holding each record (places knows their names) */
   organisation_a_id: string;
   organisation_b_id: string;
-  name_a: string;
-  name_b: string;
 }
 
 /** Pairs waiting for a reviewer, most likely first, where one of the records is held by one of `organisations`. */
 export async function waitingPairs(db: Db, organisations: string[], limit = 100): Promise<WaitingPair[]> {
   if (organisations.length === 0) return [];
   const { rows } = await sql<WaitingPair>`
-    SELECT p.*, oa.ref AS organisation_a, ob.ref AS organisation_b, oa.id AS organisation_a_id,
-           ob.id AS organisation_b_id, oa.name AS name_a, ob.name AS name_b
+    SELECT p.*, a.organisation_id AS organisation_a_id, b.organisation_id AS organisation_b_id
       FROM link_pairs p
-      JOIN local_records a ON a.id = p.record_a JOIN organisations oa ON oa.id = a.organisation_id
-      JOIN local_records b ON b.id = p.record_b JOIN organisations ob ON ob.id = b.organisation_id
+      JOIN local_records a ON a.id = p.record_a
+      JOIN local_records b ON b.id = p.record_b
      WHERE p.status IN ('review', 'not_sure')
        AND (a.organisation_id = ANY(${organisations}::uuid[]) OR b.organisation_id = ANY(${organisations}::uuid[]))
      ORDER BY p.status = 'not_sure', p.probability DESC, p.record_a, p.record_b
@@ -346,28 +342,4 @@ export async function personExists(db: Db, personId: string) {
     SELECT id, merged_into, (retired_run IS NOT NULL OR retired_at IS NOT NULL) AS retired
       FROM people WHERE id = ${personId}`.execute(db);
   return rows[0];
-}
-
-/** Records that share something exact with the attributes asked about: the candidates to score. */
-export async function matchCandidates(
-  db: Db,
-  q: { familyName?: string; dateOfBirth?: string; postcode?: string; nhsNumber?: string; email?: string },
-  limit = 500,
-): Promise<RecordRow[]> {
-  const or = [
-    q.nhsNumber ? sql`r.nhs_number = ${q.nhsNumber}` : null,
-    q.email ? sql`lower(r.email) = lower(${q.email})` : null,
-    q.familyName ? sql`lower(r.family_name) = lower(${q.familyName})` : null,
-    q.dateOfBirth ? sql`r.date_of_birth = ${q.dateOfBirth}::date` : null,
-    q.postcode ? sql`r.postcode = ${q.postcode}` : null,
-  ].filter((c) => c !== null);
-  if (or.length === 0) return [];
-  const { rows } = await sql<RecordRow>`
-    SELECT r.*, r.date_of_birth::text AS date_of_birth, o.ref AS organisation, o.name AS organisation_name,
-           l.person_id
-      FROM local_records r JOIN organisations o ON o.id = r.organisation_id
-      LEFT JOIN person_links l ON l.record_id = r.id
-     WHERE ${sql.join(or, sql` OR `)}
-     LIMIT ${limit}`.execute(db);
-  return rows;
 }
