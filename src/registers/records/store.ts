@@ -33,6 +33,7 @@ type RegistersTables = {
     status: Generated<string>;
     created_at: Generated<Date>;
   };
+  /** places' table, joined only by selectRecords (kept for speed: docs/decisions/0006) */
   organisations: { id: string; ref: string; name: string };
   person_links: { record_id: string; person_id: string };
 };
@@ -49,6 +50,7 @@ export type NewRecordRow = Omit<
   'id' | 'marking_level' | 'version' | 'created_at' | 'updated_at'
 >;
 
+/** A record with its holder's ref and name: the one join registers keeps into places' tables. */
 function selectRecords(db: Db) {
   return tables(db)
     .selectFrom('local_records as r')
