@@ -9,7 +9,6 @@ import {
   assignPersonIds,
   type Explanation,
   type LinkageModel,
-  type LinkageRecord,
   type LinkageStage,
   linkRecords,
   modelFits,
@@ -20,6 +19,7 @@ import type { PlacesService } from '../../places/index.ts';
 import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../../platform/index.ts';
 import type * as store from '../records/index.ts';
 import { matchCandidates, normalPostcode, type PersonRecord, toPersonRecord } from '../records/index.ts';
+import { redact, stageTimer, toLinkage } from './engine.ts';
 import { peopleFrom, personEvents } from './golden.ts';
 import { goldenPeople, recordReader } from './golden-people.ts';
 import * as people from './store.ts';
@@ -44,63 +44,6 @@ export interface LinkRunReport {
   created: number;
   /** Seconds spent in each stage, in order: loading the records, the engine's stages, storing the result. */
   phases: { stage: string; seconds: number }[];
-}
-
-/** Wraps a progress callback to time each stage from its first report to the next stage's. */
-function stageTimer(onProgress?: (stage: string, done: number, total: number) => void) {
-  const phases: { stage: string; seconds: number }[] = [];
-  let since = performance.now();
-  const close = () => {
-    const now = performance.now();
-    const last = phases.at(-1);
-    if (last) last.seconds = Math.round((last.seconds + (now - since) / 1000) * 1000) / 1000;
-    since = now;
-  };
-  return {
-    phases,
-    progress(stage: string, done: number, total: number) {
-      if (phases.at(-1)?.stage !== stage) {
-        close();
-        phases.push({ stage, seconds: 0 });
-      }
-      onProgress?.(stage, done, total);
-    },
-    finish() {
-      close();
-      return phases;
-    },
-  };
-}
-
-const toLinkage = (r: people.LinkableRecord): LinkageRecord => {
-  const [first = '', ...middle] = r.given_names.trim().split(/\s+/);
-  return {
-    id: r.id,
-    source: r.organisation_id,
-    firstName: first,
-    middleName: middle.join(' ') || undefined,
-    lastName: r.family_name,
-    dateOfBirth: r.date_of_birth ?? undefined,
-    addressLine: r.address_line ?? undefined,
-    town: r.town ?? undefined,
-    postcode: r.postcode ?? undefined,
-    nhsNumber: r.nhs_number ?? undefined,
-    phone: r.phone ?? undefined,
-    email: r.email ?? undefined,
-  };
-};
-
-/** The explanation with the values of a record the reader may not see taken out. */
-function redact(explanation: Explanation, hideA: boolean, hideB: boolean): Explanation {
-  if (!hideA && !hideB) return explanation;
-  return {
-    ...explanation,
-    steps: explanation.steps.map((s) => ({
-      ...s,
-      valueA: hideA && s.valueA ? 'withheld' : s.valueA,
-      valueB: hideB && s.valueB ? 'withheld' : s.valueB,
-    })),
-  };
 }
 
 /** Refused: another run of linkage holds the lock. */
