@@ -1,6 +1,6 @@
-// Pure: between the registers and the linkage engine. A record as the engine reads it, an
-// explanation with the values of a record the reader may not see taken out, and the time
-// each stage of a run took.
+// Between the registers and the linkage engine, with no database: a record as the engine
+// reads it and an explanation with the values of a record the reader may not see taken out
+// (both pure), and the time each stage of a run took (by the process's own timer).
 import type { Explanation, LinkageRecord } from '../../linkage/index.ts';
 import type { LinkableRecord } from './store.ts';
 
