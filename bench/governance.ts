@@ -11,9 +11,9 @@ import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
 import { appendEntries } from '../src/governance/ledger.ts';
-import { PersonRecord } from '../src/registers/schemas.ts';
-import { toPersonRecord } from '../src/registers/service.ts';
-import { findRecord } from '../src/registers/store.ts';
+import { PersonRecord } from '../src/registers/records/schemas.ts';
+import { toPersonRecord } from '../src/registers/records/service.ts';
+import { findRecord } from '../src/registers/records/store.ts';
 import { load } from './load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);

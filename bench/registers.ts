@@ -16,8 +16,8 @@ import { servicesFor } from '../src/app.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
 import { type LinkageRecord, syntheticPeople } from '../src/linkage/index.ts';
-import { phaseLine } from '../src/registers/cli.ts';
-import { PEOPLE_COLUMNS, type PeopleColumn } from '../src/registers/import-rows.ts';
+import { PEOPLE_COLUMNS, type PeopleColumn } from '../src/registers/importing/rows.ts';
+import { phaseLine } from '../src/registers/people/command-line.ts';
 import { freePort } from '../test/ports.ts';
 
 const RECORDS = Number(process.env.BENCH_REGISTER_RECORDS ?? 100_000);

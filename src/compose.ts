@@ -42,7 +42,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     agreements: agreementsService(db, clock, governance.ledger, places),
     records: recordsService(db, clock, governance, places),
     importing: importService(db, clock, governance, places),
-    linking: linkingService(db, governance),
+    linking: linkingService(db, governance, places),
     properties,
     notify,
     requests,

@@ -1,16 +1,33 @@
 // Registers of people and properties: each organisation's own records of people (imported,
 // submitted or typed in), linked into golden people by record linkage with a review queue for
 // the pairs it is unsure of, and a gazetteer of properties. Every read and write is governed.
+// Sub-features: records/, people/ (golden people, review), importing/, properties/.
 
-export { importPeopleFromCommandLine, importPropertiesFromCommandLine, linkFromCommandLine } from './cli.ts';
-export { parseColumnMapping } from './import-rows.ts';
-export { type ImportReport, type ImportService, importService } from './importing.ts';
-export { type LinkingService, linkingService } from './linking.ts';
-export { recordsPages } from './pages.ts';
-export { peopleRoutes } from './people-routes.ts';
-export { type PropertiesService, propertiesService } from './properties.ts';
-export { propertyRoutes } from './property-routes.ts';
-export { reviewPages } from './review-pages.ts';
-export { recordsRoutes } from './routes.ts';
-export { type PersonRecord, type RecordsService, recordsService } from './service.ts';
-export { recordsForTesting } from './store.ts';
+export {
+  type ImportReport,
+  type ImportService,
+  importPeopleFromCommandLine,
+  importService,
+  parseColumnMapping,
+} from './importing/index.ts';
+export {
+  type LinkingService,
+  linkFromCommandLine,
+  linkingService,
+  peopleRoutes,
+  reviewPages,
+} from './people/index.ts';
+export {
+  importPropertiesFromCommandLine,
+  type PropertiesService,
+  propertiesService,
+  propertyRoutes,
+} from './properties/index.ts';
+export {
+  type PersonRecord,
+  type RecordsService,
+  recordsForTesting,
+  recordsPages,
+  recordsRoutes,
+  recordsService,
+} from './records/index.ts';

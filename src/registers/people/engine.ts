@@ -1,0 +1,62 @@
+// Between the registers and the linkage engine, with no database: a record as the engine
+// reads it and an explanation with the values of a record the reader may not see taken out
+// (both pure), and the time each stage of a run took (by the process's own timer).
+import type { Explanation, LinkageRecord } from '../../linkage/index.ts';
+import type { LinkableRecord } from './store.ts';
+
+/** Wraps a progress callback to time each stage from its first report to the next stage's. */
+export function stageTimer(onProgress?: (stage: string, done: number, total: number) => void) {
+  const phases: { stage: string; seconds: number }[] = [];
+  let since = performance.now();
+  const close = () => {
+    const now = performance.now();
+    const last = phases.at(-1);
+    if (last) last.seconds = Math.round((last.seconds + (now - since) / 1000) * 1000) / 1000;
+    since = now;
+  };
+  return {
+    phases,
+    progress(stage: string, done: number, total: number) {
+      if (phases.at(-1)?.stage !== stage) {
+        close();
+        phases.push({ stage, seconds: 0 });
+      }
+      onProgress?.(stage, done, total);
+    },
+    finish() {
+      close();
+      return phases;
+    },
+  };
+}
+
+export const toLinkage = (r: LinkableRecord): LinkageRecord => {
+  const [first = '', ...middle] = r.given_names.trim().split(/\s+/);
+  return {
+    id: r.id,
+    source: r.organisation_id,
+    firstName: first,
+    middleName: middle.join(' ') || undefined,
+    lastName: r.family_name,
+    dateOfBirth: r.date_of_birth ?? undefined,
+    addressLine: r.address_line ?? undefined,
+    town: r.town ?? undefined,
+    postcode: r.postcode ?? undefined,
+    nhsNumber: r.nhs_number ?? undefined,
+    phone: r.phone ?? undefined,
+    email: r.email ?? undefined,
+  };
+};
+
+/** The explanation with the values of a record the reader may not see taken out. */
+export function redact(explanation: Explanation, hideA: boolean, hideB: boolean): Explanation {
+  if (!hideA && !hideB) return explanation;
+  return {
+    ...explanation,
+    steps: explanation.steps.map((s) => ({
+      ...s,
+      valueA: hideA && s.valueA ? 'withheld' : s.valueA,
+      valueB: hideB && s.valueB ? 'withheld' : s.valueB,
+    })),
+  };
+}
