@@ -3,11 +3,16 @@
 // oidc-provider on loopback.
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestBrowser } from '../../test/identity/http-browser.ts';
+import {
+  authorizationRequest,
+  callback,
+  relyingParty,
+  tokensFor,
+} from '../../test/identity/relying-party.ts';
+import { providerWithUpstreams, type TestUpstream } from '../../test/identity/upstream.ts';
 import { citizen, demoAccount, type TestContext } from '../../test/support.ts';
 import { ACR_SECOND_FACTOR } from './provider.ts';
-import { TestBrowser } from './test-browser.ts';
-import { authorizationRequest, callback, relyingParty, tokensFor } from './test-relying-party.ts';
-import { providerWithUpstreams, type TestUpstream } from './test-upstream.ts';
 
 let t: TestContext & { issuer: string };
 let national: TestUpstream;

@@ -1,6 +1,8 @@
 // Who people are: citizen and staff accounts, staff roles per organisation, sign-in and
 // server-side sessions, and the place's OpenID Connect provider that other systems of the
 // place sign people in through (its relying parties), whose access tokens Flagstone's API takes.
+
+export type { NewClient } from './clients.ts';
 export {
   addClientFromCommandLine,
   addUpstreamFromCommandLine,

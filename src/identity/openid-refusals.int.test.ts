@@ -2,8 +2,7 @@
 import { generateKeyPair, importJWK, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citizen, type TestContext } from '../../test/support.ts';
-import { TestBrowser } from './test-browser.ts';
+import { TestBrowser } from '../../test/identity/http-browser.ts';
 import {
   authorizationRequest,
   callApi,
@@ -12,7 +11,8 @@ import {
   relyingParty,
   signInThrough,
   tokensFor,
-} from './test-relying-party.ts';
+} from '../../test/identity/relying-party.ts';
+import { citizen, type TestContext } from '../../test/support.ts';
 
 let t: TestContext & { issuer: string };
 

@@ -1,8 +1,6 @@
 import { createRemoteJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citizen, demoAccount, type TestContext } from '../../test/support.ts';
-import { ACR_SECOND_FACTOR } from './provider.ts';
 import {
   authorizationRequest,
   callApi,
@@ -12,7 +10,9 @@ import {
   signedOut,
   signInThrough,
   tokensFor,
-} from './test-relying-party.ts';
+} from '../../test/identity/relying-party.ts';
+import { citizen, demoAccount, type TestContext } from '../../test/support.ts';
+import { ACR_SECOND_FACTOR } from './provider.ts';
 
 let t: TestContext & { issuer: string };
 
@@ -90,7 +90,7 @@ describe('Flagstone as an OpenID Connect provider', () => {
     const first = await relyingParty(t);
     const { browser } = await tokensFor(t, first.config, citizen());
     const second = await relyingParty(t, { name: 'Fellshire Libraries' });
-    const { url } = await (await import('./test-relying-party.ts')).authorizationRequest(second.config);
+    const { url } = await authorizationRequest(second.config);
     const page = await browser.follow(url.href, t.issuer);
     expect(page.body).not.toContain('Password');
     expect(page.body).toContain('Allow Fellshire Libraries to use your account');

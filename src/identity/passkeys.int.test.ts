@@ -2,6 +2,7 @@
 // at the second-factor level, removed; a stale or made-up challenge and an unknown passkey are
 // refused with nothing granted. (Chromium's virtual authenticator: test/e2e/identity-passkeys.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { softwareAuthenticator } from '../../test/identity/authenticator.ts';
 import {
   citizenId,
   cookieHeader,
@@ -10,7 +11,6 @@ import {
   type TestContext,
   testApp,
 } from '../../test/support.ts';
-import { softwareAuthenticator } from './test-authenticator.ts';
 
 let t: TestContext;
 let origin: string;

@@ -1,10 +1,10 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestBrowser } from '../../test/identity/http-browser.ts';
+import { authorizationRequest, listeningProvider, relyingParty } from '../../test/identity/relying-party.ts';
 import { demoAccount, type TestContext } from '../../test/support.ts';
 import { ACR_SECOND_FACTOR } from './provider.ts';
 import { totpCode } from './second-factor.ts';
-import { TestBrowser } from './test-browser.ts';
-import { authorizationRequest, listeningProvider, relyingParty } from './test-relying-party.ts';
 
 let t: TestContext & { issuer: string };
 const officer = () => demoAccount((c) => c.roles === 'ig_officer at fellshire-cc');

@@ -1,8 +1,9 @@
 // For tests only: Flagstone listening on loopback as an OpenID Connect provider, and a real
 // relying party (openid-client) signing people in through it.
-import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
 import { expect } from 'vitest';
+import type { NewClient } from '../../src/identity/index.ts';
+import { freePort } from '../ports.ts';
 import {
   appAt,
   nextTotpCode,
@@ -10,23 +11,11 @@ import {
   secretOnPage,
   type TestContext,
   testApp,
-} from '../../test/support.ts';
-import type { NewClient } from './clients.ts';
-import { type Step, TestBrowser } from './test-browser.ts';
+} from '../support.ts';
+import { type Step, TestBrowser } from './http-browser.ts';
 
 export const callback = 'http://127.0.0.1:9/callback'; // never reached: tests read the redirect
 export const signedOut = 'http://127.0.0.1:9/signed-out';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Flagstone listening on loopback, its issuer being the address it listens on. */
 export async function listeningProvider(

@@ -5,8 +5,9 @@
 import { createServer, type Server } from 'node:http';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
-import type { TestContext } from '../../test/support.ts';
-import { freePort, listeningProvider } from './test-relying-party.ts';
+import { freePort } from '../ports.ts';
+import type { TestContext } from '../support.ts';
+import { listeningProvider } from './relying-party.ts';
 
 export interface UpstreamPerson {
   email?: string;
