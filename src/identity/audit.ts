@@ -1,7 +1,29 @@
-// What identity writes to the audit ledger (governance): sign-ins, sign-ins to other services
-// through Flagstone and the consent given to them, and changes to the relying parties.
-import type { LedgerEntry } from '../governance/index.ts';
+// What identity writes to the audit ledger: sign-ins, sign-ins to other services through
+// Flagstone and the consent given to them, and changes to the relying parties. The ledger is
+// governance's; identity is given it and says here only what it needs of it, so that identity
+// does not depend on governance (which depends on identity for the second-factor check).
+import type { Db } from '../db/index.ts';
 import type { Actor } from '../platform/index.ts';
+
+/** An entry identity writes: governance's ledger entries have these fields (and more). */
+export interface LedgerEntry {
+  action: string;
+  actor?: { account: string; kind: 'citizen' | 'staff' | 'client'; organisation?: string } | null;
+  actingFor?: string | null;
+  resource?: { type: string; id: string } | null;
+  /** The account of the person the entry is about: citizens see these. */
+  subject?: string | null;
+  decision?: 'allow' | 'deny' | null;
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+/** The audit ledger as identity writes to it. */
+export interface Ledger {
+  /** Appends inside the caller's transaction, so the entries commit (or not) with its writes. */
+  append(trx: Db, entries: LedgerEntry[]): Promise<unknown>;
+  /** Appends outside any transaction; resolves once the entries are committed. */
+  record(entries: LedgerEntry[]): Promise<void>;
+}
 
 type Who = NonNullable<LedgerEntry['actor']>;
 

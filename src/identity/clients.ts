@@ -3,9 +3,8 @@
 // call Flagstone's API for their organisation. Scopes limit what each may ask for.
 import type { ClientMetadata } from 'oidc-provider';
 import type { Db } from '../db/index.ts';
-import type { Ledger } from '../governance/index.ts';
 import { type Actor, type FieldError, Invalid, NotFound, newId, newToken } from '../platform/index.ts';
-import { clientChanged } from './audit.ts';
+import { clientChanged, type Ledger } from './audit.ts';
 import * as store from './oidc-store.ts';
 
 /** What a person is asked to share (OpenID Connect scopes). */

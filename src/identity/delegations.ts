@@ -2,9 +2,8 @@
 // (or organisation) given one sees it and chooses to act under it. Each change is one
 // transaction with its ledger entry, which names both people.
 import type { Db } from '../db/index.ts';
-import type { Ledger, LedgerEntry } from '../governance/index.ts';
 import { type Actor, type Clock, type FieldError, Forbidden, Invalid, NotFound } from '../platform/index.ts';
-import { who } from './audit.ts';
+import { type Ledger, type LedgerEntry, who } from './audit.ts';
 import { endDateError, inForce, isDelegatedService } from './delegation-rules.ts';
 import * as store from './delegation-store.ts';
 

@@ -7,9 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { Db } from '../db/index.ts';
-import type { Ledger, LedgerEntry } from '../governance/index.ts';
 import { type Actor, Conflict, type FieldError, Forbidden, Invalid, NotFound } from '../platform/index.ts';
-import { who } from './audit.ts';
+import { type Ledger, type LedgerEntry, who } from './audit.ts';
 import * as store from './federation-store.ts';
 import { confidenceOf, decideAccount, type IdentityConfidence, usedSecondFactor } from './upstream-trust.ts';
 

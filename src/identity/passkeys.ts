@@ -9,8 +9,8 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import type { Db } from '../db/index.ts';
-import type { Ledger } from '../governance/index.ts';
 import { type Actor, type Clock, Forbidden, Invalid, NotFound, Unauthorized } from '../platform/index.ts';
+import type { Ledger } from './audit.ts';
 import * as audit from './audit.ts';
 import * as store from './passkey-store.ts';
 

@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../db/index.ts';
-import type { Ledger } from '../governance/index.ts';
 import {
   type Actor,
   type Clock,
@@ -12,6 +11,7 @@ import {
   sha256,
   TooManyRequests,
 } from '../platform/index.ts';
+import type { Ledger } from './audit.ts';
 import * as audit from './audit.ts';
 import { relyingParties } from './clients.ts';
 import { delegations } from './delegations.ts';

@@ -3,9 +3,8 @@
 // key stays published in the JWKS until every token it signed has expired.
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Db } from '../db/index.ts';
-import type { Ledger } from '../governance/index.ts';
 import type { Clock } from '../platform/index.ts';
-import { keysRotated } from './audit.ts';
+import { keysRotated, type Ledger } from './audit.ts';
 import * as store from './oidc-store.ts';
 
 export const SIGNING_ALG = 'RS256';
