@@ -152,7 +152,8 @@ keys
   .description('sign with a new key from now; the old key stays published until its tokens expire')
   .action(() =>
     withDatabase(async (database) => {
-      process.stdout.write(await rotateKeysFromCommandLine(database.db));
+      const services = await servicesFor(database);
+      process.stdout.write(await rotateKeysFromCommandLine(services.identity));
     }),
   );
 
@@ -182,7 +183,8 @@ clients
   )
   .action((options) =>
     withDatabase(async (database) => {
-      const result = await addClientFromCommandLine(database.db, options);
+      const services = await servicesFor(database);
+      const result = await addClientFromCommandLine(services.identity, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
     }),
@@ -205,7 +207,8 @@ upstreams
   .option('--vtr <vector>', 'the vector of trust to ask for (GOV.UK One Login), like Cl.Cm.P2')
   .action((options) =>
     withDatabase(async (database) => {
-      const result = await addUpstreamFromCommandLine(database.db, options);
+      const services = await servicesFor(database);
+      const result = await addUpstreamFromCommandLine(services.identity, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
     }),
