@@ -13,4 +13,3 @@ export { openIdProvider } from './oidc-routes.ts';
 export { identityPages, requireSecondFactor, sessions } from './routes.ts';
 export { type IdentityService, identityService, type NewAccount } from './service.ts';
 export { identitySettings } from './settings.ts';
-export { accountNames, citizensByEmail } from './store.ts';

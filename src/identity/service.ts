@@ -280,6 +280,15 @@ export function identityService(db: Db, clock: Clock, theLedger: Ledger) {
 
     sharedSecret: (name: string) => store.sharedSecret(db, name, newToken()),
 
+    // What other modules may read of accounts, a batch at a time (the registers show who decided
+    // something, and find whom a record is about), so that no module but this one reads its tables.
+
+    /** The names of these accounts, by account id. */
+    accountNames: (ids: string[]) => store.accountNames(db, ids),
+
+    /** The citizen accounts with these email addresses (in any case), by each address as given. */
+    citizensByEmail: (emails: string[]) => store.citizensByEmail(db, emails),
+
     /** Remembers the identity confidence of the sign-in behind a provider session, for its ID tokens. */
     rememberSessionConfidence: (
       sessionUid: string,

@@ -231,9 +231,6 @@ export async function setSessionMethod(db: Db, idHash: string, method: string): 
     .execute();
 }
 
-// What other modules may read of accounts, a batch at a time (the registers show who decided
-// something, and find whom a record is about), so that no module but this one reads its tables.
-
 /** The names of these accounts, by account id. */
 export async function accountNames(db: Db, ids: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];

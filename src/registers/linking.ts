@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { GovernanceService, LedgerEntry } from '../governance/index.ts';
+import type { IdentityService } from '../identity/index.ts';
 import {
   assignPersonIds,
   type Explanation,
@@ -108,7 +109,11 @@ function redact(explanation: Explanation, hideA: boolean, hideB: boolean): Expla
 /** Refused: another run of linkage holds the lock. */
 export class LinkageRunning extends Conflict {}
 
-export function linkingService(db: Db, governance: GovernanceService) {
+export function linkingService(
+  db: Db,
+  governance: GovernanceService,
+  identity: Pick<IdentityService, 'accountNames'>,
+) {
   const { readable, loadRecord } = recordReader(db, governance);
 
   type RunOptions = {
@@ -266,7 +271,7 @@ export function linkingService(db: Db, governance: GovernanceService) {
   }
 
   return {
-    ...goldenPeople(db, governance),
+    ...goldenPeople(db, governance, identity),
 
     /**
      * Links every organisation's records into people. Skipped when no record changed and no
