@@ -8,7 +8,7 @@ import { createApp, type Services, servicesFor } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect } from '../src/db/index.ts';
 import type { DemoCredential } from '../src/demo.ts';
-import { totpCode } from '../src/identity/second-factor.ts';
+import { totpCode } from '../src/identity/index.ts';
 
 export interface TestContext {
   app: FastifyInstance;
