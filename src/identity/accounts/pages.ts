@@ -17,7 +17,6 @@ import {
   upstreamLinks,
 } from './sign-in.ts';
 
-const COOKIE = SESSION_COOKIE;
 const roleNames = {
   staff: 'Staff',
   manager: 'Manager',
@@ -78,7 +77,7 @@ export async function accountPages(app: FastifyInstance, { identity, places }: O
   app.post<Next & { Body: { code?: string } }>('/account/second-factor', async (request, reply) => {
     const actor = requireActor(request.actor);
     const code = typeof request.body?.code === 'string' ? request.body.code : '';
-    if (await identity.confirmSecondFactor(actor, request.cookies[COOKIE], code)) {
+    if (await identity.confirmSecondFactor(actor, request.cookies[SESSION_COOKIE], code)) {
       return reply.redirect(localPath(request.query.next), 303);
     }
     const error = code.trim()
@@ -115,7 +114,8 @@ export async function accountPages(app: FastifyInstance, { identity, places }: O
       const actor = requireActor(request.actor);
       const next = localPath(request.query.next);
       const code = typeof request.body?.code === 'string' ? request.body.code : '';
-      if (await identity.stepUp(actor, request.cookies[COOKIE], code)) return reply.redirect(next, 303);
+      if (await identity.stepUp(actor, request.cookies[SESSION_COOKIE], code))
+        return reply.redirect(next, 303);
       const action = `/account/step-up?next=${encodeURIComponent(next)}`;
       return codePage(
         reply,
@@ -127,8 +127,8 @@ export async function accountPages(app: FastifyInstance, { identity, places }: O
   );
 
   app.post('/sign-out', async (request, reply) => {
-    await identity.signOut(request.cookies[COOKIE]);
-    reply.clearCookie(COOKIE, { path: '/' });
+    await identity.signOut(request.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
     reply.clearCookie(ACTING_COOKIE, { path: '/' });
     return reply.redirect('/', 303);
   });

@@ -9,7 +9,6 @@ import type { Accounts } from './service.ts';
 
 /** The cookie holding the id of a person's Flagstone session. */
 export const SESSION_COOKIE = 'flagstone_session';
-const COOKIE = SESSION_COOKIE;
 
 /** The delegation a person chose to act under for the rest of their session (set by delegation's pages). */
 export const ACTING_COOKIE = 'flagstone_acting_for';
@@ -27,7 +26,7 @@ export const sessions = fp<{
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/assets/') || request.url === '/healthz') return;
-    request.actor = await identity.actorFor(request.cookies[COOKIE]);
+    request.actor = await identity.actorFor(request.cookies[SESSION_COOKIE]);
     const acting = request.cookies[ACTING_COOKIE];
     if (request.actor && acting) {
       const chosen = await identity.delegations.chosen(request.actor, acting);

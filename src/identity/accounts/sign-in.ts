@@ -5,8 +5,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Accounts, PENDING_MINUTES } from './service.ts';
 import { SESSION_COOKIE } from './sessions.ts';
 
-const COOKIE = SESSION_COOKIE;
-
 /** The upstream providers people may sign in through instead (federation's), for the sign-in page. */
 export interface OtherWaysToSignIn {
   list(): Promise<{ slug: string; name: string }[]>;
@@ -60,7 +58,7 @@ export interface SignInTarget {
 }
 
 export function startSession(request: FastifyRequest, reply: FastifyReply, sessionId: string) {
-  reply.setCookie(COOKIE, sessionId, {
+  reply.setCookie(SESSION_COOKIE, sessionId, {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
@@ -105,9 +103,9 @@ export async function signInFromForm(
     await signInPage(reply, values, { email: 'Enter a correct email address and password' }, 401, extra);
     return null;
   }
-  await identity.signOut(request.cookies[COOKIE]); // never carry a session across sign-ins
+  await identity.signOut(request.cookies[SESSION_COOKIE]); // never carry a session across sign-ins
   if ('pendingId' in result) {
-    reply.clearCookie(COOKIE, { path: '/' });
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
     reply.setCookie(PENDING_COOKIE, result.pendingId, {
       path: '/',
       httpOnly: true,
