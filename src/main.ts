@@ -136,8 +136,8 @@ keys
   .command('rotate')
   .description('sign with a new key from now; the old key stays published until its tokens expire')
   .action(() =>
-    withDatabase(async (database) => {
-      process.stdout.write(await rotateKeysFromCommandLine(database.db));
+    withServices(async (services) => {
+      process.stdout.write(await rotateKeysFromCommandLine(services.identity));
     }),
   );
 
@@ -166,8 +166,8 @@ clients
     'its public keys (JWKS), to authenticate with private_key_jwt instead of a secret',
   )
   .action((options) =>
-    withDatabase(async (database) => {
-      const result = await addClientFromCommandLine(database.db, options);
+    withServices(async (services) => {
+      const result = await addClientFromCommandLine(services.identity, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
     }),
@@ -189,8 +189,8 @@ upstreams
   .requiredOption('--for <who>', '"citizens", or the reference of the organisation whose staff use it')
   .option('--vtr <vector>', 'the vector of trust to ask for (GOV.UK One Login), like Cl.Cm.P2')
   .action((options) =>
-    withDatabase(async (database) => {
-      const result = await addUpstreamFromCommandLine(database.db, options);
+    withServices(async (services) => {
+      const result = await addUpstreamFromCommandLine(services.identity, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
     }),

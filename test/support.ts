@@ -8,8 +8,7 @@ import { createApp, type Services, servicesFor } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect } from '../src/db/index.ts';
 import type { DemoCredential } from '../src/demo.ts';
-import { citizensByEmail } from '../src/identity/index.ts';
-import { totpCode } from '../src/identity/second-factor.ts';
+import { totpCode } from '../src/identity/index.ts';
 
 export interface TestContext {
   app: FastifyInstance;
@@ -66,7 +65,7 @@ export const citizen = () => demoAccount((c) => c.kind === 'citizen');
 
 /** The id of the citizen account with this email address. */
 export async function citizenId(t: Pick<TestContext, 'services'>, email: string): Promise<string> {
-  const id = (await citizensByEmail(t.services.database.db, [email])).get(email);
+  const id = (await t.services.identity.citizensByEmail([email])).get(email);
   if (!id) throw new Error(`No citizen has the email address ${email}`);
   return id;
 }

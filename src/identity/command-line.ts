@@ -1,19 +1,12 @@
 // The identity commands of `flagstone`: rotating the signing keys, registering relying parties.
-// They print what the operator needs (a client's secret is shown this once only).
+// They print what the operator needs (a client's secret is shown this once only). Each takes
+// the identity service the composition root built.
 import { readFile } from 'node:fs/promises';
-import type { Db } from '../db/index.ts';
-import { ledger } from '../governance/index.ts';
-import { DomainError, Invalid, systemClock } from '../platform/index.ts';
-import { relyingParties } from './clients.ts';
-import { identityService } from './service.ts';
-import { signingKeys } from './signing-keys.ts';
+import { DomainError, Invalid } from '../platform/index.ts';
+import type { IdentityService } from './service.ts';
 
-export async function rotateKeysFromCommandLine(db: Db): Promise<string> {
-  const { kid, retiredUnpublishedAfter } = await signingKeys(
-    db,
-    systemClock,
-    ledger(db, systemClock),
-  ).rotate();
+export async function rotateKeysFromCommandLine(identity: Pick<IdentityService, 'keys'>): Promise<string> {
+  const { kid, retiredUnpublishedAfter } = await identity.keys.rotate();
   return [
     `Tokens are now signed with the new key ${kid}.`,
     `The previous key stays published until ${retiredUnpublishedAfter.toISOString()}, when the last tokens it signed have expired.`,
@@ -33,7 +26,7 @@ export interface ClientOptions {
 }
 
 export async function addClientFromCommandLine(
-  db: Db,
+  identity: Pick<IdentityService, 'clients'>,
   options: ClientOptions,
 ): Promise<{ ok: boolean; message: string }> {
   let jwks: { keys: Record<string, unknown>[] } | undefined;
@@ -51,7 +44,7 @@ export async function addClientFromCommandLine(
     }
   }
   try {
-    const { clientId, clientSecret } = await relyingParties(db, ledger(db, systemClock)).add({
+    const { clientId, clientSecret } = await identity.clients.add({
       name: options.name,
       redirectUris: options.redirectUri,
       postLogoutRedirectUris: options.postLogoutRedirectUri,
@@ -85,10 +78,9 @@ export interface UpstreamOptions {
 
 /** Adds an upstream OpenID Connect provider people sign in through: citizens, or one organisation's staff. */
 export async function addUpstreamFromCommandLine(
-  db: Db,
+  identity: Pick<IdentityService, 'upstreams'>,
   options: UpstreamOptions,
 ): Promise<{ ok: boolean; message: string }> {
-  const identity = identityService(db, systemClock, ledger(db, systemClock));
   try {
     await identity.upstreams.add({ ...options, forOrganisation: options.for });
   } catch (error) {

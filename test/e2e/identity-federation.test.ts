@@ -3,9 +3,9 @@
 // directly and on the way to a relying party; every Flagstone page on the way passes axe.
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizationRequest, callback, relyingParty } from '../../src/identity/test-relying-party.ts';
-import { addTestUpstreams, type TestUpstream } from '../../src/identity/test-upstream.ts';
 import { browserApp, expectAccessible, pageForRelyingParty } from '../browser.ts';
+import { authorizationRequest, callback, relyingParty } from '../identity/relying-party.ts';
+import { addTestUpstreams, type TestUpstream } from '../identity/upstream.ts';
 
 const site = browserApp({ host: '127.0.0.1' });
 /** The app as the OpenID provider that relying parties find at its address. */

@@ -3,9 +3,9 @@
 import * as oidc from 'openid-client';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { totpCode } from '../../src/identity/second-factor.ts';
-import { authorizationRequest, callback, relyingParty } from '../../src/identity/test-relying-party.ts';
+import { totpCode } from '../../src/identity/index.ts';
 import { browserApp, expectAccessible, pageForRelyingParty, signInThroughForm } from '../browser.ts';
+import { authorizationRequest, callback, relyingParty } from '../identity/relying-party.ts';
 import { administrator, citizen, demoAccount } from '../support.ts';
 
 const site = browserApp({ host: '127.0.0.1' });

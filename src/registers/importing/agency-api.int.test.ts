@@ -4,8 +4,8 @@
 // ledger; a token without the write scope, or none, changes nothing.
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listeningProvider, relyingParty } from '../../../test/identity/relying-party.ts';
 import type { TestContext } from '../../../test/support.ts';
-import { listeningProvider, relyingParty } from '../../identity/test-relying-party.ts';
 import type { PersonRecord } from '../records/index.ts';
 import type { ImportReport } from './index.ts';
 

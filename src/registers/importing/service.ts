@@ -7,7 +7,7 @@ import { parse } from 'csv-parse';
 import type { Db } from '../../db/index.ts';
 import type { GovernanceService, LedgerEntry } from '../../governance/index.ts';
 import { markingLevel, parseMarking } from '../../governance/index.ts';
-import { citizensByEmail } from '../../identity/index.ts';
+import type { IdentityService } from '../../identity/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { type Actor, type Clock, Invalid, NotFound } from '../../platform/index.ts';
 import * as store from '../records/index.ts';
@@ -74,7 +74,13 @@ const emptyReport = (): ImportReport => ({
   dropped: [],
 });
 
-export function importService(db: Db, clock: Clock, governance: GovernanceService, places: PlacesService) {
+export function importService(
+  db: Db,
+  clock: Clock,
+  governance: GovernanceService,
+  places: PlacesService,
+  identity: Pick<IdentityService, 'citizensByEmail'>,
+) {
   const today = () => clock.now().toISOString().slice(0, 10);
 
   async function organisationId(ref: string): Promise<string> {
@@ -85,10 +91,7 @@ export function importService(db: Db, clock: Clock, governance: GovernanceServic
 
   /** Whom each row is about: the citizen account with its email address, found for the batch at once. */
   async function withSubjects(rows: CheckedRow[]): Promise<store.UpsertRow[]> {
-    const subjects = await citizensByEmail(
-      db,
-      rows.flatMap((row) => row.email ?? []),
-    );
+    const subjects = await identity.citizensByEmail(rows.flatMap((row) => row.email ?? []));
     return rows.map((row) => ({
       ...row,
       subject_account_id: row.email ? (subjects.get(row.email) ?? null) : null,

@@ -11,7 +11,7 @@ import {
   principalEntity,
   purposes,
 } from '../../governance/index.ts';
-import { accountNames } from '../../identity/index.ts';
+import type { IdentityService } from '../../identity/index.ts';
 import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../../platform/index.ts';
 import * as store from '../records/index.ts';
 import { facts, type PersonRecord, toPersonRecord } from '../records/index.ts';
@@ -100,7 +100,11 @@ function checkedReason(reason: string | undefined): string {
   return text;
 }
 
-export function goldenPeople(db: Db, governance: GovernanceService) {
+export function goldenPeople(
+  db: Db,
+  governance: GovernanceService,
+  identity: Pick<IdentityService, 'accountNames'>,
+) {
   const { readable, loadRecord } = recordReader(db, governance);
 
   async function livePerson(personId: string) {
@@ -193,8 +197,7 @@ export function goldenPeople(db: Db, governance: GovernanceService) {
         };
       };
       const historyRows = await people.personHistory(db, personId);
-      const names = await accountNames(
-        db,
+      const names = await identity.accountNames(
         [...pairs, ...historyRows].flatMap((r) => r.decided_by ?? []),
       );
       const nameOf = (account: string | null) => (account && names.get(account)) ?? null;

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import type { GovernanceService, LedgerEntry } from '../../governance/index.ts';
+import type { IdentityService } from '../../identity/index.ts';
 import {
   assignPersonIds,
   type Explanation,
@@ -49,7 +50,12 @@ export interface LinkRunReport {
 /** Refused: another run of linkage holds the lock. */
 export class LinkageRunning extends Conflict {}
 
-export function linkingService(db: Db, governance: GovernanceService, places: PlacesService) {
+export function linkingService(
+  db: Db,
+  governance: GovernanceService,
+  places: PlacesService,
+  identity: Pick<IdentityService, 'accountNames'>,
+) {
   const { readable, loadRecord } = recordReader(db, governance);
 
   /** The names of the organisations of the place by id: places owns them (tens, not thousands). */
@@ -214,7 +220,7 @@ export function linkingService(db: Db, governance: GovernanceService, places: Pl
   }
 
   return {
-    ...goldenPeople(db, governance),
+    ...goldenPeople(db, governance, identity),
 
     /**
      * Links every organisation's records into people. Skipped when no record changed and no

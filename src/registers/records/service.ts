@@ -3,7 +3,7 @@
 import type { Db } from '../../db/index.ts';
 import type { GovernanceService } from '../../governance/index.ts';
 import { markingLevel, parseMarking } from '../../governance/index.ts';
-import { citizensByEmail } from '../../identity/index.ts';
+import type { IdentityService } from '../../identity/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { type Actor, type Clock, Conflict, Forbidden, Invalid, NotFound } from '../../platform/index.ts';
 import { cleanFields, type RecordFields } from './record.ts';
@@ -78,12 +78,18 @@ export const facts = (row: store.RecordRow) => ({
   subjectAccountId: row.subject_account_id,
 });
 
-export function recordsService(db: Db, clock: Clock, governance: GovernanceService, places: PlacesService) {
+export function recordsService(
+  db: Db,
+  clock: Clock,
+  governance: GovernanceService,
+  places: PlacesService,
+  identity: Pick<IdentityService, 'citizensByEmail'>,
+) {
   const today = () => clock.now().toISOString().slice(0, 10);
 
   /** Whom a record is about: the citizen account with its email address, if there is one. */
   const citizenByEmail = async (email: string | null | undefined) =>
-    email ? ((await citizensByEmail(db, [email])).get(email) ?? null) : null;
+    email ? ((await identity.citizensByEmail([email])).get(email) ?? null) : null;
 
   async function load(id: string): Promise<store.RecordRow> {
     const row = await store.findRecord(db, id);

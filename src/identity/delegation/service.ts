@@ -1,0 +1,160 @@
+// Use-cases of acting on someone's behalf: a citizen gives and revokes delegations; the person
+// (or organisation) given one sees it and chooses to act under it. Each change is one
+// transaction with its ledger entry, which names both people.
+import type { Db } from '../../db/index.ts';
+import {
+  type Actor,
+  type Clock,
+  type FieldError,
+  Forbidden,
+  Invalid,
+  NotFound,
+} from '../../platform/index.ts';
+import { type Ledger, type LedgerEntry, who } from '../audit.ts';
+import { endDateError, inForce, isDelegatedService } from './rules.ts';
+import * as store from './store.ts';
+
+export interface NewDelegation {
+  to?: string; // 'person' | 'organisation'
+  email?: string;
+  organisation?: string;
+  services?: string[];
+  endsOn?: string;
+}
+
+const citizenOnly = (actor: Actor | null): Actor => {
+  if (!actor) throw new Forbidden('Sign in first');
+  if (actor.kind !== 'citizen' || actor.actingFor)
+    throw new Forbidden('Only citizens can let someone act for them');
+  return actor;
+};
+
+const entry = (
+  action: string,
+  actor: Actor,
+  citizenId: string,
+  delegationId: string,
+  extra: Partial<LedgerEntry> = {},
+): LedgerEntry => ({
+  action,
+  actor: who(actor),
+  subject: citizenId,
+  resource: { type: 'delegation', id: delegationId },
+  ...extra,
+});
+
+export function delegations(db: Db, clock: Clock, ledger: Ledger) {
+  const today = () => clock.now().toISOString().slice(0, 10);
+
+  return {
+    organisations: () => store.organisations(db),
+
+    /** A citizen lets a person (by their account's email) or an organisation act for them. */
+    async grant(actor: Actor | null, form: NewDelegation): Promise<string> {
+      const citizen = citizenOnly(actor);
+      const fields: FieldError[] = [];
+      let delegateAccount: string | null = null;
+      let delegateOrganisation: string | null = null;
+      if (form.to === 'person') {
+        const email = (form.email ?? '').trim();
+        const account = email ? await store.accountByEmail(db, email) : undefined;
+        if (!email) fields.push({ field: 'email', message: 'Enter the email address of the person' });
+        else if (!account)
+          fields.push({
+            field: 'email',
+            message: 'There is no account with this email address. Ask them to create one first',
+          });
+        else if (account.id === citizen.accountId)
+          fields.push({ field: 'email', message: 'Enter the email address of someone else' });
+        else delegateAccount = account.id;
+      } else if (form.to === 'organisation') {
+        const organisation = form.organisation
+          ? await store.organisationByRef(db, form.organisation)
+          : undefined;
+        if (!organisation) fields.push({ field: 'organisation', message: 'Select the organisation' });
+        else delegateOrganisation = organisation.id;
+      } else fields.push({ field: 'to', message: 'Select who can act for you' });
+      const services = (form.services ?? []).filter(isDelegatedService);
+      if (services.length === 0)
+        fields.push({ field: 'services', message: 'Select what they can do for you' });
+      const endsOn = form.endsOn ?? '';
+      const dateError = endDateError(endsOn, today());
+      if (dateError) fields.push({ field: 'endsOn', message: dateError });
+      if (fields.length > 0) throw new Invalid('Check what you entered', fields);
+      return db.transaction().execute(async (trx) => {
+        const id = await store.insertDelegation(trx, {
+          citizen_id: citizen.accountId,
+          delegate_account_id: delegateAccount,
+          delegate_organisation_id: delegateOrganisation,
+          services,
+          ends_on: endsOn,
+        });
+        await ledger.append(trx, [
+          entry('identity.delegation_granted', citizen, citizen.accountId, id, {
+            detail: {
+              to: delegateAccount ?? String(form.organisation),
+              services: services.join(' '),
+              endsOn,
+            },
+          }),
+        ]);
+        return id;
+      });
+    },
+
+    /** The delegations a citizen has given, each saying whether it is still in force. */
+    async given(actor: Actor | null) {
+      const citizen = citizenOnly(actor);
+      return (await store.givenBy(db, citizen.accountId)).map((d) => ({
+        ...d,
+        inForce: inForce(d, today()),
+      }));
+    },
+
+    async revoke(actor: Actor | null, id: string): Promise<void> {
+      const citizen = citizenOnly(actor);
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFound('There is no such permission');
+      await db.transaction().execute(async (trx) => {
+        if (!(await store.revoke(trx, id, citizen.accountId, clock.now()))) {
+          throw new NotFound('There is no such permission, or it has already been stopped');
+        }
+        await ledger.append(trx, [entry('identity.delegation_revoked', citizen, citizen.accountId, id)]);
+      });
+    },
+
+    /** The delegations in force to this person or their organisations: whom they may act for. */
+    async givenTo(actor: Actor | null) {
+      if (!actor || actor.machine) return [];
+      return store.givenTo(db, actor.accountId, today());
+    },
+
+    /** The delegation a person chose to act under, if it is still in force for them; null otherwise. */
+    async chosen(actor: Actor, delegationId: string | undefined): Promise<Actor['delegation'] | null> {
+      if (!delegationId || actor.machine) return null;
+      const found = (await store.givenTo(db, actor.accountId, today())).find((d) => d.id === delegationId);
+      if (!found) return null;
+      return {
+        accountId: found.citizenId,
+        name: found.citizenName,
+        delegationId: found.id,
+        services: found.services,
+      };
+    },
+
+    /** Starts acting for someone: written to the ledger with both people. */
+    async start(actor: Actor | null, delegationId: string): Promise<NonNullable<Actor['delegation']>> {
+      if (!actor) throw new Forbidden('Sign in first');
+      const chosen = await this.chosen(actor, delegationId);
+      if (!chosen)
+        throw new Forbidden('You cannot act for this person: the permission has ended or was stopped');
+      await ledger.record([
+        entry('identity.acting_for_started', actor, chosen.accountId, chosen.delegationId, {
+          actingFor: chosen.accountId,
+        }),
+      ]);
+      return chosen;
+    },
+  };
+}
+
+export type Delegations = ReturnType<typeof delegations>;

@@ -1,0 +1,130 @@
+// SQL for delegations: who lets whom act for them, for what, until when.
+import { type Generated, sql } from 'kysely';
+import type { Db } from '../../db/index.ts';
+
+type Tables = {
+  delegations: {
+    id: Generated<string>;
+    citizen_id: string;
+    delegate_account_id: string | null;
+    delegate_organisation_id: string | null;
+    services: string[];
+    ends_on: string;
+    created_at: Generated<Date>;
+    revoked_at: Date | null;
+  };
+  accounts: { id: string; name: string; email: string; kind: 'citizen' | 'staff'; disabled: boolean };
+  organisations: { id: string; ref: string; name: string };
+  staff_roles: { account_id: string; organisation_id: string; role: string };
+};
+const tables = (db: Db) => db.withTables<Tables>();
+
+export interface DelegationRow {
+  id: string;
+  citizenId: string;
+  citizenName: string;
+  delegateAccountId: string | null;
+  delegateName: string;
+  delegateOrganisation: string | null;
+  services: string[];
+  endsOn: string;
+  revoked: boolean;
+}
+
+function selectDelegations(db: Db) {
+  return tables(db)
+    .selectFrom('delegations as d')
+    .innerJoin('accounts as c', 'c.id', 'd.citizen_id')
+    .leftJoin('accounts as p', 'p.id', 'd.delegate_account_id')
+    .leftJoin('organisations as o', 'o.id', 'd.delegate_organisation_id')
+    .select([
+      'd.id',
+      'd.citizen_id as citizenId',
+      'c.name as citizenName',
+      'd.delegate_account_id as delegateAccountId',
+      sql<string>`coalesce(p.name, o.name)`.as('delegateName'),
+      'o.ref as delegateOrganisation',
+      'd.services',
+      sql<string>`to_char(d.ends_on, 'YYYY-MM-DD')`.as('endsOn'),
+      sql<boolean>`d.revoked_at IS NOT NULL`.as('revoked'),
+    ])
+    .orderBy('d.created_at', 'desc');
+}
+
+export async function insertDelegation(
+  db: Db,
+  row: {
+    citizen_id: string;
+    delegate_account_id: string | null;
+    delegate_organisation_id: string | null;
+    services: string[];
+    ends_on: string;
+  },
+): Promise<string> {
+  const inserted = await tables(db)
+    .insertInto('delegations')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+/** The delegations a citizen has given, in force or not. */
+export async function givenBy(db: Db, citizenId: string): Promise<DelegationRow[]> {
+  return selectDelegations(db).where('d.citizen_id', '=', citizenId).execute();
+}
+
+/** The delegations in force to this person, or to an organisation they work for (any role but auditor). */
+export async function givenTo(db: Db, accountId: string, today: string): Promise<DelegationRow[]> {
+  return selectDelegations(db)
+    .where('d.revoked_at', 'is', null)
+    .where('d.ends_on', '>=', today)
+    .where('c.disabled', '=', false)
+    .where((eb) =>
+      eb.or([
+        eb('d.delegate_account_id', '=', accountId),
+        eb(
+          'd.delegate_organisation_id',
+          'in',
+          eb
+            .selectFrom('staff_roles')
+            .select('organisation_id')
+            .where('account_id', '=', accountId)
+            .where('role', '!=', 'auditor'),
+        ),
+      ]),
+    )
+    .execute();
+}
+
+export async function revoke(db: Db, id: string, citizenId: string, at: Date): Promise<boolean> {
+  const result = await tables(db)
+    .updateTable('delegations')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('citizen_id', '=', citizenId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function accountByEmail(db: Db, email: string) {
+  return tables(db)
+    .selectFrom('accounts')
+    .select(['id', 'kind'])
+    .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
+    .where('disabled', '=', false)
+    .executeTakeFirst();
+}
+
+export async function organisationByRef(db: Db, ref: string) {
+  return tables(db)
+    .selectFrom('organisations')
+    .select(['id', 'name'])
+    .where('ref', '=', ref)
+    .executeTakeFirst();
+}
+
+export async function organisations(db: Db) {
+  return tables(db).selectFrom('organisations').select(['ref', 'name']).orderBy('name').execute();
+}
