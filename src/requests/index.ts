@@ -11,7 +11,6 @@ export { type InboxService, inboxService } from './inbox.ts';
 export { inboxPages } from './inbox-pages.ts';
 export { requestsPages } from './pages.ts';
 export { requestsRoutes } from './routes.ts';
-export { routingTable } from './routing.ts';
 export { type SeparationService, separationService } from './separate.ts';
 export { separateRoutes } from './separate-routes.ts';
 export { type NewRequest, type RequestsService, requestsService } from './service.ts';

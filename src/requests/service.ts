@@ -6,7 +6,7 @@ import type { Database, Db } from '../db/index.ts';
 import type { GovernanceService, LedgerEntry, Principal } from '../governance/index.ts';
 import { purposes } from '../governance/index.ts';
 import type { Message, NotifyService } from '../notify/index.ts';
-import type { PlacesService, Service } from '../places/index.ts';
+import { type PlacesService, type RoutingTable, routingTable, type Service } from '../places/index.ts';
 import {
   type Actor,
   type Clock,
@@ -26,7 +26,6 @@ import { assigneeName, checkAssignment } from './inbox.ts';
 import { type Gazetteer, locating } from './locating.ts';
 import * as photoStore from './photo-store.ts';
 import type { Photo } from './photos.ts';
-import { type RoutingTable, routingTable } from './routing.ts';
 import { checkAttributes, definitionOf } from './service-definitions.ts';
 import * as staff from './staff-store.ts';
 import type { CaseStatus } from './store.ts';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { demoPlace, demoPoints } from '../places/index.ts';
-import { locateInPolygon, locateInRing, orient } from './geometry.ts';
-import { type RoutingArea, routingTable } from './routing.ts';
+import { demoPlace, demoPoints } from '../demo-place.ts';
+import { locateInPolygon, locateInRing, orient } from './point-in-polygon.ts';
+import { type RoutingArea, routingTable } from './table.ts';
 
 const areas: RoutingArea[] = demoPlace.areas.map((a) => ({
   ref: a.ref,

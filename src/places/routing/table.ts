@@ -2,7 +2,7 @@
 // with a spatial index, then decided exactly) and the service's responsible kind of function
 // give the organisation; staff overrides per service and area come first. Never a guess.
 import Flatbush from 'flatbush';
-import { boundingBox, locateInPolygon, type Polygon } from './geometry.ts';
+import { boundingBox, locateInPolygon, type Polygon } from './point-in-polygon.ts';
 
 export interface RoutingArea {
   ref: string;
