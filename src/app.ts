@@ -36,16 +36,11 @@ import {
 } from './registers/index.ts';
 import {
   deadlinesService,
-  inboxPages,
   inboxService,
-  open311,
-  requestsPages,
-  requestsRoutes,
+  requestsModule,
   requestsService,
-  separateRoutes,
   separationService,
   storedPhotosService,
-  teamPages,
   teamsService,
 } from './requests/index.ts';
 import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
@@ -181,17 +176,15 @@ export async function createApp(
   });
   await app.register(reviewPages, { linking: services.linking });
   await app.register(propertyRoutes, { properties: services.properties });
-  await app.register(requestsRoutes, { requests: services.requests });
-  await app.register(open311, { requests: services.requests, places: services.places });
-  await app.register(requestsPages, {
+  await app.register(requestsModule, {
     requests: services.requests,
+    inbox: services.inbox,
+    teams: services.teams,
+    separation: services.separation,
     places: services.places,
     photoLimitBytes: config.photoLimitBytes,
   });
   await app.register(notifyPages, { notify: services.notify });
   await app.register(apiDocs);
-  await app.register(inboxPages, { inbox: services.inbox, requests: services.requests });
-  await app.register(teamPages, { teams: services.teams });
-  await app.register(separateRoutes, { separation: services.separation });
   return app;
 }
