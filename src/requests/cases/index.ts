@@ -10,4 +10,4 @@ export { type PublicCases, publicCases } from './public.ts';
 export { casesRoutes } from './routes.ts';
 export { type SeparationService, separationService } from './separate.ts';
 export { separateRoutes } from './separate-routes.ts';
-export { type CaseWork, caseWork } from './work.ts';
+export { caseWork } from './work.ts';

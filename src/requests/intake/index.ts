@@ -5,12 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import type { PlacesService } from '../../places/index.ts';
 import { type Open311Requests, open311Routes } from './open311.ts';
 
-export { type ApiKeys, apiKeys } from './api-keys.ts';
+export { apiKeys } from './api-keys.ts';
 export type { NewRequest } from './check.ts';
-export { type Drafts, drafts } from './drafts.ts';
+export { drafts } from './drafts.ts';
 export { citizenJourney } from './journey/index.ts';
 export type { Gazetteer } from './locating.ts';
-export { type IntakeService, intakeService, type Submitter } from './submit.ts';
+export { intakeService } from './submit.ts';
 
 /** Open311 GeoReport v2 under /open311/v2, with its own error format. */
 export async function open311(

@@ -9,8 +9,6 @@ import type { JourneyOptions } from './options.ts';
 import { whatPages } from './what.ts';
 import { wherePages } from './where.ts';
 
-export type { JourneyRequests } from './options.ts';
-
 export async function citizenJourney(
   app: FastifyInstance,
   { requests, places, photoLimitBytes = 10_485_760 }: JourneyOptions & { photoLimitBytes?: number },
