@@ -14,8 +14,7 @@ import { createApp, servicesFor, startJobs } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
-import { demoPlace } from '../src/places/index.ts';
-import { routingTable } from '../src/requests/routing.ts';
+import { demoPlace, routingTable } from '../src/places/index.ts';
 import { type LoadResult, load } from './load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);

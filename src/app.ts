@@ -11,14 +11,7 @@ import { notifyPages } from './notify/index.ts';
 import { placesRoutes } from './places/index.ts';
 import { newId } from './platform/index.ts';
 import { peopleRoutes, propertyRoutes, recordsPages, recordsRoutes, reviewPages } from './registers/index.ts';
-import {
-  inboxPages,
-  open311,
-  requestsPages,
-  requestsRoutes,
-  separateRoutes,
-  teamPages,
-} from './requests/index.ts';
+import { requestsModule } from './requests/index.ts';
 import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
 
 // Until every importer takes them from the composition root itself.
@@ -95,17 +88,15 @@ export async function createApp(
   });
   await app.register(reviewPages, { linking: services.linking });
   await app.register(propertyRoutes, { properties: services.properties });
-  await app.register(requestsRoutes, { requests: services.requests });
-  await app.register(open311, { requests: services.requests, places: services.places });
-  await app.register(requestsPages, {
+  await app.register(requestsModule, {
     requests: services.requests,
+    inbox: services.inbox,
+    teams: services.teams,
+    separation: services.separation,
     places: services.places,
     photoLimitBytes: config.photoLimitBytes,
   });
   await app.register(notifyPages, { notify: services.notify });
   await app.register(apiDocs);
-  await app.register(inboxPages, { inbox: services.inbox, requests: services.requests });
-  await app.register(teamPages, { teams: services.teams });
-  await app.register(separateRoutes, { separation: services.separation });
   return app;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { demoPlace } from './demo-place.ts';
-import { boundaryErrors } from './geometry.ts';
+import { boundaryErrors, pointErrors } from './geometry.ts';
 
 describe('boundary checks', () => {
   it('finds nothing wrong with the demo boundaries', () => {
@@ -40,5 +40,17 @@ describe('boundary checks', () => {
         );
       }),
     );
+  });
+});
+
+describe('point checks', () => {
+  it('takes a point on Earth and names each coordinate that is not', () => {
+    expect(pointErrors(52.2, -2.2)).toEqual([]);
+    expect(pointErrors(-90, 180)).toEqual([]);
+    expect(pointErrors(null, Number.POSITIVE_INFINITY).map((e) => e.field)).toEqual(['lat', 'lon']);
+    expect(pointErrors(Number.NaN, -180.01)).toEqual([
+      { field: 'lat', message: 'Give the latitude as a number from -90 to 90' },
+      { field: 'lon', message: 'Give the longitude as a number from -180 to 180' },
+    ]);
   });
 });

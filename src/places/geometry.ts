@@ -1,4 +1,4 @@
-// Pure checks on boundaries that a JSON schema cannot express.
+// Pure checks on boundaries and points that a JSON schema cannot express.
 import type { FieldError } from '../platform/index.ts';
 import type { Boundary } from './schemas.ts';
 
@@ -27,5 +27,15 @@ export function boundaryErrors(boundary: Boundary): FieldError[] {
       }
     });
   });
+  return errors;
+}
+
+/** What is wrong with a point given as latitude and longitude (empty when it is a point on Earth). */
+export function pointErrors(lat: number | null | undefined, lon: number | null | undefined): FieldError[] {
+  const errors: FieldError[] = [];
+  if (lat === null || lat === undefined || !Number.isFinite(lat) || Math.abs(lat) > 90)
+    errors.push({ field: 'lat', message: 'Give the latitude as a number from -90 to 90' });
+  if (lon === null || lon === undefined || !Number.isFinite(lon) || Math.abs(lon) > 180)
+    errors.push({ field: 'lon', message: 'Give the longitude as a number from -180 to 180' });
   return errors;
 }

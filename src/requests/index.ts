@@ -1,28 +1,108 @@
 // The front door: citizens report and request without knowing who does what. Requests are
-// routed by service and location to the responsible organisation, taken through Open311 and
-// GOV.UK pages, and worked as cases (updates, notes, referrals, deadlines) under governance.
+// routed by service and location to the responsible organisation (routing/), taken through
+// GOV.UK pages and Open311 (intake/), and worked as cases (cases/, referrals/, teams/, photos/)
+// under governance. Others build its services and register its one plugin, requestsModule.
 import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/index.ts';
+import type { GovernanceService } from '../governance/index.ts';
+import type { NotifyService } from '../notify/index.ts';
 import type { PlacesService } from '../places/index.ts';
-import { open311Routes } from './open311.ts';
-import type { RequestsService } from './service.ts';
+import type { Clock } from '../platform/index.ts';
+import {
+  casePages,
+  casesRoutes,
+  caseWork,
+  followPages,
+  type InboxService,
+  inboxPages,
+  publicCases,
+  type SeparationService,
+  separateRoutes,
+} from './cases/index.ts';
+import { caseGuard } from './guard.ts';
+import { apiKeys, citizenJourney, drafts, type Gazetteer, intakeService, open311 } from './intake/index.ts';
+import { photoRoutes, staffPhotos } from './photos/index.ts';
+import { referralRoutes, referrals } from './referrals/index.ts';
+import { requestRouting, routingRoutes } from './routing/index.ts';
+import { type TeamsService, teamPages } from './teams/index.ts';
 
-export { type DeadlinesService, deadlinesService } from './deadlines.ts';
-export { type InboxService, inboxService } from './inbox.ts';
-export { inboxPages } from './inbox-pages.ts';
-export { requestsPages } from './pages.ts';
-export { requestsRoutes } from './routes.ts';
-export { routingTable } from './routing.ts';
-export { type SeparationService, separationService } from './separate.ts';
-export { separateRoutes } from './separate-routes.ts';
-export { type NewRequest, type RequestsService, requestsService } from './service.ts';
-export { type StoredPhotosService, type StripProgress, storedPhotosService } from './stored-photos.ts';
-export { teamPages } from './team-pages.ts';
-export { type TeamsService, teamsService } from './teams.ts';
+export {
+  type DeadlinesService,
+  deadlinesService,
+  type InboxService,
+  inboxService,
+  type SeparationService,
+  separationService,
+} from './cases/index.ts';
+export type { NewRequest } from './intake/index.ts';
+export { type StoredPhotosService, type StripProgress, storedPhotosService } from './photos/index.ts';
+export { type TeamsService, teamsService } from './teams/index.ts';
 
-/** Open311 GeoReport v2 under /open311/v2, with its own error format. */
-export async function open311(
-  app: FastifyInstance,
-  options: { requests: RequestsService; places: PlacesService },
+/** The use-cases of requests and cases, built once: routing, intake, the public's reads, staff work. */
+export function requestsService(
+  database: Pick<Database, 'db' | 'pipelined'>,
+  clock: Clock,
+  governance: GovernanceService,
+  places: PlacesService,
+  notify: NotifyService,
+  gazetteer: Gazetteer | null = null,
 ) {
-  await app.register(open311Routes, { ...options, prefix: '/open311/v2' });
+  const { db } = database;
+  const guard = caseGuard(db, governance);
+  const routing = requestRouting(db, clock, governance, places);
+  const intake = intakeService(database, clock, governance, notify, routing, gazetteer);
+  const reads = publicCases(db, governance, guard);
+  const work = caseWork(db, clock, governance, notify, guard);
+  const keys = apiKeys(db);
+  return {
+    // Routing (routing/)
+    route: routing.route,
+    hasService: routing.hasService,
+    overrides: routing.overrides,
+    setOverride: routing.setOverride,
+    removeOverride: routing.removeOverride,
+    // Taking requests (intake/)
+    submit: intake.submit,
+    alreadyReported: intake.alreadyReported,
+    addresses: intake.addresses,
+    drafts: drafts(db, clock),
+    createApiKey: keys.createApiKey,
+    issueApiKey: keys.issueApiKey,
+    apiKey: keys.apiKey,
+    // What the public and the citizen read (cases/public.ts)
+    ...reads,
+    // Staff work on cases (cases/work.ts, referrals/, photos/)
+    ...work,
+    ...referrals(db, clock, governance, places, notify, guard),
+    ...staffPhotos(db, governance, guard),
+  };
+}
+
+export type RequestsService = ReturnType<typeof requestsService>;
+
+export interface RequestsModuleOptions {
+  requests: RequestsService;
+  inbox: InboxService;
+  teams: TeamsService;
+  separation: SeparationService;
+  places: PlacesService;
+  photoLimitBytes?: number;
+}
+
+/** Every route of the front door: its JSON API, Open311 under /open311/v2, and its pages. */
+export async function requestsModule(
+  app: FastifyInstance,
+  { requests, inbox, teams, separation, places, photoLimitBytes }: RequestsModuleOptions,
+) {
+  await app.register(routingRoutes, { routing: requests });
+  await app.register(casesRoutes, { cases: requests });
+  await app.register(referralRoutes, { referrals: requests });
+  await app.register(open311, { requests, places });
+  await app.register(citizenJourney, { requests, places, photoLimitBytes });
+  await app.register(followPages, { requests });
+  await app.register(photoRoutes, { photos: requests });
+  await app.register(casePages, { requests, places });
+  await app.register(inboxPages, { inbox, requests });
+  await app.register(teamPages, { teams });
+  await app.register(separateRoutes, { separation });
 }

@@ -1,0 +1,91 @@
+// The words every part of the front door shares: a case's status and the moves between them,
+// what the public sees of a case, a case in the terms its policies decide on, and the email
+// that tells the person who made a request what became of it. Pure.
+import type { Message } from '../notify/index.ts';
+import type { CaseFacts } from './access.ts';
+import type { CaseRow, CaseStatus } from './store.ts';
+
+export type { CaseRow, CaseStatus } from './store.ts';
+
+export const statusNames: Record<CaseStatus, string> = {
+  open: 'Open',
+  in_progress: 'In progress',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+/** The statuses a case of each status may move to (a closed case stays closed). */
+export const transitions: Record<CaseStatus, CaseStatus[]> = {
+  open: ['in_progress', 'resolved', 'closed'],
+  in_progress: ['open', 'resolved', 'closed'],
+  resolved: ['closed', 'open'],
+  closed: [],
+};
+
+/** What anyone may see of a request: nothing that says who made it or what they wrote. */
+export interface PublicRequest {
+  reference: string;
+  status: CaseStatus;
+  statusNotes: string | null;
+  serviceCode: string;
+  serviceName: string;
+  organisation: string;
+  organisationName: string;
+  requestedAt: string;
+  updatedAt: string;
+  expectedAt: string | null;
+  address: string | null;
+  addressId: string | null;
+  lat: number;
+  lon: number;
+  mediaUrl: string | null;
+}
+
+export const toPublic = (row: CaseRow): PublicRequest => ({
+  reference: row.reference,
+  status: row.status,
+  statusNotes: row.status_reason,
+  serviceCode: row.service_code,
+  serviceName: row.service_name,
+  organisation: row.organisation,
+  organisationName: row.organisation_name,
+  requestedAt: row.requested_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+  expectedAt: row.expected_at?.toISOString() ?? null,
+  address: row.address_string,
+  addressId: row.address_id,
+  lat: row.lat,
+  lon: row.lon,
+  mediaUrl: row.media_url,
+});
+
+/** A case in the terms its policies decide on. */
+export const facts = (row: CaseRow): CaseFacts => ({
+  id: row.id,
+  organisationId: row.organisation_id,
+  markingLevel: row.marking_level,
+  referredTo: row.referred_to,
+  citizenAccountId: row.citizen_account_id,
+});
+
+/** The email to the person who made a request, when they gave an address (none otherwise). */
+export function citizenMessages(
+  row: { email: string | null; reference: string },
+  template: Message['template'],
+  extra: Record<string, string>,
+): Message[] {
+  return row.email
+    ? [
+        {
+          channel: 'email' as const,
+          recipient: row.email,
+          template,
+          personalisation: { reference: row.reference, ...extra },
+          reference: row.reference,
+        },
+      ]
+    : [];
+}
+
+/** Whether a string has the shape of the ids the database makes (of cases, photos, tokens). */
+export const looksLikeId = (id: string) => /^[0-9a-f-]{36}$/i.test(id);

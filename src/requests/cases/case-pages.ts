@@ -1,0 +1,103 @@
+// The case page for staff (the inbox is inbox-pages.ts) and its forms: a change of status, an
+// update or note, a referral to another organisation and the decision on a referral.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { purposes } from '../../governance/index.ts';
+import type { PlacesService } from '../../places/index.ts';
+import { Forbidden, Invalid } from '../../platform/index.ts';
+import { formErrors } from '../../web/index.ts';
+import { statusNames } from '../case.ts';
+import type { Referrals } from '../referrals/index.ts';
+import type { CaseWork } from './work.ts';
+
+type Form = Record<string, string | string[] | undefined>;
+const str = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '');
+
+export async function casePages(
+  app: FastifyInstance,
+  { requests, places }: { requests: CaseWork & Referrals; places: PlacesService },
+) {
+  const casePage = async (request: FastifyRequest, reply: FastifyReply, id: string, form: object = {}) => {
+    const view = await requests.caseFor(request.actor, id, request.id);
+    const organisations = await places.organisations();
+    return reply.page('case-view.njk', {
+      view,
+      statusName: statusNames[view.request.status],
+      statusItems: view.transitions.map((s) => ({ value: s, text: statusNames[s] })),
+      organisationItems: [
+        { value: '', text: 'Choose an organisation' },
+        ...organisations
+          .filter((o) => o.ref !== view.request.organisation)
+          .map((o) => ({ value: o.ref, text: o.name })),
+      ],
+      purposeItems: [
+        { value: '', text: 'Choose a purpose' },
+        ...Object.entries(purposes).map(([value, text]) => ({ value, text })),
+      ],
+      errors: [],
+      fieldErrors: {},
+      ...form,
+    });
+  };
+  app.get<{ Params: { id: string } }>('/cases/:id', (request, reply) =>
+    casePage(request, reply, request.params.id),
+  );
+
+  const caseAction = (
+    path: string,
+    act: (request: FastifyRequest<{ Params: { id: string }; Body: Form }>) => Promise<unknown>,
+  ) =>
+    app.post<{ Params: { id: string }; Body: Form }>(path, async (request, reply) => {
+      try {
+        await act(request);
+        return reply.redirect(`/cases/${request.params.id}`, 303);
+      } catch (error) {
+        // A referral no agreement allows: said on the case page, next to the organisation chosen.
+        if (error instanceof Forbidden && path.endsWith('/referrals')) {
+          const refused = {
+            errors: [{ text: error.message, href: '#to' }],
+            fieldErrors: { to: error.message },
+          };
+          return casePage(request, reply.code(403), request.params.id, refused);
+        }
+        const form = formErrors(error);
+        if (!form) throw error;
+        return casePage(request, reply.code(400), request.params.id, form);
+      }
+    });
+  caseAction('/cases/:id/status', (r) =>
+    requests.changeStatus(
+      r.actor,
+      r.params.id,
+      { status: str(r.body?.status), reason: str(r.body?.reason) },
+      r.id,
+    ),
+  );
+  caseAction('/cases/:id/updates', (r) =>
+    requests.addUpdate(r.actor, r.params.id, { kind: str(r.body?.kind), body: str(r.body?.body) }, r.id),
+  );
+  caseAction('/cases/:id/referrals', (r) =>
+    requests.refer(
+      r.actor,
+      r.params.id,
+      { to: str(r.body?.to), purpose: str(r.body?.purpose), note: str(r.body?.note) },
+      r.id,
+    ),
+  );
+  app.post<{ Params: { id: string }; Body: Form }>('/referrals/:id/decision', async (request, reply) => {
+    const caseId = str(request.body?.case);
+    try {
+      await requests.decideReferral(
+        request.actor,
+        request.params.id,
+        { accept: str(request.body?.decision) === 'accept', reason: str(request.body?.reason) },
+        request.id,
+      );
+      return reply.redirect(`/cases/${caseId}`, 303);
+    } catch (error) {
+      const form = formErrors(error);
+      if (!form || !caseId)
+        throw error instanceof Invalid && !caseId ? new Forbidden('Open the case first') : error;
+      return casePage(request, reply.code(400), caseId, form);
+    }
+  });
+}

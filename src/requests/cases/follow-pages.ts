@@ -1,0 +1,42 @@
+// Following a request: anyone with its reference sees its public face and public updates; a
+// signed-in citizen sees every request they made, across every organisation.
+import type { FastifyInstance } from 'fastify';
+import { Forbidden, requireActor } from '../../platform/index.ts';
+import { statusNames } from '../case.ts';
+import type { PublicCases } from './public.ts';
+
+export async function followPages(app: FastifyInstance, { requests }: { requests: PublicCases }) {
+  app.get<{ Querystring: { reference?: string } }>('/follow', async (request, reply) => {
+    const reference = (request.query.reference ?? '').trim().toUpperCase();
+    if (!reference) return reply.page('follow.njk', { errors: [], fieldErrors: {} });
+    const found = await requests.publicRequest(reference);
+    if (!found) {
+      const message = 'There is no request with that reference: check it and try again';
+      return reply.code(400).page('follow.njk', {
+        reference,
+        errors: [{ text: message, href: '#reference' }],
+        fieldErrors: { reference: message },
+      });
+    }
+    return reply.redirect(`/follow/${found.reference}`, 303);
+  });
+  app.get<{ Params: { reference: string } }>('/follow/:reference', async (request, reply) => {
+    const found = await requests.follow(request.params.reference);
+    return reply.page('follow-request.njk', { ...found, statusName: statusNames[found.request.status] });
+  });
+
+  app.get('/your-requests', async (request, reply) => {
+    const actor = requireActor(request.actor);
+    if (actor.kind !== 'citizen') throw new Forbidden('This page is for citizens');
+    const mine = await requests.mine(request.actor, request.id);
+    return reply.page('your-requests.njk', {
+      rows: mine.map((r) => [
+        { html: `<a class="govuk-link" href="/follow/${r.reference}">${r.reference}</a>` },
+        { text: r.serviceName },
+        { text: r.organisationName },
+        { text: statusNames[r.status] },
+        { text: r.latestUpdate ? `${r.latestUpdate.at.slice(0, 10)}: ${r.latestUpdate.body}` : 'None yet' },
+      ]),
+    });
+  });
+}

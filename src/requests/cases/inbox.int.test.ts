@@ -1,0 +1,189 @@
+// The staff inbox through HTTP against the real database: filters from the query string (each
+// a link, no JavaScript), assignment to a team and a person of the organisation holding the
+// case, and what bad filters and assignments get.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoAccount, signIn, testDatabase } from '../../../test/support.ts';
+import { createApp, type Services, servicesFor } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
+import { connect } from '../../db/index.ts';
+import { demoPoints } from '../../places/index.ts';
+
+let offset = 0;
+const clock = { now: () => new Date(Date.now() + offset) };
+let services: Services;
+let app: FastifyInstance;
+let close: () => Promise<void>;
+const cookies: Record<string, string> = {};
+const refs: Record<string, { id: string; reference: string }> = {};
+
+async function as(roles: string) {
+  if (!cookies[roles]) {
+    const account = demoAccount((c) => c.roles === roles);
+    cookies[roles] = await signIn(app, account.email, account.password);
+  }
+  return cookies[roles];
+}
+
+const page = async (url: string, roles = 'staff at fellshire-cc') =>
+  app.inject({ url, headers: { accept: 'text/html', cookie: await as(roles) } });
+
+const listed = (html: string) => Object.keys(refs).filter((k) => html.includes(refs[k]?.reference as string));
+
+beforeAll(async () => {
+  const { url, drop } = await testDatabase();
+  const database = connect(url, 4);
+  services = await servicesFor(database, { clock });
+  app = await createApp(loadConfig({ LOG_LEVEL: 'silent' }), services);
+  close = async () => {
+    await app.close();
+    await database.close();
+    await drop();
+  };
+  const report = (service: string, point: readonly number[], attributes: Record<string, string>) =>
+    services.requests.submit(
+      { service, lat: point[1], lon: point[0], email: 'someone@example.com', attributes },
+      {},
+    );
+  refs.ashbyPothole = await report('pothole', demoPoints.ashbyVale, { size: 'small' });
+  refs.northmoorPothole = await report('pothole', demoPoints.northmoor, { size: 'large' });
+  refs.ashbyBin = await report('missed-bin', demoPoints.ashbyVale, { bin: 'recycling' });
+});
+afterAll(() => close?.());
+
+describe('the staff inbox', () => {
+  it("lists only the organisation's cases, filtered by service and area from the query string", async () => {
+    expect(listed((await page('/cases')).body)).toEqual(['ashbyPothole', 'northmoorPothole']);
+    const filtered = await page('/cases?service=pothole&area=northmoor');
+    expect(filtered.statusCode).toBe(200);
+    expect(listed(filtered.body)).toEqual(['northmoorPothole']);
+    expect(filtered.body).toContain('1 case');
+    // Each chosen filter can be taken off by a link that keeps the others.
+    expect(filtered.body).toContain('href="/cases?service=pothole"');
+    expect(filtered.body).toContain('href="/cases?area=northmoor"');
+    expect(listed((await page('/cases', 'staff at ashby-vale-dc')).body)).toEqual(['ashbyBin']);
+  });
+
+  it('assigns a case to a team and a person of the organisation, and filters by them', async () => {
+    const id = refs.northmoorPothole?.id as string;
+    const form = await page(`/cases/${id}/assignment`);
+    expect(form.statusCode).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] as string;
+    const grace = await services.identity.actorByEmail('grace.okafor@fellshire-cc.example.org');
+    const post = (body: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: `/cases/${id}/assignment`,
+        headers: {
+          accept: 'text/html',
+          cookie: cookies['staff at fellshire-cc'] as string,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        payload: new URLSearchParams({ _csrf: csrf, ...body }).toString(),
+      });
+
+    const wrong = await post({ team: 'Waste and recycling', assignee: grace?.accountId as string });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('govuk-error-summary');
+    expect(wrong.body).toContain('Choose one of the teams of the organisation holding the case');
+    expect(listed((await page('/cases?team=none')).body)).toContain('northmoorPothole');
+
+    const saved = await post({ team: 'Highways', assignee: grace?.accountId as string });
+    expect(saved.statusCode).toBe(303);
+    const view = await page(`/cases/${id}`);
+    expect(view.body).toContain('Highways');
+    expect(view.body).toContain('Grace Okafor');
+    expect(listed((await page('/cases?team=Highways')).body)).toEqual(['northmoorPothole']);
+    expect(listed((await page('/cases?assignee=me')).body)).toEqual(['northmoorPothole']);
+    expect(listed((await page('/cases?assignee=none')).body)).toEqual(['ashbyPothole']);
+    expect(await services.governance.ledger.latest('case.assign')).toMatchObject({
+      decision: 'allow',
+      detail: { team: 'Highways' },
+    });
+  });
+
+  it('refuses an assignment by another organisation, changing nothing', async () => {
+    const id = refs.ashbyPothole?.id as string;
+    const refused = await app.inject({
+      method: 'GET',
+      url: `/cases/${id}/assignment`,
+      headers: { accept: 'text/html', cookie: await as('staff at ashby-vale-dc') },
+    });
+    expect(refused.statusCode).toBe(403);
+  });
+
+  it('shows overdue cases only when asked, by the clock', async () => {
+    const staff = await services.identity.actorByEmail('grace.okafor@fellshire-cc.example.org');
+    expect((await services.inbox.list(staff, { overdue: 'yes' })).cases).toEqual([]);
+    offset = 30 * 86_400_000;
+    try {
+      const overdue = await services.inbox.list(staff, { overdue: 'yes', service: 'pothole' });
+      expect(overdue.cases.map((c) => c.reference).sort()).toEqual(
+        [refs.ashbyPothole?.reference, refs.northmoorPothole?.reference].sort(),
+      );
+      expect(overdue.cases.every((c) => c.overdue)).toBe(true);
+    } finally {
+      offset = 0;
+    }
+  });
+
+  it('answers an unknown filter value with the GOV.UK error summary and lists nothing', async () => {
+    const bad = await page('/cases?service=no-such-service&status=lost');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('govuk-error-summary');
+    expect(bad.body).toContain('href="#service"');
+    expect(bad.body).toContain('Choose a status from the list');
+    expect(listed(bad.body)).toEqual([]);
+    const api = await app.inject({
+      url: '/api/v1/cases?assignee=someone',
+      headers: { cookie: cookies['staff at fellshire-cc'] as string },
+    });
+    expect(api.statusCode).toBe(400);
+    expect(api.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('lets the receiving organisation decline a referral with a reason the referrer sees, after which it reads the case no more', async () => {
+    const visit = await services.requests.submit(
+      {
+        service: 'home-fire-safety-visit',
+        lat: demoPoints.castlebridge[1],
+        lon: demoPoints.castlebridge[0],
+        email: 'visit@example.com',
+      },
+      {},
+    );
+    const fire = await as('manager at fellshire-fire');
+    const referred = await app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${visit.id}/referrals`,
+      headers: { cookie: fire },
+      payload: { to: 'castlebridge-council', purpose: 'safeguarding', note: 'Needs help with meals' },
+    });
+    expect(referred.statusCode).toBe(204);
+    const castlebridge = await as('staff at castlebridge-council');
+    const seen = await app.inject({ url: `/api/v1/cases/${visit.id}`, headers: { cookie: castlebridge } });
+    const referral = seen.json().referrals[0];
+    const declined = await app.inject({
+      method: 'POST',
+      url: `/api/v1/referrals/${referral.id}/decision`,
+      headers: { cookie: castlebridge },
+      payload: { accept: false, reason: 'Already known to our team; no new need' },
+    });
+    expect(declined.statusCode).toBe(204);
+    const holder = await app.inject({ url: `/api/v1/cases/${visit.id}`, headers: { cookie: fire } });
+    expect(holder.json().referrals[0]).toMatchObject({
+      status: 'declined',
+      statusName: 'Declined',
+      reason: 'Already known to our team; no new need',
+    });
+    const after = await app.inject({ url: `/api/v1/cases/${visit.id}`, headers: { cookie: castlebridge } });
+    expect(after.statusCode).toBe(403);
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/v1/referrals/${referral.id}/decision`,
+      headers: { cookie: castlebridge },
+      payload: { accept: true, reason: '' },
+    });
+    expect(again.statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,143 @@
+// SQL for the lists of cases: the public's (Open311), a citizen's, an organisation's inbox, the
+// open cases near a point, and the cases past or near their target.
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.ts';
+import { type CaseRow, type CaseStatus, selectCases } from '../store.ts';
+
+/** What the reminders read and mark: a case's target and when its holders were reminded. */
+type ReminderTables = {
+  services: { code: string; name: string };
+  cases: {
+    id: string;
+    reference: string;
+    organisation_id: string;
+    service_code: string;
+    status: string;
+    team: string | null;
+    assignee_account_id: string | null;
+    expected_at: Date | null;
+    reminded_at: Date | null;
+  };
+};
+const tables = (db: Db) => db.withTables<ReminderTables>();
+
+export interface PublicFilter {
+  references?: string[];
+  services?: string[];
+  statuses?: CaseStatus[];
+  from?: Date;
+  to?: Date;
+  limit: number;
+}
+
+/** Cases for the public (Open311 GET), reports joined to another left out: the caller maps only the public columns out. */
+export async function publicCases(db: Db, filter: PublicFilter): Promise<CaseRow[]> {
+  let query = selectCases(db).where('c.duplicate_of', 'is', null);
+  if (filter.references) query = query.where('c.reference', 'in', filter.references);
+  if (filter.services) query = query.where('c.service_code', 'in', filter.services);
+  if (filter.statuses) query = query.where('c.status', 'in', filter.statuses);
+  if (filter.from) query = query.where('c.requested_at', '>=', filter.from);
+  if (filter.to) query = query.where('c.requested_at', '<=', filter.to);
+  return (await query.orderBy('c.requested_at', 'desc').limit(filter.limit).execute()) as CaseRow[];
+}
+
+export interface InboxFilter {
+  service?: string;
+  status?: CaseStatus;
+  area?: string;
+  /** An account id, or `none` for cases assigned to nobody. */
+  assignee?: string;
+  team?: string;
+  overdue?: boolean;
+}
+
+/** Cases held by, or referred to, these organisations (reports joined to another case are shown on it). */
+export async function inbox(db: Db, organisationIds: string[], filter: InboxFilter, now: Date) {
+  if (organisationIds.length === 0) return [];
+  let query = selectCases(db)
+    .where('c.duplicate_of', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('c.organisation_id', 'in', organisationIds),
+        eb.exists(
+          eb
+            .selectFrom('referrals as r')
+            .select('r.id')
+            .whereRef('r.case_id', '=', 'c.id')
+            .where('r.to_organisation_id', 'in', organisationIds)
+            .where('r.status', 'in', ['pending', 'accepted']),
+        ),
+      ]),
+    );
+  if (filter.service) query = query.where('c.service_code', '=', filter.service);
+  if (filter.status) query = query.where('c.status', '=', filter.status);
+  if (filter.area) query = query.where('a.ref', '=', filter.area);
+  if (filter.assignee === 'none') query = query.where('c.assignee_account_id', 'is', null);
+  else if (filter.assignee) query = query.where('c.assignee_account_id', '=', filter.assignee);
+  if (filter.team === 'none') query = query.where('c.team', 'is', null);
+  else if (filter.team) query = query.where('c.team', '=', filter.team);
+  if (filter.overdue)
+    query = query.where('c.expected_at', '<', now).where('c.status', 'in', ['open', 'in_progress']);
+  return (await query.orderBy('c.requested_at', 'desc').limit(500).execute()) as CaseRow[];
+}
+
+export async function casesOfCitizen(db: Db, accountId: string) {
+  return (await selectCases(db)
+    .where('c.citizen_account_id', '=', accountId)
+    .orderBy('c.requested_at', 'desc')
+    .limit(500)
+    .execute()) as CaseRow[];
+}
+
+/** Open cases of a service within a box around a point, nearest first. */
+export async function nearbyOpen(db: Db, service: string, lat: number, lon: number, degrees: number) {
+  return (await selectCases(db)
+    .where('c.service_code', '=', service)
+    .where('c.status', 'in', ['open', 'in_progress'])
+    .where('c.lat', '>=', lat - degrees)
+    .where('c.lat', '<=', lat + degrees)
+    .where('c.lon', '>=', lon - degrees * 1.6)
+    .where('c.lon', '<=', lon + degrees * 1.6)
+    .orderBy(sql`(c.lat - ${lat})^2 + ((c.lon - ${lon}) * 0.61)^2`)
+    .limit(5)
+    .execute()) as CaseRow[];
+}
+
+/** Open cases past their target that have not yet been escalated this far. */
+export async function overdue(db: Db, now: Date, level: 1 | 2, limit = 500) {
+  return (await selectCases(db)
+    .where('c.status', 'in', ['open', 'in_progress'])
+    .where('c.expected_at', '<', now)
+    .where('c.escalated', '<', level)
+    .orderBy('c.expected_at')
+    .limit(limit)
+    .execute()) as CaseRow[];
+}
+
+/** Open cases, assigned to a person or a team, due within `before` and not yet reminded. */
+export async function dueForReminder(db: Db, now: Date, before: Date, limit = 500) {
+  return tables(db)
+    .selectFrom('cases as c')
+    .innerJoin('services as s', 's.code', 'c.service_code')
+    .select([
+      'c.id',
+      'c.reference',
+      'c.organisation_id',
+      'c.team',
+      'c.assignee_account_id',
+      'c.expected_at',
+      's.name as service_name',
+    ])
+    .where('c.status', 'in', ['open', 'in_progress'])
+    .where('c.expected_at', '>', now)
+    .where('c.expected_at', '<=', before)
+    .where('c.reminded_at', 'is', null)
+    .where((eb) => eb.or([eb('c.assignee_account_id', 'is not', null), eb('c.team', 'is not', null)]))
+    .orderBy('c.expected_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function markReminded(db: Db, id: string, now: Date) {
+  await tables(db).updateTable('cases').set({ reminded_at: now }).where('id', '=', id).execute();
+}

@@ -1,0 +1,91 @@
+// Check your answers, then send: the request is taken (intake's submit), the draft forgotten,
+// and the citizen shown the reference they follow it by.
+import type { FastifyInstance } from 'fastify';
+import { definitionOf } from '../../service-definitions.ts';
+import { type Answers, journeyDraft, str } from './draft.ts';
+import type { JourneyOptions } from './options.ts';
+
+export async function checkAnswersPages(app: FastifyInstance, { requests, places }: JourneyOptions) {
+  const { draft, forget } = journeyDraft(requests);
+  const serviceOf = async (answers: Answers) => {
+    const code = str(answers.service);
+    return code ? places.service(code).catch(() => null) : null;
+  };
+
+  app.get('/report/check', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.lat) return reply.redirect('/report', 303);
+    const service = await serviceOf(answers);
+    const definition = definitionOf(str(answers.service));
+    const given = (answers.attributes ?? {}) as Record<string, string | string[]>;
+    const route = await requests.route(str(answers.service), Number(answers.lat), Number(answers.lon));
+    const photos = await requests.drafts.photos((await draft(request)).token);
+    const row = (key: string, value: string, href: string, label: string) => ({
+      key: { text: key },
+      value: { text: value || 'Not given' },
+      actions: { items: [{ href, text: 'Change', visuallyHiddenText: label }] },
+    });
+    return reply.page('report-check.njk', {
+      route,
+      alreadyReported: await requests.alreadyReported(
+        str(answers.service),
+        Number(answers.lat),
+        Number(answers.lon),
+      ),
+      rows: [
+        row('What', service?.name ?? '', '/report', 'what you are reporting'),
+        row(
+          'Where',
+          str(answers.address) || `${answers.lat}, ${answers.lon}`,
+          '/report/where',
+          'where it is',
+        ),
+        ...definition.attributes.map((a) =>
+          row(
+            a.description,
+            [given[a.code]]
+              .flat()
+              .map((k) => a.values?.find((v) => v.key === k)?.name ?? k ?? '')
+              .join(', '),
+            '/report/details',
+            a.description.toLowerCase(),
+          ),
+        ),
+        row('Details', str(answers.description), '/report/details', 'the details'),
+        row('Photos', photos.map((p) => p.name).join(', '), '/report/details#photos', 'the photos'),
+        row('Your name', str(answers.name), '/report/contact', 'your name'),
+        row('Email', str(answers.email), '/report/contact', 'your email'),
+        row('Phone', str(answers.phone), '/report/contact', 'your phone number'),
+      ],
+    });
+  });
+  app.post('/report/check', async (request, reply) => {
+    const { token, answers } = await draft(request);
+    if (!answers.lat) return reply.redirect('/report', 303);
+    const [first, ...rest] = str(answers.name).split(/\s+/);
+    const created = await requests.submit(
+      {
+        service: str(answers.service),
+        lat: Number(answers.lat),
+        lon: Number(answers.lon),
+        addressString: str(answers.address) || null,
+        addressId: str(answers.addressId) || null,
+        description: str(answers.description) || null,
+        attributes: (answers.attributes ?? {}) as Record<string, string | string[]>,
+        email: str(answers.email) || null,
+        phone: str(answers.phone) || null,
+        firstName: first || null,
+        lastName: rest.join(' ') || null,
+        photosOf: token,
+      },
+      { actor: request.actor },
+      request.id,
+    );
+    await forget(token, reply);
+    return reply.redirect(`/report/done/${created.reference}`, 303);
+  });
+  app.get<{ Params: { reference: string } }>('/report/done/:reference', async (request, reply) => {
+    const found = await requests.follow(request.params.reference);
+    return reply.page('report-done.njk', { request: found.request, joined: found.joined });
+  });
+}

@@ -1,0 +1,124 @@
+// The "where" page of the citizen's journey, in the GOV.UK address lookup pattern: find the
+// address by postcode, street or UPRN in the gazetteer and choose it from a list, or give the
+// point. A chosen property's UPRN is kept as the request's address_id, its point used to route.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { formErrors } from '../../../web/index.ts';
+import { addressLine } from '../locating.ts';
+import { type Answers, type Form, journeyDraft, str } from './draft.ts';
+import type { JourneyOptions } from './options.ts';
+
+const SHOWN = 50;
+
+export async function wherePages(app: FastifyInstance, { requests, places }: JourneyOptions) {
+  const { draft, save } = journeyDraft(requests);
+  const serviceOf = (answers: Answers) => places.service(str(answers.service)).catch(() => null);
+  const problem = (field: string, text: string) => ({
+    errors: [{ text, href: `#${field}` }],
+    fieldErrors: { [field]: text },
+  });
+
+  const wherePage = async (reply: FastifyReply, answers: Answers, values: Form, form: object = {}) =>
+    reply.page('report-where.njk', {
+      service: await serviceOf(answers),
+      values,
+      errors: [],
+      fieldErrors: {},
+      ...form,
+    });
+
+  app.get('/report/where', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.service) return reply.redirect('/report', 303);
+    return wherePage(reply, answers, {
+      ...(answers as Form),
+      address: answers.addressId ? '' : str(answers.address),
+    });
+  });
+
+  // By the point (latitude and longitude), with the street or place in words.
+  app.post<{ Body: Form }>('/report/where', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.service) return reply.redirect('/report', 303);
+    const body = request.body ?? {};
+    try {
+      const lat = Number(str(body.lat).trim() || Number.NaN);
+      const lon = Number(str(body.lon).trim() || Number.NaN);
+      await requests.route(str(answers.service), lat, lon);
+      const { addressId: _, ...rest } = answers;
+      await save(request, reply, {
+        ...rest,
+        lat: String(lat),
+        lon: String(lon),
+        address: str(body.address).trim(),
+      });
+      return reply.redirect('/report/details', 303);
+    } catch (error) {
+      const form = formErrors(error);
+      if (!form) throw error;
+      return wherePage(reply.code(400), answers, body, form);
+    }
+  });
+
+  // By the address: the properties matching what was typed, to choose one.
+  const addressPage = async (
+    reply: FastifyReply,
+    answers: Answers,
+    q: string,
+    chosen = '',
+    form: object = {},
+  ) => {
+    const found = await requests.addresses.find(q);
+    return reply.page('report-where-address.njk', {
+      service: await serviceOf(answers),
+      q,
+      more: found.length >= SHOWN,
+      items: found.slice(0, SHOWN).map((a) => ({
+        value: String(a.uprn),
+        text: addressLine(a),
+        checked: String(a.uprn) === chosen,
+      })),
+      errors: [],
+      fieldErrors: {},
+      ...form,
+    });
+  };
+  app.get<{ Querystring: { q?: string } }>('/report/where/address', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.service) return reply.redirect('/report', 303);
+    const q = str(request.query.q).trim().slice(0, 200);
+    if (!q) return wherePage(reply.code(400), answers, {}, problem('q', 'Enter a postcode, street or UPRN'));
+    if ((await requests.addresses.find(q)).length === 0)
+      return wherePage(
+        reply.code(400),
+        answers,
+        { q },
+        problem('q', 'No address matches: check the postcode or street, or give the point below'),
+      );
+    return addressPage(reply, answers, q, str(answers.addressId));
+  });
+
+  app.post<{ Body: Form }>('/report/where/address', async (request, reply) => {
+    const { answers } = await draft(request);
+    if (!answers.service) return reply.redirect('/report', 303);
+    const q = str(request.body?.q).trim().slice(0, 200);
+    const uprn = str(request.body?.uprn);
+    const property = uprn ? await requests.addresses.byUprn(uprn) : null;
+    if (!property) return addressPage(reply.code(400), answers, q, '', problem('uprn', 'Choose the address'));
+    try {
+      await requests.route(str(answers.service), property.latitude, property.longitude);
+    } catch (error) {
+      const form = formErrors(error);
+      if (!form) throw error;
+      const message = form.errors[0]?.text ?? 'We cannot take reports at that address';
+      return addressPage(reply.code(400), answers, q, uprn, problem('uprn', message));
+    }
+    await save(request, reply, {
+      ...answers,
+      lat: String(property.latitude),
+      lon: String(property.longitude),
+      address: addressLine(property),
+      addressId: String(property.uprn),
+    });
+    return reply.redirect('/report/details', 303);
+  });
+}

@@ -1,0 +1,105 @@
+// SQL for taking requests: storing a batch of cases, the open cases a new report may repeat,
+// Open311 clients' keys, and the drafts of the citizen's journey.
+import { type Generated, sql } from 'kysely';
+import { type Db, insertRows } from '../../db/index.ts';
+import type { NewCaseRow } from '../store.ts';
+
+type IntakeTables = {
+  open311_api_keys: {
+    id: Generated<string>;
+    name: string;
+    key_hash: string;
+    created_at: Generated<Date>;
+    revoked_at: Date | null;
+  };
+  report_drafts: { token_hash: string; answers: Record<string, unknown>; expires_at: Date };
+};
+const tables = (db: Db) => db.withTables<IntakeTables>();
+
+/** Inserts cases; a row whose reference is already taken is left out of the answer. */
+export async function insertCases(db: Db, rows: NewCaseRow[]) {
+  if (rows.length === 0) return [];
+  const { rows: stored } = await sql<{
+    id: string;
+    token: string;
+    reference: string;
+  }>`${insertRows('cases', rows)}
+    ON CONFLICT (reference) DO NOTHING RETURNING id, token, reference`.execute(db);
+  return stored;
+}
+
+export interface Near {
+  service: string;
+  organisation: string;
+  minLat: number;
+  maxLat: number;
+  minLon: number;
+  maxLon: number;
+}
+
+/**
+ * For each place asked about (by its position in the list), the open cases of its service held by
+ * its organisation inside its box that are not themselves joined to another: one query for all.
+ */
+export async function openOriginalsNear(db: Db, near: Near[]) {
+  if (near.length === 0) return [];
+  const { rows } = await sql<{ i: number; id: string; reference: string; lat: number; lon: number }>`
+    SELECT x.i, o.id, o.reference, o.lat, o.lon
+      FROM jsonb_to_recordset(${JSON.stringify(near.map((n, i) => ({ i, ...n })))}::jsonb)
+        AS x(i int, service text, organisation uuid, "minLat" float8, "maxLat" float8, "minLon" float8, "maxLon" float8)
+      CROSS JOIN LATERAL (
+        SELECT c.id, c.reference, c.lat, c.lon FROM cases c
+         WHERE c.service_code = x.service AND c.status IN ('open', 'in_progress') AND c.duplicate_of IS NULL
+           AND c.lat BETWEEN x."minLat" AND x."maxLat" AND c.lon BETWEEN x."minLon" AND x."maxLon"
+           AND c.organisation_id = x.organisation
+         LIMIT 100) o`.execute(db);
+  return rows;
+}
+
+export async function findApiKey(db: Db, keyHash: string) {
+  return (
+    (await tables(db)
+      .selectFrom('open311_api_keys')
+      .select(['id', 'name'])
+      .where('key_hash', '=', keyHash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export async function insertApiKey(db: Db, name: string, keyHash: string) {
+  return (
+    await tables(db)
+      .insertInto('open311_api_keys')
+      .values({ name, key_hash: keyHash, revoked_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+
+export async function draft(db: Db, tokenHash: string, now: Date) {
+  const row = await tables(db)
+    .selectFrom('report_drafts')
+    .select('answers')
+    .where('token_hash', '=', tokenHash)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return row?.answers ?? null;
+}
+
+export async function saveDraft(db: Db, tokenHash: string, answers: Record<string, unknown>, expires: Date) {
+  await tables(db)
+    .insertInto('report_drafts')
+    .values({ token_hash: tokenHash, answers: JSON.stringify(answers) as never, expires_at: expires })
+    .onConflict((oc) =>
+      oc.column('token_hash').doUpdateSet({ answers: JSON.stringify(answers) as never, expires_at: expires }),
+    )
+    .execute();
+}
+
+export async function removeDraft(db: Db, tokenHash: string, now: Date) {
+  await tables(db)
+    .deleteFrom('report_drafts')
+    .where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('expires_at', '<', now)]))
+    .execute();
+}
