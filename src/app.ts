@@ -70,7 +70,7 @@ export async function createApp(
   });
   await app.register(sessions, { identity: services.identity, settings: identitySettings(config) });
   await app.register(openIdProvider, { identity: services.identity, settings: identitySettings(config) });
-  await app.register(startPage, { places: services.places });
+  await app.register(startPage, { place: () => services.places.place() });
   await app.register(identityPages, { identity: services.identity, places: services.places });
   await app.register(placesRoutes, { places: services.places });
   await app.register(governanceRoutes, { governance: services.governance, agreements: services.agreements });

@@ -1,7 +1,7 @@
 // Configuration comes from the environment only, checked once at start: a wrong value
 // stops Flagstone with the variable's name and what it expects.
 import path from 'node:path';
-import { type NotifyTemplate, notifyTemplates } from './notify/templates.ts';
+import { type NotifyConfig, type NotifyTemplate, notifyTemplates } from './notify/index.ts';
 
 export interface Config {
   host: string;
@@ -22,13 +22,6 @@ export interface Config {
   staffSecondFactor: 'required' | 'optional';
   /** GOV.UK Notify, when an API key is set; otherwise messages stay in the outbox. */
   notify: NotifyConfig | null;
-}
-
-export interface NotifyConfig {
-  apiKey: string;
-  baseUrl: string;
-  /** Notify's template id for each of Flagstone's messages. */
-  templates: Record<NotifyTemplate, string>;
 }
 
 export class ConfigError extends Error {}

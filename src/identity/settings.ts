@@ -1,5 +1,5 @@
-// What the identity module needs of the configuration (src/config.ts reads and checks it).
-import type { Config } from '../config.ts';
+// What the identity module needs of the configuration (src/config.ts reads and checks it; identity
+// names the few values it takes rather than depending on the whole configuration).
 
 export interface IdentitySettings {
   /** The address people and relying parties reach Flagstone at: the OpenID Connect issuer. */
@@ -11,9 +11,11 @@ export interface IdentitySettings {
   staffSecondFactor: boolean;
 }
 
-export function identitySettings(
-  config: Pick<Config, 'publicUrl' | 'trustProxy' | 'staffSecondFactor'>,
-): IdentitySettings {
+export function identitySettings(config: {
+  publicUrl: string;
+  trustProxy: boolean;
+  staffSecondFactor: 'required' | 'optional';
+}): IdentitySettings {
   return {
     issuer: config.publicUrl,
     apiResource: `${config.publicUrl}/api`,

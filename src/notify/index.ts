@@ -1,7 +1,7 @@
 // Notifications: emails and texts to citizens and staff through an outbox in the database,
 // sent with GOV.UK Notify when it is configured, otherwise kept for administrators to see.
 export { notifyPages } from './pages.ts';
-export { notifySender } from './sender.ts';
+export { type NotifyConfig, notifySender } from './sender.ts';
 export {
   backOffMinutes,
   type Message,

@@ -12,10 +12,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrator, demoAccount, signIn, testDatabase } from '../../test/support.ts';
 import { createApp, type Services, servicesFor, startJobs } from '../app.ts';
-import { loadConfig, type NotifyConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { connect } from '../db/index.ts';
 import { demoPoints } from '../places/index.ts';
-import { notifySender } from './index.ts';
+import { type NotifyConfig, notifySender } from './index.ts';
 
 const SERVICE_ID = '5d2a0f3e-7b1c-4c8e-9f3a-2b6d8e1c4a70';
 const SECRET = '9c1e4b7a-3f2d-4e8b-a6c5-1d0f7e2b9a38';

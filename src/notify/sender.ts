@@ -2,8 +2,16 @@
 // next: refused as it is (400, 403) → given up at once; throttled or down (429, 5xx, no
 // answer) → tried again later with back-off.
 import { NotifyClient } from 'notifications-node-client';
-import type { NotifyConfig } from '../config.ts';
 import { type Sender, UndeliverableMessage } from './service.ts';
+import type { NotifyTemplate } from './templates.ts';
+
+/** GOV.UK Notify, when an API key is set (src/config.ts reads it from the environment). */
+export interface NotifyConfig {
+  apiKey: string;
+  baseUrl: string;
+  /** Notify's template id for each of Flagstone's messages. */
+  templates: Record<NotifyTemplate, string>;
+}
 
 interface NotifyError {
   response?: { status?: number; data?: { errors?: { error?: string }[] } };

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { PlacesService } from '../places/index.ts';
 
-export async function startPage(app: FastifyInstance, { places }: { places: PlacesService }) {
-  app.get('/', async (_request, reply) => reply.page('start.njk', { place: await places.place() }));
+/** The start page, about the place; web asks for it rather than depending on the places module. */
+export async function startPage(app: FastifyInstance, { place }: { place: () => Promise<unknown> }) {
+  app.get('/', async (_request, reply) => reply.page('start.njk', { place: await place() }));
 }
 
 /** Liveness answers without the database; readiness needs the database and current migrations. */
