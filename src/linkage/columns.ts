@@ -194,38 +194,53 @@ export function assembleColumns(
 ): RecordColumns {
   const count = chunks.reduce((sum, chunk) => sum + chunk.count, 0);
   const text = {} as Record<TextField, TextColumn>;
-  for (const field of TEXT_FIELDS) {
-    const ids = sharedInt32(count);
-    const only = chunks.length === 1 ? chunks[0]?.text[field] : undefined;
-    if (only) {
-      // one run: its ids are already those of the whole
-      ids.set(only.ids);
-      const sharedCounts = sharedInt32(only.counts.length);
-      sharedCounts.set(only.counts);
-      text[field] = { ids, values: only.values, counts: sharedCounts, ...letterBags(only.values) };
-      continue;
-    }
-    const global = new Interner(UNIQUE_FIELDS.has(field));
-    const counts: number[] = [];
-    let offset = 0;
-    for (const chunk of chunks) {
-      const local = chunk.text[field];
-      const remap = new Int32Array(local.values.length);
-      local.values.forEach((value, v) => {
-        const id = global.id(value);
-        remap[v] = id;
-        counts[id] = (counts[id] ?? 0) + (local.counts[v] as number);
-      });
-      for (let i = 0; i < chunk.count; i++) {
-        const v = local.ids[i] as number;
-        ids[offset + i] = v < 0 ? -1 : (remap[v] as number);
-      }
-      offset += chunk.count;
-    }
-    const sharedCounts = sharedInt32(counts.length);
-    sharedCounts.set(counts);
-    text[field] = { ids, values: global.values, counts: sharedCounts, ...letterBags(global.values) };
+  for (const field of TEXT_FIELDS) text[field] = textColumnOf(chunks, field, count);
+  return {
+    count,
+    text,
+    ...recordColumnsOf(chunks, count, setSizes),
+    ...nameColumnsOf(text),
+    ...postcodeColumnsOf(text.postcode.values),
+    houseNumber: houseNumbersOf(text.addressLine.values),
+    ...wordsOf(text.addressLine.values),
+  };
+}
+
+/** One text field of the whole: each run's value ids mapped onto one interner's. */
+function textColumnOf(chunks: readonly NormalisedChunk[], field: TextField, count: number): TextColumn {
+  const ids = sharedInt32(count);
+  const only = chunks.length === 1 ? chunks[0]?.text[field] : undefined;
+  if (only) {
+    // one run: its ids are already those of the whole
+    ids.set(only.ids);
+    const sharedCounts = sharedInt32(only.counts.length);
+    sharedCounts.set(only.counts);
+    return { ids, values: only.values, counts: sharedCounts, ...letterBags(only.values) };
   }
+  const global = new Interner(UNIQUE_FIELDS.has(field));
+  const counts: number[] = [];
+  let offset = 0;
+  for (const chunk of chunks) {
+    const local = chunk.text[field];
+    const remap = new Int32Array(local.values.length);
+    local.values.forEach((value, v) => {
+      const id = global.id(value);
+      remap[v] = id;
+      counts[id] = (counts[id] ?? 0) + (local.counts[v] as number);
+    });
+    for (let i = 0; i < chunk.count; i++) {
+      const v = local.ids[i] as number;
+      ids[offset + i] = v < 0 ? -1 : (remap[v] as number);
+    }
+    offset += chunk.count;
+  }
+  const sharedCounts = sharedInt32(counts.length);
+  sharedCounts.set(counts);
+  return { ids, values: global.values, counts: sharedCounts, ...letterBags(global.values) };
+}
+
+/** The columns of one value a record: date of birth (and its day number), sex, and which set it is of. */
+function recordColumnsOf(chunks: readonly NormalisedChunk[], count: number, setSizes: readonly number[]) {
   const dateOfBirth = sharedInt32(count);
   const dayNumber = sharedInt32(count);
   const sex = sharedUint8(count);
@@ -241,6 +256,11 @@ export function assembleColumns(
     if (ymd !== 0) dayNumber[i] = dayNumberOf(ymd);
   }
   set.fill(1, setSizes[0] ?? count);
+  return { dateOfBirth, dayNumber, sex, set };
+}
+
+/** Per first and last name value: formal names, sounds, and a first name that is someone's last name. */
+function nameColumnsOf(text: Record<TextField, TextColumn>) {
   const formal = new Interner(false);
   const firstNames = text.firstName.values;
   const formalName = sharedInt32(firstNames.length * 2);
@@ -264,37 +284,31 @@ export function assembleColumns(
   for (let v = 0; v < firstNames.length; v++) {
     firstNameSound[v] = soundexNumber(formal.values[formalName[2 * v] as number] as string);
   }
+  return { formalName, formalNames: formal.values, firstAsLast, lastNameSound, firstNameSound };
+}
+
+/** Per postcode value: its district ('CB4') and sector ('CB4 7'). */
+function postcodeColumnsOf(postcodes: readonly string[]) {
   const districts = new Interner(false);
   const sectors = new Interner(false);
-  const postcodeDistrict = sharedInt32(text.postcode.values.length);
-  const postcodeSector = sharedInt32(text.postcode.values.length);
-  text.postcode.values.forEach((value, id) => {
+  const postcodeDistrict = sharedInt32(postcodes.length);
+  const postcodeSector = sharedInt32(postcodes.length);
+  postcodes.forEach((value, id) => {
     const space = value.indexOf(' ');
     postcodeDistrict[id] = districts.id(space < 0 ? value : value.slice(0, space));
     postcodeSector[id] = space < 0 ? -1 : sectors.id(value.slice(0, space + 2));
   });
-  const houseNumber = sharedInt32(text.addressLine.values.length);
-  text.addressLine.values.forEach((value, id) => {
+  return { postcodeDistrict, postcodeSector };
+}
+
+/** Per address line value: the house number it starts with, or -1. */
+function houseNumbersOf(addresses: readonly string[]): Int32Array {
+  const houseNumber = sharedInt32(addresses.length);
+  addresses.forEach((value, id) => {
     const digits = /^\d+/.exec(value);
     houseNumber[id] = digits ? Number(digits[0]) : -1;
   });
-  return {
-    count,
-    text,
-    lastNameSound,
-    firstNameSound,
-    postcodeDistrict,
-    postcodeSector,
-    houseNumber,
-    dateOfBirth,
-    dayNumber,
-    sex,
-    set,
-    formalName,
-    formalNames: formal.values,
-    firstAsLast,
-    ...wordsOf(text.addressLine.values),
-  };
+  return houseNumber;
 }
 
 function letterBags(values: readonly string[]): { letterMask: Int32Array; letterCounts: Uint8Array } {

@@ -147,39 +147,11 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
     onProgress: (done, total) => report('block', done, total),
   });
 
-  const pool = comparePool(columns, threads);
-  let levels: Uint8Array;
-  let u: number[][];
-  try {
-    const sample = randomPairs(columns, options.randomPairs ?? 500_000, options.seed ?? 1, crossSetOnly);
-    const sampleLevels = await pool.compare(sample.a, sample.b, sample.count, (d, t) =>
-      report('compare random pairs', d, t),
-    );
-    u = estimateU(sampleLevels, sample.count);
-    levels = await pool.compare(pairs.a, pairs.b, pairs.count, (d, t) =>
-      report('compare candidate pairs', d, t),
-    );
-  } finally {
-    await pool.close();
-  }
-  report('estimate', 0, 2);
-  const patterns = indexPatterns(levels, pairs.count, COMPARISONS.length);
-  const { m, sessions } = estimateM(patterns, pairs.rules, rules, u);
-  report('estimate', 1, 2);
+  const { levels, u } = await compareAll(columns, pairs, threads, crossSetOnly, options, report);
   const totalPairs = crossSetOnly
     ? (sets[0]?.length ?? 0) * (sets[1]?.length ?? 0)
     : (columns.count * (columns.count - 1)) / 2;
-  const prior = estimatePrior(patterns, totalPairs, m, u);
-  report('estimate', 2, 2);
-  const model: LinkageModel = {
-    comparisons: COMPARISONS.map((c, index) => ({
-      name: c.name,
-      levels: c.levels,
-      m: m[index] as number[],
-      u: u[index] as number[],
-    })),
-    priorMatchProbability: prior,
-  };
+  const { model, sessions } = learnModel(levels, pairs, rules, u, totalPairs, report);
 
   const scores = scorePairs(model, columns, pairs.a, levels, pairs.count);
   report('score', pairs.count, pairs.count);
@@ -192,17 +164,7 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
   const personIds = assignPersonIds(clusters, previous, options.newPersonId ?? defaultPersonIds(previous));
   report('cluster', 1, 1);
 
-  const explainer = pairExplainer(model, columns);
-  const indexOf = new Map<string, number>();
-  const explain = (a: string, b: string) => {
-    if (indexOf.size === 0) {
-      for (let i = 0; i < ids.length; i++) indexOf.set(ids[i] as string, i);
-    }
-    const ia = indexOf.get(a);
-    const ib = indexOf.get(b);
-    if (ia === undefined || ib === undefined) throw new Error('no such record in this run');
-    return explainer(ia, ib);
-  };
+  const explain = explainerById(model, columns, ids);
   return {
     mode,
     records: columns.count,
@@ -216,6 +178,78 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
     personIds,
     issues,
     explain,
+  };
+}
+
+type Report = NonNullable<LinkageOptions['onProgress']>;
+
+/**
+ * Compares a random sample (to learn the u probabilities from) and then every candidate pair,
+ * on both cores.
+ */
+async function compareAll(
+  columns: RecordColumns,
+  pairs: { a: Int32Array; b: Int32Array; count: number },
+  threads: number,
+  crossSetOnly: boolean,
+  options: LinkageOptions,
+  report: Report,
+): Promise<{ levels: Uint8Array; u: number[][] }> {
+  const pool = comparePool(columns, threads);
+  try {
+    const sample = randomPairs(columns, options.randomPairs ?? 500_000, options.seed ?? 1, crossSetOnly);
+    const sampleLevels = await pool.compare(sample.a, sample.b, sample.count, (d, t) =>
+      report('compare random pairs', d, t),
+    );
+    const u = estimateU(sampleLevels, sample.count);
+    const levels = await pool.compare(pairs.a, pairs.b, pairs.count, (d, t) =>
+      report('compare candidate pairs', d, t),
+    );
+    return { levels, u };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Learns the m probabilities (by expectation maximisation, rule by rule) and the prior. */
+function learnModel(
+  levels: Uint8Array,
+  pairs: { count: number; rules: Parameters<typeof estimateM>[1] },
+  rules: Parameters<typeof estimateM>[2],
+  u: number[][],
+  totalPairs: number,
+  report: Report,
+) {
+  report('estimate', 0, 2);
+  const patterns = indexPatterns(levels, pairs.count, COMPARISONS.length);
+  const { m, sessions } = estimateM(patterns, pairs.rules, rules, u);
+  report('estimate', 1, 2);
+  const prior = estimatePrior(patterns, totalPairs, m, u);
+  report('estimate', 2, 2);
+  const model: LinkageModel = {
+    comparisons: COMPARISONS.map((c, index) => ({
+      name: c.name,
+      levels: c.levels,
+      m: m[index] as number[],
+      u: u[index] as number[],
+    })),
+    priorMatchProbability: prior,
+  };
+  return { model, sessions };
+}
+
+/** The waterfall of any two records of a run, by their ids (indexed on first use). */
+function explainerById(model: LinkageModel, columns: RecordColumns, ids: readonly string[]) {
+  const explainer = pairExplainer(model, columns);
+  const indexOf = new Map<string, number>();
+  return (a: string, b: string) => {
+    if (indexOf.size === 0) {
+      for (let i = 0; i < ids.length; i++) indexOf.set(ids[i] as string, i);
+    }
+    const ia = indexOf.get(a);
+    const ib = indexOf.get(b);
+    if (ia === undefined || ib === undefined) throw new Error('no such record in this run');
+    return explainer(ia, ib);
   };
 }
 
