@@ -10,7 +10,7 @@ import { createApp, servicesFor } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
-import { appendEntries } from '../src/governance/ledger.ts';
+import { appendEntries } from '../src/governance/ledger/ledger.ts';
 import { PersonRecord } from '../src/registers/schemas.ts';
 import { toPersonRecord } from '../src/registers/service.ts';
 import { findRecord } from '../src/registers/store.ts';

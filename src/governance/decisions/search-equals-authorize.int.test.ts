@@ -3,12 +3,12 @@
 // records that the policy decision point allows one by one.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestContext, testApp } from '../../test/support.ts';
-import { systemClock } from '../platform/index.ts';
-import { recordsForTesting } from '../registers/index.ts';
-import type { Principal } from './access.ts';
-import { governanceService } from './service.ts';
-import * as store from './store.ts';
+import { type TestContext, testApp } from '../../../test/support.ts';
+import { systemClock } from '../../platform/index.ts';
+import { recordsForTesting } from '../../registers/index.ts';
+import * as store from '../agreements/index.ts';
+import { governanceService } from '../service.ts';
+import type { Principal } from './principal.ts';
 
 let t: TestContext;
 let organisations: string[];

@@ -1,0 +1,40 @@
+// Pure: which person records a list may return, for SQL. It is the SQL-side twin of deciding
+// each read one by one (policies/person-records.cedar); a property test holds them to one
+// meaning (search-equals-authorize.int.test.ts).
+import type { ActiveAgreement } from './entities.ts';
+import type { Principal } from './principal.ts';
+
+/** Which records a search may return, for SQL: the same rules as the policies for reads. */
+export interface AccessScope {
+  citizenAccountId: string | null;
+  /** Handling descriptors withheld from the citizen's own view. */
+  withheldFromCitizen: string[];
+  /** [organisation id, highest marking level] pairs whose records may be seen. */
+  organisations: [string, number][];
+}
+
+export function searchScope(
+  principal: Principal,
+  purpose: string | null,
+  agreements: ActiveAgreement[],
+): AccessScope {
+  if (principal.kind === 'citizen') {
+    return { citizenAccountId: principal.accountId, withheldFromCitizen: ['LOCSEN'], organisations: [] };
+  }
+  const limit = new Map<string, number>();
+  const allow = (organisation: string, level: number) =>
+    limit.set(organisation, Math.max(limit.get(organisation) ?? 0, level));
+  for (const o of principal.organisations) allow(o, principal.clearance);
+  if (purpose && principal.organisations.length > 0) {
+    for (const a of agreements) {
+      if (!a.datasets.includes('person-records') || !a.purposes.includes(purpose)) continue;
+      if (!a.parties.some((p) => principal.organisations.includes(p))) continue;
+      for (const party of a.parties) allow(party, Math.min(a.highestMarking, principal.clearance));
+    }
+  }
+  return {
+    citizenAccountId: null,
+    withheldFromCitizen: [],
+    organisations: [...limit].filter(([, level]) => level > 0),
+  };
+}
