@@ -6,13 +6,16 @@ export {
   type AccessScope,
   type ActiveAgreement,
   type Ask,
+  actorOf,
   agreementContext,
   type Change,
+  type Context,
   cedarCitizen,
   cedarOrganisation,
   type Decision,
   type Ground,
   type Guard,
+  isPurpose,
   loadPolicies,
   markingLevel,
   markingOfLevel,
@@ -21,11 +24,9 @@ export {
   PolicyError,
   type Principal,
   parseMarking,
-  principalEntity,
   purposes,
-  type RecordFacts,
 } from './decisions/index.ts';
 export { type Ledger, type LedgerEntry, ledger, type StoredEntry } from './ledger/index.ts';
 export { governancePages } from './pages.ts';
 export { governanceRoutes } from './routes.ts';
-export { type Authorization, type GovernanceService, governanceService } from './service.ts';
+export { type GovernanceService, governanceService } from './service.ts';

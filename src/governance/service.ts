@@ -5,45 +5,10 @@ import type { Db } from '../db/index.ts';
 import type { PlacesService } from '../places/index.ts';
 import { type Actor, type Clock, Conflict, Forbidden, Invalid, requireActor } from '../platform/index.ts';
 import { agreementsInForce, agreementTitles } from './agreements/index.ts';
-import {
-  type AccessContext,
-  type AccessScope,
-  actorOf,
-  guard,
-  type PolicyDecisionPoint,
-  type Principal,
-  principals,
-  type RecordAction,
-  type RecordFacts,
-  readRefusal,
-  recordAsk,
-  setClearance,
-} from './decisions/index.ts';
-import { type Ledger, type LedgerEntry, ledger, type StoredEntry } from './ledger/index.ts';
+import { actorOf, guard, type PolicyDecisionPoint, principals, setClearance } from './decisions/index.ts';
+import { auditLedger, type Ledger, type StoredEntry } from './ledger/index.ts';
 import { requireGovernanceRole } from './roles.ts';
 import * as store from './store.ts';
-
-export interface Checked {
-  decision: { allowed: boolean };
-  entry: LedgerEntry;
-}
-
-/** One decision by the policies on something other than a person record (those are `check`ed). */
-export interface Authorization {
-  /** The Cedar action, as the policies name it. */
-  action: string;
-  resource: { uid: { type: string; id: string }; attrs: Record<string, unknown> };
-  /** Attributes of the person that this action's policies need besides the usual ones. */
-  attrs?: Record<string, unknown>;
-  /** The ledger entry of the decision; the decision and the policies that made it are added. */
-  entry: Omit<LedgerEntry, 'decision' | 'policies'>;
-  /** What a refused person is told. */
-  refusal: string;
-  /** Refused reads the decision was asked after, written to the ledger before a refusal. */
-  refused?: LedgerEntry[];
-}
-
-export { requireGovernanceRole };
 
 export function governanceService(
   db: Db,
@@ -52,7 +17,7 @@ export function governanceService(
   places: PlacesService,
   connectionString?: string,
 ) {
-  const theLedger: Ledger = ledger(db, clock, { connectionString });
+  const theLedger = auditLedger(db, clock, { connectionString });
   const today = () => clock.now().toISOString().slice(0, 10);
   /**
    * The agreements in force today with one of `organisations` as a party (and `other` too,
@@ -62,54 +27,16 @@ export function governanceService(
     agreementsInForce(db, organisations, other, today());
   const principal = principals(db, places);
   const theGuard = guard(pdp, theLedger, { principal, agreementsInForce: inForce });
+  // Other modules write events; a decision goes to the ledger through the guard alone.
+  const events: Ledger = theLedger;
 
   return {
     pdp,
-    ledger: theLedger,
+    ledger: events,
     /** The one guard for personal data: decides, writes the ledger entry and refuses, in one call. */
     guard: theGuard,
     principal,
     actorOf,
-
-    /** Decides an action on a record and builds its ledger entry (to be replaced by the guard). */
-    async check(
-      p: Principal,
-      action: RecordAction,
-      record: RecordFacts,
-      context: AccessContext,
-      requestId?: string,
-    ): Promise<Checked> {
-      const decision = theGuard.decide(p, await recordAsk(inForce, p, action, record, context, requestId));
-      return { decision: { allowed: decision.allowed }, entry: decision.entry };
-    },
-
-    /**
-     * Decides an action by the policies. A refusal is written to the ledger at once and thrown
-     * as Forbidden; an allowed decision gives its ledger entry (to be replaced by the guard).
-     */
-    async authorize(p: Principal, ask: Authorization): Promise<LedgerEntry> {
-      const decision = theGuard.decide(p, {
-        action: ask.action,
-        resource: ask.resource,
-        principalAttrs: ask.attrs,
-        entry: ask.entry,
-        refusal: ask.refusal,
-      });
-      if (decision.allowed) return decision.entry;
-      await theLedger.record([...(ask.refused ?? []), decision.entry]);
-      throw new Forbidden(ask.refusal);
-    },
-
-    /** Records a refused decision, then throws the error the person should see. */
-    async refuse(entry: LedgerEntry, error: Error): Promise<never> {
-      await theLedger.record([entry]);
-      throw error;
-    },
-
-    /** The error for a refused read, in words that say what to do next. */
-    refusal: readRefusal,
-
-    scope: (p: Principal, purpose: string | null): Promise<AccessScope> => theGuard.list(p, purpose),
 
     /** Writes the policies in force to the ledger when they differ from the last ones written. */
     async notePolicies(): Promise<boolean> {

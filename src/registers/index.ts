@@ -2,6 +2,8 @@
 // submitted or typed in), linked into golden people by record linkage with a review queue for
 // the pairs it is unsure of, and a gazetteer of properties. Every read and write is governed.
 
+/** A record as the guard is asked about it (governance's property test asks it too). */
+export { recordAsk } from './access.ts';
 export { importPeopleFromCommandLine, importPropertiesFromCommandLine, linkFromCommandLine } from './cli.ts';
 export { parseColumnMapping } from './import-rows.ts';
 export { type ImportReport, type ImportService, importService } from './importing.ts';

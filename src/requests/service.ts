@@ -3,7 +3,7 @@
 // staff or citizen read and change decided by the policies and written to the audit ledger.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Database, Db } from '../db/index.ts';
-import type { GovernanceService, LedgerEntry, Principal } from '../governance/index.ts';
+import type { Ask, Decision, GovernanceService, LedgerEntry, Principal } from '../governance/index.ts';
 import { purposes } from '../governance/index.ts';
 import type { Message, NotifyService } from '../notify/index.ts';
 import type { PlacesService, Service } from '../places/index.ts';
@@ -19,7 +19,7 @@ import {
   requireActor,
   sha256,
 } from '../platform/index.ts';
-import { type CaseAction, type CaseFacts, decideOnCase } from './access.ts';
+import { type CaseAction, type CaseFacts, caseAsk } from './access.ts';
 import * as duplicateStore from './duplicate-store.ts';
 import { boxAround, SAME_PLACE_METRES, sameReport, sameThing } from './duplicates.ts';
 import { assigneeName, checkAssignment } from './inbox.ts';
@@ -412,8 +412,8 @@ export function requestsService(
     p: Principal | null,
     action: string,
     row: Pick<store.CaseRow, 'id' | 'organisation' | 'citizen_account_id'>,
-    extra: Partial<LedgerEntry> = {},
-  ): LedgerEntry {
+    extra: Partial<Ask['entry']> = {},
+  ): Ask['entry'] {
     return {
       action,
       actor: p ? governance.actorOf(p, row.organisation) : null,
@@ -424,16 +424,19 @@ export function requestsService(
   }
 
   /** Decides an action on a case; a refusal is written to the ledger and thrown. */
-  async function check(p: Principal, action: CaseAction, row: store.CaseRow, requestId?: string) {
-    const decision = decideOnCase(governance.pdp, p, action, facts(row));
+  function check(p: Principal, action: CaseAction, row: store.CaseRow, requestId?: string) {
     const e = entry(p, `case.${action === 'readCase' ? 'read' : 'update'}`, row, {
-      decision: decision.allowed ? 'allow' : 'deny',
-      policies: decision.policies,
       requestId: requestId ?? null,
     });
-    if (!decision.allowed) await governance.refuse(e, new Forbidden('You may not see or work on this case'));
-    return e;
+    return governance.guard.permit(p, caseAsk(action, facts(row), e));
   }
+
+  /** Decides a read of a case as one of a list: written with the others, or left out when refused. */
+  const readOf = (p: Principal, row: store.CaseRow, action: string, requestId?: string) =>
+    governance.guard.decide(
+      p,
+      caseAsk('readCase', facts(row), entry(p, action, row, { requestId: requestId ?? null })),
+    );
 
   async function load(by: { id?: string; reference?: string }): Promise<store.CaseRow> {
     const row = await store.findCase(db, by);
@@ -486,15 +489,9 @@ export function requestsService(
     const reports = [];
     for (const id of await duplicateStore.joinedTo(db, row.id)) {
       const other = await load({ id });
-      const d = decideOnCase(governance.pdp, p, 'readCase', facts(other));
-      if (!d.allowed) continue;
-      await governance.ledger.record([
-        entry(p, 'case.read', other, {
-          decision: 'allow',
-          policies: d.policies,
-          requestId: requestId ?? null,
-        }),
-      ]);
+      const read = readOf(p, other, 'case.read', requestId);
+      if (!read.allowed) continue;
+      await governance.guard.record([read]);
       reports.push({
         id: other.id,
         reference: other.reference,
@@ -763,18 +760,12 @@ export function requestsService(
       const p = await principal(actor);
       if (p.kind !== 'citizen') throw new Forbidden('This list is for citizens');
       const rows = await store.casesOfCitizen(db, p.accountId);
-      const entries: LedgerEntry[] = [];
+      const entries: Decision[] = [];
       const shown: (PublicRequest & { latestUpdate: { at: string; body: string } | null })[] = [];
       for (const row of rows) {
-        const d = decideOnCase(governance.pdp, p, 'readCase', facts(row));
-        if (!d.allowed) continue;
-        entries.push(
-          entry(p, 'case.read', row, {
-            decision: 'allow',
-            policies: d.policies,
-            requestId: requestId ?? null,
-          }),
-        );
+        const read = readOf(p, row, 'case.read', requestId);
+        if (!read.allowed) continue;
+        entries.push(read);
         const face = await publicFace(row);
         const latest = (await store.updatesOf(db, face.id, ['public'])).at(-1);
         shown.push({
@@ -782,7 +773,7 @@ export function requestsService(
           latestUpdate: latest ? { at: latest.created_at.toISOString(), body: latest.body } : null,
         });
       }
-      await governance.ledger.record(entries);
+      await governance.guard.record(entries);
       return shown;
     },
 
@@ -791,18 +782,12 @@ export function requestsService(
       const p = await principal(actor);
       if (p.kind !== 'staff') throw new Forbidden('The inbox is for staff');
       const rows = await store.inbox(db, p.organisations, filter, clock.now());
-      const entries: LedgerEntry[] = [];
+      const entries: Decision[] = [];
       const shown = [];
       for (const row of rows) {
-        const d = decideOnCase(governance.pdp, p, 'readCase', facts(row));
-        if (!d.allowed) continue;
-        entries.push(
-          entry(p, 'case.list', row, {
-            decision: 'allow',
-            policies: d.policies,
-            requestId: requestId ?? null,
-          }),
-        );
+        const read = readOf(p, row, 'case.list', requestId);
+        if (!read.allowed) continue;
+        entries.push(read);
         shown.push({
           ...toPublic(row),
           id: row.id,
@@ -814,7 +799,7 @@ export function requestsService(
           referredIn: !p.organisations.includes(row.organisation_id),
         });
       }
-      await governance.ledger.record(entries);
+      await governance.guard.record(entries);
       return shown;
     },
 
@@ -824,8 +809,7 @@ export function requestsService(
       if (p.kind !== 'staff') throw new Forbidden('This is for staff');
       if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFound('There is no such case');
       const row = await load({ id });
-      const e = await check(p, 'readCase', row, requestId);
-      await governance.ledger.record([e]);
+      await governance.guard.record([await check(p, 'readCase', row, requestId)]);
       const holder = p.organisations.includes(row.organisation_id);
       const updates = await store.updatesOf(db, row.id, ['public', 'internal']);
       const ownIds = new Set(p.organisations);
@@ -914,8 +898,8 @@ export function requestsService(
           author_account_id: p.accountId,
           created_at: clock.now(),
         });
-        await governance.ledger.append(trx, [
-          { ...e, action: 'case.status', detail: { from: row.status, to: status } },
+        await governance.guard.write(trx, [
+          e.as({ action: 'case.status', detail: { from: row.status, to: status } }),
         ]);
         await notify.queue(
           trx,
@@ -960,8 +944,8 @@ export function requestsService(
           created_at: clock.now(),
         });
         await store.changeCase(trx, id, {}, clock.now());
-        await governance.ledger.append(trx, [
-          { ...e, action: input.kind === 'public' ? 'case.update' : 'case.note' },
+        await governance.guard.write(trx, [
+          e.as({ action: input.kind === 'public' ? 'case.update' : 'case.note' }),
         ]);
         if (input.kind === 'public')
           await notify.queue(
@@ -994,8 +978,8 @@ export function requestsService(
           { team: trimmed(input.team), assignee_account_id: trimmed(input.assignee) },
           clock.now(),
         );
-        await governance.ledger.append(trx, [
-          { ...e, action: 'case.assign', detail: { team: trimmed(input.team) } },
+        await governance.guard.write(trx, [
+          e.as({ action: 'case.assign', detail: { team: trimmed(input.team) } }),
         ]);
       });
     },
@@ -1025,35 +1009,31 @@ export function requestsService(
         });
       if (errors.length > 0 || !receiverId) throw new Invalid('The referral has errors', errors);
       const agreements = await governance.agreementsInForce(p.organisations, receiverId);
-      const decision = decideOnCase(governance.pdp, p, 'referCase', facts(row), {
-        receiverId,
-        purpose: input.purpose,
-        agreements,
-      });
-      const e = entry(p, 'case.refer', row, {
-        decision: decision.allowed ? 'allow' : 'deny',
-        policies: decision.policies,
-        purpose: input.purpose,
-        agreement: decision.agreementId,
-        requestId: requestId ?? null,
-        detail: { to: input.to },
-      });
       const receiver = await places.organisation(input.to);
-      if (!decision.allowed || !decision.agreementId) {
-        return governance.refuse(
-          e,
-          new Forbidden(
-            `No data-sharing agreement in force lets your organisation refer this case to ${receiver.name} for ${purposes[input.purpose as keyof typeof purposes].toLowerCase()}`,
-          ),
-        );
-      }
+      const e = await governance.guard.permit(
+        p,
+        caseAsk(
+          'referCase',
+          facts(row),
+          entry(p, 'case.refer', row, {
+            purpose: input.purpose,
+            agreement: null,
+            requestId: requestId ?? null,
+            detail: { to: input.to },
+          }),
+          {
+            refusal: `No data-sharing agreement in force lets your organisation refer this case to ${receiver.name} for ${purposes[input.purpose as keyof typeof purposes].toLowerCase()}`,
+            referral: { receiverId, purpose: input.purpose, agreements },
+          },
+        ),
+      );
       await db.transaction().execute(async (trx) => {
         await store.insertReferral(trx, {
           case_id: id,
           from_organisation_id: row.organisation_id,
           to_organisation_id: receiverId,
           purpose: input.purpose,
-          agreement_id: decision.agreementId as string,
+          agreement_id: e.entry.agreement as string,
           note,
           decision_reason: null,
           created_by: p.accountId,
@@ -1072,7 +1052,7 @@ export function requestsService(
           created_at: clock.now(),
         });
         await store.changeCase(trx, id, {}, clock.now());
-        await governance.ledger.append(trx, [e]);
+        await governance.guard.write(trx, [e]);
         await notify.queue(trx, [
           ...contactMessages(row, 'request-updated', { status: statusNames[row.status], update: told }),
           // The receiving organisation's managers: which case, from whom and why; the rest in Flagstone.
@@ -1119,12 +1099,11 @@ export function requestsService(
           at: clock.now(),
         });
         if (!decided) throw new Conflict('The referral has already been accepted or declined');
-        await governance.ledger.append(trx, [
-          {
-            ...e,
+        await governance.guard.write(trx, [
+          e.as({
             action: input.accept ? 'referral.accept' : 'referral.decline',
             detail: { referral: referralId },
-          },
+          }),
         ]);
       });
     },
@@ -1170,7 +1149,7 @@ export function requestsService(
       const e = await check(p, 'readCase', row, requestId);
       const photo = await photoStore.casePhoto(db, row.id, photoId);
       if (!photo) throw new NotFound('There is no such photo');
-      await governance.ledger.record([{ ...e, action: 'case.photo.read', detail: { photo: photoId } }]);
+      await governance.guard.record([e.as({ action: 'case.photo.read', detail: { photo: photoId } })]);
       return photo;
     },
 

@@ -48,10 +48,10 @@ export function teamsService(db: Db, governance: GovernanceService, places: Plac
         await places.organisationIds(roles.filter((r) => r.role === 'manager').map((r) => r.organisation))
       ).values(),
     ];
-    const entry = await governance.authorize(p, {
+    const entry = await governance.guard.permit(p, {
       action: 'manageTeams',
       resource: { uid: { type: 'Flagstone::Organisation', id }, attrs: {} },
-      attrs: {
+      principalAttrs: {
         managerOf: managerOf.map(cedarOrganisation),
         administers: roles.some((r) => r.role === 'admin'),
       },
@@ -110,7 +110,7 @@ export function teamsService(db: Db, governance: GovernanceService, places: Plac
       return db.transaction().execute(async (trx) => {
         const id = await staff.insertTeam(trx, organisation.id, name, email);
         if (!id) throw new Invalid('The team has errors', taken(name));
-        await governance.ledger.append(trx, [{ ...entry, detail: { team: id, name } }]);
+        await governance.guard.write(trx, [entry.as({ detail: { team: id, name } })]);
         return { id, name, email };
       });
     },
@@ -127,8 +127,8 @@ export function teamsService(db: Db, governance: GovernanceService, places: Plac
         if (!team) throw new NotFound('There is no such team');
         if (!(await staff.changeTeam(trx, team, name, email)))
           throw new Invalid('The team has errors', taken(name));
-        await governance.ledger.append(trx, [
-          { ...entry, detail: { team: id, name, ...(name !== team.name ? { was: team.name } : {}) } },
+        await governance.guard.write(trx, [
+          entry.as({ detail: { team: id, name, ...(name !== team.name ? { was: team.name } : {}) } }),
         ]);
       });
     },
@@ -145,7 +145,7 @@ export function teamsService(db: Db, governance: GovernanceService, places: Plac
             `${team.name} has ${team.open_cases} open ${team.open_cases === 1 ? 'case' : 'cases'}: assign ${team.open_cases === 1 ? 'it' : 'them'} to another team before removing it`,
           );
         await staff.removeTeam(trx, id);
-        await governance.ledger.append(trx, [{ ...entry, detail: { team: id, name: team.name } }]);
+        await governance.guard.write(trx, [entry.as({ detail: { team: id, name: team.name } })]);
       });
     },
   };

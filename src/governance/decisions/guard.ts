@@ -5,7 +5,7 @@
 // and only the guard writes a decision entry.
 import type { Db } from '../../db/index.ts';
 import { Forbidden, Invalid } from '../../platform/index.ts';
-import type { DecisionEntry, Ledger } from '../ledger/index.ts';
+import type { AuditLedger, DecisionEntry } from '../ledger/index.ts';
 import { type ActiveAgreement, principalEntity } from './entities.ts';
 import type { Entity, PolicyDecisionPoint } from './pdp.ts';
 import type { Principal } from './principal.ts';
@@ -95,7 +95,7 @@ export interface GuardOptions {
 
 export function guard(
   pdp: PolicyDecisionPoint,
-  ledger: Pick<Ledger, 'record' | 'append'>,
+  ledger: Pick<AuditLedger, 'record' | 'append'>,
   options: GuardOptions,
 ) {
   /** Decides, writing nothing: a refusal names no policy (none allowed it). */

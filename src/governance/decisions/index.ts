@@ -20,13 +20,6 @@ export {
 } from './guard.ts';
 export { loadPolicies, type PolicyDecisionPoint, PolicyError } from './pdp.ts';
 export { actorOf, type Principal, principals } from './principal.ts';
-export {
-  type AccessContext,
-  type RecordAction,
-  type RecordFacts,
-  readRefusal,
-  recordAsk,
-} from './records.ts';
 export type { AccessScope } from './scope.ts';
 export { setClearance } from './store.ts';
 export {

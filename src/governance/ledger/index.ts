@@ -2,6 +2,8 @@
 // that `flagstone audit verify` checks. Modules write events here; decisions on personal data
 // are written by the guard (decisions/), the only writer of a decision entry.
 export {
+  type AuditLedger,
+  auditLedger,
   type DecisionEntry,
   type Ledger,
   type LedgerEntry,

@@ -45,9 +45,9 @@ interface EntryFields {
  */
 export interface LedgerEntry extends EntryFields {
   decision?: 'allow' | 'deny' | null;
-  policies?: string[];
-  agreement?: string | null;
-  breakGlass?: boolean;
+  policies?: never;
+  agreement?: never;
+  breakGlass?: never;
 }
 
 /** A decision by the policies on personal data, naming the policies that made it: written by the guard alone. */
@@ -155,7 +155,7 @@ export interface VerifyResult {
   failure?: { seq: number; reason: string };
 }
 
-export function ledger(db: Db, clock: Clock, options: { connectionString?: string } = {}) {
+export function auditLedger(db: Db, clock: Clock, options: { connectionString?: string } = {}) {
   let queue: { entry: LedgerEntry | DecisionEntry; done: (error?: Error) => void }[] = [];
   let flushing: Promise<void> | null = null;
 
@@ -418,4 +418,16 @@ export function ledger(db: Db, clock: Clock, options: { connectionString?: strin
   };
 }
 
-export type Ledger = ReturnType<typeof ledger>;
+/** The whole ledger, decisions included: governance's own (the guard writes decisions through it). */
+export type AuditLedger = ReturnType<typeof auditLedger>;
+
+/** The ledger as every module sees it: events go in here; decisions only through the guard. */
+export interface Ledger extends Omit<AuditLedger, 'record' | 'append'> {
+  /** Appends entries outside any transaction: committed, together with concurrent ones, when this resolves. */
+  record(entries: LedgerEntry[]): Promise<void>;
+  /** Appends entries inside the caller's transaction, so they commit (or not) with its writes. */
+  append(trx: Db, entries: LedgerEntry[]): Promise<StoredEntry[]>;
+}
+
+export const ledger = (db: Db, clock: Clock, options: { connectionString?: string } = {}): Ledger =>
+  auditLedger(db, clock, options);

@@ -1,16 +1,20 @@
 // A local person record in the terms of policies/person-records.cedar, and what the guard is
 // asked about it: as it stands first (own organisation, the citizen it is about), then for a
 // read by staff under each agreement in force for the purpose given, then break-glass.
-import { Forbidden, Invalid } from '../../platform/index.ts';
 import {
-  type ActiveAgreement,
+  type Ask,
+  actorOf,
   agreementContext,
+  type Context,
   cedarCitizen,
+  type GovernanceService,
+  type Ground,
+  isPurpose,
   cedarOrganisation as org,
-} from './entities.ts';
-import type { Ask, Context, Ground } from './guard.ts';
-import { actorOf, type Principal } from './principal.ts';
-import { isPurpose, purposes } from './vocabulary.ts';
+  type Principal,
+  purposes,
+} from '../governance/index.ts';
+import { Forbidden, Invalid } from '../platform/index.ts';
 
 /** What a decision needs to know of a record. */
 export interface RecordFacts {
@@ -68,27 +72,27 @@ export function readRefusal(p: Principal, record: RecordFacts, context: AccessCo
 /**
  * What the guard is asked for an action on a record. Staff reading another organisation's
  * record give a purpose (or, in an emergency, a reason); an unknown purpose is refused
- * without asking. A refused read is told `readRefusal`; other actions `refusal`.
+ * without asking. A refused read is told `readRefusal`, other actions their `refusal`.
  */
 export async function recordAsk(
-  agreementsInForce: (organisations: string[], other: string | null) => Promise<ActiveAgreement[]>,
+  governance: Pick<GovernanceService, 'agreementsInForce'>,
   p: Principal,
   action: RecordAction,
   record: RecordFacts,
-  context: AccessContext,
-  requestId?: string,
-  refusal?: string,
+  options: AccessContext & { requestId?: string; refusal?: string } = {},
 ): Promise<Ask> {
-  const purpose = context.purpose?.trim() || null;
-  const reason = context.breakGlassReason?.trim() || null;
+  const purpose = options.purpose?.trim() || null;
+  const reason = options.breakGlassReason?.trim() || null;
   const foreign = p.kind === 'staff' && !p.organisations.includes(record.organisationId);
   const staffRead = action === 'read' && p.kind === 'staff';
   const known = !purpose || isPurpose(purpose);
   const agreements =
-    staffRead && purpose && known ? await agreementsInForce(p.organisations, record.organisationId) : [];
+    staffRead && purpose && known
+      ? await governance.agreementsInForce(p.organisations, record.organisationId)
+      : [];
   const asked: Context = {};
   if (purpose) asked.purpose = purpose;
-  if (context.newMarking !== undefined) asked.newMarking = context.newMarking;
+  if (options.newMarking !== undefined) asked.newMarking = options.newMarking;
   const grounds: Ground[] = [
     {},
     ...agreements.map((a) => ({ context: { agreement: agreementContext(a) }, entry: { agreement: a.id } })),
@@ -111,9 +115,9 @@ export async function recordAsk(
       agreement: null,
       breakGlass: false,
       reason: null,
-      requestId: requestId ?? null,
-      ...(context.newMarking !== undefined ? { detail: { newMarking: context.newMarking } } : {}),
+      requestId: options.requestId ?? null,
+      ...(options.newMarking !== undefined ? { detail: { newMarking: options.newMarking } } : {}),
     },
-    refusal: refusal ?? (() => readRefusal(p, record, context)),
+    refusal: options.refusal ?? (() => readRefusal(p, record, options)),
   };
 }
