@@ -3,12 +3,11 @@
 // reads, unusual access).
 import type { Db } from '../db/index.ts';
 import type { PlacesService } from '../places/index.ts';
-import { type Actor, type Clock, Conflict, Forbidden, Invalid, requireActor } from '../platform/index.ts';
+import type { Clock } from '../platform/index.ts';
 import { agreementsInForce, agreementTitles } from './agreements/index.ts';
-import { actorOf, guard, type PolicyDecisionPoint, principals, setClearance } from './decisions/index.ts';
-import { auditLedger, type Ledger, type StoredEntry } from './ledger/index.ts';
-import { requireGovernanceRole } from './roles.ts';
-import * as store from './store.ts';
+import { actorOf, clearances, guard, type PolicyDecisionPoint, principals } from './decisions/index.ts';
+import { auditLedger, type Ledger } from './ledger/index.ts';
+import { accessReviews } from './reviews.ts';
 
 export function governanceService(
   db: Db,
@@ -59,68 +58,8 @@ export function governanceService(
      */
     agreementsInForce: inForce,
 
-    /** Break-glass reads and their reviews, for information governance officers and auditors. */
-    async breakGlassQueue(actor: Actor | null) {
-      requireGovernanceRole(actor, ['ig_officer', 'auditor', 'admin']);
-      return (await store.breakGlassQueue(db)).map((row) => ({
-        seq: Number(row.seq),
-        entry: JSON.parse(row.body) as StoredEntry,
-        outcome: row.outcome,
-        notes: row.notes,
-      }));
-    },
-
-    async reviewBreakGlass(actor: Actor | null, seq: number, outcome: string, notes: string) {
-      const who = requireGovernanceRole(actor, ['ig_officer']);
-      if (outcome !== 'justified' && outcome !== 'not_justified') {
-        throw new Invalid('Choose whether the access was justified', [
-          { field: 'outcome', message: 'Choose justified or not justified' },
-        ]);
-      }
-      await db.transaction().execute(async (trx) => {
-        if (!(await store.reviewBreakGlass(trx, seq, who.accountId, outcome, notes.trim() || null))) {
-          throw new Conflict('That emergency access has already been reviewed, or is not one');
-        }
-        await theLedger.append(trx, [
-          {
-            action: 'break-glass.review',
-            actor: { account: who.accountId, kind: 'staff' },
-            detail: { entry: seq, outcome },
-          },
-        ]);
-      });
-    },
-
-    async unusualAccess(actor: Actor | null) {
-      requireGovernanceRole(actor, ['ig_officer', 'auditor', 'admin']);
-      return store.unusualAccess(db, new Date(clock.now().getTime() - 86_400_000), 20);
-    },
-
-    /** Clearances given when a place is set up (the demo), recorded in the ledger like any other. */
-    async grantClearances(trx: Db, grants: { accountId: string; level: 1 | 2 }[]): Promise<void> {
-      for (const g of grants) await setClearance(trx, g.accountId, g.level);
-      await theLedger.append(
-        trx,
-        grants.map((g) => ({ action: 'clearance.set', detail: { account: g.accountId, level: g.level } })),
-      );
-    },
-
-    async setClearance(actor: Actor | null, accountId: string, level: 1 | 2): Promise<void> {
-      const who = requireActor(actor);
-      if (!who.roles.some((r) => r.role === 'admin' || r.role === 'ig_officer')) {
-        throw new Forbidden('Only an administrator or information governance officer can set clearances');
-      }
-      await db.transaction().execute(async (trx) => {
-        await setClearance(trx, accountId, level);
-        await theLedger.append(trx, [
-          {
-            action: 'clearance.set',
-            actor: { account: who.accountId, kind: who.kind },
-            detail: { account: accountId, level },
-          },
-        ]);
-      });
-    },
+    ...accessReviews(db, clock, events),
+    ...clearances(db, events),
   };
 }
 

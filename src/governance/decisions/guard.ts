@@ -4,13 +4,12 @@
 // resources in Cedar's terms (an Ask); nothing but the guard asks the policy decision point,
 // and only the guard writes a decision entry.
 import type { Db } from '../../db/index.ts';
-import { Forbidden, Invalid } from '../../platform/index.ts';
+import { Forbidden } from '../../platform/index.ts';
 import type { AuditLedger, DecisionEntry } from '../ledger/index.ts';
 import { type ActiveAgreement, principalEntity } from './entities.ts';
 import type { Entity, PolicyDecisionPoint } from './pdp.ts';
 import type { Principal } from './principal.ts';
-import { type AccessScope, searchScope } from './scope.ts';
-import { isPurpose, purposes } from './vocabulary.ts';
+import { type AccessScope, listScope } from './scope.ts';
 
 /** A Cedar context or attributes: values, records, sets and entity references (`{ __entity }`). */
 export type Context = Record<string, unknown>;
@@ -88,6 +87,24 @@ export class Decision {
 const refusalError = (refusal: Ask['refusal']) =>
   typeof refusal === 'string' ? new Forbidden(refusal) : typeof refusal === 'function' ? refusal() : refusal;
 
+/** Decides, writing nothing: the first ground the policies allow; a refusal names no policy (none allowed it). */
+function decideBy(pdp: PolicyDecisionPoint, p: Principal, ask: Ask): Decision {
+  const base = principalEntity(p);
+  const principal = ask.principalAttrs ? { ...base, attrs: { ...base.attrs, ...ask.principalAttrs } } : base;
+  for (const ground of ask.grounds ?? [{}]) {
+    const answer = pdp.authorize({
+      principal: principal as Entity,
+      action: ask.action,
+      resource: ask.resource as Entity,
+      context: { ...ask.context, ...ground.context } as Entity['attrs'],
+    });
+    if (answer.allowed) {
+      return new Decision({ ...ask.entry, ...ground.entry, decision: 'allow', policies: answer.policies });
+    }
+  }
+  return new Decision({ ...ask.entry, decision: 'deny', policies: [] });
+}
+
 export interface GuardOptions {
   principal: (actor: Principal['actor'] | null) => Promise<Principal>;
   agreementsInForce: (organisations: string[], other: string | null) => Promise<ActiveAgreement[]>;
@@ -98,25 +115,8 @@ export function guard(
   ledger: Pick<AuditLedger, 'record' | 'append'>,
   options: GuardOptions,
 ) {
-  /** Decides, writing nothing: a refusal names no policy (none allowed it). */
-  function decide(p: Principal, ask: Ask): Decision {
-    const base = principalEntity(p);
-    const principal = ask.principalAttrs
-      ? { ...base, attrs: { ...base.attrs, ...ask.principalAttrs } }
-      : base;
-    for (const ground of ask.grounds ?? [{}]) {
-      const answer = pdp.authorize({
-        principal: principal as Entity,
-        action: ask.action,
-        resource: ask.resource as Entity,
-        context: { ...ask.context, ...ground.context } as Entity['attrs'],
-      });
-      if (answer.allowed) {
-        return new Decision({ ...ask.entry, ...ground.entry, decision: 'allow', policies: answer.policies });
-      }
-    }
-    return new Decision({ ...ask.entry, decision: 'deny', policies: [] });
-  }
+  /** Decides, writing nothing: for lists, which write the reads they show (and leave the rest out). */
+  const decide = (p: Principal, ask: Ask) => decideBy(pdp, p, ask);
 
   /** Writes these decisions now, outside any transaction (reads): committed when this resolves. */
   const record = (decisions: Decision[]) => ledger.record(decisions.map((d) => d.entry));
@@ -179,16 +179,8 @@ export function guard(
      * Which person records a list may return, for its SQL filter: the same meaning as deciding
      * each read (search-equals-authorize.int.test.ts holds them to it).
      */
-    async list(p: Principal, purpose: string | null): Promise<AccessScope> {
-      if (purpose && !isPurpose(purpose)) {
-        throw new Invalid('Unknown purpose', [
-          { field: 'purpose', message: `The purpose must be one of ${Object.keys(purposes).join(', ')}` },
-        ]);
-      }
-      const agreements =
-        p.kind === 'staff' && purpose ? await options.agreementsInForce(p.organisations, null) : [];
-      return searchScope(p, purpose, agreements);
-    },
+    list: (p: Principal, purpose: string | null): Promise<AccessScope> =>
+      listScope(p, purpose, options.agreementsInForce),
   };
 }
 

@@ -1,6 +1,7 @@
 // Decisions on personal data: the policies (Cedar, in policies/), who is asking, the
 // controlled words (markings, purposes), and the one guard through which every read and
 // change of personal data is decided, written to the ledger and, when refused, refused.
+export { clearances } from './clearances.ts';
 export {
   type ActiveAgreement,
   agreementContext,
@@ -21,7 +22,6 @@ export {
 export { loadPolicies, type PolicyDecisionPoint, PolicyError } from './pdp.ts';
 export { actorOf, type Principal, principals } from './principal.ts';
 export type { AccessScope } from './scope.ts';
-export { setClearance } from './store.ts';
 export {
   datasets,
   isPurpose,

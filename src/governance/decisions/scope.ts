@@ -1,8 +1,10 @@
-// Pure: which person records a list may return, for SQL. It is the SQL-side twin of deciding
+// Which person records a list may return, for SQL. It is the SQL-side twin of deciding
 // each read one by one (policies/person-records.cedar); a property test holds them to one
 // meaning (search-equals-authorize.int.test.ts).
+import { Invalid } from '../../platform/index.ts';
 import type { ActiveAgreement } from './entities.ts';
 import type { Principal } from './principal.ts';
+import { isPurpose, purposes } from './vocabulary.ts';
 
 /** Which records a search may return, for SQL: the same rules as the policies for reads. */
 export interface AccessScope {
@@ -37,4 +39,19 @@ export function searchScope(
     withheldFromCitizen: [],
     organisations: [...limit].filter(([, level]) => level > 0),
   };
+}
+
+/** The scope of a list for a purpose, an unknown purpose refused (agreements read only when one is given). */
+export async function listScope(
+  p: Principal,
+  purpose: string | null,
+  agreementsInForce: (organisations: string[], other: string | null) => Promise<ActiveAgreement[]>,
+): Promise<AccessScope> {
+  if (purpose && !isPurpose(purpose)) {
+    throw new Invalid('Unknown purpose', [
+      { field: 'purpose', message: `The purpose must be one of ${Object.keys(purposes).join(', ')}` },
+    ]);
+  }
+  const agreements = p.kind === 'staff' && purpose ? await agreementsInForce(p.organisations, null) : [];
+  return searchScope(p, purpose, agreements);
 }
