@@ -10,10 +10,8 @@ import { createApp, servicesFor } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
-import { appendEntries } from '../src/governance/ledger.ts';
-import { PersonRecord } from '../src/registers/records/schemas.ts';
-import { toPersonRecord } from '../src/registers/records/service.ts';
-import { findRecord } from '../src/registers/records/store.ts';
+import { appendEntries } from '../src/governance/ledger/index.ts';
+import { findRecord, PersonRecordSchema, toPersonRecord } from '../src/registers/records/index.ts';
 import { load } from './load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -34,7 +32,7 @@ try {
   // The same read with governance switched off: same session, same route shape and schema.
   app.get<{ Params: { id: string } }>(
     '/bench/ungoverned/records/:id',
-    { schema: { response: { 200: PersonRecord } } },
+    { schema: { response: { 200: PersonRecordSchema } } },
     async (request) => {
       if (!request.actor) throw new Error('not signed in');
       return toPersonRecord((await findRecord(database.db, request.params.id)) as never);

@@ -480,17 +480,31 @@ describe('deciding by the policies on something other than a record', () => {
   const ask = (administers: boolean) => ({
     action: 'readOutbox',
     resource: outbox,
-    attrs: { administers },
+    principalAttrs: { administers },
     entry: { action: 'notification.outbox-read', resource: { type: 'notification-outbox', id: 'outbox' } },
     refusal: 'Only an administrator can see the messages waiting to go',
   });
   const principalOf = async (email: string) =>
     t.services.governance.principal(await t.services.identity.actorByEmail(email));
 
+  it('resolves the person asking once for each actor (each request has its own)', async () => {
+    const actor = await t.services.identity.actorByEmail(administrator().email);
+    const first = await t.services.governance.principal(actor);
+    expect(await t.services.governance.principal(actor)).toBe(first);
+    const again = await t.services.governance.principal(
+      await t.services.identity.actorByEmail(administrator().email),
+    );
+    expect(again).not.toBe(first);
+    expect(again).toEqual({ ...first, actor: again.actor });
+  });
+
   it('gives an allowed decision its ledger entry, for the caller to write with its change', async () => {
     const before = await ledgerSize();
-    const entry = await t.services.governance.authorize(await principalOf(administrator().email), ask(true));
-    expect(entry).toEqual({
+    const permit = await t.services.governance.guard.permit(
+      await principalOf(administrator().email),
+      ask(true),
+    );
+    expect(permit.entry).toEqual({
       action: 'notification.outbox-read',
       resource: { type: 'notification-outbox', id: 'outbox' },
       decision: 'allow',
@@ -503,9 +517,9 @@ describe('deciding by the policies on something other than a record', () => {
     const refusedRead = { action: 'person-record.read', decision: 'deny' as const, policies: [] };
     const before = await ledgerSize();
     const staff = await principalOf(demoAccount((c) => c.roles === 'manager at fellshire-cc').email);
-    const refusal = await t.services.governance
-      .authorize(staff, { ...ask(false), refused: [refusedRead] })
-      .catch((error: unknown) => error);
+    const { guard } = t.services.governance;
+    const read = guard.decide(staff, { ...ask(false), entry: { action: 'person-record.read' } });
+    const refusal = await guard.permit(staff, ask(false), [read]).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(Forbidden);
     expect(refusal).toHaveProperty('message', 'Only an administrator can see the messages waiting to go');
     expect(await ledgerSize()).toBe(before + 2);
@@ -518,7 +532,7 @@ describe('deciding by the policies on something other than a record', () => {
   it('refuses a citizen an action the policies give to staff alone, in the ledger', async () => {
     const before = await ledgerSize();
     await expect(
-      t.services.governance.authorize(await principalOf(citizen().email), ask(true)),
+      t.services.governance.guard.permit(await principalOf(citizen().email), ask(true)),
     ).rejects.toBeInstanceOf(Forbidden);
     expect(await ledgerSize()).toBe(before + 1);
     expect((await lastEntries(1))[0]).toMatchObject({ action: 'notification.outbox-read', decision: 'deny' });

@@ -1,13 +1,32 @@
 // Information governance: security markings, purposes and lawful bases, data-sharing
-// agreements, the one policy decision point (Cedar policies in policies/), and the
-// tamper-evident audit ledger that every decision on personal data is written to.
-export type { AccessScope, Principal, RecordFacts } from './access.ts';
-export { agreementContext, cedarOrganisation, principalEntity } from './access.ts';
-export { type AgreementsService, agreementsService } from './agreements.ts';
-export { type Ledger, type LedgerEntry, ledger } from './ledger.ts';
+// agreements, the one guard through which every read and change of personal data is decided
+// by the policies (Cedar, in policies/), and the tamper-evident audit ledger it writes to.
+export { type Agreement, type AgreementsService, agreementsService } from './agreements/index.ts';
+export {
+  type AccessScope,
+  type ActiveAgreement,
+  type Ask,
+  actorOf,
+  agreementContext,
+  type Change,
+  type Context,
+  cedarCitizen,
+  cedarOrganisation,
+  type Decision,
+  type Ground,
+  type Guard,
+  isPurpose,
+  loadPolicies,
+  markingLevel,
+  markingOfLevel,
+  markings,
+  type PolicyDecisionPoint,
+  PolicyError,
+  type Principal,
+  parseMarking,
+  purposes,
+} from './decisions/index.ts';
+export { type Ledger, type LedgerEntry, ledger, type StoredEntry } from './ledger/index.ts';
 export { governancePages } from './pages.ts';
-export { loadPolicies, type PolicyDecisionPoint, PolicyError } from './pdp.ts';
 export { governanceRoutes } from './routes.ts';
-export { type Authorization, type GovernanceService, governanceService } from './service.ts';
-export type { ActiveAgreement } from './store.ts';
-export { markingLevel, markingOfLevel, markings, parseMarking, purposes } from './vocabulary.ts';
+export { type GovernanceService, governanceService } from './service.ts';

@@ -156,20 +156,23 @@ export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: 
      */
     async outbox(actor: Actor | null, requestId?: string, limit = 100) {
       const p = await governance.principal(actor);
-      const entry = await governance.authorize(p, {
-        action: 'readOutbox',
-        resource: { uid: { type: 'Flagstone::Outbox', id: 'outbox' }, attrs: {} },
-        attrs: { administers: p.actor.roles.some((r) => r.role === 'admin') },
-        entry: {
-          action: 'notification.outbox-read',
-          actor: governance.actorOf(p, p.actor.roles.find((r) => r.role === 'admin')?.organisation),
-          resource: { type: 'notification-outbox', id: 'outbox' },
-          requestId: requestId ?? null,
+      const rows = await governance.guard.read(
+        p,
+        {
+          action: 'readOutbox',
+          resource: { uid: { type: 'Flagstone::Outbox', id: 'outbox' }, attrs: {} },
+          principalAttrs: { administers: p.actor.roles.some((r) => r.role === 'admin') },
+          entry: {
+            action: 'notification.outbox-read',
+            actor: governance.actorOf(p, p.actor.roles.find((r) => r.role === 'admin')?.organisation),
+            resource: { type: 'notification-outbox', id: 'outbox' },
+            requestId: requestId ?? null,
+          },
+          refusal: 'Only an administrator can see the messages waiting to go',
         },
-        refusal: 'Only an administrator can see the messages waiting to go',
-      });
-      const rows = await store.latest(db, limit);
-      await governance.ledger.record([{ ...entry, detail: { shown: rows.length } }]);
+        () => store.latest(db, limit),
+        (shown) => ({ detail: { shown: shown.length } }),
+      );
       return { rows, sending: jobs.running };
     },
   };

@@ -26,6 +26,8 @@ export {
 export {
   type PersonRecord,
   type RecordsService,
+  /** A record as the guard is asked about it (governance's property test asks it too). */
+  recordAsk,
   recordsForTesting,
   recordsPages,
   recordsRoutes,

@@ -1,12 +1,11 @@
-// Pure: a case and the person asking, in the Cedar terms of policies/cases.cedar, and one
-// decision on them (under each agreement in force, for a referral).
+// A case in the Cedar terms of policies/cases.cedar, and what the guard is asked about it
+// (under each agreement in force, for a referral).
 import {
   type ActiveAgreement,
+  type Ask,
   agreementContext,
+  cedarCitizen,
   cedarOrganisation as org,
-  type PolicyDecisionPoint,
-  type Principal,
-  principalEntity,
 } from '../governance/index.ts';
 
 export type CaseAction = 'readCase' | 'updateCase' | 'referCase';
@@ -22,12 +21,6 @@ export interface CaseFacts {
 
 export type AgreementFacts = ActiveAgreement;
 
-export interface CaseDecision {
-  allowed: boolean;
-  policies: string[];
-  agreementId: string | null;
-}
-
 function caseEntity(c: CaseFacts) {
   return {
     uid: { type: 'Flagstone::Case', id: c.id },
@@ -35,42 +28,38 @@ function caseEntity(c: CaseFacts) {
       organisation: org(c.organisationId),
       marking: c.markingLevel,
       referredTo: c.referredTo.map(org),
-      ...(c.citizenAccountId
-        ? { subject: { __entity: { type: 'Flagstone::Citizen', id: c.citizenAccountId } } }
-        : {}),
+      ...(c.citizenAccountId ? { subject: cedarCitizen(c.citizenAccountId) } : {}),
     },
   };
 }
 
 /**
- * Decides an action on a case. A referral is asked once per agreement in force (with the
- * receiving organisation and the purpose in the context), taking the first that allows it.
+ * What the guard is asked for an action on a case. A referral is asked once per agreement in
+ * force (with the receiving organisation and the purpose in the context), the first that
+ * allows it deciding, and its entry names that agreement.
  */
-export function decideOnCase(
-  pdp: PolicyDecisionPoint,
-  principal: Principal,
+export function caseAsk(
   action: CaseAction,
   facts: CaseFacts,
-  referral?: { receiverId: string; purpose: string; agreements: AgreementFacts[] },
-): CaseDecision {
-  const ask = (context: Record<string, unknown>) =>
-    pdp.authorize({
-      principal: principalEntity(principal),
-      action,
-      resource: caseEntity(facts) as never,
-      context: context as Record<string, never>,
-    });
-  if (!referral) {
-    const answer = ask({});
-    return { allowed: answer.allowed, policies: answer.policies, agreementId: null };
-  }
-  for (const a of referral.agreements) {
-    const answer = ask({
-      purpose: referral.purpose,
-      receiver: org(referral.receiverId),
-      agreement: agreementContext(a),
-    });
-    if (answer.allowed) return { allowed: true, policies: answer.policies, agreementId: a.id };
-  }
-  return { allowed: false, policies: [], agreementId: null };
+  entry: Ask['entry'],
+  options: {
+    refusal?: string;
+    referral?: { receiverId: string; purpose: string; agreements: AgreementFacts[] };
+  } = {},
+): Ask {
+  const { referral } = options;
+  return {
+    action,
+    resource: caseEntity(facts),
+    grounds: referral?.agreements.map((a) => ({
+      context: {
+        purpose: referral.purpose,
+        receiver: org(referral.receiverId),
+        agreement: agreementContext(a),
+      },
+      entry: { agreement: a.id },
+    })),
+    entry,
+    refusal: options.refusal ?? 'You may not see or work on this case',
+  };
 }

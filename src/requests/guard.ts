@@ -1,21 +1,22 @@
-// How every part of the front door reads or changes a case: the case is loaded, the policies
-// decide (access.ts), a refusal is written to the ledger and thrown, and an allowed decision
-// gives the ledger entry the caller writes with its work.
+// How every part of the front door reads or changes a case: the case is loaded and governance's
+// one guard is asked about it (the case's Ask, access.ts). The guard writes a refusal to the
+// ledger and throws it; an allowed decision is the one the caller writes with its work
+// (`governance.guard.write`) or once it has read (`governance.guard.record`).
 import type { Db } from '../db/index.ts';
-import type { GovernanceService, LedgerEntry, Principal } from '../governance/index.ts';
-import { type Actor, Forbidden, NotFound } from '../platform/index.ts';
-import { type CaseAction, decideOnCase } from './access.ts';
+import type { Ask, Decision, GovernanceService, Principal } from '../governance/index.ts';
+import { type Actor, NotFound } from '../platform/index.ts';
+import { type CaseAction, caseAsk } from './access.ts';
 import { facts } from './case.ts';
 import { type CaseRow, findCase } from './store.ts';
 
 export function caseGuard(db: Db, governance: GovernanceService) {
-  /** The ledger entry of an action on a case, by this person (none for the system). */
+  /** The ledger entry of an action on a case, by this person (none for the system), without its decision. */
   function entry(
     p: Principal | null,
     action: string,
     row: Pick<CaseRow, 'id' | 'organisation' | 'citizen_account_id'>,
-    extra: Partial<LedgerEntry> = {},
-  ): LedgerEntry {
+    extra: Partial<Ask['entry']> = {},
+  ): Ask['entry'] {
     return {
       action,
       actor: p ? governance.actorOf(p, row.organisation) : null,
@@ -26,7 +27,7 @@ export function caseGuard(db: Db, governance: GovernanceService) {
   }
 
   return {
-    principal: (actor: Actor | null) => governance.principal(actor),
+    principal: (actor: Actor | null) => governance.guard.principal(actor),
 
     entry,
 
@@ -37,26 +38,22 @@ export function caseGuard(db: Db, governance: GovernanceService) {
     },
 
     /** Decides an action on a case; a refusal is written to the ledger and thrown. */
-    async check(p: Principal, action: CaseAction, row: CaseRow, requestId?: string) {
-      const decision = decideOnCase(governance.pdp, p, action, facts(row));
+    check(p: Principal, action: CaseAction, row: CaseRow, requestId?: string): Promise<Decision> {
       const e = entry(p, `case.${action === 'readCase' ? 'read' : 'update'}`, row, {
-        decision: decision.allowed ? 'allow' : 'deny',
-        policies: decision.policies,
         requestId: requestId ?? null,
       });
-      if (!decision.allowed)
-        await governance.refuse(e, new Forbidden('You may not see or work on this case'));
-      return e;
+      return governance.guard.permit(p, caseAsk(action, facts(row), e));
     },
 
     /**
-     * The ledger entry of a read the policies allow, or null: a list leaves out what the person
-     * may not see, and writes the reads it shows.
+     * Decides a read of a case as one of a list, writing nothing: a list leaves out what the
+     * person may not see, and writes the reads it shows together.
      */
-    allowedRead(p: Principal, action: string, row: CaseRow, requestId?: string): LedgerEntry | null {
-      const d = decideOnCase(governance.pdp, p, 'readCase', facts(row));
-      if (!d.allowed) return null;
-      return entry(p, action, row, { decision: 'allow', policies: d.policies, requestId: requestId ?? null });
+    readOf(p: Principal, row: CaseRow, action: string, requestId?: string): Decision {
+      return governance.guard.decide(
+        p,
+        caseAsk('readCase', facts(row), entry(p, action, row, { requestId: requestId ?? null })),
+      );
     },
   };
 }

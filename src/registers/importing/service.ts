@@ -5,12 +5,13 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Db } from '../../db/index.ts';
-import type { GovernanceService, LedgerEntry } from '../../governance/index.ts';
+import type { Decision, GovernanceService } from '../../governance/index.ts';
 import { markingLevel, parseMarking } from '../../governance/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { type Actor, type Clock, Invalid, NotFound } from '../../platform/index.ts';
 import * as store from '../records/index.ts';
+import { recordAsk } from '../records/index.ts';
 import {
   type CheckedRow,
   type ColumnMapping,
@@ -98,12 +99,12 @@ export function importService(
     }));
   }
 
-  /** Writes one batch and its ledger entries in one transaction; counts what changed. */
+  /** Writes one batch and its ledger entries (`audit`, in the same transaction); counts what changed. */
   async function writeBatch(
     orgId: string,
     rows: CheckedRow[],
     report: ImportReport,
-    entries: (written: { id: string; local_ref: string; inserted: boolean }[]) => LedgerEntry[],
+    audit: (trx: Db, written: { id: string; local_ref: string; inserted: boolean }[]) => Promise<unknown>,
   ) {
     const upserts = await withSubjects(rows);
     await db.transaction().execute(async (trx) => {
@@ -112,8 +113,7 @@ export function importService(
       report.inserted += inserted;
       report.updated += written.length - inserted;
       report.unchanged += rows.length - written.length;
-      const ledgerEntries = entries(written);
-      if (ledgerEntries.length > 0) await governance.ledger.append(trx, ledgerEntries);
+      await audit(trx, written);
     });
   }
 
@@ -136,25 +136,24 @@ export function importService(
         if (batch.length === 0) return;
         const rows = batch;
         batch = [];
-        await writeBatch(orgId, rows, report, (written) =>
-          written.length === 0
-            ? []
-            : [
-                {
-                  action: 'person-record.import',
-                  resource: {
-                    type: 'person-records',
-                    id: options.organisation,
-                    organisation: options.organisation,
-                  },
-                  detail: {
-                    via: 'command line',
-                    inserted: written.filter((w) => w.inserted).length,
-                    updated: written.filter((w) => !w.inserted).length,
-                  },
-                },
-              ],
-        );
+        await writeBatch(orgId, rows, report, async (trx, written) => {
+          if (written.length === 0) return;
+          await governance.ledger.append(trx, [
+            {
+              action: 'person-record.import',
+              resource: {
+                type: 'person-records',
+                id: options.organisation,
+                organisation: options.organisation,
+              },
+              detail: {
+                via: 'command line',
+                inserted: written.filter((w) => w.inserted).length,
+                updated: written.filter((w) => !w.inserted).length,
+              },
+            },
+          ]);
+        });
         options.onBatch?.(report);
       };
       for await (const { record, info } of parser as AsyncIterable<{
@@ -223,8 +222,8 @@ export function importService(
         ).map((r) => [r.local_ref, r]),
       );
       const allowed: CheckedRow[] = [];
-      const entryOf = new Map<string, LedgerEntry>();
-      const refused: LedgerEntry[] = [];
+      const decisionOf = new Map<string, Decision>();
+      const refused: Decision[] = [];
       const seen = new Set<string>();
       for (const [index, record] of records.entries()) {
         const text = (v: string | number | null | undefined) =>
@@ -273,17 +272,20 @@ export function importService(
           handling: marking.handling,
           subjectAccountId: old?.subject_account_id ?? null,
         };
-        const decision = old
-          ? await governance.check(
-              principal,
-              old.marking === row.marking && old.handling === row.handling ? 'update' : 'changeMarking',
-              { ...facts, markingLevel: old.marking_level, handling: old.handling },
-              old.marking === row.marking ? {} : { newMarking: facts.markingLevel },
-              requestId,
-            )
-          : await governance.check(principal, 'create', facts, {}, requestId);
-        if (!decision.decision.allowed) {
-          refused.push(decision.entry);
+        const decision = governance.guard.decide(
+          principal,
+          old
+            ? await recordAsk(
+                governance,
+                principal,
+                old.marking === row.marking && old.handling === row.handling ? 'update' : 'changeMarking',
+                { ...facts, markingLevel: old.marking_level, handling: old.handling },
+                old.marking === row.marking ? { requestId } : { newMarking: facts.markingLevel, requestId },
+              )
+            : await recordAsk(governance, principal, 'create', facts, { requestId }),
+        );
+        if (!decision.allowed) {
+          refused.push(decision);
           report.rejected.push({
             row: index,
             field: 'marking',
@@ -293,19 +295,20 @@ export function importService(
           });
           continue;
         }
-        entryOf.set(row.local_ref, decision.entry);
+        decisionOf.set(row.local_ref, decision);
         allowed.push(row);
       }
-      if (refused.length > 0) await governance.ledger.record(refused);
-      await writeBatch(orgId, allowed, report, (written) =>
-        written.map((w) => {
-          const entry = entryOf.get(w.local_ref) as LedgerEntry;
-          return {
-            ...entry,
-            resource: { type: 'person-record', id: w.id, organisation },
-            detail: { via: 'bulk submission' },
-          };
-        }),
+      if (refused.length > 0) await governance.guard.record(refused);
+      await writeBatch(orgId, allowed, report, (trx, written) =>
+        governance.guard.write(
+          trx,
+          written.map((w) =>
+            (decisionOf.get(w.local_ref) as Decision).as({
+              resource: { type: 'person-record', id: w.id, organisation },
+              detail: { via: 'bulk submission' },
+            }),
+          ),
+        ),
       );
       return report;
     },

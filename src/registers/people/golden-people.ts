@@ -6,15 +6,14 @@
 import type { Db } from '../../db/index.ts';
 import {
   cedarOrganisation,
+  type Decision,
   type GovernanceService,
-  type LedgerEntry,
-  principalEntity,
   purposes,
 } from '../../governance/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
-import { type Actor, Conflict, Forbidden, Invalid, NotFound, newId } from '../../platform/index.ts';
+import { type Actor, Conflict, Invalid, NotFound, newId } from '../../platform/index.ts';
 import * as store from '../records/index.ts';
-import { facts, type PersonRecord, toPersonRecord } from '../records/index.ts';
+import { facts, type PersonRecord, recordAsk, toPersonRecord } from '../records/index.ts';
 import * as people from './store.ts';
 
 /** Reading records through the policies: which of them the asker may see, with the ledger entries. */
@@ -28,12 +27,15 @@ export function recordReader(db: Db, governance: GovernanceService) {
       requestId?: string,
     ) {
       const principal = await governance.principal(actor);
-      const allowed = new Map<string, LedgerEntry>();
-      const refused: LedgerEntry[] = [];
+      const allowed = new Map<string, Decision>();
+      const refused: Decision[] = [];
       for (const row of rows) {
-        const checked = await governance.check(principal, 'read', facts(row), { purpose }, requestId);
-        if (checked.decision.allowed) allowed.set(row.id, { ...checked.entry, action });
-        else refused.push(checked.entry);
+        const read = governance.guard.decide(
+          principal,
+          await recordAsk(governance, principal, 'read', facts(row), { purpose, requestId }),
+        );
+        if (read.allowed) allowed.set(row.id, read.as({ action }));
+        else refused.push(read);
       }
       return { principal, allowed, refused };
     },
@@ -133,15 +135,9 @@ export function goldenPeople(
     attrs: { holders: [...new Set(about.map((r) => r.organisation_id))].map(cedarOrganisation) },
   });
 
-  /** Writes the refused reads and a refused decision to the ledger, then throws why. */
-  async function refuseDecision(
-    refused: LedgerEntry[],
-    decision: LedgerEntry,
-    message: string,
-  ): Promise<never> {
-    await governance.ledger.record([...refused, { ...decision, decision: 'deny', policies: [] }]);
-    throw new Forbidden(message);
-  }
+  /** Writes the refused reads and the decision, refused for want of a record one may see, then throws why. */
+  const refuseDecision = (refused: Decision[], decision: Decision, message: string) =>
+    governance.guard.refuse([...refused, decision.refused()], message);
 
   /** Writes a decision with its history and ledger entry, unless a linkage run is writing now. */
   async function write(work: (trx: Db) => Promise<void>) {
@@ -173,10 +169,10 @@ export function goldenPeople(
         };
       const { rows, principal, allowed, refused } = await look(actor, personId, purpose, requestId);
       if (allowed.size === 0) {
-        await governance.ledger.record(refused);
+        await governance.guard.record(refused);
         throw new NotFound('There is no such person you may see');
       }
-      await governance.ledger.record([...allowed.values()]);
+      await governance.guard.record([...allowed.values()]);
       const ours = new Map(rows.map((r) => [r.id, r]));
       const pairs = await people.pairsOf(
         db,
@@ -229,12 +225,10 @@ export function goldenPeople(
         links,
         history,
         // the forms to split and merge are offered to those the policies let merge into this person
-        mayDecide: governance.pdp.authorize({
-          principal: principalEntity(principal),
+        mayDecide: governance.guard.allows(principal, {
           action: 'mergePeople',
           resource: personEntity(personId, rows),
-          context: {},
-        }).allowed,
+        }),
       };
     },
 
@@ -264,22 +258,25 @@ export function goldenPeople(
         ]);
       if (rows.length < 2)
         throw new Conflict('This person has only one record: there is nothing to split it from');
-      const entry = await governance.authorize(principal, {
-        action: 'splitPerson',
-        resource: personEntity(personId, [record]),
-        entry: {
-          action: 'person.split',
-          actor: governance.actorOf(principal, record.organisation),
-          resource: { type: 'person', id: personId },
-          subject: record.subject_account_id,
-          purpose: input.purpose ?? null,
-          requestId: requestId ?? null,
-          detail: { record: recordId },
+      const entry = await governance.guard.permit(
+        principal,
+        {
+          action: 'splitPerson',
+          resource: personEntity(personId, [record]),
+          entry: {
+            action: 'person.split',
+            actor: governance.actorOf(principal, record.organisation),
+            resource: { type: 'person', id: personId },
+            subject: record.subject_account_id,
+            purpose: input.purpose ?? null,
+            requestId: requestId ?? null,
+            detail: { record: recordId },
+          },
+          refusal:
+            'Only a manager or information governance officer of the organisation holding the record can split it out',
         },
-        refusal:
-          'Only a manager or information governance officer of the organisation holding the record can split it out',
         refused,
-      });
+      );
       if (!allowed.has(recordId)) return refuseDecision(refused, entry, 'You may not see this record');
       const reason = checkedReason(input.reason);
       const newPerson = newId();
@@ -303,9 +300,9 @@ export function goldenPeople(
           principal.accountId,
           reason,
         );
-        await governance.ledger.append(trx, [
+        await governance.guard.write(trx, [
           ...allowed.values(),
-          { ...entry, reason, detail: { record: recordId, newPerson } },
+          entry.as({ reason, detail: { record: recordId, newPerson } }),
         ]);
       });
       return { person: personId, newPerson };
@@ -344,21 +341,24 @@ export function goldenPeople(
       const mine = await look(actor, personId, purpose, requestId);
       const theirs = await look(actor, otherId, purpose, requestId);
       const refused = [...mine.refused, ...theirs.refused];
-      const entry = await governance.authorize(mine.principal, {
-        action: 'mergePeople',
-        resource: personEntity(personId, [...mine.rows, ...theirs.rows]),
-        entry: {
-          action: 'person.merge',
-          actor: governance.actorOf(mine.principal),
-          resource: { type: 'person', id: personId },
-          purpose,
-          requestId: requestId ?? null,
-          detail: { merged: otherId },
+      const entry = await governance.guard.permit(
+        mine.principal,
+        {
+          action: 'mergePeople',
+          resource: personEntity(personId, [...mine.rows, ...theirs.rows]),
+          entry: {
+            action: 'person.merge',
+            actor: governance.actorOf(mine.principal),
+            resource: { type: 'person', id: personId },
+            purpose,
+            requestId: requestId ?? null,
+            detail: { merged: otherId },
+          },
+          refusal:
+            'Only a manager or information governance officer of an organisation holding one of the records can merge people',
         },
-        refusal:
-          'Only a manager or information governance officer of an organisation holding one of the records can merge people',
         refused,
-      });
+      );
       if (mine.allowed.size === 0 || theirs.allowed.size === 0)
         return refuseDecision(
           refused,
@@ -392,10 +392,10 @@ export function goldenPeople(
           mine.principal.accountId,
           reason,
         );
-        await governance.ledger.append(trx, [
+        await governance.guard.write(trx, [
           ...mine.allowed.values(),
           ...theirs.allowed.values(),
-          { ...entry, reason },
+          entry.as({ reason }),
         ]);
       });
       return { person: personId, merged: otherId };

@@ -4,7 +4,7 @@
 // Every look at personal data is decided by the policies and written to the ledger.
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
-import type { GovernanceService, LedgerEntry } from '../../governance/index.ts';
+import type { Decision, GovernanceService } from '../../governance/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import {
   assignPersonIds,
@@ -281,7 +281,7 @@ export function linkingService(
         !rows.some((r) => principal.organisations.includes(r.organisation_id))
       )
         throw new Forbidden('Only staff of an organisation holding one of the records can review this pair');
-      await governance.ledger.record([...allowed.values(), ...refused]);
+      await governance.guard.record([...allowed.values(), ...refused]);
       const side = (row: store.RecordRow) =>
         allowed.has(row.id)
           ? { visible: true as const, record: toPersonRecord(row) }
@@ -328,7 +328,7 @@ export function linkingService(
         requestId,
       );
       if (allowed.size < 2 || !rows.some((r) => principal.organisations.includes(r.organisation_id))) {
-        await governance.ledger.record(refused);
+        await governance.guard.record(refused);
         throw new Forbidden('You can decide on a pair only when you may see both records');
       }
       await db.transaction().execute(async (trx) => {
@@ -428,8 +428,8 @@ export function linkingService(
         }))
         .sort((x, y) => y.probability - x.probability)
         .slice(0, 10);
-      await governance.ledger.record(
-        matches.flatMap((m) => m.records.map((r) => allowed.get(r.id) as LedgerEntry)),
+      await governance.guard.record(
+        matches.flatMap((m) => m.records.map((r) => allowed.get(r.id) as Decision)),
       );
       return { matches };
     },

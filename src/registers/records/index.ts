@@ -1,6 +1,7 @@
 // Each organisation's own records of people: the record's fields and their checks, its SQL,
 // the governed use-cases (create, read, search, change, "your data", corrections), the API
 // and the staff and citizens' pages. The other registers sub-features build on these.
+export { recordAsk } from './access.ts';
 export { purposeItems, recordsPages, requireStaff } from './pages.ts';
 export { cleanFields, normalPostcode } from './record.ts';
 export { recordsRoutes } from './routes.ts';

@@ -1,11 +1,12 @@
 // Use-cases on local person records: every read and write is decided by the policy decision
 // point and written to the audit ledger; writes commit together with their ledger entry.
 import type { Db } from '../../db/index.ts';
-import type { GovernanceService } from '../../governance/index.ts';
+import type { Decision, GovernanceService } from '../../governance/index.ts';
 import { markingLevel, parseMarking } from '../../governance/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { type Actor, type Clock, Conflict, Forbidden, Invalid, NotFound } from '../../platform/index.ts';
+import { recordAsk } from './access.ts';
 import { cleanFields, type RecordFields } from './record.ts';
 import * as store from './store.ts';
 
@@ -115,26 +116,23 @@ export function recordsService(
       if (errors.length > 0 || !marking || !organisationId)
         throw new Invalid('The record has errors', errors);
       const subject = await citizenByEmail(values.email);
-      const checked = await governance.check(
+      const permit = await governance.guard.permit(
         principal,
-        'create',
-        {
-          id: 'new',
-          organisationId,
-          organisationRef: input.organisation,
-          markingLevel: markingLevel(marking.marking),
-          handling: marking.handling,
-          subjectAccountId: subject,
-        },
-        {},
-        requestId,
+        await recordAsk(
+          governance,
+          principal,
+          'create',
+          {
+            id: 'new',
+            organisationId,
+            organisationRef: input.organisation,
+            markingLevel: markingLevel(marking.marking),
+            handling: marking.handling,
+            subjectAccountId: subject,
+          },
+          { requestId, refusal: `You may not create records for ${input.organisation} at that marking` },
+        ),
       );
-      if (!checked.decision.allowed) {
-        return governance.refuse(
-          checked.entry,
-          new Forbidden(`You may not create records for ${input.organisation} at that marking`),
-        );
-      }
       const id = await db.transaction().execute(async (trx) => {
         const inserted = await store.insertRecord(trx, {
           organisation_id: organisationId,
@@ -157,8 +155,8 @@ export function recordsService(
           throw new Conflict(
             `${input.organisation} already has a record with the reference ${input.localRef}`,
           );
-        await governance.ledger.append(trx, [
-          { ...checked.entry, resource: { ...checked.entry.resource, id: inserted } as never },
+        await governance.guard.write(trx, [
+          permit.as({ resource: { type: 'person-record', id: inserted, organisation: input.organisation } }),
         ]);
         return inserted;
       });
@@ -168,11 +166,10 @@ export function recordsService(
     async read(actor: Actor | null, id: string, context: ReadContext = {}): Promise<PersonRecord> {
       const principal = await governance.principal(actor);
       const row = await load(id);
-      const checked = await governance.check(principal, 'read', facts(row), context, context.requestId);
-      if (!checked.decision.allowed) {
-        return governance.refuse(checked.entry, governance.refusal(principal, facts(row), context));
-      }
-      await governance.ledger.record([checked.entry]);
+      await governance.guard.read(
+        principal,
+        await recordAsk(governance, principal, 'read', facts(row), context),
+      );
       return toPersonRecord(row);
     },
 
@@ -195,17 +192,23 @@ export function recordsService(
         ]);
       }
       const purpose = context.purpose?.trim() || null;
-      const scope = await governance.scope(principal, purpose);
+      const scope = await governance.guard.list(principal, purpose);
       const rows = await store.searchRecords(db, scope, clean);
-      const entries = [];
+      const entries: Decision[] = [];
       const seen: PersonRecord[] = [];
       for (const row of rows) {
-        const checked = await governance.check(principal, 'read', facts(row), { purpose }, context.requestId);
-        if (!checked.decision.allowed) continue; // never happens while the scope and the policies agree
-        entries.push({ ...checked.entry, action: 'person-record.search' });
+        const read = governance.guard.decide(
+          principal,
+          await recordAsk(governance, principal, 'read', facts(row), {
+            purpose,
+            requestId: context.requestId,
+          }),
+        );
+        if (!read.allowed) continue; // never happens while the scope and the policies agree
+        entries.push(read.as({ action: 'person-record.search' }));
         seen.push(toPersonRecord(row));
       }
-      await governance.ledger.record(entries);
+      await governance.guard.record(entries);
       return seen;
     },
 
@@ -221,9 +224,13 @@ export function recordsService(
       if (errors.length > 0) throw new Invalid('The changes have errors', errors);
       const subject =
         values.email !== undefined ? await citizenByEmail(values.email) : row.subject_account_id;
-      const checked = await governance.check(principal, 'update', facts(row), {}, requestId);
-      if (!checked.decision.allowed)
-        return governance.refuse(checked.entry, new Forbidden('You may not change this record'));
+      const permit = await governance.guard.permit(
+        principal,
+        await recordAsk(governance, principal, 'update', facts(row), {
+          requestId,
+          refusal: 'You may not change this record',
+        }),
+      );
       await db.transaction().execute(async (trx) => {
         const updated = await store.updateRecord(
           trx,
@@ -243,7 +250,7 @@ export function recordsService(
           changes.version,
         );
         if (!updated) throw new Conflict('The record was changed by someone else: reload it and try again');
-        await governance.ledger.append(trx, [checked.entry]);
+        await governance.guard.write(trx, [permit]);
       });
       return toPersonRecord(await load(id));
     },
@@ -258,31 +265,24 @@ export function recordsService(
       const principal = await governance.principal(actor);
       const row = await load(id);
       const marking = parseMarking(input.marking, input.handling);
-      const checked = await governance.check(
+      const permit = await governance.guard.permit(
         principal,
-        'changeMarking',
-        facts(row),
-        { newMarking: markingLevel(marking.marking) },
-        requestId,
-      );
-      if (!checked.decision.allowed) {
-        return governance.refuse(
-          checked.entry,
-          new Forbidden(
+        await recordAsk(governance, principal, 'changeMarking', facts(row), {
+          newMarking: markingLevel(marking.marking),
+          requestId,
+          refusal:
             'Only a manager or information governance officer of the holding organisation, cleared to both markings, can change it',
-          ),
-        );
-      }
+        }),
+      );
       await db.transaction().execute(async (trx) => {
         await store.updateRecord(trx, id, { marking: marking.marking, handling: marking.handling });
-        await governance.ledger.append(trx, [
-          {
-            ...checked.entry,
+        await governance.guard.write(trx, [
+          permit.as({
             detail: {
               from: `${row.marking}${row.handling ? ` ${row.handling}` : ''}`,
               to: `${marking.marking}${marking.handling ? ` ${marking.handling}` : ''}`,
             },
-          },
+          }),
         ]);
       });
       return toPersonRecord(await load(id));
@@ -294,15 +294,18 @@ export function recordsService(
       if (principal.kind !== 'citizen') throw new Forbidden('Only citizens have a "your data" view');
       const rows = await store.recordsAbout(db, principal.accountId);
       const shown: PersonRecord[] = [];
-      const entries = [];
+      const entries: Decision[] = [];
       let withheld = 0;
       for (const row of rows) {
-        const checked = await governance.check(principal, 'read', facts(row), {}, requestId);
-        entries.push(checked.entry);
-        if (checked.decision.allowed) shown.push(toPersonRecord(row));
+        const read = governance.guard.decide(
+          principal,
+          await recordAsk(governance, principal, 'read', facts(row), { requestId }),
+        );
+        entries.push(read);
+        if (read.allowed) shown.push(toPersonRecord(row));
         else withheld++;
       }
-      await governance.ledger.record(entries);
+      await governance.guard.record(entries);
       return { records: shown, withheld };
     },
 
@@ -315,10 +318,13 @@ export function recordsService(
       if (details.length > 2000)
         throw new Invalid('Too long', [{ field: 'details', message: 'Use 2000 characters or fewer' }]);
       const row = await load(id);
-      const checked = await governance.check(principal, 'read', facts(row), {}, requestId);
-      if (principal.kind !== 'citizen' || !checked.decision.allowed) {
-        return governance.refuse(
-          checked.entry,
+      const read = governance.guard.decide(
+        principal,
+        await recordAsk(governance, principal, 'read', facts(row), { requestId }),
+      );
+      if (principal.kind !== 'citizen' || !read.allowed) {
+        return governance.guard.refuse(
+          [read],
           new Forbidden('You can only ask to correct a record about you'),
         );
       }

@@ -2,7 +2,7 @@
 // to another is seen as that one), its public updates, the open requests near a point, and a
 // signed-in citizen's own requests, each read written to the ledger.
 import type { Db } from '../../db/index.ts';
-import type { GovernanceService, LedgerEntry } from '../../governance/index.ts';
+import type { Decision, GovernanceService } from '../../governance/index.ts';
 import { type Actor, Forbidden } from '../../platform/index.ts';
 import { type CaseRow, looksLikeId, type PublicRequest, toPublic } from '../case.ts';
 import type { CaseGuard } from '../guard.ts';
@@ -58,11 +58,11 @@ export function publicCases(db: Db, governance: GovernanceService, guard: CaseGu
       const p = await guard.principal(actor);
       if (p.kind !== 'citizen') throw new Forbidden('This list is for citizens');
       const rows = await store.casesOfCitizen(db, p.accountId);
-      const entries: LedgerEntry[] = [];
+      const entries: Decision[] = [];
       const shown: (PublicRequest & { latestUpdate: { at: string; body: string } | null })[] = [];
       for (const row of rows) {
-        const read = guard.allowedRead(p, 'case.read', row, requestId);
-        if (!read) continue;
+        const read = guard.readOf(p, row, 'case.read', requestId);
+        if (!read.allowed) continue;
         entries.push(read);
         const face = await publicFace(row);
         const latest = (await updatesOf(db, face.id, ['public'])).at(-1);
@@ -71,7 +71,7 @@ export function publicCases(db: Db, governance: GovernanceService, guard: CaseGu
           latestUpdate: latest ? { at: latest.created_at.toISOString(), body: latest.body } : null,
         });
       }
-      await governance.ledger.record(entries);
+      await governance.guard.record(entries);
       return shown;
     },
   };

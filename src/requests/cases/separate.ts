@@ -4,10 +4,10 @@
 // they arrive, so a separated report is never joined again by itself.
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
-import type { GovernanceService, LedgerEntry, Principal } from '../../governance/index.ts';
+import type { Decision, GovernanceService, Principal } from '../../governance/index.ts';
 import type { NotifyService } from '../../notify/index.ts';
-import { type Actor, type Clock, Conflict, Forbidden, Invalid, NotFound } from '../../platform/index.ts';
-import { decideOnCase } from '../access.ts';
+import { type Actor, type Clock, Conflict, Invalid, NotFound } from '../../platform/index.ts';
+import { caseAsk } from '../access.ts';
 import { type CaseRow, facts, statusNames } from '../case.ts';
 import { definitionOf } from '../service-definitions.ts';
 import { findCase, insertUpdate } from '../store.ts';
@@ -32,27 +32,25 @@ async function check(
   p: Principal,
   row: CaseRow,
   requestId?: string,
-): Promise<LedgerEntry> {
-  const decision =
-    p.kind === 'staff'
-      ? decideOnCase(governance.pdp, p, 'updateCase', facts(row))
-      : { allowed: false, policies: [] };
-  const holder = p.organisations.includes(row.organisation_id);
-  const entry: LedgerEntry = {
+): Promise<Decision> {
+  const ask = caseAsk('updateCase', facts(row), {
     action: 'case.separate',
     actor: governance.actorOf(p, row.organisation),
     resource: { type: 'case', id: row.id, organisation: row.organisation },
     subject: row.citizen_account_id,
-    decision: decision.allowed && holder ? 'allow' : 'deny',
-    policies: decision.policies,
     requestId: requestId ?? null,
-  };
-  if (entry.decision === 'deny')
-    await governance.refuse(
-      entry,
-      new Forbidden('Only staff of the organisation holding the case can separate it'),
+  });
+  // A citizen is refused without asking; staff the policies let update a case referred to
+  // them are refused too (only the holder separates), the entry naming those policies.
+  const decision = governance.guard.decide(p, p.kind === 'staff' ? ask : { ...ask, grounds: [] });
+  const holder = p.organisations.includes(row.organisation_id);
+  const decided = decision.allowed && holder ? decision : decision.refused({ keepPolicies: true });
+  if (!decided.allowed)
+    await governance.guard.refuse(
+      [decided],
+      'Only staff of the organisation holding the case can separate it',
     );
-  return entry;
+  return decided;
 }
 
 async function load(db: Db, id: string) {
@@ -65,7 +63,7 @@ async function load(db: Db, id: string) {
 async function storeSeparation(
   { db, clock, governance, notify }: Deps,
   p: Principal,
-  { row, original, entry, reason }: { row: CaseRow; original: CaseRow; entry: LedgerEntry; reason: string },
+  { row, original, entry, reason }: { row: CaseRow; original: CaseRow; entry: Decision; reason: string },
 ) {
   const now = clock.now();
   const told = handledOnItsOwn(original.reference);
@@ -87,14 +85,13 @@ async function storeSeparation(
       trx,
       note(`${row.reference} is not the same problem, and was separated: ${reason}`, original.id),
     );
-    await governance.ledger.append(trx, [
-      { ...entry, detail: { from: original.reference } },
-      {
-        ...entry,
+    await governance.guard.write(trx, [
+      entry.as({ detail: { from: original.reference } }),
+      entry.as({
         resource: { type: 'case', id: original.id, organisation: original.organisation },
         subject: original.citizen_account_id,
         detail: { separated: row.reference },
-      },
+      }),
     ]);
     if (row.email)
       await notify.queue(trx, [
@@ -123,7 +120,7 @@ export function separationService(
       const p = await governance.principal(actor);
       const row = await load(db, id);
       const entry = await check(deps, p, row, requestId);
-      await governance.ledger.record([{ ...entry, action: 'case.read' }]);
+      await governance.guard.record([entry.as({ action: 'case.read' })]);
       if (!row.duplicate_of) throw notJoined(row.reference);
       const original = await load(db, row.duplicate_of);
       return {

@@ -3,7 +3,7 @@
 // notes, and assigning a case to a team and a person. Every read and change is decided by the
 // policies and written to the ledger; each change is one transaction with its entry and emails.
 import type { Db } from '../../db/index.ts';
-import type { GovernanceService, LedgerEntry, Principal } from '../../governance/index.ts';
+import type { Decision, GovernanceService, Principal } from '../../governance/index.ts';
 import type { NotifyService } from '../../notify/index.ts';
 import {
   type Actor,
@@ -60,9 +60,9 @@ async function joinedReports(
   const reports = [];
   for (const id of await joinedTo(db, row.id)) {
     const other = await guard.load({ id });
-    const read = guard.allowedRead(p, 'case.read', other, requestId);
-    if (!read) continue;
-    await governance.ledger.record([read]);
+    const read = guard.readOf(p, other, 'case.read', requestId);
+    if (!read.allowed) continue;
+    await governance.guard.record([read]);
     reports.push({
       id: other.id,
       reference: other.reference,
@@ -86,11 +86,11 @@ async function inbox(
   const p = await guard.principal(actor);
   if (p.kind !== 'staff') throw new Forbidden('The inbox is for staff');
   const rows = await store.inbox(db, p.organisations, filter, clock.now());
-  const entries: LedgerEntry[] = [];
+  const entries: Decision[] = [];
   const shown = [];
   for (const row of rows) {
-    const read = guard.allowedRead(p, 'case.list', row, requestId);
-    if (!read) continue;
+    const read = guard.readOf(p, row, 'case.list', requestId);
+    if (!read.allowed) continue;
     entries.push(read);
     shown.push({
       ...toPublic(row),
@@ -103,7 +103,7 @@ async function inbox(
       referredIn: !p.organisations.includes(row.organisation_id),
     });
   }
-  await governance.ledger.record(entries);
+  await governance.guard.record(entries);
   return shown;
 }
 
@@ -114,8 +114,7 @@ async function caseFor(deps: Deps, actor: Actor | null, id: string, requestId?: 
   if (p.kind !== 'staff') throw new Forbidden('This is for staff');
   if (!looksLikeId(id)) throw new NotFound('There is no such case');
   const row = await guard.load({ id });
-  const e = await guard.check(p, 'readCase', row, requestId);
-  await governance.ledger.record([e]);
+  await governance.guard.record([await guard.check(p, 'readCase', row, requestId)]);
   const holder = p.organisations.includes(row.organisation_id);
   const updates = await updatesOf(db, row.id, ['public', 'internal']);
   const ownIds = new Set(p.organisations);
@@ -191,8 +190,8 @@ async function changeStatus(
       author_account_id: p.accountId,
       created_at: clock.now(),
     });
-    await governance.ledger.append(trx, [
-      { ...e, action: 'case.status', detail: { from: row.status, to: status } },
+    await governance.guard.write(trx, [
+      e.as({ action: 'case.status', detail: { from: row.status, to: status } }),
     ]);
     await notify.queue(
       trx,
@@ -239,8 +238,8 @@ async function addUpdate(
       created_at: clock.now(),
     });
     await changeCase(trx, id, {}, clock.now());
-    await governance.ledger.append(trx, [
-      { ...e, action: input.kind === 'public' ? 'case.update' : 'case.note' },
+    await governance.guard.write(trx, [
+      e.as({ action: input.kind === 'public' ? 'case.update' : 'case.note' }),
     ]);
     if (input.kind === 'public')
       await notify.queue(
@@ -275,8 +274,8 @@ async function assign(
       { team: trimmed(input.team), assignee_account_id: trimmed(input.assignee) },
       clock.now(),
     );
-    await governance.ledger.append(trx, [
-      { ...e, action: 'case.assign', detail: { team: trimmed(input.team) } },
+    await governance.guard.write(trx, [
+      e.as({ action: 'case.assign', detail: { team: trimmed(input.team) } }),
     ]);
   });
 }

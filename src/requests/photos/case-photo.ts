@@ -16,7 +16,7 @@ export function staffPhotos(db: Db, governance: GovernanceService, guard: CaseGu
       const e = await guard.check(p, 'readCase', row, requestId);
       const photo = await store.casePhoto(db, row.id, photoId);
       if (!photo) throw new NotFound('There is no such photo');
-      await governance.ledger.record([{ ...e, action: 'case.photo.read', detail: { photo: photoId } }]);
+      await governance.guard.record([e.as({ action: 'case.photo.read', detail: { photo: photoId } })]);
       return photo;
     },
   };

@@ -3,12 +3,7 @@
 // receiving organisation's managers are told, and they accept or decline it, with a reason
 // when they decline. The citizen is told their request was referred.
 import type { Db } from '../../db/index.ts';
-import {
-  type GovernanceService,
-  type LedgerEntry,
-  type Principal,
-  purposes,
-} from '../../governance/index.ts';
+import { type Decision, type GovernanceService, type Principal, purposes } from '../../governance/index.ts';
 import type { Message, NotifyService } from '../../notify/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import {
@@ -20,7 +15,7 @@ import {
   Invalid,
   NotFound,
 } from '../../platform/index.ts';
-import { decideOnCase } from '../access.ts';
+import { caseAsk } from '../access.ts';
 import { type CaseRow, citizenMessages, facts, statusNames } from '../case.ts';
 import type { CaseGuard } from '../guard.ts';
 import { changeCase, insertUpdate } from '../store.ts';
@@ -70,7 +65,7 @@ async function storeReferral(
   p: Principal,
   row: CaseRow,
   referral: { receiverId: string; receiverName: string; purpose: Purpose; note: string; agreementId: string },
-  entry: LedgerEntry,
+  entry: Decision,
 ) {
   await db.transaction().execute(async (trx) => {
     await store.insertReferral(trx, {
@@ -97,7 +92,7 @@ async function storeReferral(
       created_at: clock.now(),
     });
     await changeCase(trx, row.id, {}, clock.now());
-    await governance.ledger.append(trx, [entry]);
+    await governance.guard.write(trx, [entry]);
     // The receiving organisation's managers: which case, from whom and why; the rest in Flagstone.
     const managers = (await peopleOf(trx, [referral.receiverId], ['manager'])).map(
       (m): Message => ({
@@ -128,35 +123,32 @@ async function refer(deps: Deps, actor: Actor | null, id: string, input: Referra
   const row = await guard.load({ id });
   const { receiverId, note } = await checkReferral(places, row, input);
   const agreements = await governance.agreementsInForce(p.organisations, receiverId);
-  const decision = decideOnCase(governance.pdp, p, 'referCase', facts(row), {
-    receiverId,
-    purpose: input.purpose,
-    agreements,
-  });
-  const entry = guard.entry(p, 'case.refer', row, {
-    decision: decision.allowed ? 'allow' : 'deny',
-    policies: decision.policies,
-    purpose: input.purpose,
-    agreement: decision.agreementId,
-    requestId: requestId ?? null,
-    detail: { to: input.to },
-  });
   const receiver = await places.organisation(input.to);
   const purpose = input.purpose as Purpose;
-  if (!decision.allowed || !decision.agreementId) {
-    return governance.refuse(
-      entry,
-      new Forbidden(
-        `No data-sharing agreement in force lets your organisation refer this case to ${receiver.name} for ${purposes[purpose].toLowerCase()}`,
-      ),
-    );
-  }
+  // Asked under each agreement in force: the first that allows it is named in the entry.
+  const entry = await governance.guard.permit(
+    p,
+    caseAsk(
+      'referCase',
+      facts(row),
+      guard.entry(p, 'case.refer', row, {
+        purpose: input.purpose,
+        agreement: null,
+        requestId: requestId ?? null,
+        detail: { to: input.to },
+      }),
+      {
+        refusal: `No data-sharing agreement in force lets your organisation refer this case to ${receiver.name} for ${purposes[purpose].toLowerCase()}`,
+        referral: { receiverId, purpose: input.purpose, agreements },
+      },
+    ),
+  );
   const referral = {
     receiverId,
     receiverName: receiver.name,
     purpose,
     note,
-    agreementId: decision.agreementId,
+    agreementId: entry.entry.agreement as string,
   };
   await storeReferral(deps, p, row, referral, entry);
 }
@@ -189,12 +181,11 @@ async function decideReferral(
       at: clock.now(),
     });
     if (!decided) throw new Conflict('The referral has already been accepted or declined');
-    await governance.ledger.append(trx, [
-      {
-        ...e,
+    await governance.guard.write(trx, [
+      e.as({
         action: input.accept ? 'referral.accept' : 'referral.decline',
         detail: { referral: referralId },
-      },
+      }),
     ]);
   });
 }

@@ -59,10 +59,10 @@ async function decide(
       await places.organisationIds(roles.filter((r) => r.role === 'manager').map((r) => r.organisation))
     ).values(),
   ];
-  const entry = await governance.authorize(p, {
+  const entry = await governance.guard.permit(p, {
     action: 'manageTeams',
     resource: { uid: { type: 'Flagstone::Organisation', id }, attrs: {} },
-    attrs: {
+    principalAttrs: {
       managerOf: managerOf.map(cedarOrganisation),
       administers: roles.some((r) => r.role === 'admin'),
     },
@@ -115,7 +115,7 @@ async function add(deps: Deps, actor: Actor | null, ref: string, input: TeamInpu
   return deps.db.transaction().execute(async (trx) => {
     const id = await staff.insertTeam(trx, organisation.id, name, email);
     if (!id) throw new Invalid('The team has errors', taken(name));
-    await deps.governance.ledger.append(trx, [{ ...entry, detail: { team: id, name } }]);
+    await deps.governance.guard.write(trx, [entry.as({ detail: { team: id, name } })]);
     return { id, name, email };
   });
 }
@@ -137,8 +137,8 @@ async function change(
     if (!team) throw new NotFound('There is no such team');
     if (!(await staff.changeTeam(trx, team, name, email)))
       throw new Invalid('The team has errors', taken(name));
-    await deps.governance.ledger.append(trx, [
-      { ...entry, detail: { team: id, name, ...(name !== team.name ? { was: team.name } : {}) } },
+    await deps.governance.guard.write(trx, [
+      entry.as({ detail: { team: id, name, ...(name !== team.name ? { was: team.name } : {}) } }),
     ]);
   });
 }
@@ -155,7 +155,7 @@ async function remove(deps: Deps, actor: Actor | null, ref: string, id: string, 
         `${team.name} has ${team.open_cases} open ${team.open_cases === 1 ? 'case' : 'cases'}: assign ${team.open_cases === 1 ? 'it' : 'them'} to another team before removing it`,
       );
     await staff.removeTeam(trx, id);
-    await deps.governance.ledger.append(trx, [{ ...entry, detail: { team: id, name: team.name } }]);
+    await deps.governance.guard.write(trx, [entry.as({ detail: { team: id, name: team.name } })]);
   });
 }
 

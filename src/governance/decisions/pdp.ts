@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 
-export const policiesFolder = path.resolve(import.meta.dirname, '../../policies');
+export const policiesFolder = path.resolve(import.meta.dirname, '../../../policies');
 
 export class PolicyError extends Error {}
 

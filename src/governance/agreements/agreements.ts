@@ -1,8 +1,8 @@
 // Data-sharing agreements: drafted by an information governance officer of a party, signed
 // by one of every party, then active until their end date or until revoked.
 import type { Static } from 'typebox';
-import type { Db } from '../db/index.ts';
-import type { PlacesService } from '../places/index.ts';
+import type { Db } from '../../db/index.ts';
+import type { PlacesService } from '../../places/index.ts';
 import {
   type Actor,
   type Clock,
@@ -12,10 +12,7 @@ import {
   Invalid,
   NotFound,
   requireActor,
-} from '../platform/index.ts';
-import type { Ledger } from './ledger.ts';
-import type { NewAgreement } from './schemas.ts';
-import * as store from './store.ts';
+} from '../../platform/index.ts';
 import {
   datasets,
   lawfulBases,
@@ -24,7 +21,10 @@ import {
   parseMarking,
   purposes,
   specialCategoryBases,
-} from './vocabulary.ts';
+} from '../decisions/index.ts';
+import type { Ledger } from '../ledger/index.ts';
+import type { NewAgreement } from './schemas.ts';
+import * as store from './store.ts';
 
 export type AgreementState = 'draft' | 'active' | 'not yet in force' | 'expired' | 'revoked';
 

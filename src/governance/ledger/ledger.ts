@@ -12,14 +12,15 @@ import {
 import { Worker } from 'node:worker_threads';
 import canonicalize from 'canonicalize';
 import { type Generated, sql } from 'kysely';
-import type { Db } from '../db/index.ts';
-import type { Clock } from '../platform/index.ts';
+import type { Db } from '../../db/index.ts';
+import type { Clock } from '../../platform/index.ts';
 import { CompactRange, inclusionProof, leafHash, verifyInclusion } from './merkle.ts';
 import type { RangeResult, RangeTask } from './verify-worker.ts';
 
 const LOCK = 8_126_530_017;
 
-export interface LedgerEntry {
+/** What every entry may say: who did what to what, about whom, why, and for which request. */
+interface EntryFields {
   action: string;
   actor?: {
     account: string;
@@ -32,16 +33,37 @@ export interface LedgerEntry {
   /** The account of the person the entry is about, when known: citizens see these. */
   subject?: string | null;
   purpose?: string | null;
-  agreement?: string | null;
-  decision?: 'allow' | 'deny' | null;
-  policies?: string[];
-  breakGlass?: boolean;
   reason?: string | null;
   requestId?: string | null;
   detail?: Record<string, string | number | boolean | null>;
 }
 
-export interface StoredEntry extends LedgerEntry {
+/**
+ * What any module writes: an event (a sign-in, a change of clearance, a linkage run). Its
+ * `decision`, when it has one, is an outcome of the module's own (a consent given, a sign-in
+ * refused), never a decision by the policies.
+ */
+export interface LedgerEntry extends EntryFields {
+  decision?: 'allow' | 'deny' | null;
+  policies?: never;
+  agreement?: never;
+  breakGlass?: never;
+}
+
+/** A decision by the policies on personal data, naming the policies that made it: written by the guard alone. */
+export interface DecisionEntry extends EntryFields {
+  decision: 'allow' | 'deny';
+  policies: string[];
+  agreement?: string | null;
+  breakGlass?: boolean;
+}
+
+/** An entry as the ledger keeps it, event or decision. */
+export interface StoredEntry extends EntryFields {
+  decision?: 'allow' | 'deny' | null;
+  policies?: string[];
+  agreement?: string | null;
+  breakGlass?: boolean;
   seq: number;
   at: string;
 }
@@ -75,7 +97,11 @@ export function canonicalAround(entry: Omit<StoredEntry, 'seq'>): { before: stri
  * one transaction at a time, in order), numbers the entries, puts each number into its canonical
  * body and chains the hashes (migration 0006).
  */
-export async function appendEntries(trx: Db, entries: LedgerEntry[], at: Date): Promise<StoredEntry[]> {
+export async function appendEntries(
+  trx: Db,
+  entries: (LedgerEntry | DecisionEntry)[],
+  at: Date,
+): Promise<StoredEntry[]> {
   if (entries.length === 0) return [];
   const iso = at.toISOString();
   const rows = entries.map((entry) => ({
@@ -129,8 +155,8 @@ export interface VerifyResult {
   failure?: { seq: number; reason: string };
 }
 
-export function ledger(db: Db, clock: Clock, options: { connectionString?: string } = {}) {
-  let queue: { entry: LedgerEntry; done: (error?: Error) => void }[] = [];
+export function auditLedger(db: Db, clock: Clock, options: { connectionString?: string } = {}) {
+  let queue: { entry: LedgerEntry | DecisionEntry; done: (error?: Error) => void }[] = [];
   let flushing: Promise<void> | null = null;
 
   async function flush(): Promise<void> {
@@ -184,7 +210,7 @@ export function ledger(db: Db, clock: Clock, options: { connectionString?: strin
      * Appends entries outside any transaction of the caller (reads, sign-ins): entries from
      * concurrent requests are written together, and the promise resolves once they are committed.
      */
-    record(entries: LedgerEntry[]): Promise<void> {
+    record(entries: (LedgerEntry | DecisionEntry)[]): Promise<void> {
       const promises = entries.map(
         (entry) =>
           new Promise<void>((resolve, reject) =>
@@ -195,7 +221,7 @@ export function ledger(db: Db, clock: Clock, options: { connectionString?: strin
       return Promise.all(promises).then(() => undefined);
     },
 
-    append: (trx: Db, entries: LedgerEntry[]) => appendEntries(trx, entries, clock.now()),
+    append: (trx: Db, entries: (LedgerEntry | DecisionEntry)[]) => appendEntries(trx, entries, clock.now()),
 
     /** Signs a tree head over every entry so far; returns its size (0 when there is nothing new). */
     async checkpoint(): Promise<number> {
@@ -392,4 +418,16 @@ export function ledger(db: Db, clock: Clock, options: { connectionString?: strin
   };
 }
 
-export type Ledger = ReturnType<typeof ledger>;
+/** The whole ledger, decisions included: governance's own (the guard writes decisions through it). */
+export type AuditLedger = ReturnType<typeof auditLedger>;
+
+/** The ledger as every module sees it: events go in here; decisions only through the guard. */
+export interface Ledger extends Omit<AuditLedger, 'record' | 'append'> {
+  /** Appends entries outside any transaction: committed, together with concurrent ones, when this resolves. */
+  record(entries: LedgerEntry[]): Promise<void>;
+  /** Appends entries inside the caller's transaction, so they commit (or not) with its writes. */
+  append(trx: Db, entries: LedgerEntry[]): Promise<StoredEntry[]>;
+}
+
+export const ledger = (db: Db, clock: Clock, options: { connectionString?: string } = {}): Ledger =>
+  auditLedger(db, clock, options);

@@ -1,14 +1,14 @@
-// Lists and searches filter in SQL with the same meaning as `authorize`: for random
-// organisations, agreements, markings, records and principals, a search returns exactly the
-// records that the policy decision point allows one by one.
+// Lists and searches filter in SQL (`guard.list`) with the same meaning as the guard's
+// decisions: for random organisations, agreements, markings, records and principals, a search
+// returns exactly the records that the guard allows one by one.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestContext, testApp } from '../../test/support.ts';
-import { systemClock } from '../platform/index.ts';
-import { recordsForTesting } from '../registers/index.ts';
-import type { Principal } from './access.ts';
-import { governanceService } from './service.ts';
-import * as store from './store.ts';
+import { type TestContext, testApp } from '../../../test/support.ts';
+import { systemClock } from '../../platform/index.ts';
+import { recordAsk, recordsForTesting } from '../../registers/index.ts';
+import * as store from '../agreements/index.ts';
+import { governanceService } from '../service.ts';
+import type { Principal } from './principal.ts';
 
 let t: TestContext;
 let organisations: string[];
@@ -152,12 +152,15 @@ describe('search and authorize agree', () => {
                   manages: [],
                   clearance: w.principal.clearance,
                 };
-            const scope = await governance.scope(principal, w.purpose);
+            const scope = await governance.guard.list(principal, w.purpose);
             const found = (await recordsForTesting.search(trx, scope)).map((r) => r.id).sort();
             const allowed: string[] = [];
             for (const row of await recordsForTesting.all(trx)) {
-              const checked = await governance.check(principal, 'read', row, { purpose: w.purpose });
-              if (checked.decision.allowed) allowed.push(row.id);
+              const read = governance.guard.decide(
+                principal,
+                await recordAsk(governance, principal, 'read', row, { purpose: w.purpose }),
+              );
+              if (read.allowed) allowed.push(row.id);
             }
             expect(found).toEqual(allowed.sort());
             throw new Rollback();

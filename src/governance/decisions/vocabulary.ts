@@ -1,5 +1,5 @@
 // The controlled words of information governance: markings, purposes, lawful bases.
-import { Invalid } from '../platform/index.ts';
+import { Invalid } from '../../platform/index.ts';
 
 /** UK Government Security Classifications that belong on this platform, lowest first. */
 export const markings = ['OFFICIAL', 'OFFICIAL-SENSITIVE'] as const;

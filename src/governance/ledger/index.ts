@@ -1,0 +1,14 @@
+// The tamper-evident audit ledger: append-only, hash-chained, with signed Merkle checkpoints
+// that `flagstone audit verify` checks. Modules write events here; decisions on personal data
+// are written by the guard (decisions/), the only writer of a decision entry.
+export {
+  type AuditLedger,
+  /** Appends entries as they are, decisions included: for the benchmark that fills a ledger, never for modules. */
+  appendEntries,
+  auditLedger,
+  type DecisionEntry,
+  type Ledger,
+  type LedgerEntry,
+  ledger,
+  type StoredEntry,
+} from './ledger.ts';
