@@ -97,7 +97,7 @@ module.exports = {
     // supports <7 and >=7.1). Type-only imports are read all the same.
     parser: 'swc',
     moduleSystems: ['es6'],
-    doNotFollow: { path: '^node_modules/' },
+    doNotFollow: { path: '(^|/)node_modules/' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
