@@ -1,21 +1,20 @@
 // The audit ledger: append-only (the database refuses UPDATE, DELETE and TRUNCATE),
 // hash-chained over canonical JSON (RFC 8785), with Ed25519-signed checkpoints carrying the
 // RFC 9162 Merkle tree head. Appends from concurrent requests are committed together.
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  sign,
-  verify,
-} from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { type Generated, sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import type { Clock } from '../../platform/index.ts';
 import { CompactRange, inclusionProof, leafHash, verifyInclusion } from './merkle.ts';
-import type { RangeResult, RangeTask } from './verify-worker.ts';
+import {
+  type CheckpointRow,
+  checkpointMessage,
+  checkRanges,
+  rebuiltTree,
+  type VerifyResult,
+  verifierPool,
+} from './verification.ts';
 
 const LOCK = 8_126_530_017;
 
@@ -68,9 +67,6 @@ export interface StoredEntry extends EntryFields {
   at: string;
 }
 
-const checkpointMessage = (size: number, root: Buffer) =>
-  Buffer.from(`flagstone-ledger-checkpoint\n${size}\n${root.toString('hex')}\n`);
-
 /**
  * An entry's canonical JSON (RFC 8785) for any `seq`, made before its `seq` is known: the members
  * are sorted by key as canonicalize sorts them, and `seq` is put in its place among them. The body
@@ -117,45 +113,8 @@ export async function appendEntries(
   return entries.map((entry, i) => ({ seq: (numbered[i] as { seq: number }).seq, at: iso, ...entry }));
 }
 
-/** Two worker threads that read and check ranges of the chain; ranges are handed out in turn. */
-function verifierPool(connectionString: string) {
-  const workers = [0, 1].map(
-    () => new Worker(new URL('./verify-worker.ts', import.meta.url), { workerData: { connectionString } }),
-  );
-  const waiting = new Map<
-    number,
-    { resolve: (result: RangeResult) => void; reject: (error: Error) => void }
-  >();
-  for (const worker of workers) {
-    worker.on('message', (result: RangeResult) => {
-      waiting.get(result.id)?.resolve(result);
-      waiting.delete(result.id);
-    });
-    worker.on('error', (error: Error) => {
-      for (const w of waiting.values()) w.reject(error);
-      waiting.clear();
-    });
-  }
-  let turn = 0;
-  return {
-    check: (task: RangeTask) =>
-      new Promise<RangeResult>((resolve, reject) => {
-        waiting.set(task.id, { resolve, reject });
-        (workers[turn++ % workers.length] as Worker).postMessage(task);
-      }),
-    close: () => Promise.all(workers.map((w) => w.terminate())).then(() => undefined),
-  };
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  entries: number;
-  checkpoints: number;
-  /** The first entry or checkpoint that does not fit, and why. */
-  failure?: { seq: number; reason: string };
-}
-
-export function auditLedger(db: Db, clock: Clock, options: { connectionString?: string } = {}) {
+/** Entries from concurrent requests, queued and written together: one statement a batch. */
+function groupCommit(db: Db, clock: Clock) {
   let queue: { entry: LedgerEntry | DecisionEntry; done: (error?: Error) => void }[] = [];
   let flushing: Promise<void> | null = null;
 
@@ -178,6 +137,26 @@ export function auditLedger(db: Db, clock: Clock, options: { connectionString?: 
     flushing = null;
   }
 
+  return {
+    /**
+     * Appends entries outside any transaction of the caller (reads, sign-ins): entries from
+     * concurrent requests are written together, and the promise resolves once they are committed.
+     */
+    record(entries: (LedgerEntry | DecisionEntry)[]): Promise<void> {
+      const promises = entries.map(
+        (entry) =>
+          new Promise<void>((resolve, reject) =>
+            queue.push({ entry, done: (e) => (e ? reject(e) : resolve()) }),
+          ),
+      );
+      if (!flushing) flushing = Promise.resolve().then(flush);
+      return Promise.all(promises).then(() => undefined);
+    },
+  };
+}
+
+/** Signed tree heads over the chain: made by `checkpoint`, checked with the whole chain by `verify`. */
+function checkpoints(db: Db, options: { connectionString?: string }) {
   async function signingKey(trx: Db) {
     const keys = trx.withTables<{
       audit_signing_keys: {
@@ -206,23 +185,6 @@ export function auditLedger(db: Db, clock: Clock, options: { connectionString?: 
   }
 
   return {
-    /**
-     * Appends entries outside any transaction of the caller (reads, sign-ins): entries from
-     * concurrent requests are written together, and the promise resolves once they are committed.
-     */
-    record(entries: (LedgerEntry | DecisionEntry)[]): Promise<void> {
-      const promises = entries.map(
-        (entry) =>
-          new Promise<void>((resolve, reject) =>
-            queue.push({ entry, done: (e) => (e ? reject(e) : resolve()) }),
-          ),
-      );
-      if (!flushing) flushing = Promise.resolve().then(flush);
-      return Promise.all(promises).then(() => undefined);
-    },
-
-    append: (trx: Db, entries: (LedgerEntry | DecisionEntry)[]) => appendEntries(trx, entries, clock.now()),
-
     /** Signs a tree head over every entry so far; returns its size (0 when there is nothing new). */
     async checkpoint(): Promise<number> {
       return db.transaction().execute(async (trx) => {
@@ -252,96 +214,46 @@ export function auditLedger(db: Db, clock: Clock, options: { connectionString?: 
     },
 
     /** Checks the whole chain and every checkpoint; names the first entry that does not fit. */
-    async verify(onProgress?: (done: number) => void): Promise<VerifyResult> {
-      const checkpoints = (
-        await sql<{
-          tree_size: string;
-          root_hash: Buffer;
-          key_id: string;
-          signature: Buffer;
-          public_key: string | null;
-        }>`
-          SELECT c.tree_size, c.root_hash, c.key_id, c.signature, k.public_key
-          FROM audit_checkpoints c LEFT JOIN audit_signing_keys k USING (key_id) ORDER BY c.tree_size`.execute(
-          db,
-        )
-      ).rows;
-      const publicKeys = new Map<string, ReturnType<typeof createPublicKey>>();
-      let nextCheckpoint = 0;
-      const range = new CompactRange();
-      let expected = 1;
-      const fail = (seq: number, reason: string): VerifyResult => ({
-        ok: false,
-        entries: expected - 1,
-        checkpoints: nextCheckpoint,
-        failure: { seq, reason },
-      });
-      const checkCheckpoints = (): VerifyResult | null => {
-        while (
-          nextCheckpoint < checkpoints.length &&
-          Number(checkpoints[nextCheckpoint]?.tree_size) === range.size
-        ) {
-          const c = checkpoints[nextCheckpoint++] as (typeof checkpoints)[number];
-          const root = range.root();
-          if (!root.equals(c.root_hash))
-            return fail(range.size, `checkpoint at ${range.size} has a different tree head`);
-          if (!c.public_key)
-            return fail(range.size, `checkpoint at ${range.size} is signed by unknown key ${c.key_id}`);
-          const key = publicKeys.get(c.key_id) ?? createPublicKey(c.public_key);
-          publicKeys.set(c.key_id, key);
-          if (!verify(null, checkpointMessage(range.size, root), key, c.signature)) {
-            return fail(range.size, `checkpoint at ${range.size} has a bad signature`);
-          }
-        }
-        return null;
-      };
-      // Ranges of entries are read and checked by two worker threads (both cores), each with
-      // its own connection; their leaves are joined into the tree here, in order.
-      if (!options.connectionString) throw new Error('verify needs the connection string of the database');
-      const max = Number(
-        (await sql<{ max: string }>`SELECT coalesce(max(seq), 0) AS max FROM audit_ledger`.execute(db))
-          .rows[0]?.max,
-      );
-      const pool = verifierPool(options.connectionString);
-      try {
-        const inFlight: Promise<RangeResult>[] = [];
-        let nextFirst = 1;
-        const schedule = () => {
-          while (inFlight.length < 4 && nextFirst <= max) {
-            const first = nextFirst;
-            // Ranges small enough that a range's rows are collected young, not copied to the old heap.
-            const last = Math.min(max, first + 1_999);
-            inFlight.push(pool.check({ id: first, first, last }));
-            nextFirst = last + 1;
-          }
-        };
-        schedule();
-        while (inFlight.length > 0) {
-          const result = await (inFlight.shift() as Promise<RangeResult>);
-          schedule();
-          const leaves = Buffer.from(result.leaves);
-          const good = result.failure ? result.failure.seq - expected : leaves.length / 32;
-          for (let i = 0; i < good; i++) {
-            range.push(leaves.subarray(32 * i, 32 * i + 32));
-            expected++;
-            const bad = checkCheckpoints();
-            if (bad) return bad;
-          }
-          if (result.failure) return fail(result.failure.seq, result.failure.reason);
-          onProgress?.(expected - 1);
-        }
-      } finally {
-        await pool.close();
-      }
-      if (nextCheckpoint < checkpoints.length) {
-        return fail(
-          expected,
-          `checkpoint at ${checkpoints[nextCheckpoint]?.tree_size} covers entries that are missing`,
-        );
-      }
-      return { ok: true, entries: expected - 1, checkpoints: checkpoints.length };
-    },
+    verify: (onProgress?: (done: number) => void): Promise<VerifyResult> =>
+      verifyChain(db, options.connectionString, onProgress),
+  };
+}
 
+/** Checks the whole chain and every checkpoint; names the first entry that does not fit. */
+async function verifyChain(
+  db: Db,
+  connectionString: string | undefined,
+  onProgress?: (done: number) => void,
+): Promise<VerifyResult> {
+  const tree = rebuiltTree(
+    (
+      await sql<CheckpointRow>`
+        SELECT c.tree_size, c.root_hash, c.key_id, c.signature, k.public_key
+        FROM audit_checkpoints c LEFT JOIN audit_signing_keys k USING (key_id) ORDER BY c.tree_size`.execute(
+        db,
+      )
+    ).rows,
+  );
+  // Ranges of entries are read and checked by two worker threads (both cores), each with
+  // its own connection; their leaves are joined into the tree here, in order.
+  if (!connectionString) throw new Error('verify needs the connection string of the database');
+  const max = Number(
+    (await sql<{ max: string }>`SELECT coalesce(max(seq), 0) AS max FROM audit_ledger`.execute(db)).rows[0]
+      ?.max,
+  );
+  const pool = verifierPool(connectionString);
+  try {
+    const failure = await checkRanges(pool, max, tree, onProgress);
+    if (failure) return failure;
+  } finally {
+    await pool.close();
+  }
+  return tree.finish();
+}
+
+/** Reading the ledger: proofs of inclusion, a person's entries, the latest of an action, filters. */
+function ledgerReads(db: Db) {
+  return {
     /** The inclusion proof of one entry in the latest checkpoint that covers it. */
     async prove(seq: number) {
       const checkpoint = (
@@ -415,6 +327,15 @@ export function auditLedger(db: Db, clock: Clock, options: { connectionString?: 
         ORDER BY seq DESC LIMIT ${filter.limit ?? 200}`.execute(db);
       return rows.rows.map((r) => JSON.parse(r.body));
     },
+  };
+}
+
+export function auditLedger(db: Db, clock: Clock, options: { connectionString?: string } = {}) {
+  return {
+    ...groupCommit(db, clock),
+    append: (trx: Db, entries: (LedgerEntry | DecisionEntry)[]) => appendEntries(trx, entries, clock.now()),
+    ...checkpoints(db, options),
+    ...ledgerReads(db),
   };
 }
 

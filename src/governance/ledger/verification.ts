@@ -1,0 +1,149 @@
+// Checking the chain: ranges of entries are read and checked by two worker threads (both cores),
+// and their leaves are joined into the Merkle tree here, in order, each checkpoint checked (tree
+// head and signature) as soon as the tree reaches its size.
+import { createPublicKey, verify } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { CompactRange } from './merkle.ts';
+import type { RangeResult, RangeTask } from './verify-worker.ts';
+
+export const checkpointMessage = (size: number, root: Buffer) =>
+  Buffer.from(`flagstone-ledger-checkpoint\n${size}\n${root.toString('hex')}\n`);
+
+export interface VerifyResult {
+  ok: boolean;
+  entries: number;
+  checkpoints: number;
+  /** The first entry or checkpoint that does not fit, and why. */
+  failure?: { seq: number; reason: string };
+}
+
+/** Two worker threads that read and check ranges of the chain; ranges are handed out in turn. */
+export function verifierPool(connectionString: string) {
+  const workers = [0, 1].map(
+    () => new Worker(new URL('./verify-worker.ts', import.meta.url), { workerData: { connectionString } }),
+  );
+  const waiting = new Map<
+    number,
+    { resolve: (result: RangeResult) => void; reject: (error: Error) => void }
+  >();
+  for (const worker of workers) {
+    worker.on('message', (result: RangeResult) => {
+      waiting.get(result.id)?.resolve(result);
+      waiting.delete(result.id);
+    });
+    worker.on('error', (error: Error) => {
+      for (const w of waiting.values()) w.reject(error);
+      waiting.clear();
+    });
+  }
+  let turn = 0;
+  return {
+    check: (task: RangeTask) =>
+      new Promise<RangeResult>((resolve, reject) => {
+        waiting.set(task.id, { resolve, reject });
+        (workers[turn++ % workers.length] as Worker).postMessage(task);
+      }),
+    close: () => Promise.all(workers.map((w) => w.terminate())).then(() => undefined),
+  };
+}
+
+export interface CheckpointRow {
+  tree_size: string;
+  root_hash: Buffer;
+  key_id: string;
+  signature: Buffer;
+  public_key: string | null;
+}
+
+/**
+ * The tree rebuilt leaf by leaf in the order of the chain, each checkpoint checked (tree head and
+ * signature) as soon as the tree reaches its size.
+ */
+export function rebuiltTree(checkpoints: CheckpointRow[]) {
+  const publicKeys = new Map<string, ReturnType<typeof createPublicKey>>();
+  let nextCheckpoint = 0;
+  const range = new CompactRange();
+  let expected = 1;
+  const fail = (seq: number, reason: string): VerifyResult => ({
+    ok: false,
+    entries: expected - 1,
+    checkpoints: nextCheckpoint,
+    failure: { seq, reason },
+  });
+  const checkCheckpoints = (): VerifyResult | null => {
+    while (
+      nextCheckpoint < checkpoints.length &&
+      Number(checkpoints[nextCheckpoint]?.tree_size) === range.size
+    ) {
+      const c = checkpoints[nextCheckpoint++] as CheckpointRow;
+      const root = range.root();
+      if (!root.equals(c.root_hash))
+        return fail(range.size, `checkpoint at ${range.size} has a different tree head`);
+      if (!c.public_key)
+        return fail(range.size, `checkpoint at ${range.size} is signed by unknown key ${c.key_id}`);
+      const key = publicKeys.get(c.key_id) ?? createPublicKey(c.public_key);
+      publicKeys.set(c.key_id, key);
+      if (!verify(null, checkpointMessage(range.size, root), key, c.signature)) {
+        return fail(range.size, `checkpoint at ${range.size} has a bad signature`);
+      }
+    }
+    return null;
+  };
+  return {
+    /** The number of the next entry to add. */
+    get expected() {
+      return expected;
+    },
+    fail,
+    /** Adds the next entry's leaf; the failure when a checkpoint of this size does not fit. */
+    push(leaf: Buffer): VerifyResult | null {
+      range.push(leaf);
+      expected++;
+      return checkCheckpoints();
+    },
+    /** Once every entry is in: a checkpoint not yet reached covers entries that are missing. */
+    finish(): VerifyResult {
+      if (nextCheckpoint < checkpoints.length) {
+        return fail(
+          expected,
+          `checkpoint at ${checkpoints[nextCheckpoint]?.tree_size} covers entries that are missing`,
+        );
+      }
+      return { ok: true, entries: expected - 1, checkpoints: checkpoints.length };
+    },
+  };
+}
+
+/** Hands the ranges of entries 1..max to the workers, four at a time, and adds their leaves in order. */
+export async function checkRanges(
+  pool: ReturnType<typeof verifierPool>,
+  max: number,
+  tree: ReturnType<typeof rebuiltTree>,
+  onProgress?: (done: number) => void,
+): Promise<VerifyResult | null> {
+  const inFlight: Promise<RangeResult>[] = [];
+  let nextFirst = 1;
+  const schedule = () => {
+    while (inFlight.length < 4 && nextFirst <= max) {
+      const first = nextFirst;
+      // Ranges small enough that a range's rows are collected young, not copied to the old heap.
+      const last = Math.min(max, first + 1_999);
+      inFlight.push(pool.check({ id: first, first, last }));
+      nextFirst = last + 1;
+    }
+  };
+  schedule();
+  while (inFlight.length > 0) {
+    const result = await (inFlight.shift() as Promise<RangeResult>);
+    schedule();
+    const leaves = Buffer.from(result.leaves);
+    const good = result.failure ? result.failure.seq - tree.expected : leaves.length / 32;
+    for (let i = 0; i < good; i++) {
+      const bad = tree.push(leaves.subarray(32 * i, 32 * i + 32));
+      if (bad) return bad;
+    }
+    if (result.failure) return tree.fail(result.failure.seq, result.failure.reason);
+    onProgress?.(tree.expected - 1);
+  }
+  return null;
+}
