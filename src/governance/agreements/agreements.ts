@@ -84,42 +84,179 @@ export function agreementErrors(input: Static<typeof NewAgreement>): FieldError[
   return errors;
 }
 
-export function agreementsService(db: Db, clock: Clock, ledger: Ledger, places: PlacesService) {
-  const today = () => clock.now().toISOString().slice(0, 10);
-  const view = (row: store.AgreementRow): Agreement => ({
-    id: row.id,
-    title: row.title,
-    datasets: row.datasets,
-    purposes: row.purposes,
-    lawfulBasis: row.lawfulBasis,
-    specialCategoryBasis: row.specialCategoryBasis,
-    highestMarking: markingOfLevel(row.highestMarking),
-    startsOn: row.startsOn,
-    endsOn: row.endsOn,
-    state: stateOf(row, today()),
-    revocationReason: row.revocationReason,
-    parties: row.parties.map((p) => ({
-      organisation: p.organisation,
-      name: p.name,
-      signed: !!p.signedBy,
-      signedAt: p.signedAt,
-    })),
-  });
-  const igOfficerAt = (actor: Actor, organisation: string) =>
-    actor.roles.some((r) => r.organisation === organisation && r.role === 'ig_officer');
-  const governs = (actor: Actor) =>
-    actor.roles.some((r) => r.role === 'ig_officer' || r.role === 'auditor' || r.role === 'admin');
-  const actorEntry = (actor: Actor, organisation?: string) => ({
-    account: actor.accountId,
-    kind: actor.kind,
-    ...(organisation ? { organisation, role: 'ig_officer' } : {}),
-  });
+const agreementOf = (row: store.AgreementRow, today: string): Agreement => ({
+  id: row.id,
+  title: row.title,
+  datasets: row.datasets,
+  purposes: row.purposes,
+  lawfulBasis: row.lawfulBasis,
+  specialCategoryBasis: row.specialCategoryBasis,
+  highestMarking: markingOfLevel(row.highestMarking),
+  startsOn: row.startsOn,
+  endsOn: row.endsOn,
+  state: stateOf(row, today),
+  revocationReason: row.revocationReason,
+  parties: row.parties.map((p) => ({
+    organisation: p.organisation,
+    name: p.name,
+    signed: !!p.signedBy,
+    signedAt: p.signedAt,
+  })),
+});
+const igOfficerAt = (actor: Actor, organisation: string) =>
+  actor.roles.some((r) => r.organisation === organisation && r.role === 'ig_officer');
+const governs = (actor: Actor) =>
+  actor.roles.some((r) => r.role === 'ig_officer' || r.role === 'auditor' || r.role === 'admin');
+const actorEntry = (actor: Actor, organisation?: string) => ({
+  account: actor.accountId,
+  kind: actor.kind,
+  ...(organisation ? { organisation, role: 'ig_officer' } : {}),
+});
 
-  async function load(trx: Db, id: string, forUpdate = false) {
-    const row = /^[0-9a-f-]{36}$/.test(id) ? await store.findAgreement(trx, id, forUpdate) : undefined;
-    if (!row) throw new NotFound('There is no such agreement');
-    return row;
+async function load(trx: Db, id: string, forUpdate = false) {
+  const row = /^[0-9a-f-]{36}$/.test(id) ? await store.findAgreement(trx, id, forUpdate) : undefined;
+  if (!row) throw new NotFound('There is no such agreement');
+  return row;
+}
+
+interface Deps {
+  db: Db;
+  clock: Clock;
+  ledger: Ledger;
+  places: PlacesService;
+  /** The agreement as a person sees it, read against today's date. */
+  view: (row: store.AgreementRow) => Agreement;
+}
+
+/** A draft, checked in full (every problem by field), then stored with its ledger entry. */
+async function create(
+  { db, ledger, places, view }: Deps,
+  actor: Actor | null,
+  input: Static<typeof NewAgreement>,
+): Promise<Agreement> {
+  const who = requireActor(actor);
+  const errors = agreementErrors(input);
+  let highest = 1;
+  try {
+    highest = markingLevel(parseMarking(input.highestMarking, null, 'highestMarking').marking);
+  } catch (error) {
+    errors.push(...((error as Invalid).fields ?? []));
   }
+  const ids = await places.organisationIds(input.parties);
+  for (const ref of input.parties)
+    if (!ids.has(ref)) errors.push({ field: 'parties', message: `There is no organisation ${ref}` });
+  if (errors.length > 0) throw new Invalid('The agreement has errors', errors);
+  const mine = input.parties.find((ref) => igOfficerAt(who, ref));
+  if (!mine)
+    throw new Forbidden(
+      'Only an information governance officer of one of the parties can draft an agreement',
+    );
+  const id = await db.transaction().execute(async (trx) => {
+    const created = await store.insertAgreement(
+      trx,
+      {
+        title: input.title.trim(),
+        datasets: input.datasets,
+        purposes: input.purposes,
+        lawfulBasis: input.lawfulBasis,
+        specialCategoryBasis: input.specialCategoryBasis || null,
+        highestMarking: highest,
+        startsOn: input.startsOn,
+        endsOn: input.endsOn,
+        createdBy: who.accountId,
+      },
+      [...new Set(input.parties)].map((ref) => ids.get(ref) as string),
+    );
+    await ledger.append(trx, [
+      {
+        action: 'agreement.create',
+        actor: actorEntry(who, mine),
+        resource: { type: 'sharing-agreement', id: created },
+      },
+    ]);
+    return created;
+  });
+  return view(await load(db, id));
+}
+
+/** Signs for one party; when every party has signed the agreement becomes active. */
+async function sign(
+  { db, clock, ledger, view }: Deps,
+  actor: Actor | null,
+  id: string,
+  organisation: string,
+): Promise<Agreement> {
+  const who = requireActor(actor);
+  if (!igOfficerAt(who, organisation)) {
+    throw new Forbidden(`Only an information governance officer of ${organisation} can sign for it`);
+  }
+  await db.transaction().execute(async (trx) => {
+    const row = await load(trx, id, true);
+    const party = row.parties.find((p) => p.organisation === organisation);
+    if (!party)
+      throw new Invalid(`${organisation} is not a party to this agreement`, [
+        { field: 'organisation', message: 'Not a party' },
+      ]);
+    if (row.status !== 'draft')
+      throw new Conflict(`The agreement is ${row.status}: it can no longer be signed`);
+    if (party.signedBy) throw new Conflict(`${organisation} has already signed this agreement`);
+    await store.signAgreement(trx, id, party.organisationId, who.accountId, clock.now());
+    const entries = [
+      {
+        action: 'agreement.sign',
+        actor: actorEntry(who, organisation),
+        resource: { type: 'sharing-agreement', id },
+      },
+    ];
+    if (row.parties.every((p) => p.signedBy || p.organisation === organisation)) {
+      await store.setAgreementStatus(trx, id, 'active');
+      entries.push({
+        action: 'agreement.activate',
+        actor: actorEntry(who, organisation),
+        resource: { type: 'sharing-agreement', id },
+      });
+    }
+    await ledger.append(trx, entries);
+  });
+  return view(await load(db, id));
+}
+
+/** Revokes an agreement at once: the very next request is decided without it. */
+async function revoke(
+  { db, clock, ledger, view }: Deps,
+  actor: Actor | null,
+  id: string,
+  reason: string,
+): Promise<Agreement> {
+  const who = requireActor(actor);
+  if (!reason.trim())
+    throw new Invalid('Give the reason for revoking', [{ field: 'reason', message: 'Enter the reason' }]);
+  await db.transaction().execute(async (trx) => {
+    const row = await load(trx, id, true);
+    const mine = row.parties.find((p) => igOfficerAt(who, p.organisation));
+    if (!mine)
+      throw new Forbidden('Only an information governance officer of a party can revoke the agreement');
+    if (row.status === 'revoked') throw new Conflict('The agreement is already revoked');
+    await store.setAgreementStatus(trx, id, 'revoked', {
+      by: who.accountId,
+      at: clock.now(),
+      reason: reason.trim(),
+    });
+    await ledger.append(trx, [
+      {
+        action: 'agreement.revoke',
+        actor: actorEntry(who, mine.organisation),
+        resource: { type: 'sharing-agreement', id },
+        reason: reason.trim(),
+      },
+    ]);
+  });
+  return view(await load(db, id));
+}
+
+export function agreementsService(db: Db, clock: Clock, ledger: Ledger, places: PlacesService) {
+  const view = (row: store.AgreementRow) => agreementOf(row, clock.now().toISOString().slice(0, 10));
+  const deps: Deps = { db, clock, ledger, places, view };
 
   return {
     async list(actor: Actor | null): Promise<Agreement[]> {
@@ -138,116 +275,13 @@ export function agreementsService(db: Db, clock: Clock, ledger: Ledger, places: 
       return view(await load(db, id));
     },
 
-    async create(actor: Actor | null, input: Static<typeof NewAgreement>): Promise<Agreement> {
-      const who = requireActor(actor);
-      const errors = agreementErrors(input);
-      let highest = 1;
-      try {
-        highest = markingLevel(parseMarking(input.highestMarking, null, 'highestMarking').marking);
-      } catch (error) {
-        errors.push(...((error as Invalid).fields ?? []));
-      }
-      const ids = await places.organisationIds(input.parties);
-      for (const ref of input.parties)
-        if (!ids.has(ref)) errors.push({ field: 'parties', message: `There is no organisation ${ref}` });
-      if (errors.length > 0) throw new Invalid('The agreement has errors', errors);
-      const mine = input.parties.find((ref) => igOfficerAt(who, ref));
-      if (!mine)
-        throw new Forbidden(
-          'Only an information governance officer of one of the parties can draft an agreement',
-        );
-      const id = await db.transaction().execute(async (trx) => {
-        const created = await store.insertAgreement(
-          trx,
-          {
-            title: input.title.trim(),
-            datasets: input.datasets,
-            purposes: input.purposes,
-            lawfulBasis: input.lawfulBasis,
-            specialCategoryBasis: input.specialCategoryBasis || null,
-            highestMarking: highest,
-            startsOn: input.startsOn,
-            endsOn: input.endsOn,
-            createdBy: who.accountId,
-          },
-          [...new Set(input.parties)].map((ref) => ids.get(ref) as string),
-        );
-        await ledger.append(trx, [
-          {
-            action: 'agreement.create',
-            actor: actorEntry(who, mine),
-            resource: { type: 'sharing-agreement', id: created },
-          },
-        ]);
-        return created;
-      });
-      return view(await load(db, id));
-    },
+    create: (actor: Actor | null, input: Static<typeof NewAgreement>) => create(deps, actor, input),
 
     /** Signs for one party; when every party has signed the agreement becomes active. */
-    async sign(actor: Actor | null, id: string, organisation: string): Promise<Agreement> {
-      const who = requireActor(actor);
-      if (!igOfficerAt(who, organisation)) {
-        throw new Forbidden(`Only an information governance officer of ${organisation} can sign for it`);
-      }
-      await db.transaction().execute(async (trx) => {
-        const row = await load(trx, id, true);
-        const party = row.parties.find((p) => p.organisation === organisation);
-        if (!party)
-          throw new Invalid(`${organisation} is not a party to this agreement`, [
-            { field: 'organisation', message: 'Not a party' },
-          ]);
-        if (row.status !== 'draft')
-          throw new Conflict(`The agreement is ${row.status}: it can no longer be signed`);
-        if (party.signedBy) throw new Conflict(`${organisation} has already signed this agreement`);
-        await store.signAgreement(trx, id, party.organisationId, who.accountId, clock.now());
-        const entries = [
-          {
-            action: 'agreement.sign',
-            actor: actorEntry(who, organisation),
-            resource: { type: 'sharing-agreement', id },
-          },
-        ];
-        if (row.parties.every((p) => p.signedBy || p.organisation === organisation)) {
-          await store.setAgreementStatus(trx, id, 'active');
-          entries.push({
-            action: 'agreement.activate',
-            actor: actorEntry(who, organisation),
-            resource: { type: 'sharing-agreement', id },
-          });
-        }
-        await ledger.append(trx, entries);
-      });
-      return view(await load(db, id));
-    },
+    sign: (actor: Actor | null, id: string, organisation: string) => sign(deps, actor, id, organisation),
 
     /** Revokes an agreement at once: the very next request is decided without it. */
-    async revoke(actor: Actor | null, id: string, reason: string): Promise<Agreement> {
-      const who = requireActor(actor);
-      if (!reason.trim())
-        throw new Invalid('Give the reason for revoking', [{ field: 'reason', message: 'Enter the reason' }]);
-      await db.transaction().execute(async (trx) => {
-        const row = await load(trx, id, true);
-        const mine = row.parties.find((p) => igOfficerAt(who, p.organisation));
-        if (!mine)
-          throw new Forbidden('Only an information governance officer of a party can revoke the agreement');
-        if (row.status === 'revoked') throw new Conflict('The agreement is already revoked');
-        await store.setAgreementStatus(trx, id, 'revoked', {
-          by: who.accountId,
-          at: clock.now(),
-          reason: reason.trim(),
-        });
-        await ledger.append(trx, [
-          {
-            action: 'agreement.revoke',
-            actor: actorEntry(who, mine.organisation),
-            resource: { type: 'sharing-agreement', id },
-            reason: reason.trim(),
-          },
-        ]);
-      });
-      return view(await load(db, id));
-    },
+    revoke: (actor: Actor | null, id: string, reason: string) => revoke(deps, actor, id, reason),
 
     governs,
   };

@@ -18,6 +18,81 @@ const stateClasses = {
 
 const list = (value: string | string[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []);
 
+/** The form to draft an agreement, with the answers so far (and their errors). */
+async function draftPage(
+  places: PlacesService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  values: Form,
+  form?: object,
+) {
+  requireGovernanceRole(request.actor, ['ig_officer']);
+  const chosen = (name: string) => list(values[name]);
+  const organisations = await places.organisations();
+  return reply.page('agreement-new.njk', {
+    values,
+    partyItems: organisations.map((o) => ({
+      value: o.ref,
+      text: o.name,
+      checked: chosen('parties').includes(o.ref),
+    })),
+    purposeItems: Object.entries(purposes).map(([value, text]) => ({
+      value,
+      text,
+      checked: chosen('purposes').includes(value),
+    })),
+    lawfulItems: [
+      { value: '', text: 'Choose a lawful basis' },
+      ...Object.entries(lawfulBases).map(([value, text]) => ({
+        value,
+        text,
+        selected: values.lawfulBasis === value,
+      })),
+    ],
+    specialItems: [
+      { value: '', text: 'None' },
+      ...Object.entries(specialCategoryBases).map(([value, text]) => ({
+        value,
+        text,
+        selected: values.specialCategoryBasis === value,
+      })),
+    ],
+    errors: [],
+    fieldErrors: {},
+    ...form,
+  });
+}
+
+/** One agreement, with what the reader may do to it (sign for a party, revoke). */
+async function agreementPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  agreement: Agreement,
+  form?: object,
+) {
+  const actor = request.actor;
+  const officerAt = new Set(actor?.roles.filter((r) => r.role === 'ig_officer').map((r) => r.organisation));
+  return reply.page('agreement-view.njk', {
+    agreement,
+    stateClasses,
+    purposeNames: agreement.purposes.map((p) => purposes[p as keyof typeof purposes] ?? p).join(', '),
+    lawfulBasis: lawfulBases[agreement.lawfulBasis as keyof typeof lawfulBases],
+    specialBasis:
+      agreement.specialCategoryBasis &&
+      specialCategoryBases[agreement.specialCategoryBasis as keyof typeof specialCategoryBases],
+    canSignFor:
+      agreement.state === 'draft'
+        ? agreement.parties
+            .filter((p) => !p.signed && officerAt.has(p.organisation))
+            .map((p) => ({ ref: p.organisation, name: p.name }))
+        : [],
+    canRevoke: agreement.state !== 'revoked' && agreement.parties.some((p) => officerAt.has(p.organisation)),
+    errors: [],
+    fieldErrors: {},
+    ...form,
+  });
+}
+
 /** The agreements' pages, inside the governance pages (which ask for a second factor). */
 export async function agreementPages(
   app: FastifyInstance,
@@ -29,45 +104,7 @@ export async function agreementPages(
     return reply.page('agreements-list.njk', { agreements: all, canDraft, stateClasses });
   });
 
-  const draftPage = async (request: FastifyRequest, reply: FastifyReply, values: Form, form?: object) => {
-    requireGovernanceRole(request.actor, ['ig_officer']);
-    const chosen = (name: string) => list(values[name]);
-    const organisations = await places.organisations();
-    return reply.page('agreement-new.njk', {
-      values,
-      partyItems: organisations.map((o) => ({
-        value: o.ref,
-        text: o.name,
-        checked: chosen('parties').includes(o.ref),
-      })),
-      purposeItems: Object.entries(purposes).map(([value, text]) => ({
-        value,
-        text,
-        checked: chosen('purposes').includes(value),
-      })),
-      lawfulItems: [
-        { value: '', text: 'Choose a lawful basis' },
-        ...Object.entries(lawfulBases).map(([value, text]) => ({
-          value,
-          text,
-          selected: values.lawfulBasis === value,
-        })),
-      ],
-      specialItems: [
-        { value: '', text: 'None' },
-        ...Object.entries(specialCategoryBases).map(([value, text]) => ({
-          value,
-          text,
-          selected: values.specialCategoryBasis === value,
-        })),
-      ],
-      errors: [],
-      fieldErrors: {},
-      ...form,
-    });
-  };
-
-  app.get('/governance/agreements/new', (request, reply) => draftPage(request, reply, {}));
+  app.get('/governance/agreements/new', (request, reply) => draftPage(places, request, reply, {}));
 
   app.post<{ Body: Form }>('/governance/agreements/new', async (request, reply) => {
     const body = request.body ?? {};
@@ -88,39 +125,9 @@ export async function agreementPages(
     } catch (error) {
       const form = formErrors(error);
       if (!form) throw error;
-      return draftPage(request, reply.code(400), body, form);
+      return draftPage(places, request, reply.code(400), body, form);
     }
   });
-
-  const agreementPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    agreement: Agreement,
-    form?: object,
-  ) => {
-    const actor = request.actor;
-    const officerAt = new Set(actor?.roles.filter((r) => r.role === 'ig_officer').map((r) => r.organisation));
-    return reply.page('agreement-view.njk', {
-      agreement,
-      stateClasses,
-      purposeNames: agreement.purposes.map((p) => purposes[p as keyof typeof purposes] ?? p).join(', '),
-      lawfulBasis: lawfulBases[agreement.lawfulBasis as keyof typeof lawfulBases],
-      specialBasis:
-        agreement.specialCategoryBasis &&
-        specialCategoryBases[agreement.specialCategoryBasis as keyof typeof specialCategoryBases],
-      canSignFor:
-        agreement.state === 'draft'
-          ? agreement.parties
-              .filter((p) => !p.signed && officerAt.has(p.organisation))
-              .map((p) => ({ ref: p.organisation, name: p.name }))
-          : [],
-      canRevoke:
-        agreement.state !== 'revoked' && agreement.parties.some((p) => officerAt.has(p.organisation)),
-      errors: [],
-      fieldErrors: {},
-      ...form,
-    });
-  };
 
   app.get<{ Params: { id: string } }>('/governance/agreements/:id', async (request, reply) =>
     agreementPage(request, reply, await agreements.get(request.actor, request.params.id)),
