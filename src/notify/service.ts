@@ -30,72 +30,80 @@ export const SEND_JOB = 'notify.send';
 /** Minutes to wait after the nth failed attempt: 1, 2, 4, ... up to a day. */
 export const backOffMinutes = (attempt: number) => Math.min(2 ** Math.max(attempt - 1, 0), 1440);
 
-export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: GovernanceService) {
-  // A claimed batch must be sent within its lease, or another sender would send it too: each
-  // send gets at most SEND_TIME_MS, and a claim takes no more messages than fit in the lease.
-  const SEND_LEASE_MS = 10 * 60_000;
-  const SEND_TIME_MS = 10_000;
-  const MOST_PER_LEASE = Math.floor((SEND_LEASE_MS - 60_000) / SEND_TIME_MS);
-  function withinSendTime(sending: Promise<void>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Notify did not answer within ${SEND_TIME_MS / 1000} s`)),
-        SEND_TIME_MS,
+// A claimed batch must be sent within its lease, or another sender would send it too: each
+// send gets at most SEND_TIME_MS, and a claim takes no more messages than fit in the lease.
+const SEND_LEASE_MS = 10 * 60_000;
+const SEND_TIME_MS = 10_000;
+const MOST_PER_LEASE = Math.floor((SEND_LEASE_MS - 60_000) / SEND_TIME_MS);
+
+function withinSendTime(sending: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Notify did not answer within ${SEND_TIME_MS / 1000} s`)),
+      SEND_TIME_MS,
+    );
+  });
+  return Promise.race([sending, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Sends what is due; without a sender, messages stay in the outbox for administrators to see.
+ * Claim, commit, send: the due messages are claimed for a lease in one statement that commits at
+ * once, then each is sent outside any transaction and marked sent or failed in a statement of
+ * its own, so no connection or row lock is held while Notify answers. Sending is at least once:
+ * if this process dies mid-send, its messages are claimed and sent again once the lease runs
+ * out, and a send cut off by its time limit may have reached Notify before being tried again.
+ */
+async function sendDue(
+  db: Db,
+  clock: Clock,
+  sender: Sender | null,
+  limit = 50,
+): Promise<{ sent: number; failed: number }> {
+  if (!sender) return { sent: 0, failed: 0 };
+  let sent = 0;
+  let failed = 0;
+  const now = clock.now();
+  const leaseUntil = new Date(now.getTime() + SEND_LEASE_MS);
+  const claimed = await store.claimDue(db, now, leaseUntil, Math.min(limit, MOST_PER_LEASE));
+  for (const row of claimed) {
+    try {
+      await withinSendTime(
+        sender({
+          channel: row.channel,
+          recipient: row.recipient,
+          template: row.template as NotifyTemplate,
+          personalisation: row.personalisation,
+          ...(row.reference ? { reference: row.reference } : {}),
+        }),
       );
-    });
-    return Promise.race([sending, late]).finally(() => clearTimeout(timer));
-  }
-
-  /**
-   * Sends what is due; without a sender, messages stay in the outbox for administrators to see.
-   * Claim, commit, send: the due messages are claimed for a lease in one statement that commits at
-   * once, then each is sent outside any transaction and marked sent or failed in a statement of
-   * its own, so no connection or row lock is held while Notify answers. Sending is at least once:
-   * if this process dies mid-send, its messages are claimed and sent again once the lease runs
-   * out, and a send cut off by its time limit may have reached Notify before being tried again.
-   */
-  async function sendDue(sender: Sender | null, limit = 50): Promise<{ sent: number; failed: number }> {
-    if (!sender) return { sent: 0, failed: 0 };
-    let sent = 0;
-    let failed = 0;
-    const now = clock.now();
-    const leaseUntil = new Date(now.getTime() + SEND_LEASE_MS);
-    const claimed = await store.claimDue(db, now, leaseUntil, Math.min(limit, MOST_PER_LEASE));
-    for (const row of claimed) {
-      try {
-        await withinSendTime(
-          sender({
-            channel: row.channel,
-            recipient: row.recipient,
-            template: row.template as NotifyTemplate,
-            personalisation: row.personalisation,
-            ...(row.reference ? { reference: row.reference } : {}),
-          }),
-        );
-        await store.markSent(db, row.id, clock.now());
-        sent++;
-      } catch (error) {
-        const attempt = row.attempts + 1;
-        const next =
-          error instanceof UndeliverableMessage || attempt >= MAX_ATTEMPTS
-            ? null
-            : new Date(clock.now().getTime() + backOffMinutes(attempt) * 60_000);
-        // The error's message only: never the recipient or what the message says.
-        await store.markFailed(db, row.id, (error as Error).message || (error as Error).name, next);
-        failed++;
-      }
+      await store.markSent(db, row.id, clock.now());
+      sent++;
+    } catch (error) {
+      const attempt = row.attempts + 1;
+      const next =
+        error instanceof UndeliverableMessage || attempt >= MAX_ATTEMPTS
+          ? null
+          : new Date(clock.now().getTime() + backOffMinutes(attempt) * 60_000);
+      // The error's message only: never the recipient or what the message says.
+      await store.markFailed(db, row.id, (error as Error).message || (error as Error).name, next);
+      failed++;
     }
-    return { sent, failed };
   }
+  return { sent, failed };
+}
 
-  // Nudges are at most one a second (the job sends everything due, so one covers them all): a
-  // nudge asked for starts after the asking, at the end of that second at the latest. One lost
-  // to a crash or an error costs at most a minute, as the schedule sends whatever is due.
-  const NUDGE_EVERY_MS = 1000;
+// Nudges are at most one a second (the job sends everything due, so one covers them all): a
+// nudge asked for starts after the asking, at the end of that second at the latest. One lost
+// to a crash or an error costs at most a minute, as the schedule sends whatever is due.
+const NUDGE_EVERY_MS = 1000;
+
+/** Nudges of the send job, each service its own. */
+function nudges(jobs: JobQueue): () => void {
   let lastNudge = 0;
   let nudging: NodeJS.Timeout | null = null;
-  function nudge(): void {
+  return function nudge(): void {
     if (!jobs.running || nudging) return;
     nudging = setTimeout(
       () => {
@@ -106,8 +114,11 @@ export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: 
       Math.max(0, lastNudge + NUDGE_EVERY_MS - Date.now()),
     );
     nudging.unref();
-  }
+  };
+}
 
+export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: GovernanceService) {
+  const sendDueNow = (sender: Sender | null, limit?: number) => sendDue(db, clock, sender, limit);
   return {
     /**
      * Queues messages inside the caller's transaction, so they exist exactly when the change
@@ -133,9 +144,10 @@ export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: 
     },
 
     /** Has the outbox sent soon: call it after the transaction that queued messages has committed. */
-    nudge,
+    nudge: nudges(jobs),
 
-    sendDue,
+    /** Sends what is due (claim, commit, send; at least once); without a sender, nothing. */
+    sendDue: sendDueNow,
 
     /** The job that sends the outbox: nudged by each queued message, and every minute for retries. */
     jobs(sender: Sender | null): JobDefinition[] {
@@ -145,7 +157,7 @@ export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: 
           cron: '* * * * *',
           policy: 'stately',
           retryLimit: 1,
-          run: () => sendDue(sender),
+          run: () => sendDueNow(sender),
         },
       ];
     },

@@ -16,6 +16,7 @@ import type { PlacesService } from './service.ts';
 const RefParams = Type.Object({ ref: Type.String({ maxLength: 63 }) });
 const tags = ['Places'];
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a plugin's route table
 export const placesRoutes: FastifyPluginAsyncTypebox<{ places: PlacesService }> = async (app, { places }) => {
   app.get(
     '/api/v1/place',

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Db } from '../../db/index.ts';
-import type { Decision, GovernanceService } from '../../governance/index.ts';
+import type { Decision, GovernanceService, Principal } from '../../governance/index.ts';
 import { markingLevel, parseMarking } from '../../governance/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import type { PlacesService } from '../../places/index.ts';
@@ -75,6 +75,281 @@ const emptyReport = (): ImportReport => ({
   dropped: [],
 });
 
+interface ImportDeps {
+  db: Db;
+  governance: GovernanceService;
+  identity: Pick<IdentityService, 'citizensByEmail'>;
+  today: () => string;
+  organisationId: (ref: string) => Promise<string>;
+}
+
+/** Whom each row is about: the citizen account with its email address, found for the batch at once. */
+async function withSubjects(
+  identity: ImportDeps['identity'],
+  rows: CheckedRow[],
+): Promise<store.UpsertRow[]> {
+  const subjects = await identity.citizensByEmail(rows.flatMap((row) => row.email ?? []));
+  return rows.map((row) => ({
+    ...row,
+    subject_account_id: row.email ? (subjects.get(row.email) ?? null) : null,
+  }));
+}
+
+/** Writes one batch and its ledger entries (`audit`, in the same transaction); counts what changed. */
+async function writeBatch(
+  { db, identity }: ImportDeps,
+  orgId: string,
+  rows: CheckedRow[],
+  report: ImportReport,
+  audit: (trx: Db, written: { id: string; local_ref: string; inserted: boolean }[]) => Promise<unknown>,
+) {
+  const upserts = await withSubjects(identity, rows);
+  await db.transaction().execute(async (trx) => {
+    const written = await store.upsertRecords(trx, orgId, upserts);
+    const inserted = written.filter((w) => w.inserted).length;
+    report.inserted += inserted;
+    report.updated += written.length - inserted;
+    report.unchanged += rows.length - written.length;
+    await audit(trx, written);
+  });
+}
+
+/** The columns of the header row; a missing required one stops the file before any row is read. */
+function headerPositions(record: string[], mapping: ColumnMapping | undefined, parser: { destroy(): void }) {
+  const found = columnPositions(record, mapping);
+  if (found.missing.length > 0) {
+    parser.destroy();
+    throw new Invalid(
+      `The file has no ${found.missing.join(', ')} column${found.missing.length > 1 ? 's' : ''}: nothing was loaded`,
+      found.missing.map((c) => ({ field: c, message: `The file needs a ${c} column` })),
+    );
+  }
+  return found.positions;
+}
+
+/** One line of the file checked: the row to load, or null when it is rejected (the report says why). */
+function fileRow(
+  values: Partial<Record<PeopleColumn, string>>,
+  line: number,
+  today: string,
+  marking: string | undefined,
+  seen: Map<string, number>,
+  report: ImportReport,
+): CheckedRow | null {
+  const checked = checkRow(values, line, today, marking);
+  report.dropped.push(...checked.dropped);
+  if (!checked.ok) {
+    report.rejected.push(...checked.rejected);
+    return null;
+  }
+  const earlier = seen.get(checked.ok.local_ref);
+  if (earlier !== undefined) {
+    report.rejected.push({
+      row: line,
+      field: 'local_ref',
+      reason: `the reference is already on line ${earlier} of this file`,
+    });
+    return null;
+  }
+  seen.set(checked.ok.local_ref, line);
+  return checked.ok;
+}
+
+/**
+ * Loads an organisation's CSV file of people, streamed in batches. A missing required
+ * column is refused (naming it) before any row is read; bad rows are reported and skipped.
+ */
+async function importPeople(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
+  const orgId = await deps.organisationId(options.organisation);
+  const batchSize = options.batchSize ?? 500;
+  const report = emptyReport();
+  const parser = options.csv.pipe(
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }),
+  );
+  let positions: Map<PeopleColumn, number> | null = null;
+  const seen = new Map<string, number>();
+  let batch: CheckedRow[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    await writeBatch(deps, orgId, rows, report, async (trx, written) => {
+      if (written.length === 0) return;
+      await deps.governance.ledger.append(trx, [
+        {
+          action: 'person-record.import',
+          resource: { type: 'person-records', id: options.organisation, organisation: options.organisation },
+          detail: {
+            via: 'command line',
+            inserted: written.filter((w) => w.inserted).length,
+            updated: written.filter((w) => !w.inserted).length,
+          },
+        },
+      ]);
+    });
+    options.onBatch?.(report);
+  };
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: string[];
+    info: { lines: number };
+  }>) {
+    if (!positions) {
+      positions = headerPositions(record, options.mapping, parser);
+      continue;
+    }
+    report.rows++;
+    const row = fileRow(
+      rowValues(record, positions),
+      info.lines,
+      deps.today(),
+      options.marking,
+      seen,
+      report,
+    );
+    if (!row) continue;
+    batch.push(row);
+    if (batch.length >= batchSize) await flush();
+  }
+  if (!positions) throw new Invalid('The file is empty: it needs a header row', []);
+  await flush();
+  return report;
+}
+
+const text = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+
+/** A submitted record in the words of a file's row, to be checked as one. */
+const rowOf = (record: SubmittedRecord) => ({
+  local_ref: record.localRef,
+  given_names: record.givenNames,
+  family_name: record.familyName,
+  date_of_birth: text(record.dateOfBirth),
+  address_line: text(record.addressLine),
+  town: text(record.town),
+  postcode: text(record.postcode),
+  uprn: text(record.uprn),
+  nhs_number: text(record.nhsNumber),
+  phone: text(record.phone),
+  email: text(record.email),
+  marking: record.marking,
+  handling: text(record.handling),
+});
+
+/** What the policies decide on a submitted row: creating it, or changing the record it updates (or its marking). */
+async function decideRow(
+  governance: GovernanceService,
+  principal: Principal,
+  row: CheckedRow,
+  old: store.RecordRow | undefined,
+  organisation: { id: string; ref: string },
+  requestId: string | undefined,
+): Promise<Decision> {
+  const marking = parseMarking(row.marking, row.handling);
+  const facts = {
+    id: old?.id ?? 'new',
+    organisationId: organisation.id,
+    organisationRef: organisation.ref,
+    markingLevel: markingLevel(marking.marking),
+    handling: marking.handling,
+    subjectAccountId: old?.subject_account_id ?? null,
+  };
+  return governance.guard.decide(
+    principal,
+    old
+      ? await recordAsk(
+          governance,
+          principal,
+          old.marking === row.marking && old.handling === row.handling ? 'update' : 'changeMarking',
+          { ...facts, markingLevel: old.marking_level, handling: old.handling },
+          old.marking === row.marking ? { requestId } : { newMarking: facts.markingLevel, requestId },
+        )
+      : await recordAsk(governance, principal, 'create', facts, { requestId }),
+  );
+}
+
+/**
+ * Records submitted by an agency system: each is created or updated (found by its reference)
+ * when the policies allow it, in one transaction with a ledger entry per record.
+ */
+async function submitPeople(
+  deps: ImportDeps,
+  actor: Actor | null,
+  organisation: string,
+  records: SubmittedRecord[],
+  requestId?: string,
+): Promise<ImportReport> {
+  const { db, governance } = deps;
+  const principal = await governance.principal(actor);
+  const orgId = await deps.organisationId(organisation);
+  const report = emptyReport();
+  report.rows = records.length;
+  const existing = new Map(
+    (
+      await store.recordsByRef(
+        db,
+        orgId,
+        records.map((r) => r.localRef.trim()),
+      )
+    ).map((r) => [r.local_ref, r]),
+  );
+  const allowed: CheckedRow[] = [];
+  const decisionOf = new Map<string, Decision>();
+  const refused: Decision[] = [];
+  const seen = new Set<string>();
+  for (const [index, record] of records.entries()) {
+    const checked = checkRow(rowOf(record), index, deps.today());
+    report.dropped.push(...checked.dropped.map(inApiWords));
+    if (!checked.ok) {
+      report.rejected.push(...checked.rejected.map(inApiWords));
+      continue;
+    }
+    const row = checked.ok;
+    if (seen.has(row.local_ref)) {
+      report.rejected.push({
+        row: index,
+        field: 'localRef',
+        reason: 'the reference is already in this batch',
+      });
+      continue;
+    }
+    seen.add(row.local_ref);
+    const old = existing.get(row.local_ref);
+    const decision = await decideRow(
+      governance,
+      principal,
+      row,
+      old,
+      { id: orgId, ref: organisation },
+      requestId,
+    );
+    if (!decision.allowed) {
+      refused.push(decision);
+      report.rejected.push({
+        row: index,
+        field: 'marking',
+        reason: old
+          ? 'you may not change this record (or its marking)'
+          : `you may not create records for ${organisation} at that marking`,
+      });
+      continue;
+    }
+    decisionOf.set(row.local_ref, decision);
+    allowed.push(row);
+  }
+  if (refused.length > 0) await governance.guard.record(refused);
+  await writeBatch(deps, orgId, allowed, report, (trx, written) =>
+    governance.guard.write(
+      trx,
+      written.map((w) =>
+        (decisionOf.get(w.local_ref) as Decision).as({
+          resource: { type: 'person-record', id: w.id, organisation },
+          detail: { via: 'bulk submission' },
+        }),
+      ),
+    ),
+  );
+  return report;
+}
+
 export function importService(
   db: Db,
   clock: Clock,
@@ -82,236 +357,35 @@ export function importService(
   places: PlacesService,
   identity: Pick<IdentityService, 'citizensByEmail'>,
 ) {
-  const today = () => clock.now().toISOString().slice(0, 10);
-
-  async function organisationId(ref: string): Promise<string> {
-    const id = (await places.organisationIds([ref])).get(ref);
-    if (!id) throw new NotFound(`There is no organisation ${ref}`);
-    return id;
-  }
-
-  /** Whom each row is about: the citizen account with its email address, found for the batch at once. */
-  async function withSubjects(rows: CheckedRow[]): Promise<store.UpsertRow[]> {
-    const subjects = await identity.citizensByEmail(rows.flatMap((row) => row.email ?? []));
-    return rows.map((row) => ({
-      ...row,
-      subject_account_id: row.email ? (subjects.get(row.email) ?? null) : null,
-    }));
-  }
-
-  /** Writes one batch and its ledger entries (`audit`, in the same transaction); counts what changed. */
-  async function writeBatch(
-    orgId: string,
-    rows: CheckedRow[],
-    report: ImportReport,
-    audit: (trx: Db, written: { id: string; local_ref: string; inserted: boolean }[]) => Promise<unknown>,
-  ) {
-    const upserts = await withSubjects(rows);
-    await db.transaction().execute(async (trx) => {
-      const written = await store.upsertRecords(trx, orgId, upserts);
-      const inserted = written.filter((w) => w.inserted).length;
-      report.inserted += inserted;
-      report.updated += written.length - inserted;
-      report.unchanged += rows.length - written.length;
-      await audit(trx, written);
-    });
-  }
+  const deps: ImportDeps = {
+    db,
+    governance,
+    identity,
+    today: () => clock.now().toISOString().slice(0, 10),
+    async organisationId(ref: string): Promise<string> {
+      const id = (await places.organisationIds([ref])).get(ref);
+      if (!id) throw new NotFound(`There is no organisation ${ref}`);
+      return id;
+    },
+  };
 
   return {
     /**
      * Loads an organisation's CSV file of people, streamed in batches. A missing required
      * column is refused (naming it) before any row is read; bad rows are reported and skipped.
      */
-    async importPeople(options: ImportOptions): Promise<ImportReport> {
-      const orgId = await organisationId(options.organisation);
-      const batchSize = options.batchSize ?? 500;
-      const report = emptyReport();
-      const parser = options.csv.pipe(
-        parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }),
-      );
-      let positions: Map<PeopleColumn, number> | null = null;
-      const seen = new Map<string, number>();
-      let batch: CheckedRow[] = [];
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const rows = batch;
-        batch = [];
-        await writeBatch(orgId, rows, report, async (trx, written) => {
-          if (written.length === 0) return;
-          await governance.ledger.append(trx, [
-            {
-              action: 'person-record.import',
-              resource: {
-                type: 'person-records',
-                id: options.organisation,
-                organisation: options.organisation,
-              },
-              detail: {
-                via: 'command line',
-                inserted: written.filter((w) => w.inserted).length,
-                updated: written.filter((w) => !w.inserted).length,
-              },
-            },
-          ]);
-        });
-        options.onBatch?.(report);
-      };
-      for await (const { record, info } of parser as AsyncIterable<{
-        record: string[];
-        info: { lines: number };
-      }>) {
-        if (!positions) {
-          const found = columnPositions(record, options.mapping);
-          if (found.missing.length > 0) {
-            parser.destroy();
-            throw new Invalid(
-              `The file has no ${found.missing.join(', ')} column${found.missing.length > 1 ? 's' : ''}: nothing was loaded`,
-              found.missing.map((c) => ({ field: c, message: `The file needs a ${c} column` })),
-            );
-          }
-          positions = found.positions;
-          continue;
-        }
-        report.rows++;
-        const line = info.lines;
-        const checked = checkRow(rowValues(record, positions), line, today(), options.marking);
-        report.dropped.push(...checked.dropped);
-        if (!checked.ok) {
-          report.rejected.push(...checked.rejected);
-          continue;
-        }
-        const earlier = seen.get(checked.ok.local_ref);
-        if (earlier !== undefined) {
-          report.rejected.push({
-            row: line,
-            field: 'local_ref',
-            reason: `the reference is already on line ${earlier} of this file`,
-          });
-          continue;
-        }
-        seen.set(checked.ok.local_ref, line);
-        batch.push(checked.ok);
-        if (batch.length >= batchSize) await flush();
-      }
-      if (!positions) throw new Invalid('The file is empty: it needs a header row', []);
-      await flush();
-      return report;
-    },
+    importPeople: (options: ImportOptions) => importPeople(deps, options),
 
     /**
      * Records submitted by an agency system: each is created or updated (found by its reference)
      * when the policies allow it, in one transaction with a ledger entry per record.
      */
-    async submitPeople(
+    submitPeople: (
       actor: Actor | null,
       organisation: string,
       records: SubmittedRecord[],
       requestId?: string,
-    ): Promise<ImportReport> {
-      const principal = await governance.principal(actor);
-      const orgId = await organisationId(organisation);
-      const report = emptyReport();
-      report.rows = records.length;
-      const existing = new Map(
-        (
-          await store.recordsByRef(
-            db,
-            orgId,
-            records.map((r) => r.localRef.trim()),
-          )
-        ).map((r) => [r.local_ref, r]),
-      );
-      const allowed: CheckedRow[] = [];
-      const decisionOf = new Map<string, Decision>();
-      const refused: Decision[] = [];
-      const seen = new Set<string>();
-      for (const [index, record] of records.entries()) {
-        const text = (v: string | number | null | undefined) =>
-          v === null || v === undefined ? '' : String(v);
-        const checked = checkRow(
-          {
-            local_ref: record.localRef,
-            given_names: record.givenNames,
-            family_name: record.familyName,
-            date_of_birth: text(record.dateOfBirth),
-            address_line: text(record.addressLine),
-            town: text(record.town),
-            postcode: text(record.postcode),
-            uprn: text(record.uprn),
-            nhs_number: text(record.nhsNumber),
-            phone: text(record.phone),
-            email: text(record.email),
-            marking: record.marking,
-            handling: text(record.handling),
-          },
-          index,
-          today(),
-        );
-        report.dropped.push(...checked.dropped.map(inApiWords));
-        if (!checked.ok) {
-          report.rejected.push(...checked.rejected.map(inApiWords));
-          continue;
-        }
-        const row = checked.ok;
-        if (seen.has(row.local_ref)) {
-          report.rejected.push({
-            row: index,
-            field: 'localRef',
-            reason: 'the reference is already in this batch',
-          });
-          continue;
-        }
-        seen.add(row.local_ref);
-        const marking = parseMarking(row.marking, row.handling);
-        const old = existing.get(row.local_ref);
-        const facts = {
-          id: old?.id ?? 'new',
-          organisationId: orgId,
-          organisationRef: organisation,
-          markingLevel: markingLevel(marking.marking),
-          handling: marking.handling,
-          subjectAccountId: old?.subject_account_id ?? null,
-        };
-        const decision = governance.guard.decide(
-          principal,
-          old
-            ? await recordAsk(
-                governance,
-                principal,
-                old.marking === row.marking && old.handling === row.handling ? 'update' : 'changeMarking',
-                { ...facts, markingLevel: old.marking_level, handling: old.handling },
-                old.marking === row.marking ? { requestId } : { newMarking: facts.markingLevel, requestId },
-              )
-            : await recordAsk(governance, principal, 'create', facts, { requestId }),
-        );
-        if (!decision.allowed) {
-          refused.push(decision);
-          report.rejected.push({
-            row: index,
-            field: 'marking',
-            reason: old
-              ? 'you may not change this record (or its marking)'
-              : `you may not create records for ${organisation} at that marking`,
-          });
-          continue;
-        }
-        decisionOf.set(row.local_ref, decision);
-        allowed.push(row);
-      }
-      if (refused.length > 0) await governance.guard.record(refused);
-      await writeBatch(orgId, allowed, report, (trx, written) =>
-        governance.guard.write(
-          trx,
-          written.map((w) =>
-            (decisionOf.get(w.local_ref) as Decision).as({
-              resource: { type: 'person-record', id: w.id, organisation },
-              detail: { via: 'bulk submission' },
-            }),
-          ),
-        ),
-      );
-      return report;
-    },
+    ) => submitPeople(deps, actor, organisation, records, requestId),
   };
 }
 

@@ -2,7 +2,8 @@
 // standard error and a report on standard output.
 import { DomainError } from '../../platform/index.ts';
 import { progressBar } from '../importing/index.ts';
-import { type LinkingService, TRAINING_FLOOR } from './linking.ts';
+import { TRAINING_FLOOR } from './engine.ts';
+import type { LinkingService } from './linking.ts';
 
 /** How long each stage took, on one line: "load 0.2 s, normalise 0.1 s, ...". */
 export const phaseLine = (phases: { stage: string; seconds: number }[]) =>

@@ -1,8 +1,16 @@
-// Between the registers and the linkage engine, with no database: a record as the engine
-// reads it and an explanation with the values of a record the reader may not see taken out
-// (both pure), and the time each stage of a run took (by the process's own timer).
+// Between the registers and the linkage engine, with no database: the thresholds pairs are
+// linked and queued by, a record as the engine reads it and an explanation with the values of a
+// record the reader may not see taken out (all pure), and the time each stage of a run took (by
+// the process's own timer).
 import type { Explanation, LinkageRecord } from '../../linkage/index.ts';
 import type { LinkableRecord } from './store.ts';
+
+/** Pairs at or above this are linked without a person looking (stricter than the engine's 0.9: these join organisations' records). */
+export const MATCH_THRESHOLD = 0.95;
+/** Pairs from this up to MATCH_THRESHOLD wait in the review queue. */
+export const REVIEW_THRESHOLD = 0.5;
+/** Below this many records the model is learnt with a synthetic population alongside (see docs/decisions/0012-linking-registers.md). */
+export const TRAINING_FLOOR = 10_000;
 
 /** Wraps a progress callback to time each stage from its first report to the next stage's. */
 export function stageTimer(onProgress?: (stage: string, done: number, total: number) => void) {

@@ -65,47 +65,83 @@ function whatHappened(h: GoldenPerson['history'][number]): string {
   }
 }
 
-export async function personPages(app: FastifyInstance, { linking }: { linking: LinkingService }) {
-  const personView = async (request: FastifyRequest, id: string, purpose: string | undefined) => {
-    const actor = requireStaff(request);
-    const person = await linking.person(request.actor, id, purpose || null, request.id);
-    const manages = new Set(
-      actor.roles.filter((r) => r.role === 'manager' || r.role === 'ig_officer').map((r) => r.organisation),
-    );
-    const first = person.records[0];
-    return {
-      person,
-      name: first ? `${first.givenNames} ${first.familyName}` : 'Person',
-      purpose: purpose ?? '',
-      purposeItems: purposeItems(purpose),
-      records: person.records.map((r) => ({
-        ...r,
-        canSplit:
-          person.mayDecide && manages.has(r.organisation) && person.records.length + person.withheld > 1,
-      })),
-      links: person.links.map((l) => ({
-        a: sideText(l.a),
-        b: sideText(l.b),
-        bits: l.weight === null ? 'Not scored' : l.weight.toFixed(2),
-        percent: l.probability === null ? 'Not scored' : `${(l.probability * 100).toFixed(1)}%`,
-        how: howDecided(l),
-        reason: l.reason ?? '',
-        when: l.decidedAt ? when(l.decidedAt) : '',
-      })),
-      history: person.history.map((h) => ({
-        when: when(h.at),
-        what: whatHappened(h),
-        by: h.decidedBy ?? 'Linkage run',
-        reason: h.reason ?? '',
-      })),
-    };
+/** A golden person as the page shows them: what they may split and merge, links and history in words. */
+async function personView(
+  linking: LinkingService,
+  request: FastifyRequest,
+  id: string,
+  purpose: string | undefined,
+) {
+  const actor = requireStaff(request);
+  const person = await linking.person(request.actor, id, purpose || null, request.id);
+  const manages = new Set(
+    actor.roles.filter((r) => r.role === 'manager' || r.role === 'ig_officer').map((r) => r.organisation),
+  );
+  const first = person.records[0];
+  return {
+    person,
+    name: first ? `${first.givenNames} ${first.familyName}` : 'Person',
+    purpose: purpose ?? '',
+    purposeItems: purposeItems(purpose),
+    records: person.records.map((r) => ({
+      ...r,
+      canSplit:
+        person.mayDecide && manages.has(r.organisation) && person.records.length + person.withheld > 1,
+    })),
+    links: person.links.map((l) => ({
+      a: sideText(l.a),
+      b: sideText(l.b),
+      bits: l.weight === null ? 'Not scored' : l.weight.toFixed(2),
+      percent: l.probability === null ? 'Not scored' : `${(l.probability * 100).toFixed(1)}%`,
+      how: howDecided(l),
+      reason: l.reason ?? '',
+      when: l.decidedAt ? when(l.decidedAt) : '',
+    })),
+    history: person.history.map((h) => ({
+      when: when(h.at),
+      what: whatHappened(h),
+      by: h.decidedBy ?? 'Linkage run',
+      reason: h.reason ?? '',
+    })),
   };
+}
 
+/** The form to split a record out of a person, offered only where the reader may. */
+async function splitPage(
+  linking: LinkingService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  recordId: string,
+  values: Query,
+  form: Form = noErrors,
+) {
+  const view = await personView(linking, request, id, values.purpose);
+  const record = view.records.find((r) => r.id === recordId);
+  if (!record?.canSplit) throw new Forbidden('You may not split this record out of this person');
+  return reply.page('person-split.njk', { ...view, record, values, ...form });
+}
+
+/** The form to merge another person into this one, offered only where the reader may. */
+async function mergePage(
+  linking: LinkingService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  values: Query,
+  form: Form = noErrors,
+) {
+  const view = await personView(linking, request, id, values.purpose);
+  if (!view.person.mayDecide) throw new Forbidden('You may not merge this person with another');
+  return reply.page('person-merge.njk', { ...view, values, ...form });
+}
+
+export async function personPages(app: FastifyInstance, { linking }: { linking: LinkingService }) {
   app.get<{ Params: { id: string }; Querystring: Query }>('/people/:id', async (request, reply) => {
     const { id } = request.params;
     const query = request.query;
     try {
-      const view = await personView(request, id, query.purpose);
+      const view = await personView(linking, request, id, query.purpose);
       if (view.person.mergedInto) return reply.redirect(`/people/${view.person.mergedInto}`, 303);
       return reply.page('person-view.njk', { ...view, done: query.done });
     } catch (error) {
@@ -113,28 +149,16 @@ export async function personPages(app: FastifyInstance, { linking }: { linking: 
       if (!form) throw error;
       return reply
         .code(400)
-        .page('person-view.njk', { ...(await personView(request, id, undefined)), ...form });
+        .page('person-view.njk', { ...(await personView(linking, request, id, undefined)), ...form });
     }
   });
-
-  const splitPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    recordId: string,
-    values: Query,
-    form: Form = noErrors,
-  ) => {
-    const view = await personView(request, id, values.purpose);
-    const record = view.records.find((r) => r.id === recordId);
-    if (!record?.canSplit) throw new Forbidden('You may not split this record out of this person');
-    return reply.page('person-split.njk', { ...view, record, values, ...form });
-  };
 
   app.get<{ Params: { id: string; record: string }; Querystring: Query }>(
     '/people/:id/split/:record',
     (request, reply) =>
-      splitPage(request, reply, request.params.id, request.params.record, { purpose: request.query.purpose }),
+      splitPage(linking, request, reply, request.params.id, request.params.record, {
+        purpose: request.query.purpose,
+      }),
   );
 
   app.post<{ Params: { id: string; record: string }; Body: Query }>(
@@ -154,25 +178,13 @@ export async function personPages(app: FastifyInstance, { linking }: { linking: 
       } catch (error) {
         const form = formErrors(error);
         if (!form) throw error;
-        return splitPage(request, reply.code(400), id, record, body, form as Form);
+        return splitPage(linking, request, reply.code(400), id, record, body, form as Form);
       }
     },
   );
 
-  const mergePage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    values: Query,
-    form: Form = noErrors,
-  ) => {
-    const view = await personView(request, id, values.purpose);
-    if (!view.person.mayDecide) throw new Forbidden('You may not merge this person with another');
-    return reply.page('person-merge.njk', { ...view, values, ...form });
-  };
-
   app.get<{ Params: { id: string }; Querystring: Query }>('/people/:id/merge', (request, reply) =>
-    mergePage(request, reply, request.params.id, { purpose: request.query.purpose }),
+    mergePage(linking, request, reply, request.params.id, { purpose: request.query.purpose }),
   );
 
   app.post<{ Params: { id: string }; Body: Query }>('/people/:id/merge', async (request, reply) => {
@@ -190,7 +202,7 @@ export async function personPages(app: FastifyInstance, { linking }: { linking: 
     } catch (error) {
       const form = formErrors(error);
       if (!form) throw error;
-      return mergePage(request, reply.code(400), id, body, form as Form);
+      return mergePage(linking, request, reply.code(400), id, body, form as Form);
     }
   });
 }

@@ -19,10 +19,10 @@ import {
 
 const tags = ['People'];
 
-export const peopleRoutes: FastifyPluginAsyncTypebox<{
-  importing: ImportService;
-  linking: LinkingService;
-}> = async (app, { importing, linking }) => {
+type Options = { importing: ImportService; linking: LinkingService };
+
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a plugin's route table
+export const peopleRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { importing, linking }) => {
   app.post(
     '/api/v1/records/bulk',
     {

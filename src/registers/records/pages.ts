@@ -48,7 +48,111 @@ function requireCitizen(request: FastifyRequest) {
   return actor;
 }
 
-export async function recordsPages(app: FastifyInstance, { records, governance, places }: Options) {
+/** The form to add a record, for an organisation the member of staff works for. */
+function newRecordPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  values: Query,
+  form = { errors: [], fieldErrors: {} },
+) {
+  const actor = requireStaff(request);
+  const organisations = [...new Map(actor.roles.map((r) => [r.organisation, r.organisationName]))];
+  return reply.page('record-new.njk', {
+    values,
+    organisationItems: organisations.map(([value, text]) => ({
+      value,
+      text,
+      selected: value === values.organisation,
+    })),
+    ...form,
+  });
+}
+
+/** A record, or (when refused for another organisation's record) the page asking for a purpose or emergency access. */
+async function showRecord(
+  records: RecordsService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  context: { purpose?: string; breakGlassReason?: string },
+) {
+  const actor = requireStaff(request);
+  try {
+    const record = await records.read(request.actor, id, { ...context, requestId: request.id });
+    const canChangeMarking = actor.roles.some(
+      (r) => r.organisation === record.organisation && (r.role === 'manager' || r.role === 'ig_officer'),
+    );
+    return reply.page('record-view.njk', {
+      record,
+      canChangeMarking,
+      breakGlass: !!context.breakGlassReason,
+      corrections: await records.corrections(request.actor, id),
+    });
+  } catch (error) {
+    if (!(error instanceof DomainError) || (error.status !== 400 && error.status !== 403)) throw error;
+    const holder = await records.holder(id);
+    if (actor.roles.some((r) => r.organisation === holder.organisation)) throw error;
+    const form = formErrors(error);
+    return reply.code(error.status).page('record-purpose.njk', {
+      id,
+      holder: holder.name,
+      purposeItems: purposeItems(context.purpose, false),
+      refusal: form ? null : error.message,
+      errors: form?.errors ?? [],
+      fieldErrors: form?.fieldErrors ?? {},
+    });
+  }
+}
+
+/** What the citizen's "your data" shows: their records, how many are withheld, and who looked at them, when and why. */
+async function yourData({ records, governance, places }: Options, request: FastifyRequest) {
+  const actor = requireCitizen(request);
+  const { records: held, withheld } = await records.aboutMe(actor, request.id);
+  const entries = (await governance.ledger.about(actor.actingFor?.accountId ?? actor.accountId)).filter(
+    (e) => e.actor?.kind === 'staff' && e.decision === 'allow' && e.action.startsWith('person-record.'),
+  );
+  const names = new Map((await places.organisations()).map((o) => [o.ref, o.name]));
+  const titles = await governance.agreementTitles([
+    ...new Set(entries.flatMap((e) => (e.agreement ? [e.agreement] : []))),
+  ]);
+  const accesses = entries.map((e) => ({
+    at: e.at,
+    when: new Date(e.at).toLocaleString('en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: 'Europe/London',
+    }),
+    organisation: names.get(e.actor?.organisation ?? '') ?? 'Unknown',
+    role: roleNames[e.actor?.role ?? ''] ?? 'Staff',
+    purpose: e.purpose ? (purposes[e.purpose as keyof typeof purposes] ?? e.purpose) : 'Their own records',
+    agreement: e.agreement
+      ? `Data-sharing agreement: ${titles.get(e.agreement) ?? e.agreement}`
+      : 'Their own organisation',
+    breakGlass: !!e.breakGlass,
+    reason: e.reason ?? null,
+    record: e.resource?.id,
+  }));
+  return { records: held, withheld, accesses, actingFor: actor.actingFor?.name ?? null };
+}
+
+/** The form to ask for a correction to one of the citizen's own records. */
+async function correctionPage(
+  records: RecordsService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  values: Query,
+  form?: object,
+) {
+  const actor = requireCitizen(request);
+  const { records: held } = await records.aboutMe(actor, request.id);
+  const record = held.find((r) => r.id === id);
+  if (!record) throw new Forbidden('You can only ask to correct a record about you');
+  return reply.page('your-data-correction.njk', { record, values, errors: [], fieldErrors: {}, ...form });
+}
+
+/** Staff's pages: find, read and add people's records, emergency access, a record's marking. */
+async function staffPages(app: FastifyInstance, records: RecordsService) {
   app.get<{ Querystring: Query }>('/records', async (request, reply) => {
     requireStaff(request);
     const query = request.query;
@@ -77,25 +181,6 @@ export async function recordsPages(app: FastifyInstance, { records, governance, 
       return reply.code(400).page('records-search.njk', { ...context, ...form });
     }
   });
-
-  const newRecordPage = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    values: Query,
-    form = { errors: [], fieldErrors: {} },
-  ) => {
-    const actor = requireStaff(request);
-    const organisations = [...new Map(actor.roles.map((r) => [r.organisation, r.organisationName]))];
-    return reply.page('record-new.njk', {
-      values,
-      organisationItems: organisations.map(([value, text]) => ({
-        value,
-        text,
-        selected: value === values.organisation,
-      })),
-      ...form,
-    });
-  };
 
   app.get('/records/new', (request, reply) => newRecordPage(request, reply, { marking: 'OFFICIAL' }));
 
@@ -130,42 +215,8 @@ export async function recordsPages(app: FastifyInstance, { records, governance, 
     }
   });
 
-  const showRecord = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    context: { purpose?: string; breakGlassReason?: string },
-  ) => {
-    const actor = requireStaff(request);
-    try {
-      const record = await records.read(request.actor, id, { ...context, requestId: request.id });
-      const canChangeMarking = actor.roles.some(
-        (r) => r.organisation === record.organisation && (r.role === 'manager' || r.role === 'ig_officer'),
-      );
-      return reply.page('record-view.njk', {
-        record,
-        canChangeMarking,
-        breakGlass: !!context.breakGlassReason,
-        corrections: await records.corrections(request.actor, id),
-      });
-    } catch (error) {
-      if (!(error instanceof DomainError) || (error.status !== 400 && error.status !== 403)) throw error;
-      const holder = await records.holder(id);
-      if (actor.roles.some((r) => r.organisation === holder.organisation)) throw error;
-      const form = formErrors(error);
-      return reply.code(error.status).page('record-purpose.njk', {
-        id,
-        holder: holder.name,
-        purposeItems: purposeItems(context.purpose, false),
-        refusal: form ? null : error.message,
-        errors: form?.errors ?? [],
-        fieldErrors: form?.fieldErrors ?? {},
-      });
-    }
-  };
-
   app.get<{ Params: { id: string }; Querystring: Query }>('/records/:id', (request, reply) =>
-    showRecord(request, reply, request.params.id, { purpose: request.query.purpose }),
+    showRecord(records, request, reply, request.params.id, { purpose: request.query.purpose }),
   );
 
   // Break-glass needs a second factor (the policy asks for it too): step up first.
@@ -185,7 +236,7 @@ export async function recordsPages(app: FastifyInstance, { records, governance, 
           fieldErrors: { reason: 'Say why you need emergency access' },
         });
       }
-      return showRecord(request, reply, request.params.id, { breakGlassReason: reason });
+      return showRecord(records, request, reply, request.params.id, { breakGlassReason: reason });
     },
   );
 
@@ -198,44 +249,18 @@ export async function recordsPages(app: FastifyInstance, { records, governance, 
     );
     return reply.redirect(`/records/${request.params.id}`, 303);
   });
+}
 
-  async function yourData(request: FastifyRequest) {
-    const actor = requireCitizen(request);
-    const { records: held, withheld } = await records.aboutMe(actor, request.id);
-    const entries = (await governance.ledger.about(actor.actingFor?.accountId ?? actor.accountId)).filter(
-      (e) => e.actor?.kind === 'staff' && e.decision === 'allow' && e.action.startsWith('person-record.'),
-    );
-    const names = new Map((await places.organisations()).map((o) => [o.ref, o.name]));
-    const titles = await governance.agreementTitles([
-      ...new Set(entries.flatMap((e) => (e.agreement ? [e.agreement] : []))),
-    ]);
-    const accesses = entries.map((e) => ({
-      at: e.at,
-      when: new Date(e.at).toLocaleString('en-GB', {
-        dateStyle: 'medium',
-        timeStyle: 'short',
-        timeZone: 'Europe/London',
-      }),
-      organisation: names.get(e.actor?.organisation ?? '') ?? 'Unknown',
-      role: roleNames[e.actor?.role ?? ''] ?? 'Staff',
-      purpose: e.purpose ? (purposes[e.purpose as keyof typeof purposes] ?? e.purpose) : 'Their own records',
-      agreement: e.agreement
-        ? `Data-sharing agreement: ${titles.get(e.agreement) ?? e.agreement}`
-        : 'Their own organisation',
-      breakGlass: !!e.breakGlass,
-      reason: e.reason ?? null,
-      record: e.resource?.id,
-    }));
-    return { records: held, withheld, accesses, actingFor: actor.actingFor?.name ?? null };
-  }
-
+/** Citizens' pages (and those acting for them): "your data", its download, asking for a correction. */
+async function yourDataPages(app: FastifyInstance, options: Options) {
+  const { records, places } = options;
   app.get('/your-data', async (request, reply) => {
-    const data = await yourData(request);
+    const data = await yourData(options, request);
     return reply.page('your-data.njk', { ...data, place: await places.place() });
   });
 
   app.get('/your-data/download', async (request, reply) => {
-    const { records: held, withheld, accesses, actingFor } = await yourData(request);
+    const { records: held, withheld, accesses, actingFor } = await yourData(options, request);
     const body = {
       downloadedAt: new Date().toISOString(),
       ...(actingFor ? { downloadedFor: actingFor } : {}),
@@ -249,22 +274,8 @@ export async function recordsPages(app: FastifyInstance, { records, governance, 
       .send(JSON.stringify(body, null, 2));
   });
 
-  const correctionPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    values: Query,
-    form?: object,
-  ) => {
-    const actor = requireCitizen(request);
-    const { records: held } = await records.aboutMe(actor, request.id);
-    const record = held.find((r) => r.id === id);
-    if (!record) throw new Forbidden('You can only ask to correct a record about you');
-    return reply.page('your-data-correction.njk', { record, values, errors: [], fieldErrors: {}, ...form });
-  };
-
   app.get<{ Params: { id: string } }>('/your-data/records/:id/correction', (request, reply) =>
-    correctionPage(request, reply, request.params.id, {}),
+    correctionPage(records, request, reply, request.params.id, {}),
   );
 
   app.post<{ Params: { id: string }; Body: Query }>(
@@ -281,8 +292,13 @@ export async function recordsPages(app: FastifyInstance, { records, governance, 
       } catch (error) {
         const form = formErrors(error);
         if (!form) throw error;
-        return correctionPage(request, reply.code(400), request.params.id, request.body ?? {}, form);
+        return correctionPage(records, request, reply.code(400), request.params.id, request.body ?? {}, form);
       }
     },
   );
+}
+
+export async function recordsPages(app: FastifyInstance, options: Options) {
+  await staffPages(app, options.records);
+  await yourDataPages(app, options);
 }
