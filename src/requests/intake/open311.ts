@@ -153,116 +153,209 @@ function number(value: string | undefined): number | null {
   return Number.isFinite(n) ? n : Number.NaN;
 }
 
-export async function open311Routes(
-  app: FastifyInstance,
-  { requests, places }: { requests: Open311Requests; places: PlacesService },
-) {
+/** Every error of the Open311 surface as a list of {code, description}, in the format asked for. */
+function sendError(error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) {
+  const format = formatOf(request);
+  if (error instanceof Open311Error) return sendErrors(reply, format, error);
+  if (error instanceof DomainError) {
+    const descriptions = error.fields.length
+      ? error.fields.map((f) => `${f.field}: ${f.message}`)
+      : [error.message];
+    return sendErrors(reply, format, new Open311Error(error.status, descriptions));
+  }
+  const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+  if (status >= 500) request.log.error({ err: { type: error.name } }, 'open311 request failed');
+  return sendErrors(
+    reply,
+    format,
+    new Open311Error(status, [
+      status >= 500 ? 'Something went wrong on our side' : 'The request could not be read',
+    ]),
+  );
+}
+
+/** Refuses a jurisdiction_id other than the place's own (named from the place's name). */
+function jurisdictionCheck(places: PlacesService) {
   const jurisdiction = async () =>
     (await places.place()).name
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '');
-
-  async function checkJurisdiction(params: Params) {
+  return async function checkJurisdiction(params: Params) {
     const given = one(params, 'jurisdiction_id');
     if (given && given !== (await jurisdiction()))
       throw new Open311Error(404, ['jurisdiction_id provided was not found']);
-  }
+  };
+}
 
-  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
-    const format = formatOf(request);
-    if (error instanceof Open311Error) return sendErrors(reply, format, error);
-    if (error instanceof DomainError) {
-      const descriptions = error.fields.length
-        ? error.fields.map((f) => `${f.field}: ${f.message}`)
-        : [error.message];
-      return sendErrors(reply, format, new Open311Error(error.status, descriptions));
-    }
-    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: { type: error.name } }, 'open311 request failed');
-    return sendErrors(
-      reply,
-      format,
-      new Open311Error(status, [
-        status >= 500 ? 'Something went wrong on our side' : 'The request could not be read',
-      ]),
-    );
+async function sendDiscovery(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  format: Format,
+  places: PlacesService,
+) {
+  const url = `${request.protocol}://${request.host}/open311/v2`;
+  const endpoint = {
+    specification: SPECIFICATION,
+    url,
+    changeset: CHANGESET,
+    type: 'production',
+    formats: ['text/xml', 'application/json'],
+  };
+  const discovery = {
+    changeset: CHANGESET,
+    contact: `${(await places.place()).name}: use the contact details on ${request.protocol}://${request.host}/`,
+    key_service: `Ask an administrator of ${(await places.place()).name} for an API key`,
+    endpoints: [endpoint],
+  };
+  return send(reply, format, discovery, {
+    discovery: {
+      ...discovery,
+      endpoints: { endpoint: [{ ...endpoint, formats: { format: endpoint.formats } }] },
+    },
   });
+}
+
+/** The span of a search by date: at most 90 days; one end given, the other 90 days from it; none, the last 90 days. */
+function dateSpan(params: Params): { start: Date; end: Date } {
+  let start = date(one(params, 'start_date'), 'start_date');
+  let end = date(one(params, 'end_date'), 'end_date');
+  if (start && end && end.getTime() - start.getTime() > 90 * DAY)
+    throw new Open311Error(400, ['start_date and end_date may not span more than 90 days']);
+  if (start && end && end < start) throw new Open311Error(400, ['end_date is before start_date']);
+  if (!start && !end) {
+    end = new Date();
+    start = new Date(end.getTime() - 90 * DAY);
+  } else if (!start && end) start = new Date(end.getTime() - 90 * DAY);
+  else if (start && !end) end = new Date(start.getTime() + 90 * DAY);
+  return { start: start as Date, end: end as Date };
+}
+
+/** The requests asked for: by their ids (which override every other parameter), or by service, status and dates. */
+function findRequests(requests: Open311Requests, params: Params): Promise<PublicRequest[]> {
+  const references = list(one(params, 'service_request_id'));
+  if (references?.length) {
+    // The specification: a list of ids overrides every other parameter.
+    return requests.publicRequests({
+      references: references.map((r) => r.toUpperCase()),
+      limit: MAX_RESULTS,
+    });
+  }
+  const statuses = list(one(params, 'status'));
+  if (statuses?.some((s) => s !== 'open' && s !== 'closed'))
+    throw new Open311Error(400, ['status must be open, closed, or both separated by a comma']);
+  const { start, end } = dateSpan(params);
+  return requests.publicRequests({
+    services: list(one(params, 'service_code')),
+    statuses: statuses?.flatMap((s): CaseStatus[] =>
+      s === 'open' ? ['open', 'in_progress'] : ['resolved', 'closed'],
+    ),
+    from: start,
+    to: end,
+    limit: MAX_RESULTS,
+  });
+}
+
+/** A service definition: the service's questions, in JSON and in the XML the specification has. */
+function sendDefinition(reply: FastifyReply, format: Format, service: Service) {
+  const attributes = definitionOf(service.code).attributes.map((a, i) => ({
+    variable: true,
+    code: a.code,
+    datatype: a.datatype,
+    required: a.required,
+    datatype_description: a.datatypeDescription ?? '',
+    order: i + 1,
+    description: a.description,
+    values: a.values ?? [],
+  }));
+  return send(
+    reply,
+    format,
+    { service_code: service.code, attributes },
+    {
+      service_definition: {
+        service_code: service.code,
+        attributes: {
+          attribute: attributes.map(({ values, ...a }) => ({
+            ...a,
+            values: { value: values.map((v) => ({ key: v.key, name: v.name })) },
+          })),
+        },
+      },
+    },
+  );
+}
+
+/** A POST of a request: the API key, the service and a location checked, then taken as any report is. */
+async function submitRequest(requests: Open311Requests, params: Params, requestId: string) {
+  const client = await requests.apiKey(one(params, 'api_key') ?? '');
+  if (!client) throw new Open311Error(403, ['api_key is missing or not valid']);
+  const code = one(params, 'service_code');
+  if (!code) throw new Open311Error(400, ['service_code is required']);
+  const lat = number(one(params, 'lat'));
+  const lon = number(one(params, 'long'));
+  // Without a point, the gazetteer places the request by address_id (a UPRN) or address_string.
+  if ((lat === null || lon === null) && !one(params, 'address_string') && !one(params, 'address_id'))
+    throw new Open311Error(400, ['A location is required: give lat and long, address_id or address_string']);
+  if (!(await requests.hasService(code)))
+    throw new Open311Error(404, [`There is no service with the code ${code}`]);
+  const created = await requests.submit(
+    {
+      service: code,
+      lat,
+      lon,
+      addressString: one(params, 'address_string'),
+      addressId: one(params, 'address_id'),
+      description: one(params, 'description'),
+      attributes: attributesOf(params),
+      mediaUrl: one(params, 'media_url'),
+      email: one(params, 'email'),
+      firstName: one(params, 'first_name'),
+      lastName: one(params, 'last_name'),
+      phone: one(params, 'phone'),
+      deviceId: one(params, 'device_id'),
+      accountRef: one(params, 'account_id'),
+    },
+    { apiKey: client },
+    requestId,
+  );
+  // A repeat of an open request is joined to it: the client follows that one.
+  return {
+    service_request_id: created.duplicateOf ?? created.reference,
+    service_notice: created.duplicateOf
+      ? `Already reported as ${created.duplicateOf}: this report has been joined to it`
+      : `Sent to ${created.organisation}: ${created.explanation}`,
+    account_id: one(params, 'account_id') ?? undefined,
+  };
+}
+
+export async function open311Routes(
+  app: FastifyInstance,
+  { requests, places }: { requests: Open311Requests; places: PlacesService },
+) {
+  const checkJurisdiction = jurisdictionCheck(places);
+
+  app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) =>
     sendErrors(reply, formatOf(request), new Open311Error(404, ['There is no such Open311 resource'])),
   );
 
   app.get<{ Params: { file: string } }>('/:file', async (request, reply) => {
     const [name, format] = split(request.params.file);
-    if (name === 'discovery') {
-      const url = `${request.protocol}://${request.host}/open311/v2`;
-      const endpoint = {
-        specification: SPECIFICATION,
-        url,
-        changeset: CHANGESET,
-        type: 'production',
-        formats: ['text/xml', 'application/json'],
-      };
-      const discovery = {
-        changeset: CHANGESET,
-        contact: `${(await places.place()).name}: use the contact details on ${request.protocol}://${request.host}/`,
-        key_service: `Ask an administrator of ${(await places.place()).name} for an API key`,
-        endpoints: [endpoint],
-      };
-      return send(reply, format, discovery, {
-        discovery: {
-          ...discovery,
-          endpoints: { endpoint: [{ ...endpoint, formats: { format: endpoint.formats } }] },
-        },
-      });
-    }
+    if (name === 'discovery') return sendDiscovery(request, reply, format, places);
     if (name === 'services') {
       await checkJurisdiction(request.query as Params);
       const services = (await places.services()).map(serviceEntry);
       return send(reply, format, services, { services: { service: services } });
     }
-    if (name === 'requests') return listRequests(request, reply, format);
+    if (name === 'requests') {
+      const params = request.query as Params;
+      await checkJurisdiction(params);
+      const entries = (await findRequests(requests, params)).map(requestEntry);
+      return send(reply, format, entries.map(omitUndefined), requestsXml(entries));
+    }
     throw new Open311Error(404, ['There is no such Open311 resource']);
   });
-
-  async function listRequests(request: FastifyRequest, reply: FastifyReply, format: Format) {
-    const params = request.query as Params;
-    await checkJurisdiction(params);
-    const references = list(one(params, 'service_request_id'));
-    let found: PublicRequest[];
-    if (references?.length) {
-      // The specification: a list of ids overrides every other parameter.
-      found = await requests.publicRequests({
-        references: references.map((r) => r.toUpperCase()),
-        limit: MAX_RESULTS,
-      });
-    } else {
-      const statuses = list(one(params, 'status'));
-      if (statuses?.some((s) => s !== 'open' && s !== 'closed'))
-        throw new Open311Error(400, ['status must be open, closed, or both separated by a comma']);
-      let start = date(one(params, 'start_date'), 'start_date');
-      let end = date(one(params, 'end_date'), 'end_date');
-      if (start && end && end.getTime() - start.getTime() > 90 * DAY)
-        throw new Open311Error(400, ['start_date and end_date may not span more than 90 days']);
-      if (start && end && end < start) throw new Open311Error(400, ['end_date is before start_date']);
-      if (!start && !end) {
-        end = new Date();
-        start = new Date(end.getTime() - 90 * DAY);
-      } else if (!start && end) start = new Date(end.getTime() - 90 * DAY);
-      else if (start && !end) end = new Date(start.getTime() + 90 * DAY);
-      found = await requests.publicRequests({
-        services: list(one(params, 'service_code')),
-        statuses: statuses?.flatMap((s): CaseStatus[] =>
-          s === 'open' ? ['open', 'in_progress'] : ['resolved', 'closed'],
-        ),
-        from: start,
-        to: end,
-        limit: MAX_RESULTS,
-      });
-    }
-    const entries = found.map(requestEntry);
-    return send(reply, format, entries.map(omitUndefined), requestsXml(entries));
-  }
 
   app.get<{ Params: { file: string } }>('/services/:file', async (request, reply) => {
     const [code, format] = split(request.params.file);
@@ -270,32 +363,7 @@ export async function open311Routes(
     const service = await places.service(code).catch(() => {
       throw new Open311Error(404, [`There is no service with the code ${code}`]);
     });
-    const attributes = definitionOf(service.code).attributes.map((a, i) => ({
-      variable: true,
-      code: a.code,
-      datatype: a.datatype,
-      required: a.required,
-      datatype_description: a.datatypeDescription ?? '',
-      order: i + 1,
-      description: a.description,
-      values: a.values ?? [],
-    }));
-    return send(
-      reply,
-      format,
-      { service_code: service.code, attributes },
-      {
-        service_definition: {
-          service_code: service.code,
-          attributes: {
-            attribute: attributes.map(({ values, ...a }) => ({
-              ...a,
-              values: { value: values.map((v) => ({ key: v.key, name: v.name })) },
-            })),
-          },
-        },
-      },
-    );
+    return sendDefinition(reply, format, service);
   });
 
   app.get<{ Params: { file: string } }>('/requests/:file', async (request, reply) => {
@@ -321,47 +389,7 @@ export async function open311Routes(
     if (name !== 'requests') throw new Open311Error(404, ['There is no such Open311 resource']);
     const params = { ...(request.query as Params), ...((request.body ?? {}) as Params) };
     await checkJurisdiction(params);
-    const client = await requests.apiKey(one(params, 'api_key') ?? '');
-    if (!client) throw new Open311Error(403, ['api_key is missing or not valid']);
-    const code = one(params, 'service_code');
-    if (!code) throw new Open311Error(400, ['service_code is required']);
-    const lat = number(one(params, 'lat'));
-    const lon = number(one(params, 'long'));
-    // Without a point, the gazetteer places the request by address_id (a UPRN) or address_string.
-    if ((lat === null || lon === null) && !one(params, 'address_string') && !one(params, 'address_id'))
-      throw new Open311Error(400, [
-        'A location is required: give lat and long, address_id or address_string',
-      ]);
-    if (!(await requests.hasService(code)))
-      throw new Open311Error(404, [`There is no service with the code ${code}`]);
-    const created = await requests.submit(
-      {
-        service: code,
-        lat,
-        lon,
-        addressString: one(params, 'address_string'),
-        addressId: one(params, 'address_id'),
-        description: one(params, 'description'),
-        attributes: attributesOf(params),
-        mediaUrl: one(params, 'media_url'),
-        email: one(params, 'email'),
-        firstName: one(params, 'first_name'),
-        lastName: one(params, 'last_name'),
-        phone: one(params, 'phone'),
-        deviceId: one(params, 'device_id'),
-        accountRef: one(params, 'account_id'),
-      },
-      { apiKey: client },
-      request.id,
-    );
-    // A repeat of an open request is joined to it: the client follows that one.
-    const entry = {
-      service_request_id: created.duplicateOf ?? created.reference,
-      service_notice: created.duplicateOf
-        ? `Already reported as ${created.duplicateOf}: this report has been joined to it`
-        : `Sent to ${created.organisation}: ${created.explanation}`,
-      account_id: one(params, 'account_id') ?? undefined,
-    };
+    const entry = await submitRequest(requests, params, request.id);
     return send(reply, format, [omitUndefined(entry)], requestsXml([entry]));
   });
 }

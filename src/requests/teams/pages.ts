@@ -32,29 +32,38 @@ const Team = Type.Object({
   openCases: Type.Integer(),
 });
 
+/** The team pages' two views: an organisation's teams with the form to add one, and one team to change or remove. */
+function teamViews(teams: TeamsService) {
+  return {
+    async listPage(request: FastifyRequest, reply: FastifyReply, ref: string, form: object = {}) {
+      const { organisation, teams: list } = await teams.list(request.actor, ref, request.id);
+      return reply.page('teams.njk', {
+        organisation,
+        teams: list,
+        done: done[str((request.query as Form | undefined)?.done)],
+        values: {},
+        errors: [],
+        fieldErrors: {},
+        ...form,
+      });
+    },
+
+    async teamPage(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      { ref, id }: Params,
+      view: 'team-change.njk' | 'team-remove.njk',
+      form: object = {},
+    ) {
+      const { organisation, team } = await teams.team(request.actor, ref, id as string, request.id);
+      return reply.page(view, { organisation, team, values: team, errors: [], fieldErrors: {}, ...form });
+    },
+  };
+}
+
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a plugin's route table
 export const teamPages: FastifyPluginAsyncTypebox<{ teams: TeamsService }> = async (app, { teams }) => {
-  const listPage = async (request: FastifyRequest, reply: FastifyReply, ref: string, form: object = {}) => {
-    const { organisation, teams: list } = await teams.list(request.actor, ref, request.id);
-    return reply.page('teams.njk', {
-      organisation,
-      teams: list,
-      done: done[str((request.query as Form | undefined)?.done)],
-      values: {},
-      errors: [],
-      fieldErrors: {},
-      ...form,
-    });
-  };
-  const teamPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    { ref, id }: Params,
-    view: 'team-change.njk' | 'team-remove.njk',
-    form: object = {},
-  ) => {
-    const { organisation, team } = await teams.team(request.actor, ref, id as string, request.id);
-    return reply.page(view, { organisation, team, values: team, errors: [], fieldErrors: {}, ...form });
-  };
+  const { listPage, teamPage } = teamViews(teams);
 
   // A stale or forged form: the page again, with the error summary and the answers kept.
   app.setErrorHandler(async (error: Error & { code?: string }, request, reply) => {

@@ -23,34 +23,32 @@ export interface DetailsOptions extends JourneyOptions {
   photoLimitBytes: number;
 }
 
-export async function detailsPages(
-  app: FastifyInstance,
+// Each file is read up to the limit (the rest is dropped by the parser and marked truncated);
+// files past the most a report may have are not kept at all.
+async function onFile(this: FastifyRequest, part: MultipartFile) {
+  const seen = ((this as { photoCount?: number }).photoCount ?? 0) + 1;
+  (this as { photoCount?: number }).photoCount = seen;
+  const chunks: Buffer[] = [];
+  for await (const chunk of part.file) if (seen <= MAX_PHOTOS) chunks.push(chunk as Buffer);
+  const upload: Upload = {
+    name: part.filename ?? '',
+    bytes: Buffer.concat(chunks),
+    truncated: part.file.truncated,
+  };
+  (part as unknown as { value: Upload }).value = upload;
+}
+
+const withErrors = (fieldErrors: Record<string, string>) => ({
+  fieldErrors,
+  errors: Object.entries(fieldErrors).map(([f, text]) => ({ text, href: `#${f}` })),
+});
+
+/** The details page: the service's questions with the answers so far, photos, and requests nearby. */
+function detailsPage(
   { requests, places, photoLimitBytes }: DetailsOptions,
+  draft: ReturnType<typeof journeyDraft>['draft'],
 ) {
-  const { draft, save } = journeyDraft(requests);
-
-  // Each file is read up to the limit (the rest is dropped by the parser and marked truncated);
-  // files past the most a report may have are not kept at all.
-  async function onFile(this: FastifyRequest, part: MultipartFile) {
-    const seen = ((this as { photoCount?: number }).photoCount ?? 0) + 1;
-    (this as { photoCount?: number }).photoCount = seen;
-    const chunks: Buffer[] = [];
-    for await (const chunk of part.file) if (seen <= MAX_PHOTOS) chunks.push(chunk as Buffer);
-    const upload: Upload = {
-      name: part.filename ?? '',
-      bytes: Buffer.concat(chunks),
-      truncated: part.file.truncated,
-    };
-    (part as unknown as { value: Upload }).value = upload;
-  }
-  await app.register(fastifyMultipart, {
-    attachFieldsToBody: 'keyValues',
-    onFile,
-    throwFileSizeLimit: false,
-    limits: { fileSize: photoLimitBytes, files: MOST_FILES, fields: 100, parts: 200, fieldSize: 100_000 },
-  });
-
-  const detailsPage = async (
+  return async (
     request: FastifyRequest,
     reply: FastifyReply,
     answers: Answers,
@@ -81,9 +79,37 @@ export async function detailsPages(
       ...form,
     });
   };
-  const withErrors = (fieldErrors: Record<string, string>) => ({
-    fieldErrors,
-    errors: Object.entries(fieldErrors).map(([f, text]) => ({ text, href: `#${f}` })),
+}
+
+/** The answers to the service's questions and what else to know, with what is missing or too long. */
+function detailsAnswers(body: Record<string, unknown>, service: string) {
+  const definition = definitionOf(service);
+  const attributes: Record<string, string | string[]> = {};
+  for (const a of definition.attributes) {
+    // Only text: a file sent under a question's name is not an answer.
+    const v = body[`attribute-${a.code}`];
+    const texts = [v].flat().filter((x): x is string => typeof x === 'string');
+    if (texts.length > 0) attributes[a.code] = Array.isArray(v) ? texts : (texts[0] as string);
+  }
+  const description = typeof body.description === 'string' ? body.description.trim() : '';
+  const fieldErrors: Record<string, string> = {};
+  for (const a of definition.attributes)
+    if (a.required && !str(attributes[a.code]).trim())
+      fieldErrors[`attribute-${a.code}`] = `Answer: ${a.description}`;
+  if (description.length > 4000) fieldErrors.description = 'Use 4000 characters or fewer';
+  return { attributes, description, fieldErrors };
+}
+
+export async function detailsPages(app: FastifyInstance, options: DetailsOptions) {
+  const { requests, photoLimitBytes } = options;
+  const { draft, save } = journeyDraft(requests);
+  const page = detailsPage(options, draft);
+
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: 'keyValues',
+    onFile,
+    throwFileSizeLimit: false,
+    limits: { fileSize: photoLimitBytes, files: MOST_FILES, fields: 100, parts: 200, fieldSize: 100_000 },
   });
 
   // A post the parser refused (too many files or parts, a broken body): the page again, nothing kept.
@@ -95,33 +121,20 @@ export async function detailsPages(
       error.code === 'FST_FILES_LIMIT'
         ? `You can add up to ${MAX_PHOTOS} photos`
         : 'The photos could not be read: choose them again';
-    return detailsPage(request, reply.code(400), answers, answers as Form, withErrors({ photos: message }));
+    return page(request, reply.code(400), answers, answers as Form, withErrors({ photos: message }));
   });
 
   app.get('/report/details', async (request, reply) => {
     const { answers } = await draft(request);
     if (!answers.lat) return reply.redirect('/report/where', 303);
-    return detailsPage(request, reply, answers, answers as Form);
+    return page(request, reply, answers, answers as Form);
   });
 
   app.post<{ Body: Record<string, unknown> }>('/report/details', async (request, reply) => {
     const { token, answers } = await draft(request);
     if (!answers.lat) return reply.redirect('/report/where', 303);
     const body = request.body ?? {};
-    const definition = definitionOf(str(answers.service));
-    const attributes: Record<string, string | string[]> = {};
-    for (const a of definition.attributes) {
-      // Only text: a file sent under a question's name is not an answer.
-      const v = body[`attribute-${a.code}`];
-      const texts = [v].flat().filter((x): x is string => typeof x === 'string');
-      if (texts.length > 0) attributes[a.code] = Array.isArray(v) ? texts : (texts[0] as string);
-    }
-    const description = typeof body.description === 'string' ? body.description.trim() : '';
-    const fieldErrors: Record<string, string> = {};
-    for (const a of definition.attributes)
-      if (a.required && !str(attributes[a.code]).trim())
-        fieldErrors[`attribute-${a.code}`] = `Answer: ${a.description}`;
-    if (description.length > 4000) fieldErrors.description = 'Use 4000 characters or fewer';
+    const { attributes, description, fieldErrors } = detailsAnswers(body, str(answers.service));
     const uploads = [body.photos ?? []]
       .flat()
       .filter((u): u is Upload => typeof u === 'object' && u !== null);
@@ -129,7 +142,7 @@ export async function detailsPages(
     const checked = checkPhotos(uploads, already, photoLimitBytes);
     if (checked.errors.length > 0) fieldErrors.photos = checked.errors.map((e) => e.message).join('. ');
     if (Object.keys(fieldErrors).length > 0) {
-      return detailsPage(
+      return page(
         request,
         reply.code(400),
         answers,

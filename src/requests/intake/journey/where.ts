@@ -9,22 +9,48 @@ import type { JourneyOptions } from './options.ts';
 
 const SHOWN = 50;
 
-export async function wherePages(app: FastifyInstance, { requests, places }: JourneyOptions) {
-  const { draft, save } = journeyDraft(requests);
-  const serviceOf = (answers: Answers) => places.service(str(answers.service)).catch(() => null);
-  const problem = (field: string, text: string) => ({
-    errors: [{ text, href: `#${field}` }],
-    fieldErrors: { [field]: text },
-  });
+const problem = (field: string, text: string) => ({
+  errors: [{ text, href: `#${field}` }],
+  fieldErrors: { [field]: text },
+});
 
-  const wherePage = async (reply: FastifyReply, answers: Answers, values: Form, form: object = {}) =>
-    reply.page('report-where.njk', {
-      service: await serviceOf(answers),
-      values,
-      errors: [],
-      fieldErrors: {},
-      ...form,
-    });
+/** The pages' two forms: the point or address asked for, and the addresses matching what was typed. */
+function wherePagesOf({ requests, places }: JourneyOptions) {
+  const serviceOf = (answers: Answers) => places.service(str(answers.service)).catch(() => null);
+  return {
+    wherePage: async (reply: FastifyReply, answers: Answers, values: Form, form: object = {}) =>
+      reply.page('report-where.njk', {
+        service: await serviceOf(answers),
+        values,
+        errors: [],
+        fieldErrors: {},
+        ...form,
+      }),
+
+    // By the address: the properties matching what was typed, to choose one.
+    async addressPage(reply: FastifyReply, answers: Answers, q: string, chosen = '', form: object = {}) {
+      const found = await requests.addresses.find(q);
+      return reply.page('report-where-address.njk', {
+        service: await serviceOf(answers),
+        q,
+        more: found.length >= SHOWN,
+        items: found.slice(0, SHOWN).map((a) => ({
+          value: String(a.uprn),
+          text: addressLine(a),
+          checked: String(a.uprn) === chosen,
+        })),
+        errors: [],
+        fieldErrors: {},
+        ...form,
+      });
+    },
+  };
+}
+
+export async function wherePages(app: FastifyInstance, options: JourneyOptions) {
+  const { requests } = options;
+  const { draft, save } = journeyDraft(requests);
+  const { wherePage, addressPage } = wherePagesOf(options);
 
   app.get('/report/where', async (request, reply) => {
     const { answers } = await draft(request);
@@ -59,29 +85,6 @@ export async function wherePages(app: FastifyInstance, { requests, places }: Jou
     }
   });
 
-  // By the address: the properties matching what was typed, to choose one.
-  const addressPage = async (
-    reply: FastifyReply,
-    answers: Answers,
-    q: string,
-    chosen = '',
-    form: object = {},
-  ) => {
-    const found = await requests.addresses.find(q);
-    return reply.page('report-where-address.njk', {
-      service: await serviceOf(answers),
-      q,
-      more: found.length >= SHOWN,
-      items: found.slice(0, SHOWN).map((a) => ({
-        value: String(a.uprn),
-        text: addressLine(a),
-        checked: String(a.uprn) === chosen,
-      })),
-      errors: [],
-      fieldErrors: {},
-      ...form,
-    });
-  };
   app.get<{ Querystring: { q?: string } }>('/report/where/address', async (request, reply) => {
     const { answers } = await draft(request);
     if (!answers.service) return reply.redirect('/report', 303);
