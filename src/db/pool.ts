@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { DB } from './schema.ts';
 
-// Each module names its own tables with `db.withTables<ItsTables>()`; the shared handle knows none.
-// biome-ignore lint/complexity/noBannedTypes: an empty table map is the point
-export type Db = Kysely<{}>;
+/** A query builder that knows every table, as the migrations make them (src/db/schema.ts). */
+export type Db = Kysely<DB>;
 
 // Dates stay as the strings PostgreSQL sends for `date`; timestamps become Date.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
@@ -49,8 +49,7 @@ export function connect(connectionString: string, max = 10): Database {
 }
 
 /** A query builder whose statements go to the pool's connections. */
-// biome-ignore lint/complexity/noBannedTypes: a builder that knows no tables, as Db is
-const builderOn = (pool: pg.Pool): Db => new Kysely<{}>({ dialect: new PostgresDialect({ pool }) });
+const builderOn = (pool: pg.Pool): Db => new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 
 /**
  * Sends statements made together in one write: the client's socket is held (corked) until the
