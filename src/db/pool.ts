@@ -124,11 +124,15 @@ function pipelinedTransactions(connectionString: string, max: number) {
  * keys, and every row must give each of them (null, not undefined); the table's defaults fill the
  * others. Values are as JSON has them: dates become ISO strings, and a jsonb column takes the
  * object itself, a bytea column a `\x` hex string. Append ON CONFLICT or RETURNING as needed.
+ * The table is one of the schema's, and the type checker holds the rows' keys to its columns.
  */
-export function insertRows(table: string, rows: readonly Record<string, unknown>[]) {
+export function insertRows<T extends keyof DB & string>(
+  table: T,
+  rows: readonly Partial<Record<keyof DB[T] & string, unknown>>[],
+) {
   const names = Object.keys(rows[0] ?? {});
   // A row without one of the columns would store null there, not the table's default.
-  const uneven = (row: Record<string, unknown>) =>
+  const uneven = (row: Partial<Record<string, unknown>>) =>
     Object.keys(row).length !== names.length || names.some((name) => row[name] === undefined);
   if (rows.some(uneven))
     throw new Error(`Rows for ${table} must all give the same columns: ${names.join(', ')}`);
