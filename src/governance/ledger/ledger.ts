@@ -11,7 +11,7 @@ import {
 } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import canonicalize from 'canonicalize';
-import { type Generated, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import type { Clock } from '../../platform/index.ts';
 import { CompactRange, inclusionProof, leafHash, verifyInclusion } from './merkle.ts';
@@ -179,15 +179,7 @@ export function auditLedger(db: Db, clock: Clock, options: { connectionString?: 
   }
 
   async function signingKey(trx: Db) {
-    const keys = trx.withTables<{
-      audit_signing_keys: {
-        key_id: string;
-        public_key: string;
-        private_key: string;
-        created_at: Generated<Date>;
-      };
-    }>();
-    const existing = await keys
+    const existing = await trx
       .selectFrom('audit_signing_keys')
       .select(['key_id', 'public_key', 'private_key'])
       .orderBy('created_at', 'desc')
@@ -201,7 +193,7 @@ export function auditLedger(db: Db, clock: Clock, options: { connectionString?: 
       public_key: publicKey,
       private_key: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     };
-    await keys.insertInto('audit_signing_keys').values(row).execute();
+    await trx.insertInto('audit_signing_keys').values(row).execute();
     return row;
   }
 
