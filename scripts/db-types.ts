@@ -10,7 +10,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
-import { type DatabaseMetadata, DiffChecker, generate, PostgresDialect } from 'kysely-codegen';
+import {
+  type DatabaseMetadata,
+  DiffChecker,
+  GenericExpressionNode,
+  generate,
+  IdentifierNode,
+  PostgresDialect,
+  RawExpressionNode,
+} from 'kysely-codegen';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { freePort } from '../test/ports.ts';
 
@@ -34,7 +42,13 @@ async function schemaFromMigrations(): Promise<string> {
       // The pool reads `date` as the string PostgreSQL sends and int8 as a number (src/db/pool.ts);
       // an int8 is written from a number or from its digits.
       dialect: new PostgresDialect({ dateParser: 'string' }),
-      typeMapping: { int8: 'ColumnType<number, number | string, number | string>' },
+      // A bytea is read as a Buffer and written from any Uint8Array (the driver wraps it).
+      typeMapping: {
+        int8: 'ColumnType<number, number | string, number | string>',
+        bytea: 'ColumnType<Buffer, Uint8Array, Uint8Array>',
+      },
+      overrides: { columns: jsonShapes },
+      customImports: { AdapterPayload: 'oidc-provider#AdapterPayload', JWK: 'jose#JWK' },
       // Only the application's tables: not the migrations' own bookkeeping, nor pg-boss's schema.
       includePattern: 'public.*',
       excludePattern: 'public.schema_migrations',
@@ -49,6 +63,35 @@ async function schemaFromMigrations(): Promise<string> {
     await rm(dataDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The JSON columns the code writes from an object of its own, typed as that object. Left to
+ * itself kysely-codegen types json and jsonb as any JSON value, which is wrong both ways here:
+ * the driver sends an object as its JSON text, but a JS array as a PostgreSQL array and a string
+ * as JSON text to be parsed, so not every JSON value can be written as one; and the code writes
+ * objects typed `Record<string, ...>` or a library's type, which the type checker does not take
+ * for JSON values, and reads back the object it wrote. Other json columns (written from SQL, or
+ * as JSON text) keep the generated type.
+ *
+ * An override replaces the column's whole type: `| null` is added for a nullable column, but a
+ * column with a default says `Generated<...>` itself. The types are given as kysely-codegen's
+ * nodes, not as strings: it parses a string with TypeScript's compiler API, which TypeScript 7
+ * no longer offers (and a string's names would then not be imported).
+ */
+const shape = (type: string) => new RawExpressionNode(type);
+const withDefault = (type: string) => new GenericExpressionNode('Generated', [shape(type)]);
+const jsonShapes = {
+  // GOV.UK Notify's personalisation: every value a string
+  'notification_outbox.personalisation': withDefault('Record<string, string>'),
+  // the answers of the citizen's journey so far, by question
+  'report_drafts.answers': withDefault('Record<string, unknown>'),
+  // the OpenID provider's own records (grants, codes, sessions, ...), as oidc-provider hands them over
+  'oidc_payloads.payload': new IdentifierNode('AdapterPayload'),
+  // a signing key as jose exports it, with its kid, alg and use
+  'oidc_signing_keys.private_jwk': new IdentifierNode('JWK'),
+  // a relying party's public keys, as read from its JWKS file (checked only to be public keys)
+  'oidc_clients.jwks': shape('{ keys: Record<string, unknown>[] }'),
+};
 
 /**
  * A text column whose CHECK allows only a list of values (`kind IN ('citizen', 'staff')`) is typed

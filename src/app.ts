@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Services } from './compose.ts';
 import type { Config } from './config.ts';
 import { governancePages, governanceRoutes } from './governance/index.ts';
-import { identityPages, identitySettings, openIdProvider, sessions } from './identity/index.ts';
+import { identityModule, identitySettings, sessions } from './identity/index.ts';
 import { notifyPages } from './notify/index.ts';
 import { placesRoutes } from './places/index.ts';
 import { newId } from './platform/index.ts';
@@ -68,10 +68,14 @@ export async function createApp(
     serviceName: config.serviceName,
     cookieSecret: await services.identity.sharedSecret('cookie'),
   });
+  // Who is asking, from the session cookie; identity's access tokens then take its place on the API.
   await app.register(sessions, { identity: services.identity, settings: identitySettings(config) });
-  await app.register(openIdProvider, { identity: services.identity, settings: identitySettings(config) });
+  await app.register(identityModule, {
+    identity: services.identity,
+    settings: identitySettings(config),
+    places: services.places,
+  });
   await app.register(startPage, { place: () => services.places.place() });
-  await app.register(identityPages, { identity: services.identity, places: services.places });
   await app.register(placesRoutes, { places: services.places });
   await app.register(governanceRoutes, { governance: services.governance, agreements: services.agreements });
   await app.register(governancePages, {

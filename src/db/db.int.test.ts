@@ -7,6 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import {
   connect,
   DataFolderInUse,
+  type DB,
   insertRows,
   migrate,
   migrationFiles,
@@ -44,6 +45,9 @@ describe('migrations', () => {
 });
 
 describe('inserting many rows as one JSON parameter', () => {
+  // A table of these tests' own: insertRows takes the schema's table names, and the schema has no such table.
+  const things = 'things' as keyof DB;
+
   it('stores each row as given, with the defaults for the columns no row names', async () => {
     const database = connect(await emptyDatabase(), 1);
     try {
@@ -56,7 +60,7 @@ describe('inserting many rows as one JSON parameter', () => {
         { name: 'O\'Brien "quoted"', at, tags: { a: [1, 'x'] }, raw: '\\x00ff' },
         { name: 'plain', at: null, tags: null, raw: null },
       ];
-      const { rows: stored } = await insertRows('things', rows)
+      const { rows: stored } = await insertRows(things, rows)
         .execute(database.db)
         .then(() => database.pool.query('SELECT name, at, tags, raw, status FROM things ORDER BY id'));
       expect(stored).toEqual([
@@ -69,13 +73,13 @@ describe('inserting many rows as one JSON parameter', () => {
   });
 
   it('refuses rows that do not all name the same columns, which would store null for a default', () => {
-    expect(() => insertRows('things', [{ name: 'a', status: 'closed' }, { name: 'b' }])).toThrow(
+    expect(() => insertRows(things, [{ name: 'a', status: 'closed' }, { name: 'b' }])).toThrow(
       'Rows for things must all give the same columns: name, status',
     );
-    expect(() => insertRows('things', [{ name: 'a' }, { name: 'b', status: 'closed' }])).toThrow(
+    expect(() => insertRows(things, [{ name: 'a' }, { name: 'b', status: 'closed' }])).toThrow(
       'must all give the same columns',
     );
-    expect(() => insertRows('things', [{ name: 'a', status: undefined }])).toThrow(
+    expect(() => insertRows(things, [{ name: 'a', status: undefined }])).toThrow(
       'must all give the same columns',
     );
   });

@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { DB } from './schema.ts';
 
-// Each module names its own tables with `db.withTables<ItsTables>()`; the shared handle knows none.
-// biome-ignore lint/complexity/noBannedTypes: an empty table map is the point
-export type Db = Kysely<{}>;
+/** A query builder that knows every table, as the migrations make them (src/db/schema.ts). */
+export type Db = Kysely<DB>;
 
 // Dates stay as the strings PostgreSQL sends for `date`; timestamps become Date.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
@@ -49,8 +49,7 @@ export function connect(connectionString: string, max = 10): Database {
 }
 
 /** A query builder whose statements go to the pool's connections. */
-// biome-ignore lint/complexity/noBannedTypes: a builder that knows no tables, as Db is
-const builderOn = (pool: pg.Pool): Db => new Kysely<{}>({ dialect: new PostgresDialect({ pool }) });
+const builderOn = (pool: pg.Pool): Db => new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 
 /**
  * Sends statements made together in one write: the client's socket is held (corked) until the
@@ -125,11 +124,15 @@ function pipelinedTransactions(connectionString: string, max: number) {
  * keys, and every row must give each of them (null, not undefined); the table's defaults fill the
  * others. Values are as JSON has them: dates become ISO strings, and a jsonb column takes the
  * object itself, a bytea column a `\x` hex string. Append ON CONFLICT or RETURNING as needed.
+ * The table is one of the schema's, and the type checker holds the rows' keys to its columns.
  */
-export function insertRows(table: string, rows: readonly Record<string, unknown>[]) {
+export function insertRows<T extends keyof DB & string>(
+  table: T,
+  rows: readonly Partial<Record<keyof DB[T] & string, unknown>>[],
+) {
   const names = Object.keys(rows[0] ?? {});
   // A row without one of the columns would store null there, not the table's default.
-  const uneven = (row: Record<string, unknown>) =>
+  const uneven = (row: Partial<Record<string, unknown>>) =>
     Object.keys(row).length !== names.length || names.some((name) => row[name] === undefined);
   if (rows.some(uneven))
     throw new Error(`Rows for ${table} must all give the same columns: ${names.join(', ')}`);

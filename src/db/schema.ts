@@ -1,6 +1,8 @@
 // The type of every table, generated from src/db/migrations/*.sql by `npm run db:types`.
 // Do not edit: change a migration and run it again (CI fails when this file is out of date).
+import type { JWK } from 'jose';
 import type { ColumnType } from 'kysely';
+import type { AdapterPayload } from 'oidc-provider';
 
 export type ArrayType<T> = ArrayTypeImpl<T> extends (infer U)[] ? U[] : ArrayTypeImpl<T>;
 
@@ -73,10 +75,10 @@ export interface Areas {
 }
 
 export interface AuditCheckpoints {
-  frontier: ArrayType<Buffer>;
+  frontier: ArrayType<ColumnType<Buffer, Uint8Array, Uint8Array>>;
   key_id: string;
-  root_hash: Buffer;
-  signature: Buffer;
+  root_hash: ColumnType<Buffer, Uint8Array, Uint8Array>;
+  signature: ColumnType<Buffer, Uint8Array, Uint8Array>;
   signed_at: Generated<Timestamp>;
   tree_size: ColumnType<number, number | string, number | string>;
 }
@@ -88,7 +90,7 @@ export interface AuditLedger {
   body: string;
   break_glass: Generated<boolean>;
   decision: 'allow' | 'deny' | null;
-  hash: Buffer;
+  hash: ColumnType<Buffer, Uint8Array, Uint8Array>;
   seq: ColumnType<number, number | string, number | string>;
   subject_account_id: string | null;
 }
@@ -109,7 +111,7 @@ export interface BreakGlassReviews {
 }
 
 export interface CasePhotos {
-  bytes: Buffer;
+  bytes: ColumnType<Buffer, Uint8Array, Uint8Array>;
   case_id: string;
   content_type: 'image/jpeg' | 'image/png' | 'image/webp';
   created_at: Generated<Timestamp>;
@@ -248,7 +250,7 @@ export interface NotificationOutbox {
   id: Generated<string>;
   last_error: string | null;
   next_attempt_at: Generated<Timestamp>;
-  personalisation: Generated<Json>;
+  personalisation: Generated<Record<string, string>>;
   recipient: string;
   reference: string | null;
   sent_at: Timestamp | null;
@@ -263,7 +265,7 @@ export interface OidcClients {
   created_at: Generated<Timestamp>;
   disabled: Generated<boolean>;
   grant_types: Generated<string[]>;
-  jwks: Json | null;
+  jwks: { keys: Record<string, unknown>[] } | null;
   name: string;
   organisation_id: string | null;
   post_logout_redirect_uris: Generated<string[]>;
@@ -278,7 +280,7 @@ export interface OidcPayloads {
   grant_id: string | null;
   id: string;
   model: string;
-  payload: Json;
+  payload: AdapterPayload;
   uid: string | null;
   user_code: string | null;
 }
@@ -292,7 +294,7 @@ export interface OidcSessionConfidence {
 export interface OidcSigningKeys {
   created_at: Generated<Timestamp>;
   kid: string;
-  private_jwk: Json;
+  private_jwk: JWK;
   retired_at: Timestamp | null;
 }
 
@@ -336,7 +338,7 @@ export interface Passkeys {
   id: Generated<string>;
   last_used_at: Timestamp | null;
   name: string;
-  public_key: Buffer;
+  public_key: ColumnType<Buffer, Uint8Array, Uint8Array>;
   transports: Generated<string[]>;
 }
 
@@ -408,7 +410,7 @@ export interface Referrals {
 }
 
 export interface ReportDraftPhotos {
-  bytes: Buffer;
+  bytes: ColumnType<Buffer, Uint8Array, Uint8Array>;
   content_type: 'image/jpeg' | 'image/png' | 'image/webp';
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -418,7 +420,7 @@ export interface ReportDraftPhotos {
 }
 
 export interface ReportDrafts {
-  answers: Generated<Json>;
+  answers: Generated<Record<string, unknown>>;
   expires_at: Timestamp;
   token_hash: string;
 }

@@ -1,24 +1,10 @@
 // SQL for the reviews of access: break-glass reads and their reviews, and unusual access.
 import { sql } from 'kysely';
-import type { Db } from '../db/index.ts';
-
-type ReviewTables = {
-  break_glass_reviews: { ledger_seq: number; reviewed_by: string; outcome: string; notes: string | null };
-  audit_ledger: {
-    seq: number;
-    body: string;
-    break_glass: boolean;
-    at: Date;
-    actor_account_id: string | null;
-    action: string;
-    decision: string | null;
-  };
-};
+import type { DB, Db } from '../db/index.ts';
 
 /** Break-glass reads with their review, if any: the unreviewed first. */
 export async function breakGlassQueue(db: Db) {
   return db
-    .withTables<ReviewTables>()
     .selectFrom('audit_ledger as l')
     .leftJoin('break_glass_reviews as r', 'r.ledger_seq', 'l.seq')
     .select(['l.seq', 'l.body', 'r.outcome', 'r.notes'])
@@ -33,11 +19,10 @@ export async function reviewBreakGlass(
   db: Db,
   seq: number,
   by: string,
-  outcome: string,
+  outcome: DB['break_glass_reviews']['outcome'],
   notes: string | null,
 ): Promise<boolean> {
   const entry = await db
-    .withTables<ReviewTables>()
     .selectFrom('audit_ledger')
     .select('seq')
     .where('seq', '=', seq)
@@ -45,7 +30,6 @@ export async function reviewBreakGlass(
     .executeTakeFirst();
   if (!entry) return false;
   const result = await db
-    .withTables<ReviewTables>()
     .insertInto('break_glass_reviews')
     .values({ ledger_seq: seq, reviewed_by: by, outcome, notes })
     .onConflict((c) => c.doNothing())

@@ -2,7 +2,6 @@
 // server-side sessions (accounts/); the place's OpenID Connect provider that other systems of the
 // place sign people in through, whose access tokens Flagstone's API takes (provider/); signing
 // in through upstream identity providers (federation/); and acting on someone's behalf (delegation/).
-import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PlacesService } from '../places/index.ts';
 import { accountPages, passkeyRoutes } from './accounts/index.ts';
@@ -24,23 +23,21 @@ export { type IdentityService, identityService } from './service.ts';
 export { identitySettings } from './settings.ts';
 
 /**
- * The OpenID Connect provider with the API's access tokens, then the other ways of signing in
- * its sign-in page offers (upstream providers, passkeys) and the administrators' pages of both.
+ * Everything identity serves, as one plugin: the OpenID Connect provider with the API's access
+ * tokens, the other ways of signing in its sign-in page offers (upstream providers, passkeys) and
+ * the administrators' pages of both; then the pages of accounts (signing in and out, the second
+ * factor, each person's home) and of acting for someone. Register it after `sessions`: the access
+ * token's hook reaches every module's API and must run after the session's, to take its place.
  */
-export const openIdProvider = fp<{ identity: IdentityService; settings: IdentitySettings }>(
-  async (app, options) => {
-    await app.register(provider, options);
-    await app.register(federationRoutes, options);
-    await app.register(passkeyRoutes, options);
-    await app.register(upstreamPages, options);
-  },
-);
-
-/** The pages of accounts (signing in and out, the second factor, each person's home) and of acting for someone. */
-export async function identityPages(
-  app: FastifyInstance,
-  { identity, places }: { identity: IdentityService; places: PlacesService },
-): Promise<void> {
+export const identityModule = fp<{
+  identity: IdentityService;
+  settings: IdentitySettings;
+  places: PlacesService;
+}>(async (app, { identity, settings, places }) => {
+  await app.register(provider, { identity, settings });
+  await app.register(federationRoutes, { identity, settings });
+  await app.register(passkeyRoutes, { identity, settings });
+  await app.register(upstreamPages, { identity, settings });
   await app.register(accountPages, { identity, places });
   await app.register(delegationPages, { identity });
-}
+});

@@ -1,28 +1,10 @@
 // SQL for the notification outbox, nothing else.
-import { type Generated, type Insertable, type Selectable, sql } from 'kysely';
-import { type Db, insertRows } from '../db/index.ts';
+import { type Insertable, type Selectable, sql } from 'kysely';
+import { type DB, type Db, insertRows } from '../db/index.ts';
 
-type NotifyTables = {
-  notification_outbox: {
-    id: Generated<string>;
-    channel: 'email' | 'sms';
-    recipient: string;
-    template: string;
-    personalisation: Record<string, string>;
-    reference: string | null;
-    status: Generated<'pending' | 'sent' | 'failed'>;
-    attempts: Generated<number>;
-    next_attempt_at: Generated<Date>;
-    last_error: string | null;
-    created_at: Generated<Date>;
-    sent_at: Date | null;
-  };
-};
+export type OutboxRow = Selectable<DB['notification_outbox']>;
 
-const tables = (db: Db) => db.withTables<NotifyTables>();
-export type OutboxRow = Selectable<NotifyTables['notification_outbox']>;
-
-export async function insert(db: Db, rows: Insertable<NotifyTables['notification_outbox']>[]) {
+export async function insert(db: Db, rows: Insertable<DB['notification_outbox']>[]) {
   if (rows.length === 0) return;
   await insertRows('notification_outbox', rows).execute(db);
 }
@@ -35,7 +17,7 @@ export async function insert(db: Db, rows: Insertable<NotifyTables['notification
  * picked in an array, which PostgreSQL computes once, not again for each row it updates.
  */
 export async function claimDue(db: Db, now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
-  const due = tables(db)
+  const due = db
     .selectFrom('notification_outbox')
     .select('id')
     .where('status', '=', 'pending')
@@ -44,7 +26,7 @@ export async function claimDue(db: Db, now: Date, leaseUntil: Date, limit: numbe
     .limit(limit)
     .forUpdate()
     .skipLocked();
-  return tables(db)
+  return db
     .updateTable('notification_outbox')
     .set({ next_attempt_at: leaseUntil })
     .where(sql<boolean>`id = any(array(${due}))`)
@@ -53,7 +35,7 @@ export async function claimDue(db: Db, now: Date, leaseUntil: Date, limit: numbe
 }
 
 export async function markSent(db: Db, id: string, now: Date) {
-  await tables(db)
+  await db
     .updateTable('notification_outbox')
     .set({ status: 'sent', sent_at: now, attempts: sql`attempts + 1`, last_error: null })
     .where('id', '=', id)
@@ -61,7 +43,7 @@ export async function markSent(db: Db, id: string, now: Date) {
 }
 
 export async function markFailed(db: Db, id: string, error: string, next: Date | null) {
-  await tables(db)
+  await db
     .updateTable('notification_outbox')
     .set({
       status: next ? 'pending' : 'failed',
@@ -74,7 +56,7 @@ export async function markFailed(db: Db, id: string, error: string, next: Date |
 }
 
 export async function latest(db: Db, limit: number): Promise<OutboxRow[]> {
-  return tables(db)
+  return db
     .selectFrom('notification_outbox')
     .selectAll()
     .orderBy('created_at', 'desc')

@@ -1,32 +1,14 @@
 // SQL for the places module's tables, nothing else.
-import { type Generated, sql } from 'kysely';
-import type { Db } from '../db/index.ts';
+import { type Selectable, sql } from 'kysely';
+import type { DB, Db } from '../db/index.ts';
 import type { AreaFeature, Boundary, NewArea, Organisation, OrganisationKind, Service } from './schemas.ts';
 
-type PlacesTables = {
-  place: { id: number; name: string };
-  organisations: { id: Generated<string>; ref: string; name: string; kind: OrganisationKind };
-  areas: { id: Generated<string>; ref: string; name: string; boundary: string };
-  area_coverage: { area_id: string; function: OrganisationKind; organisation_id: string };
-  services: {
-    code: string;
-    lgsl_code: number | null;
-    name: string;
-    description: string;
-    service_group: string;
-    responsible_kind: OrganisationKind;
-    keywords: string[];
-  };
-};
-
-const tables = (db: Db) => db.withTables<PlacesTables>();
-
 export async function getPlace(db: Db): Promise<{ name: string } | undefined> {
-  return tables(db).selectFrom('place').select('name').executeTakeFirst();
+  return db.selectFrom('place').select('name').executeTakeFirst();
 }
 
 export async function setPlace(db: Db, name: string): Promise<void> {
-  await tables(db)
+  await db
     .insertInto('place')
     .values({ id: 1, name })
     .onConflict((c) => c.column('id').doUpdateSet({ name }))
@@ -34,11 +16,11 @@ export async function setPlace(db: Db, name: string): Promise<void> {
 }
 
 export async function listOrganisations(db: Db): Promise<Organisation[]> {
-  return tables(db).selectFrom('organisations').select(['ref', 'name', 'kind']).orderBy('name').execute();
+  return db.selectFrom('organisations').select(['ref', 'name', 'kind']).orderBy('name').execute();
 }
 
 export async function findOrganisation(db: Db, ref: string): Promise<Organisation | undefined> {
-  return tables(db)
+  return db
     .selectFrom('organisations')
     .select(['ref', 'name', 'kind'])
     .where('ref', '=', ref)
@@ -47,17 +29,13 @@ export async function findOrganisation(db: Db, ref: string): Promise<Organisatio
 
 export async function organisationIds(db: Db, refs: string[]): Promise<Map<string, string>> {
   if (refs.length === 0) return new Map();
-  const rows = await tables(db)
-    .selectFrom('organisations')
-    .select(['id', 'ref'])
-    .where('ref', 'in', refs)
-    .execute();
+  const rows = await db.selectFrom('organisations').select(['id', 'ref']).where('ref', 'in', refs).execute();
   return new Map(rows.map((r) => [r.ref, r.id]));
 }
 
 /** Inserts an organisation; false when its ref is taken. */
 export async function insertOrganisation(db: Db, org: Organisation): Promise<boolean> {
-  const result = await tables(db)
+  const result = await db
     .insertInto('organisations')
     .values(org)
     .onConflict((c) => c.column('ref').doNothing())
@@ -70,7 +48,7 @@ export async function insertArea(
   area: NewArea,
   coverage: { function: OrganisationKind; organisationId: string }[],
 ): Promise<boolean> {
-  const inserted = await tables(db)
+  const inserted = await db
     .insertInto('areas')
     .values({ ref: area.ref, name: area.name, boundary: JSON.stringify(area.boundary) })
     .onConflict((c) => c.column('ref').doNothing())
@@ -78,7 +56,7 @@ export async function insertArea(
     .executeTakeFirst();
   if (!inserted) return false;
   if (coverage.length > 0) {
-    await tables(db)
+    await db
       .insertInto('area_coverage')
       .values(
         coverage.map((c) => ({
@@ -93,7 +71,7 @@ export async function insertArea(
 }
 
 export async function listAreas(db: Db, ref?: string): Promise<AreaFeature[]> {
-  let query = tables(db)
+  let query = db
     .selectFrom('areas')
     .select(['areas.ref', 'areas.name', 'areas.boundary'])
     .select(
@@ -132,7 +110,7 @@ const serviceColumns = [
   'keywords',
 ] as const;
 
-function toService(row: PlacesTables['services']): Service {
+function toService(row: Pick<Selectable<DB['services']>, (typeof serviceColumns)[number]>): Service {
   return {
     code: row.code,
     lgslCode: row.lgsl_code,
@@ -145,11 +123,7 @@ function toService(row: PlacesTables['services']): Service {
 }
 
 export async function listServices(db: Db, filter: { q?: string; group?: string }): Promise<Service[]> {
-  let query = tables(db)
-    .selectFrom('services')
-    .select(serviceColumns)
-    .orderBy('service_group')
-    .orderBy('name');
+  let query = db.selectFrom('services').select(serviceColumns).orderBy('service_group').orderBy('name');
   if (filter.group) query = query.where('service_group', '=', filter.group);
   for (const word of (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean)) {
     const pattern = `%${word.replace(/[\\%_]/g, '\\$&')}%`;
@@ -162,7 +136,7 @@ export async function listServices(db: Db, filter: { q?: string; group?: string 
 }
 
 export async function findService(db: Db, code: string): Promise<Service | undefined> {
-  const row = await tables(db)
+  const row = await db
     .selectFrom('services')
     .select(serviceColumns)
     .where('code', '=', code)
@@ -172,7 +146,7 @@ export async function findService(db: Db, code: string): Promise<Service | undef
 
 /** Inserts a service; false when its code or LGSL code is taken. */
 export async function insertService(db: Db, service: Service): Promise<boolean> {
-  const result = await tables(db)
+  const result = await db
     .insertInto('services')
     .values({
       code: service.code,

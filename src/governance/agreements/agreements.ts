@@ -15,11 +15,13 @@ import {
 } from '../../platform/index.ts';
 import {
   datasets,
+  type LawfulBasis,
   lawfulBases,
   markingLevel,
   markingOfLevel,
   parseMarking,
   purposes,
+  type SpecialCategoryBasis,
   specialCategoryBases,
 } from '../decisions/index.ts';
 import type { Ledger } from '../ledger/index.ts';
@@ -158,8 +160,9 @@ async function create(
         title: input.title.trim(),
         datasets: input.datasets,
         purposes: input.purposes,
-        lawfulBasis: input.lawfulBasis,
-        specialCategoryBasis: input.specialCategoryBasis || null,
+        // both checked against the vocabulary by agreementErrors above
+        lawfulBasis: input.lawfulBasis as LawfulBasis,
+        specialCategoryBasis: (input.specialCategoryBasis || null) as SpecialCategoryBasis | null,
         highestMarking: highest,
         startsOn: input.startsOn,
         endsOn: input.endsOn,

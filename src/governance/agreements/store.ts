@@ -1,49 +1,20 @@
 // SQL for data-sharing agreements and their parties, and the agreements in force that the
 // policies are asked under.
-import { type Generated, sql } from 'kysely';
-import type { Db } from '../../db/index.ts';
-import type { ActiveAgreement } from '../decisions/index.ts';
-
-type AgreementTables = {
-  sharing_agreements: {
-    id: Generated<string>;
-    title: string;
-    datasets: string[];
-    purposes: string[];
-    lawful_basis: string;
-    special_category_basis: string | null;
-    highest_marking: number;
-    starts_on: string;
-    ends_on: string;
-    status: Generated<'draft' | 'active' | 'revoked'>;
-    created_by: string;
-    created_at: Generated<Date>;
-    revoked_by: string | null;
-    revoked_at: Date | null;
-    revocation_reason: string | null;
-  };
-  agreement_parties: {
-    agreement_id: string;
-    organisation_id: string;
-    signed_by: string | null;
-    signed_at: Date | null;
-  };
-  organisations: { id: string; ref: string; name: string };
-};
-
-const tables = (db: Db) => db.withTables<AgreementTables>();
+import { type Selectable, sql } from 'kysely';
+import type { DB, Db } from '../../db/index.ts';
+import type { ActiveAgreement, LawfulBasis, SpecialCategoryBasis } from '../decisions/index.ts';
 
 export interface AgreementRow {
   id: string;
   title: string;
   datasets: string[];
   purposes: string[];
-  lawfulBasis: string;
-  specialCategoryBasis: string | null;
+  lawfulBasis: LawfulBasis;
+  specialCategoryBasis: SpecialCategoryBasis | null;
   highestMarking: number;
   startsOn: string;
   endsOn: string;
-  status: 'draft' | 'active' | 'revoked';
+  status: Selectable<DB['sharing_agreements']>['status'];
   revocationReason: string | null;
   parties: {
     organisationId: string;
@@ -59,7 +30,7 @@ export async function insertAgreement(
   agreement: Omit<AgreementRow, 'id' | 'status' | 'revocationReason' | 'parties'> & { createdBy: string },
   partyIds: string[],
 ): Promise<string> {
-  const row = await tables(db)
+  const row = await db
     .insertInto('sharing_agreements')
     .values({
       title: agreement.title,
@@ -77,7 +48,7 @@ export async function insertAgreement(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await tables(db)
+  await db
     .insertInto('agreement_parties')
     .values(
       partyIds.map((organisation_id) => ({
@@ -98,7 +69,7 @@ const partiesJson = sql<AgreementRow['parties']>`(
   WHERE p.agreement_id = sharing_agreements.id)`;
 
 function selectAgreements(db: Db) {
-  return tables(db)
+  return db
     .selectFrom('sharing_agreements')
     .select([
       'id',
@@ -150,7 +121,7 @@ export async function signAgreement(
   accountId: string,
   at: Date,
 ): Promise<void> {
-  await tables(db)
+  await db
     .updateTable('agreement_parties')
     .set({ signed_by: accountId, signed_at: at })
     .where('agreement_id', '=', id)
@@ -164,7 +135,7 @@ export async function setAgreementStatus(
   status: 'active' | 'revoked',
   revocation?: { by: string; at: Date; reason: string },
 ): Promise<void> {
-  await tables(db)
+  await db
     .updateTable('sharing_agreements')
     .set({
       status,
@@ -201,7 +172,7 @@ export async function agreementsInForce(
 
 export async function agreementTitles(db: Db, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await tables(db)
+  const rows = await db
     .selectFrom('sharing_agreements')
     .select(['id', 'title'])
     .where('id', 'in', ids)

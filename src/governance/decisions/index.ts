@@ -25,11 +25,13 @@ export type { AccessScope } from './scope.ts';
 export {
   datasets,
   isPurpose,
+  type LawfulBasis,
   lawfulBases,
   markingLevel,
   markingOfLevel,
   markings,
   parseMarking,
   purposes,
+  type SpecialCategoryBasis,
   specialCategoryBases,
 } from './vocabulary.ts';

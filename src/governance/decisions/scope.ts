@@ -4,13 +4,13 @@
 import { Invalid } from '../../platform/index.ts';
 import type { ActiveAgreement } from './entities.ts';
 import type { Principal } from './principal.ts';
-import { isPurpose, purposes } from './vocabulary.ts';
+import { type Handling, isPurpose, purposes } from './vocabulary.ts';
 
 /** Which records a search may return, for SQL: the same rules as the policies for reads. */
 export interface AccessScope {
   citizenAccountId: string | null;
   /** Handling descriptors withheld from the citizen's own view. */
-  withheldFromCitizen: string[];
+  withheldFromCitizen: Handling[];
   /** [organisation id, highest marking level] pairs whose records may be seen. */
   organisations: [string, number][];
 }

@@ -80,21 +80,14 @@ describe('search and authorize agree', () => {
             const governance = governanceService(trx, systemClock, pdp, t.services.places);
             const citizen = (
               await trx
-                .withTables<{ accounts: { id: string; kind: string } }>()
                 .selectFrom('accounts')
                 .select('id')
                 .where('kind', '=', 'citizen')
                 .executeTakeFirstOrThrow()
             ).id;
-            await trx.withTables<{ local_records: { id: string } }>().deleteFrom('local_records').execute();
-            await trx
-              .withTables<{ correction_requests: { id: string } }>()
-              .deleteFrom('correction_requests')
-              .execute();
-            await trx
-              .withTables<{ sharing_agreements: { id: string } }>()
-              .deleteFrom('sharing_agreements')
-              .execute();
+            await trx.deleteFrom('local_records').execute();
+            await trx.deleteFrom('correction_requests').execute();
+            await trx.deleteFrom('sharing_agreements').execute();
             for (const [i, r] of w.records.entries()) {
               await recordsForTesting.insert(trx, {
                 organisationId: organisations[r.org] as string,

@@ -1,12 +1,8 @@
 // SQL for clearances: the highest marking a member of staff may see (OFFICIAL unless raised).
 import type { Db } from '../../db/index.ts';
 
-type ClearanceTables = { clearances: { account_id: string; level: number } };
-
-const tables = (db: Db) => db.withTables<ClearanceTables>();
-
 export async function clearanceOf(db: Db, accountId: string): Promise<number> {
-  const row = await tables(db)
+  const row = await db
     .selectFrom('clearances')
     .select('level')
     .where('account_id', '=', accountId)
@@ -15,7 +11,7 @@ export async function clearanceOf(db: Db, accountId: string): Promise<number> {
 }
 
 export async function setClearance(db: Db, accountId: string, level: number): Promise<void> {
-  await tables(db)
+  await db
     .insertInto('clearances')
     .values({ account_id: accountId, level })
     .onConflict((c) => c.column('account_id').doUpdateSet({ level }))

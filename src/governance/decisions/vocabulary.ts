@@ -63,6 +63,7 @@ export const lawfulBases = {
   public_task: 'Public task (6(1)(e))',
   legitimate_interests: 'Legitimate interests (6(1)(f))',
 } as const;
+export type LawfulBasis = keyof typeof lawfulBases;
 
 /** UK GDPR Article 9 conditions for special category data. */
 export const specialCategoryBases = {
@@ -77,6 +78,7 @@ export const specialCategoryBases = {
   public_health: 'Public health (9(2)(i))',
   archiving_research_statistics: 'Archiving, research and statistics (9(2)(j))',
 } as const;
+export type SpecialCategoryBasis = keyof typeof specialCategoryBases;
 
 export const datasets = {
   'person-records': 'Local person records',

@@ -3,7 +3,7 @@
 // RFC 9162 Merkle tree head. Appends from concurrent requests are committed together.
 import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { type Generated, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import type { Clock } from '../../platform/index.ts';
 import { CompactRange, inclusionProof, leafHash, verifyInclusion } from './merkle.ts';
@@ -158,15 +158,7 @@ function groupCommit(db: Db, clock: Clock) {
 /** Signed tree heads over the chain: made by `checkpoint`, checked with the whole chain by `verify`. */
 function checkpoints(db: Db, options: { connectionString?: string }) {
   async function signingKey(trx: Db) {
-    const keys = trx.withTables<{
-      audit_signing_keys: {
-        key_id: string;
-        public_key: string;
-        private_key: string;
-        created_at: Generated<Date>;
-      };
-    }>();
-    const existing = await keys
+    const existing = await trx
       .selectFrom('audit_signing_keys')
       .select(['key_id', 'public_key', 'private_key'])
       .orderBy('created_at', 'desc')
@@ -180,7 +172,7 @@ function checkpoints(db: Db, options: { connectionString?: string }) {
       public_key: publicKey,
       private_key: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     };
-    await keys.insertInto('audit_signing_keys').values(row).execute();
+    await trx.insertInto('audit_signing_keys').values(row).execute();
     return row;
   }
 

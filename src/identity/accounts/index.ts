@@ -1,15 +1,12 @@
 // Accounts: citizens' and staff's accounts and staff roles, signing in (a password, a code from
 // an authenticator app, a passkey), server-side sessions, and what other modules may read of
 // accounts. The provider and federation sign people in through these pages and sessions.
+
+export type { IdentityConfidence, NewAccount } from './directory.ts';
 export { accountPages } from './pages.ts';
 export { passkeyRoutes } from './passkey-routes.ts';
 export { totpCode } from './second-factor.ts';
-export {
-  type Accounts,
-  accountsService,
-  type IdentityConfidence,
-  type NewAccount,
-} from './service.ts';
+export { type Accounts, accountsService } from './service.ts';
 export {
   ACTING_COOKIE,
   needsSecondFactor,

@@ -40,6 +40,7 @@ interface Options {
 }
 
 /** Signing in and out, the second factor, and each person's home page. */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a plugin's route table
 export async function accountPages(app: FastifyInstance, { identity, places }: Options): Promise<void> {
   await app.register(fastifyRateLimit, { global: false });
 

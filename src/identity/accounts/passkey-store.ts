@@ -1,38 +1,11 @@
 // SQL for passkeys: the credentials of each account and the one-use challenges handed out.
-import { sql } from 'kysely';
-import type { Db } from '../../db/index.ts';
+import { type Insertable, type Selectable, sql } from 'kysely';
+import type { DB, Db } from '../../db/index.ts';
 
-export interface PasskeyRow {
-  id: string;
-  account_id: string;
-  credential_id: string;
-  public_key: Uint8Array;
-  counter: string;
-  transports: string[];
-  name: string;
-  created_at: Date;
-  last_used_at: Date | null;
-}
+export type PasskeyRow = Selectable<DB['passkeys']>;
 
-type PasskeyTables = {
-  passkeys: Omit<PasskeyRow, 'id' | 'created_at' | 'last_used_at'> & {
-    id?: string;
-    created_at?: Date;
-    last_used_at?: Date | null;
-  };
-  passkey_challenges: {
-    challenge: string;
-    purpose: 'register' | 'sign_in';
-    account_id: string | null;
-    expires_at: Date;
-  };
-  accounts: { id: string; kind: 'citizen' | 'staff'; disabled: boolean };
-};
-
-const tables = (db: Db) => db.withTables<PasskeyTables>();
-
-export async function insertChallenge(db: Db, row: PasskeyTables['passkey_challenges']): Promise<void> {
-  await tables(db).insertInto('passkey_challenges').values(row).execute();
+export async function insertChallenge(db: Db, row: Insertable<DB['passkey_challenges']>): Promise<void> {
+  await db.insertInto('passkey_challenges').values(row).execute();
 }
 
 /** Uses up a challenge handed out for this purpose (and account): false when unknown, used or expired. */
@@ -43,7 +16,7 @@ export async function takeChallenge(
   accountId: string | null,
   now: Date,
 ): Promise<boolean> {
-  const taken = await tables(db)
+  const taken = await db
     .deleteFrom('passkey_challenges')
     .where('challenge', '=', challenge)
     .where('purpose', '=', purpose)
@@ -54,42 +27,38 @@ export async function takeChallenge(
 }
 
 export async function deleteExpiredChallenges(db: Db, now: Date): Promise<void> {
-  await tables(db).deleteFrom('passkey_challenges').where('expires_at', '<=', now).execute();
+  await db.deleteFrom('passkey_challenges').where('expires_at', '<=', now).execute();
 }
 
-export async function insertPasskey(db: Db, row: PasskeyTables['passkeys']): Promise<string> {
-  const { id } = await tables(db)
-    .insertInto('passkeys')
-    .values(row)
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return id as string;
+export async function insertPasskey(db: Db, row: Insertable<DB['passkeys']>): Promise<string> {
+  const { id } = await db.insertInto('passkeys').values(row).returning('id').executeTakeFirstOrThrow();
+  return id;
 }
 
 export async function passkeysOf(db: Db, accountId: string): Promise<PasskeyRow[]> {
-  return (await tables(db)
+  return db
     .selectFrom('passkeys')
     .selectAll()
     .where('account_id', '=', accountId)
     .orderBy('created_at')
-    .execute()) as PasskeyRow[];
+    .execute();
 }
 
 /** The passkey with this credential id, with its account's kind, if the account may sign in. */
 export async function findByCredential(db: Db, credentialId: string) {
-  return (await tables(db)
+  return db
     .selectFrom('passkeys as p')
     .innerJoin('accounts as a', 'a.id', 'p.account_id')
     .selectAll('p')
     .select('a.kind')
     .where('p.credential_id', '=', credentialId)
     .where('a.disabled', '=', false)
-    .executeTakeFirst()) as (PasskeyRow & { kind: 'citizen' | 'staff' }) | undefined;
+    .executeTakeFirst();
 }
 
 /** Records a use with the authenticator's new counter, only if it did not go back: false otherwise. */
 export async function recordUse(db: Db, id: string, counter: number, now: Date): Promise<boolean> {
-  const result = await tables(db)
+  const result = await db
     .updateTable('passkeys')
     .set({ counter: String(counter), last_used_at: now })
     .where('id', '=', id)
@@ -99,7 +68,7 @@ export async function recordUse(db: Db, id: string, counter: number, now: Date):
 }
 
 export async function deletePasskey(db: Db, accountId: string, id: string): Promise<string | undefined> {
-  const row = await tables(db)
+  const row = await db
     .deleteFrom('passkeys')
     .where('id', '=', id)
     .where('account_id', '=', accountId)

@@ -13,9 +13,8 @@ import { type Actor, type Clock, Forbidden, Invalid, NotFound, Unauthorized } fr
 import type { Ledger } from '../audit.ts';
 import * as audit from './audit.ts';
 import * as store from './passkey-store.ts';
+import { PASSKEY } from './sign-in-methods.ts';
 
-/** How a session signed in with a passkey is recorded; it counts as a second factor. */
-export const PASSKEY = 'passkey';
 const CHALLENGE_MINUTES = 5;
 
 /** Where passkeys are used: the relying party of WebAuthn is Flagstone's own address. */
@@ -46,10 +45,22 @@ const isAnswer = (value: unknown): value is { id: string; response: object } =>
   typeof (value as { id?: unknown }).id === 'string' &&
   typeof (value as { response?: unknown }).response === 'object';
 
-export function passkeys({ db, clock, ledger, openSession, hasAuthenticatorApp }: PasskeyDeps) {
-  const expires = () => new Date(clock.now().getTime() + CHALLENGE_MINUTES * 60_000);
-  const take = (purpose: 'register' | 'sign_in', accountId: string | null) => (challenge: string) =>
+/** When a challenge handed out now stops being accepted. */
+const challengeExpiry = (clock: Clock) => new Date(clock.now().getTime() + CHALLENGE_MINUTES * 60_000);
+
+/** Takes (uses up) a challenge handed out for this purpose, as SimpleWebAuthn checks the answer. */
+const take =
+  (
+    { db, clock }: Pick<PasskeyDeps, 'db' | 'clock'>,
+    purpose: 'register' | 'sign_in',
+    accountId: string | null,
+  ) =>
+  (challenge: string) =>
     store.takeChallenge(db, challenge, purpose, accountId, clock.now());
+
+/** A person's own passkeys: listing, adding and removing them from their account page. */
+function ownPasskeys(deps: PasskeyDeps) {
+  const { db, clock, ledger, hasAuthenticatorApp } = deps;
 
   /** Someone who has a second factor uses it before changing their passkeys. */
   async function mayChange(actor: Actor) {
@@ -88,7 +99,7 @@ export function passkeys({ db, clock, ledger, openSession, hasAuthenticatorApp }
         challenge: options.challenge,
         purpose: 'register',
         account_id: actor.accountId,
-        expires_at: expires(),
+        expires_at: challengeExpiry(clock),
       });
       return options;
     },
@@ -99,7 +110,7 @@ export function passkeys({ db, clock, ledger, openSession, hasAuthenticatorApp }
       if (!isAnswer(response)) throw new Invalid('The passkey could not be read: try again');
       const verified = await verifyRegistrationResponse({
         response: response as RegistrationResponse,
-        expectedChallenge: take('register', actor.accountId),
+        expectedChallenge: take(deps, 'register', actor.accountId),
         expectedOrigin: site.origin,
         expectedRPID: rpId(site),
       }).catch(() => ({ verified: false as const }));
@@ -133,7 +144,13 @@ export function passkeys({ db, clock, ledger, openSession, hasAuthenticatorApp }
         await ledger.append(trx, [audit.passkeyRemoved(actor, name)]);
       });
     },
+  };
+}
 
+/** Signing in with a passkey, from the sign-in page, at the second-factor level. */
+function passkeySignIn(deps: PasskeyDeps) {
+  const { db, clock, ledger, openSession } = deps;
+  return {
     /** The options for the browser to sign in with any passkey it holds for Flagstone. */
     async signInOptions(site: PasskeySite) {
       await store.deleteExpiredChallenges(db, clock.now());
@@ -145,7 +162,7 @@ export function passkeys({ db, clock, ledger, openSession, hasAuthenticatorApp }
         challenge: options.challenge,
         purpose: 'sign_in',
         account_id: null,
-        expires_at: expires(),
+        expires_at: challengeExpiry(clock),
       });
       return options;
     },
@@ -158,7 +175,7 @@ export function passkeys({ db, clock, ledger, openSession, hasAuthenticatorApp }
       const account = { id: passkey.account_id, kind: passkey.kind };
       const verified = await verifyAuthenticationResponse({
         response: response as AuthenticationResponse,
-        expectedChallenge: take('sign_in', null),
+        expectedChallenge: take(deps, 'sign_in', null),
         expectedOrigin: site.origin,
         expectedRPID: rpId(site),
         credential: {
@@ -178,6 +195,10 @@ export function passkeys({ db, clock, ledger, openSession, hasAuthenticatorApp }
       return openSession(account, PASSKEY);
     },
   };
+}
+
+export function passkeys(deps: PasskeyDeps) {
+  return { ...ownPasskeys(deps), ...passkeySignIn(deps) };
 }
 
 export type Passkeys = ReturnType<typeof passkeys>;

@@ -2,7 +2,8 @@
 // account has one: the forms and pages that Flagstone's own sign-in and the OpenID Connect
 // provider's interactions share, and the cookie a new session is given.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Accounts, PENDING_MINUTES } from './service.ts';
+import { PENDING_MINUTES } from './passwords.ts';
+import type { Accounts } from './service.ts';
 import { SESSION_COOKIE } from './sessions.ts';
 
 /** The upstream providers people may sign in through instead (federation's), for the sign-in page. */

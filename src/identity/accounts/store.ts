@@ -1,45 +1,11 @@
 // SQL for accounts, staff roles, sessions and failed sign-ins.
-import { type Generated, type Selectable, sql } from 'kysely';
-import type { Db } from '../../db/index.ts';
-import type { StaffRole } from '../../platform/index.ts';
+import { type Insertable, type Selectable, sql } from 'kysely';
+import type { DB, Db } from '../../db/index.ts';
 
-type IdentityTables = {
-  accounts: {
-    id: Generated<string>;
-    kind: 'citizen' | 'staff';
-    email: string;
-    name: string;
-    password_hash: string;
-    disabled: Generated<boolean>;
-  };
-  staff_roles: { account_id: string; organisation_id: string; role: StaffRole };
-  sessions: {
-    id_hash: string;
-    account_id: string;
-    auth_method: string;
-    expires_at: Date;
-    last_seen_at: Generated<Date>;
-    identity_confidence: 'none' | 'low' | 'medium' | null;
-    upstream: string | null;
-  };
-  sign_in_failures: { email_key: string; failed_at: Date };
-  second_factors: {
-    account_id: string;
-    totp_secret: string;
-    enrolled_at: Date | null;
-    last_step: Generated<string>;
-  };
-  pending_sign_ins: { id_hash: string; account_id: string; failures: Generated<number>; expires_at: Date };
-  app_secrets: { name: string; value: string };
-  organisations: { id: string; ref: string; name: string };
-};
-
-const tables = (db: Db) => db.withTables<IdentityTables>();
-
-export type AccountRow = Selectable<IdentityTables['accounts']>;
+export type AccountRow = Selectable<DB['accounts']>;
 
 export async function findAccountByEmail(db: Db, email: string): Promise<AccountRow | undefined> {
-  return tables(db)
+  return db
     .selectFrom('accounts')
     .selectAll()
     .where(sql<string>`lower(email)`, '=', email.toLowerCase())
@@ -47,7 +13,7 @@ export async function findAccountByEmail(db: Db, email: string): Promise<Account
 }
 
 export async function findAccountById(db: Db, id: string): Promise<AccountRow | undefined> {
-  return tables(db)
+  return db
     .selectFrom('accounts')
     .selectAll()
     .where('id', '=', id)
@@ -55,24 +21,20 @@ export async function findAccountById(db: Db, id: string): Promise<AccountRow | 
     .executeTakeFirst();
 }
 
-export async function insertAccount(db: Db, account: Omit<AccountRow, 'id' | 'disabled'>): Promise<string> {
-  const row = await tables(db)
-    .insertInto('accounts')
-    .values(account)
-    .returning('id')
-    .executeTakeFirstOrThrow();
+export async function insertAccount(
+  db: Db,
+  account: Omit<Insertable<DB['accounts']>, 'id' | 'disabled' | 'created_at'>,
+): Promise<string> {
+  const row = await db.insertInto('accounts').values(account).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function insertRoles(
-  db: Db,
-  roles: { account_id: string; organisation_id: string; role: StaffRole }[],
-): Promise<void> {
-  if (roles.length > 0) await tables(db).insertInto('staff_roles').values(roles).execute();
+export async function insertRoles(db: Db, roles: Insertable<DB['staff_roles']>[]): Promise<void> {
+  if (roles.length > 0) await db.insertInto('staff_roles').values(roles).execute();
 }
 
 export async function rolesOf(db: Db, accountId: string) {
-  return tables(db)
+  return db
     .selectFrom('staff_roles as r')
     .innerJoin('organisations as o', 'o.id', 'r.organisation_id')
     .select(['o.ref as organisation', 'o.name as organisationName', 'r.role'])
@@ -93,12 +55,12 @@ export async function insertSession(
     upstream?: string | null;
   },
 ): Promise<void> {
-  await tables(db).insertInto('sessions').values(session).execute();
+  await db.insertInto('sessions').values(session).execute();
 }
 
 /** The live session with this hash and its account, sliding its idle expiry forward. */
 export async function touchSession(db: Db, idHash: string, now: Date, idleUntil: Date) {
-  return tables(db)
+  return db
     .updateTable('sessions')
     .from('accounts')
     .set({
@@ -121,15 +83,15 @@ export async function touchSession(db: Db, idHash: string, now: Date, idleUntil:
 }
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
-  await tables(db).deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
 }
 
 export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
-  await tables(db).deleteFrom('sessions').where('expires_at', '<=', now).execute();
+  await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
 }
 
 export async function recentFailures(db: Db, emailKey: string, since: Date): Promise<number> {
-  const row = await tables(db)
+  const row = await db
     .selectFrom('sign_in_failures')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('email_key', '=', emailKey)
@@ -139,21 +101,21 @@ export async function recentFailures(db: Db, emailKey: string, since: Date): Pro
 }
 
 export async function recordFailure(db: Db, emailKey: string, at: Date): Promise<void> {
-  await tables(db).insertInto('sign_in_failures').values({ email_key: emailKey, failed_at: at }).execute();
+  await db.insertInto('sign_in_failures').values({ email_key: emailKey, failed_at: at }).execute();
 }
 
 export async function clearFailures(db: Db, emailKey: string): Promise<void> {
-  await tables(db).deleteFrom('sign_in_failures').where('email_key', '=', emailKey).execute();
+  await db.deleteFrom('sign_in_failures').where('email_key', '=', emailKey).execute();
 }
 
 /** A secret shared by every instance, made once: the first instance to ask creates it. */
 export async function sharedSecret(db: Db, name: string, fresh: string): Promise<string> {
-  await tables(db)
+  await db
     .insertInto('app_secrets')
     .values({ name, value: fresh })
     .onConflict((c) => c.doNothing())
     .execute();
-  const row = await tables(db)
+  const row = await db
     .selectFrom('app_secrets')
     .select('value')
     .where('name', '=', name)
@@ -164,16 +126,12 @@ export async function sharedSecret(db: Db, name: string, fresh: string): Promise
 // --- the second factor
 
 export async function secondFactorOf(db: Db, accountId: string) {
-  return tables(db)
-    .selectFrom('second_factors')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .executeTakeFirst();
+  return db.selectFrom('second_factors').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 }
 
 /** The secret being set up (or already set up) for an account: made once, kept until confirmed. */
 export async function secretToEnrol(db: Db, accountId: string, fresh: string): Promise<string> {
-  await tables(db)
+  await db
     .insertInto('second_factors')
     .values({ account_id: accountId, totp_secret: fresh, enrolled_at: null })
     .onConflict((c) => c.column('account_id').doNothing())
@@ -184,7 +142,7 @@ export async function secretToEnrol(db: Db, accountId: string, fresh: string): P
 
 /** Records a code's time step as used, only if it is later than the last one: false on a replay. */
 export async function useStep(db: Db, accountId: string, step: number, enrolledAt?: Date): Promise<boolean> {
-  const result = await tables(db)
+  const result = await db
     .updateTable('second_factors')
     .set({ last_step: String(step), ...(enrolledAt ? { enrolled_at: enrolledAt } : {}) })
     .where('account_id', '=', accountId)
@@ -197,11 +155,11 @@ export async function insertPendingSignIn(
   db: Db,
   pending: { id_hash: string; account_id: string; expires_at: Date },
 ): Promise<void> {
-  await tables(db).insertInto('pending_sign_ins').values(pending).execute();
+  await db.insertInto('pending_sign_ins').values(pending).execute();
 }
 
 export async function findPendingSignIn(db: Db, idHash: string, now: Date) {
-  return tables(db)
+  return db
     .selectFrom('pending_sign_ins as p')
     .innerJoin('accounts as a', 'a.id', 'p.account_id')
     .select(['p.account_id', 'p.failures', 'a.kind'])
@@ -212,7 +170,7 @@ export async function findPendingSignIn(db: Db, idHash: string, now: Date) {
 }
 
 export async function recordPendingFailure(db: Db, idHash: string): Promise<void> {
-  await tables(db)
+  await db
     .updateTable('pending_sign_ins')
     .set((eb) => ({ failures: eb('failures', '+', 1) }))
     .where('id_hash', '=', idHash)
@@ -220,15 +178,11 @@ export async function recordPendingFailure(db: Db, idHash: string): Promise<void
 }
 
 export async function deletePendingSignIn(db: Db, idHash: string): Promise<void> {
-  await tables(db).deleteFrom('pending_sign_ins').where('id_hash', '=', idHash).execute();
+  await db.deleteFrom('pending_sign_ins').where('id_hash', '=', idHash).execute();
 }
 
 export async function setSessionMethod(db: Db, idHash: string, method: string): Promise<void> {
-  await tables(db)
-    .updateTable('sessions')
-    .set({ auth_method: method })
-    .where('id_hash', '=', idHash)
-    .execute();
+  await db.updateTable('sessions').set({ auth_method: method }).where('id_hash', '=', idHash).execute();
 }
 
 /** The names of these accounts, by account id. */

@@ -43,7 +43,39 @@ const entry = (
   ...extra,
 });
 
-export function delegations(db: Db, clock: Clock, ledger: Ledger) {
+/** Who a citizen's form names to act for them, for what and until when; each bad answer is named. */
+async function checkedDelegation(db: Db, citizen: Actor, form: NewDelegation, today: string) {
+  const fields: FieldError[] = [];
+  let delegateAccount: string | null = null;
+  let delegateOrganisation: string | null = null;
+  if (form.to === 'person') {
+    const email = (form.email ?? '').trim();
+    const account = email ? await store.accountByEmail(db, email) : undefined;
+    if (!email) fields.push({ field: 'email', message: 'Enter the email address of the person' });
+    else if (!account)
+      fields.push({
+        field: 'email',
+        message: 'There is no account with this email address. Ask them to create one first',
+      });
+    else if (account.id === citizen.accountId)
+      fields.push({ field: 'email', message: 'Enter the email address of someone else' });
+    else delegateAccount = account.id;
+  } else if (form.to === 'organisation') {
+    const organisation = form.organisation ? await store.organisationByRef(db, form.organisation) : undefined;
+    if (!organisation) fields.push({ field: 'organisation', message: 'Select the organisation' });
+    else delegateOrganisation = organisation.id;
+  } else fields.push({ field: 'to', message: 'Select who can act for you' });
+  const services = (form.services ?? []).filter(isDelegatedService);
+  if (services.length === 0) fields.push({ field: 'services', message: 'Select what they can do for you' });
+  const endsOn = form.endsOn ?? '';
+  const dateError = endDateError(endsOn, today);
+  if (dateError) fields.push({ field: 'endsOn', message: dateError });
+  if (fields.length > 0) throw new Invalid('Check what you entered', fields);
+  return { delegateAccount, delegateOrganisation, services, endsOn };
+}
+
+/** What a citizen does: gives delegations, sees those they have given, and stops them. */
+function givenByCitizens(db: Db, clock: Clock, ledger: Ledger) {
   const today = () => clock.now().toISOString().slice(0, 10);
 
   return {
@@ -52,35 +84,12 @@ export function delegations(db: Db, clock: Clock, ledger: Ledger) {
     /** A citizen lets a person (by their account's email) or an organisation act for them. */
     async grant(actor: Actor | null, form: NewDelegation): Promise<string> {
       const citizen = citizenOnly(actor);
-      const fields: FieldError[] = [];
-      let delegateAccount: string | null = null;
-      let delegateOrganisation: string | null = null;
-      if (form.to === 'person') {
-        const email = (form.email ?? '').trim();
-        const account = email ? await store.accountByEmail(db, email) : undefined;
-        if (!email) fields.push({ field: 'email', message: 'Enter the email address of the person' });
-        else if (!account)
-          fields.push({
-            field: 'email',
-            message: 'There is no account with this email address. Ask them to create one first',
-          });
-        else if (account.id === citizen.accountId)
-          fields.push({ field: 'email', message: 'Enter the email address of someone else' });
-        else delegateAccount = account.id;
-      } else if (form.to === 'organisation') {
-        const organisation = form.organisation
-          ? await store.organisationByRef(db, form.organisation)
-          : undefined;
-        if (!organisation) fields.push({ field: 'organisation', message: 'Select the organisation' });
-        else delegateOrganisation = organisation.id;
-      } else fields.push({ field: 'to', message: 'Select who can act for you' });
-      const services = (form.services ?? []).filter(isDelegatedService);
-      if (services.length === 0)
-        fields.push({ field: 'services', message: 'Select what they can do for you' });
-      const endsOn = form.endsOn ?? '';
-      const dateError = endDateError(endsOn, today());
-      if (dateError) fields.push({ field: 'endsOn', message: dateError });
-      if (fields.length > 0) throw new Invalid('Check what you entered', fields);
+      const { delegateAccount, delegateOrganisation, services, endsOn } = await checkedDelegation(
+        db,
+        citizen,
+        form,
+        today(),
+      );
       return db.transaction().execute(async (trx) => {
         const id = await store.insertDelegation(trx, {
           citizen_id: citizen.accountId,
@@ -121,40 +130,53 @@ export function delegations(db: Db, clock: Clock, ledger: Ledger) {
         await ledger.append(trx, [entry('identity.delegation_revoked', citizen, citizen.accountId, id)]);
       });
     },
+  };
+}
 
+/** What the person (or organisation) given a delegation does: sees it, and acts under it. */
+function actingFor(db: Db, clock: Clock, ledger: Ledger) {
+  const today = () => clock.now().toISOString().slice(0, 10);
+
+  /** The delegation a person chose to act under, if it is still in force for them; null otherwise. */
+  async function chosen(actor: Actor, delegationId: string | undefined): Promise<Actor['delegation'] | null> {
+    if (!delegationId || actor.machine) return null;
+    const found = (await store.givenTo(db, actor.accountId, today())).find((d) => d.id === delegationId);
+    if (!found) return null;
+    return {
+      accountId: found.citizenId,
+      name: found.citizenName,
+      delegationId: found.id,
+      services: found.services,
+    };
+  }
+
+  return {
     /** The delegations in force to this person or their organisations: whom they may act for. */
     async givenTo(actor: Actor | null) {
       if (!actor || actor.machine) return [];
       return store.givenTo(db, actor.accountId, today());
     },
 
-    /** The delegation a person chose to act under, if it is still in force for them; null otherwise. */
-    async chosen(actor: Actor, delegationId: string | undefined): Promise<Actor['delegation'] | null> {
-      if (!delegationId || actor.machine) return null;
-      const found = (await store.givenTo(db, actor.accountId, today())).find((d) => d.id === delegationId);
-      if (!found) return null;
-      return {
-        accountId: found.citizenId,
-        name: found.citizenName,
-        delegationId: found.id,
-        services: found.services,
-      };
-    },
+    chosen,
 
     /** Starts acting for someone: written to the ledger with both people. */
     async start(actor: Actor | null, delegationId: string): Promise<NonNullable<Actor['delegation']>> {
       if (!actor) throw new Forbidden('Sign in first');
-      const chosen = await this.chosen(actor, delegationId);
-      if (!chosen)
+      const delegation = await chosen(actor, delegationId);
+      if (!delegation)
         throw new Forbidden('You cannot act for this person: the permission has ended or was stopped');
       await ledger.record([
-        entry('identity.acting_for_started', actor, chosen.accountId, chosen.delegationId, {
-          actingFor: chosen.accountId,
+        entry('identity.acting_for_started', actor, delegation.accountId, delegation.delegationId, {
+          actingFor: delegation.accountId,
         }),
       ]);
-      return chosen;
+      return delegation;
     },
   };
+}
+
+export function delegations(db: Db, clock: Clock, ledger: Ledger) {
+  return { ...givenByCitizens(db, clock, ledger), ...actingFor(db, clock, ledger) };
 }
 
 export type Delegations = ReturnType<typeof delegations>;

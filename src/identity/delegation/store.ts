@@ -1,23 +1,6 @@
 // SQL for delegations: who lets whom act for them, for what, until when.
-import { type Generated, sql } from 'kysely';
-import type { Db } from '../../db/index.ts';
-
-type Tables = {
-  delegations: {
-    id: Generated<string>;
-    citizen_id: string;
-    delegate_account_id: string | null;
-    delegate_organisation_id: string | null;
-    services: string[];
-    ends_on: string;
-    created_at: Generated<Date>;
-    revoked_at: Date | null;
-  };
-  accounts: { id: string; name: string; email: string; kind: 'citizen' | 'staff'; disabled: boolean };
-  organisations: { id: string; ref: string; name: string };
-  staff_roles: { account_id: string; organisation_id: string; role: string };
-};
-const tables = (db: Db) => db.withTables<Tables>();
+import { type Insertable, sql } from 'kysely';
+import type { DB, Db } from '../../db/index.ts';
 
 export interface DelegationRow {
   id: string;
@@ -32,7 +15,7 @@ export interface DelegationRow {
 }
 
 function selectDelegations(db: Db) {
-  return tables(db)
+  return db
     .selectFrom('delegations as d')
     .innerJoin('accounts as c', 'c.id', 'd.citizen_id')
     .leftJoin('accounts as p', 'p.id', 'd.delegate_account_id')
@@ -53,19 +36,9 @@ function selectDelegations(db: Db) {
 
 export async function insertDelegation(
   db: Db,
-  row: {
-    citizen_id: string;
-    delegate_account_id: string | null;
-    delegate_organisation_id: string | null;
-    services: string[];
-    ends_on: string;
-  },
+  row: Omit<Insertable<DB['delegations']>, 'id' | 'created_at' | 'revoked_at'>,
 ): Promise<string> {
-  const inserted = await tables(db)
-    .insertInto('delegations')
-    .values(row)
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const inserted = await db.insertInto('delegations').values(row).returning('id').executeTakeFirstOrThrow();
   return inserted.id;
 }
 
@@ -98,7 +71,7 @@ export async function givenTo(db: Db, accountId: string, today: string): Promise
 }
 
 export async function revoke(db: Db, id: string, citizenId: string, at: Date): Promise<boolean> {
-  const result = await tables(db)
+  const result = await db
     .updateTable('delegations')
     .set({ revoked_at: at })
     .where('id', '=', id)
@@ -109,7 +82,7 @@ export async function revoke(db: Db, id: string, citizenId: string, at: Date): P
 }
 
 export async function accountByEmail(db: Db, email: string) {
-  return tables(db)
+  return db
     .selectFrom('accounts')
     .select(['id', 'kind'])
     .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
@@ -118,13 +91,9 @@ export async function accountByEmail(db: Db, email: string) {
 }
 
 export async function organisationByRef(db: Db, ref: string) {
-  return tables(db)
-    .selectFrom('organisations')
-    .select(['id', 'name'])
-    .where('ref', '=', ref)
-    .executeTakeFirst();
+  return db.selectFrom('organisations').select(['id', 'name']).where('ref', '=', ref).executeTakeFirst();
 }
 
 export async function organisations(db: Db) {
-  return tables(db).selectFrom('organisations').select(['ref', 'name']).orderBy('name').execute();
+  return db.selectFrom('organisations').select(['ref', 'name']).orderBy('name').execute();
 }

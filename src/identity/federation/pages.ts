@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { DomainError, Invalid, requireAdmin } from '../../platform/index.ts';
 import { errorList } from '../../web/index.ts';
 import type { IdentitySettings } from '../settings.ts';
-import type { Federation, NewUpstream } from './service.ts';
+import type { Federation } from './service.ts';
+import type { NewUpstream } from './upstreams.ts';
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 

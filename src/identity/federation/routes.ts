@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { Invalid } from '../../platform/index.ts';
 import { type Accounts, startSession } from '../accounts/index.ts';
 import type { IdentitySettings } from '../settings.ts';
-import type { Federation, UpstreamAttempt } from './service.ts';
+import type { Federation } from './service.ts';
+import type { UpstreamAttempt } from './sign-in.ts';
 
 const ATTEMPT_COOKIE = 'flagstone_upstream';
 const ATTEMPT_MINUTES = 10;

@@ -9,7 +9,7 @@ import * as store from './store.ts';
 export function postgresAdapter(db: Db, clients: RelyingParties, clock: Clock) {
   const fromRow = (row: store.PayloadRow | undefined): AdapterPayload | undefined =>
     row && {
-      ...(row.payload as AdapterPayload),
+      ...row.payload,
       ...(row.consumed_at ? { consumed: Math.floor(row.consumed_at.getTime() / 1000) } : {}),
     };
 
@@ -25,7 +25,7 @@ export function postgresAdapter(db: Db, clients: RelyingParties, clock: Clock) {
       await store.upsertPayload(db, {
         model: this.model,
         id,
-        payload: payload as Record<string, unknown>,
+        payload,
         grant_id: payload.grantId ?? null,
         uid: payload.uid ?? null,
         user_code: payload.userCode ?? null,

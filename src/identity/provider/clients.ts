@@ -107,6 +107,34 @@ export function providerMetadata(row: store.ClientRow): ClientMetadata | undefin
 
 const unique = (values: string[]) => [...new Set(values.map((v) => v.trim()).filter(Boolean))];
 
+/** A new client's answers, tidied, and what is wrong with them (but for whether its organisation exists). */
+function tidiedNewClient(client: NewClient) {
+  const machine = client.machineFor !== undefined;
+  const redirectUris = unique(client.redirectUris ?? []);
+  const postLogoutRedirectUris = unique(client.postLogoutRedirectUris ?? []);
+  const scopes = unique(
+    client.scopes ?? (machine ? ['api:read'] : ['openid', 'profile', 'email', 'organisations']),
+  );
+  const problems = clientProblems({
+    name: client.name,
+    redirectUris,
+    postLogoutRedirectUris,
+    scopes,
+    machine,
+  });
+  if (machine && client.public) {
+    problems.push({
+      field: 'public',
+      message: 'A machine client must authenticate: it cannot be public',
+    });
+  }
+  return { machine, redirectUris, postLogoutRedirectUris, scopes, problems };
+}
+
+/** How a new client authenticates: not at all (public), with its own keys, or with a secret. */
+const authMethodOf = (client: NewClient): store.AuthMethod =>
+  client.public ? 'none' : client.jwks ? 'private_key_jwt' : 'client_secret_basic';
+
 export function relyingParties(db: Db, ledger?: Pick<Ledger, 'append'>) {
   return {
     /**
@@ -117,25 +145,7 @@ export function relyingParties(db: Db, ledger?: Pick<Ledger, 'append'>) {
       client: NewClient,
       actor: Actor | null = null,
     ): Promise<{ clientId: string; clientSecret?: string }> {
-      const machine = client.machineFor !== undefined;
-      const redirectUris = unique(client.redirectUris ?? []);
-      const postLogoutRedirectUris = unique(client.postLogoutRedirectUris ?? []);
-      const scopes = unique(
-        client.scopes ?? (machine ? ['api:read'] : ['openid', 'profile', 'email', 'organisations']),
-      );
-      const problems = clientProblems({
-        name: client.name,
-        redirectUris,
-        postLogoutRedirectUris,
-        scopes,
-        machine,
-      });
-      if (machine && client.public) {
-        problems.push({
-          field: 'public',
-          message: 'A machine client must authenticate: it cannot be public',
-        });
-      }
+      const { machine, redirectUris, postLogoutRedirectUris, scopes, problems } = tidiedNewClient(client);
       let organisationId: string | undefined;
       if (client.machineFor !== undefined) {
         organisationId = await store.organisationIdByRef(db, client.machineFor);
@@ -148,11 +158,7 @@ export function relyingParties(db: Db, ledger?: Pick<Ledger, 'append'>) {
       }
       if (problems.length) throw new Invalid('The client has errors', problems);
       const clientId = newId();
-      const authMethod: store.AuthMethod = client.public
-        ? 'none'
-        : client.jwks
-          ? 'private_key_jwt'
-          : 'client_secret_basic';
+      const authMethod = authMethodOf(client);
       const clientSecret = authMethod === 'client_secret_basic' ? newToken() : undefined;
       await db.transaction().execute(async (trx) => {
         await store.insertClient(trx, {

@@ -134,139 +134,185 @@ const wantsApi = (scope: unknown) =>
     .split(' ')
     .some((s) => (API_SCOPES as readonly string[]).includes(s));
 
-function configuration(deps: ProviderDeps, jwks: JWK[]): Configuration {
-  const { settings, identity, pages } = deps;
-  const render = async (ctx: KoaContextWithOIDC, template: string, context: Record<string, unknown>) => {
+type Render = (ctx: KoaContextWithOIDC, template: string, context: Record<string, unknown>) => Promise<void>;
+
+/** Answers the provider's own pages (errors, signing out) with Flagstone's. */
+const renderWith =
+  (pages: ProviderPages): Render =>
+  async (ctx, template, context) => {
     ctx.type = 'html';
     ctx.body = await pages(ctx.req, template, context);
   };
+
+/** The provider's cookies, under Flagstone's names and signed with its keys. */
+const cookies = (keys: string[]): Configuration['cookies'] => ({
+  keys,
+  names: {
+    session: 'flagstone_oidc_session',
+    interaction: 'flagstone_oidc_interaction',
+    resume: 'flagstone_oidc_resume',
+  },
+  long: { httpOnly: true, sameSite: 'lax' },
+  short: { httpOnly: true, sameSite: 'lax' },
+});
+
+/** Where the provider answers: everything under MOUNT. */
+const ROUTES: Configuration['routes'] = {
+  authorization: `${MOUNT}/auth`,
+  end_session: `${MOUNT}/session/end`,
+  jwks: `${MOUNT}/jwks`,
+  token: `${MOUNT}/token`,
+  userinfo: `${MOUNT}/me`,
+  revocation: `${MOUNT}/token/revocation`,
+  introspection: `${MOUNT}/token/introspection`,
+  pushed_authorization_request: `${MOUNT}/request`,
+  backchannel_authentication: `${MOUNT}/backchannel`,
+  code_verification: `${MOUNT}/device`,
+  device_authorization: `${MOUNT}/device/auth`,
+  registration: `${MOUNT}/reg`,
+  challenge: `${MOUNT}/challenge`,
+  credential: `${MOUNT}/credential`,
+};
+
+/** What a relying party may ask for and learns of the person, by scope. */
+const CLAIMS: Pick<Configuration, 'scopes' | 'acrValues' | 'claims' | 'conformIdTokenClaims'> = {
+  // The API's scopes are listed too, so that each client's allowed scopes limit them as well.
+  scopes: [...PERSON_SCOPES, ...API_SCOPES],
+  acrValues: [ACR_PASSWORD, ACR_SECOND_FACTOR],
+  claims: {
+    // How the person signed in goes to every relying party: it decides what each lets them do.
+    openid: ['sub', 'acr', 'amr', 'vot', 'identity_confidence'],
+    profile: ['name', 'account_kind'],
+    email: ['email'],
+    organisations: ['organisations'],
+    auth_time: null,
+    sid: null,
+    iss: null,
+  },
+  // Profile claims go in the ID token too: the access token is for Flagstone's API, not userinfo.
+  conformIdTokenClaims: false,
+};
+
+/** What a client may be: the code flow with PKCE always, and a browser app only from its own origin. */
+const CLIENTS: Pick<
+  Configuration,
+  'clientDefaults' | 'clientAuthMethods' | 'responseTypes' | 'pkce' | 'clientBasedCORS'
+> = {
+  clientDefaults: {
+    grant_types: ['authorization_code'],
+    id_token_signed_response_alg: SIGNING_ALG,
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+  },
+  clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],
+  responseTypes: ['code'],
+  pkce: { required: () => true },
+  clientBasedCORS: (_ctx, origin, client) =>
+    client.clientAuthMethod === 'none' &&
+    (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
+};
+
+/** The person a token is for, with how they signed in and how sure an upstream was of who they are. */
+const findAccount =
+  (identity: ProviderIdentity): NonNullable<Configuration['findAccount']> =>
+  async (_ctx, sub, token) => {
+    const actor = await identity.actorById(sub);
+    if (!actor) return undefined;
+    // The session behind the token says how sure an upstream was of who the person is.
+    const sessionUid = (token as { sessionUid?: string } | undefined)?.sessionUid;
+    const confidence = sessionUid ? await identity.sessionConfidence(sessionUid) : undefined;
+    const trust = {
+      vot: vectorOfTrust((token as { acr?: string } | undefined)?.acr, confidence),
+      ...(confidence ? { identity_confidence: confidence } : {}),
+    };
+    return { accountId: actor.accountId, claims: () => ({ ...personClaims(actor), ...trust }) };
+  };
+
+/** Signing out of a relying party, on Flagstone's pages. */
+const rpInitiatedLogout = (render: Render): NonNullable<Configuration['features']>['rpInitiatedLogout'] => ({
+  enabled: true,
+  async logoutSource(ctx, form) {
+    const csp = ctx.response.get('content-security-policy');
+    ctx.set('content-security-policy', allowFormsToReach(csp, ctx.oidc.params?.post_logout_redirect_uri));
+    await render(ctx, 'oidc-sign-out.njk', { form, clientName: ctx.oidc.client?.clientName });
+  },
+  postLogoutSuccessSource: (ctx) =>
+    render(ctx, 'oidc-signed-out.njk', { clientName: ctx.oidc.client?.clientName }),
+});
+
+/** Access tokens for Flagstone's API (the one resource server): JWTs with the API's scopes. */
+const resourceIndicators = (
+  settings: IdentitySettings,
+): NonNullable<Configuration['features']>['resourceIndicators'] => ({
+  enabled: true,
+  async defaultResource(ctx, _client, oneOf) {
+    if (oneOf) return oneOf;
+    const params = ctx.oidc.params ?? {};
+    if (params.grant_type === 'client_credentials' || wantsApi(params.scope)) return settings.apiResource;
+    return undefined as unknown as string;
+  },
+  useGrantedResource: () => true,
+  async getResourceServerInfo(_ctx, indicator) {
+    if (indicator !== settings.apiResource) throw new errors.InvalidTarget();
+    return {
+      scope: API_SCOPES.join(' '),
+      audience: settings.apiResource,
+      accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
+      accessTokenFormat: 'jwt',
+      jwt: { sign: { alg: SIGNING_ALG } },
+    };
+  },
+});
+
+/** Which of oidc-provider's features are on: machine clients, revocation, userinfo, signing out, the API. */
+const features = (settings: IdentitySettings, render: Render): Configuration['features'] => ({
+  devInteractions: { enabled: false },
+  clientCredentials: { enabled: true },
+  revocation: { enabled: true },
+  introspection: { enabled: false },
+  userinfo: { enabled: true },
+  rpInitiatedLogout: rpInitiatedLogout(render),
+  resourceIndicators: resourceIndicators(settings),
+});
+
+/** Refresh tokens for the services people sign in to, never for machines; each used once. */
+const REFRESH_TOKENS: Pick<Configuration, 'issueRefreshToken' | 'rotateRefreshToken'> = {
+  issueRefreshToken: async (_ctx, client, code) =>
+    client.grantTypeAllowed('refresh_token') && code.scopes.has('openid'),
+  // Every use of a refresh token gives a new one; reusing the old one is refused.
+  rotateRefreshToken: () => true,
+};
+
+/** How long what the provider issues and keeps lasts, in seconds. */
+const TTL: Configuration['ttl'] = {
+  AccessToken: ACCESS_TOKEN_TTL_SECONDS,
+  AuthorizationCode: 60,
+  ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,
+  IdToken: SIGNED_TOKEN_TTL_SECONDS,
+  Interaction: 60 * 60,
+  Session: SESSION_TTL_SECONDS,
+  Grant: 14 * 24 * 60 * 60,
+  RefreshToken: 14 * 24 * 60 * 60,
+  DeviceCode: 10 * 60,
+  BackchannelAuthenticationRequest: 10 * 60,
+  PreAuthorizedCode: 10 * 60,
+};
+
+function configuration(deps: ProviderDeps, jwks: JWK[]): Configuration {
+  const { settings, identity } = deps;
+  const render = renderWith(deps.pages);
   return {
     adapter: identity.providerAdapter(),
     jwks: { keys: jwks as NonNullable<Configuration['jwks']>['keys'] },
-    cookies: {
-      keys: deps.cookieKeys,
-      names: {
-        session: 'flagstone_oidc_session',
-        interaction: 'flagstone_oidc_interaction',
-        resume: 'flagstone_oidc_resume',
-      },
-      long: { httpOnly: true, sameSite: 'lax' },
-      short: { httpOnly: true, sameSite: 'lax' },
-    },
-    routes: {
-      authorization: `${MOUNT}/auth`,
-      end_session: `${MOUNT}/session/end`,
-      jwks: `${MOUNT}/jwks`,
-      token: `${MOUNT}/token`,
-      userinfo: `${MOUNT}/me`,
-      revocation: `${MOUNT}/token/revocation`,
-      introspection: `${MOUNT}/token/introspection`,
-      pushed_authorization_request: `${MOUNT}/request`,
-      backchannel_authentication: `${MOUNT}/backchannel`,
-      code_verification: `${MOUNT}/device`,
-      device_authorization: `${MOUNT}/device/auth`,
-      registration: `${MOUNT}/reg`,
-      challenge: `${MOUNT}/challenge`,
-      credential: `${MOUNT}/credential`,
-    },
-    // The API's scopes are listed too, so that each client's allowed scopes limit them as well.
-    scopes: [...PERSON_SCOPES, ...API_SCOPES],
-    acrValues: [ACR_PASSWORD, ACR_SECOND_FACTOR],
-    claims: {
-      // How the person signed in goes to every relying party: it decides what each lets them do.
-      openid: ['sub', 'acr', 'amr', 'vot', 'identity_confidence'],
-      profile: ['name', 'account_kind'],
-      email: ['email'],
-      organisations: ['organisations'],
-      auth_time: null,
-      sid: null,
-      iss: null,
-    },
-    // Profile claims go in the ID token too: the access token is for Flagstone's API, not userinfo.
-    conformIdTokenClaims: false,
-    clientDefaults: {
-      grant_types: ['authorization_code'],
-      id_token_signed_response_alg: SIGNING_ALG,
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
-    },
-    clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],
-    responseTypes: ['code'],
-    pkce: { required: () => true },
-    clientBasedCORS: (_ctx, origin, client) =>
-      client.clientAuthMethod === 'none' &&
-      (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
-    async findAccount(_ctx, sub, token) {
-      const actor = await identity.actorById(sub);
-      if (!actor) return undefined;
-      // The session behind the token says how sure an upstream was of who the person is.
-      const sessionUid = (token as { sessionUid?: string } | undefined)?.sessionUid;
-      const confidence = sessionUid ? await identity.sessionConfidence(sessionUid) : undefined;
-      const trust = {
-        vot: vectorOfTrust((token as { acr?: string } | undefined)?.acr, confidence),
-        ...(confidence ? { identity_confidence: confidence } : {}),
-      };
-      return { accountId: actor.accountId, claims: () => ({ ...personClaims(actor), ...trust }) };
-    },
+    cookies: cookies(deps.cookieKeys),
+    routes: ROUTES,
+    ...CLAIMS,
+    ...CLIENTS,
+    findAccount: findAccount(identity),
     interactions: { policy: prompts(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      revocation: { enabled: true },
-      introspection: { enabled: false },
-      userinfo: { enabled: true },
-      rpInitiatedLogout: {
-        enabled: true,
-        async logoutSource(ctx, form) {
-          const csp = ctx.response.get('content-security-policy');
-          ctx.set(
-            'content-security-policy',
-            allowFormsToReach(csp, ctx.oidc.params?.post_logout_redirect_uri),
-          );
-          await render(ctx, 'oidc-sign-out.njk', { form, clientName: ctx.oidc.client?.clientName });
-        },
-        postLogoutSuccessSource: (ctx) =>
-          render(ctx, 'oidc-signed-out.njk', { clientName: ctx.oidc.client?.clientName }),
-      },
-      resourceIndicators: {
-        enabled: true,
-        async defaultResource(ctx, _client, oneOf) {
-          if (oneOf) return oneOf;
-          const params = ctx.oidc.params ?? {};
-          if (params.grant_type === 'client_credentials' || wantsApi(params.scope))
-            return settings.apiResource;
-          return undefined as unknown as string;
-        },
-        useGrantedResource: () => true,
-        async getResourceServerInfo(_ctx, indicator) {
-          if (indicator !== settings.apiResource) throw new errors.InvalidTarget();
-          return {
-            scope: API_SCOPES.join(' '),
-            audience: settings.apiResource,
-            accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: SIGNING_ALG } },
-          };
-        },
-      },
-    },
-    issueRefreshToken: async (_ctx, client, code) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('openid'),
-    // Every use of a refresh token gives a new one; reusing the old one is refused.
-    rotateRefreshToken: () => true,
-    ttl: {
-      AccessToken: ACCESS_TOKEN_TTL_SECONDS,
-      AuthorizationCode: 60,
-      ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,
-      IdToken: SIGNED_TOKEN_TTL_SECONDS,
-      Interaction: 60 * 60,
-      Session: SESSION_TTL_SECONDS,
-      Grant: 14 * 24 * 60 * 60,
-      RefreshToken: 14 * 24 * 60 * 60,
-      DeviceCode: 10 * 60,
-      BackchannelAuthenticationRequest: 10 * 60,
-      PreAuthorizedCode: 10 * 60,
-    },
+    features: features(settings, render),
+    ...REFRESH_TOKENS,
+    ttl: TTL,
     async renderError(ctx, out) {
       await render(ctx, 'oidc-error.njk', {
         title: 'There is a problem',

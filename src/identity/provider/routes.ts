@@ -2,7 +2,7 @@
 // requests under /oidc/), serves its interactions — sign in, consent — as GOV.UK pages, and adds
 // the API's access tokens and the administrators' pages of relying parties.
 import type { IncomingMessage } from 'node:http';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type Provider from 'oidc-provider';
 import { type Actor, Invalid } from '../../platform/index.ts';
@@ -116,22 +116,8 @@ async function grantConsent(provider: Provider, details: Interaction): Promise<{
   return details.grantId ? {} : { grantId };
 }
 
-export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
-  const { identity, settings } = options;
-  const cookieKeys = [await identity.sharedSecret('oidc-cookie')];
-  // The provider renders a few pages itself (errors, signing out): it is handed Flagstone's
-  // layout, with the nonce the security headers of this very request allow.
-  const replies = new WeakMap<IncomingMessage, FastifyReply>();
-  const pages = (req: IncomingMessage, template: string, context: Record<string, unknown>) =>
-    app.view(template, {
-      ...context,
-      cspNonce: replies.get(req)?.cspNonce?.script,
-      csrfToken: '',
-      actor: null,
-      currentPath: '',
-    });
-  const provider = currentProvider({ ...options, cookieKeys, pages });
-
+/** Handing a sign-in to the provider once the person is signed in to Flagstone at the level asked. */
+function interactionLogins({ identity, settings }: OpenIdOptions) {
   /** Staff where a second factor is required of them, or anyone a service asks one of (`acr_values`). */
   const mustStepUp = (actor: Actor, details: Interaction) =>
     (settings.staffSecondFactor && needsSecondFactor(actor)) ||
@@ -167,6 +153,27 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
     return finishLogin(current, request, reply, actor, details, actor.authLevel ?? 'password');
   }
 
+  return { finishLogin, signedIn };
+}
+
+/**
+ * The provider for the current keys, answering its own requests under MOUNT. It renders a few
+ * pages itself (errors, signing out): it is handed Flagstone's layout, with the nonce the
+ * security headers of this very request allow.
+ */
+async function mountProvider(app: FastifyInstance, options: OpenIdOptions) {
+  const cookieKeys = [await options.identity.sharedSecret('oidc-cookie')];
+  const replies = new WeakMap<IncomingMessage, FastifyReply>();
+  const pages = (req: IncomingMessage, template: string, context: Record<string, unknown>) =>
+    app.view(template, {
+      ...context,
+      cspNonce: replies.get(req)?.cspNonce?.script,
+      csrfToken: '',
+      actor: null,
+      currentPath: '',
+    });
+  const provider = currentProvider({ ...options, cookieKeys, pages });
+
   await app.register(async (scope) => {
     // oidc-provider reads the bodies of its own requests.
     scope.removeAllContentTypeParsers();
@@ -181,6 +188,13 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
     scope.all(`${MOUNT}/*`, handle);
     scope.get('/.well-known/openid-configuration', handle);
   });
+  return provider;
+}
+
+export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
+  const { identity, settings } = options;
+  const provider = await mountProvider(app, options);
+  const { finishLogin, signedIn } = interactionLogins(options);
 
   app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {
     const current = await provider();

@@ -34,7 +34,7 @@ export function signingKeys(db: Db, clock: Clock, ledger?: Pick<Ledger, 'record'
         await store.insertFirstSigningKey(db, await newKey());
         rows = await store.publishedKeys(db, publishedSince());
       }
-      return rows.map((r) => r.private_jwk as JWK);
+      return rows.map((r) => r.private_jwk);
     },
 
     /** Public halves of the published keys, to verify tokens with. */

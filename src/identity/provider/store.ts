@@ -1,60 +1,18 @@
 // SQL for the OpenID Connect provider: signing keys, relying parties (clients) and the
 // provider's own records (interactions, grants, codes, refresh tokens, ...).
-import { type Generated, type Insertable, type Selectable, sql, type Updateable } from 'kysely';
-import type { Db } from '../../db/index.ts';
+import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import type { DB, Db } from '../../db/index.ts';
 
-export type AuthMethod = 'none' | 'client_secret_basic' | 'private_key_jwt';
-export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
-
-type OidcTables = {
-  oidc_signing_keys: {
-    kid: string;
-    private_jwk: Record<string, unknown>;
-    created_at: Generated<Date>;
-    retired_at: Date | null;
-  };
-  oidc_clients: {
-    client_id: string;
-    name: string;
-    auth_method: AuthMethod;
-    client_secret: string | null;
-    jwks: { keys: Record<string, unknown>[] } | null;
-    redirect_uris: string[];
-    post_logout_redirect_uris: string[];
-    grant_types: GrantType[];
-    scopes: string[];
-    organisation_id: string | null;
-    disabled: Generated<boolean>;
-    created_at: Generated<Date>;
-    updated_at: Generated<Date>;
-  };
-  oidc_payloads: {
-    model: string;
-    id: string;
-    payload: Record<string, unknown>;
-    grant_id: string | null;
-    uid: string | null;
-    user_code: string | null;
-    expires_at: Date | null;
-    consumed_at: Date | null;
-  };
-  oidc_session_confidence: {
-    session_uid: string;
-    identity_confidence: 'none' | 'low' | 'medium';
-    expires_at: Date;
-  };
-  organisations: { id: string; ref: string; name: string };
-};
-
-const tables = (db: Db) => db.withTables<OidcTables>();
+export type AuthMethod = DB['oidc_clients']['auth_method'];
 
 // --- signing keys
 
-export type SigningKeyRow = Selectable<OidcTables['oidc_signing_keys']>;
+export type SigningKeyRow = Selectable<DB['oidc_signing_keys']>;
+type NewSigningKey = Pick<Insertable<DB['oidc_signing_keys']>, 'kid' | 'private_jwk'>;
 
 /** The key that signs now, then the retired keys retired after `since`, newest first. */
 export async function publishedKeys(db: Db, since: Date): Promise<SigningKeyRow[]> {
-  return tables(db)
+  return db
     .selectFrom('oidc_signing_keys')
     .selectAll()
     .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', since)]))
@@ -64,18 +22,14 @@ export async function publishedKeys(db: Db, since: Date): Promise<SigningKeyRow[
 }
 
 /** Retires the key that signs now and makes this one sign instead, in one step. */
-export async function replaceSigningKey(
-  db: Db,
-  key: { kid: string; private_jwk: Record<string, unknown> },
-  now: Date,
-): Promise<void> {
+export async function replaceSigningKey(db: Db, key: NewSigningKey, now: Date): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await tables(trx)
+    await trx
       .updateTable('oidc_signing_keys')
       .set({ retired_at: now })
       .where('retired_at', 'is', null)
       .execute();
-    await tables(trx)
+    await trx
       .insertInto('oidc_signing_keys')
       .values({ ...key, created_at: now, retired_at: null })
       .execute();
@@ -83,11 +37,8 @@ export async function replaceSigningKey(
 }
 
 /** Adds the first key, unless another instance starting at the same time already has. */
-export async function insertFirstSigningKey(
-  db: Db,
-  key: { kid: string; private_jwk: Record<string, unknown> },
-): Promise<void> {
-  await tables(db)
+export async function insertFirstSigningKey(db: Db, key: NewSigningKey): Promise<void> {
+  await db
     .insertInto('oidc_signing_keys')
     .values({ ...key, retired_at: null })
     .onConflict((c) => c.doNothing())
@@ -95,17 +46,17 @@ export async function insertFirstSigningKey(
 }
 
 export async function deleteKeysRetiredBefore(db: Db, before: Date): Promise<void> {
-  await tables(db).deleteFrom('oidc_signing_keys').where('retired_at', '<', before).execute();
+  await db.deleteFrom('oidc_signing_keys').where('retired_at', '<', before).execute();
 }
 
 // --- clients
 
-export type ClientRow = Selectable<OidcTables['oidc_clients']>;
-export type NewClientRow = Insertable<OidcTables['oidc_clients']>;
+export type ClientRow = Selectable<DB['oidc_clients']>;
+export type NewClientRow = Insertable<DB['oidc_clients']>;
 export type ClientListing = ClientRow & { organisation_ref: string | null; organisation_name: string | null };
 
 export async function insertClient(db: Db, client: NewClientRow): Promise<void> {
-  await tables(db).insertInto('oidc_clients').values(client).execute();
+  await db.insertInto('oidc_clients').values(client).execute();
 }
 
 export async function findClient(db: Db, clientId: string): Promise<ClientListing | undefined> {
@@ -117,7 +68,7 @@ export async function listClients(db: Db): Promise<ClientListing[]> {
 }
 
 function listing(db: Db) {
-  return tables(db)
+  return db
     .selectFrom('oidc_clients as c')
     .leftJoin('organisations as o', 'o.id', 'c.organisation_id')
     .selectAll('c')
@@ -127,9 +78,9 @@ function listing(db: Db) {
 export async function updateClient(
   db: Db,
   clientId: string,
-  changes: Updateable<OidcTables['oidc_clients']>,
+  changes: Updateable<DB['oidc_clients']>,
 ): Promise<boolean> {
-  const result = await tables(db)
+  const result = await db
     .updateTable('oidc_clients')
     .set({ ...changes, updated_at: sql<Date>`now()` })
     .where('client_id', '=', clientId)
@@ -138,20 +89,16 @@ export async function updateClient(
 }
 
 export async function organisationIdByRef(db: Db, ref: string): Promise<string | undefined> {
-  const row = await tables(db)
-    .selectFrom('organisations')
-    .select('id')
-    .where('ref', '=', ref)
-    .executeTakeFirst();
+  const row = await db.selectFrom('organisations').select('id').where('ref', '=', ref).executeTakeFirst();
   return row?.id;
 }
 
 // --- the provider's records
 
-export type PayloadRow = Selectable<OidcTables['oidc_payloads']>;
+export type PayloadRow = Selectable<DB['oidc_payloads']>;
 
-export async function upsertPayload(db: Db, row: Insertable<OidcTables['oidc_payloads']>): Promise<void> {
-  await tables(db)
+export async function upsertPayload(db: Db, row: Insertable<DB['oidc_payloads']>): Promise<void> {
+  await db
     .insertInto('oidc_payloads')
     .values(row)
     .onConflict((c) =>
@@ -174,7 +121,7 @@ export async function findPayload(
   value: string,
   now: Date,
 ): Promise<PayloadRow | undefined> {
-  return tables(db)
+  return db
     .selectFrom('oidc_payloads')
     .selectAll()
     .where('model', '=', model)
@@ -184,7 +131,7 @@ export async function findPayload(
 }
 
 export async function consumePayload(db: Db, model: string, id: string, now: Date): Promise<void> {
-  await tables(db)
+  await db
     .updateTable('oidc_payloads')
     .set({ consumed_at: now })
     .where('model', '=', model)
@@ -193,16 +140,16 @@ export async function consumePayload(db: Db, model: string, id: string, now: Dat
 }
 
 export async function deletePayload(db: Db, model: string, id: string): Promise<void> {
-  await tables(db).deleteFrom('oidc_payloads').where('model', '=', model).where('id', '=', id).execute();
+  await db.deleteFrom('oidc_payloads').where('model', '=', model).where('id', '=', id).execute();
 }
 
 export async function deleteByGrant(db: Db, grantId: string): Promise<void> {
-  await tables(db).deleteFrom('oidc_payloads').where('grant_id', '=', grantId).execute();
+  await db.deleteFrom('oidc_payloads').where('grant_id', '=', grantId).execute();
 }
 
 export async function deleteExpiredPayloads(db: Db, now: Date): Promise<void> {
-  await tables(db).deleteFrom('oidc_payloads').where('expires_at', '<=', now).execute();
-  await tables(db).deleteFrom('oidc_session_confidence').where('expires_at', '<=', now).execute();
+  await db.deleteFrom('oidc_payloads').where('expires_at', '<=', now).execute();
+  await db.deleteFrom('oidc_session_confidence').where('expires_at', '<=', now).execute();
 }
 
 /** Records (or, with none asserted, forgets) the identity confidence behind a provider session. */
@@ -213,10 +160,10 @@ export async function setSessionConfidence(
   expiresAt: Date,
 ): Promise<void> {
   if (!confidence) {
-    await tables(db).deleteFrom('oidc_session_confidence').where('session_uid', '=', sessionUid).execute();
+    await db.deleteFrom('oidc_session_confidence').where('session_uid', '=', sessionUid).execute();
     return;
   }
-  await tables(db)
+  await db
     .insertInto('oidc_session_confidence')
     .values({ session_uid: sessionUid, identity_confidence: confidence, expires_at: expiresAt })
     .onConflict((c) =>
@@ -226,7 +173,7 @@ export async function setSessionConfidence(
 }
 
 export async function sessionConfidence(db: Db, sessionUid: string, now: Date) {
-  const row = await tables(db)
+  const row = await db
     .selectFrom('oidc_session_confidence')
     .select('identity_confidence')
     .where('session_uid', '=', sessionUid)

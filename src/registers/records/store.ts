@@ -1,58 +1,21 @@
 // SQL for local person records and correction requests, nothing else.
-import { type Generated, type Selectable, sql } from 'kysely';
-import type { Db } from '../../db/index.ts';
+import { type Insertable, type Selectable, sql } from 'kysely';
+import type { DB, Db } from '../../db/index.ts';
 
-type RegistersTables = {
-  local_records: {
-    id: Generated<string>;
-    organisation_id: string;
-    local_ref: string;
-    given_names: string;
-    family_name: string;
-    date_of_birth: string | null;
-    address_line: string | null;
-    town: string | null;
-    postcode: string | null;
-    uprn: number | null;
-    nhs_number: string | null;
-    phone: string | null;
-    email: string | null;
-    subject_account_id: string | null;
-    marking: string;
-    handling: string | null;
-    marking_level: Generated<number>;
-    version: Generated<number>;
-    created_at: Generated<Date>;
-    updated_at: Generated<Date>;
-  };
-  correction_requests: {
-    id: Generated<string>;
-    record_id: string;
-    account_id: string;
-    details: string;
-    status: Generated<string>;
-    created_at: Generated<Date>;
-  };
-  /** places' table, joined only by selectRecords (kept for speed: docs/decisions/0006) */
-  organisations: { id: string; ref: string; name: string };
-  person_links: { record_id: string; person_id: string };
-};
-
-const tables = (db: Db) => db.withTables<RegistersTables>();
-export type RecordRow = Selectable<RegistersTables['local_records']> & {
+export type RecordRow = Selectable<DB['local_records']> & {
   organisation: string;
   organisation_name: string;
   /** the golden person the record was linked to (null until linkage has run over it) */
   person_id?: string | null;
 };
-export type NewRecordRow = Omit<
-  RegistersTables['local_records'],
-  'id' | 'marking_level' | 'version' | 'created_at' | 'updated_at'
+/** A record as its holder gives it: every column but those the database fills in. */
+export type NewRecordRow = Required<
+  Omit<Insertable<DB['local_records']>, 'id' | 'marking_level' | 'version' | 'created_at' | 'updated_at'>
 >;
 
 /** A record with its holder's ref and name: the one join registers keeps into places' tables. */
 function selectRecords(db: Db) {
-  return tables(db)
+  return db
     .selectFrom('local_records as r')
     .innerJoin('organisations as o', 'o.id', 'r.organisation_id')
     .leftJoin('person_links as l', 'l.record_id', 'r.id')
@@ -61,7 +24,7 @@ function selectRecords(db: Db) {
 }
 
 export async function insertRecord(db: Db, row: NewRecordRow): Promise<string | null> {
-  const inserted = await tables(db)
+  const inserted = await db
     .insertInto('local_records')
     .values(row)
     .onConflict((c) => c.columns(['organisation_id', 'local_ref']).doNothing())
@@ -83,7 +46,7 @@ export async function updateRecord(
   changes: Partial<NewRecordRow>,
   expectedVersion?: number,
 ): Promise<boolean> {
-  let query = tables(db)
+  let query = db
     .updateTable('local_records')
     .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
     .where('id', '=', id);
@@ -101,7 +64,7 @@ export interface SearchFilters {
 
 export interface Scope {
   citizenAccountId: string | null;
-  withheldFromCitizen: string[];
+  withheldFromCitizen: NonNullable<NewRecordRow['handling']>[];
   organisations: [string, number][];
 }
 
@@ -169,7 +132,7 @@ export async function insertCorrection(
   accountId: string,
   details: string,
 ): Promise<string> {
-  const row = await tables(db)
+  const row = await db
     .insertInto('correction_requests')
     .values({ record_id: recordId, account_id: accountId, details })
     .returning('id')
@@ -178,7 +141,7 @@ export async function insertCorrection(
 }
 
 export async function correctionsFor(db: Db, recordId: string) {
-  return tables(db)
+  return db
     .selectFrom('correction_requests')
     .select(['id', 'details', 'status', 'created_at as createdAt'])
     .where('record_id', '=', recordId)
@@ -193,12 +156,12 @@ export const recordsForTesting = {
     r: {
       organisationId: string;
       localRef: string;
-      marking: string;
-      handling: string | null;
+      marking: NewRecordRow['marking'];
+      handling: NewRecordRow['handling'];
       subjectAccountId: string | null;
     },
   ) {
-    await tables(db)
+    await db
       .insertInto('local_records')
       .values({
         organisation_id: r.organisationId,

@@ -59,15 +59,6 @@ const api = async (id: string, body: object, roles = STAFF) =>
 
 const stored = async (id: string) =>
   t.services.database.db
-    .withTables<{
-      cases: {
-        id: string;
-        duplicate_of: string | null;
-        status: string;
-        expected_at: Date;
-        requested_at: Date;
-      };
-    }>()
     .selectFrom('cases')
     .select(['duplicate_of', 'status', 'expected_at', 'requested_at'])
     .where('id', '=', id)
@@ -164,7 +155,7 @@ describe('separating a report joined to another case', () => {
 
     const row = await stored(repeat.id);
     expect(row).toMatchObject({ duplicate_of: null, status: 'open' });
-    expect(row.expected_at.getTime() - row.requested_at.getTime()).toBe(5 * 86_400_000);
+    expect((row.expected_at as Date).getTime() - row.requested_at.getTime()).toBe(5 * 86_400_000);
 
     const own = await page(`/cases/${repeat.id}`);
     expect(own.body).not.toContain('This is not the same problem');
@@ -204,7 +195,6 @@ describe('separating a report joined to another case', () => {
 
   it('separates through the API', async () => {
     const joined = (await t.services.database.db
-      .withTables<{ cases: { id: string; duplicate_of: string | null } }>()
       .selectFrom('cases')
       .select('id')
       .where('duplicate_of', '=', other.id)

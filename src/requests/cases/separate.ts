@@ -164,7 +164,6 @@ const targetOf = (row: CaseRow) =>
 /** The report, open on its own again, if it is still as it was read (joined to that case, same version). */
 async function separateStored(trx: Db, row: CaseRow, originalId: string, target: Date, now: Date) {
   const result = await trx
-    .withTables<{ cases: Record<string, unknown> }>()
     .updateTable('cases')
     .set({
       duplicate_of: null,

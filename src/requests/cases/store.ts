@@ -4,23 +4,6 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import { type CaseRow, type CaseStatus, selectCases } from '../store.ts';
 
-/** What the reminders read and mark: a case's target and when its holders were reminded. */
-type ReminderTables = {
-  services: { code: string; name: string };
-  cases: {
-    id: string;
-    reference: string;
-    organisation_id: string;
-    service_code: string;
-    status: string;
-    team: string | null;
-    assignee_account_id: string | null;
-    expected_at: Date | null;
-    reminded_at: Date | null;
-  };
-};
-const tables = (db: Db) => db.withTables<ReminderTables>();
-
 export interface PublicFilter {
   references?: string[];
   services?: string[];
@@ -38,7 +21,7 @@ export async function publicCases(db: Db, filter: PublicFilter): Promise<CaseRow
   if (filter.statuses) query = query.where('c.status', 'in', filter.statuses);
   if (filter.from) query = query.where('c.requested_at', '>=', filter.from);
   if (filter.to) query = query.where('c.requested_at', '<=', filter.to);
-  return (await query.orderBy('c.requested_at', 'desc').limit(filter.limit).execute()) as CaseRow[];
+  return query.orderBy('c.requested_at', 'desc').limit(filter.limit).execute();
 }
 
 export interface InboxFilter {
@@ -52,7 +35,12 @@ export interface InboxFilter {
 }
 
 /** Cases held by, or referred to, these organisations (reports joined to another case are shown on it). */
-export async function inbox(db: Db, organisationIds: string[], filter: InboxFilter, now: Date) {
+export async function inbox(
+  db: Db,
+  organisationIds: string[],
+  filter: InboxFilter,
+  now: Date,
+): Promise<CaseRow[]> {
   if (organisationIds.length === 0) return [];
   let query = selectCases(db)
     .where('c.duplicate_of', 'is', null)
@@ -78,20 +66,26 @@ export async function inbox(db: Db, organisationIds: string[], filter: InboxFilt
   else if (filter.team) query = query.where('c.team', '=', filter.team);
   if (filter.overdue)
     query = query.where('c.expected_at', '<', now).where('c.status', 'in', ['open', 'in_progress']);
-  return (await query.orderBy('c.requested_at', 'desc').limit(500).execute()) as CaseRow[];
+  return query.orderBy('c.requested_at', 'desc').limit(500).execute();
 }
 
-export async function casesOfCitizen(db: Db, accountId: string) {
-  return (await selectCases(db)
+export async function casesOfCitizen(db: Db, accountId: string): Promise<CaseRow[]> {
+  return selectCases(db)
     .where('c.citizen_account_id', '=', accountId)
     .orderBy('c.requested_at', 'desc')
     .limit(500)
-    .execute()) as CaseRow[];
+    .execute();
 }
 
 /** Open cases of a service within a box around a point, nearest first. */
-export async function nearbyOpen(db: Db, service: string, lat: number, lon: number, degrees: number) {
-  return (await selectCases(db)
+export async function nearbyOpen(
+  db: Db,
+  service: string,
+  lat: number,
+  lon: number,
+  degrees: number,
+): Promise<CaseRow[]> {
+  return selectCases(db)
     .where('c.service_code', '=', service)
     .where('c.status', 'in', ['open', 'in_progress'])
     .where('c.lat', '>=', lat - degrees)
@@ -100,23 +94,23 @@ export async function nearbyOpen(db: Db, service: string, lat: number, lon: numb
     .where('c.lon', '<=', lon + degrees * 1.6)
     .orderBy(sql`(c.lat - ${lat})^2 + ((c.lon - ${lon}) * 0.61)^2`)
     .limit(5)
-    .execute()) as CaseRow[];
+    .execute();
 }
 
 /** Open cases past their target that have not yet been escalated this far. */
-export async function overdue(db: Db, now: Date, level: 1 | 2, limit = 500) {
-  return (await selectCases(db)
+export async function overdue(db: Db, now: Date, level: 1 | 2, limit = 500): Promise<CaseRow[]> {
+  return selectCases(db)
     .where('c.status', 'in', ['open', 'in_progress'])
     .where('c.expected_at', '<', now)
     .where('c.escalated', '<', level)
     .orderBy('c.expected_at')
     .limit(limit)
-    .execute()) as CaseRow[];
+    .execute();
 }
 
 /** Open cases, assigned to a person or a team, due within `before` and not yet reminded. */
 export async function dueForReminder(db: Db, now: Date, before: Date, limit = 500) {
-  return tables(db)
+  return db
     .selectFrom('cases as c')
     .innerJoin('services as s', 's.code', 'c.service_code')
     .select([
@@ -139,5 +133,5 @@ export async function dueForReminder(db: Db, now: Date, before: Date, limit = 50
 }
 
 export async function markReminded(db: Db, id: string, now: Date) {
-  await tables(db).updateTable('cases').set({ reminded_at: now }).where('id', '=', id).execute();
+  await db.updateTable('cases').set({ reminded_at: now }).where('id', '=', id).execute();
 }

@@ -1,20 +1,8 @@
 // SQL for taking requests: storing a batch of cases, the open cases a new report may repeat,
 // Open311 clients' keys, and the drafts of the citizen's journey.
-import { type Generated, sql } from 'kysely';
+import { sql } from 'kysely';
 import { type Db, insertRows } from '../../db/index.ts';
 import type { NewCaseRow } from '../store.ts';
-
-type IntakeTables = {
-  open311_api_keys: {
-    id: Generated<string>;
-    name: string;
-    key_hash: string;
-    created_at: Generated<Date>;
-    revoked_at: Date | null;
-  };
-  report_drafts: { token_hash: string; answers: Record<string, unknown>; expires_at: Date };
-};
-const tables = (db: Db) => db.withTables<IntakeTables>();
 
 /** Inserts cases; a row whose reference is already taken is left out of the answer. */
 export async function insertCases(db: Db, rows: NewCaseRow[]) {
@@ -58,7 +46,7 @@ export async function openOriginalsNear(db: Db, near: Near[]) {
 
 export async function findApiKey(db: Db, keyHash: string) {
   return (
-    (await tables(db)
+    (await db
       .selectFrom('open311_api_keys')
       .select(['id', 'name'])
       .where('key_hash', '=', keyHash)
@@ -69,7 +57,7 @@ export async function findApiKey(db: Db, keyHash: string) {
 
 export async function insertApiKey(db: Db, name: string, keyHash: string) {
   return (
-    await tables(db)
+    await db
       .insertInto('open311_api_keys')
       .values({ name, key_hash: keyHash, revoked_at: null })
       .returning('id')
@@ -78,7 +66,7 @@ export async function insertApiKey(db: Db, name: string, keyHash: string) {
 }
 
 export async function draft(db: Db, tokenHash: string, now: Date) {
-  const row = await tables(db)
+  const row = await db
     .selectFrom('report_drafts')
     .select('answers')
     .where('token_hash', '=', tokenHash)
@@ -88,17 +76,15 @@ export async function draft(db: Db, tokenHash: string, now: Date) {
 }
 
 export async function saveDraft(db: Db, tokenHash: string, answers: Record<string, unknown>, expires: Date) {
-  await tables(db)
+  await db
     .insertInto('report_drafts')
-    .values({ token_hash: tokenHash, answers: JSON.stringify(answers) as never, expires_at: expires })
-    .onConflict((oc) =>
-      oc.column('token_hash').doUpdateSet({ answers: JSON.stringify(answers) as never, expires_at: expires }),
-    )
+    .values({ token_hash: tokenHash, answers, expires_at: expires })
+    .onConflict((oc) => oc.column('token_hash').doUpdateSet({ answers, expires_at: expires }))
     .execute();
 }
 
 export async function removeDraft(db: Db, tokenHash: string, now: Date) {
-  await tables(db)
+  await db
     .deleteFrom('report_drafts')
     .where((eb) => eb.or([eb('token_hash', '=', tokenHash), eb('expires_at', '<', now)]))
     .execute();

@@ -1,39 +1,16 @@
 // SQL for photos: those on a report's draft, and those on a case (moved there when it is stored).
-import { type Generated, sql } from 'kysely';
-import type { Db } from '../../db/index.ts';
+import { type Selectable, sql } from 'kysely';
+import type { DB, Db } from '../../db/index.ts';
 import type { Photo, PhotoType } from './photo.ts';
 
 /** Whether a stored photo still has its metadata: 'kept' only when stored before it was removed. */
-export type PhotoMetadata = 'kept' | 'stripped' | 'unreadable';
-
-type PhotoTables = {
-  report_draft_photos: {
-    id: Generated<string>;
-    token_hash: string;
-    name: string;
-    content_type: PhotoType;
-    bytes: Buffer;
-    metadata: PhotoMetadata;
-    created_at: Generated<Date>;
-  };
-  case_photos: {
-    id: string;
-    case_id: string;
-    name: string;
-    content_type: PhotoType;
-    bytes: Buffer;
-    metadata: PhotoMetadata;
-    created_at: Date;
-  };
-};
+export type PhotoMetadata = Selectable<DB['case_photos']>['metadata'];
 
 /**
  * The two tables that hold photos, for the work done on every stored photo (the queries below
  * name one of them to the type checker: they use only the columns both have).
  */
-export type PhotoTable = keyof PhotoTables;
-
-const tables = (db: Db) => db.withTables<PhotoTables>();
+export type PhotoTable = 'report_draft_photos' | 'case_photos';
 
 export interface PhotoSummary {
   id: string;
@@ -44,7 +21,7 @@ export interface PhotoSummary {
 
 export async function insertDraftPhotos(db: Db, tokenHash: string, photos: Photo[]) {
   if (photos.length === 0) return;
-  await tables(db)
+  await db
     .insertInto('report_draft_photos')
     .values(
       photos.map((p) => ({
@@ -59,7 +36,7 @@ export async function insertDraftPhotos(db: Db, tokenHash: string, photos: Photo
 }
 
 export async function draftPhotos(db: Db, tokenHash: string): Promise<PhotoSummary[]> {
-  return tables(db)
+  return db
     .selectFrom('report_draft_photos')
     .select(['id', 'name', 'content_type as contentType'])
     .select((eb) => eb.fn<number>('length', ['bytes']).as('size'))
@@ -70,7 +47,7 @@ export async function draftPhotos(db: Db, tokenHash: string): Promise<PhotoSumma
 }
 
 export async function removeDraftPhoto(db: Db, tokenHash: string, id: string): Promise<boolean> {
-  const result = await tables(db)
+  const result = await db
     .deleteFrom('report_draft_photos')
     .where('token_hash', '=', tokenHash)
     .where('id', '=', id)
@@ -80,7 +57,7 @@ export async function removeDraftPhoto(db: Db, tokenHash: string, id: string): P
 
 /** Moves a draft's photos to the case stored from it (in the caller's transaction). */
 export async function attachDraftPhotos(db: Db, tokenHash: string, caseId: string) {
-  await tables(db)
+  await db
     .insertInto('case_photos')
     .columns(['case_id', 'name', 'content_type', 'bytes', 'metadata'])
     .expression((eb) =>
@@ -91,11 +68,11 @@ export async function attachDraftPhotos(db: Db, tokenHash: string, caseId: strin
         .orderBy('created_at'),
     )
     .execute();
-  await tables(db).deleteFrom('report_draft_photos').where('token_hash', '=', tokenHash).execute();
+  await db.deleteFrom('report_draft_photos').where('token_hash', '=', tokenHash).execute();
 }
 
 export async function casePhotos(db: Db, caseId: string): Promise<PhotoSummary[]> {
-  return tables(db)
+  return db
     .selectFrom('case_photos')
     .select(['id', 'name', 'content_type as contentType'])
     .select((eb) => eb.fn<number>('length', ['bytes']).as('size'))
@@ -107,7 +84,7 @@ export async function casePhotos(db: Db, caseId: string): Promise<PhotoSummary[]
 
 export async function casePhoto(db: Db, caseId: string, id: string) {
   return (
-    (await tables(db)
+    (await db
       .selectFrom('case_photos')
       .select(['id', 'name', 'content_type as contentType', 'bytes'])
       .where('case_id', '=', caseId)
@@ -118,7 +95,7 @@ export async function casePhoto(db: Db, caseId: string, id: string) {
 
 /** How many photos of a table still have the metadata they were stored with. */
 export async function countWithMetadata(db: Db, table: PhotoTable): Promise<number> {
-  const row = await tables(db)
+  const row = await db
     .selectFrom(table as 'case_photos')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('metadata', '=', 'kept')
@@ -131,7 +108,7 @@ export async function countWithMetadata(db: Db, table: PhotoTable): Promise<numb
  * ends; photos another transaction holds are skipped, so two runs never work on the same photo.
  */
 export async function withMetadata(trx: Db, table: PhotoTable, limit: number): Promise<string[]> {
-  const rows = await tables(trx)
+  const rows = await trx
     .selectFrom(table as 'case_photos')
     .select('id')
     .where('metadata', '=', 'kept')
@@ -144,7 +121,7 @@ export async function withMetadata(trx: Db, table: PhotoTable, limit: number): P
 }
 
 export async function storedPhoto(trx: Db, table: PhotoTable, id: string) {
-  return tables(trx)
+  return trx
     .selectFrom(table as 'case_photos')
     .select('bytes')
     .where('id', '=', id)
@@ -159,7 +136,7 @@ export async function markMetadata(
   metadata: Exclude<PhotoMetadata, 'kept'>,
   bytes?: Buffer,
 ) {
-  await tables(trx)
+  await trx
     .updateTable(table as 'case_photos')
     .set(bytes ? { metadata, bytes } : { metadata })
     .where('id', '=', id)

@@ -1,45 +1,21 @@
 // SQL for referrals: a case sent to another organisation, and its decision.
-import type { Generated, Insertable, Selectable } from 'kysely';
-import type { Db } from '../../db/index.ts';
+import type { Insertable, Selectable } from 'kysely';
+import type { DB, Db } from '../../db/index.ts';
 
-type ReferralTables = {
-  referrals: {
-    id: Generated<string>;
-    case_id: string;
-    from_organisation_id: string;
-    to_organisation_id: string;
-    purpose: string;
-    agreement_id: string;
-    note: string;
-    status: Generated<'pending' | 'accepted' | 'declined'>;
-    decision_reason: string | null;
-    created_by: string;
-    created_at: Date;
-    decided_by: string | null;
-    decided_at: Date | null;
-  };
-  organisations: { id: string; ref: string; name: string };
-};
-const tables = (db: Db) => db.withTables<ReferralTables>();
-
-export type ReferralRow = Selectable<ReferralTables['referrals']> & {
+export type ReferralRow = Selectable<DB['referrals']> & {
   from_ref: string;
   from_name: string;
   to_ref: string;
   to_name: string;
 };
 
-export async function insertReferral(db: Db, row: Insertable<ReferralTables['referrals']>) {
-  const inserted = await tables(db)
-    .insertInto('referrals')
-    .values(row)
-    .returning('id')
-    .executeTakeFirstOrThrow();
+export async function insertReferral(db: Db, row: Insertable<DB['referrals']>) {
+  const inserted = await db.insertInto('referrals').values(row).returning('id').executeTakeFirstOrThrow();
   return inserted.id;
 }
 
 function selectReferrals(db: Db) {
-  return tables(db)
+  return db
     .selectFrom('referrals as r')
     .innerJoin('organisations as f', 'f.id', 'r.from_organisation_id')
     .innerJoin('organisations as t', 't.id', 'r.to_organisation_id')
@@ -47,17 +23,12 @@ function selectReferrals(db: Db) {
     .select(['f.ref as from_ref', 'f.name as from_name', 't.ref as to_ref', 't.name as to_name']);
 }
 
-export async function referralsOf(db: Db, caseId: string) {
-  return (await selectReferrals(db)
-    .where('r.case_id', '=', caseId)
-    .orderBy('r.created_at')
-    .execute()) as ReferralRow[];
+export async function referralsOf(db: Db, caseId: string): Promise<ReferralRow[]> {
+  return selectReferrals(db).where('r.case_id', '=', caseId).orderBy('r.created_at').execute();
 }
 
-export async function findReferral(db: Db, id: string) {
-  return (
-    ((await selectReferrals(db).where('r.id', '=', id).executeTakeFirst()) as ReferralRow | undefined) ?? null
-  );
+export async function findReferral(db: Db, id: string): Promise<ReferralRow | null> {
+  return (await selectReferrals(db).where('r.id', '=', id).executeTakeFirst()) ?? null;
 }
 
 export async function decideReferral(
@@ -65,7 +36,7 @@ export async function decideReferral(
   id: string,
   decision: { status: 'accepted' | 'declined'; reason: string | null; by: string; at: Date },
 ): Promise<boolean> {
-  const result = await tables(db)
+  const result = await db
     .updateTable('referrals')
     .set({
       status: decision.status,

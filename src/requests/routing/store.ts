@@ -1,22 +1,9 @@
 // SQL for routing overrides: staff sending a service in an area to another organisation.
-import type { Db } from '../../db/index.ts';
-
-type RoutingTables = {
-  routing_overrides: {
-    service_code: string;
-    area_id: string;
-    organisation_id: string;
-    reason: string;
-    set_by: string;
-    set_at: Date;
-  };
-  organisations: { id: string; ref: string };
-  areas: { id: string; ref: string };
-};
-const tables = (db: Db) => db.withTables<RoutingTables>();
+import type { Insertable } from 'kysely';
+import type { DB, Db } from '../../db/index.ts';
 
 export async function overrides(db: Db) {
-  return tables(db)
+  return db
     .selectFrom('routing_overrides as r')
     .innerJoin('areas as a', 'a.id', 'r.area_id')
     .innerJoin('organisations as o', 'o.id', 'r.organisation_id')
@@ -26,8 +13,8 @@ export async function overrides(db: Db) {
     .execute();
 }
 
-export async function setOverride(db: Db, row: RoutingTables['routing_overrides']) {
-  await tables(db)
+export async function setOverride(db: Db, row: Required<Insertable<DB['routing_overrides']>>) {
+  await db
     .insertInto('routing_overrides')
     .values(row)
     .onConflict((oc) =>
@@ -42,7 +29,7 @@ export async function setOverride(db: Db, row: RoutingTables['routing_overrides'
 }
 
 export async function removeOverride(db: Db, service: string, areaId: string): Promise<boolean> {
-  const result = await tables(db)
+  const result = await db
     .deleteFrom('routing_overrides')
     .where('service_code', '=', service)
     .where('area_id', '=', areaId)
@@ -51,6 +38,6 @@ export async function removeOverride(db: Db, service: string, areaId: string): P
 }
 
 export async function areaIds(db: Db): Promise<Map<string, string>> {
-  const rows = await tables(db).selectFrom('areas').select(['id', 'ref']).execute();
+  const rows = await db.selectFrom('areas').select(['id', 'ref']).execute();
   return new Map(rows.map((r) => [r.ref, r.id]));
 }

@@ -2,31 +2,11 @@
 // mailbox, the assignee, the managers).
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
-
-type StaffTables = {
-  teams: { id: string; organisation_id: string; name: string; email: string | null };
-  staff_roles: { account_id: string; organisation_id: string; role: string };
-  accounts: { id: string; name: string; email: string; kind: string };
-  organisations: { id: string; ref: string };
-  services: { code: string; name: string };
-  cases: {
-    id: string;
-    reference: string;
-    organisation_id: string;
-    service_code: string;
-    status: string;
-    team: string | null;
-    assignee_account_id: string | null;
-    expected_at: Date | null;
-    reminded_at: Date | null;
-  };
-};
-
-const tables = (db: Db) => db.withTables<StaffTables>();
+import type { StaffRole } from '../../platform/index.ts';
 
 export async function teamsOf(db: Db, organisationIds: string[]) {
   if (organisationIds.length === 0) return [];
-  return tables(db)
+  return db
     .selectFrom('teams')
     .select(['id', 'organisation_id', 'name', 'email'])
     .where('organisation_id', 'in', organisationIds)
@@ -35,17 +15,17 @@ export async function teamsOf(db: Db, organisationIds: string[]) {
 }
 
 export async function addTeam(db: Db, organisationId: string, name: string, email: string | null) {
-  await tables(db)
+  await db
     .insertInto('teams')
-    .values({ id: sql`gen_random_uuid()` as never, organisation_id: organisationId, name, email })
+    .values({ id: sql<string>`gen_random_uuid()`, organisation_id: organisationId, name, email })
     .onConflict((oc) => oc.columns(['organisation_id', 'name']).doUpdateSet({ email }))
     .execute();
 }
 
 /** The people with a role in these organisations (staff, managers), by name. */
-export async function peopleOf(db: Db, organisationIds: string[], roles = ['staff', 'manager']) {
+export async function peopleOf(db: Db, organisationIds: string[], roles: StaffRole[] = ['staff', 'manager']) {
   if (organisationIds.length === 0) return [];
-  return tables(db)
+  return db
     .selectFrom('staff_roles as r')
     .innerJoin('accounts as a', 'a.id', 'r.account_id')
     .select(['a.id', 'a.name', 'a.email', 'r.organisation_id', 'r.role'])
@@ -57,7 +37,7 @@ export async function peopleOf(db: Db, organisationIds: string[], roles = ['staf
 
 /** An organisation's teams, each with how many of its cases are open or in progress. */
 export async function teamsWithOpenCases(db: Db, organisationId: string) {
-  return tables(db)
+  return db
     .selectFrom('teams as t')
     .select(['t.id', 't.name', 't.email'])
     .select((eb) =>
@@ -76,9 +56,9 @@ export async function teamsWithOpenCases(db: Db, organisationId: string) {
 
 /** A new team; false when the organisation already has one of that name. */
 export async function insertTeam(db: Db, organisationId: string, name: string, email: string | null) {
-  const inserted = await tables(db)
+  const inserted = await db
     .insertInto('teams')
-    .values({ id: sql`gen_random_uuid()` as never, organisation_id: organisationId, name, email })
+    .values({ id: sql<string>`gen_random_uuid()`, organisation_id: organisationId, name, email })
     .onConflict((oc) => oc.columns(['organisation_id', 'name']).doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -95,7 +75,7 @@ export async function changeTeam(
   name: string,
   email: string | null,
 ) {
-  const clash = await tables(db)
+  const clash = await db
     .selectFrom('teams')
     .select('id')
     .where('organisation_id', '=', team.organisation_id)
@@ -103,9 +83,9 @@ export async function changeTeam(
     .where('id', '<>', team.id)
     .executeTakeFirst();
   if (clash) return false;
-  await tables(db).updateTable('teams').set({ name, email }).where('id', '=', team.id).execute();
+  await db.updateTable('teams').set({ name, email }).where('id', '=', team.id).execute();
   if (name !== team.name)
-    await tables(db)
+    await db
       .updateTable('cases')
       .set({ team: name })
       .where('organisation_id', '=', team.organisation_id)
@@ -116,7 +96,7 @@ export async function changeTeam(
 
 /** One team of an organisation, locked until the transaction ends, with its open cases. */
 export async function lockTeam(db: Db, organisationId: string, id: string) {
-  const team = await tables(db)
+  const team = await db
     .selectFrom('teams')
     .select(['id', 'organisation_id', 'name', 'email'])
     .where('organisation_id', '=', organisationId)
@@ -124,7 +104,7 @@ export async function lockTeam(db: Db, organisationId: string, id: string) {
     .forUpdate()
     .executeTakeFirst();
   if (!team) return null;
-  const { n } = await tables(db)
+  const { n } = await db
     .selectFrom('cases')
     .select(sql<number>`count(*)::int`.as('n'))
     .where('organisation_id', '=', organisationId)
@@ -135,5 +115,5 @@ export async function lockTeam(db: Db, organisationId: string, id: string) {
 }
 
 export async function removeTeam(db: Db, id: string) {
-  await tables(db).deleteFrom('teams').where('id', '=', id).execute();
+  await db.deleteFrom('teams').where('id', '=', id).execute();
 }

@@ -47,7 +47,6 @@ const api = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?
 const teamsOf = async (ref = 'fellshire-cc') => {
   const ids = await t.services.places.organisationIds([ref]);
   return (await t.services.database.db
-    .withTables<{ teams: { organisation_id: string; name: string; email: string | null } }>()
     .selectFrom('teams')
     .select(['name', 'email'])
     .where('organisation_id', '=', ids.get(ref) as string)
