@@ -70,37 +70,20 @@ export async function createApp(
     cookieSecret: await services.identity.sharedSecret('cookie'),
   });
   // Where routes go (pages, the way in, the API, protocols), with who is asking placed in each.
+  const { identity, places, governance, agreements, records, importing, linking, properties } = services;
+  const { requests, inbox, teams, separation, notify } = services;
   const settings = identitySettings(config);
-  const contexts = webContexts(whoIsAsking({ identity: services.identity, settings }));
+  const contexts = webContexts(whoIsAsking({ identity, settings }));
 
   // The modules, each registering its routes in the contexts they belong to.
-  const { places, governance, agreements } = services;
-  await app.register(identityModule, { contexts, identity: services.identity, settings, places });
-  await app.register(webModule, {
-    contexts,
-    place: () => places.place(),
-    migrationsPending: services.migrationsPending,
-  });
+  await app.register(identityModule, { contexts, identity, settings, places });
+  await app.register(webModule, { contexts, place: () => places.place(), ready: services.migrationsPending });
   await app.register(placesModule, { contexts, places });
   await app.register(governanceModule, { contexts, governance, agreements, places });
-  await app.register(registersModule, {
-    contexts,
-    records: services.records,
-    importing: services.importing,
-    linking: services.linking,
-    properties: services.properties,
-    governance,
-    places,
-  });
-  await app.register(requestsModule, {
-    contexts,
-    requests: services.requests,
-    inbox: services.inbox,
-    teams: services.teams,
-    separation: services.separation,
-    places,
-    photoLimitBytes: config.photoLimitBytes,
-  });
-  await app.register(notifyModule, { contexts, notify: services.notify });
+  const registers = { records, importing, linking, properties, governance, places };
+  await app.register(registersModule, { contexts, ...registers });
+  const front = { requests, inbox, teams, separation, places, photoLimitBytes: config.photoLimitBytes };
+  await app.register(requestsModule, { contexts, ...front });
+  await app.register(notifyModule, { contexts, notify });
   return app;
 }

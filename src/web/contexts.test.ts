@@ -37,7 +37,7 @@ beforeAll(async () => {
   await app.register(webModule, {
     contexts: within,
     place: async () => ({ name: 'Fellshire' }),
-    migrationsPending: async () => [],
+    ready: async () => [],
   });
 });
 afterAll(() => app.close());

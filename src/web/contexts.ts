@@ -35,13 +35,16 @@ export type Context = <O extends FastifyPluginOptions, T extends FastifyTypeProv
 ) => FastifyPluginAsync<O, RawServerDefault, T>;
 
 export interface Contexts {
-  /** Pages for people in a browser: forms carry a CSRF token, errors are GOV.UK pages, staff need their second factor. */
+  /** Pages for people in a browser: a form needs its CSRF token, staff their second factor. */
   pages: Context;
-  /** The pages on the way in (signing in and out, setting up and stepping up to a second factor): pages, before the second factor is asked for. */
+  /**
+   * The way in: signing in and out, setting up and stepping up to a second factor, the OpenID
+   * provider's interaction pages. Pages, open before the second factor is asked for.
+   */
   signIn: Context;
   /** The JSON API under /api/: access tokens, problem+json always, no CSRF (it takes no forms). */
   api: Context;
-  /** A protocol other systems call with answers and errors of its own (Open311): no CSRF, as no form of ours posts to it. */
+  /** A protocol other systems call, with answers and errors of its own (Open311); no CSRF. */
   protocol: Context;
   /** The OpenID provider's own endpoints: a protocol on the way in, so before the second factor. */
   openId: Context;

@@ -168,16 +168,14 @@ export interface WebModuleOptions {
   contexts: Contexts;
   /** The place, for the start page (web asks for it rather than depending on places). */
   place: () => Promise<unknown>;
-  /** The migrations not yet run, for readiness. */
-  migrationsPending: () => Promise<string[]>;
+  /** The migrations not yet run: the app is ready when there are none. */
+  ready: () => Promise<string[]>;
 }
 
 /** Web's own routes: health, the start page, the API's documents, and unknown addresses. */
-export async function webModule(
-  app: FastifyInstance,
-  { contexts, place, migrationsPending }: WebModuleOptions,
-) {
-  await app.register(healthRoutes, { ready: migrationsPending });
+export async function webModule(app: FastifyInstance, { contexts, place, ready }: WebModuleOptions) {
+  // Health checks are for anyone and any program, in no context: no session is looked up.
+  await app.register(healthRoutes, { ready });
   await app.register(contexts.pages(startPage), { place });
   await app.register(contexts.api(apiDocs));
   await app.register(unknownAddresses, { contexts });
