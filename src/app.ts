@@ -1,18 +1,19 @@
 // The HTTP app as a table of contents: createApp takes the services the composition root
-// (compose.ts) built and lists the cross-cutting set-up and each module's routes in order.
+// (compose.ts) built, sets up what every answer shares and the contexts routes are registered
+// in (web's, with identity's hooks), then registers each module, one line each.
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Services } from './compose.ts';
 import type { Config } from './config.ts';
-import { governancePages, governanceRoutes } from './governance/index.ts';
-import { identityModule, identitySettings, sessions } from './identity/index.ts';
-import { notifyPages } from './notify/index.ts';
-import { placesRoutes } from './places/index.ts';
+import { governanceModule } from './governance/index.ts';
+import { identityModule, identitySettings, whoIsAsking } from './identity/index.ts';
+import { notifyModule } from './notify/index.ts';
+import { placesModule } from './places/index.ts';
 import { newId } from './platform/index.ts';
-import { peopleRoutes, propertyRoutes, recordsPages, recordsRoutes, reviewPages } from './registers/index.ts';
+import { registersModule } from './registers/index.ts';
 import { requestsModule } from './requests/index.ts';
-import { apiDocs, healthRoutes, startPage, webPlugin } from './web/index.ts';
+import { contexts as webContexts, webModule, webPlugin } from './web/index.ts';
 
 // Until every importer takes them from the composition root itself.
 export { type Services, servicesFor, startJobs } from './compose.ts';
@@ -63,44 +64,26 @@ export async function createApp(
     },
     hideUntagged: true,
   });
-  await app.register(healthRoutes, { ready: services.migrationsPending });
+  // What every answer shares: security headers, cookies, assets, page rendering, errors.
   await app.register(webPlugin, {
     serviceName: config.serviceName,
     cookieSecret: await services.identity.sharedSecret('cookie'),
   });
-  // Who is asking, from the session cookie; identity's access tokens then take its place on the API.
-  await app.register(sessions, { identity: services.identity, settings: identitySettings(config) });
-  await app.register(identityModule, {
-    identity: services.identity,
-    settings: identitySettings(config),
-    places: services.places,
-  });
-  await app.register(startPage, { place: () => services.places.place() });
-  await app.register(placesRoutes, { places: services.places });
-  await app.register(governanceRoutes, { governance: services.governance, agreements: services.agreements });
-  await app.register(governancePages, {
-    governance: services.governance,
-    agreements: services.agreements,
-    places: services.places,
-  });
-  await app.register(recordsRoutes, { records: services.records });
-  await app.register(peopleRoutes, { importing: services.importing, linking: services.linking });
-  await app.register(recordsPages, {
-    records: services.records,
-    governance: services.governance,
-    places: services.places,
-  });
-  await app.register(reviewPages, { linking: services.linking });
-  await app.register(propertyRoutes, { properties: services.properties });
-  await app.register(requestsModule, {
-    requests: services.requests,
-    inbox: services.inbox,
-    teams: services.teams,
-    separation: services.separation,
-    places: services.places,
-    photoLimitBytes: config.photoLimitBytes,
-  });
-  await app.register(notifyPages, { notify: services.notify });
-  await app.register(apiDocs);
+  // Where routes go (pages, the way in, the API, protocols), with who is asking placed in each.
+  const { identity, places, governance, agreements, records, importing, linking, properties } = services;
+  const { requests, inbox, teams, separation, notify } = services;
+  const settings = identitySettings(config);
+  const contexts = webContexts(whoIsAsking({ identity, settings }));
+
+  // The modules, each registering its routes in the contexts they belong to.
+  await app.register(identityModule, { contexts, identity, settings, places });
+  await app.register(webModule, { contexts, place: () => places.place(), ready: services.migrationsPending });
+  await app.register(placesModule, { contexts, places });
+  await app.register(governanceModule, { contexts, governance, agreements, places });
+  const registers = { records, importing, linking, properties, governance, places };
+  await app.register(registersModule, { contexts, ...registers });
+  const front = { requests, inbox, teams, separation, places, photoLimitBytes: config.photoLimitBytes };
+  await app.register(requestsModule, { contexts, ...front });
+  await app.register(notifyModule, { contexts, notify });
   return app;
 }

@@ -1,6 +1,14 @@
 // Information governance: security markings, purposes and lawful bases, data-sharing
 // agreements, the one guard through which every read and change of personal data is decided
 // by the policies (Cedar, in policies/), and the tamper-evident audit ledger it writes to.
+import type { FastifyInstance } from 'fastify';
+import type { PlacesService } from '../places/index.ts';
+import type { Contexts } from '../web/index.ts';
+import type { AgreementsService } from './agreements/index.ts';
+import { governancePages } from './pages.ts';
+import { governanceRoutes } from './routes.ts';
+import type { GovernanceService } from './service.ts';
+
 export { type Agreement, type AgreementsService, agreementsService } from './agreements/index.ts';
 export {
   type AccessScope,
@@ -27,6 +35,20 @@ export {
   purposes,
 } from './decisions/index.ts';
 export { type Ledger, type LedgerEntry, ledger, type StoredEntry } from './ledger/index.ts';
-export { governancePages } from './pages.ts';
-export { governanceRoutes } from './routes.ts';
 export { type GovernanceService, governanceService } from './service.ts';
+
+export interface GovernanceModuleOptions {
+  contexts: Contexts;
+  governance: GovernanceService;
+  agreements: AgreementsService;
+  places: PlacesService;
+}
+
+/** Governance's API (vocabulary, policies, clearances, agreements) and its officers' pages. */
+export async function governanceModule(
+  app: FastifyInstance,
+  { contexts, governance, agreements, places }: GovernanceModuleOptions,
+) {
+  await app.register(contexts.api(governanceRoutes), { governance, agreements });
+  await app.register(contexts.pages(governancePages), { governance, agreements, places });
+}

@@ -2,16 +2,24 @@
 // server-side sessions (accounts/); the place's OpenID Connect provider that other systems of the
 // place sign people in through, whose access tokens Flagstone's API takes (provider/); signing
 // in through upstream identity providers (federation/); and acting on someone's behalf (delegation/).
-import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
 import type { PlacesService } from '../places/index.ts';
-import { accountPages, passkeyRoutes } from './accounts/index.ts';
+import type { Contexts, WhoIsAsking } from '../web/index.ts';
+import {
+  accountPages,
+  passkeyPages,
+  passkeyScripts,
+  passkeySignIn,
+  sessionHooks,
+  signInPages,
+} from './accounts/index.ts';
 import { delegationPages } from './delegation/index.ts';
 import { federationRoutes, upstreamPages } from './federation/index.ts';
-import { openIdProvider as provider } from './provider/index.ts';
+import { accessTokens, openIdProvider as provider } from './provider/index.ts';
 import type { IdentityService } from './service.ts';
 import type { IdentitySettings } from './settings.ts';
 
-export { type NewAccount, requireSecondFactor, sessions, totpCode } from './accounts/index.ts';
+export { type NewAccount, requireSecondFactor, totpCode } from './accounts/index.ts';
 export {
   addClientFromCommandLine,
   addUpstreamFromCommandLine,
@@ -23,21 +31,43 @@ export { type IdentityService, identityService } from './service.ts';
 export { identitySettings } from './settings.ts';
 
 /**
- * Everything identity serves, as one plugin: the OpenID Connect provider with the API's access
- * tokens, the other ways of signing in its sign-in page offers (upstream providers, passkeys) and
- * the administrators' pages of both; then the pages of accounts (signing in and out, the second
- * factor, each person's home) and of acting for someone. Register it after `sessions`: the access
- * token's hook reaches every module's API and must run after the session's, to take its place.
+ * Who is asking, for web's contexts to place: the person behind the session cookie, the gate
+ * that sends staff on to the second factor required of them, and the access tokens the API takes.
  */
-export const identityModule = fp<{
+export function whoIsAsking({
+  identity,
+  settings,
+}: {
+  identity: IdentityService;
+  settings: IdentitySettings;
+}): WhoIsAsking {
+  return { ...sessionHooks({ identity, settings }), accessToken: accessTokens(identity, settings) };
+}
+
+export interface IdentityModuleOptions {
+  contexts: Contexts;
   identity: IdentityService;
   settings: IdentitySettings;
   places: PlacesService;
-}>(async (app, { identity, settings, places }) => {
-  await app.register(provider, { identity, settings });
-  await app.register(federationRoutes, { identity, settings });
-  await app.register(passkeyRoutes, { identity, settings });
-  await app.register(upstreamPages, { identity, settings });
-  await app.register(accountPages, { identity, places });
-  await app.register(delegationPages, { identity });
-});
+}
+
+/**
+ * Everything identity serves, each part in its context: the OpenID Connect provider (its
+ * endpoints, its interaction pages, who is calling on the API, its administrators' pages); the
+ * ways in (signing in and out, a second factor, passkeys, upstream providers), open before a
+ * second factor; and the pages of accounts, passkeys, upstreams and acting for someone.
+ */
+export async function identityModule(
+  app: FastifyInstance,
+  { contexts, identity, settings, places }: IdentityModuleOptions,
+) {
+  await app.register(provider, { contexts, identity, settings });
+  await app.register(contexts.signIn(federationRoutes), { identity, settings });
+  await app.register(passkeyScripts);
+  await app.register(contexts.pages(passkeyPages), { identity, settings });
+  await app.register(contexts.signIn(passkeySignIn), { identity, settings });
+  await app.register(contexts.pages(upstreamPages), { identity, settings });
+  await app.register(contexts.signIn(signInPages), { identity });
+  await app.register(contexts.pages(accountPages), { places });
+  await app.register(contexts.pages(delegationPages), { identity });
+}

@@ -8,6 +8,7 @@ import type { GovernanceService } from '../governance/index.ts';
 import type { NotifyService } from '../notify/index.ts';
 import type { PlacesService } from '../places/index.ts';
 import type { Clock } from '../platform/index.ts';
+import type { Contexts } from '../web/index.ts';
 import {
   casePages,
   casesRoutes,
@@ -17,6 +18,7 @@ import {
   inboxPages,
   publicCases,
   type SeparationService,
+  separatePages,
   separateRoutes,
 } from './cases/index.ts';
 import { caseGuard } from './guard.ts';
@@ -24,7 +26,7 @@ import { apiKeys, citizenJourney, drafts, type Gazetteer, intakeService, open311
 import { photoRoutes, staffPhotos } from './photos/index.ts';
 import { referralRoutes, referrals } from './referrals/index.ts';
 import { requestRouting, routingRoutes } from './routing/index.ts';
-import { type TeamsService, teamPages } from './teams/index.ts';
+import { type TeamsService, teamPages, teamRoutes } from './teams/index.ts';
 
 export {
   type DeadlinesService,
@@ -81,6 +83,7 @@ export function requestsService(
 export type RequestsService = ReturnType<typeof requestsService>;
 
 export interface RequestsModuleOptions {
+  contexts: Contexts;
   requests: RequestsService;
   inbox: InboxService;
   teams: TeamsService;
@@ -92,17 +95,19 @@ export interface RequestsModuleOptions {
 /** Every route of the front door: its JSON API, Open311 under /open311/v2, and its pages. */
 export async function requestsModule(
   app: FastifyInstance,
-  { requests, inbox, teams, separation, places, photoLimitBytes }: RequestsModuleOptions,
+  { contexts, requests, inbox, teams, separation, places, photoLimitBytes }: RequestsModuleOptions,
 ) {
-  await app.register(routingRoutes, { routing: requests });
-  await app.register(casesRoutes, { cases: requests });
-  await app.register(referralRoutes, { referrals: requests });
-  await app.register(open311, { requests, places });
-  await app.register(citizenJourney, { requests, places, photoLimitBytes });
-  await app.register(followPages, { requests });
-  await app.register(photoRoutes, { photos: requests });
-  await app.register(casePages, { requests, places });
-  await app.register(inboxPages, { inbox, requests });
-  await app.register(teamPages, { teams });
-  await app.register(separateRoutes, { separation });
+  await app.register(contexts.api(routingRoutes), { routing: requests });
+  await app.register(contexts.api(casesRoutes), { cases: requests });
+  await app.register(contexts.api(referralRoutes), { referrals: requests });
+  await app.register(contexts.protocol(open311), { requests, places });
+  await app.register(contexts.pages(citizenJourney), { requests, places, photoLimitBytes });
+  await app.register(contexts.pages(followPages), { requests });
+  await app.register(contexts.pages(photoRoutes), { photos: requests });
+  await app.register(contexts.pages(casePages), { requests, places });
+  await app.register(contexts.pages(inboxPages), { inbox, requests });
+  await app.register(contexts.pages(teamPages), { teams });
+  await app.register(contexts.api(teamRoutes), { teams });
+  await app.register(contexts.pages(separatePages), { separation });
+  await app.register(contexts.api(separateRoutes), { separation });
 }

@@ -1,5 +1,6 @@
-// The GOV.UK page layout and everything every page and API answer shares: security
-// headers, cookies and CSRF, static assets, rendering, and errors (problem+json or a page).
+// The GOV.UK page layout and everything every page and API answer shares: security headers,
+// cookies, static assets, rendering and errors (problem+json or a page); and the contexts routes
+// are registered in (pages with their CSRF tokens, the API, protocols), contexts.ts.
 import { randomBytes } from 'node:crypto';
 import { globSync } from 'node:fs';
 import path from 'node:path';
@@ -8,12 +9,17 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 import { Type } from 'typebox';
-import { DomainError, type FieldError, problem } from '../platform/index.ts';
+import { DomainError, type FieldError } from '../platform/index.ts';
+import { type Contexts, unknownAddresses } from './contexts.ts';
+import { answerError, readsPages } from './errors.ts';
+import { apiDocs, healthRoutes, startPage } from './pages.ts';
+
+export { type Context, type Contexts, contexts, type WhoIsAsking } from './contexts.ts';
 
 const govukDist = new URL('../../node_modules/govuk-frontend/dist/', import.meta.url).pathname;
 const srcDir = new URL('../', import.meta.url).pathname;
@@ -56,9 +62,6 @@ export interface WebOptions {
 export function errorList(fields: FieldError[]): { text: string; href: string }[] {
   return fields.map((f) => ({ text: f.message, href: `#${f.field}` }));
 }
-
-export const wantsProblem = (request: FastifyRequest): boolean =>
-  request.url.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html');
 
 /**
  * Security headers from helmet, its middleware built once. The Content-Security-Policy allows
@@ -144,100 +147,6 @@ async function views(app: FastifyInstance, serviceName: string) {
   });
 }
 
-/**
- * CSRF on every form post. The API takes only JSON, which no page of another site can send
- * without CORS (which is off), so it needs no token.
- */
-function csrf(app: FastifyInstance) {
-  app.addHook('preHandler', (request, reply, done) => {
-    const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
-    // The OpenID Connect provider's endpoints (/oidc/...) are called by other systems, not our
-    // forms; the provider protects its own form (signing out) with its own token.
-    // Open311 (/open311/...) takes form posts from other systems, authenticated by API key.
-    if (
-      !safe &&
-      !request.url.startsWith('/api/') &&
-      !request.url.startsWith('/oidc/') &&
-      !request.url.startsWith('/open311/')
-    ) {
-      return app.csrfProtection(request, reply, done);
-    }
-    done();
-  });
-}
-
-function logSafe(error: Error & { code?: string }) {
-  // Messages of database errors can quote the values that failed: log the kind and where, not the text.
-  return { type: error.name, code: error.code, stack: error.stack?.split('\n').slice(1, 8).join('\n') };
-}
-
-function errors(app: FastifyInstance) {
-  app.setErrorHandler(
-    (error: Error & { statusCode?: number; code?: string; validation?: unknown[] }, request, reply) => {
-      let status = error instanceof DomainError ? error.status : (error.statusCode ?? 500);
-      if (status < 400 || status > 599) status = 500;
-      let detail = status >= 500 ? 'Something went wrong on our side.' : error.message;
-      let fields: FieldError[] = error instanceof DomainError ? error.fields : [];
-      if (error.validation) {
-        detail = 'The request does not match the schema';
-        fields = (
-          error.validation as {
-            instancePath: string;
-            message?: string;
-            params?: { missingProperty?: string };
-          }[]
-        ).map((v) => ({
-          field: `${(error as { validationContext?: string }).validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}${v.params?.missingProperty ? `.${v.params.missingProperty}` : ''}`,
-          message: v.message ?? 'is not valid',
-        }));
-      }
-      if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
-        detail = 'The form has expired. Go back, reload the page and try again.';
-      }
-      if (status >= 500) request.log.error({ err: logSafe(error) }, 'request failed');
-      else request.log.info({ status, code: error.code }, 'request refused');
-      if (wantsProblem(request)) {
-        return reply
-          .code(status)
-          .type('application/problem+json')
-          .send(
-            problem(status, detail, {
-              instance: request.url.split('?')[0],
-              ...(fields.length ? { errors: fields } : {}),
-            }),
-          );
-      }
-      if (status === 401) return reply.redirect('/sign-in');
-      const title =
-        status === 404
-          ? 'Page not found'
-          : status >= 500
-            ? 'Sorry, there is a problem with the service'
-            : 'There is a problem';
-      const paragraphs = status >= 500 ? ['Try again later.'] : [detail];
-      return reply
-        .code(status)
-        .page('error.njk', { title, paragraphs, reference: status >= 500 ? request.id : undefined });
-    },
-  );
-
-  app.setNotFoundHandler((request, reply) => {
-    if (wantsProblem(request)) {
-      return reply
-        .code(404)
-        .type('application/problem+json')
-        .send(problem(404, `There is nothing at ${request.method} ${request.url.split('?')[0]}`));
-    }
-    return reply.code(404).page('error.njk', {
-      title: 'Page not found',
-      paragraphs: [
-        'If you typed the web address, check it is correct.',
-        'If you pasted the web address, check you copied the entire address.',
-      ],
-    });
-  });
-}
-
 export const webPlugin = fp<WebOptions>(async (app, options) => {
   app.removeContentTypeParser('text/plain'); // a cross-site form could send it without CORS
   await securityHeaders(app);
@@ -249,11 +158,28 @@ export const webPlugin = fp<WebOptions>(async (app, options) => {
   await app.register(fastifyFormbody);
   await assets(app);
   await views(app, options.serviceName);
-  csrf(app);
-  errors(app);
+  // Who is asking is for the contexts to say (identity's hooks); nobody, where none does.
+  app.decorateRequest('actor', null);
+  // The default answer to an error, where no context has its own: a page for a browser.
+  app.setErrorHandler(answerError((request) => !readsPages(request)));
 });
 
-export { apiDocs, healthRoutes, startPage } from './pages.ts';
+export interface WebModuleOptions {
+  contexts: Contexts;
+  /** The place, for the start page (web asks for it rather than depending on places). */
+  place: () => Promise<unknown>;
+  /** The migrations not yet run: the app is ready when there are none. */
+  ready: () => Promise<string[]>;
+}
+
+/** Web's own routes: health, the start page, the API's documents, and unknown addresses. */
+export async function webModule(app: FastifyInstance, { contexts, place, ready }: WebModuleOptions) {
+  // Health checks are for anyone and any program, in no context: no session is looked up.
+  await app.register(healthRoutes, { ready });
+  await app.register(contexts.pages(startPage), { place });
+  await app.register(contexts.api(apiDocs));
+  await app.register(unknownAddresses, { contexts });
+}
 
 /** A domain error's field errors for a page: the summary list and each field's message. */
 export function formErrors(

@@ -3,8 +3,8 @@
 // accounts. The provider and federation sign people in through these pages and sessions.
 
 export type { IdentityConfidence, NewAccount } from './directory.ts';
-export { accountPages } from './pages.ts';
-export { passkeyRoutes } from './passkey-routes.ts';
+export { accountPages, signInPages } from './pages.ts';
+export { passkeyPages, passkeyScripts, passkeySignIn } from './passkey-routes.ts';
 export { totpCode } from './second-factor.ts';
 export { type Accounts, accountsService } from './service.ts';
 export {
@@ -12,7 +12,7 @@ export {
   needsSecondFactor,
   requireSecondFactor,
   SESSION_COOKIE,
-  sessions,
+  sessionHooks,
 } from './sessions.ts';
 export {
   codeFromForm,

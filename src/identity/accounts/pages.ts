@@ -39,9 +39,15 @@ interface Options {
   places: PlacesService;
 }
 
-/** Signing in and out, the second factor, and each person's home page. */
+/**
+ * Signing in and out, and setting up and stepping up to the second factor: the way in, which
+ * web's signIn context keeps open to staff who have yet to give their second factor.
+ */
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: a plugin's route table
-export async function accountPages(app: FastifyInstance, { identity, places }: Options): Promise<void> {
+export async function signInPages(
+  app: FastifyInstance,
+  { identity }: Pick<Options, 'identity'>,
+): Promise<void> {
   await app.register(fastifyRateLimit, { global: false });
 
   app.get('/sign-in', async (request, reply) => {
@@ -133,7 +139,10 @@ export async function accountPages(app: FastifyInstance, { identity, places }: O
     reply.clearCookie(ACTING_COOKIE, { path: '/' });
     return reply.redirect('/', 303);
   });
+}
 
+/** Each person's home page: a citizen's account, staff's page of their organisations and roles. */
+export async function accountPages(app: FastifyInstance, { places }: Pick<Options, 'places'>): Promise<void> {
   app.get('/home', (request, reply) => {
     const actor = requireActor(request.actor);
     return reply.redirect(actor.kind === 'staff' ? '/staff' : '/account');

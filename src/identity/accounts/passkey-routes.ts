@@ -28,19 +28,30 @@ const day = (date: Date | null) =>
     timeZone: 'Europe/London',
   });
 
-export async function passkeyRoutes(
-  app: FastifyInstance,
-  { identity, settings }: { identity: Pick<Accounts, 'passkeys' | 'signOut'>; settings: IdentitySettings },
-) {
-  const site: PasskeySite = { name: 'Flagstone', origin: new URL(settings.issuer).origin };
-  const { passkeys } = identity;
+interface Options {
+  identity: Pick<Accounts, 'passkeys' | 'signOut'>;
+  settings: IdentitySettings;
+}
 
+const siteOf = (settings: IdentitySettings): PasskeySite => ({
+  name: 'Flagstone',
+  origin: new URL(settings.issuer).origin,
+});
+
+/** The page scripts, served like any asset: to anyone, with no session looked up. */
+export async function passkeyScripts(app: FastifyInstance) {
   for (const [file, path] of Object.entries(scripts)) {
     const body = await readFile(path);
     app.get(`/assets/identity/${file}`, (_request, reply) =>
       reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(body),
     );
   }
+}
+
+/** The account page that lists, adds and removes a person's passkeys. */
+export async function passkeyPages(app: FastifyInstance, { identity, settings }: Options) {
+  const site = siteOf(settings);
+  const { passkeys } = identity;
 
   app.get('/account/passkeys', async (request, reply) => {
     const actor = requireActor(request.actor);
@@ -65,6 +76,12 @@ export async function passkeyRoutes(
     await passkeys.remove(requireActor(request.actor), request.params.id);
     return reply.redirect('/account/passkeys', 303);
   });
+}
+
+/** Signing in, or stepping up, with a passkey: on the way in, before any second factor. */
+export async function passkeySignIn(app: FastifyInstance, { identity, settings }: Options) {
+  const site = siteOf(settings);
+  const { passkeys } = identity;
 
   app.post('/sign-in/passkey/options', { config: signInRateLimit }, async () => passkeys.signInOptions(site));
 

@@ -1,8 +1,7 @@
-// Who is asking, on every request: the account behind the session cookie and whom the person
-// chose to act for; and the gate that sends staff on to a second factor where one is required
-// of them (and anyone, before pages that ask for one).
+// Who is asking: the account behind the session cookie and whom the person chose to act for;
+// and the gate that sends staff on to a second factor where one is required of them (and
+// anyone, before pages that ask for one).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
 import { type Actor, Forbidden, requireActor } from '../../platform/index.ts';
 import type { IdentitySettings } from '../settings.ts';
 import type { Accounts } from './service.ts';
@@ -18,33 +17,36 @@ export interface ActingFor {
   chosen(actor: Actor, delegationId: string | undefined): Promise<Actor['delegation'] | null>;
 }
 
-/** Who is asking, for every request: the account behind the session cookie, or nobody. */
-export const sessions = fp<{
+/**
+ * Who is asking, and the gate in front of staff a second factor is required of: hooks for the
+ * contexts of web, which put the gate everywhere but on the way in (signing in and out, setting
+ * up and stepping up to the second factor, the OpenID provider), so no path is listed here.
+ */
+export function sessionHooks({
+  identity,
+  settings,
+}: {
   identity: Pick<Accounts, 'actorFor'> & { delegations: ActingFor };
   settings: IdentitySettings;
-}>(async (app, { identity, settings }) => {
-  app.decorateRequest('actor', null);
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/assets/') || request.url === '/healthz') return;
-    request.actor = await identity.actorFor(request.cookies[SESSION_COOKIE]);
-    const acting = request.cookies[ACTING_COOKIE];
-    if (request.actor && acting) {
-      const chosen = await identity.delegations.chosen(request.actor, acting);
-      if (chosen) request.actor.delegation = chosen;
-    }
-    if (
-      settings.staffSecondFactor &&
-      needsSecondFactor(request.actor) &&
-      !OPEN_WITHOUT_IT.test(request.url)
-    ) {
-      return sendToSecondFactor(request, reply, request.url);
-    }
-  });
-});
-
-/** Where staff may go before setting up the second factor their sign-in needs. */
-const OPEN_WITHOUT_IT =
-  /^\/(account\/second-factor|account\/step-up|sign-in|sign-out|oidc\/|interaction\/|\.well-known\/|readyz)/;
+}) {
+  return {
+    /** The account behind the session cookie, acting for whom the person chose; or nobody. */
+    async session(request: FastifyRequest) {
+      request.actor = await identity.actorFor(request.cookies[SESSION_COOKIE]);
+      const acting = request.cookies[ACTING_COOKIE];
+      if (request.actor && acting) {
+        const chosen = await identity.delegations.chosen(request.actor, acting);
+        if (chosen) request.actor.delegation = chosen;
+      }
+    },
+    /** Staff signed in with a password alone, where a second factor is required of them, go to get one. */
+    async secondFactor(request: FastifyRequest, reply: FastifyReply) {
+      if (settings.staffSecondFactor && needsSecondFactor(request.actor)) {
+        return sendToSecondFactor(request, reply, request.url);
+      }
+    },
+  };
+}
 
 /** Staff signed in with a password alone, where a second factor is required of them. */
 export const needsSecondFactor = (actor: Actor | null) =>

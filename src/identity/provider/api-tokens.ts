@@ -2,7 +2,7 @@
 // provider issues for it, checks their scopes, and says who is calling — a person through a
 // relying party, or a machine client acting for its organisation.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createLocalJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import { Type } from 'typebox';
 import { type Actor, Forbidden, requireActor, Unauthorized } from '../../platform/index.ts';
@@ -123,15 +123,16 @@ const Caller = Type.Object(
   { description: 'Who is calling' },
 );
 
-const routes: FastifyPluginAsyncTypebox<{ identity: Callers; settings: IdentitySettings }> = async (
-  app,
-  { identity, settings },
-) => {
+/**
+ * The hook that lets an access token take the session's place. Web's API context runs it, so it
+ * reaches every module's API and nothing else; a token that fails is never let fall back to the
+ * session cookie.
+ */
+export function accessTokens(identity: Callers, settings: IdentitySettings) {
   const verify = tokenVerifier(identity, settings);
-
-  app.addHook('onRequest', async (request, reply) => {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
-    if (header === undefined || !request.url.startsWith('/api/')) return;
+    if (header === undefined) return;
     const token = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header)?.[1];
     try {
       if (!token) throw new InvalidToken('Send the access token as "Authorization: Bearer <token>"');
@@ -146,8 +147,11 @@ const routes: FastifyPluginAsyncTypebox<{ identity: Callers; settings: IdentityS
       reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
       throw new Forbidden(`The access token does not allow this: it needs the ${scope} scope`);
     }
-  });
+  };
+}
 
+/** Who is calling, as the API sees them. */
+export const callerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/me',
     {
@@ -164,5 +168,3 @@ const routes: FastifyPluginAsyncTypebox<{ identity: Callers; settings: IdentityS
     },
   );
 };
-
-export const apiTokens = fp(routes);

@@ -1,11 +1,11 @@
 // Mounts the OpenID Connect provider in Fastify (it parses its own bodies and answers its own
 // requests under /oidc/), serves its interactions — sign in, consent — as GOV.UK pages, and adds
-// the API's access tokens and the administrators' pages of relying parties.
+// who is calling to the API and the administrators' pages of relying parties.
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
 import type Provider from 'oidc-provider';
 import { type Actor, Invalid } from '../../platform/index.ts';
+import type { Contexts } from '../../web/index.ts';
 import {
   codeFromForm,
   needsSecondFactor,
@@ -16,7 +16,7 @@ import {
   upstreamLinks,
 } from '../accounts/index.ts';
 import type { IdentitySettings } from '../settings.ts';
-import { apiTokens } from './api-tokens.ts';
+import { callerRoutes } from './api-tokens.ts';
 import { clientPages } from './client-pages.ts';
 import { scopeDescriptions } from './clients.ts';
 import {
@@ -32,9 +32,13 @@ import type { ProviderIdentity } from './service.ts';
 /** How long an instance signs with a key before checking whether another instance rotated it. */
 const KEY_CHECK_MS = 30_000;
 
-export interface OpenIdOptions {
+interface ProviderOptions {
   identity: ProviderIdentity;
   settings: IdentitySettings;
+}
+
+export interface OpenIdOptions extends ProviderOptions {
+  contexts: Contexts;
 }
 
 /** The provider for the current signing keys, rebuilt when `flagstone keys rotate` changes them. */
@@ -117,7 +121,7 @@ async function grantConsent(provider: Provider, details: Interaction): Promise<{
 }
 
 /** Handing a sign-in to the provider once the person is signed in to Flagstone at the level asked. */
-function interactionLogins({ identity, settings }: OpenIdOptions) {
+function interactionLogins({ identity, settings }: ProviderOptions) {
   /** Staff where a second factor is required of them, or anyone a service asks one of (`acr_values`). */
   const mustStepUp = (actor: Actor, details: Interaction) =>
     (settings.staffSecondFactor && needsSecondFactor(actor)) ||
@@ -157,12 +161,12 @@ function interactionLogins({ identity, settings }: OpenIdOptions) {
 }
 
 /**
- * The provider for the current keys, answering its own requests under MOUNT. It renders a few
- * pages itself (errors, signing out): it is handed Flagstone's layout, with the nonce the
- * security headers of this very request allow.
+ * The provider for the current keys, and its endpoints answering its own requests under MOUNT.
+ * It renders a few pages itself (errors, signing out): it is handed Flagstone's layout, with the
+ * nonce the security headers of this very request allow.
  */
-async function mountProvider(app: FastifyInstance, options: OpenIdOptions) {
-  const cookieKeys = [await options.identity.sharedSecret('oidc-cookie')];
+async function mountedProvider(app: FastifyInstance, { identity, settings }: ProviderOptions) {
+  const cookieKeys = [await identity.sharedSecret('oidc-cookie')];
   const replies = new WeakMap<IncomingMessage, FastifyReply>();
   const pages = (req: IncomingMessage, template: string, context: Record<string, unknown>) =>
     app.view(template, {
@@ -172,9 +176,9 @@ async function mountProvider(app: FastifyInstance, options: OpenIdOptions) {
       actor: null,
       currentPath: '',
     });
-  const provider = currentProvider({ ...options, cookieKeys, pages });
+  const provider = currentProvider({ identity, settings, cookieKeys, pages });
 
-  await app.register(async (scope) => {
+  async function endpoints(scope: FastifyInstance) {
     // oidc-provider reads the bodies of its own requests.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -187,14 +191,30 @@ async function mountProvider(app: FastifyInstance, options: OpenIdOptions) {
     };
     scope.all(`${MOUNT}/*`, handle);
     scope.get('/.well-known/openid-configuration', handle);
-  });
-  return provider;
+  }
+  return { provider, endpoints };
 }
 
-export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
-  const { identity, settings } = options;
-  const provider = await mountProvider(app, options);
-  const { finishLogin, signedIn } = interactionLogins(options);
+/**
+ * The provider in the contexts of web: its own endpoints (before any second factor, as signing
+ * in to a service goes through them), the pages of its interactions (signing in, consent), who
+ * is calling on the API, and the administrators' pages of relying parties.
+ */
+export async function openIdProvider(app: FastifyInstance, { contexts, identity, settings }: OpenIdOptions) {
+  const { provider, endpoints } = await mountedProvider(app, { identity, settings });
+  await app.register(contexts.openId(endpoints));
+  await app.register(contexts.signIn(interactionPages), { provider, identity, settings });
+  await app.register(contexts.api(callerRoutes));
+  await app.register(contexts.pages(clientPages), { identity });
+}
+
+/** The pages of the provider's interactions: signing in (or on, with the session) and consent. */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a plugin's route table
+async function interactionPages(
+  app: FastifyInstance,
+  { provider, identity, settings }: ProviderOptions & { provider: () => Promise<Provider> },
+) {
+  const { finishLogin, signedIn } = interactionLogins({ identity, settings });
 
   app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {
     const current = await provider();
@@ -279,7 +299,4 @@ export const openIdProvider = fp<OpenIdOptions>(async (app, options) => {
       return reply.redirect(to, 303);
     },
   );
-
-  await app.register(apiTokens, { identity, settings });
-  await app.register(clientPages, { identity });
-});
+}

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProblemResponses } from '../../web/index.ts';
-import { propertyPages } from './pages.ts';
 import type { PropertiesService } from './service.ts';
 
 const tags = ['Properties'];
@@ -56,6 +55,4 @@ export const propertyRoutes: FastifyPluginAsyncTypebox<{ properties: PropertiesS
     },
     (request) => properties.property(request.params.uprn),
   );
-
-  await propertyPages(app, { properties });
 };

@@ -9,5 +9,5 @@ export { inboxPages } from './inbox-pages.ts';
 export { type PublicCases, publicCases } from './public.ts';
 export { casesRoutes } from './routes.ts';
 export { type SeparationService, separationService } from './separate.ts';
-export { separateRoutes } from './separate-routes.ts';
+export { separatePages, separateRoutes } from './separate-routes.ts';
 export { caseWork } from './work.ts';

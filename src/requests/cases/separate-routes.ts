@@ -14,7 +14,7 @@ const reasonOf = (body: unknown) => {
   return typeof v === 'string' ? v : '';
 };
 
-export const separateRoutes: FastifyPluginAsyncTypebox<{ separation: SeparationService }> = async (
+export const separatePages: FastifyPluginAsyncTypebox<{ separation: SeparationService }> = async (
   app,
   { separation },
 ) => {
@@ -28,7 +28,7 @@ export const separateRoutes: FastifyPluginAsyncTypebox<{ separation: SeparationS
     });
 
   app.setErrorHandler(async (error: Error & { code?: string }, request, reply) => {
-    if (!error.code?.startsWith('FST_CSRF') || request.url.startsWith('/api/')) throw error;
+    if (!error.code?.startsWith('FST_CSRF')) throw error;
     const text = 'The form has expired: reload the page and try again';
     return page(request, reply.code(403), (request.params as { id: string }).id, {
       errors: [{ text, href: '#reason' }],
@@ -56,7 +56,12 @@ export const separateRoutes: FastifyPluginAsyncTypebox<{ separation: SeparationS
       return page(request, reply.code(400), request.params.id, { ...form, reason: reasonOf(request.body) });
     }
   });
+};
 
+export const separateRoutes: FastifyPluginAsyncTypebox<{ separation: SeparationService }> = async (
+  app,
+  { separation },
+) => {
   app.post(
     '/api/v1/cases/:id/separation',
     {

@@ -67,7 +67,7 @@ export const teamPages: FastifyPluginAsyncTypebox<{ teams: TeamsService }> = asy
 
   // A stale or forged form: the page again, with the error summary and the answers kept.
   app.setErrorHandler(async (error: Error & { code?: string }, request, reply) => {
-    if (!error.code?.startsWith('FST_CSRF') || request.url.startsWith('/api/')) throw error;
+    if (!error.code?.startsWith('FST_CSRF')) throw error;
     const params = request.params as Params;
     const form = {
       errors: [{ text: expired, href: '#name' }],
@@ -145,7 +145,10 @@ export const teamPages: FastifyPluginAsyncTypebox<{ teams: TeamsService }> = asy
       });
     }
   });
+};
 
+/** The API of teams, for an organisation's managers and administrators. */
+export const teamRoutes: FastifyPluginAsyncTypebox<{ teams: TeamsService }> = async (app, { teams }) => {
   app.get(
     '/api/v1/organisations/:ref/teams',
     {
