@@ -43,7 +43,6 @@ interface Options {
  * Signing in and out, and setting up and stepping up to the second factor: the way in, which
  * web's signIn context keeps open to staff who have yet to give their second factor.
  */
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a plugin's route table
 export async function signInPages(
   app: FastifyInstance,
   { identity }: Pick<Options, 'identity'>,

@@ -209,7 +209,6 @@ export async function openIdProvider(app: FastifyInstance, { contexts, identity,
 }
 
 /** The pages of the provider's interactions: signing in (or on, with the session) and consent. */
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a plugin's route table
 async function interactionPages(
   app: FastifyInstance,
   { provider, identity, settings }: ProviderOptions & { provider: () => Promise<Provider> },

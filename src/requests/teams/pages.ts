@@ -61,7 +61,6 @@ function teamViews(teams: TeamsService) {
   };
 }
 
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a plugin's route table
 export const teamPages: FastifyPluginAsyncTypebox<{ teams: TeamsService }> = async (app, { teams }) => {
   const { listPage, teamPage } = teamViews(teams);
 
