@@ -2,6 +2,7 @@
 // server-side sessions (accounts/); the place's OpenID Connect provider that other systems of the
 // place sign people in through, whose access tokens Flagstone's API takes (provider/); signing
 // in through upstream identity providers (federation/); and acting on someone's behalf (delegation/).
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { PlacesService } from '../places/index.ts';
 import type { Contexts, WhoIsAsking } from '../web/index.ts';
@@ -61,6 +62,9 @@ export async function identityModule(
   app: FastifyInstance,
   { contexts, identity, settings, places }: IdentityModuleOptions,
 ) {
+  // Once for the whole module, so that every route carrying signInRateLimit is limited wherever
+  // it is registered (the sign-in pages, the provider's interactions, passkeys).
+  await app.register(fastifyRateLimit, { global: false });
   await app.register(provider, { contexts, identity, settings });
   await app.register(contexts.signIn(federationRoutes), { identity, settings });
   await app.register(passkeyScripts);

@@ -1,6 +1,5 @@
 // The pages of accounts: signing in (with a code from an authenticator app when the account has
 // one), setting up a second factor and stepping up to it, signing out, and each person's home.
-import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlacesService } from '../../places/index.ts';
 import { requireActor } from '../../platform/index.ts';
@@ -47,8 +46,6 @@ export async function signInPages(
   app: FastifyInstance,
   { identity }: Pick<Options, 'identity'>,
 ): Promise<void> {
-  await app.register(fastifyRateLimit, { global: false });
-
   app.get('/sign-in', async (request, reply) => {
     if (request.actor) return reply.redirect('/home');
     return signInPage(reply, {}, {}, 200, { upstreams: await upstreamLinks(identity) });
