@@ -5,6 +5,7 @@
 //   *.browser.test.ts, test/e2e Chromium, mostly driving the app end to end.
 // `npm run test:unit` runs the first tier alone, without the global setup; `npm test` all three.
 import { configDefaults, defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/sequencer.ts';
 
 const notUnit = ['**/*.int.test.ts', '**/*.browser.test.ts', 'test/e2e/**'];
 
@@ -12,6 +13,7 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {
@@ -33,6 +35,7 @@ export default defineConfig({
           // copies it for each file).
           globalSetup: ['test/global-setup.ts'],
           pool: 'forks',
+          maxWorkers: 3,
         },
       },
     ],
