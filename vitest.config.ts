@@ -36,6 +36,13 @@ export default defineConfig({
           globalSetup: ['test/global-setup.ts'],
           pool: 'forks',
           maxWorkers: 3,
+          // A worker runs file after file in one process: the app's code is loaded and compiled
+          // once a worker, not once a file, which halves the suite's CPU time. Each file still
+          // has its own database and app; stubbed environment variables and globals are put back.
+          isolate: false,
+          setupFiles: ['test/mocks-reload.ts'],
+          unstubEnvs: true,
+          unstubGlobals: true,
         },
       },
     ],
