@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { servicesFor } from '../src/app.ts';
+import { servicesFor } from '../src/compose.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
 import { type LinkageRecord, syntheticPeople } from '../src/linkage/index.ts';

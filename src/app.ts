@@ -15,9 +15,6 @@ import { registersModule } from './registers/index.ts';
 import { requestsModule } from './requests/index.ts';
 import { contexts as webContexts, webModule, webPlugin } from './web/index.ts';
 
-// Until every importer takes them from the composition root itself.
-export { type Services, servicesFor, startJobs } from './compose.ts';
-
 export function loggerOptions(config: Pick<Config, 'logLevel'>) {
   return {
     level: config.logLevel,

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import type { Services } from './app.ts';
+import type { Services } from './compose.ts';
 import { demoPlace } from './places/index.ts';
 import { Conflict } from './platform/index.ts';
 import { parseColumnMapping } from './registers/index.ts';

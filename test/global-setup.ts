@@ -3,8 +3,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Pool } from 'pg';
 import type { TestProject } from 'vitest/node';
-import { servicesFor } from '../src/app.ts';
+import { servicesFor } from '../src/compose.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { type DemoCredential, loadDemo } from '../src/demo.ts';
 import { freePort } from './ports.ts';
@@ -18,10 +19,22 @@ declare module 'vitest' {
 
 export const TEMPLATE = 'flagstone_template';
 
+/**
+ * The test server's data is thrown away after the run, so it need not survive a crash: no
+ * waiting for the disk at each commit, each copy of the template and each checkpoint. (This is
+ * the test server's own folder; `flagstone start` keeps PostgreSQL's safe defaults.)
+ */
+async function forgoDurability(pool: Pool) {
+  for (const setting of ['fsync', 'synchronous_commit', 'full_page_writes'])
+    await pool.query(`ALTER SYSTEM SET ${setting} = off`);
+  await pool.query('SELECT pg_reload_conf()');
+}
+
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-test-'));
   const server = await startEmbedded({ dataDir, port: await freePort(), database: TEMPLATE });
   const database = connect(server.url, 2);
+  await forgoDurability(database.pool);
   await migrate(database.pool);
   const credentials = await loadDemo(await servicesFor(database));
   await database.close();

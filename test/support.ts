@@ -4,18 +4,44 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createApp, type Services, servicesFor } from '../src/app.ts';
+import { createApp } from '../src/app.ts';
+import { type Services, servicesFor } from '../src/compose.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect } from '../src/db/index.ts';
 import type { DemoCredential } from '../src/demo.ts';
-import { totpCode } from '../src/identity/index.ts';
+import { TOTP_PERIOD_SECONDS, totpCode } from '../src/identity/index.ts';
+import type { Clock } from '../src/platform/index.ts';
 
 export interface TestContext {
   app: FastifyInstance;
   services: Services;
   databaseUrl: string;
+  /** The app's time: a code a test makes by hand for an authenticator app is made at it. */
+  clock: TestClock;
   close(): Promise<void>;
 }
+
+/**
+ * The clock of a test app: the real time, moved on by the helpers where a person would wait
+ * (for the next code of an authenticator app), so that the test does not sleep instead.
+ */
+export interface TestClock extends Clock {
+  /** Moves this app's time on, as if that many milliseconds had passed. */
+  wait(ms: number): void;
+}
+
+export function testClock(): TestClock {
+  let ahead = 0;
+  return {
+    now: () => new Date(Date.now() + ahead),
+    wait(ms) {
+      ahead += Math.max(0, ms);
+    },
+  };
+}
+
+/** The clock of each test app made by testApp, for the helpers that wait on the app's time. */
+const clocks = new WeakMap<FastifyInstance, TestClock>();
 
 async function admin(sql: string) {
   const client = new pg.Client({ connectionString: `${inject('serverUrl')}/postgres` });
@@ -39,13 +65,16 @@ export async function testApp(
 ): Promise<TestContext> {
   const { url, drop } = await testDatabase();
   const database = connect(url, 4);
-  const services = await servicesFor(database);
+  const clock = testClock();
+  const services = await servicesFor(database, { clock });
   const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', ...env }), services, { logStream });
   running.add(app);
+  clocks.set(app, clock);
   return {
     app,
     services,
     databaseUrl: url,
+    clock,
     async close() {
       running.delete(app);
       await app.close();
@@ -98,19 +127,30 @@ export function rememberAuthenticator(app: FastifyInstance, email: string, secre
   apps.set(email.toLowerCase(), { secret, lastStep });
 }
 
-/** A code from the account's authenticator app that has not been used yet (waiting for one if need be). */
+/**
+ * A code from the account's authenticator app that has not been used yet. When every code the
+ * app accepts now has been used, the next is a step away: a test app's clock is moved on to it
+ * (as if the test had waited), any other app is waited for.
+ */
 export async function nextTotpCode(app: FastifyInstance, email: string): Promise<string> {
   const known = authenticators.get(app)?.get(email.toLowerCase());
   if (!known) throw new Error(`No authenticator app was set up for ${email} by the test helpers`);
-  const now = Math.floor(Date.now() / 30_000);
+  const clock = clocks.get(app);
+  const period = TOTP_PERIOD_SECONDS * 1000;
+  const at = clock ? clock.now().getTime() : Date.now();
+  const now = Math.floor(at / period);
   // The code of the step before is accepted only until this step ends: take it only with 15 s
   // to spare, as a loaded machine can take seconds to fill in and send the form.
-  const earliest = Date.now() % 30_000 < 15_000 ? now - 1 : now;
+  const earliest = at % period < 15_000 ? now - 1 : now;
   const step = Math.max(earliest, known.lastStep + 1);
-  if (step > now + 1)
-    await new Promise((resolve) => setTimeout(resolve, (step - 1) * 30_000 - Date.now() + 200));
+  if (step > now + 1) {
+    // From the start of the step before, the code is accepted for two steps.
+    const wait = (step - 1) * period - at + 200;
+    if (clock) clock.wait(wait);
+    else await new Promise((resolve) => setTimeout(resolve, wait));
+  }
   known.lastStep = step;
-  return totpCode(known.secret, new Date(step * 30_000 + 1_000));
+  return totpCode(known.secret, new Date(step * period + 1_000));
 }
 
 /** The secret shown on the page that sets up an authenticator app, if this is that page. */

@@ -20,7 +20,7 @@ import { accessTokens, openIdProvider as provider } from './provider/index.ts';
 import type { IdentityService } from './service.ts';
 import type { IdentitySettings } from './settings.ts';
 
-export { type NewAccount, requireSecondFactor, totpCode } from './accounts/index.ts';
+export { type NewAccount, requireSecondFactor, TOTP_PERIOD_SECONDS, totpCode } from './accounts/index.ts';
 export {
   addClientFromCommandLine,
   addUpstreamFromCommandLine,

@@ -98,7 +98,7 @@ describe('signing in to another service through Flagstone, in a browser', { time
     await page.getByText('Staff must set up a second factor').waitFor();
     await expectAccessible(page);
     const secret = String(await page.locator('.flagstone-secret').textContent());
-    await page.getByLabel('Code from your authenticator app').fill(totpCode(secret, new Date()));
+    await page.getByLabel('Code from your authenticator app').fill(totpCode(secret, site.t.clock.now()));
     await page.getByRole('button', { name: 'Set up' }).click();
     await page.waitForURL(`${site.base}/staff`);
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -114,7 +114,7 @@ describe('signing in to another service through Flagstone, in a browser', { time
     await expectAccessible(page);
     await page
       .getByLabel('Enter the code from your authenticator app')
-      .fill(totpCode(secret, new Date(Date.now() + 30_000)));
+      .fill(totpCode(secret, new Date(site.t.clock.now().getTime() + 30_000)));
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL(`${site.base}/staff`);
     expect(errors).toEqual([]);

@@ -5,7 +5,7 @@
 export type { IdentityConfidence, NewAccount } from './directory.ts';
 export { accountPages, signInPages } from './pages.ts';
 export { passkeyPages, passkeyScripts, passkeySignIn } from './passkey-routes.ts';
-export { totpCode } from './second-factor.ts';
+export { TOTP_PERIOD_SECONDS, totpCode } from './second-factor.ts';
 export { type Accounts, accountsService } from './service.ts';
 export {
   ACTING_COOKIE,

@@ -3,7 +3,7 @@
 // reminded the day before its target; the escalation runs as a scheduled pg-boss job.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrator, testDatabase } from '../../../test/support.ts';
-import { type Services, servicesFor, startJobs } from '../../app.ts';
+import { type Services, servicesFor, startJobs } from '../../compose.ts';
 import { connect } from '../../db/index.ts';
 import { demoPoints } from '../../places/index.ts';
 import { addTeam } from '../teams/index.ts';

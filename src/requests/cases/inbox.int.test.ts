@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, signIn, testDatabase } from '../../../test/support.ts';
-import { createApp, type Services, servicesFor } from '../../app.ts';
+import { createApp } from '../../app.ts';
+import { type Services, servicesFor } from '../../compose.ts';
 import { loadConfig } from '../../config.ts';
 import { connect } from '../../db/index.ts';
 import { demoPoints } from '../../places/index.ts';

@@ -3,14 +3,13 @@
 // comment (JPEG, the baseline one turned by Orientation 6), Exif in eXIf with text, compressed
 // text, XMP and time chunks (PNG), Exif and XMP chunks (WebP). photo.jpg and
 // photo-progressive.jpg are the JPEG pictures before exiftool touched them. Another library
-// (ExifReader) reads what is left; Chromium decodes the pictures to prove them unchanged.
+// (ExifReader) reads what is left; Chromium decodes the pictures to prove them unchanged
+// (photo-metadata.browser.test.ts).
 import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import ExifReader from 'exifreader';
 import fc from 'fast-check';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch } from '../../../test/browser.ts';
+import { describe, expect, it } from 'vitest';
 import { orientationExif, withoutMetadata } from './metadata.ts';
 import type { PhotoType } from './photo.ts';
 
@@ -193,53 +192,6 @@ describe('a photo without its metadata', () => {
   });
 });
 
-describe('a photo without its metadata, as a browser shows it', () => {
-  let browser: Browser;
-  let page: Page;
-  beforeAll(async () => {
-    browser = await launch();
-    page = await browser.newPage();
-  });
-  afterAll(() => browser?.close());
-
-  /** The picture as Chromium decodes it, turned as its Exif orientation says. */
-  const decoded = (bytes: Buffer, type: PhotoType) =>
-    page.evaluate(
-      async ([base64, type]) => {
-        // The page's own globals (the project's TypeScript has no DOM types).
-        const page = globalThis as unknown as BrowserGlobals;
-        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-        const bitmap = await page.createImageBitmap(new Blob([bytes], { type }));
-        const context = new page.OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
-        context.drawImage(bitmap, 0, 0);
-        const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
-        return { width: bitmap.width, height: bitmap.height, pixels: Array.from(pixels).join() };
-      },
-      [bytes.toString('base64'), type] as const,
-    );
-
-  it.each(photos)('%s looks the same, the right way up', async (name, type) => {
-    const before = await decoded(fixture(name), type);
-    const after = await decoded(stripped(name, type), type);
-    expect({ width: after.width, height: after.height }).toEqual(
-      name === 'photo-gps.jpg' ? { width: 16, height: 24 } : { width: 24, height: 16 },
-    );
-    expect(after).toEqual(before);
-  });
-});
-
-interface BrowserGlobals {
-  createImageBitmap(blob: Blob): Promise<{ width: number; height: number }>;
-  OffscreenCanvas: new (
-    width: number,
-    height: number,
-  ) => {
-    getContext(kind: '2d'): {
-      drawImage(image: unknown, x: number, y: number): void;
-      getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
-    };
-  };
-}
 interface RiffChunk {
   fourcc: string;
   data: Buffer;

@@ -7,7 +7,7 @@ import ExifReader from 'exifreader';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../test/support.ts';
-import { type Services, servicesFor, startJobs } from '../../app.ts';
+import { type Services, servicesFor, startJobs } from '../../compose.ts';
 import { connect, type Database } from '../../db/index.ts';
 import { demoPoints } from '../../places/index.ts';
 import { sha256 } from '../../platform/index.ts';
@@ -127,7 +127,7 @@ describe('removing the metadata of photos stored with it', () => {
       expect(now.exif, name).toEqual(name === 'photo-gps.jpg' ? ['Orientation'] : []); // still the right way up
       expect(mentions(row.bytes), name).toEqual([]);
       expect([now.type, now.width, now.height], name).toEqual([original.type, 24, 16]);
-      // Exactly what an upload stores now (whose pixels photo-metadata.test.ts decodes unchanged).
+      // Exactly what an upload stores now (whose pixels photo-metadata.browser.test.ts decodes unchanged).
       expect(
         row.bytes.equals(withoutMetadata({ name, contentType: type, bytes: fixture(name) })?.bytes as Buffer),
       ).toBe(true);

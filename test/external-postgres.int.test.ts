@@ -39,6 +39,8 @@ beforeAll(async () => {
     '--auth=trust',
     '--encoding=UTF8',
     '--no-instructions',
+    // The server is thrown away after the test: it need not wait for the disk.
+    '--no-sync',
   ]);
   await asPostgres('pg_ctl', [
     'start',
@@ -48,7 +50,7 @@ beforeAll(async () => {
     '-l',
     path.join(folder, 'log'),
     '-o',
-    `-p ${port} -k ${folder} -c listen_addresses=localhost`,
+    `-p ${port} -k ${folder} -c listen_addresses=localhost -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
   ]);
   await asPostgres('createdb', ['-h', 'localhost', '-p', String(port), '-U', 'flagstone', 'flagstone']);
   url = `postgres://flagstone@localhost:${port}/flagstone`;
