@@ -44,6 +44,9 @@ export function connect(connectionString: string, max = 10): Database {
     pipelined: pipelining.run,
     close: async () => {
       await Promise.all([db.destroy(), pipelining.close()]);
+      // The query builder ends the pool only if it was used: a command that used the pool alone
+      // (migrate) would otherwise wait for its idle connections to time out before exiting.
+      if (!pool.ended) await pool.end();
     },
   };
 }
