@@ -1,5 +1,5 @@
 // Chromium decodes each photo before and after its metadata is taken off, to prove the picture
-// unchanged and the right way up (the fixtures are described in photo-metadata.test.ts).
+// unchanged and the right way up (the fixtures are described in metadata.test.ts).
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { launch } from '../../../test/browser.ts';
 import { withoutMetadata } from './metadata.ts';
 import type { PhotoType } from './photo.ts';
 
-const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url));
 const photos: [string, PhotoType][] = [
   ['photo-gps.jpg', 'image/jpeg'],
   ['photo-gps-progressive.jpg', 'image/jpeg'],
