@@ -12,7 +12,9 @@ import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
 import { appendEntries } from '../src/governance/ledger/index.ts';
+import { identitySettings, whoIsAsking } from '../src/identity/index.ts';
 import { findRecord, PersonRecordSchema, toPersonRecord } from '../src/registers/records/index.ts';
+import { contexts } from '../src/web/index.ts';
 import { load } from './load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -30,14 +32,21 @@ try {
     loadConfig({ LOG_LEVEL: 'silent', FLAGSTONE_STAFF_SECOND_FACTOR: 'optional' }),
     services,
   );
-  // The same read with governance switched off: same session, same route shape and schema.
-  app.get<{ Params: { id: string } }>(
-    '/bench/ungoverned/records/:id',
-    { schema: { response: { 200: PersonRecordSchema } } },
-    async (request) => {
-      if (!request.actor) throw new Error('not signed in');
-      return toPersonRecord((await findRecord(database.db, request.params.id)) as never);
-    },
+  // The same read with governance switched off: same session, same context as the API's routes
+  // (who is asking, problem+json), same route shape and schema.
+  const settings = identitySettings(loadConfig({ FLAGSTONE_STAFF_SECOND_FACTOR: 'optional' }));
+  const api = contexts(whoIsAsking({ identity: services.identity, settings })).api;
+  await app.register(
+    api(async (routes) => {
+      routes.get<{ Params: { id: string } }>(
+        '/bench/ungoverned/records/:id',
+        { schema: { response: { 200: PersonRecordSchema } } },
+        async (request) => {
+          if (!request.actor) throw new Error('not signed in');
+          return toPersonRecord((await findRecord(database.db, request.params.id)) as never);
+        },
+      );
+    }),
   );
 
   const manager = credentials.find((c) => c.roles === 'manager at castlebridge-council');
