@@ -28,7 +28,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
   const { db } = database;
   const places = placesService(db);
   const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
-  const identity = identityService(db, clock, governance.ledger);
+  const identity = identityService(db, clock, governance.ledger, places);
   const jobs = jobQueue(database.pool.options.connectionString);
   const notify = notifyService(db, clock, jobs, governance);
   const properties = propertiesService(db, places);
