@@ -2,7 +2,8 @@
 // reference or name beside a row that holds only its id. Organisations are only ever inserted
 // (nothing updates or deletes them), so an entry never goes stale: an id not known yet is read
 // again from the database, and the cache is never wrong, only sometimes incomplete. Each process
-// keeps its own; nothing is shared between instances.
+// keeps its own; nothing is shared between instances. Should an organisation ever be renamed or
+// removed, every instance must forget its copy first (docs/decisions/0006-joins-across-owners.md).
 import type { Db } from '../db/index.ts';
 import type { Organisation } from './schemas.ts';
 import * as store from './store.ts';
