@@ -28,11 +28,11 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
   const { db } = database;
   const places = placesService(db);
   const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
-  const identity = identityService(db, clock, governance.ledger);
+  const identity = identityService(db, clock, governance.ledger, places);
   const jobs = jobQueue(database.pool.options.connectionString);
   const notify = notifyService(db, clock, jobs, governance);
   const properties = propertiesService(db, places);
-  const requests = requestsService(database, clock, governance, places, notify, properties);
+  const requests = requestsService(database, clock, governance, places, identity, notify, properties);
   return {
     database,
     jobs,
@@ -46,10 +46,10 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     properties,
     notify,
     requests,
-    inbox: inboxService(db, governance, places, requests),
+    inbox: inboxService(db, governance, places, identity, requests),
     teams: teamsService(db, governance, places),
     separation: separationService(db, clock, governance, notify),
-    deadlines: deadlinesService(db, clock, governance, notify),
+    deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
     migrationsPending: () => pendingMigrations(database.pool),
   };

@@ -7,6 +7,7 @@ import type { PlacesService } from './service.ts';
 
 export { type DemoAccount, demoPlace, demoPoints } from './demo-place.ts';
 export { pointErrors } from './geometry.ts';
+export type { KnownOrganisation } from './known-organisations.ts';
 export { type Route, type RoutingTable, routingTable } from './routing/index.ts';
 export type { Boundary, NewArea, Organisation, OrganisationKind, Service } from './schemas.ts';
 export { organisationKinds } from './schemas.ts';

@@ -186,3 +186,35 @@ describe('the places API', () => {
     expect(again.statusCode).toBe(409);
   });
 });
+
+describe('organisations by id, for the modules that show them beside their rows', () => {
+  const idsOf = async (refs: string[]) => [...(await t.services.places.organisationIds(refs)).values()];
+
+  it('answers the organisations asked for, leaving out an id that names none', async () => {
+    const [id] = await idsOf(['fellshire-cc']);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const found = await t.services.places.organisationsById([id as string, unknown]);
+    expect([...found.keys()]).toEqual([id]);
+    expect(found.get(id as string)).toMatchObject({
+      id,
+      ref: 'fellshire-cc',
+      name: 'Fellshire County Council',
+      kind: 'county_council',
+    });
+  });
+
+  it('finds an organisation added after it was first asked, and orders by name as the database does', async () => {
+    await t.services.places.organisationsById(await idsOf(['fellshire-cc']));
+    const admin = await t.services.identity.actorByEmail(administrator().email);
+    for (const ref of ['zz-twin-b', 'zz-twin-a'])
+      await t.services.places.createOrganisation(admin, { ref, name: 'Aardvark Trust', kind: 'school' });
+    const ids = await idsOf(['zz-twin-a', 'zz-twin-b', 'fellshire-cc']);
+    const found = await t.services.places.organisationsById(ids);
+    expect([...found.values()].map((o) => o.ref).sort()).toEqual(['fellshire-cc', 'zz-twin-a', 'zz-twin-b']);
+    const byName = (await t.services.places.organisations()).map((o) => o.name);
+    const order = (ref: string) => [...found.values()].find((o) => o.ref === ref)?.nameOrder;
+    expect(order('zz-twin-a')).toBe(order('zz-twin-b'));
+    expect(order('zz-twin-a')).toBe(byName.indexOf('Aardvark Trust'));
+    expect(order('fellshire-cc')).toBe(byName.indexOf('Fellshire County Council'));
+  });
+});

@@ -2,6 +2,7 @@
 import type { Db } from '../db/index.ts';
 import { type Actor, Conflict, Invalid, NotFound, requireAdmin } from '../platform/index.ts';
 import { boundaryErrors } from './geometry.ts';
+import { knownOrganisations } from './known-organisations.ts';
 import type { NewArea, Organisation, OrganisationKind, Service } from './schemas.ts';
 import * as store from './store.ts';
 
@@ -15,7 +16,10 @@ export function placesService(db: Db) {
       return org;
     },
     organisationIds: (refs: string[]) => store.organisationIds(db, refs),
+    // From memory; an id not yet known is read on a connection of its own: ask outside transactions.
+    organisationsById: knownOrganisations(db),
     areas: () => store.listAreas(db),
+    areaIds: () => store.areaIds(db),
     area: async (ref: string) => {
       const [area] = await store.listAreas(db, ref);
       if (!area) throw new NotFound(`There is no area with the reference ${ref}`);

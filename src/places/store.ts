@@ -19,6 +19,11 @@ export async function listOrganisations(db: Db): Promise<Organisation[]> {
   return db.selectFrom('organisations').select(['ref', 'name', 'kind']).orderBy('name').execute();
 }
 
+/** Every organisation with its id, ordered by name as the database orders them. */
+export async function organisationsByName(db: Db): Promise<(Organisation & { id: string })[]> {
+  return db.selectFrom('organisations').select(['id', 'ref', 'name', 'kind']).orderBy('name').execute();
+}
+
 export async function findOrganisation(db: Db, ref: string): Promise<Organisation | undefined> {
   return db
     .selectFrom('organisations')
@@ -68,6 +73,12 @@ export async function insertArea(
       .execute();
   }
   return true;
+}
+
+/** The ids of the areas by reference, in the order of their references as the database orders them. */
+export async function areaIds(db: Db): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('areas').select(['id', 'ref']).orderBy('ref').execute();
+  return new Map(rows.map((r) => [r.ref, r.id]));
 }
 
 export async function listAreas(db: Db, ref?: string): Promise<AreaFeature[]> {

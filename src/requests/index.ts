@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/index.ts';
 import type { GovernanceService } from '../governance/index.ts';
+import type { IdentityService } from '../identity/index.ts';
 import type { NotifyService } from '../notify/index.ts';
 import type { PlacesService } from '../places/index.ts';
 import type { Clock } from '../platform/index.ts';
@@ -46,6 +47,7 @@ export function requestsService(
   clock: Clock,
   governance: GovernanceService,
   places: PlacesService,
+  identity: Pick<IdentityService, 'accountNames' | 'staffOf'>,
   notify: NotifyService,
   gazetteer: Gazetteer | null = null,
 ) {
@@ -53,8 +55,8 @@ export function requestsService(
   const guard = caseGuard(db, governance);
   const routing = requestRouting(db, clock, governance, places);
   const intake = intakeService(database, clock, governance, notify, routing, gazetteer);
-  const reads = publicCases(db, governance, guard);
-  const work = caseWork(db, clock, governance, notify, guard);
+  const reads = publicCases(db, governance, places, guard);
+  const work = caseWork(db, clock, governance, places, identity, notify, guard);
   const keys = apiKeys(db);
   return {
     // Routing (routing/)
@@ -75,7 +77,7 @@ export function requestsService(
     ...reads,
     // Staff work on cases (cases/work.ts, referrals/, photos/)
     ...work,
-    ...referrals(db, clock, governance, places, notify, guard),
+    ...referrals(db, clock, governance, places, identity, notify, guard),
     ...staffPhotos(db, governance, guard),
   };
 }

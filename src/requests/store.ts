@@ -15,13 +15,13 @@ export type CaseRow = Selectable<DB['cases']> & {
   /** Organisations (ids) the case is referred to, the referral pending or accepted. */
   referred_to: string[];
 };
-export type UpdateRow = Selectable<DB['case_updates']> & {
-  organisation: string | null;
-  organisation_name: string | null;
-  author_name: string | null;
-};
+/** An update of a case: its organisation and author by id (places and identity have their names). */
+export type UpdateRow = Selectable<DB['case_updates']>;
 
-/** Cases with their organisation, service, area and the organisations they are referred to. */
+/**
+ * Cases with their organisation, service, area and the organisations they are referred to. The
+ * joins into places' tables are kept for speed: docs/decisions/0006-joins-across-owners.md.
+ */
 export function selectCases(db: Db) {
   return db
     .selectFrom('cases as c')
@@ -59,14 +59,11 @@ export async function updatesOf(
   kinds: ('public' | 'internal')[],
 ): Promise<UpdateRow[]> {
   return db
-    .selectFrom('case_updates as u')
-    .leftJoin('organisations as o', 'o.id', 'u.organisation_id')
-    .leftJoin('accounts as p', 'p.id', 'u.author_account_id')
-    .selectAll('u')
-    .select(['o.ref as organisation', 'o.name as organisation_name', 'p.name as author_name'])
-    .where('u.case_id', '=', caseId)
-    .where('u.kind', 'in', kinds)
-    .orderBy('u.id')
+    .selectFrom('case_updates')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .where('kind', 'in', kinds)
+    .orderBy('id')
     .execute();
 }
 

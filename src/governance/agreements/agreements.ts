@@ -86,7 +86,36 @@ export function agreementErrors(input: Static<typeof NewAgreement>): FieldError[
   return errors;
 }
 
-const agreementOf = (row: store.AgreementRow, today: string): Agreement => ({
+/** An agreement with its parties' references and names, the parties in the order of their names. */
+type NamedAgreement = Omit<store.AgreementRow, 'parties'> & {
+  parties: (store.AgreementRow['parties'][number] & { organisation: string; name: string })[];
+};
+
+type Organisations = Pick<PlacesService, 'organisationIds' | 'organisationsById'>;
+
+/**
+ * The organisations party to these agreements, from places. Asked before a transaction, never
+ * inside one: an organisation not yet known to places is read on a connection of its own.
+ */
+const partiesOf = (places: Organisations, rows: store.AgreementRow[]) =>
+  places.organisationsById(rows.flatMap((row) => row.parties.map((p) => p.organisationId)));
+
+/** The agreement with its parties named, ordered by name as the database orders names. */
+function named(
+  row: store.AgreementRow,
+  organisations: Awaited<ReturnType<typeof partiesOf>>,
+): NamedAgreement {
+  const parties = row.parties
+    .flatMap((party) => {
+      const o = organisations.get(party.organisationId);
+      return o ? [{ party: { ...party, organisation: o.ref, name: o.name }, order: o.nameOrder }] : [];
+    })
+    .sort((a, b) => a.order - b.order)
+    .map((p) => p.party);
+  return { ...row, parties };
+}
+
+const agreementOf = (row: NamedAgreement, today: string): Agreement => ({
   id: row.id,
   title: row.title,
   datasets: row.datasets,
@@ -125,10 +154,13 @@ interface Deps {
   db: Db;
   clock: Clock;
   ledger: Ledger;
-  places: PlacesService;
-  /** The agreement as a person sees it, read against today's date. */
-  view: (row: store.AgreementRow) => Agreement;
+  places: Organisations;
+  /** The agreements as a person sees them, read against today's date. */
+  view: (rows: store.AgreementRow[]) => Promise<Agreement[]>;
 }
+
+/** One agreement as a person sees it. */
+const one = async (view: Deps['view'], row: store.AgreementRow) => (await view([row]))[0] as Agreement;
 
 /** A draft, checked in full (every problem by field), then stored with its ledger entry. */
 async function create(
@@ -179,12 +211,12 @@ async function create(
     ]);
     return created;
   });
-  return view(await load(db, id));
+  return one(view, await load(db, id));
 }
 
 /** Signs for one party; when every party has signed the agreement becomes active. */
 async function sign(
-  { db, clock, ledger, view }: Deps,
+  { db, clock, ledger, places, view }: Deps,
   actor: Actor | null,
   id: string,
   organisation: string,
@@ -193,8 +225,9 @@ async function sign(
   if (!igOfficerAt(who, organisation)) {
     throw new Forbidden(`Only an information governance officer of ${organisation} can sign for it`);
   }
+  const parties = await partiesOf(places, [await load(db, id)]);
   await db.transaction().execute(async (trx) => {
-    const row = await load(trx, id, true);
+    const row = named(await load(trx, id, true), parties);
     const party = row.parties.find((p) => p.organisation === organisation);
     if (!party)
       throw new Invalid(`${organisation} is not a party to this agreement`, [
@@ -221,12 +254,12 @@ async function sign(
     }
     await ledger.append(trx, entries);
   });
-  return view(await load(db, id));
+  return one(view, await load(db, id));
 }
 
 /** Revokes an agreement at once: the very next request is decided without it. */
 async function revoke(
-  { db, clock, ledger, view }: Deps,
+  { db, clock, ledger, places, view }: Deps,
   actor: Actor | null,
   id: string,
   reason: string,
@@ -234,8 +267,9 @@ async function revoke(
   const who = requireActor(actor);
   if (!reason.trim())
     throw new Invalid('Give the reason for revoking', [{ field: 'reason', message: 'Enter the reason' }]);
+  const parties = await partiesOf(places, [await load(db, id)]);
   await db.transaction().execute(async (trx) => {
-    const row = await load(trx, id, true);
+    const row = named(await load(trx, id, true), parties);
     const mine = row.parties.find((p) => igOfficerAt(who, p.organisation));
     if (!mine)
       throw new Forbidden('Only an information governance officer of a party can revoke the agreement');
@@ -254,11 +288,15 @@ async function revoke(
       },
     ]);
   });
-  return view(await load(db, id));
+  return one(view, await load(db, id));
 }
 
 export function agreementsService(db: Db, clock: Clock, ledger: Ledger, places: PlacesService) {
-  const view = (row: store.AgreementRow) => agreementOf(row, clock.now().toISOString().slice(0, 10));
+  const view = async (rows: store.AgreementRow[]) => {
+    const organisations = await partiesOf(places, rows);
+    const today = clock.now().toISOString().slice(0, 10);
+    return rows.map((row) => agreementOf(named(row, organisations), today));
+  };
   const deps: Deps = { db, clock, ledger, places, view };
 
   return {
@@ -269,13 +307,13 @@ export function agreementsService(db: Db, clock: Clock, ledger: Ledger, places: 
       const ids = seesAll
         ? null
         : [...(await places.organisationIds(who.roles.map((r) => r.organisation))).values()];
-      return (await store.listAgreements(db, ids)).map(view);
+      return view(await store.listAgreements(db, ids));
     },
 
     async get(actor: Actor | null, id: string): Promise<Agreement> {
       const who = requireActor(actor);
       if (who.kind !== 'staff') throw new Forbidden('Only staff can see data-sharing agreements');
-      return view(await load(db, id));
+      return one(view, await load(db, id));
     },
 
     create: (actor: Actor | null, input: Static<typeof NewAgreement>) => create(deps, actor, input),

@@ -4,6 +4,7 @@ import { type Selectable, sql } from 'kysely';
 import type { DB, Db } from '../../db/index.ts';
 import type { ActiveAgreement, LawfulBasis, SpecialCategoryBasis } from '../decisions/index.ts';
 
+/** An agreement as stored: its parties by organisation id (places has their references and names). */
 export interface AgreementRow {
   id: string;
   title: string;
@@ -18,8 +19,6 @@ export interface AgreementRow {
   revocationReason: string | null;
   parties: {
     organisationId: string;
-    organisation: string;
-    name: string;
     signedBy: string | null;
     signedAt: string | null;
   }[];
@@ -63,9 +62,9 @@ export async function insertAgreement(
 }
 
 const partiesJson = sql<AgreementRow['parties']>`(
-  SELECT json_agg(json_build_object('organisationId', o.id, 'organisation', o.ref, 'name', o.name,
-    'signedBy', p.signed_by, 'signedAt', p.signed_at) ORDER BY o.name)
-  FROM agreement_parties p JOIN organisations o ON o.id = p.organisation_id
+  SELECT json_agg(json_build_object('organisationId', p.organisation_id,
+    'signedBy', p.signed_by, 'signedAt', p.signed_at))
+  FROM agreement_parties p
   WHERE p.agreement_id = sharing_agreements.id)`;
 
 function selectAgreements(db: Db) {

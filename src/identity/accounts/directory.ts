@@ -3,6 +3,7 @@
 // Other modules read accounts only through these lookups, a batch at a time.
 import { hash } from '@node-rs/argon2';
 import type { Db } from '../../db/index.ts';
+import type { PlacesService } from '../../places/index.ts';
 import type { Actor, StaffRole } from '../../platform/index.ts';
 import { usedSecondFactor } from './sign-in-methods.ts';
 import * as store from './store.ts';
@@ -20,15 +21,36 @@ export interface NewAccount {
   roles?: { organisationId: string; role: StaffRole }[];
 }
 
+/** What accounts read of places: the organisations staff have their roles in. */
+export type Organisations = Pick<PlacesService, 'organisationsById'>;
+
+/**
+ * A staff member's roles with each organisation's reference and name, ordered by the
+ * organisation's name (as the database orders names) and then by role. The five roles differ in
+ * their first two letters, so any collation sorts them as this comparison does.
+ */
+async function rolesOf(db: Db, places: Organisations, accountId: string): Promise<Actor['roles']> {
+  const held = await store.rolesOf(db, accountId);
+  const organisations = await places.organisationsById(held.map((r) => r.organisation_id));
+  return held
+    .flatMap(({ organisation_id, role }) => {
+      const o = organisations.get(organisation_id);
+      return o ? [{ role: { organisation: o.ref, organisationName: o.name, role }, order: o.nameOrder }] : [];
+    })
+    .sort((a, b) => a.order - b.order || (a.role.role < b.role.role ? -1 : a.role.role > b.role.role ? 1 : 0))
+    .map((r) => r.role);
+}
+
 /** The person behind an account, with a staff member's roles and, for a session, how it was signed in to. */
 export async function actorOf(
   db: Db,
+  places: Organisations,
   account: Pick<store.AccountRow, 'id' | 'kind' | 'name' | 'email'> & {
     auth_method?: string;
     identity_confidence?: IdentityConfidence | null;
   },
 ): Promise<Actor> {
-  const roles = account.kind === 'staff' ? await store.rolesOf(db, account.id) : [];
+  const roles = account.kind === 'staff' ? await rolesOf(db, places, account.id) : [];
   const actor: Actor = {
     accountId: account.id,
     kind: account.kind,
@@ -44,7 +66,7 @@ export async function actorOf(
   return actor;
 }
 
-export function accountDirectory(db: Db) {
+export function accountDirectory(db: Db, places: Organisations) {
   return {
     async createAccount(account: NewAccount, trx: Db = db): Promise<string> {
       const id = await store.insertAccount(trx, {
@@ -68,20 +90,25 @@ export function accountDirectory(db: Db) {
     async actorById(accountId: string): Promise<Actor | null> {
       if (!UUID.test(accountId)) return null;
       const account = await store.findAccountById(db, accountId);
-      return account ? actorOf(db, account) : null;
+      return account ? actorOf(db, places, account) : null;
     },
 
     /** The person with this email address, as the rest of Flagstone sees them (the demo acts as them). */
     async actorByEmail(email: string): Promise<Actor | null> {
       const account = await store.findAccountByEmail(db, email.trim());
-      return account && !account.disabled ? actorOf(db, account) : null;
+      return account && !account.disabled ? actorOf(db, places, account) : null;
     },
 
     // What other modules may read of accounts, a batch at a time (the registers show who decided
-    // something, and find whom a record is about), so that no module but this one reads its tables.
+    // something, and find whom a record is about; requests show who wrote an update, and tell an
+    // organisation's staff about its cases), so that no module but this one reads its tables.
 
     /** The names of these accounts, by account id. */
     accountNames: (ids: string[]) => store.accountNames(db, ids),
+
+    /** The people with one of these roles in these organisations (by id), by name: once for each role. */
+    staffOf: (organisationIds: string[], roles: StaffRole[] = ['staff', 'manager']) =>
+      store.staffOf(db, organisationIds, roles),
 
     /** The citizen accounts with these email addresses (in any case), by each address as given. */
     citizensByEmail: (emails: string[]) => store.citizensByEmail(db, emails),

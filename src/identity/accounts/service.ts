@@ -6,18 +6,18 @@ import type { Db } from '../../db/index.ts';
 import { type Clock, newToken } from '../../platform/index.ts';
 import type { Ledger } from '../audit.ts';
 import { authenticatorApp } from './authenticator-app.ts';
-import { accountDirectory } from './directory.ts';
+import { accountDirectory, type Organisations } from './directory.ts';
 import { passkeys } from './passkeys.ts';
 import { passwordSignIn } from './passwords.ts';
 import { sessionRecords } from './session-records.ts';
 import * as store from './store.ts';
 
 /** The use-cases of accounts and sessions, writing to the one audit ledger of the app. */
-export function accountsService(db: Db, clock: Clock, ledger: Ledger) {
-  const { openSession, ...sessions } = sessionRecords(db, clock, ledger);
+export function accountsService(db: Db, clock: Clock, ledger: Ledger, places: Organisations) {
+  const { openSession, ...sessions } = sessionRecords(db, clock, ledger, places);
   const { acceptCode, hasAuthenticatorApp, ...secondFactor } = authenticatorApp(db, clock, ledger);
   return {
-    ...accountDirectory(db),
+    ...accountDirectory(db, places),
     openSession,
     ...sessions,
     ...passwordSignIn({ db, clock, openSession, acceptCode }),

@@ -5,12 +5,12 @@ import type { Db } from '../../db/index.ts';
 import { type Actor, type Clock, newToken, sha256 } from '../../platform/index.ts';
 import type { Ledger } from '../audit.ts';
 import * as audit from './audit.ts';
-import { actorOf, type IdentityConfidence } from './directory.ts';
+import { actorOf, type IdentityConfidence, type Organisations } from './directory.ts';
 import * as store from './store.ts';
 
 export const SESSION_IDLE_MINUTES = 120;
 
-export function sessionRecords(db: Db, clock: Clock, ledger: Ledger) {
+export function sessionRecords(db: Db, clock: Clock, ledger: Ledger, places: Organisations) {
   const idleUntil = () => new Date(clock.now().getTime() + SESSION_IDLE_MINUTES * 60_000);
 
   return {
@@ -39,7 +39,7 @@ export function sessionRecords(db: Db, clock: Clock, ledger: Ledger) {
     async actorFor(sessionId: string | undefined): Promise<Actor | null> {
       if (!sessionId) return null;
       const account = await store.touchSession(db, sha256(sessionId), clock.now(), idleUntil());
-      return account ? actorOf(db, account) : null;
+      return account ? actorOf(db, places, account) : null;
     },
 
     async signOut(sessionId: string | undefined): Promise<void> {

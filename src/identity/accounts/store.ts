@@ -1,6 +1,7 @@
 // SQL for accounts, staff roles, sessions and failed sign-ins.
 import { type Insertable, type Selectable, sql } from 'kysely';
 import type { DB, Db } from '../../db/index.ts';
+import type { StaffRole } from '../../platform/index.ts';
 
 export type AccountRow = Selectable<DB['accounts']>;
 
@@ -33,14 +34,25 @@ export async function insertRoles(db: Db, roles: Insertable<DB['staff_roles']>[]
   if (roles.length > 0) await db.insertInto('staff_roles').values(roles).execute();
 }
 
+/** A staff member's roles, by organisation id (places has the organisations' references and names). */
 export async function rolesOf(db: Db, accountId: string) {
   return db
+    .selectFrom('staff_roles')
+    .select(['organisation_id', 'role'])
+    .where('account_id', '=', accountId)
+    .execute();
+}
+
+/** The people with one of these roles in these organisations, by name (once for each role they hold). */
+export async function staffOf(db: Db, organisationIds: string[], roles: StaffRole[]) {
+  if (organisationIds.length === 0) return [];
+  return db
     .selectFrom('staff_roles as r')
-    .innerJoin('organisations as o', 'o.id', 'r.organisation_id')
-    .select(['o.ref as organisation', 'o.name as organisationName', 'r.role'])
-    .where('r.account_id', '=', accountId)
-    .orderBy('o.name')
-    .orderBy('r.role')
+    .innerJoin('accounts as a', 'a.id', 'r.account_id')
+    .select(['a.id', 'a.name', 'a.email', 'r.organisation_id as organisationId', 'r.role'])
+    .where('r.organisation_id', 'in', organisationIds)
+    .where('r.role', 'in', roles)
+    .orderBy('a.name')
     .execute();
 }
 

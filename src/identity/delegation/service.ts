@@ -2,6 +2,7 @@
 // (or organisation) given one sees it and chooses to act under it. Each change is one
 // transaction with its ledger entry, which names both people.
 import type { Db } from '../../db/index.ts';
+import type { PlacesService } from '../../places/index.ts';
 import {
   type Actor,
   type Clock,
@@ -43,8 +44,53 @@ const entry = (
   ...extra,
 });
 
+/** What delegations read of places: the organisations a citizen may let act for them. */
+type Organisations = Pick<PlacesService, 'organisations' | 'organisationIds' | 'organisationsById'>;
+
+/** A delegation as the person who gave it, or was given it, sees it. */
+export interface DelegationRow {
+  id: string;
+  citizenId: string;
+  citizenName: string;
+  delegateAccountId: string | null;
+  /** The person's name, or the organisation's. */
+  delegateName: string;
+  /** The organisation's reference, when an organisation was given it. */
+  delegateOrganisation: string | null;
+  services: string[];
+  endsOn: string;
+  revoked: boolean;
+}
+
+/** Delegations with their delegate's name: the person's, or the organisation's (from places). */
+async function named(places: Organisations, rows: store.StoredDelegation[]): Promise<DelegationRow[]> {
+  const organisations = await places.organisationsById(
+    rows.flatMap((d) => (d.delegateOrganisationId ? [d.delegateOrganisationId] : [])),
+  );
+  return rows.map((d) => {
+    const organisation = d.delegateOrganisationId ? organisations.get(d.delegateOrganisationId) : undefined;
+    return {
+      id: d.id,
+      citizenId: d.citizenId,
+      citizenName: d.citizenName,
+      delegateAccountId: d.delegateAccountId,
+      delegateName: d.delegateAccountName ?? organisation?.name ?? '',
+      delegateOrganisation: organisation?.ref ?? null,
+      services: d.services,
+      endsOn: d.endsOn,
+      revoked: d.revoked,
+    };
+  });
+}
+
 /** Who a citizen's form names to act for them, for what and until when; each bad answer is named. */
-async function checkedDelegation(db: Db, citizen: Actor, form: NewDelegation, today: string) {
+async function checkedDelegation(
+  db: Db,
+  places: Organisations,
+  citizen: Actor,
+  form: NewDelegation,
+  today: string,
+) {
   const fields: FieldError[] = [];
   let delegateAccount: string | null = null;
   let delegateOrganisation: string | null = null;
@@ -61,9 +107,11 @@ async function checkedDelegation(db: Db, citizen: Actor, form: NewDelegation, to
       fields.push({ field: 'email', message: 'Enter the email address of someone else' });
     else delegateAccount = account.id;
   } else if (form.to === 'organisation') {
-    const organisation = form.organisation ? await store.organisationByRef(db, form.organisation) : undefined;
-    if (!organisation) fields.push({ field: 'organisation', message: 'Select the organisation' });
-    else delegateOrganisation = organisation.id;
+    const id = form.organisation
+      ? (await places.organisationIds([form.organisation])).get(form.organisation)
+      : undefined;
+    if (!id) fields.push({ field: 'organisation', message: 'Select the organisation' });
+    else delegateOrganisation = id;
   } else fields.push({ field: 'to', message: 'Select who can act for you' });
   const services = (form.services ?? []).filter(isDelegatedService);
   if (services.length === 0) fields.push({ field: 'services', message: 'Select what they can do for you' });
@@ -75,17 +123,18 @@ async function checkedDelegation(db: Db, citizen: Actor, form: NewDelegation, to
 }
 
 /** What a citizen does: gives delegations, sees those they have given, and stops them. */
-function givenByCitizens(db: Db, clock: Clock, ledger: Ledger) {
+function givenByCitizens(db: Db, clock: Clock, ledger: Ledger, places: Organisations) {
   const today = () => clock.now().toISOString().slice(0, 10);
 
   return {
-    organisations: () => store.organisations(db),
+    organisations: () => places.organisations(),
 
     /** A citizen lets a person (by their account's email) or an organisation act for them. */
     async grant(actor: Actor | null, form: NewDelegation): Promise<string> {
       const citizen = citizenOnly(actor);
       const { delegateAccount, delegateOrganisation, services, endsOn } = await checkedDelegation(
         db,
+        places,
         citizen,
         form,
         today(),
@@ -114,7 +163,7 @@ function givenByCitizens(db: Db, clock: Clock, ledger: Ledger) {
     /** The delegations a citizen has given, each saying whether it is still in force. */
     async given(actor: Actor | null) {
       const citizen = citizenOnly(actor);
-      return (await store.givenBy(db, citizen.accountId)).map((d) => ({
+      return (await named(places, await store.givenBy(db, citizen.accountId))).map((d) => ({
         ...d,
         inForce: inForce(d, today()),
       }));
@@ -134,7 +183,7 @@ function givenByCitizens(db: Db, clock: Clock, ledger: Ledger) {
 }
 
 /** What the person (or organisation) given a delegation does: sees it, and acts under it. */
-function actingFor(db: Db, clock: Clock, ledger: Ledger) {
+function actingFor(db: Db, clock: Clock, ledger: Ledger, places: Organisations) {
   const today = () => clock.now().toISOString().slice(0, 10);
 
   /** The delegation a person chose to act under, if it is still in force for them; null otherwise. */
@@ -154,7 +203,7 @@ function actingFor(db: Db, clock: Clock, ledger: Ledger) {
     /** The delegations in force to this person or their organisations: whom they may act for. */
     async givenTo(actor: Actor | null) {
       if (!actor || actor.machine) return [];
-      return store.givenTo(db, actor.accountId, today());
+      return named(places, await store.givenTo(db, actor.accountId, today()));
     },
 
     chosen,
@@ -175,8 +224,8 @@ function actingFor(db: Db, clock: Clock, ledger: Ledger) {
   };
 }
 
-export function delegations(db: Db, clock: Clock, ledger: Ledger) {
-  return { ...givenByCitizens(db, clock, ledger), ...actingFor(db, clock, ledger) };
+export function delegations(db: Db, clock: Clock, ledger: Ledger, places: Organisations) {
+  return { ...givenByCitizens(db, clock, ledger, places), ...actingFor(db, clock, ledger, places) };
 }
 
 export type Delegations = ReturnType<typeof delegations>;

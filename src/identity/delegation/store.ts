@@ -2,13 +2,14 @@
 import { type Insertable, sql } from 'kysely';
 import type { DB, Db } from '../../db/index.ts';
 
-export interface DelegationRow {
+/** A delegation as stored: its delegate is a person (their name) or an organisation (its id: places names it). */
+export interface StoredDelegation {
   id: string;
   citizenId: string;
   citizenName: string;
   delegateAccountId: string | null;
-  delegateName: string;
-  delegateOrganisation: string | null;
+  delegateAccountName: string | null;
+  delegateOrganisationId: string | null;
   services: string[];
   endsOn: string;
   revoked: boolean;
@@ -19,14 +20,13 @@ function selectDelegations(db: Db) {
     .selectFrom('delegations as d')
     .innerJoin('accounts as c', 'c.id', 'd.citizen_id')
     .leftJoin('accounts as p', 'p.id', 'd.delegate_account_id')
-    .leftJoin('organisations as o', 'o.id', 'd.delegate_organisation_id')
     .select([
       'd.id',
       'd.citizen_id as citizenId',
       'c.name as citizenName',
       'd.delegate_account_id as delegateAccountId',
-      sql<string>`coalesce(p.name, o.name)`.as('delegateName'),
-      'o.ref as delegateOrganisation',
+      'p.name as delegateAccountName',
+      'd.delegate_organisation_id as delegateOrganisationId',
       'd.services',
       sql<string>`to_char(d.ends_on, 'YYYY-MM-DD')`.as('endsOn'),
       sql<boolean>`d.revoked_at IS NOT NULL`.as('revoked'),
@@ -43,12 +43,12 @@ export async function insertDelegation(
 }
 
 /** The delegations a citizen has given, in force or not. */
-export async function givenBy(db: Db, citizenId: string): Promise<DelegationRow[]> {
+export async function givenBy(db: Db, citizenId: string): Promise<StoredDelegation[]> {
   return selectDelegations(db).where('d.citizen_id', '=', citizenId).execute();
 }
 
 /** The delegations in force to this person, or to an organisation they work for (any role but auditor). */
-export async function givenTo(db: Db, accountId: string, today: string): Promise<DelegationRow[]> {
+export async function givenTo(db: Db, accountId: string, today: string): Promise<StoredDelegation[]> {
   return selectDelegations(db)
     .where('d.revoked_at', 'is', null)
     .where('d.ends_on', '>=', today)
@@ -88,12 +88,4 @@ export async function accountByEmail(db: Db, email: string) {
     .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
     .where('disabled', '=', false)
     .executeTakeFirst();
-}
-
-export async function organisationByRef(db: Db, ref: string) {
-  return db.selectFrom('organisations').select(['id', 'name']).where('ref', '=', ref).executeTakeFirst();
-}
-
-export async function organisations(db: Db) {
-  return db.selectFrom('organisations').select(['ref', 'name']).orderBy('name').execute();
 }

@@ -20,14 +20,13 @@ export async function findUpstream(db: Db, slug: string): Promise<UpstreamRow | 
     .executeTakeFirst();
 }
 
-/** Every upstream, enabled or not, with the organisation whose staff it serves: for the admin page. */
+/** Every upstream, enabled or not, with the id of the organisation whose staff it serves: for the admin page. */
 export async function allUpstreams(db: Db) {
   return db
-    .selectFrom('upstream_providers as u')
-    .leftJoin('organisations as o', 'o.id', 'u.organisation_id')
-    .select(['u.slug', 'u.name', 'u.kind', 'u.issuer', 'u.enabled', 'o.name as organisationName'])
-    .orderBy('u.kind')
-    .orderBy('u.name')
+    .selectFrom('upstream_providers')
+    .select(['slug', 'name', 'kind', 'issuer', 'enabled', 'organisation_id'])
+    .orderBy('kind')
+    .orderBy('name')
     .execute();
 }
 
@@ -49,10 +48,6 @@ export async function upstreamExists(db: Db, slug: string): Promise<boolean> {
   return Boolean(row);
 }
 
-export async function organisations(db: Db) {
-  return db.selectFrom('organisations').select(['ref', 'name']).orderBy('name').execute();
-}
-
 export async function enabledUpstreams(db: Db) {
   return db
     .selectFrom('upstream_providers')
@@ -61,10 +56,6 @@ export async function enabledUpstreams(db: Db) {
     .orderBy('kind')
     .orderBy('name')
     .execute();
-}
-
-export async function organisationByRef(db: Db, ref: string) {
-  return db.selectFrom('organisations').select(['id', 'name']).where('ref', '=', ref).executeTakeFirst();
 }
 
 /** An account as federation decides on it: its kind, whether disabled, whether in the organisation. */

@@ -2,6 +2,7 @@
 // an administrator) with the one issuer whose tokens are accepted, and can be disabled and
 // enabled again. Every change goes to the audit ledger.
 import type { Db } from '../../db/index.ts';
+import type { PlacesService } from '../../places/index.ts';
 import { type Actor, Conflict, type FieldError, Invalid, NotFound } from '../../platform/index.ts';
 import { type Ledger, who } from '../audit.ts';
 import * as store from './store.ts';
@@ -23,8 +24,14 @@ export function isLoopback(issuer: string) {
   return protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
 }
 
+/** What federation reads of places: the organisations whose staff an upstream may serve. */
+export type UpstreamOrganisations = Pick<
+  PlacesService,
+  'organisations' | 'organisationIds' | 'organisationsById'
+>;
+
 /** The organisation whose staff the new upstream serves (null for citizens); each bad answer is named. */
-async function checkedUpstream(db: Db, upstream: NewUpstream): Promise<string | null> {
+async function checkedUpstream(places: UpstreamOrganisations, upstream: NewUpstream): Promise<string | null> {
   const fields: FieldError[] = [];
   const wrong = (field: string, message: string) => fields.push({ field, message });
   if (!upstream.name.trim()) wrong('name', 'Enter the name shown on the sign-in page');
@@ -35,8 +42,8 @@ async function checkedUpstream(db: Db, upstream: NewUpstream): Promise<string | 
   // Unset means citizens; an empty answer (the admin page's) is not an answer.
   if (upstream.forOrganisation === '') wrong('forOrganisation', 'Choose who signs in through it');
   else if (upstream.forOrganisation && upstream.forOrganisation !== 'citizens') {
-    const organisation = await store.organisationByRef(db, upstream.forOrganisation);
-    if (organisation) organisationId = organisation.id;
+    const id = (await places.organisationIds([upstream.forOrganisation])).get(upstream.forOrganisation);
+    if (id) organisationId = id;
     else wrong('forOrganisation', `There is no organisation "${upstream.forOrganisation}"`);
   }
   const issuer = URL.parse(upstream.issuer);
@@ -55,20 +62,37 @@ async function checkedUpstream(db: Db, upstream: NewUpstream): Promise<string | 
   return organisationId;
 }
 
-export function trustedUpstreams({ db, ledger }: { db: Db; ledger: Ledger }) {
+export function trustedUpstreams({
+  db,
+  ledger,
+  places,
+}: {
+  db: Db;
+  ledger: Ledger;
+  places: UpstreamOrganisations;
+}) {
   return {
     /** The upstreams people may sign in through, for the sign-in page. */
     list: () => store.enabledUpstreams(db),
 
-    /** Every upstream, enabled or not, for administrators. */
-    all: () => store.allUpstreams(db),
+    /** Every upstream, enabled or not, with the name of the organisation whose staff it serves: for administrators. */
+    async all() {
+      const upstreams = await store.allUpstreams(db);
+      const organisations = await places.organisationsById(
+        upstreams.flatMap((u) => (u.organisation_id ? [u.organisation_id] : [])),
+      );
+      return upstreams.map(({ organisation_id, ...u }) => ({
+        ...u,
+        organisationName: (organisation_id && organisations.get(organisation_id)?.name) || null,
+      }));
+    },
 
     /** The organisations whose staff an upstream may serve. */
-    organisations: () => store.organisations(db),
+    organisations: () => places.organisations(),
 
     /** Adds an upstream (from the command line, or by an administrator); each bad answer is named. */
     async add(upstream: NewUpstream, by?: Actor): Promise<void> {
-      const organisationId = await checkedUpstream(db, upstream);
+      const organisationId = await checkedUpstream(places, upstream);
       if (await store.upstreamExists(db, upstream.slug)) {
         throw new Conflict(`There is already a provider called "${upstream.slug}"`);
       }

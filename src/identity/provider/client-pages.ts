@@ -3,8 +3,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Invalid, requireAdmin } from '../../platform/index.ts';
 import { errorList } from '../../web/index.ts';
-import { ALL_SCOPES, type ClientChanges, type RelyingParties, scopeDescriptions } from './clients.ts';
-import type { ClientListing } from './store.ts';
+import {
+  ALL_SCOPES,
+  type ClientChanges,
+  type ClientListing,
+  type RelyingParties,
+  scopeDescriptions,
+} from './clients.ts';
 
 const lines = (value: unknown) =>
   String(value ?? '')

@@ -3,6 +3,7 @@
 // call Flagstone's API for their organisation. Scopes limit what each may ask for.
 import type { ClientMetadata } from 'oidc-provider';
 import type { Db } from '../../db/index.ts';
+import type { PlacesService } from '../../places/index.ts';
 import { type Actor, type FieldError, Invalid, NotFound, newId, newToken } from '../../platform/index.ts';
 import type { Ledger } from '../audit.ts';
 import { clientChanged } from './audit.ts';
@@ -135,7 +136,31 @@ function tidiedNewClient(client: NewClient) {
 const authMethodOf = (client: NewClient): store.AuthMethod =>
   client.public ? 'none' : client.jwks ? 'private_key_jwt' : 'client_secret_basic';
 
-export function relyingParties(db: Db, ledger?: Pick<Ledger, 'append'>) {
+/** A client with the reference and name of the organisation a machine client acts for (null for others). */
+export type ClientListing = store.ClientRow & {
+  organisation_ref: string | null;
+  organisation_name: string | null;
+};
+
+/** What relying parties read of places: the organisation a machine client acts for. */
+type Organisations = Pick<PlacesService, 'organisationIds' | 'organisationsById'>;
+
+/** Clients with their organisations' references and names, from places. */
+async function withOrganisations(places: Organisations, rows: store.ClientRow[]): Promise<ClientListing[]> {
+  const organisations = await places.organisationsById(
+    rows.flatMap((r) => (r.organisation_id ? [r.organisation_id] : [])),
+  );
+  return rows.map((row) => {
+    const organisation = row.organisation_id ? organisations.get(row.organisation_id) : undefined;
+    return {
+      ...row,
+      organisation_ref: organisation?.ref ?? null,
+      organisation_name: organisation?.name ?? null,
+    };
+  });
+}
+
+export function relyingParties(db: Db, places: Organisations, ledger?: Pick<Ledger, 'append'>) {
   return {
     /**
      * Registers a client; the secret (confidential clients only) is shown this once.
@@ -148,7 +173,7 @@ export function relyingParties(db: Db, ledger?: Pick<Ledger, 'append'>) {
       const { machine, redirectUris, postLogoutRedirectUris, scopes, problems } = tidiedNewClient(client);
       let organisationId: string | undefined;
       if (client.machineFor !== undefined) {
-        organisationId = await store.organisationIdByRef(db, client.machineFor);
+        organisationId = (await places.organisationIds([client.machineFor])).get(client.machineFor);
         if (!organisationId) {
           problems.push({
             field: 'organisation',
@@ -178,12 +203,13 @@ export function relyingParties(db: Db, ledger?: Pick<Ledger, 'append'>) {
       return clientSecret ? { clientId, clientSecret } : { clientId };
     },
 
-    list: () => store.listClients(db),
+    list: async () => withOrganisations(places, await store.listClients(db)),
 
-    async get(clientId: string) {
+    async get(clientId: string): Promise<ClientListing> {
       const client = await store.findClient(db, clientId);
       if (!client) throw new NotFound('There is no such client');
-      return client;
+      const [listed] = await withOrganisations(places, [client]);
+      return listed as ClientListing;
     },
 
     async update(actor: Actor, clientId: string, changes: ClientChanges): Promise<void> {

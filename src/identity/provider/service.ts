@@ -1,6 +1,7 @@
 // The OpenID Connect provider's use-cases: the relying parties, the keys that sign tokens,
 // where the provider keeps its records, and what happens there, written to the audit ledger.
 import type { Db } from '../../db/index.ts';
+import type { PlacesService } from '../../places/index.ts';
 import type { Actor, Clock } from '../../platform/index.ts';
 import type { Accounts, IdentityConfidence, OtherWaysToSignIn } from '../accounts/index.ts';
 import type { Ledger } from '../audit.ts';
@@ -10,8 +11,8 @@ import { relyingParties } from './clients.ts';
 import { signingKeys } from './signing-keys.ts';
 import * as store from './store.ts';
 
-export function openIdProviderService(db: Db, clock: Clock, ledger: Ledger) {
-  const clients = relyingParties(db, ledger);
+export function openIdProviderService(db: Db, clock: Clock, ledger: Ledger, places: PlacesService) {
+  const clients = relyingParties(db, places, ledger);
   return {
     /** The relying parties registered with Flagstone's OpenID Connect provider. */
     clients,

@@ -53,26 +53,17 @@ export async function deleteKeysRetiredBefore(db: Db, before: Date): Promise<voi
 
 export type ClientRow = Selectable<DB['oidc_clients']>;
 export type NewClientRow = Insertable<DB['oidc_clients']>;
-export type ClientListing = ClientRow & { organisation_ref: string | null; organisation_name: string | null };
 
 export async function insertClient(db: Db, client: NewClientRow): Promise<void> {
   await db.insertInto('oidc_clients').values(client).execute();
 }
 
-export async function findClient(db: Db, clientId: string): Promise<ClientListing | undefined> {
-  return listing(db).where('c.client_id', '=', clientId).executeTakeFirst();
+export async function findClient(db: Db, clientId: string): Promise<ClientRow | undefined> {
+  return db.selectFrom('oidc_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
 }
 
-export async function listClients(db: Db): Promise<ClientListing[]> {
-  return listing(db).orderBy('c.name').orderBy('c.client_id').execute();
-}
-
-function listing(db: Db) {
-  return db
-    .selectFrom('oidc_clients as c')
-    .leftJoin('organisations as o', 'o.id', 'c.organisation_id')
-    .selectAll('c')
-    .select(['o.ref as organisation_ref', 'o.name as organisation_name']);
+export async function listClients(db: Db): Promise<ClientRow[]> {
+  return db.selectFrom('oidc_clients').selectAll().orderBy('name').orderBy('client_id').execute();
 }
 
 export async function updateClient(
@@ -86,11 +77,6 @@ export async function updateClient(
     .where('client_id', '=', clientId)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
-}
-
-export async function organisationIdByRef(db: Db, ref: string): Promise<string | undefined> {
-  const row = await db.selectFrom('organisations').select('id').where('ref', '=', ref).executeTakeFirst();
-  return row?.id;
 }
 
 // --- the provider's records

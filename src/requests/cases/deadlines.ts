@@ -4,11 +4,13 @@
 // the day before its target. Each change is one transaction with its ledger entry and emails.
 import type { Db } from '../../db/index.ts';
 import type { GovernanceService } from '../../governance/index.ts';
+import type { IdentityService } from '../../identity/index.ts';
 import type { Message, NotifyService } from '../../notify/index.ts';
+import type { PlacesService } from '../../places/index.ts';
 import type { Clock, JobDefinition } from '../../platform/index.ts';
 import type { CaseRow } from '../case.ts';
 import { changeCase, insertUpdate } from '../store.ts';
-import { peopleOf, teamsOf } from '../teams/index.ts';
+import { teamsOf } from '../teams/index.ts';
 import * as store from './store.ts';
 
 const DAY = 86_400_000;
@@ -25,14 +27,23 @@ const email = (
   reference: personalisation.reference,
 });
 
+interface Deps {
+  db: Db;
+  governance: GovernanceService;
+  identity: Pick<IdentityService, 'staffOf'>;
+  notify: NotifyService;
+}
+
+// Who is told is asked before each transaction: identity answers on a connection of its own.
+
 /** Who hears of a case: its team's mailbox and its assignee; else the organisation's staff. */
 async function holders(
-  trx: Db,
+  { db, identity }: Deps,
   row: { organisation_id: string; team: string | null; assignee_account_id: string | null },
 ) {
-  const people = await peopleOf(trx, [row.organisation_id], ['staff', 'manager']);
+  const people = await identity.staffOf([row.organisation_id], ['staff', 'manager']);
   const team = row.team
-    ? (await teamsOf(trx, [row.organisation_id])).find((t) => t.name === row.team)
+    ? (await teamsOf(db, [row.organisation_id])).find((t) => t.name === row.team)
     : undefined;
   const assignee = people.find((p) => p.id === row.assignee_account_id);
   const chosen = [team?.email, assignee?.email].filter((e): e is string => !!e);
@@ -40,17 +51,14 @@ async function holders(
   return [...new Set(all)];
 }
 
-async function managers(trx: Db, organisationId: string) {
-  return [...new Set((await peopleOf(trx, [organisationId], ['manager'])).map((p) => p.email))];
+async function managers({ identity }: Deps, organisationId: string) {
+  return [...new Set((await identity.staffOf([organisationId], ['manager'])).map((p) => p.email))];
 }
 
 /** One case escalated a level: its note, its ledger entry and the emails, in one transaction. */
-async function escalate(
-  { db, governance, notify }: { db: Db; governance: GovernanceService; notify: NotifyService },
-  row: CaseRow,
-  level: 1 | 2,
-  now: Date,
-) {
+async function escalate(deps: Deps, row: CaseRow, level: 1 | 2, now: Date) {
+  const { db, governance, notify } = deps;
+  const to = level === 1 ? await holders(deps, row) : await managers(deps, row.organisation_id);
   await db.transaction().execute(async (trx) => {
     await changeCase(trx, row.id, { escalated: level }, now);
     await insertUpdate(trx, {
@@ -72,7 +80,6 @@ async function escalate(
         detail: { level },
       },
     ]);
-    const to = level === 1 ? await holders(trx, row) : await managers(trx, row.organisation_id);
     // Staff are told which case, not what the citizen wrote: they read it in Flagstone.
     const personalisation = {
       reference: row.reference,
@@ -86,7 +93,16 @@ async function escalate(
   });
 }
 
-export function deadlinesService(db: Db, clock: Clock, governance: GovernanceService, notify: NotifyService) {
+export function deadlinesService(
+  db: Db,
+  clock: Clock,
+  governance: GovernanceService,
+  places: Pick<PlacesService, 'services'>,
+  identity: Deps['identity'],
+  notify: NotifyService,
+) {
+  const deps: Deps = { db, governance, identity, notify };
+
   /** Escalates open cases past their target: first to the team, then a day later to the manager. */
   async function escalateOverdue(): Promise<number> {
     const now = clock.now();
@@ -94,7 +110,7 @@ export function deadlinesService(db: Db, clock: Clock, governance: GovernanceSer
     for (const level of [1, 2] as const) {
       const cutoff = new Date(now.getTime() - (level - 1) * DAY);
       for (const row of await store.overdue(db, cutoff, level)) {
-        await escalate({ db, governance, notify }, row, level, now);
+        await escalate(deps, row, level, now);
         count++;
       }
     }
@@ -106,17 +122,22 @@ export function deadlinesService(db: Db, clock: Clock, governance: GovernanceSer
   async function remindDue(): Promise<number> {
     const now = clock.now();
     const due = await store.dueForReminder(db, now, new Date(now.getTime() + DAY));
+    // The catalogue names each case's service: read once for the whole run, and only when some are due.
+    const serviceNames = new Map(
+      due.length > 0 ? (await places.services()).map((s) => [s.code, s.name]) : [],
+    );
     for (const row of due) {
+      const to = await holders(deps, row);
       await db.transaction().execute(async (trx) => {
         await store.markReminded(trx, row.id, now);
         const personalisation = {
           reference: row.reference,
-          service: row.service_name,
+          service: serviceNames.get(row.service_code) as string,
           due: (row.expected_at as Date).toISOString().slice(0, 16).replace('T', ' '),
         };
         await notify.queue(
           trx,
-          (await holders(trx, row)).map((r) => email(r, 'case-reminder', personalisation)),
+          to.map((r) => email(r, 'case-reminder', personalisation)),
         );
       });
     }

@@ -3,10 +3,11 @@
 // assigned to — only those of the organisation holding it (assignment.ts).
 import type { Db } from '../../db/index.ts';
 import type { GovernanceService } from '../../governance/index.ts';
+import type { IdentityService } from '../../identity/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { type Actor, type FieldError, Forbidden, Invalid } from '../../platform/index.ts';
 import { type CaseStatus, statusNames } from '../case.ts';
-import { addTeam, peopleOf, teamsOf } from '../teams/index.ts';
+import { addTeam, teamsOf } from '../teams/index.ts';
 import type { InboxFilter } from './store.ts';
 import type { CaseWork } from './work.ts';
 
@@ -18,6 +19,7 @@ export function inboxService(
   db: Db,
   governance: GovernanceService,
   places: PlacesService,
+  identity: Pick<IdentityService, 'staffOf'>,
   requests: Pick<CaseWork, 'inbox'>,
 ) {
   async function organisationsOf(actor: Actor | null) {
@@ -33,7 +35,7 @@ export function inboxService(
       places.services(),
       places.areas(),
       teamsOf(db, p.organisations),
-      peopleOf(db, p.organisations),
+      identity.staffOf(p.organisations),
     ]);
     return {
       me: p.accountId,

@@ -3,13 +3,20 @@
 // signed-in citizen's own requests, each read written to the ledger.
 import type { Db } from '../../db/index.ts';
 import type { Decision, GovernanceService } from '../../governance/index.ts';
+import type { PlacesService } from '../../places/index.ts';
 import { type Actor, Forbidden } from '../../platform/index.ts';
 import { type CaseRow, looksLikeId, type PublicRequest, toPublic } from '../case.ts';
 import type { CaseGuard } from '../guard.ts';
 import { findCase, updatesOf } from '../store.ts';
 import * as store from './store.ts';
+import { writers } from './updates.ts';
 
-export function publicCases(db: Db, governance: GovernanceService, guard: CaseGuard) {
+export function publicCases(
+  db: Db,
+  governance: GovernanceService,
+  places: Pick<PlacesService, 'organisationsById'>,
+  guard: CaseGuard,
+) {
   /** What the public sees for a case: a report joined to another is seen as that one. */
   const publicFace = async (row: CaseRow) => (row.duplicate_of ? guard.load({ id: row.duplicate_of }) : row);
 
@@ -35,6 +42,7 @@ export function publicCases(db: Db, governance: GovernanceService, guard: CaseGu
       const asked = await guard.load({ reference: reference.trim().toUpperCase() });
       const row = await publicFace(asked);
       const updates = await updatesOf(db, row.id, ['public']);
+      const writer = await writers(places, updates);
       return {
         request: toPublic(row),
         /** The reference asked for, when it was joined to this request. */
@@ -43,7 +51,7 @@ export function publicCases(db: Db, governance: GovernanceService, guard: CaseGu
           at: u.created_at.toISOString(),
           body: u.body,
           status: u.status,
-          organisationName: u.organisation_name,
+          organisationName: writer(u),
         })),
       };
     },

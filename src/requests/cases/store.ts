@@ -111,23 +111,22 @@ export async function overdue(db: Db, now: Date, level: 1 | 2, limit = 500): Pro
 /** Open cases, assigned to a person or a team, due within `before` and not yet reminded. */
 export async function dueForReminder(db: Db, now: Date, before: Date, limit = 500) {
   return db
-    .selectFrom('cases as c')
-    .innerJoin('services as s', 's.code', 'c.service_code')
+    .selectFrom('cases')
     .select([
-      'c.id',
-      'c.reference',
-      'c.organisation_id',
-      'c.team',
-      'c.assignee_account_id',
-      'c.expected_at',
-      's.name as service_name',
+      'id',
+      'reference',
+      'organisation_id',
+      'team',
+      'assignee_account_id',
+      'expected_at',
+      'service_code',
     ])
-    .where('c.status', 'in', ['open', 'in_progress'])
-    .where('c.expected_at', '>', now)
-    .where('c.expected_at', '<=', before)
-    .where('c.reminded_at', 'is', null)
-    .where((eb) => eb.or([eb('c.assignee_account_id', 'is not', null), eb('c.team', 'is not', null)]))
-    .orderBy('c.expected_at')
+    .where('status', 'in', ['open', 'in_progress'])
+    .where('expected_at', '>', now)
+    .where('expected_at', '<=', before)
+    .where('reminded_at', 'is', null)
+    .where((eb) => eb.or([eb('assignee_account_id', 'is not', null), eb('team', 'is not', null)]))
+    .orderBy('expected_at')
     .limit(limit)
     .execute();
 }

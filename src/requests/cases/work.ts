@@ -4,7 +4,9 @@
 // policies and written to the ledger; each change is one transaction with its entry and emails.
 import type { Db } from '../../db/index.ts';
 import type { Decision, GovernanceService, Principal } from '../../governance/index.ts';
+import type { IdentityService } from '../../identity/index.ts';
 import type { NotifyService } from '../../notify/index.ts';
+import type { PlacesService } from '../../places/index.ts';
 import {
   type Actor,
   type Clock,
@@ -29,6 +31,7 @@ import { referralsOfCase } from '../referrals/index.ts';
 import { changeCase, insertUpdate, joinedTo, updatesOf } from '../store.ts';
 import { assigneeName, checkAssignment } from './assignment.ts';
 import * as store from './store.ts';
+import { authors, writers } from './updates.ts';
 
 const trimmed = (v: string | null | undefined) => (v ?? '').trim() || null;
 
@@ -36,6 +39,8 @@ interface Deps {
   db: Db;
   clock: Clock;
   governance: GovernanceService;
+  places: Pick<PlacesService, 'organisationsById'>;
+  identity: Pick<IdentityService, 'accountNames' | 'staffOf'>;
   notify: NotifyService;
   guard: CaseGuard;
 }
@@ -109,15 +114,18 @@ async function inbox(
 
 /** One case for staff: everything they are entitled to, the read written to the ledger. */
 async function caseFor(deps: Deps, actor: Actor | null, id: string, requestId?: string) {
-  const { db, governance, guard } = deps;
+  const { db, governance, places, identity, guard } = deps;
   const p = await guard.principal(actor);
   if (p.kind !== 'staff') throw new Forbidden('This is for staff');
   if (!looksLikeId(id)) throw new NotFound('There is no such case');
   const row = await guard.load({ id });
   await governance.guard.record([await guard.check(p, 'readCase', row, requestId)]);
   const holder = p.organisations.includes(row.organisation_id);
-  const updates = await updatesOf(db, row.id, ['public', 'internal']);
   const ownIds = new Set(p.organisations);
+  const updates = (await updatesOf(db, row.id, ['public', 'internal'])).filter(
+    (u) => u.kind === 'public' || holder || (u.organisation_id && ownIds.has(u.organisation_id)),
+  );
+  const [writer, author] = await Promise.all([writers(places, updates), authors(identity, updates)]);
   return {
     id: row.id,
     request: toPublic(row),
@@ -134,20 +142,18 @@ async function caseFor(deps: Deps, actor: Actor | null, id: string, requestId?: 
     ...(await joinedReports(deps, p, row, requestId)),
     version: row.version,
     assignee: row.assignee_account_id,
-    assigneeName: await assigneeName(db, row),
+    assigneeName: await assigneeName(identity, row),
     team: row.team,
     transitions: transitions[row.status],
-    updates: updates
-      .filter((u) => u.kind === 'public' || holder || (u.organisation_id && ownIds.has(u.organisation_id)))
-      .map((u) => ({
-        kind: u.kind,
-        at: u.created_at.toISOString(),
-        body: u.body,
-        status: u.status,
-        author: u.author_name,
-        organisationName: u.organisation_name,
-      })),
-    referrals: await referralsOfCase(db, row.id, ownIds),
+    updates: updates.map((u) => ({
+      kind: u.kind,
+      at: u.created_at.toISOString(),
+      body: u.body,
+      status: u.status,
+      author: author(u),
+      organisationName: writer(u),
+    })),
+    referrals: await referralsOfCase(db, places, row.id, ownIds),
   };
 }
 
@@ -254,7 +260,7 @@ async function addUpdate(
 
 /** Assigns a case to a team and a person of the organisation holding it (either may be none). */
 async function assign(
-  { db, clock, governance, guard }: Deps,
+  { db, clock, governance, identity, guard }: Deps,
   actor: Actor | null,
   id: string,
   input: { team?: string | null; assignee?: string | null },
@@ -265,7 +271,7 @@ async function assign(
   const e = await guard.check(p, 'updateCase', row, requestId);
   if (!p.organisations.includes(row.organisation_id))
     throw new Forbidden('Only the organisation holding the case assigns it');
-  const errors = await checkAssignment(db, row.organisation_id, input);
+  const errors = await checkAssignment(db, identity, row.organisation_id, input);
   if (errors.length > 0) throw new Invalid('The assignment has errors', errors);
   await db.transaction().execute(async (trx) => {
     await changeCase(
@@ -284,10 +290,12 @@ export function caseWork(
   db: Db,
   clock: Clock,
   governance: GovernanceService,
+  places: Deps['places'],
+  identity: Deps['identity'],
   notify: NotifyService,
   guard: CaseGuard,
 ) {
-  const deps: Deps = { db, clock, governance, notify, guard };
+  const deps: Deps = { db, clock, governance, places, identity, notify, guard };
   return {
     inbox: (actor: Actor | null, filter: store.InboxFilter, requestId?: string) =>
       inbox(deps, actor, filter, requestId),

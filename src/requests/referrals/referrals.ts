@@ -4,6 +4,7 @@
 // when they decline. The citizen is told their request was referred.
 import type { Db } from '../../db/index.ts';
 import { type Decision, type GovernanceService, type Principal, purposes } from '../../governance/index.ts';
+import type { IdentityService } from '../../identity/index.ts';
 import type { Message, NotifyService } from '../../notify/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import {
@@ -19,7 +20,6 @@ import { caseAsk } from '../access.ts';
 import { type CaseRow, citizenMessages, facts, statusNames } from '../case.ts';
 import type { CaseGuard } from '../guard.ts';
 import { changeCase, insertUpdate } from '../store.ts';
-import { peopleOf } from '../teams/index.ts';
 import * as store from './store.ts';
 
 type Purpose = keyof typeof purposes;
@@ -36,6 +36,7 @@ interface Deps {
   clock: Clock;
   governance: GovernanceService;
   places: PlacesService;
+  identity: Pick<IdentityService, 'staffOf'>;
   notify: NotifyService;
   guard: CaseGuard;
 }
@@ -61,12 +62,14 @@ async function checkReferral(places: PlacesService, row: CaseRow, input: Referra
 
 /** The referral, the update the citizen sees, the ledger entry and the emails, in one transaction. */
 async function storeReferral(
-  { db, clock, governance, notify }: Deps,
+  { db, clock, governance, identity, notify }: Deps,
   p: Principal,
   row: CaseRow,
   referral: { receiverId: string; receiverName: string; purpose: Purpose; note: string; agreementId: string },
   entry: Decision,
 ) {
+  // Asked before the transaction: identity answers on a connection of its own.
+  const managers = await identity.staffOf([referral.receiverId], ['manager']);
   await db.transaction().execute(async (trx) => {
     await store.insertReferral(trx, {
       case_id: row.id,
@@ -94,7 +97,7 @@ async function storeReferral(
     await changeCase(trx, row.id, {}, clock.now());
     await governance.guard.write(trx, [entry]);
     // The receiving organisation's managers: which case, from whom and why; the rest in Flagstone.
-    const managers = (await peopleOf(trx, [referral.receiverId], ['manager'])).map(
+    const toManagers = managers.map(
       (m): Message => ({
         channel: 'email',
         recipient: m.email,
@@ -109,7 +112,7 @@ async function storeReferral(
     );
     await notify.queue(trx, [
       ...citizenMessages(row, 'request-updated', { status: statusNames[row.status], update: told }),
-      ...managers,
+      ...toManagers,
     ]);
   });
   notify.nudge();
@@ -195,10 +198,11 @@ export function referrals(
   clock: Clock,
   governance: GovernanceService,
   places: PlacesService,
+  identity: Deps['identity'],
   notify: NotifyService,
   guard: CaseGuard,
 ) {
-  const deps: Deps = { db, clock, governance, places, notify, guard };
+  const deps: Deps = { db, clock, governance, places, identity, notify, guard };
   return {
     refer: (actor: Actor | null, id: string, input: ReferralInput, requestId?: string) =>
       refer(deps, actor, id, input, requestId),
@@ -214,19 +218,36 @@ export function referrals(
 export type Referrals = ReturnType<typeof referrals>;
 
 /** A case's referrals as staff of these organisations see them: who may decide each. */
-export async function referralsOfCase(db: Db, caseId: string, ownIds: Set<string>) {
-  return (await store.referralsOf(db, caseId)).map((r) => ({
-    id: r.id,
-    from: r.from_ref,
-    fromName: r.from_name,
-    to: r.to_ref,
-    toName: r.to_name,
-    purpose: r.purpose,
-    purposeName: purposes[r.purpose as Purpose] ?? r.purpose,
-    note: r.note,
-    status: r.status,
-    statusName: statusOfReferral[r.status],
-    reason: r.decision_reason,
-    mayDecide: r.status === 'pending' && ownIds.has(r.to_organisation_id),
-  }));
+export async function referralsOfCase(
+  db: Db,
+  places: Pick<PlacesService, 'organisationsById'>,
+  caseId: string,
+  ownIds: Set<string>,
+) {
+  const rows = await store.referralsOf(db, caseId);
+  const organisations = await places.organisationsById(
+    rows.flatMap((r) => [r.from_organisation_id, r.to_organisation_id]),
+  );
+  return rows.flatMap((r) => {
+    const from = organisations.get(r.from_organisation_id);
+    const to = organisations.get(r.to_organisation_id);
+    // Never left out: the foreign keys make places know both (the join this replaced said the same).
+    if (!from || !to) return [];
+    return [
+      {
+        id: r.id,
+        from: from.ref,
+        fromName: from.name,
+        to: to.ref,
+        toName: to.name,
+        purpose: r.purpose,
+        purposeName: purposes[r.purpose as Purpose] ?? r.purpose,
+        note: r.note,
+        status: r.status,
+        statusName: statusOfReferral[r.status],
+        reason: r.decision_reason,
+        mayDecide: r.status === 'pending' && ownIds.has(r.to_organisation_id),
+      },
+    ];
+  });
 }

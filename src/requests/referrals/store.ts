@@ -2,33 +2,20 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { DB, Db } from '../../db/index.ts';
 
-export type ReferralRow = Selectable<DB['referrals']> & {
-  from_ref: string;
-  from_name: string;
-  to_ref: string;
-  to_name: string;
-};
+/** A referral: the organisations referring and referred to by id (places has their references and names). */
+export type ReferralRow = Selectable<DB['referrals']>;
 
 export async function insertReferral(db: Db, row: Insertable<DB['referrals']>) {
   const inserted = await db.insertInto('referrals').values(row).returning('id').executeTakeFirstOrThrow();
   return inserted.id;
 }
 
-function selectReferrals(db: Db) {
-  return db
-    .selectFrom('referrals as r')
-    .innerJoin('organisations as f', 'f.id', 'r.from_organisation_id')
-    .innerJoin('organisations as t', 't.id', 'r.to_organisation_id')
-    .selectAll('r')
-    .select(['f.ref as from_ref', 'f.name as from_name', 't.ref as to_ref', 't.name as to_name']);
-}
-
 export async function referralsOf(db: Db, caseId: string): Promise<ReferralRow[]> {
-  return selectReferrals(db).where('r.case_id', '=', caseId).orderBy('r.created_at').execute();
+  return db.selectFrom('referrals').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
 }
 
 export async function findReferral(db: Db, id: string): Promise<ReferralRow | null> {
-  return (await selectReferrals(db).where('r.id', '=', id).executeTakeFirst()) ?? null;
+  return (await db.selectFrom('referrals').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
 }
 
 export async function decideReferral(

@@ -29,18 +29,48 @@ export type Destination =
   | (Extract<Route, { ok: true }> & { organisationId: string; areaId: string | null })
   | { ok: false; refusal: Invalid };
 
+type StoredOverride = Awaited<ReturnType<typeof store.overrides>>[number];
+
+/**
+ * Overrides with their area's and organisation's references (from places), by service and then by
+ * area reference as the database orders them: `areaIds` comes in that order.
+ */
+export async function byReference(
+  places: Pick<PlacesService, 'organisationsById'>,
+  stored: StoredOverride[],
+  areaIds: Map<string, string>,
+) {
+  const organisations = await places.organisationsById(stored.map((o) => o.organisation_id));
+  const areas = new Map([...areaIds].map(([ref, id], order) => [id, { ref, order }]));
+  // The rows come ordered by service: a service's first row gives its place.
+  const serviceOrder = new Map<string, number>();
+  stored.forEach((o, i) => {
+    if (!serviceOrder.has(o.service)) serviceOrder.set(o.service, i);
+  });
+  return stored
+    .flatMap(({ service, area_id, organisation_id, reason, set_at }) => {
+      const area = areas.get(area_id);
+      const organisation = organisations.get(organisation_id);
+      if (!area || !organisation) return [];
+      const override = { service, area: area.ref, organisation: organisation.ref, reason, set_at };
+      return [{ override, order: [serviceOrder.get(service) ?? 0, area.order] as const }];
+    })
+    .sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1])
+    .map((o) => o.override);
+}
+
 export function catalogue(db: Db, places: PlacesService) {
   let cached: Cached | null = null;
 
   /** The routing table and the ids it names, read again once it is older than ROUTING_CACHE_MS. */
   async function current(): Promise<Cached> {
     if (cached && Date.now() - cached.at < ROUTING_CACHE_MS) return cached;
-    const [areas, organisations, overrides, services, areaIds, place] = await Promise.all([
+    const [areas, organisations, stored, services, areaIds, place] = await Promise.all([
       places.areas(),
       places.organisations(),
       store.overrides(db),
       places.services(),
-      store.areaIds(db),
+      places.areaIds(),
       places.place(),
     ]);
     const table = routingTable(
@@ -50,7 +80,7 @@ export function catalogue(db: Db, places: PlacesService) {
         geometry: a.geometry,
         coverage: a.properties.coverage,
       })),
-      overrides,
+      await byReference(places, stored, areaIds),
       new Map(organisations.map((o) => [o.ref, o.name])),
     );
     cached = {

@@ -5,7 +5,7 @@ import type { Db } from '../../db/index.ts';
 import type { GovernanceService } from '../../governance/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { type Actor, type Clock, Forbidden, Invalid, NotFound, requireActor } from '../../platform/index.ts';
-import type { Catalogue } from './catalogue.ts';
+import { byReference, type Catalogue } from './catalogue.ts';
 import * as store from './store.ts';
 
 export interface OverrideInput {
@@ -24,7 +24,8 @@ export function routingOverrides(
 ) {
   return {
     async overrides() {
-      return store.overrides(db);
+      const [stored, areaIds] = await Promise.all([store.overrides(db), places.areaIds()]);
+      return byReference(places, stored, areaIds);
     },
 
     /** Staff override routing for a service in an area: administrators, or managers of the organisation responsible there. */
@@ -48,7 +49,7 @@ export function routingOverrides(
         throw new Forbidden(
           'Only an administrator, or a manager of the organisation responsible there, can override routing',
         );
-      const ids = await store.areaIds(db);
+      const ids = await places.areaIds();
       const orgIds = await places.organisationIds([to.ref]);
       await db.transaction().execute(async (trx) => {
         await store.setOverride(trx, {
@@ -74,7 +75,7 @@ export function routingOverrides(
       const who = requireActor(actor);
       if (!who.roles.some((r) => r.role === 'admin' || r.role === 'manager'))
         throw new Forbidden('Only an administrator or a manager can remove a routing override');
-      const id = (await store.areaIds(db)).get(areaRef);
+      const id = (await places.areaIds()).get(areaRef);
       await db.transaction().execute(async (trx) => {
         if (!id || !(await store.removeOverride(trx, serviceCode, id)))
           throw new NotFound('There is no such override');

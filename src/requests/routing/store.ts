@@ -2,14 +2,12 @@
 import type { Insertable } from 'kysely';
 import type { DB, Db } from '../../db/index.ts';
 
+/** Every override by service (the area's and the organisation's ids: places has their references). */
 export async function overrides(db: Db) {
   return db
-    .selectFrom('routing_overrides as r')
-    .innerJoin('areas as a', 'a.id', 'r.area_id')
-    .innerJoin('organisations as o', 'o.id', 'r.organisation_id')
-    .select(['r.service_code as service', 'a.ref as area', 'o.ref as organisation', 'r.reason', 'r.set_at'])
-    .orderBy('r.service_code')
-    .orderBy('a.ref')
+    .selectFrom('routing_overrides')
+    .select(['service_code as service', 'area_id', 'organisation_id', 'reason', 'set_at'])
+    .orderBy('service_code')
     .execute();
 }
 
@@ -35,9 +33,4 @@ export async function removeOverride(db: Db, service: string, areaId: string): P
     .where('area_id', '=', areaId)
     .executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
-}
-
-export async function areaIds(db: Db): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('areas').select(['id', 'ref']).execute();
-  return new Map(rows.map((r) => [r.ref, r.id]));
 }

@@ -1,8 +1,7 @@
-// SQL for teams, and the people of an organisation who are told about a case (its team's
-// mailbox, the assignee, the managers).
+// SQL for teams: an organisation's teams and their mailboxes. The people of an organisation are
+// identity's (its `staffOf`).
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
-import type { StaffRole } from '../../platform/index.ts';
 
 export async function teamsOf(db: Db, organisationIds: string[]) {
   if (organisationIds.length === 0) return [];
@@ -19,19 +18,6 @@ export async function addTeam(db: Db, organisationId: string, name: string, emai
     .insertInto('teams')
     .values({ id: sql<string>`gen_random_uuid()`, organisation_id: organisationId, name, email })
     .onConflict((oc) => oc.columns(['organisation_id', 'name']).doUpdateSet({ email }))
-    .execute();
-}
-
-/** The people with a role in these organisations (staff, managers), by name. */
-export async function peopleOf(db: Db, organisationIds: string[], roles: StaffRole[] = ['staff', 'manager']) {
-  if (organisationIds.length === 0) return [];
-  return db
-    .selectFrom('staff_roles as r')
-    .innerJoin('accounts as a', 'a.id', 'r.account_id')
-    .select(['a.id', 'a.name', 'a.email', 'r.organisation_id', 'r.role'])
-    .where('r.organisation_id', 'in', organisationIds)
-    .where('r.role', 'in', roles)
-    .orderBy('a.name')
     .execute();
 }
 
