@@ -29,8 +29,12 @@ export interface Database {
 
 function newPool(connectionString: string, max: number, pipeline = false) {
   const pool = new pg.Pool({ connectionString, max, application_name: 'flagstone', pipeline });
-  // An idle client losing its server must not crash the process; the next query reconnects.
+  // A connection losing its server (a failover, a restart, an ended session) must not crash the
+  // process, idle or in use: the pool listens only while a client is idle, so each client gets a
+  // listener of its own. The query in flight fails on its own; the pool discards the connection
+  // when it is released, and the next query opens a new one.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
@@ -96,6 +100,8 @@ function pipelinedTransactions(connectionString: string, max: number) {
     const trx = builders.get(client) ?? builder(client);
     let broken = false;
     const begin = trx.send('BEGIN');
+    // Awaited below; until then a connection lost mid-work must not make it an unhandled rejection.
+    begin.catch(() => {});
     trx.open = true;
     try {
       const result = await work(trx.db);

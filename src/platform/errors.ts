@@ -55,6 +55,23 @@ export class TooManyRequests extends DomainError {
   }
 }
 
+/**
+ * Whether an error is the database being out of reach (a failover, a restart, ended sessions,
+ * no connection to be had) rather than anything about the request: PostgreSQL's classes 08
+ * (connection exception) and 57P (operator intervention), and the driver's own words for a lost
+ * connection. Such a request is answered 503, to be tried again; nothing of it was committed.
+ */
+export function databaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (/^08/.test(code) || /^57P0[1-3]$/.test(code))) return true;
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE') return true;
+  return /^Connection terminated|connection error and is not queryable|Client was closed/.test(error.message);
+}
+
+/** What a person is told when the database is out of reach for a moment. */
+export const UNAVAILABLE_DETAIL = 'The service cannot reach its database just now. Try again in a moment.';
+
 export interface Problem {
   type: string;
   title: string;

@@ -2,7 +2,13 @@
 // GOV.UK error page. Which one is the context's to say (the API always answers problem+json);
 // elsewhere it is what the client accepts, so a browser gets a page and a program gets JSON.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type FieldError, problem } from '../platform/index.ts';
+import {
+  DomainError,
+  databaseUnavailable,
+  type FieldError,
+  problem,
+  UNAVAILABLE_DETAIL,
+} from '../platform/index.ts';
 
 type Failure = Error & {
   statusCode?: number;
@@ -22,6 +28,7 @@ function logSafe(error: Failure) {
 
 /** What went wrong, in words fit for the person asking: never SQL, a stack or personal data. */
 function describe(error: Failure) {
+  if (databaseUnavailable(error)) return { status: 503, detail: UNAVAILABLE_DETAIL, fields: [] };
   let status = error instanceof DomainError ? error.status : (error.statusCode ?? 500);
   if (status < 400 || status > 599) status = 500;
   let detail = status >= 500 ? 'Something went wrong on our side.' : error.message;

@@ -4,7 +4,7 @@
 // a request or what they wrote: the description and contact details stay with the organisation.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlacesService, Service } from '../../places/index.ts';
-import { DomainError } from '../../platform/index.ts';
+import { DomainError, databaseUnavailable, UNAVAILABLE_DETAIL } from '../../platform/index.ts';
 import type { CaseStatus, PublicRequest } from '../case.ts';
 import type { PublicCases } from '../cases/index.ts';
 import type { RequestRouting } from '../routing/index.ts';
@@ -162,6 +162,10 @@ function sendError(error: Error & { statusCode?: number }, request: FastifyReque
       ? error.fields.map((f) => `${f.field}: ${f.message}`)
       : [error.message];
     return sendErrors(reply, format, new Open311Error(error.status, descriptions));
+  }
+  if (databaseUnavailable(error)) {
+    request.log.warn({ err: { type: error.name } }, 'open311 request failed: the database is out of reach');
+    return sendErrors(reply, format, new Open311Error(503, [UNAVAILABLE_DETAIL]));
   }
   const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
   if (status >= 500) request.log.error({ err: { type: error.name } }, 'open311 request failed');
