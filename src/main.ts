@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The flagstone command: start the platform, run migrations, load the demo place.
 import { Command } from 'commander';
 import { createApp } from './app.ts';

