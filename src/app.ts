@@ -3,7 +3,7 @@
 // in (web's, with identity's hooks), then registers each module, one line each.
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Services } from './compose.ts';
 import type { Config } from './config.ts';
 import { governanceModule } from './governance/index.ts';
@@ -13,24 +13,7 @@ import { placesModule } from './places/index.ts';
 import { newId } from './platform/index.ts';
 import { registersModule } from './registers/index.ts';
 import { requestsModule } from './requests/index.ts';
-import { contexts as webContexts, webModule, webPlugin } from './web/index.ts';
-
-export function loggerOptions(config: Pick<Config, 'logLevel'>) {
-  return {
-    level: config.logLevel,
-    // Never log cookies, authorisation headers or bodies: they carry session ids and passwords.
-    serializers: {
-      req: (req: { method: string; url: string; id: string }) => ({
-        method: req.method,
-        url: req.url.split('?')[0],
-      }),
-    },
-    redact: {
-      paths: ['req.headers', 'res.headers', '*.password', '*.cookie', '*.authorization'],
-      remove: true,
-    },
-  };
-}
+import { loggerFor, requestLog, contexts as webContexts, webModule, webPlugin } from './web/index.ts';
 
 export async function createApp(
   config: Config,
@@ -38,7 +21,9 @@ export async function createApp(
   options: { logStream?: NodeJS.WritableStream } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { ...loggerOptions(config), stream: options.logStream },
+    logger: loggerFor({ level: config.logLevel, format: config.logFormat }, options.logStream),
+    // Fastify's two lines a request give way to requestLog's one.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => newId(),
     requestIdHeader: false,
     bodyLimit: config.bodyLimitBytes,
@@ -49,6 +34,7 @@ export async function createApp(
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  await app.register(requestLog); // one line a request, when it is answered
 
   await app.register(fastifySwagger, {
     openapi: {

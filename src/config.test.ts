@@ -14,6 +14,7 @@ describe('configuration from the environment', () => {
     ['PORT', '70000', /PORT must be a whole number/],
     ['FLAGSTONE_DB_PORT', '80', /FLAGSTONE_DB_PORT must be a whole number from 1024/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+    ['LOG_FORMAT', 'xml', /LOG_FORMAT must be one of json, pretty, auto/],
     ['DATABASE_URL', 'mysql://x@y/z', /DATABASE_URL must start with postgres:\/\//],
     ['DATABASE_URL', 'not a url', /DATABASE_URL must be a URL/],
     ['TRUST_PROXY', 'yes', /TRUST_PROXY must be one of true, false/],

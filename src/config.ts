@@ -10,6 +10,8 @@ export interface Config {
   dataDir: string;
   embeddedDbPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** JSON lines for machines, or one readable line each for people; `auto`: readable on a terminal. */
+  logFormat: 'json' | 'pretty' | 'auto';
   trustProxy: boolean;
   bodyLimitBytes: number;
   serviceName: string;
@@ -112,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.FLAGSTONE_DATA || '.flagstone'),
     embeddedDbPort: integer(env, 'FLAGSTONE_DB_PORT', 54329, 1024, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    logFormat: oneOf(env, 'LOG_FORMAT', 'auto', ['json', 'pretty', 'auto']),
     trustProxy: oneOf(env, 'TRUST_PROXY', 'false', ['true', 'false']) === 'true',
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     serviceName: env.SERVICE_NAME || 'Flagstone',

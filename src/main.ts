@@ -67,8 +67,11 @@ async function start(options: { demo: boolean }) {
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
     const address = await app.listen({ host: cfg.host, port: cfg.port });
+    const at = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
+    // Where to go first, for the person who started it.
     app.log.info(
-      `Flagstone is running at ${address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')}`,
+      `Flagstone is running at ${at}: the start page ${at}/, report a problem ${at}/report, ` +
+        `staff sign in at ${at}/sign-in, the API at ${at}/api/docs`,
     );
   } catch (error) {
     await close();
