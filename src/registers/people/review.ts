@@ -16,13 +16,6 @@ type ReviewDeps = { db: Db; governance: GovernanceService; places: PlacesService
   typeof recordReader
 >;
 
-/** The names of the organisations of the place by id: places owns them (tens, not thousands). */
-async function organisationNames(places: PlacesService): Promise<Map<string, string>> {
-  const organisations = await places.organisations();
-  const ids = await places.organisationIds(organisations.map((o) => o.ref));
-  return new Map(organisations.map((o) => [ids.get(o.ref) ?? o.ref, o.name]));
-}
-
 /** A pair waiting for review, its two records, and which of them the asker may read. */
 async function pairToReview(
   { db, readable, loadRecord }: ReviewDeps,
@@ -134,12 +127,15 @@ export function reviewQueue(deps: ReviewDeps) {
       const principal = await governance.principal(actor);
       if (principal.kind !== 'staff') throw new Forbidden('The review queue is for staff');
       const waiting = await people.waitingPairs(db, principal.organisations);
-      const names = waiting.length > 0 ? await organisationNames(places) : new Map<string, string>();
+      // The holders' names from places' organisations by id, held in memory (no query once known).
+      const holders = await places.organisationsById(
+        waiting.flatMap((p) => [p.organisation_a_id, p.organisation_b_id]),
+      );
       return waiting.map((p) => ({
         a: p.record_a,
         b: p.record_b,
-        holderA: names.get(p.organisation_a_id) ?? '',
-        holderB: names.get(p.organisation_b_id) ?? '',
+        holderA: holders.get(p.organisation_a_id)?.name ?? '',
+        holderB: holders.get(p.organisation_b_id)?.name ?? '',
         probability: p.probability,
         status: p.status,
       }));
