@@ -19,6 +19,7 @@ export interface KnownOrganisation extends Organisation {
 
 export function knownOrganisations(db: Db) {
   let known = new Map<string, KnownOrganisation>();
+  let byRef = new Map<string, string>();
   let reading: Promise<void> | null = null;
 
   /** Reads every organisation again, once for every caller waiting on it. */
@@ -32,25 +33,45 @@ export function knownOrganisations(db: Db) {
         next.set(row.id, { ...row, nameOrder: order });
       });
       known = next;
+      byRef = new Map([...next.values()].map((o) => [o.ref, o.id]));
     })().finally(() => {
       reading = null;
     });
     return reading;
   }
 
-  /** The organisations with these ids (an id that names none is left out). */
-  return async function organisationsById(ids: Iterable<string>): Promise<Map<string, KnownOrganisation>> {
-    const wanted = [...new Set(ids)];
-    const missing = () => wanted.some((id) => !known.has(id));
+  /** What `find` finds, after reading the organisations again if any is not known yet. */
+  async function knownAll(wanted: string[], isKnown: (key: string) => boolean) {
+    const missing = () => wanted.some((key) => !isKnown(key));
     // A read already under way may bring them; one started after this call sees every
     // organisation committed before it.
     if (missing() && reading) await reading;
     if (missing()) await readAgain();
-    const found = new Map<string, KnownOrganisation>();
-    for (const id of wanted) {
-      const organisation = known.get(id);
-      if (organisation) found.set(id, organisation);
-    }
-    return found;
+  }
+
+  return {
+    /** The organisations with these ids (an id that names none is left out). */
+    async organisationsById(ids: Iterable<string>): Promise<Map<string, KnownOrganisation>> {
+      const wanted = [...new Set(ids)];
+      await knownAll(wanted, (id) => known.has(id));
+      const found = new Map<string, KnownOrganisation>();
+      for (const id of wanted) {
+        const organisation = known.get(id);
+        if (organisation) found.set(id, organisation);
+      }
+      return found;
+    },
+
+    /** The ids of the organisations with these references (a reference that names none is left out). */
+    async organisationIds(refs: Iterable<string>): Promise<Map<string, string>> {
+      const wanted = [...new Set(refs)];
+      await knownAll(wanted, (ref) => byRef.has(ref));
+      const found = new Map<string, string>();
+      for (const ref of wanted) {
+        const id = byRef.get(ref);
+        if (id) found.set(ref, id);
+      }
+      return found;
+    },
   };
 }

@@ -7,6 +7,8 @@ import type { NewArea, Organisation, OrganisationKind, Service } from './schemas
 import * as store from './store.ts';
 
 export function placesService(db: Db) {
+  // From memory; one not yet known is read on a connection of its own: ask outside transactions.
+  const { organisationsById, organisationIds } = knownOrganisations(db);
   return {
     place: async () => (await store.getPlace(db)) ?? { name: 'Unnamed place' },
     organisations: () => store.listOrganisations(db),
@@ -15,9 +17,8 @@ export function placesService(db: Db) {
       if (!org) throw new NotFound(`There is no organisation with the reference ${ref}`);
       return org;
     },
-    organisationIds: (refs: string[]) => store.organisationIds(db, refs),
-    // From memory; an id not yet known is read on a connection of its own: ask outside transactions.
-    organisationsById: knownOrganisations(db),
+    organisationIds,
+    organisationsById,
     areas: () => store.listAreas(db),
     areaIds: () => store.areaIds(db),
     area: async (ref: string) => {
