@@ -2,7 +2,7 @@
 // command of the command line, the tests and the benchmarks take their services from here, so a
 // ledger, a service or a job queue is constructed in this file and nowhere else.
 import type { Config } from './config.ts';
-import { connect, type Database, type EmbeddedServer, pendingMigrations, startEmbedded } from './db/index.ts';
+import { connect, type Database, holdInstance, pendingMigrations, startEmbedded } from './db/index.ts';
 import {
   agreementsService,
   governanceService,
@@ -83,22 +83,34 @@ export async function servicesFor(
   return createServices(database, await loadPolicies(options.policiesDir), options.clock);
 }
 
-/** DATABASE_URL when set; otherwise the embedded PostgreSQL in FLAGSTONE_DATA. */
+/**
+ * DATABASE_URL when set; otherwise the embedded PostgreSQL in FLAGSTONE_DATA, started if it is not
+ * running already. `instance` is for `flagstone start`: one per data folder (the commands of the
+ * command line run beside it, on the same server); on an external database, instances share it.
+ */
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedDbPort'>,
+  { instance = false } = {},
 ): Promise<{ database: Database; close(): Promise<void> }> {
-  let embedded: EmbeddedServer | undefined;
-  let url = config.databaseUrl;
-  if (!url) {
-    embedded = await startEmbedded({ dataDir: config.dataDir, port: config.embeddedDbPort });
-    url = embedded.url;
+  if (config.databaseUrl) {
+    const database = connect(config.databaseUrl);
+    return { database, close: () => database.close() };
   }
-  const database = connect(url);
+  const embedded = await startEmbedded({ dataDir: config.dataDir, port: config.embeddedDbPort });
+  const release = instance
+    ? await holdInstance(embedded.url, config.dataDir).catch(async (error) => {
+        await embedded.stop({ unlessInUse: true });
+        throw error;
+      })
+    : async () => {};
+  const database = connect(embedded.url);
   return {
     database,
     async close() {
       await database.close();
-      await embedded?.stop();
+      await release();
+      // The last Flagstone to finish stops the server: an instance leaves it to a command still running.
+      await embedded.stop({ unlessInUse: true });
     },
   };
 }

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { createApp } from './app.ts';
 import { openDatabase, type Services, servicesFor, startJobs } from './compose.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { type Database, migrate } from './db/index.ts';
+import { type Database, instanceRunning, migrate, pendingMigrations } from './db/index.ts';
 import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
 import {
   addClientFromCommandLine,
@@ -32,7 +32,9 @@ function config() {
 
 async function start(options: { demo: boolean }) {
   const cfg = config();
-  const { database, close } = await openDatabase(cfg).catch((error: Error) => fail(error.message));
+  const { database, close } = await openDatabase(cfg, { instance: true }).catch((error: Error) =>
+    fail(error.message),
+  );
   try {
     await migrate(database.pool);
     const services = await servicesFor(database, cfg);
@@ -113,6 +115,10 @@ program
   .description('apply the database migrations that have not been applied')
   .action(() =>
     withDatabase(async (database) => {
+      if ((await pendingMigrations(database.pool)).length > 0 && (await instanceRunning(database.pool)))
+        fail(
+          'Flagstone is running on this database: stop it before applying migrations, so that it does not find its tables changed under it',
+        );
       const applied = await migrate(database.pool);
       process.stdout.write(
         applied.length ? `Applied ${applied.join(', ')}\n` : 'The database is up to date\n',

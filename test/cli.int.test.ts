@@ -5,6 +5,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoRegisters } from '../src/demo.ts';
 import { freePort } from './ports.ts';
 
 // The command as npm installs it (package.json's bin), as `npm start` runs it.
@@ -101,6 +102,40 @@ describe('flagstone start', () => {
     expect(await verify.exit).toBe(0);
     expect(verify.output()).toMatch(/The audit ledger is intact: \d+ entries/);
   }, 120_000);
+
+  it('runs the command line beside a running Flagstone on the same data folder, and starts again after a kill -9 whatever took its process number', async () => {
+    const ports = { PORT: String(await freePort()), FLAGSTONE_DB_PORT: String(await freePort()) };
+    const base = `http://127.0.0.1:${ports.PORT}`;
+    const running = run(['start'], { ...ports, HOST: '127.0.0.1' });
+    await until(running, 'Flagstone is running at');
+    // Commands find the running server themselves: no port, no password, no DATABASE_URL given.
+    const [county] = demoRegisters;
+    const commands = [
+      ['import', 'people', '--org', county?.organisation ?? '', county?.path ?? ''],
+      ['link', '--force'],
+      ['audit', 'verify'],
+      ['clients', 'add', '--name', 'Beside', '--redirect-uri', 'https://beside.example/callback'],
+    ];
+    for (const args of commands) {
+      const command = run(args, {});
+      expect({ args, code: await command.exit, output: command.output() }).toMatchObject({ code: 0 });
+    }
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const migrateBeside = run(['migrate'], {});
+    expect(await migrateBeside.exit).toBe(0);
+    expect(migrateBeside.output()).toContain('The database is up to date');
+
+    // Killed outright: nothing is left that blocks the next start, not even a process that has
+    // the number the old lock file named (here, this test's own).
+    running.child.kill('SIGKILL');
+    await running.exit;
+    await writeFile(path.join(dataDir, 'flagstone.pid'), String(process.pid));
+    const again = run(['start'], { ...ports, HOST: '127.0.0.1' });
+    await until(again, 'Flagstone is running at');
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+  }, 180_000);
 
   it('stops at start on a policy that does not parse, naming file, line and reason', async () => {
     const policies = await mkdtemp(path.join(tmpdir(), 'flagstone-policies-'));

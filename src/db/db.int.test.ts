@@ -8,6 +8,7 @@ import {
   connect,
   DataFolderInUse,
   type DB,
+  holdInstance,
   insertRows,
   migrate,
   migrationFiles,
@@ -161,26 +162,34 @@ describe('pipelined transactions', () => {
 });
 
 describe('the embedded PostgreSQL', () => {
-  it('refuses a second start on the same data folder, and keeps data across restarts', async () => {
+  it('lets one instance hold the data folder, with commands beside it, and keeps data across restarts', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-embedded-'));
     const port = 20000 + Math.floor(Math.random() * 20000);
     try {
       const first = await startEmbedded({ dataDir, port });
-      await expect(startEmbedded({ dataDir, port: port + 1 })).rejects.toThrow(DataFolderInUse);
-      await expect(startEmbedded({ dataDir, port: port + 1 })).rejects.toThrow(
-        /already running on the data folder/,
-      );
-      const db = connect(first.url, 1);
+      const release = await holdInstance(first.url, dataDir);
+      // A second start finds the server running (on its own port, whatever it was told) ...
+      const second = await startEmbedded({ dataDir, port: port + 1 });
+      expect(second.url).toBe(first.url);
+      // ... and may run commands beside the instance, but is not a second instance.
+      await expect(holdInstance(second.url, dataDir)).rejects.toThrow(DataFolderInUse);
+      await expect(holdInstance(second.url, dataDir)).rejects.toThrow(/already running on the data folder/);
+      const db = connect(second.url, 1);
       await db.pool.query('CREATE TABLE kept (v text)');
       await db.pool.query(`INSERT INTO kept VALUES ('still here')`);
+      // The instance finishing first leaves the server to the command still connected.
+      await release();
+      await first.stop({ unlessInUse: true });
+      expect((await db.pool.query('SELECT v FROM kept')).rows).toEqual([{ v: 'still here' }]);
       await db.close();
-      await first.stop();
+      await second.stop({ unlessInUse: true });
+      await expect(connect(first.url, 1).pool.query('SELECT 1')).rejects.toThrow();
 
-      const second = await startEmbedded({ dataDir, port });
-      const again = connect(second.url, 1);
+      const third = await startEmbedded({ dataDir, port });
+      const again = connect(third.url, 1);
       expect((await again.pool.query('SELECT v FROM kept')).rows).toEqual([{ v: 'still here' }]);
       await again.close();
-      await second.stop();
+      await third.stop();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -36,7 +36,11 @@ export class DataFolderInUse extends Error {}
 
 export interface EmbeddedServer {
   url: string;
-  stop(): Promise<void>;
+  /**
+   * Stops the server. With `unlessInUse`, only when no other Flagstone (a running instance or a
+   * command run beside it) is connected: the last one to finish stops it.
+   */
+  stop(options?: { unlessInUse?: boolean }): Promise<void>;
 }
 
 interface Options {
@@ -46,37 +50,73 @@ interface Options {
   log?: (message: string) => void;
 }
 
-function alive(pid: number): boolean {
+/** The name every Flagstone connection gives PostgreSQL, and the one a running instance holds its lock on. */
+export const APPLICATION_NAME = 'flagstone';
+const INSTANCE_NAME = 'flagstone-instance';
+const INSTANCE_LOCK = 7_461_023_552; // any constant shared by every Flagstone instance
+
+/**
+ * One running Flagstone per data folder, held as a PostgreSQL advisory lock on a connection of
+ * its own: the server lets go of it when that connection ends, however the process ended, so a
+ * crashed instance (or a process that took its number since) never blocks the next start. The
+ * commands of the command line take no lock, and run beside a running instance.
+ */
+export async function holdInstance(url: string, dataDir: string): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: url, application_name: INSTANCE_NAME });
+  client.on('error', () => {}); // a lost connection lets go of the lock; nothing to crash over
+  await client.connect();
+  const { rows } = await client.query('SELECT pg_try_advisory_lock($1) AS held', [INSTANCE_LOCK]);
+  if (!rows[0].held) {
+    await client.end();
+    throw new DataFolderInUse(
+      `Flagstone is already running on the data folder ${dataDir}. Stop that one first, or set ` +
+        'FLAGSTONE_DATA to another folder. (Commands such as "flagstone import" and "flagstone link" ' +
+        'run beside it.)',
+    );
+  }
+  return () => client.end().catch(() => {});
+}
+
+/** Whether a Flagstone instance (`flagstone start`) is running on the database of `pool`. */
+export async function instanceRunning(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`,
+    [INSTANCE_NAME],
+  );
+  return rows[0].n > 0;
+}
+
+/** Whether another Flagstone is connected to the server at `url` (retried while ended ones leave). */
+async function othersConnected(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
   try {
-    process.kill(pid, 0);
+    await client.connect();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+            AND application_name IN ($1, $2)`,
+        [APPLICATION_NAME, INSTANCE_NAME],
+      );
+      if (rows[0].n === 0) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
   }
 }
 
-/** One Flagstone per data folder: a second start is refused instead of sharing the cluster. */
-async function lockDataFolder(dataDir: string): Promise<() => Promise<void>> {
-  const lockFile = path.join(dataDir, 'flagstone.pid');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lockFile, 'wx', 0o644);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(lockFile, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
-      if (pid && alive(pid)) {
-        throw new DataFolderInUse(
-          `Flagstone is already running on the data folder ${dataDir} (process ${pid}). ` +
-            'Stop that one first, or set FLAGSTONE_DATA to another folder.',
-        );
-      }
-      await rm(lockFile, { force: true }); // left by a Flagstone that did not stop cleanly
-    }
-  }
-  throw new DataFolderInUse(`Could not lock the data folder ${dataDir}`);
+/** The port of the server running on `cluster`, from its postmaster.pid (line 4), if one runs. */
+async function runningPort(cluster: string, ids: { uid?: number; gid?: number }): Promise<number | null> {
+  const status = await pgCtl(['status', '-D', cluster], ids).catch(() => undefined);
+  if (!status) return null;
+  const lines = (await readFile(path.join(cluster, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n');
+  const port = Number(lines[3]);
+  return Number.isInteger(port) && port > 0 ? port : null;
 }
 
 async function postgresIds(): Promise<{ uid?: number; gid?: number }> {
@@ -100,70 +140,74 @@ async function pgCtl(args: string[], ids: { uid?: number; gid?: number }) {
 export async function startEmbedded(options: Options): Promise<EmbeddedServer> {
   const { dataDir, port, database = 'flagstone', log = () => {} } = options;
   await mkdir(dataDir, { recursive: true });
-  const unlock = await lockDataFolder(dataDir);
+  await rm(path.join(dataDir, 'flagstone.pid'), { force: true }); // the lock file of older versions
+  const cluster = path.join(dataDir, 'postgres');
+  const secret = await password(dataDir);
+  if (userInfo().uid === 0) await chmod(dataDir, 0o711); // the postgres user must reach its folder
+  if (!existsSync(path.join(cluster, 'PG_VERSION'))) await initialise(cluster, port, secret, log);
+  const ids = await postgresIds();
+  // A server already running here belongs to a running Flagstone (the command line runs beside
+  // it) or to one that ended without stopping it: either way it is used as it is.
+  const running = (await runningPort(cluster, ids)) ?? (await startServer(cluster, port, ids));
+  const base = `postgres://flagstone:${encodeURIComponent(secret)}@localhost:${running}`;
+  const stop = async ({ unlessInUse = false } = {}) => {
+    if (unlessInUse && (await othersConnected(`${base}/postgres`))) return;
+    await pgCtl(['stop', '-D', cluster, '-m', 'fast', '-w'], ids).catch(() => {});
+  };
   try {
-    const cluster = path.join(dataDir, 'postgres');
-    const logFile = path.join(cluster, 'server.log');
-    const secret = await password(dataDir);
-    if (userInfo().uid === 0) await chmod(dataDir, 0o711); // the postgres user must reach its folder
-    if (!existsSync(path.join(cluster, 'PG_VERSION'))) {
-      await rm(cluster, { recursive: true, force: true }); // an initdb that did not finish
-      log(`Creating the PostgreSQL cluster in ${cluster}`);
-      const EmbeddedPostgres = await loadEmbeddedPostgres();
-      await new EmbeddedPostgres({
-        databaseDir: cluster,
-        port,
-        user: 'flagstone',
-        password: secret,
-        authMethod: 'scram-sha-256',
-        createPostgresUser: userInfo().uid === 0,
-        initdbFlags: ['--encoding=UTF8', '--no-instructions'],
-        onLog: () => {},
-        onError: () => {},
-      }).initialise();
-    }
-    const ids = await postgresIds();
-    // A server still running here belongs to a Flagstone that died without stopping it.
-    const status = await pgCtl(['status', '-D', cluster], ids).catch(() => undefined);
-    if (status) await pgCtl(['stop', '-D', cluster, '-m', 'fast', '-w'], ids);
-    try {
-      await pgCtl(
-        [
-          'start',
-          '-w',
-          '-t',
-          '60',
-          '-D',
-          cluster,
-          '-l',
-          logFile,
-          '-o',
-          `-p ${port} -c listen_addresses=localhost -c unix_socket_directories=''`,
-        ],
-        ids,
-      );
-    } catch {
-      const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-3).join('\n');
-      throw new Error(
-        `The embedded PostgreSQL did not start on port ${port} (set FLAGSTONE_DB_PORT to use another port).\n${tail}`,
-      );
-    }
-    const stop = async () => {
-      await pgCtl(['stop', '-D', cluster, '-m', 'fast', '-w'], ids).catch(() => {});
-      await unlock();
-    };
-    const base = `postgres://flagstone:${encodeURIComponent(secret)}@localhost:${port}`;
-    try {
-      await ensureDatabase(`${base}/postgres`, database);
-    } catch (error) {
-      await stop();
-      throw error;
-    }
-    log(`Embedded PostgreSQL running on port ${port} with data in ${cluster}`);
-    return { url: `${base}/${database}`, stop };
+    await ensureDatabase(`${base}/postgres`, database);
   } catch (error) {
-    await unlock();
+    await stop({ unlessInUse: true });
     throw error;
+  }
+  log(`Embedded PostgreSQL running on port ${running} with data in ${cluster}`);
+  return { url: `${base}/${database}`, stop };
+}
+
+async function initialise(cluster: string, port: number, secret: string, log: (message: string) => void) {
+  await rm(cluster, { recursive: true, force: true }); // an initdb that did not finish
+  log(`Creating the PostgreSQL cluster in ${cluster}`);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  await new EmbeddedPostgres({
+    databaseDir: cluster,
+    port,
+    user: 'flagstone',
+    password: secret,
+    authMethod: 'scram-sha-256',
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
+    onLog: () => {},
+    onError: () => {},
+  }).initialise();
+}
+
+/** Starts the server on `port`; if another Flagstone started it meanwhile, that one is used. */
+async function startServer(cluster: string, port: number, ids: { uid?: number; gid?: number }) {
+  const logFile = path.join(cluster, 'server.log');
+  try {
+    await pgCtl(
+      [
+        'start',
+        '-w',
+        '-t',
+        '60',
+        '-D',
+        cluster,
+        '-l',
+        logFile,
+        '-o',
+        `-p ${port} -c listen_addresses=localhost -c unix_socket_directories=''`,
+      ],
+      ids,
+    );
+    return port;
+  } catch {
+    const started = await runningPort(cluster, ids);
+    if (started) return started;
+    const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-3).join('\n');
+    throw new Error(
+      `The embedded PostgreSQL did not start on port ${port} (set FLAGSTONE_DB_PORT to use another port).\n${tail}`,
+    );
   }
 }
 
