@@ -13,7 +13,13 @@ import { identityService } from './identity/index.ts';
 import { notifySender, notifyService } from './notify/index.ts';
 import { placesService } from './places/index.ts';
 import { type Clock, type JobsLog, jobQueue, systemClock } from './platform/index.ts';
-import { importService, linkingService, propertiesService, recordsService } from './registers/index.ts';
+import {
+  importService,
+  LINK_JOB,
+  linkingService,
+  propertiesService,
+  recordsService,
+} from './registers/index.ts';
 import {
   deadlinesService,
   inboxService,
@@ -41,7 +47,9 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     governance,
     agreements: agreementsService(db, clock, governance.ledger, places),
     records: recordsService(db, clock, governance, places, identity),
-    importing: importService(db, clock, governance, places, identity),
+    importing: importService(db, clock, governance, places, identity, () => {
+      if (jobs.running) jobs.now(LINK_JOB).catch(() => undefined);
+    }),
     linking: linkingService(db, governance, places, identity),
     properties,
     notify,
@@ -70,6 +78,7 @@ export async function startJobs(
     ...services.notify.jobs(config.notify ? notifySender(config.notify) : null),
     ...services.deadlines.jobs(),
     ...services.storedPhotos.jobs(log),
+    ...services.linking.jobs(log),
   );
   await services.jobs.start(log, options);
   return services.jobs;

@@ -13,6 +13,7 @@ import {
 import {
   importPeopleFromCommandLine,
   importPropertiesFromCommandLine,
+  LINK_JOB,
   linkFromCommandLine,
 } from './registers/index.ts';
 
@@ -94,6 +95,16 @@ async function withDatabase(work: (database: Database) => Promise<void>) {
 /** Runs a command with every service, built by the composition root with the configured policies. */
 function withServices(work: (services: Services) => Promise<void>) {
   return withDatabase(async (database) => work(await servicesFor(database, config())));
+}
+
+/** After an import: a running Flagstone links the changed records now; otherwise the next start does. */
+async function linkSoon(services: Services): Promise<string> {
+  if (!(await instanceRunning(services.database.pool)))
+    return 'Flagstone links the changed records when it next starts (or run "flagstone link" now).\n';
+  await services.jobs.start({ error: () => {} }, { work: false });
+  await services.jobs.now(LINK_JOB);
+  await services.jobs.stop();
+  return 'The running Flagstone is linking the changed records now: the review queue fills when it has.\n';
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -219,6 +230,7 @@ imports
       const result = await importPeopleFromCommandLine(services.importing, file, options);
       if (!result.ok) fail(result.message);
       process.stdout.write(result.message);
+      process.stdout.write(await linkSoon(services));
     }),
   );
 

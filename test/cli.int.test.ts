@@ -116,10 +116,13 @@ describe('flagstone start', () => {
       ['audit', 'verify'],
       ['clients', 'add', '--name', 'Beside', '--redirect-uri', 'https://beside.example/callback'],
     ];
+    const outputs: string[] = [];
     for (const args of commands) {
       const command = run(args, {});
       expect({ args, code: await command.exit, output: command.output() }).toMatchObject({ code: 0 });
+      outputs.push(command.output());
     }
+    expect(outputs[0]).toContain('The running Flagstone is linking the changed records now');
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const migrateBeside = run(['migrate'], {});
     expect(await migrateBeside.exit).toBe(0);

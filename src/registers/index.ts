@@ -19,6 +19,7 @@ export {
   parseColumnMapping,
 } from './importing/index.ts';
 export {
+  LINK_JOB,
   type LinkingService,
   linkFromCommandLine,
   linkingService,

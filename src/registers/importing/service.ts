@@ -356,7 +356,13 @@ export function importService(
   governance: GovernanceService,
   places: PlacesService,
   identity: Pick<IdentityService, 'citizensByEmail'>,
+  /** Told after records were added or changed (linking runs over them by itself). */
+  changed: () => void = () => {},
 ) {
+  const told = (report: ImportReport) => {
+    if (report.inserted + report.updated > 0) changed();
+    return report;
+  };
   const deps: ImportDeps = {
     db,
     governance,
@@ -374,7 +380,7 @@ export function importService(
      * Loads an organisation's CSV file of people, streamed in batches. A missing required
      * column is refused (naming it) before any row is read; bad rows are reported and skipped.
      */
-    importPeople: (options: ImportOptions) => importPeople(deps, options),
+    importPeople: async (options: ImportOptions) => told(await importPeople(deps, options)),
 
     /**
      * Records submitted by an agency system: each is created or updated (found by its reference)
@@ -385,7 +391,7 @@ export function importService(
       organisation: string,
       records: SubmittedRecord[],
       requestId?: string,
-    ) => submitPeople(deps, actor, organisation, records, requestId),
+    ) => submitPeople(deps, actor, organisation, records, requestId).then(told),
   };
 }
 

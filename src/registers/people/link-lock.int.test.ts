@@ -1,9 +1,12 @@
 // One `flagstone link` at a time: a second run while one holds the lock is refused with a
-// clear message and writes nothing, in process and between two real command-line runs.
+// clear message and writes nothing, in process and between two real command-line runs. And
+// linking by itself: an import nudges the job that links what changed, without anyone running it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestContext, testApp } from '../../../test/support.ts';
+import { startJobs } from '../../compose.ts';
 
 const main = path.resolve(import.meta.dirname, '../../main.ts');
 let t: TestContext;
@@ -80,4 +83,56 @@ describe('one linkage run at a time', () => {
     expect(first.output()).toMatch(/time: load [\d.]+ s, training population [\d.]+ s, normalise/);
     expect(await finishedRuns()).toBe(before + 1);
   }, 120_000);
+});
+
+describe('linking by itself', () => {
+  it('links the records an import changed, through the job the import nudges', async () => {
+    const linkedRecords = async (refs: string[]) =>
+      Number(
+        (
+          await t.services.database.pool.query(
+            `SELECT count(*) FROM person_links l JOIN local_records r ON r.id = l.record_id
+              WHERE r.local_ref = ANY($1)`,
+            [refs],
+          )
+        ).rows[0].count,
+      );
+    const logged: string[] = [];
+    const jobs = await startJobs(
+      t.services,
+      { notify: null },
+      { error: (_o, message) => logged.push(message), info: (_o, message) => logged.push(message) },
+      { pollingIntervalSeconds: 0.5 },
+    );
+    const waiting = async () =>
+      Number(
+        (
+          await t.services.database.pool.query(
+            `SELECT count(*) FROM pgboss.job WHERE name = 'link-records' AND state IN ('created', 'retry', 'active')`,
+          )
+        ).rows[0].count,
+      );
+    try {
+      // The run at start is over before the import, so only the import's nudge can link its rows.
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline && (await waiting()) > 0; )
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(await waiting()).toBe(0);
+      const refs = ['BY-ITSELF-1', 'BY-ITSELF-2'];
+      const report = await t.services.importing.importPeople({
+        organisation: 'northmoor-dc',
+        csv: Readable.from([
+          `local_ref,given_names,family_name,date_of_birth,postcode\n${refs[0]},Odile,Brandreth,1966-02-11,NM1 4RT\n${refs[1]},Piers,Maddox,1990-08-23,NM2 5BB\n`,
+        ]),
+      });
+      expect(report.inserted).toBe(2);
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && (await linkedRecords(refs)) < 2)
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(await linkedRecords(refs)).toBe(2);
+      expect(logged).toContain('linked records');
+      expect(logged).not.toContain('job queue error');
+    } finally {
+      await jobs.stop();
+    }
+  }, 90_000);
 });

@@ -16,7 +16,7 @@ import {
   syntheticPeople,
 } from '../../linkage/index.ts';
 import type { PlacesService } from '../../places/index.ts';
-import { type Actor, Conflict, newId } from '../../platform/index.ts';
+import { type Actor, Conflict, type JobDefinition, type JobsLog, newId } from '../../platform/index.ts';
 import { MATCH_THRESHOLD, REVIEW_THRESHOLD, stageTimer, TRAINING_FLOOR, toLinkage } from './engine.ts';
 import { type PersonEvent, peopleFrom, personEvents } from './golden.ts';
 import { goldenPeople, recordReader } from './golden-people.ts';
@@ -241,6 +241,9 @@ async function linkOnce(db: Db, governance: GovernanceService, options: RunOptio
   return report;
 }
 
+/** The job that links the records changed since the last run: nudged after imports, and on a schedule. */
+export const LINK_JOB = 'link-records';
+
 export function linkingService(
   db: Db,
   governance: GovernanceService,
@@ -249,7 +252,34 @@ export function linkingService(
 ) {
   const reader = recordReader(db, governance);
 
-  return {
+  const service = {
+    /**
+     * Linking by itself: every ten minutes (and at start, and when an import nudges it), a run
+     * over what changed; a run with nothing changed costs a count. A run already going (this job
+     * on another instance, or `flagstone link`) holds the lock, and this one gives way to it.
+     */
+    jobs(log: JobsLog): JobDefinition[] {
+      return [
+        {
+          name: LINK_JOB,
+          cron: '*/10 * * * *',
+          policy: 'stately',
+          retryLimit: 2,
+          run: async () => {
+            try {
+              const report = await service.run();
+              if (report.ran) {
+                const { records, changed, automatic, review, people } = report;
+                log.info?.({ records, changed, automatic, review, people }, 'linked records');
+              }
+            } catch (error) {
+              if (!(error instanceof LinkageRunning)) throw error;
+            }
+          },
+        },
+      ];
+    },
+
     ...goldenPeople(db, governance, identity),
 
     ...personDecisions(db, governance),
@@ -286,6 +316,7 @@ export function linkingService(
     match: (actor: Actor | null, query: MatchQuery, purpose: string | null, requestId?: string) =>
       matchPeople({ db, governance, ...reader }, actor, query, purpose, requestId),
   };
+  return service;
 }
 
 export type LinkingService = ReturnType<typeof linkingService>;
