@@ -7,8 +7,9 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Services } from './compose.ts';
 import { demoPlace } from './places/index.ts';
-import { Conflict } from './platform/index.ts';
+import { type Actor, Conflict } from './platform/index.ts';
 import { parseColumnMapping } from './registers/index.ts';
+import { loadDemoCases } from './requests/index.ts';
 
 export interface DemoCredential {
   email: string;
@@ -191,7 +192,12 @@ async function loadGovernedData(services: Services): Promise<void> {
   }
 }
 
-export async function loadDemo(services: Services): Promise<DemoCredential[]> {
+/**
+ * Loads the demo place into an empty database. `live` adds a year of requests (open, overdue and
+ * closed cases, messages, a referral waiting) so that every page has something to show on a first
+ * start; the tests' template leaves them out, each test making the cases it needs.
+ */
+export async function loadDemo(services: Services, { live = false } = {}): Promise<DemoCredential[]> {
   if (await hasPlace(services))
     throw new Conflict('This database already has a place; the demo is only loaded into an empty one');
   await services.places.load(demoPlace);
@@ -222,6 +228,16 @@ export async function loadDemo(services: Services): Promise<DemoCredential[]> {
   await loadDemoRegisters(services);
   for (const [organisation, name, email] of demoTeams)
     await services.inbox.addTeam(organisation, name, email);
+  if (live) {
+    const actor = async (email: string) => (await services.identity.actorByEmail(email)) as Actor;
+    await loadDemoCases({
+      db: services.database.db,
+      requests: services.requests,
+      now: new Date(),
+      citizen: await actor('amina.khan@example.com'),
+      referrer: await actor('yasmin.ali@fellshire-fire.example.org'),
+    });
+  }
   return credentials;
 }
 

@@ -41,7 +41,7 @@ async function start(options: { demo: boolean }) {
     const services = await servicesFor(database, cfg);
     await services.governance.notePolicies();
     if (options.demo && !(await hasPlace(services))) {
-      process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
+      process.stdout.write(`${formatCredentials(await loadDemo(services, { live: true }))}\n`);
     }
     const app = await createApp(cfg, services);
     // Background jobs in the same database: the outbox, escalation of overdue cases, reminders,
@@ -146,7 +146,7 @@ program
       const services = await servicesFor(database, config());
       if (await hasPlace(services))
         fail('this database already has a place; the demo is only loaded into an empty one');
-      process.stdout.write(`${formatCredentials(await loadDemo(services))}\n`);
+      process.stdout.write(`${formatCredentials(await loadDemo(services, { live: true }))}\n`);
     }),
   );
 

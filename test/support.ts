@@ -53,9 +53,10 @@ async function admin(sql: string) {
   }
 }
 
-export async function testDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/** A database of the test's own: a copy of the demo template, or `empty` (not even migrated). */
+export async function testDatabase({ empty = false } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `test_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name} TEMPLATE flagstone_template`);
+  await admin(`CREATE DATABASE ${name}${empty ? '' : ' TEMPLATE flagstone_template'}`);
   return { url: `${inject('serverUrl')}/${name}`, drop: () => admin(`DROP DATABASE ${name} WITH (FORCE)`) };
 }
 

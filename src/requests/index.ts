@@ -37,6 +37,7 @@ export {
   type SeparationService,
   separationService,
 } from './cases/index.ts';
+export { loadDemoCases } from './demo.ts';
 export type { NewRequest } from './intake/index.ts';
 export { type StoredPhotosService, type StripProgress, storedPhotosService } from './photos/index.ts';
 export { type TeamsService, teamsService } from './teams/index.ts';
