@@ -5,7 +5,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Actor } from '../platform/index.ts';
-import type { RequestsService } from './index.ts';
+import type { intakeService } from './intake/index.ts';
+import type { Referrals } from './referrals/index.ts';
 
 const DAY = 86_400_000;
 
@@ -62,7 +63,7 @@ function seeded(seed: number) {
 
 interface DemoCasesDeps {
   db: Db;
-  requests: RequestsService;
+  requests: Pick<ReturnType<typeof intakeService>, 'submit'> & Pick<Referrals, 'refer'>;
   now: Date;
   /** A citizen of the demo, whose own requests these partly are. */
   citizen: Actor;
