@@ -20,7 +20,7 @@ export async function governancePages(app: FastifyInstance, { governance, agreem
   app.addHook('onRequest', requireSecondFactor);
 
   app.get('/governance', async (request, reply) => {
-    requireGovernanceRole(request.actor, [...viewers, 'manager', 'staff']);
+    requireGovernanceRole(request.actor, viewers);
     const queue = viewers.some((r) => request.actor?.roles.some((x) => x.role === r))
       ? await governance.breakGlassQueue(request.actor)
       : [];
@@ -62,7 +62,7 @@ export async function governancePages(app: FastifyInstance, { governance, agreem
   });
 
   app.get('/governance/policies', (request, reply) => {
-    requireGovernanceRole(request.actor, [...viewers, 'manager', 'staff']);
+    requireGovernanceRole(request.actor, viewers);
     return reply.page('policies.njk', { policies: governance.pdp.policies });
   });
 }

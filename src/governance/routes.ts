@@ -13,6 +13,7 @@ import {
   purposes,
   specialCategoryBases,
 } from './decisions/index.ts';
+import { requireGovernanceRole } from './roles.ts';
 import type { GovernanceService } from './service.ts';
 
 const tags = ['Information governance'];
@@ -34,8 +35,17 @@ export const governanceRoutes: FastifyPluginAsyncTypebox<Options> = async (
 
   app.get(
     '/api/v1/governance/policies',
-    { schema: { tags, summary: 'The policies in force, as written' } },
-    () => governance.pdp.policies,
+    {
+      schema: {
+        tags,
+        summary:
+          'The policies in force, as written (information governance officers, auditors and administrators)',
+      },
+    },
+    (request) => {
+      requireGovernanceRole(request.actor, ['ig_officer', 'auditor', 'admin']);
+      return governance.pdp.policies;
+    },
   );
 
   await agreementRoutes(app, { agreements });

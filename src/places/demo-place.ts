@@ -642,6 +642,12 @@ export const demoPlace: DemoPlace = {
       kind: 'staff',
       roles: [{ organisation: 'fellshire-police', role: 'manager' }],
     },
+    {
+      email: 'helen.okonjo@fellshire-police.example.org',
+      name: 'Helen Okonjo',
+      kind: 'staff',
+      roles: [{ organisation: 'fellshire-police', role: 'ig_officer' }],
+    },
 
     // Fellside Advice Network
     {
