@@ -510,6 +510,7 @@ export interface SharingAgreements {
 export interface SignInFailures {
   email_key: string;
   failed_at: Generated<Timestamp>;
+  source_key: Generated<string>;
 }
 
 export interface StaffRoles {

@@ -1,10 +1,16 @@
-// Signing in with an email address and password, throttled per email address, and finishing
-// with a code from an authenticator app when the account has one. A wrong email takes as long
-// to refuse as a wrong password, so the answer does not say which accounts exist.
+// Signing in with an email address and password, and finishing with a code from an
+// authenticator app when the account has one. Wrong passwords are limited for each account from
+// each address: an address that has guessed wrong five times in 15 minutes is refused for that
+// account (in the ledger), while the account's owner, from anywhere else, still signs in with the
+// right password (and their second factor). Together with the limit on tries from one address
+// (web/), that leaves a guesser a few tries an address, and nobody a way to lock an account.
+// A wrong email takes as long to refuse as a wrong password, so the answer does not say which
+// accounts exist.
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../../db/index.ts';
 import { type Clock, Invalid, newToken, sha256, TooManyRequests } from '../../platform/index.ts';
+import type { Ledger } from '../audit.ts';
 import { PASSWORD_AND_TOTP } from './sign-in-methods.ts';
 import * as store from './store.ts';
 
@@ -19,32 +25,48 @@ const decoy = hash(randomBytes(16).toString('hex'));
 export interface PasswordDeps {
   db: Db;
   clock: Clock;
+  ledger: Pick<Ledger, 'record'>;
   openSession(account: { id: string; kind: 'citizen' | 'staff' }, method: string): Promise<string>;
   /** Whether this code from the account's authenticator app is right and unused (it is then used up). */
   acceptCode(accountId: string, code: string): Promise<boolean>;
 }
 
-export function passwordSignIn({ db, clock, openSession, acceptCode }: PasswordDeps) {
+export function passwordSignIn({ db, clock, ledger, openSession, acceptCode }: PasswordDeps) {
   const minutesFromNow = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000);
   const emailKey = (email: string) => sha256(email.trim().toLowerCase());
+
+  /** Refuses an address that has guessed wrong too often at this account, in the ledger. */
+  async function refuseGuesser(email: string) {
+    const account = await store.findAccountByEmail(db, email.trim());
+    await ledger.record([
+      {
+        action: 'sign-in.throttled',
+        resource: account ? { type: 'account', id: account.id } : null,
+        subject: account?.kind === 'citizen' ? account.id : null,
+        decision: 'deny',
+        detail: { failures: MAX_FAILURES, minutes: FAILURE_WINDOW_MINUTES },
+      },
+    ]);
+    throw new TooManyRequests(
+      `You have entered the wrong details too many times. Wait ${FAILURE_WINDOW_MINUTES} minutes and try again.`,
+    );
+  }
 
   return {
     /**
      * Checks a password. Opens a session (its id for the cookie) unless the account has a second
      * factor, when it returns a pending sign-in that `completeSignIn` finishes with a code; null
-     * when the email or password is wrong. Refuses after repeated failures for one email.
+     * when the email or password is wrong. Refuses an address (`source`, the client's IP) after
+     * its repeated failures for one email; other addresses are not refused for them.
      */
     async signIn(
       email: string,
       password: string,
+      source = '',
     ): Promise<{ sessionId: string } | { pendingId: string } | null> {
-      const key = emailKey(email);
+      const key = { email: emailKey(email), source: sha256(source) };
       const since = minutesFromNow(-FAILURE_WINDOW_MINUTES);
-      if ((await store.recentFailures(db, key, since)) >= MAX_FAILURES) {
-        throw new TooManyRequests(
-          `You have entered the wrong details too many times. Wait ${FAILURE_WINDOW_MINUTES} minutes and try again.`,
-        );
-      }
+      if ((await store.recentFailures(db, key, since)) >= MAX_FAILURES) await refuseGuesser(email);
       const account = await store.findAccountByEmail(db, email.trim());
       const ok =
         account && !account.disabled

@@ -20,7 +20,7 @@ export function accountsService(db: Db, clock: Clock, ledger: Ledger, places: Or
     ...accountDirectory(db, places),
     openSession,
     ...sessions,
-    ...passwordSignIn({ db, clock, openSession, acceptCode }),
+    ...passwordSignIn({ db, clock, ledger, openSession, acceptCode }),
     ...secondFactor,
 
     /** Passkeys: added from the account page, signed in with at the second-factor level. */

@@ -29,11 +29,15 @@ async function signInForm() {
   };
 }
 
-async function postSignIn(fields: Record<string, string>, options: { token?: string; jar?: string } = {}) {
+async function postSignIn(
+  fields: Record<string, string>,
+  options: { token?: string; jar?: string; from?: string } = {},
+) {
   const form = await signInForm();
   return t.app.inject({
     method: 'POST',
     url: '/sign-in',
+    remoteAddress: options.from ?? '127.0.0.1',
     headers: {
       ...html,
       cookie: options.jar ?? form.jar,
@@ -126,15 +130,36 @@ describe('signing in and out', () => {
     expect(response.cookies.find((c) => c.name === 'flagstone_session')).toBeUndefined();
   });
 
-  it('throttles repeated failed sign-ins for an email, even with the right password afterwards', async () => {
+  it('throttles an address guessing at an account, in the ledger, while the owner elsewhere still signs in', async () => {
     const account = demoAccount((c) => c.roles === 'staff at northmoor-dc');
+    const guesser = '203.0.113.7';
     for (let i = 0; i < 5; i++) {
-      expect((await postSignIn({ email: account.email, password: `wrong-${i}` })).statusCode).toBe(401);
+      const wrong = await postSignIn({ email: account.email, password: `wrong-${i}` }, { from: guesser });
+      expect(wrong.statusCode).toBe(401);
     }
-    const blocked = await postSignIn({ email: account.email, password: account.password });
+    const throttled = async () =>
+      Number(
+        (
+          await t.services.database.pool.query(
+            `SELECT count(*) FROM audit_ledger WHERE action = 'sign-in.throttled' AND decision = 'deny'`,
+          )
+        ).rows[0].count,
+      );
+    const before = await throttled();
+    // The guessing address is refused even the right password, and the refusal is in the ledger ...
+    const blocked = await postSignIn({ email: account.email, password: account.password }, { from: guesser });
     expect(blocked.statusCode).toBe(429);
     expect(blocked.body).toContain('too many times');
     expect(blocked.cookies.find((c) => c.name === 'flagstone_session')).toBeUndefined();
+    expect(await throttled()).toBe(before + 1);
+    // ... but the account is not locked: its owner, from their own address, signs in (and is sent
+    // on to set up the second factor every member of staff must have).
+    const owner = await postSignIn(
+      { email: account.email, password: account.password },
+      { from: '198.51.100.9' },
+    );
+    expect(owner.statusCode).toBe(303);
+    expect(owner.cookies.find((c) => c.name === 'flagstone_session')?.value).toBeTruthy();
   });
 
   it('ends the session on sign out, so the old cookie no longer works', async () => {

@@ -99,7 +99,7 @@ export async function signInFromForm(
     await signInPage(reply, values, fieldErrors, 400, extra);
     return null;
   }
-  const result = await identity.signIn(values.email, String(body.password));
+  const result = await identity.signIn(values.email, String(body.password), request.ip);
   if (!result) {
     await signInPage(reply, values, { email: 'Enter a correct email address and password' }, 401, extra);
     return null;

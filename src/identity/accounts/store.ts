@@ -102,22 +102,35 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
 }
 
-export async function recentFailures(db: Db, emailKey: string, since: Date): Promise<number> {
+export async function recentFailures(
+  db: Db,
+  key: { email: string; source: string },
+  since: Date,
+): Promise<number> {
   const row = await db
     .selectFrom('sign_in_failures')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('email_key', '=', emailKey)
+    .where('email_key', '=', key.email)
+    .where('source_key', '=', key.source)
     .where('failed_at', '>', since)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-export async function recordFailure(db: Db, emailKey: string, at: Date): Promise<void> {
-  await db.insertInto('sign_in_failures').values({ email_key: emailKey, failed_at: at }).execute();
+export async function recordFailure(db: Db, key: { email: string; source: string }, at: Date): Promise<void> {
+  await db
+    .insertInto('sign_in_failures')
+    .values({ email_key: key.email, source_key: key.source, failed_at: at })
+    .execute();
 }
 
-export async function clearFailures(db: Db, emailKey: string): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('email_key', '=', emailKey).execute();
+/** Forgets an address's failures at an account once it signs in; others' guesses still count. */
+export async function clearFailures(db: Db, key: { email: string; source: string }): Promise<void> {
+  await db
+    .deleteFrom('sign_in_failures')
+    .where('email_key', '=', key.email)
+    .where('source_key', '=', key.source)
+    .execute();
 }
 
 /** A secret shared by every instance, made once: the first instance to ask creates it. */
