@@ -4,7 +4,7 @@
 // a request or what they wrote: the description and contact details stay with the organisation.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlacesService, Service } from '../../places/index.ts';
-import { DomainError, databaseUnavailable, UNAVAILABLE_DETAIL } from '../../platform/index.ts';
+import { DomainError, databaseUnavailable, NotFound, UNAVAILABLE_DETAIL } from '../../platform/index.ts';
 import type { CaseStatus, PublicRequest } from '../case.ts';
 import type { PublicCases } from '../cases/index.ts';
 import type { RequestRouting } from '../routing/index.ts';
@@ -364,7 +364,8 @@ export async function open311Routes(
   app.get<{ Params: { file: string } }>('/services/:file', async (request, reply) => {
     const [code, format] = split(request.params.file);
     await checkJurisdiction(request.query as Params);
-    const service = await places.service(code).catch(() => {
+    const service = await places.service(code).catch((error) => {
+      if (!(error instanceof NotFound)) throw error;
       throw new Open311Error(404, [`There is no service with the code ${code}`]);
     });
     return sendDefinition(reply, format, service);

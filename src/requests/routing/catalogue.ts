@@ -9,7 +9,7 @@ import {
   routingTable,
   type Service,
 } from '../../places/index.ts';
-import { Invalid } from '../../platform/index.ts';
+import { Invalid, NotFound } from '../../platform/index.ts';
 import * as store from './store.ts';
 
 /** How long the routing table is kept before it is read again (Open311 keys are kept as long). */
@@ -59,6 +59,12 @@ export async function byReference(
     .map((o) => o.override);
 }
 
+/** An unknown service as nothing; any other failure (the database gone) stays one. */
+const unknownAsNull = (error: unknown) => {
+  if (error instanceof Invalid) return null;
+  throw error;
+};
+
 export function catalogue(db: Db, places: PlacesService) {
   let cached: Cached | null = null;
 
@@ -100,7 +106,8 @@ export function catalogue(db: Db, places: PlacesService) {
     if (known) return known;
     try {
       return await places.service(code);
-    } catch {
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error; // the database gone is not an unknown service
       throw new Invalid(`There is no service with the code ${code}`, [
         { field, message: `There is no service with the code ${code}` },
       ]);
@@ -148,7 +155,7 @@ export function catalogue(db: Db, places: PlacesService) {
     destination,
     route,
     /** Whether the catalogue has a service (from the routing cache: no query). */
-    hasService: async (code: string) => !!(await service(code).catch(() => null)),
+    hasService: async (code: string) => !!(await service(code).catch(unknownAsNull)),
     /** Forgets the table, so that the next request reads it again (an override changed). */
     forget() {
       cached = null;
