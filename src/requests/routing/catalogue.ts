@@ -107,10 +107,9 @@ export function catalogue(db: Db, places: PlacesService) {
     try {
       return await places.service(code);
     } catch (error) {
-      if (!(error instanceof NotFound)) throw error; // the database gone is not an unknown service
-      throw new Invalid(`There is no service with the code ${code}`, [
-        { field, message: `There is no service with the code ${code}` },
-      ]);
+      if (!(error instanceof NotFound)) throw error; // the database gone, say
+      const message = `There is no service with the code ${code}`;
+      throw new Invalid(message, [{ field, message }]);
     }
   }
 
