@@ -102,10 +102,8 @@ export function catalogue(db: Db, places: PlacesService) {
 
   /** A service of the catalogue; an unknown code is an error on `field`. */
   async function service(code: string, field = 'service'): Promise<Service> {
-    const known = (await current()).services.get(code);
-    if (known) return known;
     try {
-      return await places.service(code);
+      return (await current()).services.get(code) ?? (await places.service(code));
     } catch (error) {
       if (!(error instanceof NotFound)) throw error; // the database gone, say
       const message = `There is no service with the code ${code}`;
