@@ -99,7 +99,10 @@ export async function servicesFor(
  */
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedDbPort'>,
-  { instance = false } = {},
+  {
+    instance = false,
+    restarted = () => {},
+  }: { instance?: boolean; restarted?: (error?: Error) => void } = {},
 ): Promise<{ database: Database; close(): Promise<void> }> {
   if (config.databaseUrl) {
     const database = connect(config.databaseUrl);
@@ -113,9 +116,12 @@ export async function openDatabase(
       })
     : async () => {};
   const database = connect(embedded.url);
+  // The instance starts its PostgreSQL again if it stops under it (its postmaster killed, say).
+  const unwatch = instance ? embedded.watch(restarted) : () => {};
   return {
     database,
     async close() {
+      unwatch();
       await database.close();
       await release();
       // The last Flagstone to finish stops the server: an instance leaves it to a command still running.

@@ -33,9 +33,12 @@ function config() {
 
 async function start(options: { demo: boolean }) {
   const cfg = config();
-  const { database, close } = await openDatabase(cfg, { instance: true }).catch((error: Error) =>
-    fail(error.message),
-  );
+  // Said in the app's log once there is one: the embedded PostgreSQL found stopped and started again.
+  let restarted = (_error?: Error) => {};
+  const { database, close } = await openDatabase(cfg, {
+    instance: true,
+    restarted: (error) => restarted(error),
+  }).catch((error: Error) => fail(error.message));
   try {
     await migrate(database.pool);
     const services = await servicesFor(database, cfg);
@@ -44,6 +47,13 @@ async function start(options: { demo: boolean }) {
       process.stdout.write(`${formatCredentials(await loadDemo(services, { live: true }))}\n`);
     }
     const app = await createApp(cfg, services);
+    restarted = (error) =>
+      error
+        ? app.log.error(
+            { err: error.message },
+            'the embedded PostgreSQL has stopped and could not be started yet',
+          )
+        : app.log.warn('the embedded PostgreSQL had stopped: started it again');
     // Background jobs in the same database: the outbox, escalation of overdue cases, reminders,
     // and the metadata of photos stored before it was removed on upload.
     const jobs = await startJobs(services, cfg, app.log);

@@ -37,6 +37,11 @@ export class DataFolderInUse extends Error {}
 export interface EmbeddedServer {
   url: string;
   /**
+   * Starts the server again whenever it is found stopped (its postmaster killed, say), checking
+   * every `seconds`; returns the function that stops watching. For the running instance.
+   */
+  watch(onRestart: (error?: Error) => void, seconds?: number): () => void;
+  /**
    * Stops the server. With `unlessInUse`, only when no other Flagstone (a running instance or a
    * command run beside it) is connected: the last one to finish stops it.
    */
@@ -161,7 +166,26 @@ export async function startEmbedded(options: Options): Promise<EmbeddedServer> {
     throw error;
   }
   log(`Embedded PostgreSQL running on port ${running} with data in ${cluster}`);
-  return { url: `${base}/${database}`, stop };
+  const watch = (onRestart: (error?: Error) => void, seconds = 2) => {
+    let busy = false;
+    const timer = setInterval(async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        if ((await runningPort(cluster, ids)) === null) {
+          await startServer(cluster, running, ids);
+          onRestart();
+        }
+      } catch (error) {
+        onRestart(error as Error);
+      } finally {
+        busy = false;
+      }
+    }, seconds * 1000);
+    timer.unref();
+    return () => clearInterval(timer);
+  };
+  return { url: `${base}/${database}`, stop, watch };
 }
 
 async function initialise(cluster: string, port: number, secret: string, log: (message: string) => void) {
