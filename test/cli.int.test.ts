@@ -1,7 +1,7 @@
 // `flagstone start` as a new user runs it: embedded PostgreSQL, demo place, restarts, signals.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ function run(args: string[], env: Record<string, string>, nodeOptions: string[] 
   return { child, output: () => output, exit };
 }
 
-async function until(r: Run, text: string, ms = 60_000): Promise<void> {
+async function until(r: Run, text: string, ms = 120_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!r.output().includes(text)) {
     if (Date.now() > deadline || r.child.exitCode !== null)
@@ -101,7 +101,7 @@ describe('flagstone start', () => {
     const verify = run(['audit', 'verify'], { FLAGSTONE_DB_PORT: ports.FLAGSTONE_DB_PORT });
     expect(await verify.exit).toBe(0);
     expect(verify.output()).toMatch(/The audit ledger is intact: \d+ entries/);
-  }, 120_000);
+  }, 240_000);
 
   it('runs the command line beside a running Flagstone on the same data folder, and starts again after a kill -9 whatever took its process number', async () => {
     const ports = { PORT: String(await freePort()), FLAGSTONE_DB_PORT: String(await freePort()) };
@@ -128,6 +128,17 @@ describe('flagstone start', () => {
     expect(await migrateBeside.exit).toBe(0);
     expect(migrateBeside.output()).toContain('The database is up to date');
 
+    // Its PostgreSQL killed outright: the running Flagstone starts it again by itself.
+    const postmaster = Number(
+      (await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+    process.kill(postmaster, 'SIGKILL');
+    await until(running, 'started it again', 30_000);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && (await fetch(`${base}/readyz`)).status !== 200)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
     // Killed outright: nothing is left that blocks the next start, not even a process that has
     // the number the old lock file named (here, this test's own).
     running.child.kill('SIGKILL');
@@ -138,7 +149,7 @@ describe('flagstone start', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     again.child.kill('SIGTERM');
     expect(await again.exit).toBe(0);
-  }, 180_000);
+  }, 300_000);
 
   it('stops at start on a policy that does not parse, naming file, line and reason', async () => {
     const policies = await mkdtemp(path.join(tmpdir(), 'flagstone-policies-'));
