@@ -45,7 +45,7 @@ const report = (i: number) =>
   postOpen311Request(app, {
     api_key: KEY,
     service_code: 'pothole',
-    lat: String(lat + (i % 200) * 0.0005),
+    lat: String(lat + (i % 40) * 0.0002), // within 1 km, however many are sent
     long: String(lon),
     'attribute[size]': 'small',
     description: `Restart ${i}`,

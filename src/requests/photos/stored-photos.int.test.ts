@@ -227,7 +227,9 @@ describe('removing the metadata of photos stored with it', () => {
     expect(logged.filter(([level]) => level !== 'info')).toEqual([
       ['warn', { table: 'case_photos', id: damaged }, expect.any(String)],
     ]);
-    expect(logged.filter(([level]) => level === 'info').map(([, o]) => o)).toEqual([
+    // Other jobs (linking what changed, say) log their own counts.
+    const counts = logged.filter(([level, o]) => level === 'info' && 'stripped' in o).map(([, o]) => o);
+    expect(counts).toEqual([
       { stripped: 1, unreadable: 1, of: 2 },
       { stripped: 1, unreadable: 1 },
     ]);
