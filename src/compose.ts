@@ -30,10 +30,18 @@ import {
 } from './requests/index.ts';
 
 /** The composition root: every service, built once from the database, the clock and the policies. */
-export function createServices(database: Database, pdp: PolicyDecisionPoint, clock: Clock = systemClock) {
+export function createServices(
+  database: Database,
+  pdp: PolicyDecisionPoint,
+  clock: Clock = systemClock,
+  ledgerKey?: string,
+) {
   const { db } = database;
   const places = placesService(db);
-  const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
+  const governance = governanceService(db, clock, pdp, places, {
+    connectionString: database.pool.options.connectionString,
+    keyFile: ledgerKey,
+  });
   const identity = identityService(db, clock, governance.ledger, places);
   const jobs = jobQueue(database.pool.options.connectionString);
   const notify = notifyService(db, clock, jobs, governance);
@@ -87,9 +95,9 @@ export async function startJobs(
 /** Services with the policies read from policies/ (a bad policy throws PolicyError). */
 export async function servicesFor(
   database: Database,
-  options: { policiesDir?: string; clock?: Clock } = {},
+  options: { policiesDir?: string; clock?: Clock; ledgerKey?: string } = {},
 ): Promise<Services> {
-  return createServices(database, await loadPolicies(options.policiesDir), options.clock);
+  return createServices(database, await loadPolicies(options.policiesDir), options.clock, options.ledgerKey);
 }
 
 /**

@@ -8,6 +8,10 @@ export interface Config {
   port: number;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The Ed25519 key that signs the ledger's checkpoints: a PEM file outside the database, made when missing. */
+  ledgerKey: string;
+  /** Where every signed tree head of the ledger is kept outside the database, one JSON line each. */
+  ledgerHeads: string;
   embeddedDbPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** JSON lines for machines, or one readable line each for people; `auto`: readable on a terminal. */
@@ -112,6 +116,12 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     databaseUrl: databaseUrl(env),
     dataDir: path.resolve(env.FLAGSTONE_DATA || '.flagstone'),
+    ledgerKey: path.resolve(
+      env.FLAGSTONE_LEDGER_KEY || path.join(env.FLAGSTONE_DATA || '.flagstone', 'ledger-key.pem'),
+    ),
+    ledgerHeads: path.resolve(
+      env.FLAGSTONE_LEDGER_HEADS || path.join(env.FLAGSTONE_DATA || '.flagstone', 'ledger-heads.jsonl'),
+    ),
     embeddedDbPort: integer(env, 'FLAGSTONE_DB_PORT', 54329, 1024, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     logFormat: oneOf(env, 'LOG_FORMAT', 'auto', ['json', 'pretty', 'auto']),

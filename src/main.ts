@@ -5,6 +5,7 @@ import { openDatabase, type Services, servicesFor, startJobs } from './compose.t
 import { ConfigError, loadConfig } from './config.ts';
 import { type Database, instanceRunning, migrate, pendingMigrations } from './db/index.ts';
 import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
+import { headKeeper, readHeads } from './governance/index.ts';
 import {
   addClientFromCommandLine,
   addUpstreamFromCommandLine,
@@ -67,15 +68,21 @@ async function start(options: { demo: boolean }) {
       await close();
       process.exit(0);
     };
-    // Every minute: sign a checkpoint of the audit ledger if it has grown, forget expired sessions.
-    const housekeeping = setInterval(() => {
+    // Every five seconds: sign a checkpoint of the audit ledger if it has grown, and keep its tree
+    // head outside the database. Every minute: forget expired sessions.
+    const keepHeads = headKeeper(cfg.ledgerHeads, services.governance.ledger.heads);
+    const checkpoints = setInterval(() => {
       services.governance.ledger
         .checkpoint()
+        .then(keepHeads)
         .catch((error: Error) => app.log.error({ err: error.name }, 'checkpoint failed'));
+    }, 5_000);
+    const housekeeping = setInterval(() => {
       services.identity
         .removeExpiredSessions()
         .catch((error: Error) => app.log.error({ err: error.name }, 'removing expired sessions failed'));
     }, 60_000);
+    checkpoints.unref();
     housekeeping.unref();
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -295,28 +302,41 @@ photos
 const audit = program.command('audit').description('the tamper-evident audit ledger');
 audit
   .command('verify')
-  .description('check the hash chain and every signed checkpoint; name the first entry that does not fit')
-  .action(() =>
+  .description(
+    'check the hash chain, every signed checkpoint and the tree heads kept outside the database; name the first entry that does not fit',
+  )
+  .option(
+    '--heads <file-or-url>',
+    'tree heads kept elsewhere (JSON lines or a JSON array, as GET /api/v1/audit/heads gives); default: FLAGSTONE_LEDGER_HEADS',
+  )
+  .action((options: { heads?: string }) =>
     withServices(async (services) => {
       const started = performance.now();
-      const result = await services.governance.ledger.verify((done) =>
-        process.stderr.write(`\rchecked ${done} entries`),
+      const heads = await readHeads(options.heads ?? config().ledgerHeads).catch((error: Error) =>
+        fail(`the tree heads could not be read: ${error.message}`),
+      );
+      const result = await services.governance.ledger.verify(
+        (done) => process.stderr.write(`\rchecked ${done} entries`),
+        heads,
       );
       const seconds = (performance.now() - started) / 1000;
       process.stderr.write('\n');
       if (!result.ok) fail(`the audit ledger does not verify: ${result.failure?.reason}`);
       const rate = Math.round(result.entries / Math.max(seconds, 1e-3));
       process.stdout.write(
-        `The audit ledger is intact: ${result.entries} entries and ${result.checkpoints} signed checkpoints checked in ${seconds.toFixed(2)} s (${rate} entries per second)\n`,
+        `The audit ledger is intact: ${result.entries} entries, ${result.checkpoints} signed checkpoints and ${result.outside} tree heads kept outside the database checked in ${seconds.toFixed(2)} s (${rate} entries per second)\n`,
       );
     }),
   );
 audit
   .command('checkpoint')
-  .description('sign a checkpoint (Merkle tree head) over every entry so far')
+  .description(
+    'sign a checkpoint (Merkle tree head) over every entry so far, and keep its head outside the database',
+  )
   .action(() =>
     withServices(async (services) => {
       const size = await services.governance.ledger.checkpoint();
+      await headKeeper(config().ledgerHeads, services.governance.ledger.heads)();
       process.stdout.write(
         size ? `Signed a checkpoint over ${size} entries\n` : 'No new entries since the last checkpoint\n',
       );

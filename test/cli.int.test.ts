@@ -1,7 +1,7 @@
 // `flagstone start` as a new user runs it: embedded PostgreSQL, demo place, restarts, signals.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,9 +98,20 @@ describe('flagstone start', () => {
     again.child.kill('SIGINT');
     expect(await again.exit).toBe(0);
 
+    const checkpoint = run(['audit', 'checkpoint'], { FLAGSTONE_DB_PORT: ports.FLAGSTONE_DB_PORT });
+    expect(await checkpoint.exit).toBe(0);
+    // Each signed tree head is kept outside the database too, and verify checks the ledger against them.
+    const heads = (await readFile(path.join(dataDir, 'ledger-heads.jsonl'), 'utf8')).trim().split('\n');
+    expect(JSON.parse(heads.at(-1) ?? '')).toMatchObject({ treeSize: expect.any(Number) });
     const verify = run(['audit', 'verify'], { FLAGSTONE_DB_PORT: ports.FLAGSTONE_DB_PORT });
     expect(await verify.exit).toBe(0);
-    expect(verify.output()).toMatch(/The audit ledger is intact: \d+ entries/);
+    expect(verify.output()).toMatch(
+      new RegExp(
+        `The audit ledger is intact: \\d+ entries, \\d+ signed checkpoints and ${heads.length} tree heads kept outside the database`,
+      ),
+    );
+    const key = await stat(path.join(dataDir, 'ledger-key.pem'));
+    expect(key.mode & 0o077).toBe(0); // the signing key: its owner's alone
   }, 240_000);
 
   it('runs the command line beside a running Flagstone on the same data folder, and starts again after a kill -9 whatever took its process number', async () => {

@@ -98,7 +98,6 @@ export interface AuditLedger {
 export interface AuditSigningKeys {
   created_at: Generated<Timestamp>;
   key_id: string;
-  private_key: string;
   public_key: string;
 }
 

@@ -34,7 +34,15 @@ export {
   parseMarking,
   purposes,
 } from './decisions/index.ts';
-export { type Ledger, type LedgerEntry, ledger, type StoredEntry } from './ledger/index.ts';
+export {
+  headKeeper,
+  type Ledger,
+  type LedgerEntry,
+  ledger,
+  readHeads,
+  type StoredEntry,
+  type TreeHead,
+} from './ledger/index.ts';
 export { type GovernanceService, governanceService } from './service.ts';
 
 export interface GovernanceModuleOptions {

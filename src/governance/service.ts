@@ -6,7 +6,7 @@ import type { PlacesService } from '../places/index.ts';
 import type { Clock } from '../platform/index.ts';
 import { agreementsInForce, agreementTitles } from './agreements/index.ts';
 import { actorOf, clearances, guard, type PolicyDecisionPoint, principals } from './decisions/index.ts';
-import { auditLedger, type Ledger } from './ledger/index.ts';
+import { auditLedger, type Ledger, type LedgerOptions } from './ledger/index.ts';
 import { accessReviews } from './reviews.ts';
 
 export function governanceService(
@@ -14,9 +14,9 @@ export function governanceService(
   clock: Clock,
   pdp: PolicyDecisionPoint,
   places: PlacesService,
-  connectionString?: string,
+  ledgerOptions: LedgerOptions = {},
 ) {
-  const theLedger = auditLedger(db, clock, { connectionString });
+  const theLedger = auditLedger(db, clock, ledgerOptions);
   const today = () => clock.now().toISOString().slice(0, 10);
   /**
    * The agreements in force today with one of `organisations` as a party (and `other` too,

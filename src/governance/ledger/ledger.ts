@@ -1,11 +1,12 @@
 // The audit ledger: append-only (the database refuses UPDATE, DELETE and TRUNCATE),
 // hash-chained over canonical JSON (RFC 8785), with Ed25519-signed checkpoints carrying the
 // RFC 9162 Merkle tree head. Appends from concurrent requests are committed together.
-import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import type { Clock } from '../../platform/index.ts';
+import { loadSigningKey, outsideCheckpoints, type SigningKey, type TreeHead } from './heads.ts';
 import { CompactRange, inclusionProof, leafHash, verifyInclusion } from './merkle.ts';
 import {
   type CheckpointRow,
@@ -156,24 +157,15 @@ function groupCommit(db: Db, clock: Clock) {
 }
 
 /** Signed tree heads over the chain: made by `checkpoint`, checked with the whole chain by `verify`. */
-function checkpoints(db: Db, options: { connectionString?: string }) {
-  async function signingKey(trx: Db) {
-    const existing = await trx
-      .selectFrom('audit_signing_keys')
-      .select(['key_id', 'public_key', 'private_key'])
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (existing) return existing;
-    const pair = generateKeyPairSync('ed25519');
-    const publicKey = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const row = {
-      key_id: createHash('sha256').update(publicKey).digest('hex').slice(0, 16),
-      public_key: publicKey,
-      private_key: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    };
-    await trx.insertInto('audit_signing_keys').values(row).execute();
-    return row;
+function checkpoints(db: Db, options: LedgerOptions) {
+  let key: Promise<SigningKey> | null = null;
+  /** The key from outside the database, its public half recorded in it so checkpoints can be checked. */
+  async function signingKey(trx: Db): Promise<SigningKey> {
+    key ??= loadSigningKey(options.keyFile);
+    const k = await key;
+    await sql`INSERT INTO audit_signing_keys (key_id, public_key) VALUES (${k.keyId}, ${k.publicKey})
+      ON CONFLICT (key_id) DO NOTHING`.execute(trx);
+    return k;
   }
 
   return {
@@ -198,16 +190,35 @@ function checkpoints(db: Db, options: { connectionString?: string }) {
         if (range.size === start) return 0;
         const key = await signingKey(trx);
         const root = range.root();
-        const signature = sign(null, checkpointMessage(range.size, root), createPrivateKey(key.private_key));
+        const signature = sign(null, checkpointMessage(range.size, root), key.privateKey);
         await sql`INSERT INTO audit_checkpoints (tree_size, root_hash, frontier, key_id, signature)
-          VALUES (${range.size}, ${root}, ${range.frontier()}, ${key.key_id}, ${signature})`.execute(trx);
+          VALUES (${range.size}, ${root}, ${range.frontier()}, ${key.keyId}, ${signature})`.execute(trx);
         return range.size;
       });
     },
 
-    /** Checks the whole chain and every checkpoint; names the first entry that does not fit. */
-    verify: (onProgress?: (done: number) => void): Promise<VerifyResult> =>
-      verifyChain(db, options.connectionString, onProgress),
+    /** The signed tree heads beyond `after` entries, oldest first, as they are published. */
+    async heads(after = 0, limit = 1000): Promise<TreeHead[]> {
+      const { rows } = await sql<CheckpointRow & { signed_at: Date }>`
+        SELECT c.tree_size, c.root_hash, c.key_id, c.signature, c.signed_at, k.public_key
+        FROM audit_checkpoints c JOIN audit_signing_keys k USING (key_id)
+        WHERE c.tree_size > ${after} ORDER BY c.tree_size LIMIT ${limit}`.execute(db);
+      return rows.map((r) => ({
+        treeSize: Number(r.tree_size),
+        rootHash: r.root_hash.toString('hex'),
+        keyId: r.key_id,
+        publicKey: r.public_key as string,
+        signature: r.signature.toString('base64'),
+        signedAt: r.signed_at.toISOString(),
+      }));
+    },
+
+    /**
+     * Checks the whole chain and every checkpoint, and the tree heads kept outside the database
+     * when given; names the first entry that does not fit, or the head it contradicts.
+     */
+    verify: (onProgress?: (done: number) => void, outside: TreeHead[] = []): Promise<VerifyResult> =>
+      verifyChain(db, options.connectionString, outsideCheckpoints(outside), onProgress),
   };
 }
 
@@ -215,16 +226,14 @@ function checkpoints(db: Db, options: { connectionString?: string }) {
 async function verifyChain(
   db: Db,
   connectionString: string | undefined,
+  outside: CheckpointRow[],
   onProgress?: (done: number) => void,
 ): Promise<VerifyResult> {
+  const inside = await sql<CheckpointRow>`
+    SELECT c.tree_size, c.root_hash, c.key_id, c.signature, k.public_key
+    FROM audit_checkpoints c LEFT JOIN audit_signing_keys k USING (key_id) ORDER BY c.tree_size`.execute(db);
   const tree = rebuiltTree(
-    (
-      await sql<CheckpointRow>`
-        SELECT c.tree_size, c.root_hash, c.key_id, c.signature, k.public_key
-        FROM audit_checkpoints c LEFT JOIN audit_signing_keys k USING (key_id) ORDER BY c.tree_size`.execute(
-        db,
-      )
-    ).rows,
+    [...inside.rows, ...outside].sort((a, b) => Number(a.tree_size) - Number(b.tree_size)),
   );
   // Ranges of entries are read and checked by two worker threads (both cores), each with
   // its own connection; their leaves are joined into the tree here, in order.
@@ -322,7 +331,13 @@ function ledgerReads(db: Db) {
   };
 }
 
-export function auditLedger(db: Db, clock: Clock, options: { connectionString?: string } = {}) {
+export interface LedgerOptions {
+  connectionString?: string;
+  /** The PEM file of the key that signs checkpoints (made when missing); none: a key of this process. */
+  keyFile?: string;
+}
+
+export function auditLedger(db: Db, clock: Clock, options: LedgerOptions = {}) {
   return {
     ...groupCommit(db, clock),
     append: (trx: Db, entries: (LedgerEntry | DecisionEntry)[]) => appendEntries(trx, entries, clock.now()),
@@ -342,5 +357,5 @@ export interface Ledger extends Omit<AuditLedger, 'record' | 'append'> {
   append(trx: Db, entries: LedgerEntry[]): Promise<StoredEntry[]>;
 }
 
-export const ledger = (db: Db, clock: Clock, options: { connectionString?: string } = {}): Ledger =>
+export const ledger = (db: Db, clock: Clock, options: LedgerOptions = {}): Ledger =>
   auditLedger(db, clock, options);

@@ -13,6 +13,8 @@ export interface VerifyResult {
   ok: boolean;
   entries: number;
   checkpoints: number;
+  /** Tree heads kept outside the database that were checked too. */
+  outside?: number;
   /** The first entry or checkpoint that does not fit, and why. */
   failure?: { seq: number; reason: string };
 }
@@ -53,6 +55,8 @@ export interface CheckpointRow {
   key_id: string;
   signature: Buffer;
   public_key: string | null;
+  /** Set for a tree head kept outside the database (a file, a witness), not read from it. */
+  kept?: 'outside';
 }
 
 /**
@@ -77,14 +81,13 @@ export function rebuiltTree(checkpoints: CheckpointRow[]) {
     ) {
       const c = checkpoints[nextCheckpoint++] as CheckpointRow;
       const root = range.root();
-      if (!root.equals(c.root_hash))
-        return fail(range.size, `checkpoint at ${range.size} has a different tree head`);
-      if (!c.public_key)
-        return fail(range.size, `checkpoint at ${range.size} is signed by unknown key ${c.key_id}`);
-      const key = publicKeys.get(c.key_id) ?? createPublicKey(c.public_key);
-      publicKeys.set(c.key_id, key);
+      const what = `${c.kept ? 'the tree head kept outside the database' : 'checkpoint'} at ${range.size}`;
+      if (!root.equals(c.root_hash)) return fail(range.size, `${what} has a different tree head`);
+      if (!c.public_key) return fail(range.size, `${what} is signed by unknown key ${c.key_id}`);
+      const key = publicKeys.get(c.public_key) ?? createPublicKey(c.public_key);
+      publicKeys.set(c.public_key, key);
       if (!verify(null, checkpointMessage(range.size, root), key, c.signature)) {
-        return fail(range.size, `checkpoint at ${range.size} has a bad signature`);
+        return fail(range.size, `${what} has a bad signature`);
       }
     }
     return null;
@@ -103,13 +106,13 @@ export function rebuiltTree(checkpoints: CheckpointRow[]) {
     },
     /** Once every entry is in: a checkpoint not yet reached covers entries that are missing. */
     finish(): VerifyResult {
-      if (nextCheckpoint < checkpoints.length) {
-        return fail(
-          expected,
-          `checkpoint at ${checkpoints[nextCheckpoint]?.tree_size} covers entries that are missing`,
-        );
+      const c = checkpoints[nextCheckpoint];
+      if (c) {
+        const what = c.kept ? 'the tree head kept outside the database' : 'checkpoint';
+        return fail(expected, `${what} at ${c.tree_size} covers entries that are missing`);
       }
-      return { ok: true, entries: expected - 1, checkpoints: checkpoints.length };
+      const outside = checkpoints.filter((c) => c.kept).length;
+      return { ok: true, entries: expected - 1, checkpoints: checkpoints.length - outside, outside };
     },
   };
 }
