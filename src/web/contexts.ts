@@ -12,6 +12,7 @@ import type {
   FastifyTypeProvider,
   RawServerDefault,
 } from 'fastify';
+import { Forbidden } from '../platform/index.ts';
 import { answerError, answerNotFound, readsPages } from './errors.ts';
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -71,6 +72,29 @@ function formTokens(scope: FastifyInstance) {
   });
 }
 
+/**
+ * CSRF on the API: a change made with the session cookie (not an access token) must come as JSON,
+ * or with no body, from Flagstone's own origin. A page of another site can post a form, plain
+ * text or multipart without asking, but not JSON; and the browser says where a request comes from.
+ */
+function sameOriginWrites(scope: FastifyInstance) {
+  scope.addHook('onRequest', async (request) => {
+    const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
+    if (safe || !request.actor || request.headers.authorization !== undefined) return;
+    const type = request.headers['content-type'];
+    const json = type === undefined || /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type);
+    const origin = request.headers.origin;
+    const elsewhere =
+      request.headers['sec-fetch-site'] === 'cross-site' ||
+      (origin !== undefined &&
+        URL.parse(origin)?.host !== URL.parse(`${request.protocol}://${request.headers.host}`)?.host);
+    if (!json || elsewhere)
+      throw new Forbidden(
+        'A change through the API with a session cookie must be sent as JSON from Flagstone itself; other systems use an access token',
+      );
+  });
+}
+
 /** Problem+json whatever the client accepts: what a program expects of an API. */
 function problems(scope: FastifyInstance) {
   scope.setErrorHandler(answerError(() => true));
@@ -103,6 +127,7 @@ export function contexts(people: WhoIsAsking): Contexts {
       onRequest(people.session),
       onRequest(people.secondFactor),
       onRequest(people.accessToken),
+      sameOriginWrites,
       problems,
     ),
     protocol: context('protocol', onRequest(people.session), onRequest(people.secondFactor)),

@@ -69,6 +69,9 @@ export function errorList(fields: FieldError[]): { text: string; href: string }[
  * no inline script; a page that has one asks for `reply.cspNonce`, which makes the nonce and adds
  * it to this reply's policy (so JSON and API replies pay for no random bytes).
  */
+const PERMISSIONS_POLICY =
+  'accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()';
+
 function securityHeaders(app: FastifyInstance) {
   const headers = helmet({
     contentSecurityPolicy: {
@@ -88,7 +91,11 @@ function securityHeaders(app: FastifyInstance) {
     },
     crossOriginEmbedderPolicy: false,
   });
-  app.addHook('onRequest', (request, reply, done) => headers(request.raw, reply.raw, () => done()));
+  app.addHook('onRequest', (request, reply, done) => {
+    // Nothing of a visitor's browser is ours to use but their location, on our own pages (the map).
+    reply.raw.setHeader('permissions-policy', PERMISSIONS_POLICY);
+    headers(request.raw, reply.raw, () => done());
+  });
   const nonces = new WeakMap<FastifyReply, { script: string }>();
   app.decorateReply('cspNonce', {
     getter(this: FastifyReply) {

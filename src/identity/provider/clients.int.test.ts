@@ -77,7 +77,7 @@ describe('registering relying parties from the command line', () => {
     );
     expect(app.code).toBe(0);
     expect(app.output).not.toContain('client_secret');
-  });
+  }, 120_000); // a process of its own: slow on a busy machine
 
   it('refuses a redirect address that is not HTTPS, adding nothing', async () => {
     const before = (await t.services.identity.clients.list()).length;
@@ -92,7 +92,7 @@ describe('registering relying parties from the command line', () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain('Use https://');
     expect((await t.services.identity.clients.list()).length).toBe(before);
-  });
+  }, 120_000); // a process of its own: slow on a busy machine
 
   it('rotates the signing keys, keeping the old one published', async () => {
     await t.services.identity.keys.privateKeys(); // the first key is made on first use
@@ -103,7 +103,7 @@ describe('registering relying parties from the command line', () => {
     const after = await t.services.identity.keys.publicKeys();
     expect(after.map((k) => k.kid)).toEqual([expect.any(String), ...before.map((k) => k.kid)]);
     expect(after[0]?.kid).not.toBe(before[0]?.kid);
-  });
+  }, 120_000); // a process of its own: slow on a busy machine
 });
 
 describe('the administrators’ page of relying parties', () => {
