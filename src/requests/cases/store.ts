@@ -46,7 +46,7 @@ export interface InboxScope {
  * Cases held by these organisations within the clearance, or referred to them (waiting for a
  * decision or accepted) under an agreement in force that covers cases, the referral's purpose,
  * both organisations and the case's marking: the SQL twin of policies/cases.cedar and
- * referrals.cedar (referrals/inbox-equals-decisions.int.test.ts holds them to one meaning).
+ * referrals.cedar (inbox-equals-decisions.int.test.ts holds them to one meaning).
  * Reports joined to another case are shown on it.
  */
 export async function inbox(db: Db, scope: InboxScope, filter: InboxFilter, now: Date): Promise<CaseRow[]> {
