@@ -84,7 +84,7 @@ async function insertAgreements(trx: Trx, w: World): Promise<string[]> {
       .insertInto('sharing_agreements')
       .values({
         title: 'A',
-        datasets: a.datasets,
+        datasets: [...a.datasets],
         purposes: a.purposes,
         lawful_basis: 'public_task',
         highest_marking: a.highest,
