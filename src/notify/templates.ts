@@ -6,6 +6,7 @@ export const notifyTemplates = [
   'case-overdue', // reference, service, level
   'case-reminder', // reference, service, due
   'referral-received', // reference, from, purpose
+  'referral-decided', // reference, to, decision
 ] as const;
 
 export type NotifyTemplate = (typeof notifyTemplates)[number];

@@ -64,7 +64,7 @@ export const facts = (row: CaseRow): CaseFacts => ({
   id: row.id,
   organisationId: row.organisation_id,
   markingLevel: row.marking_level,
-  referredTo: row.referred_to,
+  referrals: row.referrals,
   citizenAccountId: row.citizen_account_id,
 });
 

@@ -3,6 +3,7 @@
 // their SQL in its own store.ts.
 import { type Insertable, type Selectable, sql } from 'kysely';
 import type { DB, Db } from '../db/index.ts';
+import type { ReferralFacts } from './access.ts';
 
 export type CaseStatus = Selectable<DB['cases']>['status'];
 
@@ -12,14 +13,14 @@ export type CaseRow = Selectable<DB['cases']> & {
   organisation_name: string;
   service_name: string;
   area: string | null;
-  /** Organisations (ids) the case is referred to, the referral pending or accepted. */
-  referred_to: string[];
+  /** Every referral of the case, oldest first, whatever its state. */
+  referrals: ReferralFacts[];
 };
 /** An update of a case: its organisation and author by id (places and identity have their names). */
 export type UpdateRow = Selectable<DB['case_updates']>;
 
 /**
- * Cases with their organisation, service, area and the organisations they are referred to. The
+ * Cases with their organisation, service, area and referrals. The
  * joins into places' tables are kept for speed: docs/decisions/0006-joins-across-owners.md.
  */
 export function selectCases(db: Db) {
@@ -36,8 +37,9 @@ export function selectCases(db: Db) {
       'a.ref as area',
     ])
     .select(
-      sql<string[]>`array(SELECT r.to_organisation_id::text FROM referrals r
-        WHERE r.case_id = c.id AND r.status IN ('pending', 'accepted'))`.as('referred_to'),
+      sql<ReferralFacts[]>`coalesce((SELECT json_agg(json_build_object('id', r.id, 'to', r.to_organisation_id,
+        'status', r.status, 'purpose', r.purpose, 'agreement', r.agreement_id) ORDER BY r.created_at, r.id)
+        FROM referrals r WHERE r.case_id = c.id), '[]')`.as('referrals'),
     );
 }
 

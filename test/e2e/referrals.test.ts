@@ -121,6 +121,59 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
     await amina.context().close();
   });
 
+  it('lets the county decline another referral: the referrer sees who declined and when, the citizen what happens next, the county only its decision', async () => {
+    const amina = await site.t.services.identity.actorByEmail('amina.khan@example.com');
+    const second = await site.t.services.requests.submit(
+      {
+        service: 'home-fire-safety-visit',
+        lat: demoPoints.ashbyVale[1] + 0.02,
+        lon: demoPoints.ashbyVale[0],
+        description: 'My neighbour asked me to book this',
+      },
+      { actor: amina },
+    );
+    const manager = await site.t.services.identity.actorByEmail(
+      demoAccount((c) => c.roles === 'manager at fellshire-fire').email,
+    );
+    await site.t.services.requests.refer(manager, second.id, {
+      to: 'fellshire-cc',
+      purpose: 'safeguarding',
+      note: 'May need a care assessment',
+    });
+    const county = await site.signedIn((c) => c.roles === 'staff at fellshire-cc');
+    await county.goto(`${site.base}/cases/${second.id}`);
+    expect(await county.textContent('main')).not.toContain('Change the status');
+    await county.getByLabel('Decline', { exact: true }).check();
+    await county.getByLabel('Reason (needed to decline)').fill('Already supported by our reablement team');
+    await county.getByRole('button', { name: 'Save the decision' }).click();
+    const seen = await county.textContent('main');
+    expect(seen).toContain('Declined by');
+    expect(seen).toContain('You can see the referral and your decision on it, nothing more.');
+    expect(seen).not.toContain('My neighbour asked me to book this');
+    await expectAccessible(county);
+    await county.context().close();
+
+    const fire = await site.signedIn((c) => c.roles === 'manager at fellshire-fire');
+    await fire.goto(`${site.base}/cases/${second.id}`);
+    const history = await fire.locator('ul.govuk-list').allTextContents();
+    expect(history.join(' ')).toContain(
+      'Referral by Grace Okafor (Fellshire County Council): Declined by Fellshire County Council: Already supported by our reablement team',
+    );
+    await expectAccessible(fire);
+    await fire.context().close();
+
+    const citizen = await site.signedIn((c) => c.email === 'amina.khan@example.com');
+    await citizen.goto(`${site.base}/your-requests`);
+    await citizen.getByRole('link', { name: second.reference }).click();
+    const main = await citizen.textContent('main');
+    expect(main).toContain(
+      'Fellshire County Council cannot help with your request. Fellshire and Castlebridge Fire and Rescue Service is still dealing with it and will keep you updated.',
+    );
+    expect(main).not.toContain('reablement');
+    await expectAccessible(citizen);
+    await citizen.context().close();
+  });
+
   it('refuses a referral to an organisation outside the agreement, and one after the agreement is revoked, saving nothing', async () => {
     const fire = await site.signedIn((c) => c.roles === 'manager at fellshire-fire');
     const refer = async (organisation: string) => {
@@ -162,6 +215,14 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
     );
     expect((await site.t.services.requests.caseFor(manager, caseId)).referrals).toHaveLength(1);
     await fire.context().close();
+
+    // The county accepted the first referral; with its agreement revoked it sees the case no more.
+    const county = await site.signedIn((c) => c.roles === 'staff at fellshire-cc');
+    const refused = await county.goto(`${site.base}/cases/${caseId}`);
+    expect(refused?.status()).toBe(403);
+    expect(await county.textContent('main')).not.toContain(REFERRAL_NOTE);
+    await expectAccessible(county);
+    await county.context().close();
   });
 
   it('shows an administrator the emails queued on an accessible outbox page', async () => {

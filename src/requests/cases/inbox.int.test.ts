@@ -143,7 +143,7 @@ describe('the staff inbox', () => {
     expect(api.headers['content-type']).toContain('application/problem+json');
   });
 
-  it('lets the receiving organisation decline a referral with a reason the referrer sees, after which it reads the case no more', async () => {
+  it('lets the receiving organisation decline a referral with a reason the referrer sees, after which it sees only the referral and its decision', async () => {
     const visit = await services.requests.submit(
       {
         service: 'home-fire-safety-visit',
@@ -178,13 +178,15 @@ describe('the staff inbox', () => {
       reason: 'Already known to our team; no new need',
     });
     const after = await app.inject({ url: `/api/v1/cases/${visit.id}`, headers: { cookie: castlebridge } });
-    expect(after.statusCode).toBe(403);
+    expect(after.json()).toMatchObject({ access: 'referral', contact: { email: null } });
+    expect(after.json().updates.map((u: { kind: string }) => u.kind)).toEqual(['referral', 'referral']);
+    expect(after.json().referrals[0]).toMatchObject({ status: 'declined', mayDecide: false });
     const again = await app.inject({
       method: 'POST',
       url: `/api/v1/referrals/${referral.id}/decision`,
       headers: { cookie: castlebridge },
       payload: { accept: true, reason: '' },
     });
-    expect(again.statusCode).toBe(403);
+    expect(again.statusCode).toBe(409);
   });
 });

@@ -2,6 +2,7 @@
 // open cases near a point, and the cases past or near their target.
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
+import type { ActiveAgreement } from '../../governance/index.ts';
 import { type CaseRow, type CaseStatus, selectCases } from '../store.ts';
 
 export interface PublicFilter {
@@ -34,27 +35,41 @@ export interface InboxFilter {
   overdue?: boolean;
 }
 
-/** Cases held by, or referred to, these organisations (reports joined to another case are shown on it). */
-export async function inbox(
-  db: Db,
-  organisationIds: string[],
-  filter: InboxFilter,
-  now: Date,
-): Promise<CaseRow[]> {
+/** Who is asking, for an inbox: their organisations, clearance and the agreements in force for them. */
+export interface InboxScope {
+  organisationIds: string[];
+  clearance: number;
+  inForce: ActiveAgreement[];
+}
+
+/**
+ * Cases held by these organisations within the clearance, or referred to them (waiting for a
+ * decision or accepted) under an agreement in force that covers cases, the referral's purpose,
+ * both organisations and the case's marking: the SQL twin of policies/cases.cedar and
+ * referrals.cedar (inbox-equals-decisions.int.test.ts holds them to one meaning).
+ * Reports joined to another case are shown on it.
+ */
+export async function inbox(db: Db, scope: InboxScope, filter: InboxFilter, now: Date): Promise<CaseRow[]> {
+  const { organisationIds, clearance } = scope;
   if (organisationIds.length === 0) return [];
+  const grants = JSON.stringify(
+    scope.inForce
+      .filter((a) => a.datasets.includes('cases'))
+      .map((a) => ({ id: a.id, purposes: a.purposes, parties: a.parties, highest: a.highestMarking })),
+  );
   let query = selectCases(db)
     .where('c.duplicate_of', 'is', null)
+    .where('c.marking_level', '<=', clearance)
     .where((eb) =>
       eb.or([
         eb('c.organisation_id', 'in', organisationIds),
-        eb.exists(
-          eb
-            .selectFrom('referrals as r')
-            .select('r.id')
-            .whereRef('r.case_id', '=', 'c.id')
-            .where('r.to_organisation_id', 'in', organisationIds)
-            .where('r.status', 'in', ['pending', 'accepted']),
-        ),
+        sql<boolean>`EXISTS (SELECT 1 FROM referrals r
+          JOIN jsonb_to_recordset(${grants}::jsonb) AS g(id uuid, purposes text[], parties uuid[], highest int)
+            ON g.id = r.agreement_id
+          WHERE r.case_id = c.id AND r.status IN ('pending', 'accepted')
+            AND r.to_organisation_id = ANY(${organisationIds}::uuid[])
+            AND r.purpose = ANY(g.purposes) AND c.organisation_id = ANY(g.parties)
+            AND r.to_organisation_id = ANY(g.parties) AND c.marking_level <= g.highest)`,
       ]),
     );
   if (filter.service) query = query.where('c.service_code', '=', filter.service);

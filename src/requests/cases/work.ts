@@ -3,7 +3,7 @@
 // notes, and assigning a case to a team and a person. Every read and change is decided by the
 // policies and written to the ledger; each change is one transaction with its entry and emails.
 import type { Db } from '../../db/index.ts';
-import type { Decision, GovernanceService, Principal } from '../../governance/index.ts';
+import type { ActiveAgreement, Decision, GovernanceService, Principal } from '../../governance/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import type { NotifyService } from '../../notify/index.ts';
 import type { PlacesService } from '../../places/index.ts';
@@ -27,7 +27,7 @@ import {
 } from '../case.ts';
 import type { CaseGuard } from '../guard.ts';
 import { casePhotos } from '../photos/index.ts';
-import { referralsOfCase } from '../referrals/index.ts';
+import { referralsOfCase, withReferrals } from '../referrals/index.ts';
 import { changeCase, insertUpdate, joinedTo, updatesOf } from '../store.ts';
 import { assigneeName, checkAssignment } from './assignment.ts';
 import * as store from './store.ts';
@@ -90,11 +90,13 @@ async function inbox(
 ) {
   const p = await guard.principal(actor);
   if (p.kind !== 'staff') throw new Forbidden('The inbox is for staff');
-  const rows = await store.inbox(db, p.organisations, filter, clock.now());
+  const inForce = await governance.agreementsInForce(p.organisations, null);
+  const scope = { organisationIds: p.organisations, clearance: p.clearance, inForce };
+  const rows = await store.inbox(db, scope, filter, clock.now());
   const entries: Decision[] = [];
   const shown = [];
   for (const row of rows) {
-    const read = guard.readOf(p, row, 'case.list', requestId);
+    const read = guard.listed(p, row, inForce, requestId);
     if (!read.allowed) continue;
     entries.push(read);
     shown.push({
@@ -112,24 +114,38 @@ async function inbox(
   return shown;
 }
 
-/** One case for staff: everything they are entitled to, the read written to the ledger. */
+/**
+ * One case for staff: everything they are entitled to, the read written to the ledger. Staff of
+ * an organisation the case was referred to see, until they accept it, what the referral shares.
+ */
 async function caseFor(deps: Deps, actor: Actor | null, id: string, requestId?: string) {
   const { db, governance, places, identity, guard } = deps;
   const p = await guard.principal(actor);
   if (!looksLikeId(id)) throw new NotFound('There is no such case');
   const row = await guard.load({ id });
+  const inForce = await guard.inForce(p, [row]);
   // Decided for citizens too, so that one trying another's case is refused in the ledger.
-  const read = await guard.check(p, 'readCase', row, requestId);
+  const read = guard.decideOn(p, 'readCase', row, inForce, { requestId });
+  if (!read.allowed && p.kind === 'staff') {
+    const referred = guard.decideOn(p, 'readReferral', row, inForce, { requestId });
+    if (referred.allowed) {
+      await governance.guard.record([referred]);
+      return referralView(deps, p, row, inForce);
+    }
+  }
+  if (!read.allowed) await governance.guard.refuse([read], 'You may not see or work on this case');
   if (p.kind !== 'staff') throw new Forbidden('This is for staff');
   await governance.guard.record([read]);
   const holder = p.organisations.includes(row.organisation_id);
-  const ownIds = new Set(p.organisations);
   const updates = (await updatesOf(db, row.id, ['public', 'internal'])).filter(
-    (u) => u.kind === 'public' || holder || (u.organisation_id && ownIds.has(u.organisation_id)),
+    (u) => u.kind === 'public' || (u.organisation_id ? guard.seesNotesOf(p, row, u.organisation_id) : holder),
   );
   const [writer, author] = await Promise.all([writers(places, updates), authors(identity, updates)]);
+  const may = (action: 'updateCase' | 'changeCaseStatus') => guard.decideOn(p, action, row, inForce).allowed;
+  const referrals = await referralsOfCase(deps, row, p, inForce);
   return {
     id: row.id,
+    access: 'case' as const,
     request: toPublic(row),
     holder,
     area: row.area,
@@ -146,16 +162,51 @@ async function caseFor(deps: Deps, actor: Actor | null, id: string, requestId?: 
     assignee: row.assignee_account_id,
     assigneeName: await assigneeName(identity, row),
     team: row.team,
-    transitions: transitions[row.status],
-    updates: updates.map((u) => ({
-      kind: u.kind,
-      at: u.created_at.toISOString(),
-      body: u.body,
-      status: u.status,
-      author: author(u),
-      organisationName: writer(u),
-    })),
-    referrals: await referralsOfCase(db, places, row.id, ownIds),
+    mayUpdate: may('updateCase'),
+    transitions: may('changeCaseStatus') ? transitions[row.status] : [],
+    updates: withReferrals(
+      updates.map((u) => ({
+        kind: u.kind as 'public' | 'internal' | 'referral',
+        at: u.created_at.toISOString(),
+        body: u.body,
+        status: u.status,
+        author: author(u),
+        organisationName: writer(u),
+      })),
+      referrals,
+    ),
+    referrals,
+  };
+}
+
+/**
+ * A case referred to the person's organisation, not (or no longer) accepted: its public face
+ * and its referrals to them, with what the citizen wrote while the referral waits for a
+ * decision; never the contact details, notes, photos or other reports.
+ */
+async function referralView(deps: Deps, p: Principal, row: CaseRow, inForce: ActiveAgreement[]) {
+  const referrals = await referralsOfCase(deps, row, p, inForce);
+  const waiting = referrals.some((r) => r.status === 'pending');
+  return {
+    id: row.id,
+    access: 'referral' as const,
+    request: toPublic(row),
+    holder: false,
+    area: row.area,
+    description: waiting ? row.description : null,
+    attributes: {},
+    contact: { name: null, email: null, phone: null },
+    photos: [],
+    joinedTo: null,
+    joined: [],
+    version: row.version,
+    assignee: null,
+    assigneeName: null,
+    team: null,
+    mayUpdate: false,
+    transitions: [],
+    updates: withReferrals([], referrals),
+    referrals,
   };
 }
 
@@ -185,7 +236,7 @@ async function changeStatus(
     });
   if (reason.length > 1000) errors.push({ field: 'reason', message: 'Use 1000 characters or fewer' });
   if (errors.length > 0) throw new Invalid('The change has errors', errors);
-  const e = await guard.check(p, 'updateCase', row, requestId);
+  const e = await guard.check(p, 'changeCaseStatus', row, requestId);
   await db.transaction().execute(async (trx) => {
     if (!(await changeCase(trx, id, { status, status_reason: reason }, clock.now(), input.version)))
       throw new Conflict('The case was changed by someone else: reload it and try again');
@@ -234,7 +285,7 @@ async function addUpdate(
   const e = await guard.check(p, 'updateCase', row, requestId);
   const ownHere = p.organisations.includes(row.organisation_id)
     ? row.organisation_id
-    : (p.organisations.find((o) => row.referred_to.includes(o)) ?? null);
+    : (p.organisations.find((o) => row.referrals.some((r) => r.to === o && r.status === 'accepted')) ?? null);
   await db.transaction().execute(async (trx) => {
     await insertUpdate(trx, {
       case_id: id,

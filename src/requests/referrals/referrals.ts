@@ -1,9 +1,16 @@
 // Staff refer a case to another organisation, only under a data-sharing agreement in force
 // covering cases and the purpose (decided by the policies, refusals written to the ledger); the
 // receiving organisation's managers are told, and they accept or decline it, with a reason
-// when they decline. The citizen is told their request was referred.
+// when they decline. The citizen is told their request was referred, and what happens next once
+// it is decided; the person who referred it is told of the decision.
 import type { Db } from '../../db/index.ts';
-import { type Decision, type GovernanceService, type Principal, purposes } from '../../governance/index.ts';
+import {
+  type ActiveAgreement,
+  type Decision,
+  type GovernanceService,
+  type Principal,
+  purposes,
+} from '../../governance/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import type { Message, NotifyService } from '../../notify/index.ts';
 import type { PlacesService } from '../../places/index.ts';
@@ -17,7 +24,7 @@ import {
   NotFound,
 } from '../../platform/index.ts';
 import { caseAsk } from '../access.ts';
-import { type CaseRow, citizenMessages, facts, statusNames } from '../case.ts';
+import { type CaseRow, citizenMessages, facts, looksLikeId, statusNames } from '../case.ts';
 import type { CaseGuard } from '../guard.ts';
 import { changeCase, insertUpdate } from '../store.ts';
 import * as store from './store.ts';
@@ -36,7 +43,7 @@ interface Deps {
   clock: Clock;
   governance: GovernanceService;
   places: PlacesService;
-  identity: Pick<IdentityService, 'staffOf'>;
+  identity: Pick<IdentityService, 'staffOf' | 'accountNames'>;
   notify: NotifyService;
   guard: CaseGuard;
 }
@@ -156,26 +163,42 @@ async function refer(deps: Deps, actor: Actor | null, id: string, input: Referra
   await storeReferral(deps, p, row, referral, entry);
 }
 
-/** The receiving organisation accepts or declines a referral, with a reason when it declines. */
+/** What the citizen is told of a decision: what happens next, never the reason (it may be about others). */
+export const toldOfDecision = (accepted: boolean, receiver: string, holder: string) =>
+  accepted
+    ? `${receiver} has agreed to help with your request and may contact you about it.`
+    : `${receiver} cannot help with your request. ${holder} is still dealing with it and will keep you updated.`;
+
+/**
+ * The receiving organisation accepts or declines a referral, with a reason when it declines: the
+ * decision is in the case's history, the citizen is told what happens next (a public update) and
+ * the person who referred it is told by email, in the transaction of the decision.
+ */
 async function decideReferral(
-  { db, clock, governance, guard }: Deps,
+  { db, clock, governance, places, identity, notify, guard }: Deps,
   actor: Actor | null,
   referralId: string,
   input: { accept: boolean; reason: string },
   requestId?: string,
 ) {
   const p = await guard.principal(actor);
-  const referral = await store.findReferral(db, referralId);
+  const referral = looksLikeId(referralId) ? await store.findReferral(db, referralId) : null;
   if (!referral) throw new NotFound('There is no such referral');
-  if (!p.organisations.includes(referral.to_organisation_id))
-    throw new Forbidden('Only the organisation the case was referred to can accept or decline it');
+  const row = await guard.load({ id: referral.case_id });
+  const action = input.accept ? 'referral.accept' : 'referral.decline';
+  const e = await guard.check(p, 'decideReferral', row, { only: referralId, as: action, requestId });
   const reason = input.reason.trim();
   if (!input.accept && !reason)
     throw new Invalid('Say why', [
       { field: 'reason', message: 'Enter the reason for declining the referral' },
     ]);
-  const row = await guard.load({ id: referral.case_id });
-  const e = await guard.check(p, 'updateCase', row, requestId);
+  // Asked before the transaction: places and identity answer on connections of their own.
+  const names = await places.organisationsById([referral.to_organisation_id]);
+  const receiver = names.get(referral.to_organisation_id)?.name ?? 'The organisation we referred it to';
+  const referrer = (await identity.staffOf([referral.from_organisation_id])).find(
+    (s) => s.id === referral.created_by,
+  );
+  const told = toldOfDecision(input.accept, receiver, row.organisation_name);
   await db.transaction().execute(async (trx) => {
     const decided = await store.decideReferral(trx, referralId, {
       status: input.accept ? 'accepted' : 'declined',
@@ -184,13 +207,38 @@ async function decideReferral(
       at: clock.now(),
     });
     if (!decided) throw new Conflict('The referral has already been accepted or declined');
-    await governance.guard.write(trx, [
-      e.as({
-        action: input.accept ? 'referral.accept' : 'referral.decline',
-        detail: { referral: referralId },
-      }),
+    await insertUpdate(trx, {
+      case_id: row.id,
+      kind: 'public',
+      body: told,
+      status: null,
+      organisation_id: referral.to_organisation_id,
+      author_account_id: p.accountId,
+      created_at: clock.now(),
+    });
+    await changeCase(trx, row.id, {}, clock.now());
+    await governance.guard.write(trx, [e.as({ detail: { referral: referralId } })]);
+    const toReferrer: Message[] = referrer
+      ? [
+          {
+            channel: 'email',
+            recipient: referrer.email,
+            template: 'referral-decided',
+            personalisation: {
+              reference: row.reference,
+              to: receiver,
+              decision: input.accept ? 'accepted' : 'declined',
+            },
+            reference: row.reference,
+          },
+        ]
+      : [];
+    await notify.queue(trx, [
+      ...citizenMessages(row, 'request-updated', { status: statusNames[row.status], update: told }),
+      ...toReferrer,
     ]);
   });
+  notify.nudge();
 }
 
 export function referrals(
@@ -217,22 +265,45 @@ export function referrals(
 
 export type Referrals = ReturnType<typeof referrals>;
 
-/** A case's referrals as staff of these organisations see them: who may decide each. */
+/** A referral as staff see it on a case. */
+export type ReferralView = Awaited<ReturnType<typeof referralsOfCase>>[number];
+
+/**
+ * A case's referrals as this person sees them: every one for the organisation holding the case,
+ * the one made to their organisation otherwise; who made and decided each and when, and whether
+ * they may decide it now (asked of the policies, with the agreements in force given).
+ */
 export async function referralsOfCase(
-  db: Db,
-  places: Pick<PlacesService, 'organisationsById'>,
-  caseId: string,
-  ownIds: Set<string>,
+  {
+    db,
+    places,
+    identity,
+    guard,
+  }: {
+    db: Db;
+    places: Pick<PlacesService, 'organisationsById'>;
+    identity: Pick<IdentityService, 'accountNames'>;
+    guard: CaseGuard;
+  },
+  row: CaseRow,
+  p: Principal,
+  inForce: ActiveAgreement[],
 ) {
-  const rows = await store.referralsOf(db, caseId);
-  const organisations = await places.organisationsById(
-    rows.flatMap((r) => [r.from_organisation_id, r.to_organisation_id]),
+  const holder = p.organisations.includes(row.organisation_id);
+  const rows = (await store.referralsOf(db, row.id)).filter(
+    (r) => holder || p.organisations.includes(r.to_organisation_id),
   );
+  const [organisations, people] = await Promise.all([
+    places.organisationsById(rows.flatMap((r) => [r.from_organisation_id, r.to_organisation_id])),
+    identity.accountNames(rows.flatMap((r) => [r.created_by, ...(r.decided_by ? [r.decided_by] : [])])),
+  ]);
   return rows.flatMap((r) => {
     const from = organisations.get(r.from_organisation_id);
     const to = organisations.get(r.to_organisation_id);
     // Never left out: the foreign keys make places know both (the join this replaced said the same).
     if (!from || !to) return [];
+    const mayDecide =
+      r.status === 'pending' && guard.decideOn(p, 'decideReferral', row, inForce, { only: r.id }).allowed;
     return [
       {
         id: r.id,
@@ -246,8 +317,48 @@ export async function referralsOfCase(
         status: r.status,
         statusName: statusOfReferral[r.status],
         reason: r.decision_reason,
-        mayDecide: r.status === 'pending' && ownIds.has(r.to_organisation_id),
+        referredAt: r.created_at.toISOString(),
+        referredBy: people.get(r.created_by) ?? null,
+        decidedAt: r.decided_at?.toISOString() ?? null,
+        decidedBy: r.decided_by ? (people.get(r.decided_by) ?? null) : null,
+        mayDecide,
       },
     ];
   });
+}
+
+interface HistoryEntry {
+  kind: 'public' | 'internal' | 'referral';
+  at: string;
+  body: string;
+  status: string | null;
+  author: string | null;
+  organisationName: string | null;
+}
+
+/** A case's history with its referrals and their decisions in it, oldest first. */
+export function withReferrals(updates: HistoryEntry[], referrals: ReferralView[]): HistoryEntry[] {
+  const events = referrals.flatMap((r): HistoryEntry[] => [
+    {
+      kind: 'referral',
+      at: r.referredAt,
+      body: `Referred to ${r.toName} for ${r.purposeName.toLowerCase()}`,
+      status: null,
+      author: r.referredBy,
+      organisationName: r.fromName,
+    },
+    ...(r.decidedAt
+      ? [
+          {
+            kind: 'referral' as const,
+            at: r.decidedAt,
+            body: `${r.statusName} by ${r.toName}${r.reason ? `: ${r.reason}` : ''}`,
+            status: null,
+            author: r.decidedBy,
+            organisationName: r.toName,
+          },
+        ]
+      : []),
+  ]);
+  return [...updates, ...events].sort((a, b) => a.at.localeCompare(b.at));
 }
