@@ -93,17 +93,19 @@ export interface RequestsModuleOptions {
   separation: SeparationService;
   places: PlacesService;
   photoLimitBytes?: number;
+  /** The address Flagstone is reached at (FLAGSTONE_URL), for the absolute URLs of protocols. */
+  publicUrl?: string;
 }
 
 /** Every route of the front door: its JSON API, Open311 under /open311/v2, and its pages. */
 export async function requestsModule(
   app: FastifyInstance,
-  { contexts, requests, inbox, teams, separation, places, photoLimitBytes }: RequestsModuleOptions,
+  { contexts, requests, inbox, teams, separation, places, photoLimitBytes, publicUrl }: RequestsModuleOptions,
 ) {
   await app.register(contexts.api(routingRoutes), { routing: requests });
   await app.register(contexts.api(casesRoutes), { cases: requests });
   await app.register(contexts.api(referralRoutes), { referrals: requests });
-  await app.register(contexts.protocol(open311), { requests, places });
+  await app.register(contexts.protocol(open311), { requests, places, publicUrl: publicUrl ?? '' });
   await app.register(contexts.pages(citizenJourney), { requests, places, photoLimitBytes });
   await app.register(contexts.pages(followPages), { requests });
   await app.register(contexts.pages(photoRoutes), { photos: requests });

@@ -15,7 +15,7 @@ export { intakeService } from './submit.ts';
 /** Open311 GeoReport v2 under /open311/v2, with its own error format. */
 export async function open311(
   app: FastifyInstance,
-  options: { requests: Open311Requests; places: PlacesService },
+  options: { requests: Open311Requests; places: PlacesService; publicUrl: string },
 ) {
   await app.register(open311Routes, { ...options, prefix: '/open311/v2' });
 }

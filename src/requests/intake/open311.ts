@@ -24,6 +24,8 @@ const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 const CHANGESET = '2025-01-01T00:00:00Z';
 const DAY = 86_400_000;
 const MAX_RESULTS = 1000;
+/** Where administrators issue Open311 API keys. */
+export const KEYS_PAGE = '/admin/open311-keys';
 
 class Open311Error extends Error {
   readonly status: number;
@@ -41,7 +43,7 @@ function split(file: string): [string, Format] {
   const ext = dot < 0 ? '' : file.slice(dot + 1).toLowerCase();
   if (ext !== 'json' && ext !== 'xml')
     throw new Open311Error(400, ['Name the format by extension: .json or .xml']);
-  return [decodeURIComponent(file.slice(0, dot)), ext];
+  return [file.slice(0, dot), ext];
 }
 
 const w3c = (iso: string | null) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : undefined);
@@ -106,15 +108,53 @@ const omitUndefined = <T extends Record<string, unknown>>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 type Params = Record<string, string | string[] | undefined>;
+type Scalar = string | number | boolean;
+const isScalar = (v: unknown): v is Scalar => ['string', 'number', 'boolean'].includes(typeof v);
+
+/**
+ * The parameters of a request as text, however they came: form-encoded (what the specification
+ * asks for), a query, or JSON, whose numbers and booleans are read as the text they would be in
+ * a form. Anything else (an object, null, a list of lists) is refused; `attribute` may be an
+ * object of answers, as the nested form `attribute[code]=...` gives.
+ */
+function paramsOf(...sources: unknown[]): Params {
+  const params: Params = {};
+  const text = (name: string, v: unknown): string | string[] => {
+    if (isScalar(v)) return String(v);
+    if (Array.isArray(v) && v.every(isScalar)) return v.map(String);
+    throw new Open311Error(400, [`${name} must be text, or a list of text`]);
+  };
+  for (const source of sources) {
+    if (source === undefined || source === null) continue;
+    if (typeof source !== 'object' || Array.isArray(source))
+      throw new Open311Error(400, ['Send the parameters form-encoded, as name=value pairs']);
+    for (const [name, v] of Object.entries(source)) {
+      if (name === 'attribute' && v && typeof v === 'object' && !Array.isArray(v)) {
+        for (const [code, answer] of Object.entries(v))
+          params[`attribute[${code}]`] = text(`attribute[${code}]`, answer);
+      } else params[name] = text(name, v);
+    }
+  }
+  return params;
+}
+
+/** A parameter given at most once; empty is as if it were not given, as the specification says. */
 const one = (params: Params, name: string): string | undefined => {
   const v = params[name];
-  return Array.isArray(v) ? v[0] : v;
+  if (Array.isArray(v) && new Set(v).size > 1) throw new Open311Error(400, [`Give ${name} only once`]);
+  const value = Array.isArray(v) ? v[0] : v;
+  return value === '' ? undefined : value;
 };
-const list = (value: string | undefined) =>
-  value
-    ?.split(',')
-    .map((v) => v.trim())
+
+/** A list parameter: comma-separated, repeated, or both; empty entries are left out. */
+const list = (params: Params, name: string): string[] | undefined => {
+  const v = params[name];
+  const values = (Array.isArray(v) ? v : [v ?? ''])
+    .flatMap((item) => item.split(','))
+    .map((item) => item.trim())
     .filter(Boolean);
+  return values.length ? [...new Set(values)] : undefined;
+};
 
 function date(value: string | undefined, name: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
@@ -141,9 +181,6 @@ function attributesOf(params: Params): Record<string, string | string[]> {
           : values
         : [...(Array.isArray(previous) ? previous : [previous]), ...values];
   }
-  const nested = params.attribute as unknown;
-  if (nested && typeof nested === 'object' && !Array.isArray(nested))
-    Object.assign(attributes, nested as Record<string, string | string[]>);
   return attributes;
 }
 
@@ -192,24 +229,20 @@ function jurisdictionCheck(places: PlacesService) {
   };
 }
 
-async function sendDiscovery(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  format: Format,
-  places: PlacesService,
-) {
-  const url = `${request.protocol}://${request.host}/open311/v2`;
+/** Discovery, from the configured address (FLAGSTONE_URL), never from the Host header a client sent. */
+async function sendDiscovery(reply: FastifyReply, format: Format, places: PlacesService, publicUrl: string) {
   const endpoint = {
     specification: SPECIFICATION,
-    url,
+    url: `${publicUrl}/open311/v2`,
     changeset: CHANGESET,
     type: 'production',
     formats: ['text/xml', 'application/json'],
   };
+  const name = (await places.place()).name;
   const discovery = {
     changeset: CHANGESET,
-    contact: `${(await places.place()).name}: use the contact details on ${request.protocol}://${request.host}/`,
-    key_service: `Ask an administrator of ${(await places.place()).name} for an API key`,
+    contact: `${name}: use the contact details on ${publicUrl}/`,
+    key_service: `To post requests, ask an administrator of ${name} for an API key: they issue one at ${publicUrl}${KEYS_PAGE} or with the command "flagstone open311 keys add --name APP --contact EMAIL". Reading needs no key.`,
     endpoints: [endpoint],
   };
   return send(reply, format, discovery, {
@@ -237,7 +270,7 @@ function dateSpan(params: Params): { start: Date; end: Date } {
 
 /** The requests asked for: by their ids (which override every other parameter), or by service, status and dates. */
 function findRequests(requests: Open311Requests, params: Params): Promise<PublicRequest[]> {
-  const references = list(one(params, 'service_request_id'));
+  const references = list(params, 'service_request_id');
   if (references?.length) {
     // The specification: a list of ids overrides every other parameter.
     return requests.publicRequests({
@@ -245,12 +278,12 @@ function findRequests(requests: Open311Requests, params: Params): Promise<Public
       limit: MAX_RESULTS,
     });
   }
-  const statuses = list(one(params, 'status'));
+  const statuses = list(params, 'status');
   if (statuses?.some((s) => s !== 'open' && s !== 'closed'))
     throw new Open311Error(400, ['status must be open, closed, or both separated by a comma']);
   const { start, end } = dateSpan(params);
   return requests.publicRequests({
-    services: list(one(params, 'service_code')),
+    services: list(params, 'service_code'),
     statuses: statuses?.flatMap((s): CaseStatus[] =>
       s === 'open' ? ['open', 'in_progress'] : ['resolved', 'closed'],
     ),
@@ -335,9 +368,15 @@ async function submitRequest(requests: Open311Requests, params: Params, requestI
 
 export async function open311Routes(
   app: FastifyInstance,
-  { requests, places }: { requests: Open311Requests; places: PlacesService },
+  { requests, places, publicUrl }: { requests: Open311Requests; places: PlacesService; publicUrl: string },
 ) {
   const checkJurisdiction = jurisdictionCheck(places);
+  // Reading is open to web apps on any origin; nothing read carries a credential or personal data.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method === 'GET' || request.method === 'HEAD')
+      reply.header('access-control-allow-origin', '*');
+    return payload;
+  });
 
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) =>
@@ -346,14 +385,14 @@ export async function open311Routes(
 
   app.get<{ Params: { file: string } }>('/:file', async (request, reply) => {
     const [name, format] = split(request.params.file);
-    if (name === 'discovery') return sendDiscovery(request, reply, format, places);
+    if (name === 'discovery') return sendDiscovery(reply, format, places, publicUrl);
     if (name === 'services') {
-      await checkJurisdiction(request.query as Params);
+      await checkJurisdiction(paramsOf(request.query));
       const services = (await places.services()).map(serviceEntry);
       return send(reply, format, services, { services: { service: services } });
     }
     if (name === 'requests') {
-      const params = request.query as Params;
+      const params = paramsOf(request.query);
       await checkJurisdiction(params);
       const entries = (await findRequests(requests, params)).map(requestEntry);
       return send(reply, format, entries.map(omitUndefined), requestsXml(entries));
@@ -363,7 +402,7 @@ export async function open311Routes(
 
   app.get<{ Params: { file: string } }>('/services/:file', async (request, reply) => {
     const [code, format] = split(request.params.file);
-    await checkJurisdiction(request.query as Params);
+    await checkJurisdiction(paramsOf(request.query));
     const service = await places.service(code).catch((error) => {
       if (!(error instanceof NotFound)) throw error;
       throw new Open311Error(404, [`There is no service with the code ${code}`]);
@@ -373,7 +412,7 @@ export async function open311Routes(
 
   app.get<{ Params: { file: string } }>('/requests/:file', async (request, reply) => {
     const [reference, format] = split(request.params.file);
-    await checkJurisdiction(request.query as Params);
+    await checkJurisdiction(paramsOf(request.query));
     const found = await requests.publicRequest(reference);
     if (!found) throw new Open311Error(404, [`There is no service request ${reference}`]);
     const entries = [requestEntry(found)];
@@ -382,7 +421,7 @@ export async function open311Routes(
 
   app.get<{ Params: { file: string } }>('/tokens/:file', async (request, reply) => {
     const [token, format] = split(request.params.file);
-    await checkJurisdiction(request.query as Params);
+    await checkJurisdiction(paramsOf(request.query));
     const reference = await requests.referenceOfToken(token);
     if (!reference) throw new Open311Error(404, [`There is no request with the token ${token}`]);
     const entries = [{ service_request_id: reference, token }];
@@ -392,7 +431,7 @@ export async function open311Routes(
   app.post<{ Params: { file: string } }>('/:file', async (request, reply) => {
     const [name, format] = split(request.params.file);
     if (name !== 'requests') throw new Open311Error(404, ['There is no such Open311 resource']);
-    const params = { ...(request.query as Params), ...((request.body ?? {}) as Params) };
+    const params = paramsOf(request.query, request.body);
     await checkJurisdiction(params);
     const entry = await submitRequest(requests, params, request.id);
     return send(reply, format, [omitUndefined(entry)], requestsXml([entry]));
