@@ -10,7 +10,7 @@ import { governanceModule } from './governance/index.ts';
 import { identityModule, identitySettings, whoIsAsking } from './identity/index.ts';
 import { notifyModule } from './notify/index.ts';
 import { placesModule } from './places/index.ts';
-import { newId } from './platform/index.ts';
+import { newId, refuseUnreadableText } from './platform/index.ts';
 import { registersModule } from './registers/index.ts';
 import { requestsModule } from './requests/index.ts';
 import { loggerFor, requestLog, contexts as webContexts, webModule, webPlugin } from './web/index.ts';
@@ -34,6 +34,7 @@ export async function createApp(
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('preValidation', async (request) => refuseUnreadableText(request)); // one input boundary
   await app.register(requestLog); // one line a request, when it is answered
 
   await app.register(fastifySwagger, {
@@ -66,7 +67,7 @@ export async function createApp(
   const registers = { records, importing, linking, properties, governance, places };
   await app.register(registersModule, { contexts, ...registers });
   const front = { requests, inbox, teams, separation, places, photoLimitBytes: config.photoLimitBytes };
-  await app.register(requestsModule, { contexts, ...front });
+  await app.register(requestsModule, { contexts, ...front, publicUrl: config.publicUrl });
   await app.register(notifyModule, { contexts, notify });
   return app;
 }

@@ -17,6 +17,7 @@ import {
   LINK_JOB,
   linkFromCommandLine,
 } from './registers/index.ts';
+import { open311KeysFromCommandLine as open311Keys } from './requests/index.ts';
 
 function fail(message: string): never {
   process.stderr.write(`flagstone: ${message}\n`);
@@ -355,5 +356,46 @@ audit
       process.stdout.write(`${JSON.stringify(proof, null, 2)}\n`);
     }),
   );
+
+const open311 = program
+  .command('open311')
+  .description('Open311 GeoReport v2, the protocol reporting apps use');
+const open311KeyCommands = open311
+  .command('keys')
+  .description('the keys third-party apps post requests with (reading needs none)');
+open311KeyCommands
+  .command('add')
+  .description('issue a key to a third-party app and print it (shown once)')
+  .requiredOption('--name <name>', 'the name of the app')
+  .requiredOption('--contact <email>', 'an email address for the makers of the app')
+  .option('--org <organisation>', "the organisation the app posts for, when it is one of the place's own")
+  .action((options) =>
+    withServices(async (services) => {
+      const result = await open311Keys.add(services.requests, options);
+      if (!result.ok) fail(result.message);
+      process.stdout.write(result.message);
+    }),
+  );
+open311KeyCommands
+  .command('list')
+  .description('every key issued: id, in use or revoked, app, contact, organisation, requests posted')
+  .action(() =>
+    withServices(async (services) => void process.stdout.write(await open311Keys.list(services.requests))),
+  );
+for (const [name, description] of [
+  ['rotate', 'give the app a new key and print it; the old one stops working'],
+  ['revoke', 'stop a key working for good'],
+] as const)
+  open311KeyCommands
+    .command(name)
+    .argument('<id>', 'the id of the key (see "flagstone open311 keys list")')
+    .description(description)
+    .action((id: string) =>
+      withServices(async (services) => {
+        const result = await open311Keys[name](services.requests, id);
+        if (!result.ok) fail(result.message);
+        process.stdout.write(result.message);
+      }),
+    );
 
 await program.parseAsync().catch((error: Error) => fail(error.message));

@@ -298,11 +298,15 @@ export interface OidcSigningKeys {
 }
 
 export interface Open311ApiKeys {
+  contact: string | null;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
+  issued_by: string | null;
   key_hash: string;
   name: string;
+  organisation_id: string | null;
   revoked_at: Timestamp | null;
+  rotated_at: Timestamp | null;
 }
 
 export interface Organisations {

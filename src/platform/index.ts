@@ -3,4 +3,5 @@ export { type Actor, requireActor, requireAdmin, type StaffRole } from './actor.
 export { type Clock, systemClock } from './clock.ts';
 export * from './errors.ts';
 export { newId, newToken, sha256 } from './ids.ts';
+export { refuseUnreadableText } from './input.ts';
 export { type JobDefinition, type JobQueue, type JobsLog, jobQueue } from './jobs.ts';

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Actor } from '../platform/index.ts';
-import type { intakeService } from './intake/index.ts';
+import type { ApiKeys, intakeService } from './intake/index.ts';
 import type { Referrals } from './referrals/index.ts';
 
 const DAY = 86_400_000;
@@ -63,7 +63,9 @@ function seeded(seed: number) {
 
 interface DemoCasesDeps {
   db: Db;
-  requests: Pick<ReturnType<typeof intakeService>, 'submit'> & Pick<Referrals, 'refer'>;
+  requests: Pick<ReturnType<typeof intakeService>, 'submit'> &
+    Pick<Referrals, 'refer'> &
+    Pick<ApiKeys, 'issueKey' | 'apiKey'>;
   now: Date;
   /** A citizen of the demo, whose own requests these partly are. */
   citizen: Actor;
@@ -92,20 +94,29 @@ async function dateBack(db: Db, reference: string, made: Date, resolvedAt: Date 
 export async function loadDemoCases({ db, requests, now, citizen, referrer }: DemoCasesDeps) {
   const random = seeded(2026);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
+  // A reporting app posts a share of them by Open311, with a key of its own.
+  const app = await requests.issueKey('command line', {
+    name: 'Fix It Fellshire',
+    contact: 'apps@fixit.example',
+  });
+  const byApp = { apiKey: await requests.apiKey(app.key) };
   for (let age = 360; age >= 0; age -= 12) {
     for (let n = 0; n < 12; n++) {
       const place = pick(neighbourhoods);
       const report = pick(reports);
       const made = new Date(now.getTime() - (age + random() * 12) * DAY);
       const recent = now.getTime() - made.getTime() < 21 * DAY;
-      const created = await requests.submit({
-        service: report.service,
-        lat: place.lat + (random() - 0.5) * place.spread,
-        lon: place.lon + (random() - 0.5) * place.spread,
-        description: pick(report.said),
-        attributes: report.attributes,
-        email: recent && random() < 0.5 ? `resident${n}@example.com` : null,
-      });
+      const created = await requests.submit(
+        {
+          service: report.service,
+          lat: place.lat + (random() - 0.5) * place.spread,
+          lon: place.lon + (random() - 0.5) * place.spread,
+          description: pick(report.said),
+          attributes: report.attributes,
+          email: recent && random() < 0.5 ? `resident${n}@example.com` : null,
+        },
+        n % 3 === 0 ? byApp : {},
+      );
       const took = 1 + random() * 12;
       await dateBack(db, created.reference, made, recent ? null : new Date(made.getTime() + took * DAY));
     }

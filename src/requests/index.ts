@@ -23,7 +23,15 @@ import {
   separateRoutes,
 } from './cases/index.ts';
 import { caseGuard } from './guard.ts';
-import { apiKeys, citizenJourney, drafts, type Gazetteer, intakeService, open311 } from './intake/index.ts';
+import {
+  apiKeys,
+  citizenJourney,
+  drafts,
+  type Gazetteer,
+  intakeService,
+  open311,
+  open311KeyPages,
+} from './intake/index.ts';
 import { photoRoutes, staffPhotos } from './photos/index.ts';
 import { referralRoutes, referrals } from './referrals/index.ts';
 import { requestRouting, routingRoutes } from './routing/index.ts';
@@ -39,6 +47,7 @@ export {
 } from './cases/index.ts';
 export { loadDemoCases } from './demo.ts';
 export type { NewRequest } from './intake/index.ts';
+export { open311KeysFromCommandLine } from './intake/index.ts';
 export { type StoredPhotosService, type StripProgress, storedPhotosService } from './photos/index.ts';
 export { type TeamsService, teamsService } from './teams/index.ts';
 
@@ -58,7 +67,7 @@ export function requestsService(
   const intake = intakeService(database, clock, governance, notify, routing, gazetteer);
   const reads = publicCases(db, governance, places, guard);
   const work = caseWork(db, clock, governance, places, identity, notify, guard);
-  const keys = apiKeys(db);
+  const keys = apiKeys(db, clock, governance, places);
   return {
     // Routing (routing/)
     route: routing.route,
@@ -71,7 +80,10 @@ export function requestsService(
     alreadyReported: intake.alreadyReported,
     addresses: intake.addresses,
     drafts: drafts(db, clock),
-    createApiKey: keys.createApiKey,
+    issueKey: keys.issueKey,
+    keys: keys.keys,
+    rotateKey: keys.rotateKey,
+    revokeKey: keys.revokeKey,
     issueApiKey: keys.issueApiKey,
     apiKey: keys.apiKey,
     // What the public and the citizen read (cases/public.ts)
@@ -93,17 +105,19 @@ export interface RequestsModuleOptions {
   separation: SeparationService;
   places: PlacesService;
   photoLimitBytes?: number;
+  /** The address Flagstone is reached at (FLAGSTONE_URL), for the absolute URLs of protocols. */
+  publicUrl?: string;
 }
 
 /** Every route of the front door: its JSON API, Open311 under /open311/v2, and its pages. */
 export async function requestsModule(
   app: FastifyInstance,
-  { contexts, requests, inbox, teams, separation, places, photoLimitBytes }: RequestsModuleOptions,
+  { contexts, requests, inbox, teams, separation, places, photoLimitBytes, publicUrl }: RequestsModuleOptions,
 ) {
   await app.register(contexts.api(routingRoutes), { routing: requests });
   await app.register(contexts.api(casesRoutes), { cases: requests });
   await app.register(contexts.api(referralRoutes), { referrals: requests });
-  await app.register(contexts.protocol(open311), { requests, places });
+  await app.register(contexts.protocol(open311), { requests, places, publicUrl: publicUrl ?? '' });
   await app.register(contexts.pages(citizenJourney), { requests, places, photoLimitBytes });
   await app.register(contexts.pages(followPages), { requests });
   await app.register(contexts.pages(photoRoutes), { photos: requests });
@@ -112,5 +126,6 @@ export async function requestsModule(
   await app.register(contexts.pages(teamPages), { teams });
   await app.register(contexts.api(teamRoutes), { teams });
   await app.register(contexts.pages(separatePages), { separation });
+  await app.register(contexts.pages(open311KeyPages), { requests, places });
   await app.register(contexts.api(separateRoutes), { separation });
 }

@@ -12,6 +12,7 @@ export interface PublicFilter {
   from?: Date;
   to?: Date;
   limit: number;
+  offset?: number;
 }
 
 /** Cases for the public (Open311 GET), reports joined to another left out: the caller maps only the public columns out. */
@@ -22,7 +23,12 @@ export async function publicCases(db: Db, filter: PublicFilter): Promise<CaseRow
   if (filter.statuses) query = query.where('c.status', 'in', filter.statuses);
   if (filter.from) query = query.where('c.requested_at', '>=', filter.from);
   if (filter.to) query = query.where('c.requested_at', '<=', filter.to);
-  return query.orderBy('c.requested_at', 'desc').limit(filter.limit).execute();
+  return query
+    .orderBy('c.requested_at', 'desc')
+    .orderBy('c.reference')
+    .limit(filter.limit)
+    .offset(filter.offset ?? 0)
+    .execute();
 }
 
 export interface InboxFilter {

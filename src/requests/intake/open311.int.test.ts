@@ -50,7 +50,7 @@ const pothole = {
 };
 
 beforeAll(async () => {
-  t = await testApp();
+  t = await testApp({ FLAGSTONE_URL: 'https://reports.fellshire.example' });
   await t.services.requests.issueApiKey('Third party', KEY);
   base = await t.app.listen({ host: '127.0.0.1', port: 0 });
 });
@@ -61,7 +61,7 @@ describe('Open311 GeoReport v2 in JSON', () => {
     const discovery = JSON.parse((await get('discovery.json')).body);
     expect(discovery.endpoints[0]).toMatchObject({
       specification: 'http://wiki.open311.org/GeoReport_v2',
-      url: `${base}/open311/v2`,
+      url: 'https://reports.fellshire.example/open311/v2',
       type: 'production',
       formats: ['text/xml', 'application/json'],
     });

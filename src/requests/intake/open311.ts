@@ -2,38 +2,40 @@
 // service definitions, requests (POST needs an API key; the citizen may stay anonymous),
 // tokens, and errors as a list of {code, description}. What a GET returns never says who made
 // a request or what they wrote: the description and contact details stay with the organisation.
+
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlacesService, Service } from '../../places/index.ts';
-import { DomainError, databaseUnavailable, NotFound, UNAVAILABLE_DETAIL } from '../../platform/index.ts';
+import {
+  DomainError,
+  databaseUnavailable,
+  NotFound,
+  sha256,
+  UNAVAILABLE_DETAIL,
+} from '../../platform/index.ts';
 import type { CaseStatus, PublicRequest } from '../case.ts';
 import type { PublicCases } from '../cases/index.ts';
 import type { RequestRouting } from '../routing/index.ts';
 import { definitionOf } from '../service-definitions.ts';
 import type { ApiKeys } from './api-keys.ts';
+import { LIST_CACHE_MS, pageLinks, requestLists } from './open311-list.ts';
+import { number, Open311Error, one, type Params, paramsOf } from './open311-params.ts';
 import type { IntakeService } from './submit.ts';
 import { type XmlObject, xmlDocument } from './xml.ts';
 
 /** What Open311 asks of the front door: routing's catalogue, taking requests, the public's reads. */
 export type Open311Requests = Pick<RequestRouting, 'hasService'> &
-  Pick<IntakeService, 'submit'> &
+  Pick<IntakeService, 'submit' | 'addresses'> &
   Pick<ApiKeys, 'apiKey'> &
   Pick<PublicCases, 'publicRequests' | 'publicRequest' | 'referenceOfToken'>;
 
 type Format = 'json' | 'xml';
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 const CHANGESET = '2025-01-01T00:00:00Z';
-const DAY = 86_400_000;
-const MAX_RESULTS = 1000;
-
-class Open311Error extends Error {
-  readonly status: number;
-  readonly errors: { code: number; description: string }[];
-  constructor(status: number, descriptions: string[]) {
-    super(descriptions.join('; '));
-    this.status = status;
-    this.errors = descriptions.map((description) => ({ code: status, description }));
-  }
-}
+/** What one client may read in a minute. */
+const READS = { config: { rateLimit: { max: 600, timeWindow: '1 minute' } } };
+/** Where administrators issue Open311 API keys. */
+export const KEYS_PAGE = '/admin/open311-keys';
 
 /** "services.json" → ["services", "json"]; no extension or another one is refused. */
 function split(file: string): [string, Format] {
@@ -41,7 +43,7 @@ function split(file: string): [string, Format] {
   const ext = dot < 0 ? '' : file.slice(dot + 1).toLowerCase();
   if (ext !== 'json' && ext !== 'xml')
     throw new Open311Error(400, ['Name the format by extension: .json or .xml']);
-  return [decodeURIComponent(file.slice(0, dot)), ext];
+  return [file.slice(0, dot), ext];
 }
 
 const w3c = (iso: string | null) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : undefined);
@@ -78,7 +80,7 @@ function serviceEntry(s: Service) {
   };
 }
 
-function requestEntry(r: PublicRequest) {
+function requestEntry(r: PublicRequest, zipcodes: Map<string, string>) {
   return {
     service_request_id: r.reference,
     status: open311Status(r.status),
@@ -92,6 +94,7 @@ function requestEntry(r: PublicRequest) {
     expected_datetime: w3c(r.expectedAt),
     address: r.address ?? undefined,
     address_id: r.addressId ?? undefined,
+    zipcode: r.addressId ? zipcodes.get(r.addressId) : undefined,
     lat: r.lat,
     long: r.lon,
     media_url: r.mediaUrl ?? undefined,
@@ -104,26 +107,6 @@ const requestsXml = (entries: Record<string, string | number | boolean | undefin
 
 const omitUndefined = <T extends Record<string, unknown>>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-
-type Params = Record<string, string | string[] | undefined>;
-const one = (params: Params, name: string): string | undefined => {
-  const v = params[name];
-  return Array.isArray(v) ? v[0] : v;
-};
-const list = (value: string | undefined) =>
-  value
-    ?.split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-
-function date(value: string | undefined, name: string): Date | undefined {
-  if (value === undefined || value === '') return undefined;
-  const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value);
-  const parsed = new Date(value);
-  if (!ok || Number.isNaN(parsed.getTime()))
-    throw new Open311Error(400, [`${name} must be a W3C date and time, like 2025-05-01T13:15:30Z`]);
-  return parsed;
-}
 
 /** The attribute[code] (and attribute[code][]) parameters of a POST. */
 function attributesOf(params: Params): Record<string, string | string[]> {
@@ -141,16 +124,7 @@ function attributesOf(params: Params): Record<string, string | string[]> {
           : values
         : [...(Array.isArray(previous) ? previous : [previous]), ...values];
   }
-  const nested = params.attribute as unknown;
-  if (nested && typeof nested === 'object' && !Array.isArray(nested))
-    Object.assign(attributes, nested as Record<string, string | string[]>);
   return attributes;
-}
-
-function number(value: string | undefined): number | null {
-  if (value === undefined || value.trim() === '') return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : Number.NaN;
 }
 
 /** Every error of the Open311 surface as a list of {code, description}, in the format asked for. */
@@ -192,24 +166,20 @@ function jurisdictionCheck(places: PlacesService) {
   };
 }
 
-async function sendDiscovery(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  format: Format,
-  places: PlacesService,
-) {
-  const url = `${request.protocol}://${request.host}/open311/v2`;
+/** Discovery, from the configured address (FLAGSTONE_URL), never from the Host header a client sent. */
+async function sendDiscovery(reply: FastifyReply, format: Format, places: PlacesService, publicUrl: string) {
   const endpoint = {
     specification: SPECIFICATION,
-    url,
+    url: `${publicUrl}/open311/v2`,
     changeset: CHANGESET,
     type: 'production',
     formats: ['text/xml', 'application/json'],
   };
+  const name = (await places.place()).name;
   const discovery = {
     changeset: CHANGESET,
-    contact: `${(await places.place()).name}: use the contact details on ${request.protocol}://${request.host}/`,
-    key_service: `Ask an administrator of ${(await places.place()).name} for an API key`,
+    contact: `${name}: use the contact details on ${publicUrl}/`,
+    key_service: `To post requests, ask an administrator of ${name} for an API key: they issue one at ${publicUrl}${KEYS_PAGE} or with the command "flagstone open311 keys add --name APP --contact EMAIL". Reading needs no key.`,
     endpoints: [endpoint],
   };
   return send(reply, format, discovery, {
@@ -217,46 +187,6 @@ async function sendDiscovery(
       ...discovery,
       endpoints: { endpoint: [{ ...endpoint, formats: { format: endpoint.formats } }] },
     },
-  });
-}
-
-/** The span of a search by date: at most 90 days; one end given, the other 90 days from it; none, the last 90 days. */
-function dateSpan(params: Params): { start: Date; end: Date } {
-  let start = date(one(params, 'start_date'), 'start_date');
-  let end = date(one(params, 'end_date'), 'end_date');
-  if (start && end && end.getTime() - start.getTime() > 90 * DAY)
-    throw new Open311Error(400, ['start_date and end_date may not span more than 90 days']);
-  if (start && end && end < start) throw new Open311Error(400, ['end_date is before start_date']);
-  if (!start && !end) {
-    end = new Date();
-    start = new Date(end.getTime() - 90 * DAY);
-  } else if (!start && end) start = new Date(end.getTime() - 90 * DAY);
-  else if (start && !end) end = new Date(start.getTime() + 90 * DAY);
-  return { start: start as Date, end: end as Date };
-}
-
-/** The requests asked for: by their ids (which override every other parameter), or by service, status and dates. */
-function findRequests(requests: Open311Requests, params: Params): Promise<PublicRequest[]> {
-  const references = list(one(params, 'service_request_id'));
-  if (references?.length) {
-    // The specification: a list of ids overrides every other parameter.
-    return requests.publicRequests({
-      references: references.map((r) => r.toUpperCase()),
-      limit: MAX_RESULTS,
-    });
-  }
-  const statuses = list(one(params, 'status'));
-  if (statuses?.some((s) => s !== 'open' && s !== 'closed'))
-    throw new Open311Error(400, ['status must be open, closed, or both separated by a comma']);
-  const { start, end } = dateSpan(params);
-  return requests.publicRequests({
-    services: list(one(params, 'service_code')),
-    statuses: statuses?.flatMap((s): CaseStatus[] =>
-      s === 'open' ? ['open', 'in_progress'] : ['resolved', 'closed'],
-    ),
-    from: start,
-    to: end,
-    limit: MAX_RESULTS,
   });
 }
 
@@ -335,35 +265,61 @@ async function submitRequest(requests: Open311Requests, params: Params, requestI
 
 export async function open311Routes(
   app: FastifyInstance,
-  { requests, places }: { requests: Open311Requests; places: PlacesService },
+  { requests, places, publicUrl }: { requests: Open311Requests; places: PlacesService; publicUrl: string },
 ) {
   const checkJurisdiction = jurisdictionCheck(places);
+  const lists = requestLists(requests);
+  // Reading is open to web apps on any origin; nothing read carries a credential or personal
+  // data. What was read is public for a few seconds, to shared caches too, with an ETag so that a
+  // client asking again gets a 304 when nothing changed.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return payload;
+    reply.header('access-control-allow-origin', '*');
+    if (reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    const etag = `"${sha256(payload).slice(0, 32)}"`;
+    reply.header('etag', etag).header('cache-control', `public, max-age=${LIST_CACHE_MS / 1000}`);
+    if (request.headers['if-none-match']?.split(/\s*,\s*/).some((t) => t.replace(/^W\//, '') === etag)) {
+      reply.code(304);
+      return '';
+    }
+    return payload;
+  });
+  // Each client (by its address; TRUST_PROXY behind a proxy) has its own allowance, so that a burst of readers
+  // slows none but themselves.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new Open311Error(429, [`Too many requests: try again in ${Math.ceil(context.ttl / 1000)} seconds`]),
+  });
 
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) =>
     sendErrors(reply, formatOf(request), new Open311Error(404, ['There is no such Open311 resource'])),
   );
 
-  app.get<{ Params: { file: string } }>('/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/:file', READS, async (request, reply) => {
     const [name, format] = split(request.params.file);
-    if (name === 'discovery') return sendDiscovery(request, reply, format, places);
+    if (name === 'discovery') return sendDiscovery(reply, format, places, publicUrl);
     if (name === 'services') {
-      await checkJurisdiction(request.query as Params);
+      await checkJurisdiction(paramsOf(request.query));
       const services = (await places.services()).map(serviceEntry);
       return send(reply, format, services, { services: { service: services } });
     }
     if (name === 'requests') {
-      const params = request.query as Params;
+      const params = paramsOf(request.query);
       await checkJurisdiction(params);
-      const entries = (await findRequests(requests, params)).map(requestEntry);
+      const page = await lists.find(params);
+      const entries = page.requests.map((r) => requestEntry(r, page.zipcodes));
+      const links = pageLinks(`${publicUrl}/open311/v2/requests.${format}`, params, page);
+      if (links) reply.header('link', links);
       return send(reply, format, entries.map(omitUndefined), requestsXml(entries));
     }
     throw new Open311Error(404, ['There is no such Open311 resource']);
   });
 
-  app.get<{ Params: { file: string } }>('/services/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/services/:file', READS, async (request, reply) => {
     const [code, format] = split(request.params.file);
-    await checkJurisdiction(request.query as Params);
+    await checkJurisdiction(paramsOf(request.query));
     const service = await places.service(code).catch((error) => {
       if (!(error instanceof NotFound)) throw error;
       throw new Open311Error(404, [`There is no service with the code ${code}`]);
@@ -371,18 +327,19 @@ export async function open311Routes(
     return sendDefinition(reply, format, service);
   });
 
-  app.get<{ Params: { file: string } }>('/requests/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/requests/:file', READS, async (request, reply) => {
     const [reference, format] = split(request.params.file);
-    await checkJurisdiction(request.query as Params);
+    await checkJurisdiction(paramsOf(request.query));
     const found = await requests.publicRequest(reference);
     if (!found) throw new Open311Error(404, [`There is no service request ${reference}`]);
-    const entries = [requestEntry(found)];
+    const postcode = found.addressId ? (await requests.addresses.byUprn(found.addressId))?.postcode : null;
+    const entries = [requestEntry(found, new Map(postcode ? [[found.addressId as string, postcode]] : []))];
     return send(reply, format, entries.map(omitUndefined), requestsXml(entries));
   });
 
-  app.get<{ Params: { file: string } }>('/tokens/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/tokens/:file', READS, async (request, reply) => {
     const [token, format] = split(request.params.file);
-    await checkJurisdiction(request.query as Params);
+    await checkJurisdiction(paramsOf(request.query));
     const reference = await requests.referenceOfToken(token);
     if (!reference) throw new Open311Error(404, [`There is no request with the token ${token}`]);
     const entries = [{ service_request_id: reference, token }];
@@ -392,9 +349,10 @@ export async function open311Routes(
   app.post<{ Params: { file: string } }>('/:file', async (request, reply) => {
     const [name, format] = split(request.params.file);
     if (name !== 'requests') throw new Open311Error(404, ['There is no such Open311 resource']);
-    const params = { ...(request.query as Params), ...((request.body ?? {}) as Params) };
+    const params = paramsOf(request.query, request.body);
     await checkJurisdiction(params);
     const entry = await submitRequest(requests, params, request.id);
+    lists.forget();
     return send(reply, format, [omitUndefined(entry)], requestsXml([entry]));
   });
 }

@@ -55,14 +55,64 @@ export async function findApiKey(db: Db, keyHash: string) {
   );
 }
 
-export async function insertApiKey(db: Db, name: string, keyHash: string) {
+export interface NewApiKey {
+  name: string;
+  contact: string | null;
+  organisation_id: string | null;
+  issued_by: string | null;
+  key_hash: string;
+}
+
+export async function insertApiKey(db: Db, key: NewApiKey) {
   return (
     await db
       .insertInto('open311_api_keys')
-      .values({ name, key_hash: keyHash, revoked_at: null })
+      .values({ ...key, revoked_at: null })
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
+}
+
+/** Every key ever issued, the newest first, with the requests posted with it. */
+export async function apiKeyListing(db: Db) {
+  return db
+    .selectFrom('open311_api_keys as k')
+    .select((eb) => [
+      'k.id',
+      'k.name',
+      'k.contact',
+      'k.organisation_id',
+      'k.created_at',
+      'k.rotated_at',
+      'k.revoked_at',
+      eb
+        .selectFrom('cases as c')
+        .whereRef('c.api_key_id', '=', 'k.id')
+        .select(eb.fn.countAll<string>().as('n'))
+        .as('posts'),
+    ])
+    .orderBy('k.created_at', 'desc')
+    .execute();
+}
+
+/** Gives a key that is still in use a new hash, or revokes it: false when there is no such key in use. */
+export async function changeApiKey(
+  db: Db,
+  id: string,
+  change: { key_hash: string; at: Date } | { revoked: Date },
+) {
+  const set =
+    'revoked' in change
+      ? { revoked_at: change.revoked }
+      : { key_hash: change.key_hash, rotated_at: change.at };
+  const row = await db
+    .updateTable('open311_api_keys')
+    .set(set)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returning('name')
+    .executeTakeFirst();
+  return row?.name ?? null;
 }
 
 export async function draft(db: Db, tokenHash: string, now: Date) {
