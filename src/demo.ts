@@ -5,8 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { Services } from './compose.ts';
-import { demoPlace } from './places/index.ts';
+import { demoGazetteer, demoPlace } from './places/index.ts';
 import { type Actor, Conflict } from './platform/index.ts';
 import { parseColumnMapping } from './registers/index.ts';
 import { loadDemoCases } from './requests/index.ts';
@@ -229,6 +230,7 @@ export async function loadDemo(services: Services, { live = false } = {}): Promi
   for (const [organisation, name, email] of demoTeams)
     await services.inbox.addTeam(organisation, name, email);
   if (live) {
+    await services.properties.importProperties(Readable.from([demoGazetteer()]));
     const actor = async (email: string) => (await services.identity.actorByEmail(email)) as Actor;
     await loadDemoCases({
       db: services.database.db,

@@ -5,6 +5,7 @@ import type { Contexts } from '../web/index.ts';
 import { placesRoutes } from './routes.ts';
 import type { PlacesService } from './service.ts';
 
+export { demoAddresses, demoGazetteer } from './demo-gazetteer.ts';
 export { type DemoAccount, demoPlace, demoPoints } from './demo-place.ts';
 export { pointErrors } from './geometry.ts';
 export type { KnownOrganisation } from './known-organisations.ts';
