@@ -128,6 +128,7 @@ export interface Cases {
   area_id: string | null;
   assignee_account_id: string | null;
   attributes: Generated<Json>;
+  channel: 'online' | 'api' | 'phone' | 'face_to_face' | 'letter';
   citizen_account_id: string | null;
   description: string | null;
   device_id: string | null;
@@ -151,6 +152,7 @@ export interface Cases {
   service_code: string;
   status: Generated<'open' | 'in_progress' | 'resolved' | 'closed'>;
   status_reason: string | null;
+  taken_by: string | null;
   team: string | null;
   token: Generated<string>;
   updated_at: Generated<Timestamp>;

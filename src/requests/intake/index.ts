@@ -10,7 +10,7 @@ export type { NewRequest } from './check.ts';
 export { drafts } from './drafts.ts';
 export { citizenJourney } from './journey/index.ts';
 export type { Gazetteer } from './locating.ts';
-export { intakeService } from './submit.ts';
+export { type AssistedChannel, type Channel, intakeService } from './submit.ts';
 
 /** Open311 GeoReport v2 under /open311/v2, with its own error format. */
 export async function open311(
