@@ -69,6 +69,6 @@ export async function createApp(
   const front = { requests, inbox, teams, separation, places, photoLimitBytes: config.photoLimitBytes };
   await app.register(requestsModule, { contexts, ...front });
   await app.register(notifyModule, { contexts, notify });
-  await app.register(outcomesModule, { contexts, requests, places });
+  await app.register(outcomesModule, { contexts, requests, places, outcomes: services.outcomes });
   return app;
 }

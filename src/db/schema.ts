@@ -26,6 +26,8 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type Numeric = ColumnType<string, number | string, number | string>;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface Accounts {
@@ -194,6 +196,61 @@ export interface Delegations {
   id: Generated<string>;
   revoked_at: Timestamp | null;
   services: string[];
+}
+
+export interface KpiDataRequests {
+  answered: boolean | null;
+  answered_in_time: boolean | null;
+  due: boolean | null;
+  month: string | null;
+  organisation_id: string | null;
+}
+
+export interface KpiRecords {
+  linked: boolean | null;
+  month: string | null;
+  organisation_id: string | null;
+}
+
+export interface KpiReferrals {
+  answered: boolean | null;
+  answered_in_time: boolean | null;
+  due: boolean | null;
+  month: string | null;
+  organisation_id: string | null;
+}
+
+export interface KpiRequests {
+  assisted: boolean | null;
+  channel: string | null;
+  days_to_resolve: Numeric | null;
+  due: boolean | null;
+  joined: boolean | null;
+  month: string | null;
+  organisation_id: string | null;
+  reopened: boolean | null;
+  resolved_at: Timestamp | null;
+  resolved_in_time: boolean | null;
+  self_service: boolean | null;
+  service: string | null;
+}
+
+export interface KpiRuns {
+  finished_at: Timestamp;
+  id: Generated<ColumnType<number, number | string, number | string>>;
+  kpi_values: number;
+  kpis: number;
+  started_at: Timestamp;
+}
+
+export interface KpiValues {
+  computed_at: Generated<Timestamp>;
+  denominator: number;
+  kpi: string;
+  month: string;
+  numerator: number | null;
+  organisation_id: string | null;
+  value: number | null;
 }
 
 export interface LinkPairs {
@@ -564,6 +621,12 @@ export interface DB {
   clearances: Clearances;
   correction_requests: CorrectionRequests;
   delegations: Delegations;
+  kpi_data_requests: KpiDataRequests;
+  kpi_records: KpiRecords;
+  kpi_referrals: KpiReferrals;
+  kpi_requests: KpiRequests;
+  kpi_runs: KpiRuns;
+  kpi_values: KpiValues;
   link_pairs: LinkPairs;
   link_runs: LinkRuns;
   local_records: LocalRecords;
