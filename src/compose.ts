@@ -11,6 +11,7 @@ import {
 } from './governance/index.ts';
 import { identityService } from './identity/index.ts';
 import { notifySender, notifyService } from './notify/index.ts';
+import { outcomesService } from './outcomes/index.ts';
 import { placesService } from './places/index.ts';
 import { type Clock, type JobsLog, jobQueue, systemClock } from './platform/index.ts';
 import {
@@ -67,6 +68,7 @@ export function createServices(
     separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
+    outcomes: outcomesService(db, clock, places),
     migrationsPending: () => pendingMigrations(database.pool),
   };
 }
@@ -87,6 +89,7 @@ export async function startJobs(
     ...services.deadlines.jobs(),
     ...services.storedPhotos.jobs(log),
     ...services.linking.jobs(log),
+    ...services.outcomes.kpis.jobs(log),
   );
   await services.jobs.start(log, options);
   return services.jobs;

@@ -45,6 +45,7 @@ async function start(options: { demo: boolean }) {
     await migrate(database.pool);
     const services = await servicesFor(database, cfg);
     await services.governance.notePolicies();
+    await services.outcomes.kpis.check(); // a KPI file whose query does not run stops the start
     if (options.demo && !(await hasPlace(services))) {
       process.stdout.write(`${formatCredentials(await loadDemo(services, { live: true }))}\n`);
     }

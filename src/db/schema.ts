@@ -26,6 +26,8 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type Numeric = ColumnType<string, number | string, number | string>;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface Accounts {
@@ -127,6 +129,7 @@ export interface Cases {
   area_id: string | null;
   assignee_account_id: string | null;
   attributes: Generated<Json>;
+  channel: 'online' | 'api' | 'phone' | 'face_to_face' | 'letter';
   citizen_account_id: string | null;
   description: string | null;
   device_id: string | null;
@@ -150,6 +153,7 @@ export interface Cases {
   service_code: string;
   status: Generated<'open' | 'in_progress' | 'resolved' | 'closed'>;
   status_reason: string | null;
+  taken_by: string | null;
   team: string | null;
   token: Generated<string>;
   updated_at: Generated<Timestamp>;
@@ -191,6 +195,61 @@ export interface Delegations {
   id: Generated<string>;
   revoked_at: Timestamp | null;
   services: string[];
+}
+
+export interface KpiDataRequests {
+  answered: boolean | null;
+  answered_in_time: boolean | null;
+  due: boolean | null;
+  month: string | null;
+  organisation_id: string | null;
+}
+
+export interface KpiRecords {
+  linked: boolean | null;
+  month: string | null;
+  organisation_id: string | null;
+}
+
+export interface KpiReferrals {
+  answered: boolean | null;
+  answered_in_time: boolean | null;
+  due: boolean | null;
+  month: string | null;
+  organisation_id: string | null;
+}
+
+export interface KpiRequests {
+  assisted: boolean | null;
+  channel: string | null;
+  days_to_resolve: Numeric | null;
+  due: boolean | null;
+  joined: boolean | null;
+  month: string | null;
+  organisation_id: string | null;
+  reopened: boolean | null;
+  resolved_at: Timestamp | null;
+  resolved_in_time: boolean | null;
+  self_service: boolean | null;
+  service: string | null;
+}
+
+export interface KpiRuns {
+  finished_at: Timestamp;
+  id: Generated<ColumnType<number, number | string, number | string>>;
+  kpi_values: number;
+  kpis: number;
+  started_at: Timestamp;
+}
+
+export interface KpiValues {
+  computed_at: Generated<Timestamp>;
+  denominator: number;
+  kpi: string;
+  month: string;
+  numerator: number | null;
+  organisation_id: string | null;
+  value: number | null;
 }
 
 export interface LinkPairs {
@@ -565,6 +624,12 @@ export interface DB {
   clearances: Clearances;
   correction_requests: CorrectionRequests;
   delegations: Delegations;
+  kpi_data_requests: KpiDataRequests;
+  kpi_records: KpiRecords;
+  kpi_referrals: KpiReferrals;
+  kpi_requests: KpiRequests;
+  kpi_runs: KpiRuns;
+  kpi_values: KpiValues;
   link_pairs: LinkPairs;
   link_runs: LinkRuns;
   local_records: LocalRecords;

@@ -37,6 +37,7 @@ import { referralRoutes, referrals } from './referrals/index.ts';
 import { requestRouting, routingRoutes } from './routing/index.ts';
 import { type TeamsService, teamPages, teamRoutes } from './teams/index.ts';
 
+export type { PublicRequest } from './case.ts';
 export {
   type DeadlinesService,
   deadlinesService,
@@ -46,9 +47,10 @@ export {
   separationService,
 } from './cases/index.ts';
 export { loadDemoCases } from './demo.ts';
-export type { NewRequest } from './intake/index.ts';
+export type { AssistedChannel, Channel, NewRequest } from './intake/index.ts';
 export { open311KeysFromCommandLine } from './intake/index.ts';
 export { type StoredPhotosService, type StripProgress, storedPhotosService } from './photos/index.ts';
+export { type Attribute, definitionOf } from './service-definitions.ts';
 export { type TeamsService, teamsService } from './teams/index.ts';
 
 /** The use-cases of requests and cases, built once: routing, intake, the public's reads, staff work. */

@@ -120,6 +120,7 @@ async function insertCases(trx: Trx, w: World, agreements: string[]): Promise<st
         lat: 54.6,
         lon: -2.9,
         marking_level: c.level,
+        channel: 'online',
       })
       .returning('id')
       .executeTakeFirstOrThrow();

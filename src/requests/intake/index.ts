@@ -13,7 +13,7 @@ export { open311KeyPages } from './key-pages.ts';
 export { open311KeysFromCommandLine } from './keys-command.ts';
 export type { Gazetteer } from './locating.ts';
 export { KEYS_PAGE } from './open311.ts';
-export { intakeService } from './submit.ts';
+export { type AssistedChannel, type Channel, intakeService } from './submit.ts';
 
 /** Open311 GeoReport v2 under /open311/v2, with its own error format. */
 export async function open311(

@@ -4,7 +4,7 @@ import type { Database } from '../../db/index.ts';
 import type { GovernanceService, LedgerEntry } from '../../governance/index.ts';
 import type { NotifyService } from '../../notify/index.ts';
 import type { Service } from '../../places/index.ts';
-import { type Actor, type Clock, Invalid, sha256 } from '../../platform/index.ts';
+import { type Actor, type Clock, Forbidden, Invalid, sha256 } from '../../platform/index.ts';
 import { citizenMessages } from '../case.ts';
 import { attachDraftPhotos } from '../photos/index.ts';
 import type { RequestRouting } from '../routing/index.ts';
@@ -18,6 +18,21 @@ import { sameOpenCases } from './repeats.ts';
 export interface Submitter {
   actor?: Actor | null;
   apiKey?: { id: string; name: string } | null;
+  /** Taken by staff (the actor) for a caller: how the caller got in touch. */
+  assisted?: AssistedChannel;
+}
+
+/** How a caller got in touch when staff take a request for them. */
+export type AssistedChannel = 'phone' | 'face_to_face' | 'letter';
+export type Channel = NewCaseRow['channel'];
+
+/** How a request came in: assisted as staff say, an Open311 client's key or an access token (api), else the pages. */
+function channelOf(by: Submitter): { channel: Channel; takenBy: string | null } {
+  if (by.assisted) {
+    if (by.actor?.kind !== 'staff') throw new Forbidden('Only staff take a request for a caller');
+    return { channel: by.assisted, takenBy: by.actor.accountId };
+  }
+  return { channel: by.apiKey || by.actor?.clientId ? 'api' : 'online', takenBy: null };
 }
 
 type Routed = Extract<Awaited<ReturnType<RequestRouting['destination']>>, { ok: true }>;
@@ -27,7 +42,7 @@ function caseRow(
   s: Service,
   to: Routed,
   request: CheckedRequest,
-  by: { citizen: Actor | null; apiKeyId: string | null },
+  by: { citizen: Actor | null; apiKeyId: string | null; channel: Channel; takenBy: string | null },
   now: Date,
 ): Omit<NewCaseRow, 'reference'> {
   return {
@@ -50,6 +65,8 @@ function caseRow(
     account_ref: request.accountRef,
     citizen_account_id: by.citizen?.accountId ?? null,
     api_key_id: by.apiKeyId,
+    channel: by.channel,
+    taken_by: by.takenBy,
     status: 'open' as const,
     status_reason: null,
     assignee_account_id: null,
@@ -64,13 +81,16 @@ function caseRow(
 /** The ledger entry of a new case: who made it (a citizen, an Open311 client or nobody known), where it went and why. */
 function creation(s: Service, to: Routed, by: Submitter, requestId: string | undefined) {
   const citizen = by.actor?.kind === 'citizen' ? by.actor : null;
+  const staff = by.assisted && by.actor?.kind === 'staff' ? by.actor : null;
   return (id: string, duplicateOf: string | null): LedgerEntry => ({
     action: 'case.create',
     actor: citizen
       ? { account: citizen.accountId, kind: 'citizen' }
-      : by.apiKey
-        ? { account: by.apiKey.id, kind: 'client' }
-        : null,
+      : staff
+        ? { account: staff.accountId, kind: 'staff' }
+        : by.apiKey
+          ? { account: by.apiKey.id, kind: 'client' }
+          : null,
     resource: { type: 'case', id, organisation: to.organisation },
     subject: citizen?.accountId ?? null,
     requestId: requestId ?? null,
@@ -78,6 +98,7 @@ function creation(s: Service, to: Routed, by: Submitter, requestId: string | und
       service: s.code,
       area: to.area,
       basis: to.basis,
+      ...(staff ? { channel: by.assisted } : {}),
       ...(duplicateOf ? { duplicateOf } : {}),
     },
   });
@@ -97,6 +118,7 @@ export function intakeService(
   return {
     /** Takes a request: checked, routed, stored with its ledger entry and notification in one transaction. */
     async submit(given: NewRequest, by: Submitter = {}, requestId?: string) {
+      const how = channelOf(by);
       const s = await routing.service(given.service, 'service_code');
       const input = { ...given, ...(await locate.place(given)) };
       const citizen = by.actor?.kind === 'citizen' ? by.actor : null;
@@ -104,7 +126,8 @@ export function intakeService(
       if (errors.length > 0) throw new Invalid('The request has errors', errors);
       const to = await routing.destination(s, request.lat, request.lon);
       if (!to.ok) throw to.refusal;
-      const row = caseRow(s, to, request, { citizen, apiKeyId: by.apiKey?.id ?? null }, clock.now());
+      const apiKeyId = by.apiKey?.id ?? null;
+      const row = caseRow(s, to, request, { citizen, apiKeyId, ...how }, clock.now());
       const photosOf = input.photosOf;
       const created = await storeCase({
         row,

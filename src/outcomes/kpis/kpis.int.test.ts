@@ -1,0 +1,123 @@
+// The KPIs computed from live data against the real database: requests taken by each channel
+// move the channel-shift KPI, resolved requests give the resolution KPIs, and the values reach the
+// API and the pages (with a chart and its table). A KPI whose query does not run is refused with its file.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoAccount, signIn, type TestContext, testApp } from '../../../test/support.ts';
+import { demoPoints } from '../../places/index.ts';
+import { readKpi } from './definition.ts';
+import { kpisService } from './service.ts';
+
+let t: TestContext;
+const STAFF = 'grace.okafor@fellshire-cc.example.org';
+const [lon, lat] = demoPoints.castlebridge;
+const thisMonth = () => `${new Date().toISOString().slice(0, 7)}`;
+const month = (
+  kpis: Awaited<ReturnType<TestContext['services']['outcomes']['kpis']['published']>>,
+  id: string,
+  org: string | null,
+) =>
+  kpis.kpis
+    .find((k) => k.kpi.id === id)
+    ?.values.find((v) => v.organisation === org && v.month === thisMonth());
+
+beforeAll(async () => {
+  t = await testApp();
+  const staff = await t.services.identity.actorByEmail(STAFF);
+  // Three online, one by phone: 75% self-service in Castlebridge this month.
+  for (const [i, by] of [{}, {}, {}, { actor: staff, assisted: 'phone' as const }].entries())
+    await t.services.requests.submit({ service: 'graffiti', lat: lat + i * 0.001, lon }, by);
+});
+afterAll(() => t?.close());
+
+describe('the KPIs', () => {
+  it('computes channel shift for each organisation and the place from the requests made', async () => {
+    const run = await t.services.outcomes.kpis.recompute();
+    expect(run.kpis).toBe(8);
+    const published = await t.services.outcomes.kpis.published();
+    expect(month(published, 'channel-shift', 'castlebridge-council')).toMatchObject({
+      numerator: 3,
+      denominator: 4,
+      value: 75,
+      tooFewCases: true,
+    });
+    expect(month(published, 'channel-shift', null)).toMatchObject({ value: 75, denominator: 4 });
+  });
+
+  it('moves when a caller’s request is taken and a citizen reports online', async () => {
+    const staff = await t.services.identity.actorByEmail(STAFF);
+    await t.services.requests.submit(
+      { service: 'graffiti', lat: lat + 0.01, lon },
+      { actor: staff, assisted: 'letter' },
+    );
+    await t.services.outcomes.kpis.recompute();
+    expect(month(await t.services.outcomes.kpis.published(), 'channel-shift', null)?.value).toBe(60);
+    await t.services.requests.submit({ service: 'graffiti', lat: lat + 0.02, lon }, {});
+    await t.services.outcomes.kpis.recompute();
+    expect(month(await t.services.outcomes.kpis.published(), 'channel-shift', null)?.value).toBeCloseTo(
+      66.67,
+      1,
+    );
+  });
+
+  it('counts a resolved request, its days to resolve and a reopened one', async () => {
+    const created = await t.services.requests.submit({ service: 'graffiti', lat: lat + 0.03, lon }, {});
+    const db = t.services.database.db;
+    await sql`INSERT INTO case_updates (case_id, kind, body, status, created_at)
+      VALUES (${created.id}, 'public', 'Cleaned', 'closed', now() + interval '2 days'),
+             (${created.id}, 'public', 'Back again', 'open', now() + interval '3 days')`.execute(db);
+    await t.services.outcomes.kpis.recompute();
+    const published = await t.services.outcomes.kpis.published();
+    expect(month(published, 'days-to-resolve', null)?.value).toBeCloseTo(2, 1);
+    expect(month(published, 'reopened', null)).toMatchObject({ numerator: 1, denominator: 1, value: 100 });
+    expect(month(published, 'resolved-on-time', null)).toMatchObject({ numerator: 1, denominator: 1 });
+  });
+
+  it('answers GET /api/v1/kpis with the definitions and values', async () => {
+    const response = await t.app.inject({ url: '/api/v1/kpis' });
+    expect(response.statusCode).toBe(200);
+    const body = JSON.parse(response.body);
+    const shift = body.kpis.find((k: { id: string }) => k.id === 'channel-shift');
+    expect(shift).toMatchObject({
+      name: 'Requests made online or through apps',
+      direction: 'higher',
+      unit: 'percent',
+      target: 80,
+    });
+    expect(shift.values.length).toBeGreaterThan(0);
+    expect(body.kpis).toHaveLength(8);
+  });
+
+  it('shows the outcomes page and a KPI page with a server-drawn chart and its data table', async () => {
+    const cookie = await signIn(t.app, STAFF, demoAccount((c) => c.email === STAFF).password);
+    const page = await t.app.inject({ url: '/outcomes', headers: { accept: 'text/html', cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<svg');
+    expect(page.body).toContain('Requests made online or through apps');
+    const one = await t.app.inject({
+      url: '/outcomes/kpis/channel-shift?organisation=castlebridge-council',
+      headers: { accept: 'text/html', cookie },
+    });
+    expect(one.statusCode).toBe(200);
+    expect(one.body).toContain('<svg');
+    expect(one.body).toContain('The data of the chart');
+    expect(one.body).toContain('too few cases');
+    const missing = await t.app.inject({
+      url: '/outcomes/kpis/nothing',
+      headers: { accept: 'text/html', cookie },
+    });
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('refuses a KPI whose query does not run, naming its file', async () => {
+    const bad = readKpi(
+      'broken.yaml',
+      'name: Broken\nmeasures: x\nwhy: y\nfacts: requests\nnumerator: count(*) FILTER (WHERE no_such_column)\ndenominator: count(*)\ndirection: higher\ntarget: 5\nunit: percent\n',
+    );
+    const service = kpisService(t.services.database.db, t.clock, t.services.places, [bad]);
+    await expect(service.check()).rejects.toThrow(
+      /^broken\.yaml: the query does not run: column "no_such_column" does not exist/,
+    );
+    await expect(t.services.outcomes.kpis.check()).resolves.toBeUndefined();
+  });
+});

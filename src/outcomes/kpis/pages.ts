@@ -1,0 +1,61 @@
+// The outcomes pages for leaders: every KPI's latest value against its target with its trend
+// chart, for the whole place or one organisation (/outcomes), and one KPI in full with the data
+// of its chart and every organisation's latest value (/outcomes/kpis/:id).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { PlacesService } from '../../places/index.ts';
+import { Forbidden, requireActor } from '../../platform/index.ts';
+import { momentLabel } from './series.ts';
+import type { KpisService } from './service.ts';
+
+const refOf = (v: unknown) => (typeof v === 'string' && /^[a-z0-9][a-z0-9-]{1,62}$/.test(v) ? v : null);
+
+export const staffOnly = (request: FastifyRequest) => {
+  const actor = requireActor(request.actor);
+  if (actor.kind !== 'staff') throw new Forbidden('The outcomes pages are for the place’s staff');
+  return actor;
+};
+
+export async function kpiPages(
+  app: FastifyInstance,
+  { kpis, places }: { kpis: KpisService; places: PlacesService },
+) {
+  const choices = async (chosen: string | null) => [
+    { value: '', text: 'The whole place', selected: !chosen },
+    ...(await places.organisations()).map((o) => ({
+      value: o.ref,
+      text: o.name,
+      selected: o.ref === chosen,
+    })),
+  ];
+  const nameOf = async (ref: string | null) =>
+    ref ? (await places.organisation(ref)).name : (await places.place()).name;
+
+  app.get<{ Querystring: { organisation?: string } }>('/outcomes', async (request, reply) => {
+    staffOnly(request);
+    const ref = refOf(request.query.organisation);
+    const overview = await kpis.overview(ref);
+    return reply.page('outcomes.njk', {
+      ...overview,
+      computedAt: overview.computedAt ? momentLabel(overview.computedAt) : null,
+      organisation: ref,
+      organisationName: await nameOf(ref),
+      organisations: await choices(ref),
+    });
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { organisation?: string } }>(
+    '/outcomes/kpis/:id',
+    async (request, reply) => {
+      staffOnly(request);
+      const ref = refOf(request.query.organisation);
+      const shown = await kpis.kpi(request.params.id, ref);
+      return reply.page('outcomes-kpi.njk', {
+        ...shown,
+        organisation: ref,
+        organisationName: await nameOf(ref),
+        organisations: await choices(ref),
+        rows: shown.organisations,
+      });
+    },
+  );
+}
