@@ -11,6 +11,7 @@ import {
 } from './governance/index.ts';
 import { identityService } from './identity/index.ts';
 import { notifySender, notifyService } from './notify/index.ts';
+import { type OpenDataSettings, openDataService } from './opendata/index.ts';
 import { placesService } from './places/index.ts';
 import { type Clock, type JobsLog, jobQueue, systemClock } from './platform/index.ts';
 import {
@@ -30,7 +31,12 @@ import {
 } from './requests/index.ts';
 
 /** The composition root: every service, built once from the database, the clock and the policies. */
-export function createServices(database: Database, pdp: PolicyDecisionPoint, clock: Clock = systemClock) {
+export function createServices(
+  database: Database,
+  pdp: PolicyDecisionPoint,
+  clock: Clock = systemClock,
+  openData: Partial<OpenDataSettings> = {},
+) {
   const { db } = database;
   const places = placesService(db);
   const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
@@ -60,6 +66,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
     migrationsPending: () => pendingMigrations(database.pool),
+    openData: openDataService({ db, clock, governance, places, settings: openData }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -79,6 +86,7 @@ export async function startJobs(
     ...services.deadlines.jobs(),
     ...services.storedPhotos.jobs(log),
     ...services.linking.jobs(log),
+    ...services.openData.jobs(log),
   );
   await services.jobs.start(log, options);
   return services.jobs;
@@ -87,9 +95,9 @@ export async function startJobs(
 /** Services with the policies read from policies/ (a bad policy throws PolicyError). */
 export async function servicesFor(
   database: Database,
-  options: { policiesDir?: string; clock?: Clock } = {},
+  options: { policiesDir?: string; clock?: Clock; openData?: Partial<OpenDataSettings> } = {},
 ): Promise<Services> {
-  return createServices(database, await loadPolicies(options.policiesDir), options.clock);
+  return createServices(database, await loadPolicies(options.policiesDir), options.clock, options.openData);
 }
 
 /**
