@@ -3,6 +3,9 @@
 // facts and passed through disclosure control; and the catalogue that existing tools read.
 import type { FastifyInstance } from 'fastify';
 import type { Contexts } from '../web/index.ts';
+import { openDataApi } from './api.ts';
+import { ckanApi } from './ckan.ts';
+import { openDataPages } from './pages.ts';
 import type { OpenDataService } from './service.ts';
 
 export type { BuildContext, Column, Dataset, Row } from './dataset.ts';
@@ -33,8 +36,13 @@ export async function publishFromCommandLine(openData: OpenDataService, dataset?
   return `${lines.join('\n')}\n`;
 }
 
-/** The catalogue's pages, API, CKAN-compatible API and feeds. */
+/** The catalogue's pages and files, its API, the CKAN-compatible API and the feeds. */
 export async function openDataModule(
-  _app: FastifyInstance,
-  _options: { contexts: Contexts; openData: OpenDataService },
-) {}
+  app: FastifyInstance,
+  { contexts, openData, baseUrl }: { contexts: Contexts; openData: OpenDataService; baseUrl: string },
+) {
+  const site = { base: baseUrl.replace(/\/+$/, ''), contact: openData.settings.contact };
+  await app.register(contexts.pages(openDataPages), { openData, site });
+  await app.register(contexts.api(openDataApi), { openData, site });
+  await app.register(contexts.protocol(ckanApi), { openData, site });
+}

@@ -14,6 +14,7 @@ import {
   NotFound,
   newId,
 } from '../platform/index.ts';
+import type { Entry } from './catalogue.ts';
 import { type Dataset, type FileSummary, releaseFiles } from './dataset.ts';
 import { FINEST_GRID_METRES } from './disclosure.ts';
 import { type Names, type Sources, serviceRequests } from './service-requests.ts';
@@ -25,9 +26,15 @@ export interface OpenDataSettings {
   threshold: number;
   /** The side of the grid squares locations are published as, in metres (default 1000, at least 100). */
   gridMetres: number;
+  /** Where questions about the open data go: an email address, in the catalogue. */
+  contact: string;
 }
 
-export const defaultOpenDataSettings: OpenDataSettings = { threshold: 10, gridMetres: 1000 };
+export const defaultOpenDataSettings: OpenDataSettings = {
+  threshold: 10,
+  gridMetres: 1000,
+  contact: 'open-data@example.org',
+};
 
 export const PUBLISH_JOB = 'opendata.publish';
 
@@ -51,6 +58,12 @@ export interface Deps {
   /** Switches disclosure control off: only for the test that shows what it stops. */
   unsafeWithoutDisclosureControl?: boolean;
 }
+
+const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 async function namesFrom(places: PlacesService): Promise<Names> {
   const organisations = await places.organisations();
@@ -76,7 +89,7 @@ export function openDataService({
   more,
   unsafeWithoutDisclosureControl,
 }: Deps) {
-  const { threshold, gridMetres } = { ...defaultOpenDataSettings, ...settings };
+  const { threshold, gridMetres, contact } = { ...defaultOpenDataSettings, ...settings };
   if (!(gridMetres >= FINEST_GRID_METRES))
     throw new Error(`The open data grid must be at least ${FINEST_GRID_METRES} m`);
   if (!(threshold >= 2)) throw new Error('The open data threshold must be at least 2');
@@ -211,7 +224,7 @@ export function openDataService({
   return {
     datasets: () => [...datasets.values()],
     dataset,
-    settings: { threshold, gridMetres },
+    settings: { threshold, gridMetres, contact },
     publish: (id: string) => publish(id),
     publishDue,
 
@@ -274,6 +287,23 @@ export function openDataService({
       const [file] = (await store.filesOf(db, [found.id])).filter((f) => f.format === format);
       if (!file) throw new NotFound(`Release ${version} of ${id} has no ${format} file`);
       return { file, bytes: store.fileParts(db, found.id, format) };
+    },
+
+    /** The name of the place, which publishes the datasets no one organisation does. */
+    place: async () => (await places.place()).name,
+
+    /** Every dataset with its publisher and releases, for the catalogue (newest release first). */
+    async entries(): Promise<Entry[]> {
+      const all = await this.allReleases();
+      const place = await places.place();
+      const organisations = new Map((await places.organisations()).map((o) => [o.ref, o.name]));
+      return [...datasets.values()].map((dataset) => ({
+        dataset,
+        publisher: dataset.publisher
+          ? { ref: dataset.publisher, name: organisations.get(dataset.publisher) ?? dataset.publisher }
+          : { ref: slug(place.name), name: place.name },
+        releases: all.filter((r) => r.dataset === dataset.id).sort((a, b) => b.version - a.version),
+      }));
     },
 
     /** How each service's requests are published: one by one, only as counts (the default), or never. */
