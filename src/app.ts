@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { governanceModule } from './governance/index.ts';
 import { identityModule, identitySettings, whoIsAsking } from './identity/index.ts';
 import { notifyModule } from './notify/index.ts';
+import { openDataModule } from './opendata/index.ts';
 import { outcomesModule } from './outcomes/index.ts';
 import { placesModule } from './places/index.ts';
 import { newId, refuseUnreadableText } from './platform/index.ts';
@@ -71,5 +72,6 @@ export async function createApp(
   await app.register(requestsModule, { contexts, ...front, publicUrl: config.publicUrl });
   await app.register(notifyModule, { contexts, notify });
   await app.register(outcomesModule, { contexts, requests, places, outcomes: services.outcomes });
+  await app.register(openDataModule, { contexts, openData: services.openData, baseUrl: config.publicUrl });
   return app;
 }

@@ -11,6 +11,7 @@ import {
 } from './governance/index.ts';
 import { identityService } from './identity/index.ts';
 import { notifySender, notifyService } from './notify/index.ts';
+import { type OpenDataSettings, openDataService } from './opendata/index.ts';
 import { outcomesService } from './outcomes/index.ts';
 import { placesService } from './places/index.ts';
 import { type Clock, type JobsLog, jobQueue, systemClock } from './platform/index.ts';
@@ -36,6 +37,7 @@ export function createServices(
   pdp: PolicyDecisionPoint,
   clock: Clock = systemClock,
   ledgerKey?: string,
+  openData: Partial<OpenDataSettings> = {},
 ) {
   const { db } = database;
   const places = placesService(db);
@@ -70,6 +72,7 @@ export function createServices(
     storedPhotos: storedPhotosService(db),
     outcomes: outcomesService(db, clock, places),
     migrationsPending: () => pendingMigrations(database.pool),
+    openData: openDataService({ db, clock, governance, places, settings: openData }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -90,6 +93,7 @@ export async function startJobs(
     ...services.storedPhotos.jobs(log),
     ...services.linking.jobs(log),
     ...services.outcomes.kpis.jobs(log),
+    ...services.openData.jobs(log),
   );
   await services.jobs.start(log, options);
   return services.jobs;
@@ -98,9 +102,20 @@ export async function startJobs(
 /** Services with the policies read from policies/ (a bad policy throws PolicyError). */
 export async function servicesFor(
   database: Database,
-  options: { policiesDir?: string; clock?: Clock; ledgerKey?: string } = {},
+  options: {
+    policiesDir?: string;
+    clock?: Clock;
+    ledgerKey?: string;
+    openData?: Partial<OpenDataSettings>;
+  } = {},
 ): Promise<Services> {
-  return createServices(database, await loadPolicies(options.policiesDir), options.clock, options.ledgerKey);
+  return createServices(
+    database,
+    await loadPolicies(options.policiesDir),
+    options.clock,
+    options.ledgerKey,
+    options.openData,
+  );
 }
 
 /**

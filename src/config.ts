@@ -28,6 +28,8 @@ export interface Config {
   staffSecondFactor: 'required' | 'optional';
   /** GOV.UK Notify, when an API key is set; otherwise messages stay in the outbox. */
   notify: NotifyConfig | null;
+  /** Open data: the smallest count published in statistics, and the grid locations are coarsened to (metres). */
+  openData: { threshold: number; gridMetres: number; contact: string };
 }
 
 export class ConfigError extends Error {}
@@ -133,5 +135,10 @@ export function loadConfig(env: Env = process.env): Config {
     notify: notify(env),
     publicUrl: publicUrl(env, port),
     staffSecondFactor: oneOf(env, 'FLAGSTONE_STAFF_SECOND_FACTOR', 'required', ['required', 'optional']),
+    openData: {
+      threshold: integer(env, 'OPEN_DATA_THRESHOLD', 10, 2, 1000),
+      gridMetres: integer(env, 'OPEN_DATA_GRID_METRES', 1000, 100, 100_000),
+      contact: env.OPEN_DATA_CONTACT || 'open-data@example.org',
+    },
   };
 }

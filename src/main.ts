@@ -11,6 +11,7 @@ import {
   addUpstreamFromCommandLine,
   rotateKeysFromCommandLine,
 } from './identity/index.ts';
+import { publishFromCommandLine } from './opendata/index.ts';
 import {
   importPeopleFromCommandLine,
   importPropertiesFromCommandLine,
@@ -298,6 +299,16 @@ photos
           ? 'No stored photo has metadata left to remove\n'
           : `Removed the metadata of ${total.stripped} photos; ${total.unreadable} could not be read and were left as they were\n`,
       );
+    }),
+  );
+
+program
+  .command('publish')
+  .description('publish a new release of every open dataset, or of one (as the daily schedule does)')
+  .argument('[dataset]', 'the dataset, like service-requests or service-statistics')
+  .action((dataset?: string) =>
+    withServices(async (services) => {
+      process.stdout.write(await publishFromCommandLine(services.openData, dataset));
     }),
   );
 

@@ -368,6 +368,44 @@ export interface Open311ApiKeys {
   rotated_at: Timestamp | null;
 }
 
+export interface OpenDataFileParts {
+  bytes: ColumnType<Buffer, Uint8Array, Uint8Array>;
+  format: string;
+  part: number;
+  release_id: string;
+}
+
+export interface OpenDataFiles {
+  byte_size: ColumnType<number, number | string, number | string>;
+  format: string;
+  media_type: string;
+  release_id: string;
+  sha256: string;
+}
+
+export interface OpenDataReleases {
+  covers_from: string;
+  covers_to: string;
+  dataset: string;
+  id: Generated<string>;
+  ledger_seq: ColumnType<number, number | string, number | string> | null;
+  published_at: Timestamp;
+  row_count: ColumnType<number, number | string, number | string>;
+  version: number;
+  withdrawn_at: Timestamp | null;
+  withdrawn_reason: string | null;
+}
+
+export interface OpenDataSchedules {
+  dataset: string;
+  every_hours: number;
+}
+
+export interface OpenDataServices {
+  publication: 'rows' | 'counts' | 'never';
+  service_code: string;
+}
+
 export interface Organisations {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -638,6 +676,11 @@ export interface DB {
   oidc_payloads: OidcPayloads;
   oidc_session_confidence: OidcSessionConfidence;
   oidc_signing_keys: OidcSigningKeys;
+  open_data_file_parts: OpenDataFileParts;
+  open_data_files: OpenDataFiles;
+  open_data_releases: OpenDataReleases;
+  open_data_schedules: OpenDataSchedules;
+  open_data_services: OpenDataServices;
   open311_api_keys: Open311ApiKeys;
   organisations: Organisations;
   passkey_challenges: PasskeyChallenges;

@@ -1,0 +1,136 @@
+// The shape every dataset shares: what the catalogue says of it (DCAT), its columns, and how a
+// release of it is built, row by row, into its files (CSV always; JSON rows, or a JSON document
+// of its own such as an OCDS release package).
+import { createHash } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+
+export type Value = string | number | boolean | null;
+export type Row = Record<string, Value>;
+
+export interface Column {
+  name: string;
+  description: string;
+}
+
+/** What a dataset's builder is handed: the time, and where each row goes. */
+export interface BuildContext {
+  now: Date;
+  row(values: Row): Promise<void>;
+  /** Whether disclosure control is on (it is always, but in the test that shows what it stops). */
+  disclosureControl: boolean;
+}
+
+export interface Dataset {
+  id: string;
+  title: string;
+  description: string;
+  keywords: string[];
+  /** The organisation that publishes it (its reference); the place as a whole when null. */
+  publisher: string | null;
+  /** How often it is published, in hours, unless a schedule says otherwise (24: daily). */
+  everyHours: number;
+  columns: Column[];
+  /** A JSON document other than an array of the rows (OCDS): its start, each row, its end. */
+  json?: {
+    start(now: Date): string;
+    row(values: Row): string | null;
+    end(): string;
+    mediaType: string;
+    format: string;
+  };
+  /** Builds a release: each row handed to `context.row`, in order; returns the period it covers. */
+  build(context: BuildContext): Promise<{ from: string; to: string }>;
+}
+
+/** A file of a release as it is written: the bytes go by parts, the size and hash are kept. */
+export interface FileSummary {
+  format: string;
+  mediaType: string;
+  byteSize: number;
+  sha256: string;
+}
+
+const PART_BYTES = 1 << 20;
+
+/** A file written a part (about a megabyte) at a time to `store`, with its size and SHA-256. */
+export function fileWriter(
+  format: string,
+  mediaType: string,
+  store: (part: number, bytes: Buffer) => Promise<void>,
+) {
+  const hash = createHash('sha256');
+  let size = 0;
+  let parts = 0;
+  let waiting: Buffer[] = [];
+  let waitingBytes = 0;
+  const flush = async () => {
+    if (waitingBytes === 0) return;
+    const bytes = Buffer.concat(waiting);
+    waiting = [];
+    waitingBytes = 0;
+    await store(parts++, bytes);
+  };
+  return {
+    async add(text: string) {
+      const bytes = Buffer.from(text, 'utf8');
+      hash.update(bytes);
+      size += bytes.length;
+      waiting.push(bytes);
+      waitingBytes += bytes.length;
+      if (waitingBytes >= PART_BYTES) await flush();
+    },
+    async end(): Promise<FileSummary> {
+      await flush();
+      return { format, mediaType, byteSize: size, sha256: hash.digest('hex') };
+    },
+  };
+}
+
+/**
+ * The writers of a dataset's files, fed row by row: a CSV with a header of the columns (a row
+ * is written with those columns only, in that order: nothing else can get in), and the JSON.
+ */
+export function releaseFiles(
+  dataset: Dataset,
+  now: Date,
+  store: (format: string, part: number, bytes: Buffer) => Promise<void>,
+) {
+  const csv = fileWriter('csv', 'text/csv', (part, bytes) => store('csv', part, bytes));
+  const jsonFormat = dataset.json ?? {
+    format: 'json',
+    mediaType: 'application/json',
+    start: () => '[',
+    row: (values: Row) => JSON.stringify(values),
+    end: () => '\n]\n',
+  };
+  const json = fileWriter(jsonFormat.format, jsonFormat.mediaType, (part, bytes) =>
+    store(jsonFormat.format, part, bytes),
+  );
+  const names = dataset.columns.map((c) => c.name);
+  let rows = 0;
+  let items = 0;
+  let started = false;
+  const start = async () => {
+    started = true;
+    await csv.add(stringify([names]));
+    await json.add(jsonFormat.start(now));
+  };
+  return {
+    async row(values: Row) {
+      if (!started) await start();
+      const allowed: Row = {};
+      for (const name of names) allowed[name] = values[name] ?? null;
+      await csv.add(
+        stringify([names.map((n) => allowed[n])], { cast: { boolean: (b) => (b ? 'yes' : 'no') } }),
+      );
+      const item = jsonFormat.row(allowed);
+      if (item !== null) await json.add(`${items++ > 0 ? ',' : ''}\n${item}`);
+      rows++;
+    },
+    async end() {
+      if (!started) await start();
+      await json.add(jsonFormat.end());
+      return { rows, files: [await csv.end(), await json.end()] };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// Open data: the platform's own data published routinely and on demand, as immutable, versioned
+// releases (CSV and JSON, hashes in the audit ledger), built only from allow-listed non-personal
+// facts and passed through disclosure control; and the catalogue that existing tools read.
+import type { FastifyInstance } from 'fastify';
+import type { Contexts } from '../web/index.ts';
+import { openDataApi } from './api.ts';
+import { ckanApi } from './ckan.ts';
+import { openDataPages } from './pages.ts';
+import type { OpenDataService } from './service.ts';
+
+export type { BuildContext, Column, Dataset, Row } from './dataset.ts';
+export { loadOpenDataDemo } from './demo.ts';
+export {
+  defaultOpenDataSettings,
+  type OpenDataService,
+  type OpenDataSettings,
+  openDataService,
+  PUBLISH_JOB,
+  type PublishedRelease,
+} from './service.ts';
+export type { Sources } from './service-requests.ts';
+
+/** Publishes one dataset, or every one, and says what was published. */
+export async function publishFromCommandLine(openData: OpenDataService, dataset?: string) {
+  const ids = dataset ? [openData.dataset(dataset).id] : openData.datasets().map((d) => d.id);
+  const lines: string[] = [];
+  for (const id of ids) {
+    const started = performance.now();
+    const r = await openData.publish(id);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const sizes = r.files.map((f) => `${f.format} ${f.byteSize} bytes sha256 ${f.sha256}`).join(', ');
+    lines.push(
+      `Published ${id} release ${r.version}: ${r.rows} rows covering ${r.coversFrom} to ${r.coversTo} in ${seconds} s (${sizes})`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The catalogue's pages and files, its API, the CKAN-compatible API and the feeds. */
+export async function openDataModule(
+  app: FastifyInstance,
+  { contexts, openData, baseUrl }: { contexts: Contexts; openData: OpenDataService; baseUrl: string },
+) {
+  const site = { base: baseUrl.replace(/\/+$/, ''), contact: openData.settings.contact };
+  await app.register(contexts.pages(openDataPages), { openData, site });
+  await app.register(contexts.api(openDataApi), { openData, site });
+  await app.register(contexts.protocol(ckanApi), { openData, site });
+}

@@ -1,0 +1,100 @@
+// The service requests dataset: one row per request of a service published one by one, built
+// from an allow-list of non-personal facts (never by removing personal ones): the service, the
+// organisation, the status, the dates, whether the target was met, and where as a grid square.
+import type { Db } from '../db/index.ts';
+import type { Dataset, Row } from './dataset.ts';
+import { gridSquare } from './disclosure.ts';
+import * as store from './store.ts';
+
+/** The names datasets show beside ids, read once a release from the places service. */
+export interface Names {
+  organisations: Map<string, { ref: string; name: string }>;
+  services: Map<string, string>;
+  areas: Map<string, string>;
+}
+
+export interface Sources {
+  db: Db;
+  names(): Promise<Names>;
+  /** The smallest count published (statistics) and the grid locations are coarsened to (metres). */
+  threshold: number;
+  gridMetres: number;
+}
+
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+const startOfDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+
+export const requestColumns = [
+  { name: 'service', description: 'The code of the service asked for' },
+  { name: 'service_name', description: 'The name of the service' },
+  { name: 'organisation', description: 'The reference of the organisation responsible' },
+  { name: 'organisation_name', description: 'The name of the organisation responsible' },
+  { name: 'area', description: 'The reference of the area the request was made in' },
+  { name: 'status', description: 'open, in_progress, resolved or closed, on the day of the release' },
+  { name: 'opened_on', description: 'The day the request was made' },
+  { name: 'closed_on', description: 'The day it was resolved or closed, if it was' },
+  { name: 'target_on', description: 'The day it was to be resolved by' },
+  { name: 'target_met', description: 'yes or no once resolved, or once the target has passed; empty before' },
+  { name: 'grid_easting', description: 'The south-west corner of its square of the British National Grid' },
+  { name: 'grid_northing', description: 'The south-west corner of its square of the British National Grid' },
+  { name: 'grid_metres', description: 'The side of the square, in metres: nothing finer is published' },
+  { name: 'latitude', description: 'The centre of the square' },
+  { name: 'longitude', description: 'The centre of the square' },
+];
+
+function targetMet(facts: store.CaseFacts, now: Date): boolean | null {
+  if (!facts.expected_at) return null;
+  if (facts.closed_at) return facts.closed_at <= facts.expected_at;
+  return now > facts.expected_at ? false : null;
+}
+
+/** One published row of a request: only these fields, worked out from the allow-listed facts. */
+export function requestRow(facts: store.CaseFacts, names: Names, gridMetres: number, now: Date): Row {
+  const square = gridSquare(facts.lat, facts.lon, gridMetres);
+  const organisation = names.organisations.get(facts.organisation_id);
+  return {
+    service: facts.service_code,
+    service_name: names.services.get(facts.service_code) ?? null,
+    organisation: organisation?.ref ?? null,
+    organisation_name: organisation?.name ?? null,
+    area: facts.area_id ? (names.areas.get(facts.area_id) ?? null) : null,
+    status: facts.status,
+    opened_on: day(facts.requested_at),
+    closed_on: day(facts.closed_at),
+    target_on: day(facts.expected_at),
+    target_met: targetMet(facts, now),
+    grid_easting: square.easting,
+    grid_northing: square.northing,
+    grid_metres: square.size,
+    latitude: square.lat,
+    longitude: square.lon,
+  };
+}
+
+/** Requests made before today, of the services whose requests are published one by one. */
+export function serviceRequests(sources: Sources): Dataset {
+  return {
+    id: 'service-requests',
+    title: 'Service requests',
+    description:
+      'Every request made to the public services of the place for a service whose requests are published one by one (potholes, street lights, missed bins and the like): the service, the organisation responsible, the area, when it was made and resolved, and whether its target was met. Where is given only as a square of the British National Grid. No names, contact details, descriptions or photos.',
+    keywords: ['service requests', 'reports', 'Open311', 'performance'],
+    publisher: null,
+    everyHours: 24,
+    columns: requestColumns,
+    async build({ now, row }) {
+      const before = startOfDay(now);
+      const publications = await store.publications(sources.db);
+      const services = [...publications].filter(([, p]) => p === 'rows').map(([code]) => code);
+      const names = await sources.names();
+      let first: Date | null = null;
+      await store.inBatches(sources.db, store.requestFacts(services, before), async (rows) => {
+        first ??= rows[0]?.requested_at ?? null;
+        for (const facts of rows) await row(requestRow(facts, names, sources.gridMetres, now));
+      });
+      const last = new Date(before.getTime() - 86_400_000);
+      const from = (first as Date | null) ?? last;
+      return { from: day(from) as string, to: day(last < from ? from : last) as string };
+    },
+  };
+}
