@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { governanceModule } from './governance/index.ts';
 import { identityModule, identitySettings, whoIsAsking } from './identity/index.ts';
 import { notifyModule } from './notify/index.ts';
+import { routemapModule } from './outcomes/routemap/index.ts';
 import { placesModule } from './places/index.ts';
 import { newId } from './platform/index.ts';
 import { registersModule } from './registers/index.ts';
@@ -68,5 +69,6 @@ export async function createApp(
   const front = { requests, inbox, teams, separation, places, photoLimitBytes: config.photoLimitBytes };
   await app.register(requestsModule, { contexts, ...front });
   await app.register(notifyModule, { contexts, notify });
+  await app.register(routemapModule, { contexts, routemap: services.routemap });
   return app;
 }

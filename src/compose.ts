@@ -11,6 +11,7 @@ import {
 } from './governance/index.ts';
 import { identityService } from './identity/index.ts';
 import { notifySender, notifyService } from './notify/index.ts';
+import { routemapService } from './outcomes/routemap/index.ts';
 import { placesService } from './places/index.ts';
 import { type Clock, type JobsLog, jobQueue, systemClock } from './platform/index.ts';
 import {
@@ -59,6 +60,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
+    routemap: routemapService(db, clock, governance, places, notify),
     migrationsPending: () => pendingMigrations(database.pool),
   };
 }
@@ -79,6 +81,7 @@ export async function startJobs(
     ...services.deadlines.jobs(),
     ...services.storedPhotos.jobs(log),
     ...services.linking.jobs(log),
+    ...services.routemap.actions.jobs(),
   );
   await services.jobs.start(log, options);
   return services.jobs;

@@ -124,6 +124,7 @@ beforeAll(async () => {
       'case-overdue': TEMPLATE,
       'case-reminder': TEMPLATE,
       'referral-received': TEMPLATE,
+      'routemap-action-overdue': TEMPLATE,
     },
   };
   const { url, drop } = await testDatabase();

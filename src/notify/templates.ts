@@ -6,6 +6,7 @@ export const notifyTemplates = [
   'case-overdue', // reference, service, level
   'case-reminder', // reference, service, due
   'referral-received', // reference, from, purpose
+  'routemap-action-overdue', // action, organisation, due
 ] as const;
 
 export type NotifyTemplate = (typeof notifyTemplates)[number];
