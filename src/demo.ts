@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Services } from './compose.ts';
+import { loadDemoRoutemap } from './outcomes/routemap/index.ts';
 import { demoPlace } from './places/index.ts';
 import { type Actor, Conflict } from './platform/index.ts';
 import { parseColumnMapping } from './registers/index.ts';
@@ -237,6 +238,7 @@ export async function loadDemo(services: Services, { live = false } = {}): Promi
       citizen: await actor('amina.khan@example.com'),
       referrer: await actor('yasmin.ali@fellshire-fire.example.org'),
     });
+    await loadDemoRoutemap(services.routemap, actor, new Date());
   }
   return credentials;
 }

@@ -22,6 +22,8 @@ export function routemapService(
 ) {
   const deps = { db, clock, governance, places };
   return {
+    /** The same use-cases as at another time: for loading a demo's history. */
+    asOf: (at: Date) => routemapService(db, { now: () => at }, governance, places, notify),
     frameworks: () => assessments.frameworksOf(db),
     currentFramework: () => assessments.currentFramework(db),
 
@@ -55,6 +57,7 @@ export function routemapService(
       return all.filter((o) => mine.has(o.ref));
     },
 
+    placeOrganisations: () => places.organisations(),
     overview: (actor: Actor | null, ref: string, requestId?: string) =>
       assessments.overview(deps, actor, ref, requestId),
     saveScore: (
