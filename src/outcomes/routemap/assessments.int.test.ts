@@ -140,3 +140,79 @@ describe('an organisation assessing itself', () => {
 });
 
 const manager = () => t.services.identity.actorByEmail(demoAccount((c) => c.roles === MANAGER).email);
+
+/** A multipart form with one file, as a browser sends it. */
+async function upload(item: string, name: string, bytes: Buffer, roles = MANAGER) {
+  const token = csrfOf((await page(`/routemap/fellshire-fire/items/${item}`, roles)).body);
+  const boundary = 'evidenceboundary';
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return t.app.inject({
+    method: 'POST',
+    url: `/routemap/fellshire-fire/items/${item}/files`,
+    headers: {
+      accept: 'text/html',
+      cookie: await as(roles),
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    },
+    payload,
+  });
+}
+const files = async () =>
+  (
+    await sql<{ n: number }>`SELECT count(*)::int AS n FROM maturity_evidence_files`.execute(
+      t.services.database.db,
+    )
+  ).rows[0]?.n;
+
+describe('files as evidence', () => {
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+  it.each([
+    [
+      'setup.exe',
+      Buffer.from('MZ\x90\x00binary'),
+      'The file must be a PDF, PNG, JPEG, CSV or plain text file',
+    ],
+    [
+      'page.html',
+      Buffer.from('<script>alert(1)</script>'),
+      'The file must be a PDF, PNG, JPEG, CSV or plain text file',
+    ],
+    [
+      'fake.pdf',
+      Buffer.from('not really a pdf'),
+      'The file must be a PDF, PNG, JPEG, CSV or plain text file',
+    ],
+    ['big.pdf', Buffer.concat([pdf, Buffer.alloc(5 * 1024 * 1024)]), 'The file must be smaller than 5 MB'],
+    ['empty.txt', Buffer.alloc(0), 'Choose a file'],
+  ])('refuses %s, keeping nothing', async (name, bytes, message) => {
+    const before = await files();
+    const response = await upload('governance', name, bytes);
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('govuk-error-summary');
+    expect(response.body).toContain(message);
+    expect(await files()).toBe(before);
+  });
+
+  it('keeps a PDF with the draft, in the ledger, for the organisation’s staff to download and nobody else', async () => {
+    const response = await upload('governance', 'board minutes.pdf', pdf);
+    expect(response.statusCode).toBe(303);
+    const itemPage = await page('/routemap/fellshire-fire/items/governance', 'staff at fellshire-fire');
+    const link = /href="(\/routemap\/fellshire-fire\/files\/[^"]+)"/.exec(itemPage.body)?.[1] as string;
+    expect(itemPage.body).toContain('board minutes.pdf');
+    const download = await page(link, 'staff at fellshire-fire');
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-type']).toBe('application/pdf');
+    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="board minutes.pdf"/);
+    expect(download.rawPayload.equals(pdf)).toBe(true);
+    expect((await page(link, 'staff at ashby-vale-dc')).statusCode).toBe(403);
+    expect(await ledger('evidence.add')).toBe(1);
+  });
+});

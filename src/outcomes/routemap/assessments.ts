@@ -127,6 +127,20 @@ export async function overview(
   };
 }
 
+/**
+ * The organisation's draft, locked until the transaction ends, started on the current framework
+ * when there is none; with the items of its framework.
+ */
+export async function openDraft(trx: Db, organisationId: string, accountId: string) {
+  const framework = await currentFramework(trx);
+  const draft =
+    (await store.draftOf(trx, organisationId, true)) ??
+    (await store.startDraft(trx, organisationId, framework.id, accountId)) ??
+    (await store.draftOf(trx, organisationId, true));
+  if (!draft) throw new Error('The draft could not be started');
+  return { draft, items: itemsOf(await frameworkOf(trx, draft.framework_id)) };
+}
+
 /** Saves one item's score in the organisation's draft (started on the current framework if none). */
 export async function saveScore(
   deps: Deps,
@@ -144,15 +158,9 @@ export async function saveScore(
     'assessment.score',
     requestId,
   );
-  const framework = await currentFramework(deps.db);
   const { score, reason, links, errors } = checkScore(input);
   return deps.db.transaction().execute(async (trx) => {
-    const draft =
-      (await store.draftOf(trx, organisation.id, true)) ??
-      (await store.startDraft(trx, organisation.id, framework.id, principal.accountId)) ??
-      (await store.draftOf(trx, organisation.id, true));
-    if (!draft) throw new Error('The draft could not be started');
-    const items = itemsOf(await frameworkOf(trx, draft.framework_id));
+    const { draft, items } = await openDraft(trx, organisation.id, principal.accountId);
     if (!items.some((i) => i.key === item)) throw new NotFound(`The framework has no item ${item}`);
     if (errors.length > 0) throw new Invalid('The score has errors', errors);
     await store.putScore(trx, { assessmentId: draft.id, item, score, reason, links }, principal.accountId);

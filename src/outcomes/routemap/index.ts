@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Contexts } from '../../web/index.ts';
 import { benchmarkPages } from './benchmark-pages.ts';
+import { evidencePages } from './evidence-pages.ts';
 import { routemapPages } from './pages.ts';
 import { planPages } from './plan-pages.ts';
 import type { RoutemapService } from './service.ts';
@@ -20,4 +21,5 @@ export async function routemapModule(
   await app.register(contexts.pages(benchmarkPages), { routemap });
   await app.register(contexts.pages(routemapPages), { routemap });
   await app.register(contexts.pages(planPages), { routemap });
+  await app.register(contexts.pages(evidencePages), { routemap });
 }

@@ -54,7 +54,8 @@ function taskList(framework: Framework, draft: Assessment | null, ref: string, m
 
 const measuresFor = (measures: Measure[], keys: string[]) => measures.filter((m) => keys.includes(m.key));
 
-function pages(routemap: RoutemapService) {
+/** The assessment's three views: the task list, one item, and the check before submitting. */
+export function assessmentViews(routemap: RoutemapService) {
   return {
     async organisationPage(request: FastifyRequest, reply: FastifyReply, ref: string) {
       const view = await routemap.overview(request.actor, ref, request.id);
@@ -90,6 +91,11 @@ function pages(routemap: RoutemapService) {
               reason: before.reason,
             }
           : null,
+        done:
+          str((request.query as Form | undefined)?.done) === 'file' ? 'File added as evidence' : undefined,
+        files: [...(view.draft?.files ?? []), ...(view.submitted[0]?.files ?? [])]
+          .filter((f) => f.item === found.key)
+          .map((f) => ({ ...f, size: `${Math.max(1, Math.round(f.size / 1024))} KB` })),
         values: saved
           ? { score: String(saved.score), reason: saved.reason, links: saved.links.join('\n') }
           : {},
@@ -119,7 +125,7 @@ function pages(routemap: RoutemapService) {
 }
 
 export async function routemapPages(app: FastifyInstance, { routemap }: { routemap: RoutemapService }) {
-  const { organisationPage, itemPage, checkPage } = pages(routemap);
+  const { organisationPage, itemPage, checkPage } = assessmentViews(routemap);
 
   // A stale or forged form: the page again, with the error summary and the answers kept.
   app.setErrorHandler(async (error: Error & { code?: string }, request, reply) => {

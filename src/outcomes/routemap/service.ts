@@ -9,6 +9,7 @@ import { decideOn, decideOnPlace } from './access.ts';
 import { actionsService } from './actions.ts';
 import * as assessments from './assessments.ts';
 import { againstMedian } from './benchmark.ts';
+import { addEvidenceFile, evidenceFile, type Upload } from './evidence-files.ts';
 import { parseFramework } from './framework.ts';
 import { placeBenchmark } from './place.ts';
 import * as store from './store.ts';
@@ -69,6 +70,15 @@ export function routemapService(
     ) => assessments.saveScore(deps, actor, ref, item, input, requestId),
     submit: (actor: Actor | null, ref: string, requestId?: string) =>
       assessments.submitDraft(deps, actor, ref, requestId),
+    addEvidenceFile: (
+      actor: Actor | null,
+      ref: string,
+      item: string,
+      upload: Upload | undefined,
+      requestId?: string,
+    ) => addEvidenceFile(deps, actor, ref, item, upload, requestId),
+    evidenceFile: (actor: Actor | null, ref: string, id: string, requestId?: string) =>
+      evidenceFile(deps, actor, ref, id, requestId),
     actions: actionsService({ ...deps, notify }),
     benchmark: (actor: Actor | null, requestId?: string) => placeBenchmark(deps, actor, requestId),
 
