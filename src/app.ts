@@ -11,6 +11,7 @@ import { identityModule, identitySettings, whoIsAsking } from './identity/index.
 import { notifyModule } from './notify/index.ts';
 import { openDataModule } from './opendata/index.ts';
 import { outcomesModule } from './outcomes/index.ts';
+import { routemapModule } from './outcomes/routemap/index.ts';
 import { placesModule } from './places/index.ts';
 import { newId, refuseUnreadableText } from './platform/index.ts';
 import { registersModule } from './registers/index.ts';
@@ -73,5 +74,6 @@ export async function createApp(
   await app.register(notifyModule, { contexts, notify });
   await app.register(outcomesModule, { contexts, requests, places, outcomes: services.outcomes });
   await app.register(openDataModule, { contexts, openData: services.openData, baseUrl: config.publicUrl });
+  await app.register(routemapModule, { contexts, routemap: services.routemap });
   return app;
 }

@@ -13,6 +13,7 @@ import { identityService } from './identity/index.ts';
 import { notifySender, notifyService } from './notify/index.ts';
 import { type OpenDataSettings, openDataService } from './opendata/index.ts';
 import { outcomesService } from './outcomes/index.ts';
+import { routemapService } from './outcomes/routemap/index.ts';
 import { placesService } from './places/index.ts';
 import { type Clock, type JobsLog, jobQueue, systemClock } from './platform/index.ts';
 import {
@@ -71,6 +72,7 @@ export function createServices(
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
     outcomes: outcomesService(db, clock, places),
+    routemap: routemapService(db, clock, governance, places, notify),
     migrationsPending: () => pendingMigrations(database.pool),
     openData: openDataService({ db, clock, governance, places, settings: openData }),
   };
@@ -94,6 +96,7 @@ export async function startJobs(
     ...services.linking.jobs(log),
     ...services.outcomes.kpis.jobs(log),
     ...services.openData.jobs(log),
+    ...services.routemap.actions.jobs(),
   );
   await services.jobs.start(log, options);
   return services.jobs;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Services } from './compose.ts';
 import { loadOpenDataDemo } from './opendata/index.ts';
+import { loadDemoRoutemap } from './outcomes/routemap/index.ts';
 import { demoGazetteer, demoPlace } from './places/index.ts';
 import { type Actor, Conflict } from './platform/index.ts';
 import { parseColumnMapping } from './registers/index.ts';
@@ -240,6 +241,7 @@ export async function loadDemo(services: Services, { live = false } = {}): Promi
       citizen: await actor('amina.khan@example.com'),
       referrer: await actor('yasmin.ali@fellshire-fire.example.org'),
     });
+    await loadDemoRoutemap(services.routemap, actor, new Date());
   }
   await loadOpenDataDemo(services.openData, { publish: live });
   return credentials;

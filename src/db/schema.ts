@@ -301,6 +301,40 @@ export interface LocalRecords {
   version: Generated<number>;
 }
 
+export interface MaturityAssessments {
+  framework_id: string;
+  id: Generated<string>;
+  organisation_id: string;
+  platform_evidence: Json | null;
+  started_at: Generated<Timestamp>;
+  started_by: string | null;
+  status: Generated<'draft' | 'submitted'>;
+  submitted_at: Timestamp | null;
+  submitted_by: string | null;
+}
+
+export interface MaturityEvidenceFiles {
+  added_at: Generated<Timestamp>;
+  added_by: string | null;
+  assessment_id: string;
+  content: ColumnType<Buffer, Uint8Array, Uint8Array>;
+  filename: string;
+  id: Generated<string>;
+  item: string;
+  media_type: 'application/pdf' | 'image/png' | 'image/jpeg' | 'text/csv' | 'text/plain';
+  size: number;
+}
+
+export interface MaturityScores {
+  assessment_id: string;
+  item: string;
+  links: Generated<string[]>;
+  reason: string;
+  score: number;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+}
+
 export interface NotificationOutbox {
   attempts: Generated<number>;
   channel: 'email' | 'sms';
@@ -525,6 +559,49 @@ export interface ReportDrafts {
   token_hash: string;
 }
 
+export interface RoutemapActionPartners {
+  action_id: string;
+  organisation_id: string;
+}
+
+export interface RoutemapActions {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  due_on: string;
+  id: Generated<string>;
+  item: string;
+  organisation_id: string;
+  owner_email: string;
+  owner_name: string;
+  reminded_at: Timestamp | null;
+  status: Generated<'planned' | 'in_progress' | 'done'>;
+  title: string;
+}
+
+export interface RoutemapFrameworks {
+  added_at: Generated<Timestamp>;
+  added_by: string | null;
+  definition: Json;
+  id: string;
+  title: string;
+}
+
+export interface RoutemapImportedBenchmarks {
+  framework_id: string;
+  id: Generated<string>;
+  imported_at: Generated<Timestamp>;
+  imported_by: string | null;
+  place_name: string;
+}
+
+export interface RoutemapImportedScores {
+  assessed_on: string;
+  benchmark_id: string;
+  item: string;
+  organisation: string;
+  score: number;
+}
+
 export interface RoutingOverrides {
   area_id: string;
   organisation_id: string;
@@ -671,6 +748,9 @@ export interface DB {
   link_pairs: LinkPairs;
   link_runs: LinkRuns;
   local_records: LocalRecords;
+  maturity_assessments: MaturityAssessments;
+  maturity_evidence_files: MaturityEvidenceFiles;
+  maturity_scores: MaturityScores;
   notification_outbox: NotificationOutbox;
   oidc_clients: OidcClients;
   oidc_payloads: OidcPayloads;
@@ -694,6 +774,11 @@ export interface DB {
   referrals: Referrals;
   report_draft_photos: ReportDraftPhotos;
   report_drafts: ReportDrafts;
+  routemap_action_partners: RoutemapActionPartners;
+  routemap_actions: RoutemapActions;
+  routemap_frameworks: RoutemapFrameworks;
+  routemap_imported_benchmarks: RoutemapImportedBenchmarks;
+  routemap_imported_scores: RoutemapImportedScores;
   routing_overrides: RoutingOverrides;
   second_factors: SecondFactors;
   services: Services;

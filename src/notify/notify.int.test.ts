@@ -125,6 +125,7 @@ beforeAll(async () => {
       'case-reminder': TEMPLATE,
       'referral-received': TEMPLATE,
       'referral-decided': TEMPLATE,
+      'routemap-action-overdue': TEMPLATE,
     },
   };
   const { url, drop } = await testDatabase();

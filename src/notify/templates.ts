@@ -7,6 +7,7 @@ export const notifyTemplates = [
   'case-reminder', // reference, service, due
   'referral-received', // reference, from, purpose
   'referral-decided', // reference, to, decision
+  'routemap-action-overdue', // action, organisation, due
 ] as const;
 
 export type NotifyTemplate = (typeof notifyTemplates)[number];
