@@ -25,15 +25,19 @@ export type Post =
 export async function load(
   url: string,
   duration: number,
-  options: { cookie?: string; post?: Post } = {},
+  options: { cookie?: string; post?: Post; paths?: string[] } = {},
 ): Promise<LoadResult> {
-  const { post } = options;
+  const { post, paths } = options;
   const args = ['--json', '-c', '50', '-d', String(duration)];
   if (options.cookie) args.push('-H', `cookie=${options.cookie}`);
   if (post && 'body' in post)
     args.push('-m', 'POST', '-H', `content-type=${post.contentType}`, '-b', post.body);
-  const [command, commandArgs] =
-    post && 'bodiesFile' in post
+  const [command, commandArgs] = paths
+    ? [
+        process.execPath,
+        [path.resolve(import.meta.dirname, 'load-paths.ts'), url, String(duration), JSON.stringify(paths)],
+      ]
+    : post && 'bodiesFile' in post
       ? [
           process.execPath,
           [
