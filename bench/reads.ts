@@ -33,7 +33,8 @@ try {
   await migrate(database.pool);
   const services = await servicesFor(database);
   await loadDemo(services, { live: true });
-  const app = await createApp(loadConfig({ LOG_LEVEL: 'silent' }), services);
+  // Behind a proxy, as in production: each reader has its own address and its own allowance.
+  const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', TRUST_PROXY: 'true' }), services);
   await startJobs(services, { notify: null }, { error: () => {}, warn: () => {}, info: () => {} });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const reads = (duration: number) => load(base, duration, { paths: PUBLIC_READS });
@@ -64,6 +65,8 @@ try {
   console.log(
     `mixed public reads p99 ${mixed.p99} ms (target under 100) ${mixed.p99 < 100 ? 'MET' : 'NOT MET'}`,
   );
+  // Where the time goes: each read of the mix alone, for a short while.
+  for (const read of PUBLIC_READS) row(`  ${read}`.slice(0, 43), await load(base, 2, { paths: [read] }));
   await services.jobs.stop();
   await app.close();
   await database.close();
