@@ -129,6 +129,7 @@ export interface Cases {
   assignee_account_id: string | null;
   attributes: Generated<Json>;
   citizen_account_id: string | null;
+  contact_by: 'email' | 'sms' | null;
   description: string | null;
   device_id: string | null;
   duplicate_of: string | null;
@@ -248,6 +249,7 @@ export interface NotificationOutbox {
   channel: 'email' | 'sms';
   created_at: Generated<Timestamp>;
   id: Generated<string>;
+  in_doubt: Generated<boolean>;
   last_error: string | null;
   next_attempt_at: Generated<Timestamp>;
   personalisation: Generated<Record<string, string>>;
