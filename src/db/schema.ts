@@ -135,6 +135,7 @@ export interface Cases {
   duplicate_of: string | null;
   email: string | null;
   escalated: Generated<number>;
+  escalated_at: Timestamp | null;
   expected_at: Timestamp | null;
   first_name: string | null;
   id: Generated<string>;
