@@ -90,7 +90,7 @@ export async function startJobs(
   options: { work?: boolean; pollingIntervalSeconds?: number } = {},
 ) {
   services.jobs.define(
-    ...services.notify.jobs(config.notify ? notifySender(config.notify) : null),
+    ...services.notify.jobs(config.notify ? notifySender(config.notify) : null, log),
     ...services.deadlines.jobs(),
     ...services.storedPhotos.jobs(log),
     ...services.linking.jobs(log),

@@ -31,6 +31,8 @@ describe('configuration from the environment', () => {
     FLAGSTONE_NOTIFY_TEMPLATE_REFERRAL_RECEIVED: '11111111-2222-4333-8444-555555555505',
     FLAGSTONE_NOTIFY_TEMPLATE_REFERRAL_DECIDED: '11111111-2222-4333-8444-555555555506',
     FLAGSTONE_NOTIFY_TEMPLATE_ROUTEMAP_ACTION_OVERDUE: '11111111-2222-4333-8444-555555555507',
+    FLAGSTONE_NOTIFY_TEMPLATE_REQUEST_RECEIVED_SMS: '11111111-2222-4333-8444-555555555511',
+    FLAGSTONE_NOTIFY_TEMPLATE_REQUEST_UPDATED_SMS: '11111111-2222-4333-8444-555555555512',
   };
 
   it('sends through GOV.UK Notify only when an API key and every template id are set', () => {
@@ -39,12 +41,21 @@ describe('configuration from the environment', () => {
     expect(config.notify).toMatchObject({
       baseUrl: 'https://api.notifications.service.gov.uk',
       templates: { 'case-overdue': '11111111-2222-4333-8444-555555555503' },
+      smsTemplates: { 'request-updated': '11111111-2222-4333-8444-555555555512' },
     });
   });
 
   it.each([
     [{ FLAGSTONE_NOTIFY_API_KEY: 'not-a-key' }, /FLAGSTONE_NOTIFY_API_KEY must be a GOV.UK Notify API key/],
     [{ FLAGSTONE_NOTIFY_API_KEY: notifyKey }, /FLAGSTONE_NOTIFY_TEMPLATE_REQUEST_RECEIVED must be the id/],
+    [
+      {
+        FLAGSTONE_NOTIFY_API_KEY: notifyKey,
+        ...templates,
+        FLAGSTONE_NOTIFY_TEMPLATE_REQUEST_UPDATED_SMS: '',
+      },
+      /FLAGSTONE_NOTIFY_TEMPLATE_REQUEST_UPDATED_SMS must be the id/,
+    ],
     [
       { FLAGSTONE_NOTIFY_API_KEY: notifyKey, ...templates, FLAGSTONE_NOTIFY_BASE_URL: 'ftp://x' },
       /FLAGSTONE_NOTIFY_BASE_URL must be a URL/,

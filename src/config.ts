@@ -1,7 +1,13 @@
 // Configuration comes from the environment only, checked once at start: a wrong value
 // stops Flagstone with the variable's name and what it expects.
 import path from 'node:path';
-import { type NotifyConfig, type NotifyTemplate, notifyTemplates } from './notify/index.ts';
+import {
+  type NotifyConfig,
+  type NotifyTemplate,
+  notifyTemplates,
+  type SmsTemplate,
+  smsTemplates,
+} from './notify/index.ts';
 
 export interface Config {
   host: string;
@@ -95,20 +101,23 @@ function notify(env: Env): NotifyConfig | null {
   if (!uuid.test(tail.slice(0, 36)) || !uuid.test(tail.slice(37))) {
     throw new ConfigError('FLAGSTONE_NOTIFY_API_KEY must be a GOV.UK Notify API key (ending in two ids)');
   }
-  const templates = {} as Record<NotifyTemplate, string>;
-  for (const template of notifyTemplates) {
-    const name = `FLAGSTONE_NOTIFY_TEMPLATE_${template.toUpperCase().replaceAll('-', '_')}`;
+  const templateId = (template: string, suffix = '') => {
+    const name = `FLAGSTONE_NOTIFY_TEMPLATE_${template.toUpperCase().replaceAll('-', '_')}${suffix}`;
     const id = env[name] ?? '';
     if (!uuid.test(id)) throw new ConfigError(`${name} must be the id of a GOV.UK Notify template`);
-    templates[template] = id;
-  }
+    return id;
+  };
+  const templates = {} as Record<NotifyTemplate, string>;
+  for (const template of notifyTemplates) templates[template] = templateId(template);
+  const sms = {} as Record<SmsTemplate, string>;
+  for (const template of smsTemplates) sms[template] = templateId(template, '_SMS');
   const baseUrl = env.FLAGSTONE_NOTIFY_BASE_URL || 'https://api.notifications.service.gov.uk';
   if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
     throw new ConfigError(
       'FLAGSTONE_NOTIFY_BASE_URL must be a URL such as https://api.notifications.service.gov.uk',
     );
   }
-  return { apiKey, baseUrl: baseUrl.replace(/\/+$/, ''), templates };
+  return { apiKey, baseUrl: baseUrl.replace(/\/+$/, ''), templates, smsTemplates: sms };
 }
 
 export function loadConfig(env: Env = process.env): Config {

@@ -1,6 +1,6 @@
 // The demo as `flagstone start` loads it into an empty database: alive on a first start, with work
 // in every council's inbox (some overdue), a year of closed cases, messages in the outbox, a
-// referral waiting, and the audit ledger intact over all of it.
+// referral waiting and one declined, and the audit ledger intact over all of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../test/support.ts';
 import { type Services, servicesFor } from './compose.ts';
@@ -50,13 +50,17 @@ describe('the live demo', () => {
     expect(history.n).toBe(closed.n);
   });
 
-  it('has messages in the outbox, a referral waiting, and an intact ledger', async () => {
+  it('has messages in the outbox, a referral waiting and one declined, and an intact ledger', async () => {
     const [outbox] = await rows('SELECT count(*)::int AS n FROM notification_outbox');
     expect(outbox.n).toBeGreaterThan(0);
     const referrals = await rows(
-      `SELECT r.status, o.ref FROM referrals r JOIN organisations o ON o.id = r.to_organisation_id`,
+      `SELECT r.status, o.ref FROM referrals r JOIN organisations o ON o.id = r.to_organisation_id
+        ORDER BY r.created_at`,
     );
-    expect(referrals).toEqual([{ status: 'pending', ref: 'castlebridge-council' }]);
+    expect(referrals).toEqual([
+      { status: 'pending', ref: 'castlebridge-council' },
+      { status: 'declined', ref: 'fellshire-cc' },
+    ]);
     const verified = await services.governance.ledger.verify();
     expect(verified.ok).toBe(true);
   });

@@ -240,6 +240,7 @@ export async function loadDemo(services: Services, { live = false } = {}): Promi
       now: new Date(),
       citizen: await actor('amina.khan@example.com'),
       referrer: await actor('yasmin.ali@fellshire-fire.example.org'),
+      receiver: await actor('grace.okafor@fellshire-cc.example.org'),
     });
     await loadDemoRoutemap(services.routemap, actor, new Date());
   }

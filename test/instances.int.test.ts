@@ -12,7 +12,7 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Services, servicesFor } from '../src/compose.ts';
 import { connect, type Database } from '../src/db/index.ts';
-import { notifyTemplates } from '../src/notify/templates.ts';
+import { notifyTemplates, smsTemplates } from '../src/notify/templates.ts';
 import { demoPoints } from '../src/places/demo-place.ts';
 import { TestBrowser } from './identity/http-browser.ts';
 import { freePort } from './ports.ts';
@@ -99,7 +99,7 @@ beforeAll(async () => {
     FLAGSTONE_NOTIFY_API_KEY: NOTIFY_KEY,
     FLAGSTONE_NOTIFY_BASE_URL: `http://127.0.0.1:${(notify.address() as AddressInfo).port}`,
     ...Object.fromEntries(
-      notifyTemplates.map((t) => [
+      [...notifyTemplates, ...smsTemplates.map((t) => `${t}-sms`)].map((t) => [
         `FLAGSTONE_NOTIFY_TEMPLATE_${t.toUpperCase().replaceAll('-', '_')}`,
         TEMPLATE,
       ]),

@@ -131,11 +131,13 @@ export interface Cases {
   attributes: Generated<Json>;
   channel: 'online' | 'api' | 'phone' | 'face_to_face' | 'letter';
   citizen_account_id: string | null;
+  contact_by: 'email' | 'sms' | null;
   description: string | null;
   device_id: string | null;
   duplicate_of: string | null;
   email: string | null;
   escalated: Generated<number>;
+  escalated_at: Timestamp | null;
   expected_at: Timestamp | null;
   first_name: string | null;
   id: Generated<string>;
@@ -340,6 +342,7 @@ export interface NotificationOutbox {
   channel: 'email' | 'sms';
   created_at: Generated<Timestamp>;
   id: Generated<string>;
+  in_doubt: Generated<boolean>;
   last_error: string | null;
   next_attempt_at: Generated<Timestamp>;
   personalisation: Generated<Record<string, string>>;

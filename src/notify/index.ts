@@ -9,12 +9,13 @@ export { type NotifyConfig, notifySender } from './sender.ts';
 export {
   backOffMinutes,
   type Message,
+  NoAnswer,
   type NotifyService,
   notifyService,
   type Sender,
   UndeliverableMessage,
 } from './service.ts';
-export { type NotifyTemplate, notifyTemplates } from './templates.ts';
+export { type NotifyTemplate, notifyTemplates, type SmsTemplate, smsTemplates } from './templates.ts';
 
 /** The administrators' page of the outbox: what was sent, and what is waiting or failed. */
 export async function notifyModule(

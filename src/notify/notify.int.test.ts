@@ -1,101 +1,27 @@
 // Notifications against a real HTTP server on loopback that answers as GOV.UK Notify does,
 // through the official client: the signed token arrives, a failed send is retried with
 // back-off, a refused one is marked failed, no transaction is open while Notify answers, two
-// senders never send one message twice, a message whose sender died is sent again after its
-// lease, and the outbox outlives a restart of the jobs.
+// senders never send one message twice, a message whose sender died or was cut off is sent
+// again only if Notify does not have it, failures are logged without personal data, a citizen
+// who gave only a phone number gets texts, and the outbox outlives a restart of the jobs.
 import { spawn } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { jwtVerify } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { administrator, demoAccount, signIn, testDatabase } from '../../test/support.ts';
+import {
+  notifyConfig,
+  notifyServer,
+  SERVICE_ID,
+  SMS_TEMPLATE,
+  TEMPLATE,
+} from '../../test/notify-stand-in.ts';
+import { administrator, demoAccount, postOpen311Request, signIn, testDatabase } from '../../test/support.ts';
 import { createApp } from '../app.ts';
 import { type Services, servicesFor, startJobs } from '../compose.ts';
 import { loadConfig } from '../config.ts';
 import { connect } from '../db/index.ts';
 import { demoPoints } from '../places/index.ts';
 import { type NotifyConfig, notifySender } from './index.ts';
-
-const SERVICE_ID = '5d2a0f3e-7b1c-4c8e-9f3a-2b6d8e1c4a70';
-const SECRET = '9c1e4b7a-3f2d-4e8b-a6c5-1d0f7e2b9a38';
-const API_KEY = `flagstone_test-${SERVICE_ID}-${SECRET}`;
-const TEMPLATE = '11111111-2222-4333-8444-555555555555';
-
-interface Received {
-  path: string;
-  body: Record<string, unknown>;
-  issuer: string | undefined;
-}
-
-/**
- * A small server speaking Notify's API shape; `answer` decides each response by recipient, and
- * a recipient's `wait` (when there is one) holds the answer until it settles.
- */
-function notifyServer(answer: (to: string) => number) {
-  const received: Received[] = [];
-  const waits = new Map<string, () => Promise<void>>();
-  const server: Server = createServer(async (request: IncomingMessage, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
-    const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
-    let issuer: string | undefined;
-    try {
-      issuer = (await jwtVerify(token, new TextEncoder().encode(SECRET), { algorithms: ['HS256'] })).payload
-        .iss;
-    } catch {
-      response.writeHead(403, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({ status_code: 403, errors: [{ error: 'AuthError', message: 'Invalid token' }] }),
-      );
-      return;
-    }
-    received.push({ path: request.url ?? '', body, issuer });
-    const to = String(body.email_address ?? body.phone_number);
-    await waits.get(to)?.();
-    const status = answer(to);
-    const error = { 400: 'BadRequestError', 429: 'RateLimitError', 500: 'Exception' }[status as 400];
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(
-      JSON.stringify(
-        error
-          ? { status_code: status, errors: [{ error, message: `Cannot send to ${body.email_address}` }] }
-          : { id: crypto.randomUUID(), reference: body.reference, content: {}, uri: '', template: {} },
-      ),
-    );
-  });
-  return {
-    received,
-    waits,
-    /** Holds the answers to a recipient until the function returned is called. */
-    hold(to: string): () => void {
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      waits.set(to, () => held);
-      return () => {
-        waits.delete(to);
-        release();
-      };
-    },
-    /** Resolves once a message with this reference has arrived (its answer may be held). */
-    async arrival(reference: string) {
-      const deadline = Date.now() + 45_000;
-      while (!received.some((r) => r.body.reference === reference)) {
-        if (Date.now() > deadline) throw new Error(`${reference} never arrived`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-    async listen(): Promise<string> {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const failing = new Set<string>();
 const refused = new Set<string>();
@@ -115,19 +41,7 @@ const log = { error: () => {} };
 
 beforeAll(async () => {
   const base = await notify.listen();
-  config = {
-    apiKey: API_KEY,
-    baseUrl: base,
-    templates: {
-      'request-received': TEMPLATE,
-      'request-updated': TEMPLATE,
-      'case-overdue': TEMPLATE,
-      'case-reminder': TEMPLATE,
-      'referral-received': TEMPLATE,
-      'referral-decided': TEMPLATE,
-      'routemap-action-overdue': TEMPLATE,
-    },
-  };
+  config = notifyConfig(base);
   const { url, drop } = await testDatabase();
   databaseUrl = url;
   const database = connect(url, 4);
@@ -183,7 +97,7 @@ describe('sending the outbox through GOV.UK Notify', () => {
     await queue('sent@example.com', 'SEND-0001');
     const result = await services.notify.sendDue(notifySender(config));
     expect(result.sent).toBeGreaterThanOrEqual(1);
-    const got = notify.received.find((r) => r.body.reference === 'SEND-0001');
+    const got = notify.received.find((r) => r.ref === 'SEND-0001');
     expect(got).toMatchObject({
       path: '/v2/notifications/email',
       issuer: SERVICE_ID,
@@ -274,16 +188,14 @@ describe('sending the outbox through GOV.UK Notify', () => {
     };
     const [one, other] = await Promise.all([sendAll(), sendAll()]);
     for (const i of references.keys()) notify.waits.delete(`twin${i}@example.com`);
-    const arrived = notify.received
-      .map((r) => r.body.reference)
-      .filter((r) => references.includes(r as string));
+    const arrived = notify.received.map((r) => r.ref).filter((r) => references.includes(r as string));
     expect(arrived.sort()).toEqual(references);
     expect(one).toBeGreaterThan(0);
     expect(other).toBeGreaterThan(0);
     for (const reference of references) expect((await outboxRow(reference))?.status).toBe('sent');
   });
 
-  it('sends a message again after its lease of 10 minutes when its sender died while sending', async () => {
+  it('claims a message again after its lease of 10 minutes when its sender died while sending, and does not send it twice when Notify had it', async () => {
     const release = notify.hold('died@example.com');
     await queue('died@example.com', 'DIED-0001');
     // Another process claims the message and is killed while Notify has not yet answered.
@@ -317,11 +229,12 @@ describe('sending the outbox through GOV.UK Notify', () => {
     const sender = notifySender(config);
     later(9 * 60_000);
     await services.notify.sendDue(sender); // still the dead sender's
-    expect(notify.received.filter((r) => r.body.reference === 'DIED-0001')).toHaveLength(1);
+    expect(notify.received.filter((r) => r.ref === 'DIED-0001')).toHaveLength(1);
+    expect(await outboxRow('DIED-0001')).toMatchObject({ in_doubt: true });
     later(60_000);
     await services.notify.sendDue(sender);
-    expect(notify.received.filter((r) => r.body.reference === 'DIED-0001')).toHaveLength(2);
-    expect(await outboxRow('DIED-0001')).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(notify.received.filter((r) => r.ref === 'DIED-0001')).toHaveLength(1);
+    expect(await outboxRow('DIED-0001')).toMatchObject({ status: 'sent', attempts: 1, in_doubt: false });
   }, 60_000); // the other process loads Flagstone's modules first
 
   it('gives a send 10 seconds at most, then tries it again later, so a claim is sent within its lease', async () => {
@@ -339,7 +252,103 @@ describe('sending the outbox through GOV.UK Notify', () => {
       last_error: 'Notify did not answer within 10 s',
     });
     expect(row?.next_attempt_at.getTime()).toBe(clock.now().getTime() + 60_000);
+    expect(row?.in_doubt).toBe(true);
+    // Notify had accepted it after all: asked by its reference, it is marked sent, not sent again.
+    later(60_000);
+    expect(await services.notify.sendDue(notifySender(config))).toEqual({ sent: 1, failed: 0 });
+    expect(notify.received.filter((r) => r.ref === 'SLOW-0001')).toHaveLength(1);
+    expect(await outboxRow('SLOW-0001')).toMatchObject({ status: 'sent', attempts: 2, in_doubt: false });
   }, 30_000);
+
+  it('sends a message cut off by its time limit again when Notify does not have it', async () => {
+    failing.add('lost@example.com');
+    const release = notify.hold('lost@example.com');
+    await queue('lost@example.com', 'LOST-0001');
+    await services.notify.sendDue(notifySender(config));
+    release(); // answered 500 after the sender stopped waiting: Notify never took it
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    failing.delete('lost@example.com');
+    later(60_000);
+    expect(await services.notify.sendDue(notifySender(config))).toEqual({ sent: 1, failed: 0 });
+    expect(notify.received.filter((r) => r.ref === 'LOST-0001')).toHaveLength(2);
+    expect(await outboxRow('LOST-0001')).toMatchObject({ status: 'sent', in_doubt: false });
+  }, 30_000);
+
+  it('logs a failed send with the outbox id, the template and the error, never the recipient or the text', async () => {
+    refused.add('logged@example.com');
+    await queue('logged@example.com', 'LOGD-0001');
+    const lines: [object, string][] = [];
+    const capture = { error: () => {}, warn: (o: object, m: string) => lines.push([o, m]) };
+    await services.notify.sendDue(notifySender(config), 50, capture);
+    const row = await outboxRow('LOGD-0001');
+    const line = lines.find(([o]) => (o as { outbox: string }).outbox === row?.id);
+    expect(line).toEqual([
+      {
+        outbox: row?.id,
+        channel: 'email',
+        template: 'request-updated',
+        attempt: 1,
+        error: 'Notify answered 400 BadRequestError',
+        retryAt: null,
+      },
+      'A message could not be sent; given up',
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('logged@example.com');
+    expect(JSON.stringify(lines)).not.toContain('Filled');
+  });
+
+  it('texts a citizen who gave only a phone number (an Open311 request), and the channel chosen by one who gave both', async () => {
+    await services.requests.issueApiKey('Texting app', 'texting-app-key');
+    const posted = await postOpen311Request(app, {
+      api_key: 'texting-app-key',
+      'attribute[size]': 'medium',
+      service_code: 'pothole',
+      lat: String(demoPoints.ashbyVale[1] + 0.03),
+      long: String(demoPoints.ashbyVale[0]),
+      description: 'Deep pothole by the bus stop',
+      phone: '07700900123',
+    });
+    expect(posted.statusCode).toBe(200);
+    const reference = posted.json()[0].service_request_id;
+    const chose = await services.requests.submit({
+      service: 'pothole',
+      lat: demoPoints.ashbyVale[1] + 0.05,
+      lon: demoPoints.ashbyVale[0],
+      email: 'both@example.com',
+      phone: '07700 900 456',
+      contactBy: 'sms',
+      attributes: { size: 'medium' },
+    });
+    await services.notify.sendDue(notifySender(config));
+    const texts = notify.received.filter((r) => r.ref === reference || r.ref === chose.reference);
+    expect(texts.map((r) => [r.path, r.body.phone_number, r.body.template_id])).toEqual([
+      ['/v2/notifications/sms', '07700900123', SMS_TEMPLATE],
+      ['/v2/notifications/sms', '07700 900 456', SMS_TEMPLATE],
+    ]);
+    expect(await outboxRow(reference)).toMatchObject({ channel: 'sms', status: 'sent' });
+    const unchosen = await services.requests.submit({
+      service: 'pothole',
+      lat: demoPoints.ashbyVale[1] + 0.07,
+      lon: demoPoints.ashbyVale[0],
+      email: 'both@example.com',
+      phone: '07700 900 456',
+      attributes: { size: 'medium' },
+    });
+    expect(await outboxRow(unchosen.reference)).toMatchObject({
+      channel: 'email',
+      recipient: 'both@example.com',
+    });
+    await expect(
+      services.requests.submit({
+        service: 'pothole',
+        lat: demoPoints.ashbyVale[1] + 0.09,
+        lon: demoPoints.ashbyVale[0],
+        email: 'both@example.com',
+        contactBy: 'sms',
+        attributes: { size: 'medium' },
+      }),
+    ).rejects.toMatchObject({ fields: [{ field: 'phone', message: 'Enter a mobile number to get texts' }] });
+  });
 
   it('gives up after 8 attempts when Notify cannot be reached, each wait longer than the one before', async () => {
     const unreachable = notifySender({ ...config, baseUrl: 'http://127.0.0.1:9' });
@@ -386,16 +395,13 @@ describe('jobs', () => {
     });
     expect(changed.statusCode).toBe(204);
     await services.jobs.stop();
-    expect(notify.received.some((r) => r.body.reference === created.reference)).toBe(false);
+    expect(notify.received.some((r) => r.ref === created.reference)).toBe(false);
 
     await startJobs(services, { notify: config }, log, { pollingIntervalSeconds: 0.5 });
     const deadline = Date.now() + 20_000;
-    while (
-      Date.now() < deadline &&
-      notify.received.filter((r) => r.body.reference === created.reference).length < 2
-    )
+    while (Date.now() < deadline && notify.received.filter((r) => r.ref === created.reference).length < 2)
       await new Promise((resolve) => setTimeout(resolve, 200));
-    const sent = notify.received.filter((r) => r.body.reference === created.reference);
+    const sent = notify.received.filter((r) => r.ref === created.reference);
     expect(sent).toHaveLength(2); // the receipt, and the change of status
     expect(sent.map((r) => (r.body.personalisation as Record<string, string>).status)).toContain(
       'In progress',
@@ -442,6 +448,9 @@ describe('the outbox page', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('refused@example.com');
     expect(response.body).toContain('Notify answered 400 BadRequestError');
+    // Each message's text, its fields filled in; and plainly that nothing is being sent from here.
+    expect(response.body).toContain('Your request RFSD-0001 is Resolved: Filled');
+    expect(response.body).toContain('background jobs are not running here');
     expect(await services.governance.ledger.latest('notification.outbox-read')).toMatchObject({
       decision: 'allow',
       policies: ['outbox-administrators'],

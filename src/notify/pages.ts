@@ -1,6 +1,7 @@
 // The outbox page: administrators see the messages waiting to go, sent or given up on.
 import type { FastifyInstance } from 'fastify';
 import type { NotifyService } from './service.ts';
+import { messageText } from './templates.ts';
 
 const statusTags = {
   pending: { text: 'Waiting', classes: 'govuk-tag--blue' },
@@ -12,13 +13,14 @@ const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', 
 
 export async function notifyPages(app: FastifyInstance, { notify }: { notify: NotifyService }) {
   app.get('/notifications', async (request, reply) => {
-    const { rows, sending } = await notify.outbox(request.actor, request.id);
+    const { rows, configured, sending } = await notify.outbox(request.actor, request.id);
     return reply.page('outbox.njk', {
+      configured,
       sending,
       rows: rows.map((r) => [
         { text: when(r.created_at) },
         { text: `${r.channel === 'email' ? 'Email' : 'Text'} to ${r.recipient}` },
-        { text: r.template },
+        { text: messageText(r.template, r.personalisation) },
         {
           html: `<strong class="govuk-tag ${statusTags[r.status].classes}">${statusTags[r.status].text}</strong>`,
         },

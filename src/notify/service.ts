@@ -4,7 +4,7 @@
 // blocks or undoes the change.
 import type { Db } from '../db/index.ts';
 import type { GovernanceService } from '../governance/index.ts';
-import type { Actor, Clock, JobDefinition, JobQueue } from '../platform/index.ts';
+import type { Actor, Clock, JobDefinition, JobQueue, JobsLog } from '../platform/index.ts';
 import * as store from './store.ts';
 import type { NotifyTemplate } from './templates.ts';
 
@@ -16,12 +16,25 @@ export interface Message {
   reference?: string;
 }
 
-/** Sends one message; throws when it could not (UndeliverableMessage when trying again is pointless). */
-export type Sender = (message: Message) => Promise<void>;
+/** GOV.UK Notify, or a stand-in for it. */
+export interface Sender {
+  /**
+   * Sends one message under its reference (the outbox id); throws when it could not
+   * (UndeliverableMessage when trying again is pointless, NoAnswer when it may have gone).
+   */
+  send(message: Message & { reference: string }): Promise<void>;
+  /** Whether a message with this reference reached Notify (asked before sending one again that may have). */
+  has(reference: string): Promise<boolean>;
+}
 
 /** The message can never be sent as it is (refused by Notify, no template): give up at once. */
 export class UndeliverableMessage extends Error {
   override name = 'UndeliverableMessage';
+}
+
+/** Notify did not answer (cut off, no connection): the message may have been sent. */
+export class NoAnswer extends Error {
+  override name = 'NoAnswer';
 }
 
 export const MAX_ATTEMPTS = 8;
@@ -36,11 +49,11 @@ const SEND_LEASE_MS = 10 * 60_000;
 const SEND_TIME_MS = 10_000;
 const MOST_PER_LEASE = Math.floor((SEND_LEASE_MS - 60_000) / SEND_TIME_MS);
 
-function withinSendTime(sending: Promise<void>): Promise<void> {
+function withinSendTime<T>(sending: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`Notify did not answer within ${SEND_TIME_MS / 1000} s`)),
+      () => reject(new NoAnswer(`Notify did not answer within ${SEND_TIME_MS / 1000} s`)),
       SEND_TIME_MS,
     );
   });
@@ -48,18 +61,58 @@ function withinSendTime(sending: Promise<void>): Promise<void> {
 }
 
 /**
+ * Sends one claimed message. One that may have gone before (its last send had no answer) is
+ * first asked of Notify by its reference, and marked sent if Notify has it. Returns whether it
+ * was sent; a failure is marked (still in doubt when there was no answer) and logged without
+ * the recipient or what the message says.
+ */
+async function sendOne(db: Db, clock: Clock, sender: Sender, row: store.OutboxRow, log?: JobsLog) {
+  try {
+    if (!(row.in_doubt && (await withinSendTime(sender.has(row.id))))) {
+      if (!row.in_doubt) await store.markInDoubt(db, row.id);
+      await withinSendTime(
+        sender.send({
+          channel: row.channel,
+          recipient: row.recipient,
+          template: row.template as NotifyTemplate,
+          personalisation: row.personalisation,
+          reference: row.id,
+        }),
+      );
+    }
+    await store.markSent(db, row.id, clock.now());
+    return true;
+  } catch (error) {
+    const attempt = row.attempts + 1;
+    const next =
+      error instanceof UndeliverableMessage || attempt >= MAX_ATTEMPTS
+        ? null
+        : new Date(clock.now().getTime() + backOffMinutes(attempt) * 60_000);
+    // The error's message only: never the recipient or what the message says.
+    const said = (error as Error).message || (error as Error).name;
+    await store.markFailed(db, row.id, said, next, error instanceof NoAnswer || row.in_doubt);
+    log?.warn?.(
+      { outbox: row.id, channel: row.channel, template: row.template, attempt, error: said, retryAt: next },
+      next ? 'A message could not be sent; it will be tried again' : 'A message could not be sent; given up',
+    );
+    return false;
+  }
+}
+
+/**
  * Sends what is due; without a sender, messages stay in the outbox for administrators to see.
  * Claim, commit, send: the due messages are claimed for a lease in one statement that commits at
  * once, then each is sent outside any transaction and marked sent or failed in a statement of
- * its own, so no connection or row lock is held while Notify answers. Sending is at least once:
- * if this process dies mid-send, its messages are claimed and sent again once the lease runs
- * out, and a send cut off by its time limit may have reached Notify before being tried again.
+ * its own, so no connection or row lock is held while Notify answers. A message is marked in
+ * doubt before it is sent, and cleared once Notify answers: one whose sender died or was cut off
+ * is claimed again once the lease runs out, and sent again only if Notify does not have it.
  */
 async function sendDue(
   db: Db,
   clock: Clock,
   sender: Sender | null,
   limit = 50,
+  log?: JobsLog,
 ): Promise<{ sent: number; failed: number }> {
   if (!sender) return { sent: 0, failed: 0 };
   let sent = 0;
@@ -68,28 +121,8 @@ async function sendDue(
   const leaseUntil = new Date(now.getTime() + SEND_LEASE_MS);
   const claimed = await store.claimDue(db, now, leaseUntil, Math.min(limit, MOST_PER_LEASE));
   for (const row of claimed) {
-    try {
-      await withinSendTime(
-        sender({
-          channel: row.channel,
-          recipient: row.recipient,
-          template: row.template as NotifyTemplate,
-          personalisation: row.personalisation,
-          ...(row.reference ? { reference: row.reference } : {}),
-        }),
-      );
-      await store.markSent(db, row.id, clock.now());
-      sent++;
-    } catch (error) {
-      const attempt = row.attempts + 1;
-      const next =
-        error instanceof UndeliverableMessage || attempt >= MAX_ATTEMPTS
-          ? null
-          : new Date(clock.now().getTime() + backOffMinutes(attempt) * 60_000);
-      // The error's message only: never the recipient or what the message says.
-      await store.markFailed(db, row.id, (error as Error).message || (error as Error).name, next);
-      failed++;
-    }
+    if (await sendOne(db, clock, sender, row, log)) sent++;
+    else failed++;
   }
   return { sent, failed };
 }
@@ -118,7 +151,10 @@ function nudges(jobs: JobQueue): () => void {
 }
 
 export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: GovernanceService) {
-  const sendDueNow = (sender: Sender | null, limit?: number) => sendDue(db, clock, sender, limit);
+  const sendDueNow = (sender: Sender | null, limit?: number, log?: JobsLog) =>
+    sendDue(db, clock, sender, limit, log);
+  // Whether this process sends through Notify: known once its jobs are defined.
+  let configured = false;
   return {
     /**
      * Queues messages inside the caller's transaction, so they exist exactly when the change
@@ -150,14 +186,15 @@ export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: 
     sendDue: sendDueNow,
 
     /** The job that sends the outbox: nudged by each queued message, and every minute for retries. */
-    jobs(sender: Sender | null): JobDefinition[] {
+    jobs(sender: Sender | null, log?: JobsLog): JobDefinition[] {
+      configured = sender !== null;
       return [
         {
           name: SEND_JOB,
           cron: '* * * * *',
           policy: 'stately',
           retryLimit: 1,
-          run: () => sendDueNow(sender),
+          run: () => sendDueNow(sender, undefined, log),
         },
       ];
     },
@@ -185,7 +222,7 @@ export function notifyService(db: Db, clock: Clock, jobs: JobQueue, governance: 
         () => store.latest(db, limit),
         (shown) => ({ detail: { shown: shown.length } }),
       );
-      return { rows, sending: jobs.running };
+      return { rows, configured, sending: configured && jobs.running };
     },
   };
 }

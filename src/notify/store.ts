@@ -34,19 +34,26 @@ export async function claimDue(db: Db, now: Date, leaseUntil: Date, limit: numbe
     .execute();
 }
 
+/** The message is about to be sent: until Notify answers, it may or may not have gone. */
+export async function markInDoubt(db: Db, id: string) {
+  await db.updateTable('notification_outbox').set({ in_doubt: true }).where('id', '=', id).execute();
+}
+
 export async function markSent(db: Db, id: string, now: Date) {
   await db
     .updateTable('notification_outbox')
-    .set({ status: 'sent', sent_at: now, attempts: sql`attempts + 1`, last_error: null })
+    .set({ status: 'sent', sent_at: now, attempts: sql`attempts + 1`, last_error: null, in_doubt: false })
     .where('id', '=', id)
     .execute();
 }
 
-export async function markFailed(db: Db, id: string, error: string, next: Date | null) {
+/** A failed attempt; `inDoubt` when Notify never answered, so the message may have gone. */
+export async function markFailed(db: Db, id: string, error: string, next: Date | null, inDoubt: boolean) {
   await db
     .updateTable('notification_outbox')
     .set({
       status: next ? 'pending' : 'failed',
+      in_doubt: inDoubt,
       attempts: sql`attempts + 1`,
       last_error: error.slice(0, 500),
       ...(next ? { next_attempt_at: next } : {}),

@@ -11,3 +11,30 @@ export const notifyTemplates = [
 ] as const;
 
 export type NotifyTemplate = (typeof notifyTemplates)[number];
+
+// The messages a citizen may get by text instead, each an SMS template of its own in Notify,
+// configured as FLAGSTONE_NOTIFY_TEMPLATE_<NAME>_SMS, with the same fields.
+export const smsTemplates = ['request-received', 'request-updated'] as const satisfies NotifyTemplate[];
+
+export type SmsTemplate = (typeof smsTemplates)[number];
+
+/**
+ * What each message says: the text to give its template in Notify (fields as Notify writes
+ * them, `((name))`), and how the outbox page shows a message, its fields filled in.
+ */
+export const templateTexts: Record<NotifyTemplate, string> = {
+  'request-received': 'We have your request about ((service)). Its reference is ((reference)).',
+  'request-updated': 'Your request ((reference)) is ((status)): ((update))',
+  'case-overdue': 'Case ((reference)) (((service))) is past its target: escalated to the ((level)).',
+  'case-reminder': 'Case ((reference)) (((service))) is due by ((due)).',
+  'referral-received': 'Case ((reference)) was referred to you by ((from)) for ((purpose)).',
+  'referral-decided': 'Your referral of case ((reference)) to ((to)) was ((decision)).',
+  'routemap-action-overdue':
+    'The routemap action ((action)) of ((organisation)) was due by ((due)): it is overdue.',
+};
+
+/** A message's text, its fields filled in (an unknown template shows its name). */
+export function messageText(template: string, fields: Record<string, string>): string {
+  const text = templateTexts[template as NotifyTemplate];
+  return text ? text.replace(/\(\((\w+)\)\)/g, (_, name: string) => fields[name] ?? '') : template;
+}

@@ -68,17 +68,27 @@ export const facts = (row: CaseRow): CaseFacts => ({
   citizenAccountId: row.citizen_account_id,
 });
 
-/** The email to the person who made a request, when they gave an address (none otherwise). */
+/**
+ * The message to the person who made a request: by the channel they chose (email or text), else
+ * by email when they gave an address, by text when they gave only a phone number; none otherwise.
+ */
 export function citizenMessages(
-  row: { email: string | null; reference: string },
+  row: {
+    email?: string | null;
+    phone?: string | null;
+    contact_by?: 'email' | 'sms' | null;
+    reference: string;
+  },
   template: Message['template'],
   extra: Record<string, string>,
 ): Message[] {
-  return row.email
+  const channel = row.contact_by ?? (row.email ? 'email' : 'sms');
+  const recipient = channel === 'email' ? row.email : row.phone;
+  return recipient
     ? [
         {
-          channel: 'email' as const,
-          recipient: row.email,
+          channel,
+          recipient,
           template,
           personalisation: { reference: row.reference, ...extra },
           reference: row.reference,

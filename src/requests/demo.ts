@@ -64,13 +64,15 @@ function seeded(seed: number) {
 interface DemoCasesDeps {
   db: Db;
   requests: Pick<ReturnType<typeof intakeService>, 'submit'> &
-    Pick<Referrals, 'refer'> &
+    Pick<Referrals, 'refer' | 'decideReferral'> &
     Pick<ApiKeys, 'issueKey' | 'apiKey'>;
   now: Date;
   /** A citizen of the demo, whose own requests these partly are. */
   citizen: Actor;
   /** Staff who refer a case for the referral waiting: the fire service's, under the demo's agreement. */
   referrer: Actor;
+  /** Staff of the county council, who decline a referral the fire service made them. */
+  receiver: Actor;
 }
 
 /** Dates a case back: made `age` days ago, resolved `took` days later (or still open). */
@@ -89,9 +91,10 @@ async function dateBack(db: Db, reference: string, made: Date, resolvedAt: Date 
 /**
  * About 30 reports a month for a year: older ones closed within a few days of their target,
  * this month's open (and those older than their target overdue), some with an email address so
- * the outbox has messages to show. Then a referral waiting for the county council.
+ * the outbox has messages to show. Then a referral waiting for Castlebridge Council, and one the
+ * county council declined (its decision in the history, the citizen told what happens next).
  */
-export async function loadDemoCases({ db, requests, now, citizen, referrer }: DemoCasesDeps) {
+export async function loadDemoCases({ db, requests, now, citizen, referrer, receiver }: DemoCasesDeps) {
   const random = seeded(2026);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
   // A reporting app posts a share of them by Open311, with a key of its own.
@@ -144,5 +147,23 @@ export async function loadDemoCases({ db, requests, now, citizen, referrer }: De
     to: 'castlebridge-council',
     purpose: 'safeguarding',
     note: 'Visited: two recent falls and no working smoke alarm upstairs. Please assess for care support.',
+  });
+  const check = await requests.submit(
+    {
+      service: 'home-fire-safety-visit',
+      lat: 52.32,
+      lon: -1.66,
+      description: 'I use a mobility scooter and charge it in the hallway; is that safe?',
+    },
+    { actor: citizen },
+  );
+  const referral = await requests.refer(referrer, check.id, {
+    to: 'fellshire-cc',
+    purpose: 'safeguarding',
+    note: 'Lives alone; scooter charged by the only way out. May need an occupational therapy visit.',
+  });
+  await requests.decideReferral(receiver, referral.id, {
+    accept: false,
+    reason: 'Already known to our occupational therapy team, who visited last week.',
   });
 }

@@ -79,7 +79,13 @@ export async function changeCase(
   changes: Partial<
     Pick<
       Selectable<DB['cases']>,
-      'status' | 'status_reason' | 'assignee_account_id' | 'team' | 'escalated' | 'duplicate_of'
+      | 'status'
+      | 'status_reason'
+      | 'assignee_account_id'
+      | 'team'
+      | 'escalated'
+      | 'escalated_at'
+      | 'duplicate_of'
     >
   >,
   now: Date,

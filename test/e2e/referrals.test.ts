@@ -230,6 +230,12 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
     await admin.getByRole('link', { name: 'Emails and texts' }).click();
     expect(await admin.getByRole('heading', { level: 1 }).textContent()).toBe('Emails and texts');
     expect(await admin.locator('table').textContent()).toContain('amina.khan@example.com');
+    expect(await admin.textContent('main')).toContain(
+      'GOV.UK Notify is not set up (FLAGSTONE_NOTIFY_API_KEY is not set), so nothing is sent',
+    );
+    expect(await admin.locator('table').textContent()).toContain(
+      'Fellshire County Council cannot help with your request.',
+    );
     await expectAccessible(admin);
     await admin.context().close();
   });

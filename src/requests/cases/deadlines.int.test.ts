@@ -1,6 +1,7 @@
 // Deadlines against the real database with a clock the test moves: past its target a case is
-// escalated to its team, a day later to the managers, each once; whoever holds a case is
-// reminded the day before its target; the escalation runs as a scheduled pg-boss job.
+// escalated to its team, a day after that to the managers, each once; whoever holds a case (the
+// organisation's staff when nobody is assigned) is reminded the day before its target; the
+// escalation runs as a scheduled pg-boss job.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrator, testDatabase } from '../../../test/support.ts';
 import { type Services, servicesFor, startJobs } from '../../compose.ts';
@@ -73,6 +74,45 @@ describe('escalating overdue cases', () => {
     expect(await services.governance.ledger.latest('case.escalate')).toMatchObject({ detail: { level: 2 } });
     const followed = await services.requests.follow(reference);
     expect(followed.updates).toEqual([]);
+  });
+
+  it("counts the manager's day from when the team was told: a case found a day late (after downtime) tells the team first", async () => {
+    const { id, reference, expectedAt } = await pothole([
+      demoPoints.northmoor[0],
+      (demoPoints.northmoor[1] as number) + 0.02,
+    ]);
+    now = new Date(expectedAt.getTime() + 30 * HOUR);
+    await services.deadlines.escalateOverdue();
+    expect(await messagesAbout(reference, 'case-overdue')).toEqual(['grace.okafor@fellshire-cc.example.org']);
+    const told = now.getTime();
+    now = new Date(told + 23 * HOUR);
+    await services.deadlines.escalateOverdue();
+    expect(await messagesAbout(reference, 'case-overdue')).toHaveLength(1);
+    now = new Date(told + 24 * HOUR);
+    await services.deadlines.escalateOverdue();
+    expect(await messagesAbout(reference, 'case-overdue')).toEqual([
+      'daniel.whitfield@fellshire-cc.example.org',
+      'grace.okafor@fellshire-cc.example.org',
+    ]);
+    const manager = await services.identity.actorByEmail('daniel.whitfield@fellshire-cc.example.org');
+    const notes = (await services.requests.caseFor(manager, id)).updates.map((u) => u.body);
+    expect(notes).toEqual([
+      'Past its target time: escalated to the team.',
+      'Still overdue a day after the team was told: escalated to the manager.',
+    ]);
+  });
+
+  it("reminds the organisation's staff of a case nobody is assigned to", async () => {
+    const { reference, expectedAt } = await pothole([
+      demoPoints.northmoor[0],
+      (demoPoints.northmoor[1] as number) + 0.04,
+    ]);
+    now = new Date(expectedAt.getTime() - 12 * HOUR);
+    await services.deadlines.remindDue();
+    await services.deadlines.remindDue();
+    expect(await messagesAbout(reference, 'case-reminder')).toEqual([
+      'grace.okafor@fellshire-cc.example.org',
+    ]);
   });
 
   it("tells the case's team through its mailbox and the person it is assigned to, rather than all staff", async () => {

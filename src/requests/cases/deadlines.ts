@@ -1,7 +1,7 @@
 // Deadlines of cases, run as scheduled jobs: a case past its target is escalated to its team
 // (its team's mailbox, or the person it is assigned to, or else the organisation's staff), and
-// still overdue a day later to the organisation's managers; whoever holds a case is reminded
-// the day before its target. Each change is one transaction with its ledger entry and emails.
+// still overdue a day after that to the organisation's managers; whoever holds a case (the
+// organisation's staff when nobody is assigned) is reminded the day before its target. Each change is one transaction with its ledger entry and emails.
 import type { Db } from '../../db/index.ts';
 import type { GovernanceService } from '../../governance/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
@@ -60,14 +60,14 @@ async function escalate(deps: Deps, row: CaseRow, level: 1 | 2, now: Date) {
   const { db, governance, notify } = deps;
   const to = level === 1 ? await holders(deps, row) : await managers(deps, row.organisation_id);
   await db.transaction().execute(async (trx) => {
-    await changeCase(trx, row.id, { escalated: level }, now);
+    await changeCase(trx, row.id, { escalated: level, escalated_at: now }, now);
     await insertUpdate(trx, {
       case_id: row.id,
       kind: 'internal',
       body:
         level === 1
           ? 'Past its target time: escalated to the team.'
-          : 'Still overdue a day later: escalated to the manager.',
+          : 'Still overdue a day after the team was told: escalated to the manager.',
       status: null,
       organisation_id: row.organisation_id,
       author_account_id: null,
@@ -103,13 +103,13 @@ export function deadlinesService(
 ) {
   const deps: Deps = { db, governance, identity, notify };
 
-  /** Escalates open cases past their target: first to the team, then a day later to the manager. */
+  /** Escalates open cases past their target: first to the team, a day after that to the manager. */
   async function escalateOverdue(): Promise<number> {
     const now = clock.now();
     let count = 0;
-    for (const level of [1, 2] as const) {
-      const cutoff = new Date(now.getTime() - (level - 1) * DAY);
-      for (const row of await store.overdue(db, cutoff, level)) {
+    // The manager's level first: a case escalated to the team in this run waits its day.
+    for (const level of [2, 1] as const) {
+      for (const row of await store.overdue(db, now, level)) {
         await escalate(deps, row, level, now);
         count++;
       }

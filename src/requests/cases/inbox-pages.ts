@@ -38,10 +38,10 @@ export async function inboxPages(
       area: ['Area', options.areas],
       team: ['Team', teamOptions],
       assignee: ['Assigned to', assigneeOptions],
-      overdue: ['Overdue', [{ value: 'yes', text: 'Only overdue cases' }]],
+      overdue: ['Overdue', [{ value: 'true', text: 'Only overdue cases' }]],
     };
     // Each chosen filter, with a link to the same list without it.
-    const selected = FILTERS.filter((f) => given[f]).map((f) => {
+    const selected = FILTERS.filter((f) => given[f] && (f !== 'overdue' || given[f] === 'true')).map((f) => {
       const rest = new URLSearchParams(
         FILTERS.filter((g) => g !== f && given[g]).map((g) => [g, given[g] as string]),
       ).toString();

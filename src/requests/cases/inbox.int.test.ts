@@ -115,10 +115,10 @@ describe('the staff inbox', () => {
 
   it('shows overdue cases only when asked, by the clock', async () => {
     const staff = await services.identity.actorByEmail('grace.okafor@fellshire-cc.example.org');
-    expect((await services.inbox.list(staff, { overdue: 'yes' })).cases).toEqual([]);
+    expect((await services.inbox.list(staff, { overdue: 'true' })).cases).toEqual([]);
     offset = 30 * 86_400_000;
     try {
-      const overdue = await services.inbox.list(staff, { overdue: 'yes', service: 'pothole' });
+      const overdue = await services.inbox.list(staff, { overdue: 'true', service: 'pothole' });
       expect(overdue.cases.map((c) => c.reference).sort()).toEqual(
         [refs.ashbyPothole?.reference, refs.northmoorPothole?.reference].sort(),
       );
@@ -126,9 +126,36 @@ describe('the staff inbox', () => {
     } finally {
       offset = 0;
     }
+    // The page and the API take the same parameter, and list the same cases.
+    const late = refs.ashbyPothole?.id as string;
+    const target = async (at: string) =>
+      services.database.pool.query('UPDATE cases SET expected_at = $2 WHERE id = $1', [late, at]);
+    const { rows } = await services.database.pool.query('SELECT expected_at FROM cases WHERE id = $1', [
+      late,
+    ]);
+    await target(new Date(Date.now() - 86_400_000).toISOString());
+    try {
+      const onPage = listed((await page('/cases?overdue=true&service=pothole')).body);
+      const api = await app.inject({
+        url: '/api/v1/cases?overdue=true&service=pothole',
+        headers: { cookie: await as('staff at fellshire-cc') },
+      });
+      expect(onPage).toEqual(['ashbyPothole']);
+      expect(listed(api.body)).toEqual(onPage);
+    } finally {
+      await target(rows[0].expected_at.toISOString());
+    }
   });
 
   it('answers an unknown filter value with the GOV.UK error summary and lists nothing', async () => {
+    const yes = await page('/cases?overdue=yes');
+    expect(yes.statusCode).toBe(400);
+    expect(yes.body).toContain('Choose whether to show only overdue cases');
+    const apiYes = await app.inject({
+      url: '/api/v1/cases?overdue=yes',
+      headers: { cookie: await as('staff at fellshire-cc') },
+    });
+    expect(apiYes.statusCode).toBe(400);
     const bad = await page('/cases?service=no-such-service&status=lost');
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('govuk-error-summary');

@@ -76,7 +76,11 @@ export function inboxService(
       const status = one(query.status);
       if (status && Object.hasOwn(statusNames, status)) filter.status = status as CaseStatus;
       else if (status) errors.push({ field: 'status', message: 'Choose a status from the list' });
-      filter.overdue = one(query.overdue) === 'yes';
+      // The same parameter as the API's: true, or false (or none) for every case.
+      const overdue = one(query.overdue);
+      filter.overdue = overdue === 'true';
+      if (overdue && overdue !== 'true' && overdue !== 'false')
+        errors.push({ field: 'overdue', message: 'Choose whether to show only overdue cases' });
       const cases = errors.length > 0 ? [] : await requests.inbox(actor, filter, requestId);
       return { options, filter: { ...filter, assignee }, errors, cases };
     },

@@ -3,6 +3,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import type { ActiveAgreement } from '../../governance/index.ts';
+
+const DAY = 86_400_000;
+
 import { type CaseRow, type CaseStatus, selectCases } from '../store.ts';
 
 export interface PublicFilter {
@@ -118,18 +121,22 @@ export async function nearbyOpen(
     .execute();
 }
 
-/** Open cases past their target that have not yet been escalated this far. */
+/**
+ * Open cases past their target not yet escalated this far: to the team (level 1) once past the
+ * target, to the manager (level 2) a day after the team was told.
+ */
 export async function overdue(db: Db, now: Date, level: 1 | 2, limit = 500): Promise<CaseRow[]> {
-  return selectCases(db)
+  const query = selectCases(db)
     .where('c.status', 'in', ['open', 'in_progress'])
-    .where('c.expected_at', '<', now)
-    .where('c.escalated', '<', level)
-    .orderBy('c.expected_at')
-    .limit(limit)
-    .execute();
+    .where('c.expected_at', '<', now);
+  const due =
+    level === 1
+      ? query.where('c.escalated', '<', 1)
+      : query.where('c.escalated', '=', 1).where('c.escalated_at', '<=', new Date(now.getTime() - DAY));
+  return due.orderBy('c.expected_at').limit(limit).execute();
 }
 
-/** Open cases, assigned to a person or a team, due within `before` and not yet reminded. */
+/** Open cases due within `before` and not yet reminded (whoever holds them is told, all its staff when nobody is assigned). */
 export async function dueForReminder(db: Db, now: Date, before: Date, limit = 500) {
   return db
     .selectFrom('cases')
@@ -146,7 +153,6 @@ export async function dueForReminder(db: Db, now: Date, before: Date, limit = 50
     .where('expected_at', '>', now)
     .where('expected_at', '<=', before)
     .where('reminded_at', 'is', null)
-    .where((eb) => eb.or([eb('assignee_account_id', 'is not', null), eb('team', 'is not', null)]))
     .orderBy('expected_at')
     .limit(limit)
     .execute();

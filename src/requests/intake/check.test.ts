@@ -50,6 +50,7 @@ describe('checking a submission', () => {
       firstName: 'Sam',
       lastName: null,
       phone: '01632 960001',
+      contactBy: 'email',
       deviceId: null,
       accountRef: null,
     });
@@ -265,5 +266,31 @@ describe('checking a submission, for any input', () => {
         expect(errors.includes('address_string')).toBe(address > 500);
       }),
     );
+  });
+});
+
+describe('how the person is told of progress', () => {
+  const definition = definitionOf('pothole');
+  const base = { service: 'pothole', lat: 52.2, lon: -2.2, attributes: { size: 'medium' } };
+  it.each([
+    [{ email: 'a@example.com', phone: '07700 900123' }, 'email'],
+    [{ phone: '07700 900123' }, 'sms'],
+    [{ email: 'a@example.com', phone: '07700 900123', contactBy: 'sms' as const }, 'sms'],
+    [{ email: 'a@example.com' }, 'email'],
+  ])('%o is told by %s', (contact, channel) => {
+    const { errors, request } = checkSubmission(pothole, definition, { ...base, ...contact }, null);
+    expect(errors).toEqual([]);
+    expect(request.contactBy).toBe(channel);
+  });
+
+  it('refuses a channel without its address or number', () => {
+    expect(
+      checkSubmission(pothole, definition, { ...base, email: 'a@example.com', contactBy: 'sms' }, null)
+        .errors,
+    ).toEqual([{ field: 'phone', message: 'Enter a mobile number to get texts' }]);
+    expect(
+      checkSubmission(pothole, definition, { ...base, phone: '07700 900123', contactBy: 'email' }, null)
+        .errors,
+    ).toEqual([{ field: 'email', message: 'Enter an email address to get emails' }]);
   });
 });

@@ -19,6 +19,8 @@ export interface NewRequest {
   firstName?: string | null;
   lastName?: string | null;
   phone?: string | null;
+  /** How to be told of progress, when both an email address and a phone number are given. */
+  contactBy?: 'email' | 'sms' | null;
   deviceId?: string | null;
   accountRef?: string | null;
   /** The draft (the citizen's journey) whose photos go with the request. */
@@ -39,6 +41,8 @@ export interface CheckedRequest {
   firstName: string | null;
   lastName: string | null;
   phone: string | null;
+  /** How the person is told of progress: as chosen, else email when there is one, else text. */
+  contactBy: 'email' | 'sms' | null;
   deviceId: string | null;
   accountRef: string | null;
 }
@@ -57,6 +61,19 @@ const longest = [
   ['device_id', 'deviceId', 200],
   ['account_id', 'accountRef', 200],
 ] as const;
+
+/** The channel chosen, or else email when there is an address, text when there is a number. */
+function contactChannel(
+  chosen: NewRequest['contactBy'],
+  email: string | null,
+  phone: string | null,
+): { contactBy: CheckedRequest['contactBy']; error?: FieldError } {
+  if (chosen === 'sms' && !phone)
+    return { contactBy: null, error: { field: 'phone', message: 'Enter a mobile number to get texts' } };
+  if (chosen === 'email' && !email)
+    return { contactBy: null, error: { field: 'email', message: 'Enter an email address to get emails' } };
+  return { contactBy: chosen ?? (email ? 'email' : phone ? 'sms' : null) };
+}
 
 /**
  * Checks a request, already placed (a point, when the gazetteer could place it), for a service
@@ -86,6 +103,8 @@ export function checkSubmission(
       field: 'email',
       message: `${service.name} needs a way to contact you: give an email address or phone number`,
     });
+  const contact = contactChannel(input.contactBy, email ?? (citizen?.email || null), phone);
+  if (contact.error) errors.push(contact.error);
   for (const [field, key, max] of longest) {
     if ((input[key] ?? '').length > max) errors.push({ field, message: `Use ${max} characters or fewer` });
   }
@@ -106,6 +125,7 @@ export function checkSubmission(
       firstName: trimmed(input.firstName),
       lastName: trimmed(input.lastName),
       phone,
+      contactBy: contact.contactBy,
       deviceId: trimmed(input.deviceId),
       accountRef: trimmed(input.accountRef),
     },

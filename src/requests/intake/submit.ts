@@ -61,6 +61,7 @@ function caseRow(
     first_name: request.firstName,
     last_name: request.lastName,
     phone: request.phone,
+    contact_by: request.contactBy,
     device_id: request.deviceId,
     account_ref: request.accountRef,
     citizen_account_id: by.citizen?.accountId ?? null,
@@ -133,7 +134,7 @@ export function intakeService(
         row,
         entry: creation(s, to, by, requestId),
         messages: (reference) =>
-          citizenMessages({ email: row.email ?? null, reference }, 'request-received', { service: s.name }),
+          citizenMessages({ ...row, reference }, 'request-received', { service: s.name }),
         after: photosOf ? (trx, id) => attachDraftPhotos(trx, sha256(photosOf), id) : undefined,
       });
       return { ...created, organisation: to.organisation, area: to.area, explanation: to.explanation };

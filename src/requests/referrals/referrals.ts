@@ -77,8 +77,8 @@ async function storeReferral(
 ) {
   // Asked before the transaction: identity answers on a connection of its own.
   const managers = await identity.staffOf([referral.receiverId], ['manager']);
-  await db.transaction().execute(async (trx) => {
-    await store.insertReferral(trx, {
+  const id = await db.transaction().execute(async (trx) => {
+    const id = await store.insertReferral(trx, {
       case_id: row.id,
       from_organisation_id: row.organisation_id,
       to_organisation_id: referral.receiverId,
@@ -121,8 +121,10 @@ async function storeReferral(
       ...citizenMessages(row, 'request-updated', { status: statusNames[row.status], update: told }),
       ...toManagers,
     ]);
+    return id;
   });
   notify.nudge();
+  return id;
 }
 
 /** Refers a case to another organisation: only under an agreement in force covering cases and the purpose. */
@@ -160,7 +162,7 @@ async function refer(deps: Deps, actor: Actor | null, id: string, input: Referra
     note,
     agreementId: entry.entry.agreement as string,
   };
-  await storeReferral(deps, p, row, referral, entry);
+  return { id: await storeReferral(deps, p, row, referral, entry) };
 }
 
 /** What the citizen is told of a decision: what happens next, never the reason (it may be about others). */
