@@ -248,7 +248,11 @@ const resourceIndicators = (
   async defaultResource(ctx, _client, oneOf) {
     if (oneOf) return oneOf;
     const params = ctx.oidc.params ?? {};
-    if (params.grant_type === 'client_credentials' || wantsApi(params.scope)) return settings.apiResource;
+    // A sign-in (openid) that names no resource gets one opaque token for userinfo and the API
+    // alike; the API's own JWT is for machines, and for clients that name it (RFC 8707).
+    if (params.grant_type === 'client_credentials') return settings.apiResource;
+    if (wantsApi(params.scope) && !String(params.scope).split(' ').includes('openid'))
+      return settings.apiResource;
     return undefined as unknown as string;
   },
   useGrantedResource: () => true,
