@@ -115,6 +115,14 @@ describe('the provider refuses', () => {
     });
   });
 
+  it('a grant the client is not allowed, as unauthorized_client (RFC 6749 §5.2)', async () => {
+    const { config } = await relyingParty(t);
+    await expect(oidc.clientCredentialsGrant(config, { scope: 'api:read' })).rejects.toMatchObject({
+      error: 'unauthorized_client',
+      status: 400,
+    });
+  });
+
   it('nothing to the relying party when the person does not allow it', async () => {
     const { config } = await relyingParty(t);
     const { url } = await authorizationRequest(config);

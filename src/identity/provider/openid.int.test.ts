@@ -177,6 +177,35 @@ describe('Flagstone as an OpenID Connect provider', () => {
     });
   });
 
+  it('lets a machine client change a case of its organisation, recorded as the client', async () => {
+    const { config, clientId } = await relyingParty(t, {
+      name: 'Castlebridge highways system',
+      machineFor: 'castlebridge-council',
+      redirectUris: [],
+      scopes: ['api:read', 'api:write'],
+    });
+    const created = await t.services.requests.submit({
+      service: 'pothole',
+      lat: 52.3,
+      lon: -1.68,
+      attributes: { size: 'small' },
+    });
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'api:read api:write' });
+    const changed = await fetch(`${t.issuer}/api/v1/cases/${created.id}/status`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'in_progress', reason: 'A crew is on its way' }),
+    });
+    expect(changed.status).toBe(204);
+    const { rows } = await t.services.database.pool.query(
+      'SELECT author_account_id, author_client_id, o.ref FROM case_updates u JOIN organisations o ON o.id = u.organisation_id WHERE case_id = $1',
+      [created.id],
+    );
+    expect(rows).toEqual([
+      { author_account_id: null, author_client_id: clientId, ref: 'castlebridge-council' },
+    ]);
+  });
+
   it('authenticates a machine client by private_key_jwt', async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' };
