@@ -13,7 +13,15 @@ import { placesModule } from './places/index.ts';
 import { newId, refuseUnreadableText } from './platform/index.ts';
 import { registersModule } from './registers/index.ts';
 import { requestsModule } from './requests/index.ts';
-import { loggerFor, requestLog, contexts as webContexts, webModule, webPlugin } from './web/index.ts';
+import {
+  allowedMethods,
+  frameworkErrors,
+  loggerFor,
+  requestLog,
+  contexts as webContexts,
+  webModule,
+  webPlugin,
+} from './web/index.ts';
 
 export async function createApp(
   config: Config,
@@ -30,7 +38,9 @@ export async function createApp(
     trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
     return503OnClosing: true,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  allowedMethods(app); // 405 with Allow for a known address and another method
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
