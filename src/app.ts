@@ -18,6 +18,7 @@ import {
   frameworkErrors,
   loggerFor,
   requestLog,
+  truthfulDocument,
   contexts as webContexts,
   webModule,
   webPlugin,
@@ -57,6 +58,8 @@ export async function createApp(
       },
     },
     hideUntagged: true,
+    transformObject: (built) =>
+      truthfulDocument('openapiObject' in built ? built.openapiObject : {}, config.publicUrl),
   });
   // What every answer shares: security headers, cookies, assets, page rendering, errors.
   await app.register(webPlugin, {
