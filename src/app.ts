@@ -16,7 +16,16 @@ import { placesModule } from './places/index.ts';
 import { newId, refuseUnreadableText } from './platform/index.ts';
 import { registersModule } from './registers/index.ts';
 import { requestsModule } from './requests/index.ts';
-import { loggerFor, requestLog, contexts as webContexts, webModule, webPlugin } from './web/index.ts';
+import {
+  allowedMethods,
+  frameworkErrors,
+  loggerFor,
+  requestLog,
+  truthfulDocument,
+  contexts as webContexts,
+  webModule,
+  webPlugin,
+} from './web/index.ts';
 
 export async function createApp(
   config: Config,
@@ -33,7 +42,9 @@ export async function createApp(
     trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
     return503OnClosing: true,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  allowedMethods(app); // 405 with Allow for a known address and another method
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -50,6 +61,8 @@ export async function createApp(
       },
     },
     hideUntagged: true,
+    transformObject: (built) =>
+      truthfulDocument('openapiObject' in built ? built.openapiObject : {}, config.publicUrl),
   });
   // What every answer shares: security headers, cookies, assets, page rendering, errors.
   await app.register(webPlugin, {

@@ -164,6 +164,7 @@ export interface Cases {
 
 export interface CaseUpdates {
   author_account_id: string | null;
+  author_client_id: string | null;
   body: string;
   case_id: string;
   created_at: Generated<Timestamp>;

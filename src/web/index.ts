@@ -21,6 +21,8 @@ import { apiDocs, healthRoutes, startPage } from './pages.ts';
 
 export { type Context, type Contexts, contexts, type WhoIsAsking } from './contexts.ts';
 export { type LogFormat, loggerFor, requestLog } from './logging.ts';
+export { allowedMethods, frameworkErrors } from './methods.ts';
+export { truthfulDocument } from './openapi.ts';
 
 const govukDist = new URL('../../node_modules/govuk-frontend/dist/', import.meta.url).pathname;
 const srcDir = new URL('../', import.meta.url).pathname;

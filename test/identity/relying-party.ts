@@ -113,12 +113,17 @@ export async function tokensFor(
   t: { issuer: string },
   config: oidc.Configuration,
   account: { email: string; password: string },
+  /** The API's own JWT access token (RFC 8707 resource), rather than the opaque one userinfo also takes. */
+  { forApi = false } = {},
 ) {
-  const { back, verifier, state, browser } = await signInThrough(t, config, account);
-  const tokens = await oidc.authorizationCodeGrant(config, new URL(back.location ?? ''), {
-    pkceCodeVerifier: verifier,
-    expectedState: state,
-  });
+  const resource = forApi ? { resource: `${t.issuer}/api` } : undefined;
+  const { back, verifier, state, browser } = await signInThrough(t, config, account, resource);
+  const tokens = await oidc.authorizationCodeGrant(
+    config,
+    new URL(back.location ?? ''),
+    { pkceCodeVerifier: verifier, expectedState: state },
+    resource,
+  );
   return { tokens, browser };
 }
 

@@ -115,6 +115,14 @@ describe('the provider refuses', () => {
     });
   });
 
+  it('a grant the client is not allowed, as unauthorized_client (RFC 6749 §5.2)', async () => {
+    const { config } = await relyingParty(t);
+    await expect(oidc.clientCredentialsGrant(config, { scope: 'api:read' })).rejects.toMatchObject({
+      error: 'unauthorized_client',
+      status: 400,
+    });
+  });
+
   it('nothing to the relying party when the person does not allow it', async () => {
     const { config } = await relyingParty(t);
     const { url } = await authorizationRequest(config);
@@ -166,7 +174,7 @@ describe('the API refuses', () => {
 
   it('a tampered access token, or one Flagstone did not sign', async () => {
     const { config } = await relyingParty(t);
-    const { tokens } = await tokensFor(t, config, citizen());
+    const { tokens } = await tokensFor(t, config, citizen(), { forApi: true });
     const [header, payload, signature] = tokens.access_token.split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
     const widened = Buffer.from(JSON.stringify({ ...claims, scope: 'api:read api:write' })).toString(
@@ -181,6 +189,17 @@ describe('the API refuses', () => {
     );
     expect((await callApi(t, '/api/v1/me', forged)).status).toBe(401);
     expect((await callApi(t, '/api/v1/me', 'not-a-token')).status).toBe(401);
+  });
+
+  it('the access token of a sign-in once it is revoked, at userinfo and the API alike', async () => {
+    const { config } = await relyingParty(t);
+    const { tokens } = await tokensFor(t, config, citizen());
+    expect((await callApi(t, '/api/v1/me', tokens.access_token)).status).toBe(200);
+    await oidc.tokenRevocation(config, tokens.access_token);
+    const response = await callApi(t, '/api/v1/me', tokens.access_token);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, oidc.skipSubjectCheck)).rejects.toThrow();
   });
 
   it('a change with a token that only allows reading, and never falls back to the session', async () => {

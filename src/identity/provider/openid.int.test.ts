@@ -72,6 +72,31 @@ describe('Flagstone as an OpenID Connect provider', () => {
       clientId,
       scopes: ['api:read'],
     });
+    // The same access token at userinfo: the API's scopes do not bar it.
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, String(claims?.sub));
+    expect(userinfo).toMatchObject({ sub: claims?.sub, name: manager.name });
+  });
+
+  it('binds a token to the API alone when the client names the API as its resource (RFC 8707)', async () => {
+    const { config } = await relyingParty(t);
+    const manager = demoAccount((c) => c.roles === 'manager at ashby-vale-dc');
+    const resource = `${t.issuer}/api`;
+    const { back, verifier, state } = await signInThrough(t, config, manager, { resource });
+    const tokens = await oidc.authorizationCodeGrant(
+      config,
+      new URL(back.location ?? ''),
+      { pkceCodeVerifier: verifier, expectedState: state },
+      { resource },
+    );
+    expect(tokens.access_token.split('.')).toHaveLength(3);
+    const me = await oidc.fetchProtectedResource(
+      config,
+      tokens.access_token,
+      new URL(`${t.issuer}/api/v1/me`),
+      'GET',
+    );
+    expect(me.status).toBe(200);
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, oidc.skipSubjectCheck)).rejects.toThrow();
   });
 
   it('signs a citizen in to a public client (no secret), with their email only when asked for', async () => {
@@ -152,6 +177,35 @@ describe('Flagstone as an OpenID Connect provider', () => {
     });
   });
 
+  it('lets a machine client change a case of its organisation, recorded as the client', async () => {
+    const { config, clientId } = await relyingParty(t, {
+      name: 'Castlebridge highways system',
+      machineFor: 'castlebridge-council',
+      redirectUris: [],
+      scopes: ['api:read', 'api:write'],
+    });
+    const created = await t.services.requests.submit({
+      service: 'pothole',
+      lat: 52.3,
+      lon: -1.68,
+      attributes: { size: 'small' },
+    });
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'api:read api:write' });
+    const changed = await fetch(`${t.issuer}/api/v1/cases/${created.id}/status`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'in_progress', reason: 'A crew is on its way' }),
+    });
+    expect(changed.status).toBe(204);
+    const { rows } = await t.services.database.pool.query(
+      'SELECT author_account_id, author_client_id, o.ref FROM case_updates u JOIN organisations o ON o.id = u.organisation_id WHERE case_id = $1',
+      [created.id],
+    );
+    expect(rows).toEqual([
+      { author_account_id: null, author_client_id: clientId, ref: 'castlebridge-council' },
+    ]);
+  });
+
   it('authenticates a machine client by private_key_jwt', async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' };
@@ -194,7 +248,7 @@ describe('Flagstone as an OpenID Connect provider', () => {
 
   it('keeps tokens signed before a key rotation valid, and signs new ones with the new key', async () => {
     const { config } = await relyingParty(t);
-    const before = await tokensFor(t, config, citizen());
+    const before = await tokensFor(t, config, citizen(), { forApi: true });
     const oldKid = decodeProtectedHeader(String(before.tokens.id_token)).kid;
     const { kid } = await t.services.identity.keys.rotate();
     expect(kid).not.toBe(oldKid);
@@ -203,7 +257,7 @@ describe('Flagstone as an OpenID Connect provider', () => {
     await jwtVerify(String(before.tokens.id_token), jwks, { issuer: t.issuer });
     expect((await callApi(t, '/api/v1/me', before.tokens.access_token)).status).toBe(200);
 
-    const after = await tokensFor(t, config, citizen());
+    const after = await tokensFor(t, config, citizen(), { forApi: true });
     expect(decodeProtectedHeader(String(after.tokens.id_token)).kid).toBe(kid);
     expect(decodeProtectedHeader(after.tokens.access_token).kid).toBe(kid);
     expect((await callApi(t, '/api/v1/me', after.tokens.access_token)).status).toBe(200);

@@ -248,7 +248,11 @@ const resourceIndicators = (
   async defaultResource(ctx, _client, oneOf) {
     if (oneOf) return oneOf;
     const params = ctx.oidc.params ?? {};
-    if (params.grant_type === 'client_credentials' || wantsApi(params.scope)) return settings.apiResource;
+    // A sign-in (openid) that names no resource gets one opaque token for userinfo and the API
+    // alike; the API's own JWT is for machines, and for clients that name it (RFC 8707).
+    if (params.grant_type === 'client_credentials') return settings.apiResource;
+    if (wantsApi(params.scope) && !String(params.scope).split(' ').includes('openid'))
+      return settings.apiResource;
     return undefined as unknown as string;
   },
   useGrantedResource: () => true,
@@ -322,10 +326,20 @@ function configuration(deps: ProviderDeps, jwks: JWK[]): Configuration {
   };
 }
 
+const GRANT_NOT_ALLOWED = 'requested grant type is not allowed for this client';
+
 /** A provider built with these signing keys; rebuilt by the caller when the keys change. */
 export function buildProvider(deps: ProviderDeps, jwks: JWK[]): Provider {
   const provider = new Provider(deps.settings.issuer, configuration(deps, jwks));
   provider.proxy = deps.settings.trustProxy;
+  // RFC 6749 §5.2: a grant type the client is not allowed is `unauthorized_client`, which
+  // oidc-provider reports as `invalid_request`.
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as { error?: string; error_description?: string } | undefined;
+    if (ctx.oidc?.route === 'token' && body?.error_description === GRANT_NOT_ALLOWED)
+      ctx.body = { ...body, error: 'unauthorized_client' };
+  });
   // Signing out of a relying party with "sign me out everywhere" ends the Flagstone session too.
   provider.use(async (ctx, next) => {
     await next();

@@ -20,6 +20,9 @@ export function validNhsNumber(value: string): boolean {
   return (check === 11 ? 0 : check) === Number(digits[9]);
 }
 
+/** The registers hold no one born on or before this day (the database's check says the same). */
+const EARLIEST_BIRTH = '1880-01-01';
+
 export function validDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const date = new Date(`${value}T00:00:00Z`);
@@ -62,6 +65,8 @@ export function cleanFields(
       errors.push({ field: 'dateOfBirth', message: 'Enter a real date of birth, like 1984-03-27' });
     else if (dob && dob > today)
       errors.push({ field: 'dateOfBirth', message: 'The date of birth must be in the past' });
+    else if (dob && dob <= EARLIEST_BIRTH)
+      errors.push({ field: 'dateOfBirth', message: 'The date of birth must be after 1 January 1880' });
     values.dateOfBirth = dob;
   }
   const postcode = text(input.postcode);

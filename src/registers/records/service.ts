@@ -7,7 +7,7 @@ import type { IdentityService } from '../../identity/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { type Actor, type Clock, Conflict, Forbidden, Invalid, NotFound } from '../../platform/index.ts';
 import { recordAsk } from './access.ts';
-import { cleanFields, type RecordFields } from './record.ts';
+import { cleanFields, type RecordFields, validDate } from './record.ts';
 import * as store from './store.ts';
 
 export interface PersonRecord {
@@ -169,7 +169,7 @@ async function search(
     if (errors.length > 0) throw new Invalid('The search has errors', errors);
     clean.postcode = values.postcode ?? undefined;
   }
-  if (filters.dateOfBirth && !/^\d{4}-\d{2}-\d{2}$/.test(filters.dateOfBirth)) {
+  if (filters.dateOfBirth && !validDate(filters.dateOfBirth)) {
     throw new Invalid('The search has errors', [
       { field: 'dateOfBirth', message: 'Enter a date like 1984-03-27' },
     ]);

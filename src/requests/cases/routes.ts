@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ProblemResponses } from '../../web/index.ts';
-import { Code, IdParams, Status } from '../schemas.ts';
+import { Code, IdParams, Status, UUID } from '../schemas.ts';
 import type { CaseWork } from './work.ts';
 
 const InboxQuery = Type.Object({
@@ -10,7 +10,7 @@ const InboxQuery = Type.Object({
   status: Type.Optional(Status),
   area: Type.Optional(Code),
   assignee: Type.Optional(
-    Type.String({ pattern: '^(none|[0-9a-f-]{36})$', description: 'An account id, or none for unassigned' }),
+    Type.String({ pattern: `^(none|${UUID})$`, description: 'An account id, or none for unassigned' }),
   ),
   team: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A team, or none' })),
   overdue: Type.Optional(Type.Boolean()),

@@ -11,6 +11,7 @@ import { caseAsk } from '../access.ts';
 import { type CaseRow, facts, statusNames } from '../case.ts';
 import { definitionOf } from '../service-definitions.ts';
 import { findCase, insertUpdate } from '../store.ts';
+import { authorOf } from './updates.ts';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = 86_400_000;
@@ -73,7 +74,7 @@ async function storeSeparation(
     body,
     status: null,
     organisation_id: row.organisation_id,
-    author_account_id: p.accountId,
+    ...authorOf(p),
     created_at: now,
   });
   await db.transaction().execute(async (trx) => {

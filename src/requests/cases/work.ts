@@ -31,7 +31,7 @@ import { referralsOfCase, withReferrals } from '../referrals/index.ts';
 import { changeCase, insertUpdate, joinedTo, updatesOf } from '../store.ts';
 import { assigneeName, checkAssignment } from './assignment.ts';
 import * as store from './store.ts';
-import { authors, writers } from './updates.ts';
+import { authorOf, authors, writers } from './updates.ts';
 
 const trimmed = (v: string | null | undefined) => (v ?? '').trim() || null;
 
@@ -246,7 +246,7 @@ async function changeStatus(
       body: reason,
       status,
       organisation_id: p.organisations[0] ?? null,
-      author_account_id: p.accountId,
+      ...authorOf(p),
       created_at: clock.now(),
     });
     await governance.guard.write(trx, [
@@ -293,7 +293,7 @@ async function addUpdate(
       body,
       status: null,
       organisation_id: ownHere,
-      author_account_id: p.accountId,
+      ...authorOf(p),
       created_at: clock.now(),
     });
     await changeCase(trx, id, {}, clock.now());
