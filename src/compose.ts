@@ -34,7 +34,10 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
   const { db } = database;
   const places = placesService(db);
   const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
-  const identity = identityService(db, clock, governance.ledger, places);
+  const identity = identityService(db, clock, governance.ledger, places, {
+    queue: (trx, messages) => notify.queue(trx, messages),
+    nudge: () => notify.nudge(),
+  });
   const jobs = jobQueue(database.pool.options.connectionString);
   const notify = notifyService(db, clock, jobs, governance);
   const properties = propertiesService(db, places);

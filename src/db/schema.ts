@@ -194,6 +194,18 @@ export interface Delegations {
   services: string[];
 }
 
+export interface EmailLinks {
+  account_id: string | null;
+  created_at: Generated<Timestamp>;
+  email: string;
+  expires_at: Timestamp;
+  name: string | null;
+  password_hash: string | null;
+  purpose: 'register' | 'reset-password';
+  token_hash: string;
+  used_at: Timestamp | null;
+}
+
 export interface LinkPairs {
   decided_at: Timestamp | null;
   decided_by: string | null;
@@ -562,6 +574,7 @@ export interface DB {
   clearances: Clearances;
   correction_requests: CorrectionRequests;
   delegations: Delegations;
+  email_links: EmailLinks;
   link_pairs: LinkPairs;
   link_runs: LinkRuns;
   local_records: LocalRecords;

@@ -124,6 +124,9 @@ beforeAll(async () => {
       'case-overdue': TEMPLATE,
       'case-reminder': TEMPLATE,
       'referral-received': TEMPLATE,
+      'account-confirm-email': TEMPLATE,
+      'account-already-registered': TEMPLATE,
+      'account-reset-password': TEMPLATE,
     },
   };
   const { url, drop } = await testDatabase();

@@ -6,6 +6,9 @@ export const notifyTemplates = [
   'case-overdue', // reference, service, level
   'case-reminder', // reference, service, due
   'referral-received', // reference, from, purpose
+  'account-confirm-email', // name, link, hours
+  'account-already-registered', // name, signIn, reset
+  'account-reset-password', // name, link, minutes
 ] as const;
 
 export type NotifyTemplate = (typeof notifyTemplates)[number];

@@ -25,7 +25,7 @@ async function expectUsable(page: Page) {
 }
 
 const errorSummary = (page: Page) => page.locator('.govuk-error-summary').textContent();
-const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
+const heading = async (page: Page) => (await page.getByRole('heading', { level: 1 }).textContent())?.trim();
 
 /** Selects the map where a point is drawn, reading the map's view from its form. */
 async function clickMapAt(page: Page, lon: number, lat: number) {

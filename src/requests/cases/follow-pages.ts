@@ -5,6 +5,8 @@ import { Forbidden, requireActor } from '../../platform/index.ts';
 import { statusNames } from '../case.ts';
 import type { PublicCases } from './public.ts';
 
+const YOUR_REQUESTS_HEAD = ['Reference', 'What', 'Dealt with by', 'Status', 'Latest update'];
+
 export async function followPages(app: FastifyInstance, { requests }: { requests: PublicCases }) {
   app.get<{ Querystring: { reference?: string } }>('/follow', async (request, reply) => {
     const reference = (request.query.reference ?? '').trim().toUpperCase();
@@ -30,13 +32,16 @@ export async function followPages(app: FastifyInstance, { requests }: { requests
     if (actor.kind !== 'citizen') throw new Forbidden('This page is for citizens');
     const mine = await requests.mine(request.actor, request.id);
     return reply.page('your-requests.njk', {
-      rows: mine.map((r) => [
-        { html: `<a class="govuk-link" href="/follow/${r.reference}">${r.reference}</a>` },
-        { text: r.serviceName },
-        { text: r.organisationName },
-        { text: statusNames[r.status] },
-        { text: r.latestUpdate ? `${r.latestUpdate.at.slice(0, 10)}: ${r.latestUpdate.body}` : 'None yet' },
-      ]),
+      // Each cell names its column, which a narrow screen shows in place of the table's head.
+      rows: mine.map((r) =>
+        [
+          { html: `<a class="govuk-link" href="/follow/${r.reference}">${r.reference}</a>` },
+          { text: r.serviceName },
+          { text: r.organisationName },
+          { text: statusNames[r.status] },
+          { text: r.latestUpdate ? `${r.latestUpdate.at.slice(0, 10)}: ${r.latestUpdate.body}` : 'None yet' },
+        ].map((cell, i) => ({ ...cell, attributes: { 'data-label': YOUR_REQUESTS_HEAD[i] } })),
+      ),
     });
   });
 }

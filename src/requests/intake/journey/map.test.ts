@@ -81,7 +81,7 @@ describe('the server-drawn map', () => {
       properties: [[-1.5, 52.5]],
       pin: [-1.5, 52.5],
     });
-    expect(near).toContain('<circle cx="170.0" cy="150.0"');
+    expect(near).toContain('<circle cx="160.0" cy="150.0"');
     expect(near).toContain('fill="#d4351c"');
   });
 });

@@ -4,7 +4,7 @@
 // an image button, a click on it sends the pixel clicked, which `pointAt` turns back into a point.
 
 /** The map's size in CSS pixels: it fits a 375 px wide phone screen, so a click is where it looks. */
-export const MAP_WIDTH = 340;
+export const MAP_WIDTH = 320;
 export const MAP_HEIGHT = 300;
 export const MOST_ZOOM = 7;
 /** From this zoom a click chooses the point; further out it zooms in where clicked. */
