@@ -78,7 +78,9 @@ describe('a citizen account, made and got back into', { timeout: 120_000 }, () =
     await page.getByRole('button', { name: 'Use this address' }).click();
     await page.getByLabel('About the size of a car tyre').check();
     await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await page.getByLabel('Email', { exact: false }).first().inputValue()).toBe(EMAIL);
     await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await page.locator('.govuk-summary-list').textContent()).toContain(EMAIL);
     await page.getByRole('button', { name: 'Send your request' }).click();
     const reference = /[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(
       (await page.locator('.govuk-panel').textContent()) ?? '',

@@ -84,8 +84,24 @@ describe('the front door for a citizen without an account', { timeout: 120_000 }
     expect(answers).toMatch(/52\.22\d*, -2\.(19|20)\d*/);
     await expectUsable(page);
     await page.getByRole('button', { name: 'Send your request' }).click();
-    expect(await page.locator('.govuk-panel').textContent()).toContain('Request sent');
-    expect(await page.textContent('main')).toContain('Fellshire County Council');
+    const panel = (await page.locator('.govuk-panel').textContent()) ?? '';
+    expect(panel).toContain('Request sent');
+    const main = (await page.textContent('main')) ?? '';
+    expect(main).toContain('Fellshire County Council');
+    expect(main).toMatch(/aim to deal with it by \d{1,2} [A-Z][a-z]+ 20\d\d/);
+    expect(await page.locator('img.flagstone-map').count()).toBe(1);
+    await expectUsable(page);
+
+    // Followed later by the reference typed as people do: lower case, a space for the hyphen.
+    const reference = /[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(panel)?.[0] as string;
+    await page.goto(`${site.base}/`);
+    await page.getByRole('link', { name: 'Follow a request with its reference' }).click();
+    await page.getByLabel('Reference').fill(reference.toLowerCase().replace('-', ' '));
+    await page.getByRole('button', { name: 'Find the request' }).click();
+    expect(await heading(page)).toBe(`Request ${reference}`);
+    expect(await page.locator('.govuk-summary-list').textContent()).toMatch(
+      /Target date\s+\d{1,2} [A-Z][a-z]+ 20\d\d/,
+    );
     await expectUsable(page);
     await context.close();
   });
@@ -95,7 +111,10 @@ describe('the front door for a citizen without an account', { timeout: 120_000 }
     await page.goto(`${site.base}/sign-in`);
     await expectUsable(page);
     await page.getByRole('link', { name: 'continue without signing in' }).click();
-    await chooseService(page, 'missed bin', 'Report a missed bin collection');
+    await chooseService(page, 'bins', 'Report a missed bin collection');
+    await page.getByRole('link', { name: 'Back' }).click();
+    expect(await heading(page)).toContain('What do you want to report or ask for');
+    await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Find the address').fill('ZZ9 9ZZ');
     await page.getByRole('button', { name: 'Find the address' }).click();
     expect(await errorSummary(page)).toContain('No address matches');

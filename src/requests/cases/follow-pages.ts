@@ -2,7 +2,7 @@
 // signed-in citizen sees every request they made, across every organisation.
 import type { FastifyInstance } from 'fastify';
 import { Forbidden, requireActor } from '../../platform/index.ts';
-import { statusNames } from '../case.ts';
+import { longDate, statusNames } from '../case.ts';
 import type { PublicCases } from './public.ts';
 
 const YOUR_REQUESTS_HEAD = ['Reference', 'What', 'Dealt with by', 'Status', 'Latest update'];
@@ -24,7 +24,11 @@ export async function followPages(app: FastifyInstance, { requests }: { requests
   });
   app.get<{ Params: { reference: string } }>('/follow/:reference', async (request, reply) => {
     const found = await requests.follow(request.params.reference);
-    return reply.page('follow-request.njk', { ...found, statusName: statusNames[found.request.status] });
+    return reply.page('follow-request.njk', {
+      ...found,
+      statusName: statusNames[found.request.status],
+      target: longDate(found.request.expectedAt),
+    });
   });
 
   app.get('/your-requests', async (request, reply) => {

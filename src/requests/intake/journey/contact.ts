@@ -24,7 +24,10 @@ export async function contactPages(app: FastifyInstance, { requests, places }: J
   app.get('/report/contact', async (request, reply) => {
     const { answers } = await draft(request);
     if (!answers.lat) return reply.redirect('/report/where', 303);
-    return contactPage(reply, answers, answers as Form);
+    // A signed-in citizen's details are filled in from their account until they give others.
+    const me = request.actor?.kind === 'citizen' && !request.actor.actingFor ? request.actor : null;
+    const given = 'name' in answers || 'email' in answers || 'phone' in answers;
+    return contactPage(reply, answers, given || !me ? (answers as Form) : { name: me.name, email: me.email });
   });
   app.post<{ Body: Form }>('/report/contact', async (request, reply) => {
     const { answers } = await draft(request);
