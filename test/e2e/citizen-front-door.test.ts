@@ -122,6 +122,9 @@ describe('the front door for a citizen without an account', { timeout: 120_000 }
     await page.getByRole('button', { name: 'Find the address' }).click();
     expect(await heading(page)).toContain('Choose the address');
     expect(await page.locator('.govuk-radios__item').count()).toBeGreaterThan(5);
+    expect(await page.locator('.govuk-radios__hint').first().textContent()).toContain(
+      'Dealt with by Ashby Vale District Council',
+    );
     await expectUsable(page);
     await page.getByLabel('1 Harrow Road, Ashby, AV2 4HT', { exact: true }).check();
     await page.getByRole('button', { name: 'Use this address' }).click();

@@ -1,6 +1,7 @@
 // Following a request: anyone with its reference sees its public face and public updates; a
 // signed-in citizen sees every request they made, across every organisation.
 import type { FastifyInstance } from 'fastify';
+import { actFor } from '../../identity/index.ts';
 import { Forbidden, requireActor } from '../../platform/index.ts';
 import { longDate, statusNames } from '../case.ts';
 import type { PublicCases } from './public.ts';
@@ -32,10 +33,12 @@ export async function followPages(app: FastifyInstance, { requests }: { requests
   });
 
   app.get('/your-requests', async (request, reply) => {
-    const actor = requireActor(request.actor);
-    if (actor.kind !== 'citizen') throw new Forbidden('This page is for citizens');
-    const mine = await requests.mine(request.actor, request.id);
+    // Someone acting for a citizen under a delegation covering requests sees theirs.
+    const actor = requireActor(actFor(request.actor, 'requests'));
+    if (actor.kind !== 'citizen' && !actor.actingFor) throw new Forbidden('This page is for citizens');
+    const mine = await requests.mine(actor, request.id);
     return reply.page('your-requests.njk', {
+      actingFor: actor.actingFor?.name ?? null,
       // Each cell names its column, which a narrow screen shows in place of the table's head.
       rows: mine.map((r) =>
         [

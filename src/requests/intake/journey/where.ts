@@ -48,14 +48,24 @@ function wherePagesOf({ requests, places }: JourneyOptions) {
 
     // By the address: the properties matching what was typed, to choose one.
     async addressPage(reply: FastifyReply, answers: Answers, q: string, chosen = '', form: object = {}) {
-      const found = await requests.addresses.find(q);
+      const found = (await requests.addresses.find(q)).slice(0, SHOWN);
+      // Each address says who would deal with the chosen service there.
+      const servedBy = await Promise.all(
+        found.map((a) =>
+          requests
+            .route(str(answers.service), a.latitude, a.longitude)
+            .then((r) => `Dealt with by ${r.organisation.name}`)
+            .catch(() => 'We cannot take this report at this address'),
+        ),
+      );
       return reply.page('report-where-address.njk', {
         service: await serviceOf(answers),
         q,
         more: found.length >= SHOWN,
-        items: found.slice(0, SHOWN).map((a) => ({
+        items: found.map((a, i) => ({
           value: String(a.uprn),
           text: addressLine(a),
+          hint: { text: servedBy[i] },
           checked: String(a.uprn) === chosen,
         })),
         errors: [],
