@@ -57,8 +57,8 @@ export function publicCases(
     },
 
     /** Open requests of the same service near a point ("already reported?"): public fields only. */
-    async nearby(serviceCode: string, lat: number, lon: number) {
-      return (await store.nearbyOpen(db, serviceCode, lat, lon, 0.002)).map(toPublic);
+    async nearby(serviceCode: string, lat: number, lon: number, degrees = 0.002) {
+      return (await store.nearbyOpen(db, serviceCode, lat, lon, degrees)).map(toPublic);
     },
 
     /** A signed-in citizen's requests, across every organisation. */

@@ -11,19 +11,24 @@ import { CHOOSING_ZOOM, MAP_HEIGHT, MAP_WIDTH } from './map.ts';
 
 type Point = { lat: number; lon: number };
 
-const query = (v: MapView, pin: Point | null) =>
-  new URLSearchParams({
+/** The address of the picture of a view, with a pin at the point if there is one, and open reports of the service. */
+export const mapSource = (v: MapView, pin: Point | null = null, service = '') =>
+  `/map.svg?${new URLSearchParams({
     mlat: String(v.lat),
     mlon: String(v.lon),
     z: String(v.z),
     ...(pin ? { plat: String(pin.lat), plon: String(pin.lon) } : {}),
-  }).toString();
-
-/** The address of the picture of a view, with a pin at the point if there is one. */
-export const mapSource = (v: MapView, pin: Point | null = null) => `/map.svg?${query(v, pin)}`;
+    ...(service ? { service } : {}),
+  })}`;
 
 /** What a page shows of the map: the picture, its words, and links to zoom and move. */
-export function mapOf(view: MapView, pin: Point | null, placeName: string, page = '/report/where') {
+export function mapOf(
+  view: MapView,
+  pin: Point | null,
+  placeName: string,
+  service = '',
+  page = '/report/where',
+) {
   const moves = movesFrom(view);
   const link = (text: string, to: MapView | null) =>
     to
@@ -34,7 +39,7 @@ export function mapOf(view: MapView, pin: Point | null, placeName: string, page 
       : null;
   return {
     view,
-    src: mapSource(view, pin),
+    src: mapSource(view, pin, service),
     width: MAP_WIDTH,
     height: MAP_HEIGHT,
     choosing: view.z >= CHOOSING_ZOOM,
@@ -60,11 +65,18 @@ export async function mapPages(app: FastifyInstance, { requests, places }: Journ
     const areas = (await places.areas()).map((f) => ({ name: f.properties.name, geometry: f.geometry }));
     const view = viewOf({ lat: q.mlat, lon: q.mlon, z: q.z }, wholeView(areas));
     const pin = viewOf({ lat: q.plat, lon: q.plon }, { lat: Number.NaN, lon: Number.NaN, z: 0 });
-    const properties = view.z >= 3 ? await requests.addresses.within(boundsOf(view)) : [];
+    const bounds = boundsOf(view);
+    const properties = view.z >= 3 ? await requests.addresses.within(bounds) : [];
+    // Open reports of the service close to the middle of the view, so as not to report one twice.
+    const open =
+      q.service && view.z >= CHOOSING_ZOOM && (await requests.hasService(q.service))
+        ? await requests.nearby(q.service, view.lat, view.lon, (bounds[3] - bounds[1]) / 2)
+        : [];
     const svg = drawMap({
       view,
       areas,
       properties,
+      reports: open.map((r): [number, number] => [r.lon, r.lat]),
       pin: Number.isFinite(pin.lat) ? [pin.lon, pin.lat] : null,
     });
     return reply.type('image/svg+xml').header('cache-control', 'public, max-age=300').send(svg);

@@ -39,7 +39,7 @@ function wherePagesOf({ requests, places }: JourneyOptions) {
       return reply.page('report-where.njk', {
         service: await serviceOf(answers),
         values,
-        map: mapOf(view ?? (await viewFor(answers)), pin, (await places.place()).name),
+        map: mapOf(view ?? (await viewFor(answers)), pin, (await places.place()).name, str(answers.service)),
         errors: [],
         fieldErrors: {},
         ...form,
