@@ -46,7 +46,10 @@ export function createServices(
     connectionString: database.pool.options.connectionString,
     keyFile: ledgerKey,
   });
-  const identity = identityService(db, clock, governance.ledger, places);
+  const identity = identityService(db, clock, governance.ledger, places, {
+    queue: (trx, messages) => notify.queue(trx, messages),
+    nudge: () => notify.nudge(),
+  });
   const jobs = jobQueue(database.pool.options.connectionString);
   const notify = notifyService(db, clock, jobs, governance);
   const properties = propertiesService(db, places);

@@ -64,4 +64,11 @@ describe('the live demo', () => {
     const verified = await services.governance.ledger.verify();
     expect(verified.ok).toBe(true);
   });
+
+  it("has a gazetteer in which the demo's own postcodes find addresses", async () => {
+    expect(Number((await rows('SELECT count(*) AS n FROM properties'))[0].n)).toBeGreaterThan(3000);
+    const found = await services.properties.search('cb47qd');
+    expect(found.map((p) => p.address_lines)).toContain('12 Tanner Row');
+    expect((await services.properties.search('AV2 4HT')).length).toBeGreaterThan(5);
+  });
 });

@@ -116,6 +116,9 @@ export function notifyConfig(baseUrl: string): NotifyConfig {
       'referral-received': TEMPLATE,
       'referral-decided': TEMPLATE,
       'routemap-action-overdue': TEMPLATE,
+      'account-confirm-email': TEMPLATE,
+      'account-already-registered': TEMPLATE,
+      'account-reset-password': TEMPLATE,
     },
     smsTemplates: { 'request-received': SMS_TEMPLATE, 'request-updated': SMS_TEMPLATE },
   };

@@ -200,6 +200,18 @@ export interface Delegations {
   services: string[];
 }
 
+export interface EmailLinks {
+  account_id: string | null;
+  created_at: Generated<Timestamp>;
+  email: string;
+  expires_at: Timestamp;
+  name: string | null;
+  password_hash: string | null;
+  purpose: 'register' | 'reset-password';
+  token_hash: string;
+  used_at: Timestamp | null;
+}
+
 export interface KpiDataRequests {
   answered: boolean | null;
   answered_in_time: boolean | null;
@@ -743,6 +755,7 @@ export interface DB {
   clearances: Clearances;
   correction_requests: CorrectionRequests;
   delegations: Delegations;
+  email_links: EmailLinks;
   kpi_data_requests: KpiDataRequests;
   kpi_records: KpiRecords;
   kpi_referrals: KpiReferrals;

@@ -11,6 +11,7 @@ import {
   passkeyPages,
   passkeyScripts,
   passkeySignIn,
+  registrationPages,
   sessionHooks,
   signInPages,
 } from './accounts/index.ts';
@@ -72,6 +73,7 @@ export async function identityModule(
   await app.register(contexts.signIn(passkeySignIn), { identity, settings });
   await app.register(contexts.pages(upstreamPages), { identity, settings });
   await app.register(contexts.signIn(signInPages), { identity });
+  await app.register(contexts.signIn(registrationPages), { identity, settings });
   await app.register(contexts.pages(accountPages), { places });
   await app.register(contexts.pages(delegationPages), { identity });
 }

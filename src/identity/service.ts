@@ -5,14 +5,26 @@
 import type { Db } from '../db/index.ts';
 import type { PlacesService } from '../places/index.ts';
 import type { Clock } from '../platform/index.ts';
-import { accountsService } from './accounts/index.ts';
+import { accountsService, type Outbox } from './accounts/index.ts';
 import type { Ledger } from './audit.ts';
 import { delegations } from './delegation/index.ts';
 import { federation } from './federation/index.ts';
 import { openIdProviderService } from './provider/index.ts';
 
-export function identityService(db: Db, clock: Clock, ledger: Ledger, places: PlacesService) {
-  const { openSession, removeExpiredSessions, ...accounts } = accountsService(db, clock, ledger, places);
+export function identityService(
+  db: Db,
+  clock: Clock,
+  ledger: Ledger,
+  places: PlacesService,
+  outbox: Outbox | null = null,
+) {
+  const { openSession, removeExpiredSessions, ...accounts } = accountsService(
+    db,
+    clock,
+    ledger,
+    places,
+    outbox,
+  );
   const { removeExpiredRecords, ...provider } = openIdProviderService(db, clock, ledger, places);
   return {
     ...accounts,

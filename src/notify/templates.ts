@@ -8,6 +8,9 @@ export const notifyTemplates = [
   'referral-received', // reference, from, purpose
   'referral-decided', // reference, to, decision
   'routemap-action-overdue', // action, organisation, due
+  'account-confirm-email', // name, link, hours
+  'account-already-registered', // name, signIn, reset
+  'account-reset-password', // name, link, minutes
 ] as const;
 
 export type NotifyTemplate = (typeof notifyTemplates)[number];
@@ -31,6 +34,13 @@ export const templateTexts: Record<NotifyTemplate, string> = {
   'referral-decided': 'Your referral of case ((reference)) to ((to)) was ((decision)).',
   'routemap-action-overdue':
     'The routemap action ((action)) of ((organisation)) was due by ((due)): it is overdue.',
+  // A link that confirms an address or sets a password is a credential: the outbox page never shows it.
+  'account-confirm-email':
+    'Confirm your email address to create your account, ((name)): a link that works for ((hours)) hours (not shown here).',
+  'account-already-registered':
+    'Someone tried to create an account with your email address, ((name)), which has one: sign in at ((signIn)) or reset your password at ((reset)).',
+  'account-reset-password':
+    'Reset your password, ((name)): a link that works once, for ((minutes)) minutes (not shown here).',
 };
 
 /** A message's text, its fields filled in (an unknown template shows its name). */

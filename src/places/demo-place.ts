@@ -312,7 +312,7 @@ export const demoPlace: DemoPlace = {
         'Tell us if your rubbish, recycling or garden waste bin was not emptied on your collection day.',
       group: 'Waste and recycling',
       responsibleKind: 'district_council',
-      keywords: ['missed bin', 'bin collection', 'rubbish', 'recycling', 'wheelie bin'],
+      keywords: ['missed bin', 'bin collection', 'rubbish', 'recycling', 'wheelie bin', 'refuse', 'dustbin'],
     },
     {
       code: 'bulky-waste',

@@ -2,6 +2,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { DB, Db } from '../db/index.ts';
 import type { AreaFeature, Boundary, NewArea, Organisation, OrganisationKind, Service } from './schemas.ts';
+import { searchStems } from './search-words.ts';
 
 export async function getPlace(db: Db): Promise<{ name: string } | undefined> {
   return db.selectFrom('place').select('name').executeTakeFirst();
@@ -136,7 +137,7 @@ function toService(row: Pick<Selectable<DB['services']>, (typeof serviceColumns)
 export async function listServices(db: Db, filter: { q?: string; group?: string }): Promise<Service[]> {
   let query = db.selectFrom('services').select(serviceColumns).orderBy('service_group').orderBy('name');
   if (filter.group) query = query.where('service_group', '=', filter.group);
-  for (const word of (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean)) {
+  for (const word of searchStems(filter.q ?? '')) {
     const pattern = `%${word.replace(/[\\%_]/g, '\\$&')}%`;
     query = query.where(
       sql<boolean>`(lower(name) LIKE ${pattern} OR lower(description) LIKE ${pattern}

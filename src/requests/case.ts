@@ -99,3 +99,19 @@ export function citizenMessages(
 
 /** Whether a string has the shape of the ids the database makes (of cases, photos, tokens). */
 export const looksLikeId = (id: string) => /^[0-9a-f-]{36}$/i.test(id);
+
+/** A reference as people type it, in any case, with a space, a hyphen or neither: "dp60 1v5t" is DP60-1V5T. */
+export function normalReference(typed: string): string {
+  const bare = typed.toUpperCase().replace(/[\s-]+/g, '');
+  return /^[0-9A-Z]{8}$/.test(bare) ? `${bare.slice(0, 4)}-${bare.slice(4)}` : typed.trim().toUpperCase();
+}
+
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'Europe/London',
+});
+
+/** A date as GOV.UK writes it, "7 December 2026"; empty for none. */
+export const longDate = (iso: string | null) => (iso ? LONG_DATE.format(new Date(iso)) : '');

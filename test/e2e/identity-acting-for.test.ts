@@ -22,7 +22,7 @@ describe('acting on someone’s behalf, in a browser', { timeout: 120_000 }, () 
     await expectAccessible(citizen);
     await citizen.getByLabel('A person, like a carer or a relative').check();
     await citizen.getByLabel('Their email address, if a person').fill(tom().email);
-    await citizen.getByLabel('See the records held about them').check();
+    await citizen.getByLabel('See the records held about you').check();
     const until = new Date(Date.now() + 90 * 86_400_000);
     await citizen.getByLabel('Day').fill(String(until.getUTCDate()));
     await citizen.getByLabel('Month').fill(String(until.getUTCMonth() + 1));

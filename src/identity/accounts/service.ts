@@ -9,11 +9,18 @@ import { authenticatorApp } from './authenticator-app.ts';
 import { accountDirectory, type Organisations } from './directory.ts';
 import { passkeys } from './passkeys.ts';
 import { passwordSignIn } from './passwords.ts';
+import { type Outbox, registration } from './registration.ts';
 import { sessionRecords } from './session-records.ts';
 import * as store from './store.ts';
 
 /** The use-cases of accounts and sessions, writing to the one audit ledger of the app. */
-export function accountsService(db: Db, clock: Clock, ledger: Ledger, places: Organisations) {
+export function accountsService(
+  db: Db,
+  clock: Clock,
+  ledger: Ledger,
+  places: Organisations,
+  outbox: Outbox | null = null,
+) {
   const { openSession, ...sessions } = sessionRecords(db, clock, ledger, places);
   const { acceptCode, hasAuthenticatorApp, ...secondFactor } = authenticatorApp(db, clock, ledger);
   return {
@@ -25,6 +32,9 @@ export function accountsService(db: Db, clock: Clock, ledger: Ledger, places: Or
 
     /** Passkeys: added from the account page, signed in with at the second-factor level. */
     passkeys: passkeys({ db, clock, ledger, openSession, hasAuthenticatorApp }),
+
+    /** Registering by email and password, and resetting a forgotten password, by emailed links. */
+    registration: registration({ db, clock, ledger, outbox, openSession }),
 
     sharedSecret: (name: string) => store.sharedSecret(db, name, newToken()),
   };

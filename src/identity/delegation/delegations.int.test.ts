@@ -72,7 +72,7 @@ describe('letting someone act for you', () => {
     expect(response.statusCode).toBe(303);
     const mine = await page(citizenCookie, '/account/acting-for-you');
     expect(mine.body).toContain('Tom Price');
-    expect(mine.body).toContain('See the records held about them');
+    expect(mine.body).toContain('See the records held about you');
 
     const carerCookie = await signIn(t.app, tom().email, tom().password);
     const theirs = await page(carerCookie, '/acting-for');

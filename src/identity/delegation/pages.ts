@@ -18,9 +18,14 @@ interface DelegationForm {
   'endsOn-year'?: string;
 }
 
-const services = Object.entries(DELEGATED_SERVICES).map(([value, text]) => ({ value, text }));
-const serviceNames = (list: string[]) =>
-  list.map((s) => DELEGATED_SERVICES[s as keyof typeof DELEGATED_SERVICES] ?? s);
+// Said to the citizen giving the permission; DELEGATED_SERVICES says it to the one acting for them.
+const TO_GIVER: Record<keyof typeof DELEGATED_SERVICES, string> = {
+  'your-data': 'See the records held about you and who looked at them',
+  requests: 'Report problems, ask for services and follow requests for you',
+};
+const services = Object.entries(TO_GIVER).map(([value, text]) => ({ value, text }));
+const serviceNames = (list: string[], words: Record<string, string> = DELEGATED_SERVICES) =>
+  list.map((s) => words[s] ?? s);
 const longDate = (iso: string) =>
   new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', {
     day: 'numeric',
@@ -56,7 +61,11 @@ export async function delegationPages(
   app.get('/account/acting-for-you', async (request, reply) => {
     const given = await identity.delegations.given(request.actor);
     return reply.page('delegations-given.njk', {
-      given: given.map((d) => ({ ...d, services: serviceNames(d.services), until: longDate(d.endsOn) })),
+      given: given.map((d) => ({
+        ...d,
+        services: serviceNames(d.services, TO_GIVER),
+        until: longDate(d.endsOn),
+      })),
     });
   });
 

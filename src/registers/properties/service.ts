@@ -147,6 +147,15 @@ export function propertiesService(db: Db, places: PlacesService) {
       return found.map((row) => ({ ...row, servedBy: serving(row) }));
     },
 
+    /** The points of up to `limit` properties within [west, south, east, north], to draw on a map. */
+    async within([west, south, east, north]: [number, number, number, number], limit = 5000) {
+      const { rows } = await sql<{ longitude: number; latitude: number }>`
+        SELECT longitude, latitude FROM properties
+         WHERE latitude BETWEEN ${south} AND ${north} AND longitude BETWEEN ${west} AND ${east}
+         LIMIT ${limit}`.execute(db);
+      return rows.map((r): [number, number] => [r.longitude, r.latitude]);
+    },
+
     /** One property and which organisations serve it for which functions. */
     async property(uprn: number) {
       const { rows } = await sql<Found>`

@@ -1,9 +1,12 @@
 // Following a request: anyone with its reference sees its public face and public updates; a
 // signed-in citizen sees every request they made, across every organisation.
 import type { FastifyInstance } from 'fastify';
+import { actFor } from '../../identity/index.ts';
 import { Forbidden, requireActor } from '../../platform/index.ts';
-import { statusNames } from '../case.ts';
+import { longDate, statusNames } from '../case.ts';
 import type { PublicCases } from './public.ts';
+
+const YOUR_REQUESTS_HEAD = ['Reference', 'What', 'Dealt with by', 'Status', 'Latest update'];
 
 export async function followPages(app: FastifyInstance, { requests }: { requests: PublicCases }) {
   app.get<{ Querystring: { reference?: string } }>('/follow', async (request, reply) => {
@@ -22,21 +25,30 @@ export async function followPages(app: FastifyInstance, { requests }: { requests
   });
   app.get<{ Params: { reference: string } }>('/follow/:reference', async (request, reply) => {
     const found = await requests.follow(request.params.reference);
-    return reply.page('follow-request.njk', { ...found, statusName: statusNames[found.request.status] });
+    return reply.page('follow-request.njk', {
+      ...found,
+      statusName: statusNames[found.request.status],
+      target: longDate(found.request.expectedAt),
+    });
   });
 
   app.get('/your-requests', async (request, reply) => {
-    const actor = requireActor(request.actor);
-    if (actor.kind !== 'citizen') throw new Forbidden('This page is for citizens');
-    const mine = await requests.mine(request.actor, request.id);
+    // Someone acting for a citizen under a delegation covering requests sees theirs.
+    const actor = requireActor(actFor(request.actor, 'requests'));
+    if (actor.kind !== 'citizen' && !actor.actingFor) throw new Forbidden('This page is for citizens');
+    const mine = await requests.mine(actor, request.id);
     return reply.page('your-requests.njk', {
-      rows: mine.map((r) => [
-        { html: `<a class="govuk-link" href="/follow/${r.reference}">${r.reference}</a>` },
-        { text: r.serviceName },
-        { text: r.organisationName },
-        { text: statusNames[r.status] },
-        { text: r.latestUpdate ? `${r.latestUpdate.at.slice(0, 10)}: ${r.latestUpdate.body}` : 'None yet' },
-      ]),
+      actingFor: actor.actingFor?.name ?? null,
+      // Each cell names its column, which a narrow screen shows in place of the table's head.
+      rows: mine.map((r) =>
+        [
+          { html: `<a class="govuk-link" href="/follow/${r.reference}">${r.reference}</a>` },
+          { text: r.serviceName },
+          { text: r.organisationName },
+          { text: statusNames[r.status] },
+          { text: r.latestUpdate ? `${r.latestUpdate.at.slice(0, 10)}: ${r.latestUpdate.body}` : 'None yet' },
+        ].map((cell, i) => ({ ...cell, attributes: { 'data-label': YOUR_REQUESTS_HEAD[i] } })),
+      ),
     });
   });
 }

@@ -5,7 +5,7 @@ import type { Db } from '../../db/index.ts';
 import type { Decision, GovernanceService } from '../../governance/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { type Actor, Forbidden } from '../../platform/index.ts';
-import { type CaseRow, looksLikeId, type PublicRequest, toPublic } from '../case.ts';
+import { type CaseRow, looksLikeId, normalReference, type PublicRequest, toPublic } from '../case.ts';
 import type { CaseGuard } from '../guard.ts';
 import { findCase, updatesOf } from '../store.ts';
 import * as store from './store.ts';
@@ -27,7 +27,7 @@ export function publicCases(
     },
 
     async publicRequest(reference: string): Promise<PublicRequest | null> {
-      const row = await findCase(db, { reference: reference.trim().toUpperCase() });
+      const row = await findCase(db, { reference: normalReference(reference) });
       return row ? toPublic(await publicFace(row)) : null;
     },
 
@@ -39,7 +39,7 @@ export function publicCases(
 
     /** Anyone with the reference follows a request: its public face, public updates, where it was referred. */
     async follow(reference: string) {
-      const asked = await guard.load({ reference: reference.trim().toUpperCase() });
+      const asked = await guard.load({ reference: normalReference(reference) });
       const row = await publicFace(asked);
       const updates = await updatesOf(db, row.id, ['public']);
       const writer = await writers(places, updates);
@@ -57,8 +57,8 @@ export function publicCases(
     },
 
     /** Open requests of the same service near a point ("already reported?"): public fields only. */
-    async nearby(serviceCode: string, lat: number, lon: number) {
-      return (await store.nearbyOpen(db, serviceCode, lat, lon, 0.002)).map(toPublic);
+    async nearby(serviceCode: string, lat: number, lon: number, degrees = 0.002) {
+      return (await store.nearbyOpen(db, serviceCode, lat, lon, degrees)).map(toPublic);
     },
 
     /** A signed-in citizen's requests, across every organisation. */

@@ -16,6 +16,8 @@ export interface Address {
 export interface Gazetteer {
   search(q: string, limit?: number): Promise<Address[]>;
   property(uprn: number): Promise<Address>;
+  /** The points of the properties within [west, south, east, north]. */
+  within(bounds: [number, number, number, number]): Promise<[number, number][]>;
 }
 
 export interface Location {
@@ -44,6 +46,9 @@ export function locating(gazetteer: Gazetteer | null) {
 
   return {
     byUprn,
+
+    /** Where the properties within [west, south, east, north] are, to draw them on a map. */
+    within: async (bounds: [number, number, number, number]) => (gazetteer ? gazetteer.within(bounds) : []),
 
     /** Addresses matching what a citizen typed: a UPRN, a postcode, or words of the address. */
     async find(q: string): Promise<Address[]> {

@@ -64,7 +64,7 @@ function caseRow(
     contact_by: request.contactBy,
     device_id: request.deviceId,
     account_ref: request.accountRef,
-    citizen_account_id: by.citizen?.accountId ?? null,
+    citizen_account_id: by.citizen ? ownerOf(by.citizen) : null,
     api_key_id: by.apiKeyId,
     channel: by.channel,
     taken_by: by.takenBy,
@@ -79,21 +79,29 @@ function caseRow(
   };
 }
 
+/** Who reports as a person: a signed-in citizen, or anyone acting for a citizen under a delegation. */
+const reporter = (actor: Actor | null | undefined) =>
+  actor && (actor.kind === 'citizen' || actor.actingFor) ? actor : null;
+
+/** The citizen a request is theirs: the one acted for, or the reporter themselves. */
+const ownerOf = (citizen: Actor) => citizen.actingFor?.accountId ?? citizen.accountId;
+
 /** The ledger entry of a new case: who made it (a citizen, an Open311 client or nobody known), where it went and why. */
 function creation(s: Service, to: Routed, by: Submitter, requestId: string | undefined) {
-  const citizen = by.actor?.kind === 'citizen' ? by.actor : null;
-  const staff = by.assisted && by.actor?.kind === 'staff' ? by.actor : null;
+  const citizen = reporter(by.actor);
+  const staff = !citizen && by.assisted && by.actor?.kind === 'staff' ? by.actor : null;
   return (id: string, duplicateOf: string | null): LedgerEntry => ({
     action: 'case.create',
     actor: citizen
-      ? { account: citizen.accountId, kind: 'citizen' }
+      ? { account: citizen.accountId, kind: citizen.kind }
       : staff
         ? { account: staff.accountId, kind: 'staff' }
         : by.apiKey
           ? { account: by.apiKey.id, kind: 'client' }
           : null,
+    actingFor: citizen?.actingFor?.accountId ?? null,
     resource: { type: 'case', id, organisation: to.organisation },
-    subject: citizen?.accountId ?? null,
+    subject: citizen ? ownerOf(citizen) : null,
     requestId: requestId ?? null,
     detail: {
       service: s.code,
@@ -122,7 +130,7 @@ export function intakeService(
       const how = channelOf(by);
       const s = await routing.service(given.service, 'service_code');
       const input = { ...given, ...(await locate.place(given)) };
-      const citizen = by.actor?.kind === 'citizen' ? by.actor : null;
+      const citizen = reporter(by.actor);
       const { errors, request } = checkSubmission(s, definitionOf(s.code), input, citizen);
       if (errors.length > 0) throw new Invalid('The request has errors', errors);
       const to = await routing.destination(s, request.lat, request.lon);

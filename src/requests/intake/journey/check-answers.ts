@@ -1,6 +1,8 @@
 // Check your answers, then send: the request is taken (intake's submit), the draft forgotten,
 // and the citizen shown the reference they follow it by.
 import type { FastifyInstance } from 'fastify';
+import { actFor } from '../../../identity/index.ts';
+import { longDate } from '../../case.ts';
 import { definitionOf } from '../../service-definitions.ts';
 import { type Answers, journeyDraft, str } from './draft.ts';
 import type { JourneyOptions } from './options.ts';
@@ -78,7 +80,7 @@ export async function checkAnswersPages(app: FastifyInstance, { requests, places
         lastName: rest.join(' ') || null,
         photosOf: token,
       },
-      { actor: request.actor },
+      { actor: actFor(request.actor, 'requests') },
       request.id,
     );
     await forget(token, reply);
@@ -86,6 +88,7 @@ export async function checkAnswersPages(app: FastifyInstance, { requests, places
   });
   app.get<{ Params: { reference: string } }>('/report/done/:reference', async (request, reply) => {
     const found = await requests.follow(request.params.reference);
-    return reply.page('report-done.njk', { request: found.request, joined: found.joined });
+    const target = longDate(found.request.expectedAt);
+    return reply.page('report-done.njk', { request: found.request, joined: found.joined, target });
   });
 }

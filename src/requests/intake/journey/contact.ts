@@ -1,6 +1,7 @@
 // The contact details question: needed where the service takes no anonymous reports (unless a
 // citizen is signed in), optional where it does.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { actFor } from '../../../identity/index.ts';
 import { definitionOf } from '../../service-definitions.ts';
 import { type Answers, type Form, journeyDraft, str } from './draft.ts';
 import type { JourneyOptions } from './options.ts';
@@ -24,7 +25,15 @@ export async function contactPages(app: FastifyInstance, { requests, places }: J
   app.get('/report/contact', async (request, reply) => {
     const { answers } = await draft(request);
     if (!answers.lat) return reply.redirect('/report/where', 303);
-    return contactPage(reply, answers, answers as Form);
+    // A signed-in citizen's details are filled in from their account until they give others.
+    const me = actFor(request.actor, 'requests');
+    const own = me?.kind === 'citizen' && !me.actingFor ? me : null;
+    const given = 'name' in answers || 'email' in answers || 'phone' in answers;
+    return contactPage(
+      reply,
+      answers,
+      given || !own ? (answers as Form) : { name: own.name, email: own.email },
+    );
   });
   app.post<{ Body: Form }>('/report/contact', async (request, reply) => {
     const { answers } = await draft(request);
@@ -38,7 +47,7 @@ export async function contactPages(app: FastifyInstance, { requests, places }: J
     const fieldErrors: Record<string, string> = {};
     if (values.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email))
       fieldErrors.email = 'Enter an email address in the correct format, like name@example.com';
-    const signedIn = request.actor?.kind === 'citizen';
+    const signedIn = !!actFor(request.actor, 'requests')?.actingFor || request.actor?.kind === 'citizen';
     if (!definitionOf(str(answers.service)).anonymous && !values.email && !values.phone && !signedIn)
       fieldErrors.email = 'Enter an email address or phone number so that we can contact you';
     if (Object.keys(fieldErrors).length > 0) {
