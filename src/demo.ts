@@ -236,7 +236,9 @@ export async function loadDemo(services: Services, { live = false } = {}): Promi
       now: new Date(),
       citizen: await actor('amina.khan@example.com'),
       referrer: await actor('yasmin.ali@fellshire-fire.example.org'),
+      taker: await actor('grace.okafor@fellshire-cc.example.org'),
     });
+    await services.outcomes.kpis.recompute();
   }
   return credentials;
 }

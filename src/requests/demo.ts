@@ -69,6 +69,8 @@ interface DemoCasesDeps {
   citizen: Actor;
   /** Staff who refer a case for the referral waiting: the fire service's, under the demo's agreement. */
   referrer: Actor;
+  /** Staff who take requests for callers: fewer each month as people move online (channel shift). */
+  taker?: Actor;
 }
 
 /** Dates a case back: made `age` days ago, resolved `took` days later (or still open). */
@@ -89,7 +91,7 @@ async function dateBack(db: Db, reference: string, made: Date, resolvedAt: Date 
  * this month's open (and those older than their target overdue), some with an email address so
  * the outbox has messages to show. Then a referral waiting for the county council.
  */
-export async function loadDemoCases({ db, requests, now, citizen, referrer }: DemoCasesDeps) {
+export async function loadDemoCases({ db, requests, now, citizen, referrer, taker }: DemoCasesDeps) {
   const random = seeded(2026);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
   for (let age = 360; age >= 0; age -= 12) {
@@ -98,14 +100,23 @@ export async function loadDemoCases({ db, requests, now, citizen, referrer }: De
       const report = pick(reports);
       const made = new Date(now.getTime() - (age + random() * 12) * DAY);
       const recent = now.getTime() - made.getTime() < 21 * DAY;
-      const created = await requests.submit({
-        service: report.service,
-        lat: place.lat + (random() - 0.5) * place.spread,
-        lon: place.lon + (random() - 0.5) * place.spread,
-        description: pick(report.said),
-        attributes: report.attributes,
-        email: recent && random() < 0.5 ? `resident${n}@example.com` : null,
-      });
+      // A year ago half the reports came by phone, in person or by letter; now about one in six.
+      const assisted =
+        random() < 0.5 - (0.33 * (360 - age)) / 360
+          ? pick(['phone', 'phone', 'face_to_face', 'letter'] as const)
+          : null;
+      const created = await requests.submit(
+        {
+          service: report.service,
+          lat: place.lat + (random() - 0.5) * place.spread,
+          lon: place.lon + (random() - 0.5) * place.spread,
+          description: pick(report.said),
+          attributes: report.attributes,
+          email: recent && random() < 0.5 ? `resident${n}@example.com` : null,
+          ...(assisted ? { firstName: 'Caller', phone: '01632 960 000' } : {}),
+        },
+        assisted && taker ? { actor: taker, assisted } : {},
+      );
       const took = 1 + random() * 12;
       await dateBack(db, created.reference, made, recent ? null : new Date(made.getTime() + took * DAY));
     }
