@@ -27,7 +27,7 @@ beforeAll(async () => {
 const errorSummary = (page: Page) => page.locator('.govuk-error-summary').textContent();
 const fitsIn375 = async (page: Page) => {
   await page.setViewportSize({ width: 375, height: 800 });
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  const width = await page.locator('html').evaluate((html) => html.scrollWidth);
   await page.setViewportSize({ width: 1280, height: 800 });
   return width <= 375;
 };
