@@ -60,7 +60,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
-    outcomes: outcomesService(db, clock, places),
+    outcomes: outcomesService(db, clock, places, governance),
     migrationsPending: () => pendingMigrations(database.pool),
   };
 }

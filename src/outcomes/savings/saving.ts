@@ -3,7 +3,7 @@
 // must be more than nothing (a recurring one cannot be negative), and the year a financial year.
 import type { FieldError } from '../../platform/index.ts';
 
-export const MAX_SHARES = 6;
+export const MAX_SHARES = 4;
 
 export interface SavingInput {
   title?: string;

@@ -1,0 +1,5 @@
+// The savings ledger the partners share: savings recorded, realised, verified by another partner
+// or reversed (never edited), and channel shift's saving computed from the requests.
+
+export { savingsPages } from './pages.ts';
+export { type NewSaving, type SavingsService, savingsService } from './service.ts';
