@@ -9,7 +9,7 @@ import type { Clock } from '../platform/index.ts';
 import type { Contexts } from '../web/index.ts';
 import { type CallerRequests, callerPages } from './channel/index.ts';
 import { kpiPages, kpiRoutes, kpisService, loadKpis } from './kpis/index.ts';
-import { savingsPages, savingsService } from './savings/index.ts';
+import { savingsPages, savingsRoutes, savingsService } from './savings/index.ts';
 
 export { KPI_JOB, type Kpi, KpiFileError, loadKpis } from './kpis/index.ts';
 
@@ -44,4 +44,5 @@ export async function outcomesModule(
   await app.register(contexts.pages(kpiPages), { kpis: outcomes.kpis, places });
   await app.register(contexts.api(kpiRoutes), { kpis: outcomes.kpis });
   await app.register(contexts.pages(savingsPages), { savings: outcomes.savings, places });
+  await app.register(contexts.api(savingsRoutes), { savings: outcomes.savings });
 }

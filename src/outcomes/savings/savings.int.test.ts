@@ -150,3 +150,81 @@ describe('the savings ledger', () => {
     expect(body).toContain('Socitm');
   });
 });
+
+describe('the savings ledger API', () => {
+  const api = async (method: 'GET' | 'POST', url: string, body?: object, email = COUNTY) =>
+    t.app.inject({
+      method,
+      url,
+      headers: { cookie: await as(email), ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { payload: JSON.stringify(body) } : {}),
+    });
+  const saving = {
+    organisation: 'fellshire-cc',
+    title: 'Shared legal services',
+    description: 'One legal team for the county and the district',
+    evidence: 'Contract LS-2026-3',
+    cashable: true,
+    recurring: false,
+    amount: 30000,
+    financialYear: 2026,
+    shares: [
+      { organisation: 'fellshire-cc', percent: 50 },
+      { organisation: 'ashby-vale-dc', percent: 50 },
+    ],
+  };
+
+  it('records a saving and another partner verifies it; the ledger lists it', async () => {
+    const created = await api('POST', '/api/v1/savings', { ...saving, state: 'realised' });
+    expect(created.statusCode).toBe(201);
+    const { id } = JSON.parse(created.body);
+    const own = await api('POST', `/api/v1/savings/${id}/entries`, {
+      state: 'verified',
+      organisation: 'fellshire-cc',
+    });
+    expect(own.statusCode).toBe(403);
+    expect(own.headers['content-type']).toContain('application/problem+json');
+    const verified = await api(
+      'POST',
+      `/api/v1/savings/${id}/entries`,
+      { state: 'verified', organisation: 'ashby-vale-dc' },
+      DISTRICT,
+    );
+    expect(verified.statusCode).toBe(204);
+    const list = JSON.parse((await api('GET', '/api/v1/savings', undefined, STAFF)).body);
+    expect(list.find((x: { id: string }) => x.id === id)).toMatchObject({
+      state: 'verified',
+      amount: 30000,
+      recordedBy: 'fellshire-cc',
+      shares: [
+        { organisation: 'fellshire-cc', percent: 50 },
+        { organisation: 'ashby-vale-dc', percent: 50 },
+      ],
+    });
+  });
+
+  it.each([
+    [
+      'shares not adding up to 100%',
+      { shares: [{ organisation: 'fellshire-cc', percent: 70 }] },
+      'share-percent-1',
+    ],
+    ['a negative recurring amount', { recurring: true, amount: -10 }, 'amount'],
+    [
+      'an unknown organisation',
+      { shares: [{ organisation: 'nowhere-council', percent: 100 }] },
+      'share-organisation-1',
+    ],
+  ])('refuses %s as problem+json, nothing saved', async (_name, change, field) => {
+    const before = await count();
+    const response = await api('POST', '/api/v1/savings', { ...saving, ...change });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(JSON.stringify(JSON.parse(response.body))).toContain(field);
+    expect(await count()).toBe(before);
+  });
+
+  it('is for signed-in staff only', async () => {
+    expect((await t.app.inject({ url: '/api/v1/savings' })).statusCode).toBe(401);
+  });
+});

@@ -110,6 +110,40 @@ async function recordSaving(
   });
 }
 
+/** The ledger as the API gives it: organisations by reference, amounts in pounds. */
+async function publishedSavings(db: Db, places: Places) {
+  const rows = await store.savings(db);
+  const ids = rows.flatMap((r) => [
+    r.recorded_by_organisation,
+    ...r.shares.map((s) => s.organisation_id),
+    ...r.entries.map((e) => e.organisation_id),
+  ]);
+  const named = await places.organisationsById(ids);
+  const ref = (id: string) => named.get(id)?.ref ?? id;
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    evidence: r.evidence,
+    cashable: r.cashable,
+    recurring: r.recurring,
+    amount: Number(r.amount_pence) / 100,
+    financialYear: r.financial_year,
+    recordedBy: ref(r.recorded_by_organisation),
+    state: r.state,
+    shares: r.shares.map((s) => ({
+      organisation: ref(s.organisation_id),
+      percent: s.share_basis_points / 100,
+    })),
+    entries: r.entries.map((e) => ({
+      state: e.state,
+      organisation: ref(e.organisation_id),
+      reason: e.reason,
+      at: new Date(e.at).toISOString(),
+    })),
+  }));
+}
+
 export function savingsService(db: Db, clock: Clock, governance: GovernanceService, places: Places) {
   const thisYear = () => financialYear(clock.now().toISOString().slice(0, 10));
 
@@ -167,6 +201,8 @@ export function savingsService(db: Db, clock: Clock, governance: GovernanceServi
 
     one,
     list: () => store.savings(db),
+
+    published: () => publishedSavings(db, places),
     thisYear,
     unitCosts,
 
