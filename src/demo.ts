@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Services } from './compose.ts';
+import { loadDemoOutcomes } from './outcomes/index.ts';
 import { demoPlace } from './places/index.ts';
 import { type Actor, Conflict } from './platform/index.ts';
 import { parseColumnMapping } from './registers/index.ts';
@@ -238,7 +239,7 @@ export async function loadDemo(services: Services, { live = false } = {}): Promi
       referrer: await actor('yasmin.ali@fellshire-fire.example.org'),
       taker: await actor('grace.okafor@fellshire-cc.example.org'),
     });
-    await services.outcomes.kpis.recompute();
+    await loadDemoOutcomes(services.outcomes, actor);
   }
   return credentials;
 }

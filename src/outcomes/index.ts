@@ -11,6 +11,7 @@ import { type CallerRequests, callerPages } from './channel/index.ts';
 import { kpiPages, kpiRoutes, kpisService, loadKpis } from './kpis/index.ts';
 import { savingsPages, savingsRoutes, savingsService } from './savings/index.ts';
 
+export { loadDemoOutcomes } from './demo.ts';
 export { KPI_JOB, type Kpi, KpiFileError, loadKpis } from './kpis/index.ts';
 
 /** The outcomes' use-cases; the KPI files are read here, so a bad one stops the start. */
