@@ -105,3 +105,57 @@ describe('outcomes in a browser', { timeout: 240_000 }, () => {
     expect(await fitsIn375(staff)).toBe(true);
   });
 });
+
+describe('the savings ledger in a browser', { timeout: 240_000 }, () => {
+  const COUNTY = 'daniel.whitfield@fellshire-cc.example.org';
+  const DISTRICT = 'aisha.begum@ashby-vale-dc.example.org';
+
+  it('lets a partner record a saving after being shown what is wrong, and another verify it', async () => {
+    const county = await site.newPage();
+    await signInThroughForm(county, site.base, COUNTY, demoAccount((c) => c.email === COUNTY).password);
+    await county.goto(`${site.base}/outcomes/savings`);
+    await expectAccessible(county);
+    await county.getByRole('button', { name: 'Record a saving' }).click();
+    await expectAccessible(county);
+    await county.getByLabel('What was saved').fill('One contact centre');
+    await county.getByLabel('How it was saved').fill('The district’s calls answered by the county');
+    await county.getByLabel('Evidence').fill('Finance report FR-2026-14');
+    await county.getByLabel('Amount in pounds').fill('-1000');
+    await county.getByLabel('Recurring every year').check();
+    await county.getByLabel('Cashable', { exact: true }).check();
+    await county.getByLabel('Organisation 1', { exact: true }).selectOption('fellshire-cc');
+    await county.getByLabel('Share of organisation 1').fill('60');
+    await county.getByLabel('Organisation 2 (optional)').selectOption('ashby-vale-dc');
+    await county.getByLabel('Share of organisation 2').fill('30');
+    await county.getByRole('button', { name: 'Record the saving' }).click();
+    expect(await errorSummary(county)).toContain('A recurring saving cannot be negative');
+    await expectAccessible(county);
+    await county.getByLabel('Amount in pounds').fill('120000');
+    await county.getByRole('button', { name: 'Record the saving' }).click();
+    expect(await errorSummary(county)).toContain('The shares must add up to 100%');
+    await county.getByLabel('Share of organisation 2').fill('40');
+    await county.getByLabel('Realised').check();
+    await county.getByRole('button', { name: 'Record the saving' }).click();
+    expect(await county.getByRole('heading', { level: 1 }).textContent()).toBe('One contact centre');
+    expect(await county.getByRole('button', { name: 'Verify the saving' }).count()).toBe(0);
+    await expectAccessible(county);
+    const url = county.url();
+    await county.context().close();
+
+    const district = await site.newPage();
+    await signInThroughForm(district, site.base, DISTRICT, demoAccount((c) => c.email === DISTRICT).password);
+    await district.goto(url);
+    await district.getByRole('button', { name: 'Verify the saving' }).click();
+    expect(await district.locator('main .govuk-tag').first().textContent()).toContain('Verified');
+    await expectAccessible(district);
+    await district.getByRole('link', { name: 'All savings' }).click();
+    const totals = (await district.locator('table').first().textContent()) ?? '';
+    expect(totals).toContain('£72,000');
+    expect(totals).toContain('£48,000');
+    expect(await district.textContent('main')).toContain(
+      'These are averages, to be replaced by the place’s own costs',
+    );
+    await expectAccessible(district);
+    expect(await fitsIn375(district)).toBe(true);
+  });
+});
