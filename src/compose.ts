@@ -74,7 +74,7 @@ export function createServices(
     separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
-    outcomes: outcomesService(db, clock, places),
+    outcomes: outcomesService(db, clock, places, governance),
     routemap: routemapService(db, clock, governance, places, notify),
     migrationsPending: () => pendingMigrations(database.pool),
     openData: openDataService({ db, clock, governance, places, settings: openData }),

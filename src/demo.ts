@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Services } from './compose.ts';
 import { loadOpenDataDemo } from './opendata/index.ts';
+import { loadDemoOutcomes } from './outcomes/index.ts';
 import { loadDemoRoutemap } from './outcomes/routemap/index.ts';
 import { demoGazetteer, demoPlace } from './places/index.ts';
 import { type Actor, Conflict } from './platform/index.ts';
@@ -241,8 +242,10 @@ export async function loadDemo(services: Services, { live = false } = {}): Promi
       citizen: await actor('amina.khan@example.com'),
       referrer: await actor('yasmin.ali@fellshire-fire.example.org'),
       receiver: await actor('grace.okafor@fellshire-cc.example.org'),
+      taker: await actor('grace.okafor@fellshire-cc.example.org'),
     });
     await loadDemoRoutemap(services.routemap, actor, new Date());
+    await loadDemoOutcomes(services.outcomes, actor);
   }
   await loadOpenDataDemo(services.openData, { publish: live });
   return credentials;

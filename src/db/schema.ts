@@ -627,6 +627,36 @@ export interface RoutingOverrides {
   set_by: string;
 }
 
+export interface SavingEntries {
+  account_id: string;
+  at: Generated<Timestamp>;
+  id: Generated<ColumnType<number, number | string, number | string>>;
+  organisation_id: string;
+  reason: string | null;
+  saving_id: string;
+  state: 'planned' | 'realised' | 'verified' | 'reversed';
+}
+
+export interface Savings {
+  amount_pence: ColumnType<number, number | string, number | string>;
+  cashable: boolean;
+  description: string;
+  evidence: string;
+  financial_year: number;
+  id: Generated<string>;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string;
+  recorded_by_organisation: string;
+  recurring: boolean;
+  title: string;
+}
+
+export interface SavingShares {
+  organisation_id: string;
+  saving_id: string;
+  share_basis_points: number;
+}
+
 export interface SecondFactors {
   account_id: string;
   enrolled_at: Timestamp | null;
@@ -797,6 +827,9 @@ export interface DB {
   routemap_imported_benchmarks: RoutemapImportedBenchmarks;
   routemap_imported_scores: RoutemapImportedScores;
   routing_overrides: RoutingOverrides;
+  saving_entries: SavingEntries;
+  saving_shares: SavingShares;
+  savings: Savings;
   second_factors: SecondFactors;
   services: Services;
   sessions: Sessions;

@@ -73,6 +73,8 @@ interface DemoCasesDeps {
   referrer: Actor;
   /** Staff of the county council, who decline a referral the fire service made them. */
   receiver: Actor;
+  /** Staff who take requests for callers: fewer each month as people move online (channel shift). */
+  taker?: Actor;
 }
 
 /** Dates a case back: made `age` days ago, resolved `took` days later (or still open). */
@@ -94,7 +96,15 @@ async function dateBack(db: Db, reference: string, made: Date, resolvedAt: Date 
  * the outbox has messages to show. Then a referral waiting for Castlebridge Council, and one the
  * county council declined (its decision in the history, the citizen told what happens next).
  */
-export async function loadDemoCases({ db, requests, now, citizen, referrer, receiver }: DemoCasesDeps) {
+export async function loadDemoCases({
+  db,
+  requests,
+  now,
+  citizen,
+  referrer,
+  receiver,
+  taker,
+}: DemoCasesDeps) {
   const random = seeded(2026);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
   // A reporting app posts a share of them by Open311, with a key of its own.
@@ -109,6 +119,11 @@ export async function loadDemoCases({ db, requests, now, citizen, referrer, rece
       const report = pick(reports);
       const made = new Date(now.getTime() - (age + random() * 12) * DAY);
       const recent = now.getTime() - made.getTime() < 21 * DAY;
+      // A year ago half the reports came by phone, in person or by letter; now about one in six.
+      const assisted =
+        random() < 0.5 - (0.33 * (360 - age)) / 360
+          ? pick(['phone', 'phone', 'face_to_face', 'letter'] as const)
+          : null;
       const created = await requests.submit(
         {
           service: report.service,
@@ -117,8 +132,9 @@ export async function loadDemoCases({ db, requests, now, citizen, referrer, rece
           description: pick(report.said),
           attributes: report.attributes,
           email: recent && random() < 0.5 ? `resident${n}@example.com` : null,
+          ...(assisted ? { firstName: 'Caller', phone: '01632 960 000' } : {}),
         },
-        n % 3 === 0 ? byApp : {},
+        assisted && taker ? { actor: taker, assisted } : n % 3 === 0 ? byApp : {},
       );
       const took = 1 + random() * 12;
       await dateBack(db, created.reference, made, recent ? null : new Date(made.getTime() + took * DAY));

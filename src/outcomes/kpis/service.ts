@@ -19,6 +19,7 @@ function kpiRuns(db: Db, clock: Clock, kpis: Kpi[]) {
   /** Works out every KPI for every organisation and month, and for the place; replaces the values kept. */
   async function recompute() {
     const started = clock.now();
+    await store.refreshFacts(db);
     let written = 0;
     for (const kpi of kpis) {
       const rows = await store.computeKpi(db, kpi);
@@ -107,8 +108,7 @@ function kpiReads(
     return kpi;
   }
 
-  async function chartFor(kpi: Kpi, ref: string | null, series: ReturnType<typeof readSeries>) {
-    const run = (await store.lastRun(db))?.id ?? 0;
+  function chartFor(kpi: Kpi, ref: string | null, series: ReturnType<typeof readSeries>, run: number) {
     if (run !== chartsOf) {
       charts.clear();
       chartsOf = run;
@@ -133,7 +133,7 @@ function kpiReads(
               kpi,
               rows.filter((r) => r.kpi === kpi.id),
             );
-            return { kpi, ...series, chart: await chartFor(kpi, ref, series) };
+            return { kpi, ...series, chart: await chartFor(kpi, ref, series, run?.id ?? 0) };
           }),
         ),
       };
@@ -161,7 +161,8 @@ function kpiReads(
             all.filter((r) => r.organisation_id === o.id),
           ),
         }));
-      return { kpi, ...series, chart: await chartFor(kpi, ref, series), organisations };
+      const run = (await store.lastRun(db))?.id ?? 0;
+      return { kpi, ...series, chart: await chartFor(kpi, ref, series, run), organisations };
     },
 
     published: () => publishedKpis(db, places, kpis),

@@ -47,6 +47,11 @@ export async function planProblem(db: Db, kpi: Kpi): Promise<string | null> {
   }
 }
 
+/** Works out the requests' facts again (a materialised view): once a run, before the KPIs over them. */
+export async function refreshFacts(db: Db) {
+  await sql`REFRESH MATERIALIZED VIEW kpi_requests`.execute(db);
+}
+
 /** Every value of one KPI: each organisation's months and the whole place's. */
 export async function computeKpi(db: Db, kpi: Kpi): Promise<KpiValueRow[]> {
   const { rows } = await readOnly(db, (trx) => kpiQuery(kpi).execute(trx));
