@@ -10,7 +10,7 @@ import {
   addUpstreamFromCommandLine,
   rotateKeysFromCommandLine,
 } from './identity/index.ts';
-import { publishFromCommandLine } from './opendata/index.ts';
+import { importFinanceFromCommandLine, publishFromCommandLine } from './opendata/index.ts';
 import {
   importPeopleFromCommandLine,
   importPropertiesFromCommandLine,
@@ -258,6 +258,24 @@ imports
       process.stdout.write(result.message);
     }),
   );
+
+for (const kind of ['spending', 'contracts'] as const)
+  imports
+    .command(kind)
+    .description(
+      kind === 'spending'
+        ? "load a council's spending file (date, department, beneficiary, beneficiary_type, purpose, amount, ...): whole, or not at all"
+        : "load a council's contracts file (reference, title, description, supplier, start_date, end_date, value, ...): whole, or not at all",
+    )
+    .argument('<file>', 'the CSV file, with a header row')
+    .requiredOption('--org <organisation>', 'the council (its reference)')
+    .action((file: string, options: { org: string }) =>
+      withServices(async (services) => {
+        const result = await importFinanceFromCommandLine(services.openData, kind, file, options.org);
+        if (!result.ok) fail(result.message);
+        process.stdout.write(result.message);
+      }),
+    );
 
 program
   .command('link')

@@ -60,7 +60,12 @@ describe('the CKAN-compatible Action API, as the CKAN API guide calls it', () =>
     const list = await ckan('package_list');
     expect(list.status).toBe(200);
     expect(list.body.success).toBe(true);
-    expect(list.body.result).toEqual(['service-requests', 'service-statistics']);
+    expect(list.body.result).toEqual([
+      'service-requests',
+      'service-statistics',
+      'spending-over-500',
+      'contracts-over-5000',
+    ]);
     for (const id of list.body.result) {
       const shown = await ckan('package_show', `?id=${id}`);
       expect(shown.body.success).toBe(true);
@@ -68,7 +73,9 @@ describe('the CKAN-compatible Action API, as the CKAN API guide calls it', () =>
       expect(pkg.name).toBe(id);
       expect(pkg.license_id).toBe('OGL-UK-3.0');
       expect(pkg.organization.title).toBe('Fellshire');
-      expect(pkg.resources.map((r: { format: string }) => r.format)).toEqual(['CSV', 'JSON']);
+      expect(pkg.resources.map((r: { format: string }) => r.format)).toEqual(
+        id === 'contracts-over-5000' ? ['CSV', 'OCDS JSON'] : ['CSV', 'JSON'],
+      );
       for (const resource of pkg.resources) {
         const file = await get(new URL(resource.url).pathname);
         expect(file.statusCode).toBe(200);
@@ -82,7 +89,7 @@ describe('the CKAN-compatible Action API, as the CKAN API guide calls it', () =>
 
   it('searches with q, rows and start (package_search), and lists organisations', async () => {
     const all = await ckan('package_search', '?q=*:*&rows=1&start=1');
-    expect(all.body.result.count).toBe(2);
+    expect(all.body.result.count).toBe(4);
     expect(all.body.result.results.map((p: { name: string }) => p.name)).toEqual(['service-statistics']);
     const some = await ckan('package_search', '?q=median');
     expect(some.body.result.results.map((p: { name: string }) => p.name)).toEqual(['service-statistics']);
@@ -95,11 +102,11 @@ describe('the CKAN-compatible Action API, as the CKAN API guide calls it', () =>
       url: '/api/3/action/package_search',
       payload: { q: 'requests', rows: 5 },
     });
-    expect(byPost.json().result.count).toBe(2);
+    expect(byPost.json().result.count).toBe(2); // service requests, and their statistics
     expect((await ckan('organization_list')).body.result).toEqual(['fellshire']);
     expect((await ckan('organization_list', '?all_fields=true')).body.result[0]).toMatchObject({
       name: 'fellshire',
-      package_count: 2,
+      package_count: 4,
     });
   });
 
@@ -128,7 +135,7 @@ describe('the catalogue in DCAT, data.json and Atom', () => {
   it('describes every dataset with its licence, publisher, period, frequency, keywords, contact and files', async () => {
     const data = (await get('/data.json')).json();
     expect(data.conformsTo).toBe('https://project-open-data.cio.gov/v1.1/schema');
-    expect(data.dataset).toHaveLength(2);
+    expect(data.dataset).toHaveLength(4);
     for (const d of data.dataset) {
       expect(d).toMatchObject({
         accessLevel: 'public',
@@ -249,14 +256,20 @@ describe('the schedule', () => {
       governance: t.services.governance,
       places: t.services.places,
     });
-    expect((await scheduled.publishDue()).map((r) => r.dataset).sort()).toEqual([
+    expect((await scheduled.publishDue()).map((r) => r.dataset)).toEqual([
       'service-requests',
       'service-statistics',
+      'spending-over-500',
+      'contracts-over-5000',
     ]);
     at = new Date(at.getTime() + 3_600_000);
     expect(await scheduled.publishDue()).toEqual([]);
     await scheduled.setSchedule('service-statistics', 168);
     at = new Date(at.getTime() + 24 * 3_600_000);
-    expect((await scheduled.publishDue()).map((r) => r.dataset)).toEqual(['service-requests']);
+    expect((await scheduled.publishDue()).map((r) => r.dataset)).toEqual([
+      'service-requests',
+      'spending-over-500',
+      'contracts-over-5000',
+    ]);
   });
 });

@@ -19,6 +19,9 @@ export interface Sources {
   /** The smallest count published (statistics) and the grid locations are coarsened to (metres). */
   threshold: number;
   gridMetres: number;
+  /** The address Flagstone is reached at, and the place's name: for documents that name themselves. */
+  baseUrl: string;
+  place(): Promise<string>;
 }
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);

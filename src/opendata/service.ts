@@ -2,6 +2,8 @@
 // the command line), each release immutable, its files' hashes in the audit ledger; withdraw one
 // with a reason; read the catalogue. Publishing on demand and withdrawing are decided by the
 // policies (policies/open-data.cedar), the refusals in the ledger too.
+
+import type { Readable } from 'node:stream';
 import type { Db } from '../db/index.ts';
 import type { GovernanceService, LedgerEntry } from '../governance/index.ts';
 import type { PlacesService } from '../places/index.ts';
@@ -20,6 +22,13 @@ import { FINEST_GRID_METRES } from './disclosure.ts';
 import { type Names, type Sources, serviceRequests } from './service-requests.ts';
 import { serviceStatistics } from './statistics.ts';
 import * as store from './store.ts';
+import {
+  contractsDataset,
+  type FileKind,
+  importFile,
+  loadTransparencyDemo,
+  spendingDataset,
+} from './transparency/index.ts';
 
 export interface OpenDataSettings {
   /** The smallest count published in statistics (default 10). */
@@ -28,12 +37,15 @@ export interface OpenDataSettings {
   gridMetres: number;
   /** Where questions about the open data go: an email address, in the catalogue. */
   contact: string;
+  /** The address Flagstone is reached at (FLAGSTONE_URL): files name themselves by it. */
+  baseUrl: string;
 }
 
 export const defaultOpenDataSettings: OpenDataSettings = {
   threshold: 10,
   gridMetres: 1000,
   contact: 'open-data@example.org',
+  baseUrl: 'http://localhost:3000',
 };
 
 export const PUBLISH_JOB = 'opendata.publish';
@@ -89,14 +101,27 @@ export function openDataService({
   more,
   unsafeWithoutDisclosureControl,
 }: Deps) {
-  const { threshold, gridMetres, contact } = { ...defaultOpenDataSettings, ...settings };
+  const { threshold, gridMetres, contact, baseUrl } = { ...defaultOpenDataSettings, ...settings };
   if (!(gridMetres >= FINEST_GRID_METRES))
     throw new Error(`The open data grid must be at least ${FINEST_GRID_METRES} m`);
   if (!(threshold >= 2)) throw new Error('The open data threshold must be at least 2');
-  const sources: Sources = { db, names: () => namesFrom(places), threshold, gridMetres };
+  const sources: Sources = {
+    db,
+    names: () => namesFrom(places),
+    threshold,
+    gridMetres,
+    baseUrl,
+    place: async () => (await places.place()).name,
+  };
   const datasets = new Map<string, Dataset>();
-  for (const d of [serviceRequests(sources), serviceStatistics(sources), ...(more?.(sources) ?? [])])
-    datasets.set(d.id, d);
+  const all = [
+    serviceRequests(sources),
+    serviceStatistics(sources),
+    spendingDataset(sources),
+    contractsDataset(sources),
+    ...(more?.(sources) ?? []),
+  ];
+  for (const d of all) datasets.set(d.id, d);
 
   const dataset = (id: string): Dataset => {
     const found = datasets.get(id);
@@ -305,6 +330,12 @@ export function openDataService({
         releases: all.filter((r) => r.dataset === dataset.id).sort((a, b) => b.version - a.version),
       }));
     },
+
+    /** Loads a council's spending or contracts file: whole, or not at all with every bad row reported. */
+    importFinance: (kind: FileKind, organisation: string, csv: Readable, onBatch?: (rows: number) => void) =>
+      importFile(db, places, { kind, organisation, csv, onBatch }),
+    /** The demo place's year of spending and its contracts. */
+    loadFinanceDemo: () => loadTransparencyDemo(db, places, clock.now()),
 
     /** How each service's requests are published: one by one, only as counts (the default), or never. */
     setPublication: (service: string, publication: store.Publication) =>
