@@ -164,6 +164,7 @@ export function openDataService({
     id: string,
     by: LedgerEntry['actor'] = null,
     requestId?: string,
+    progress?: (rows: number) => void,
   ): Promise<PublishedRelease> {
     const definition = dataset(id);
     const now = clock.now();
@@ -171,12 +172,16 @@ export function openDataService({
     return db.transaction().execute(async (trx) => {
       await store.lockDataset(trx, id);
       const version = (await store.latestVersion(trx, id)) + 1;
+      let count = 0;
       const files = releaseFiles(definition, now, (format, part, bytes) =>
         store.insertPart(trx, releaseId, format, part, bytes),
       );
       const period = await definition.build({
         now,
-        row: (values) => files.row(values),
+        row: async (values) => {
+          if (++count % 10_000 === 0) progress?.(count);
+          await files.row(values);
+        },
         disclosureControl: !unsafeWithoutDisclosureControl,
       });
       const written = await files.end();
@@ -250,7 +255,8 @@ export function openDataService({
     datasets: () => [...datasets.values()],
     dataset,
     settings: { threshold, gridMetres, contact },
-    publish: (id: string) => publish(id),
+    /** Publishes the next release now (the schedule, the command line); `progress` hears every 10,000 rows. */
+    publish: (id: string, progress?: (rows: number) => void) => publish(id, null, undefined, progress),
     publishDue,
 
     /** Publishes on demand, for someone the policies allow (in the ledger, refusals too). */
