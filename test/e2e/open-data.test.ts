@@ -64,6 +64,27 @@ describe('open data in a browser', { timeout: 90_000 }, () => {
     await page.context().close();
   });
 
+  it('lets an information governance officer publish a release, and withdraw it saying why', async () => {
+    const page = await site.signedIn((c) => c.roles === 'ig_officer at fellshire-cc');
+    await page.goto(`${site.base}/data/spending-over-500`);
+    await page.getByRole('button', { name: 'Publish a new release now' }).click();
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain('Release 2 published');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Withdraw release 2' }).click();
+    await page.getByRole('button', { name: 'Withdraw release 2' }).click();
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain(
+      'Say why the release is withdrawn',
+    );
+    await expectAccessible(page);
+    await expectReflow(page);
+    await page.getByLabel('Why is it withdrawn?').fill('A payment was entered twice');
+    await page.getByRole('button', { name: 'Withdraw release 2' }).click();
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain('Release 2 withdrawn');
+    expect(await page.locator('table').textContent()).toContain('A payment was entered twice');
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
   it('says a dataset that does not exist is not there, on an accessible page', async () => {
     const page = await site.newPage();
     const response = await page.goto(`${site.base}/data/no-such-dataset`);
