@@ -103,6 +103,7 @@ function datasetPage(site: Site, entry: Entry) {
   };
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a plugin's route table
 export async function openDataPages(
   app: FastifyInstance,
   { openData, site }: { openData: OpenDataService; site: Site },
