@@ -7,7 +7,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
-import { openDataService } from './index.ts';
+import { openDataService, publishFromCommandLine } from './index.ts';
 
 let t: TestContext;
 const cookies: Record<string, string> = {};
@@ -243,6 +243,32 @@ describe('publishing and withdrawing through the API', () => {
     const page = await t.app.inject({ url: '/data/service-statistics', headers: { accept: 'text/html' } });
     expect(page.body).toContain('A month was counted twice');
     expect(page.body).toContain('application/ld+json');
+  });
+});
+
+describe('the command line and the OpenAPI document', () => {
+  it('publishes one dataset or every one with "flagstone publish", and names an unknown one', async () => {
+    const one = await publishFromCommandLine(t.services.openData, 'contracts-over-5000');
+    expect(one).toMatch(
+      /^Published contracts-over-5000 release \d+: \d+ rows covering \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d/,
+    );
+    expect(one).toContain('ocds');
+    const all = await publishFromCommandLine(t.services.openData);
+    expect(all.trim().split('\n')).toHaveLength(4);
+    await expect(publishFromCommandLine(t.services.openData, 'no-such-dataset')).rejects.toThrow(
+      'There is no dataset called no-such-dataset',
+    );
+  });
+
+  it('documents the datasets API in the OpenAPI document', async () => {
+    const paths = Object.keys((await get('/api/openapi.json')).json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/datasets',
+        '/api/v1/datasets/{id}/releases',
+        '/api/v1/datasets/{id}/releases/{version}/withdrawal',
+      ]),
+    );
   });
 });
 
