@@ -10,7 +10,11 @@ import {
   addUpstreamFromCommandLine,
   rotateKeysFromCommandLine,
 } from './identity/index.ts';
-import { importFinanceFromCommandLine, publishFromCommandLine } from './opendata/index.ts';
+import {
+  importFinanceFromCommandLine,
+  openDataSettingFromCommandLine,
+  publishFromCommandLine,
+} from './opendata/index.ts';
 import {
   importPeopleFromCommandLine,
   importPropertiesFromCommandLine,
@@ -318,6 +322,32 @@ program
   .action((dataset?: string) =>
     withServices(async (services) => {
       process.stdout.write(await publishFromCommandLine(services.openData, dataset));
+    }),
+  );
+
+const data = program.command('data').description('how open data is published');
+data
+  .command('schedule')
+  .description('publish a dataset every so many hours (24: daily, the default)')
+  .argument('<dataset>', 'the dataset, like service-statistics')
+  .argument('<hours>', 'a whole number of hours from 1 to 8784')
+  .action((dataset: string, hours: string) =>
+    withServices(async (services) => {
+      const result = await openDataSettingFromCommandLine(services.openData, { dataset, hours });
+      if (!result.ok) fail(result.message);
+      process.stdout.write(result.message);
+    }),
+  );
+data
+  .command('publication')
+  .description("how a service's requests are published: rows (one by one), counts (the default) or never")
+  .argument('<service>', 'the service code, like pothole')
+  .argument('<how>', 'rows, counts or never')
+  .action((service: string, publication: string) =>
+    withServices(async (services) => {
+      const result = await openDataSettingFromCommandLine(services.openData, { service, publication });
+      if (!result.ok) fail(result.message);
+      process.stdout.write(result.message);
     }),
   );
 

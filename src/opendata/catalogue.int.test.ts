@@ -7,7 +7,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
-import { openDataService, publishFromCommandLine } from './index.ts';
+import { openDataService, openDataSettingFromCommandLine, publishFromCommandLine } from './index.ts';
 
 let t: TestContext;
 const cookies: Record<string, string> = {};
@@ -258,6 +258,34 @@ describe('the command line and the OpenAPI document', () => {
     await expect(publishFromCommandLine(t.services.openData, 'no-such-dataset')).rejects.toThrow(
       'There is no dataset called no-such-dataset',
     );
+  });
+
+  it('sets a schedule and how a service is published, refusing bad values, with the change in the ledger', async () => {
+    const od = t.services.openData;
+    expect(
+      await openDataSettingFromCommandLine(od, { dataset: 'service-statistics', hours: 'weekly' }),
+    ).toEqual({
+      ok: false,
+      message: 'Enter a whole number of hours from 1 to 8784',
+    });
+    expect(await openDataSettingFromCommandLine(od, { dataset: 'nothing', hours: '24' })).toEqual({
+      ok: false,
+      message: 'There is no dataset called nothing',
+    });
+    expect(await openDataSettingFromCommandLine(od, { service: 'graffiti', publication: 'all' })).toEqual({
+      ok: false,
+      message: 'Choose rows, counts or never',
+    });
+    expect((await od.publications()).get('noise-complaint')).toBeUndefined();
+    expect(
+      await openDataSettingFromCommandLine(od, { service: 'noise-complaint', publication: 'never' }),
+    ).toEqual({
+      ok: true,
+      message: 'Requests for noise-complaint are never published from the next release\n',
+    });
+    expect((await od.publications()).get('noise-complaint')).toBe('never');
+    const entry = await t.services.governance.ledger.latest('opendata.service-publication');
+    expect(entry?.detail).toEqual({ publication: 'never' });
   });
 
   it('documents the datasets API in the OpenAPI document', async () => {

@@ -136,8 +136,13 @@ export async function openDataPages(
       : withdrawn
         ? `Release ${Number(withdrawn)} withdrawn`
         : null;
+    const publications = id === 'service-requests' ? [...(await openData.publications())] : [];
     return reply.page('open-data-dataset.njk', {
       ...datasetPage(site, entry),
+      oneByOne: publications
+        .filter(([, p]) => p === 'rows')
+        .map(([code]) => code)
+        .sort(),
       preview: table,
       canPublish: governs(request.actor),
       done,

@@ -344,11 +344,35 @@ export function openDataService({
     loadFinanceDemo: () => loadTransparencyDemo(db, places, clock.now()),
 
     /** How each service's requests are published: one by one, only as counts (the default), or never. */
-    setPublication: (service: string, publication: store.Publication) =>
-      store.setPublication(db, service, publication),
-    setSchedule: (id: string, everyHours: number) => {
+    /** Sets how a service's requests are published (in the ledger: it decides what leaves). */
+    async setPublication(service: string, publication: store.Publication) {
+      await places.service(service);
+      if (!['rows', 'counts', 'never'].includes(publication))
+        throw new Invalid('The publication has errors', [
+          { field: 'publication', message: 'Choose rows, counts or never' },
+        ]);
+      await db.transaction().execute(async (trx) => {
+        await store.setPublication(trx, service, publication);
+        await governance.ledger.append(trx, [
+          {
+            action: 'opendata.service-publication',
+            resource: { type: 'service', id: service },
+            detail: { publication },
+          },
+        ]);
+      });
+    },
+    /** How each service's requests are published that is not the default (counts). */
+    publications: () => store.publications(db),
+
+    /** How often a dataset is published by the schedule, in hours (24: daily). */
+    async setSchedule(id: string, everyHours: number) {
       dataset(id);
-      return store.setSchedule(db, id, everyHours);
+      if (!Number.isInteger(everyHours) || everyHours < 1 || everyHours > 8784)
+        throw new Invalid('The schedule has errors', [
+          { field: 'hours', message: 'Enter a whole number of hours from 1 to 8784' },
+        ]);
+      await store.setSchedule(db, id, everyHours);
     },
 
     /** The scheduled publication: every hour, each dataset due is published. */
