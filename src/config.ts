@@ -35,7 +35,7 @@ export interface Config {
   /** GOV.UK Notify, when an API key is set; otherwise messages stay in the outbox. */
   notify: NotifyConfig | null;
   /** Open data: the smallest count published in statistics, and the grid locations are coarsened to (metres). */
-  openData: { threshold: number; gridMetres: number; contact: string };
+  openData: { threshold: number; gridMetres: number; contact: string; baseUrl: string };
 }
 
 export class ConfigError extends Error {}
@@ -148,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       threshold: integer(env, 'OPEN_DATA_THRESHOLD', 10, 2, 1000),
       gridMetres: integer(env, 'OPEN_DATA_GRID_METRES', 1000, 100, 100_000),
       contact: env.OPEN_DATA_CONTACT || 'open-data@example.org',
+      baseUrl: publicUrl(env, port),
     },
   };
 }

@@ -11,7 +11,11 @@ import {
   addUpstreamFromCommandLine,
   rotateKeysFromCommandLine,
 } from './identity/index.ts';
-import { publishFromCommandLine } from './opendata/index.ts';
+import {
+  importFinanceFromCommandLine,
+  openDataSettingFromCommandLine,
+  publishFromCommandLine,
+} from './opendata/index.ts';
 import {
   importPeopleFromCommandLine,
   importPropertiesFromCommandLine,
@@ -268,6 +272,24 @@ imports
     }),
   );
 
+for (const kind of ['spending', 'contracts'] as const)
+  imports
+    .command(kind)
+    .description(
+      kind === 'spending'
+        ? "load a council's spending file (date, department, beneficiary, beneficiary_type, purpose, amount, ...): whole, or not at all"
+        : "load a council's contracts file (reference, title, description, supplier, start_date, end_date, value, ...): whole, or not at all",
+    )
+    .argument('<file>', 'the CSV file, with a header row')
+    .requiredOption('--org <organisation>', 'the council (its reference)')
+    .action((file: string, options: { org: string }) =>
+      withServices(async (services) => {
+        const result = await importFinanceFromCommandLine(services.openData, kind, file, options.org);
+        if (!result.ok) fail(result.message);
+        process.stdout.write(result.message);
+      }),
+    );
+
 program
   .command('link')
   .description("link every organisation's records into people (new and changed records since the last run)")
@@ -309,6 +331,32 @@ program
   .action((dataset?: string) =>
     withServices(async (services) => {
       process.stdout.write(await publishFromCommandLine(services.openData, dataset));
+    }),
+  );
+
+const data = program.command('data').description('how open data is published');
+data
+  .command('schedule')
+  .description('publish a dataset every so many hours (24: daily, the default)')
+  .argument('<dataset>', 'the dataset, like service-statistics')
+  .argument('<hours>', 'a whole number of hours from 1 to 8784')
+  .action((dataset: string, hours: string) =>
+    withServices(async (services) => {
+      const result = await openDataSettingFromCommandLine(services.openData, { dataset, hours });
+      if (!result.ok) fail(result.message);
+      process.stdout.write(result.message);
+    }),
+  );
+data
+  .command('publication')
+  .description("how a service's requests are published: rows (one by one), counts (the default) or never")
+  .argument('<service>', 'the service code, like pothole')
+  .argument('<how>', 'rows, counts or never')
+  .action((service: string, publication: string) =>
+    withServices(async (services) => {
+      const result = await openDataSettingFromCommandLine(services.openData, { service, publication });
+      if (!result.ok) fail(result.message);
+      process.stdout.write(result.message);
     }),
   );
 

@@ -180,6 +180,26 @@ export interface Clearances {
   level: number;
 }
 
+export interface Contracts {
+  department: string;
+  description: string;
+  ends_on: string;
+  id: Generated<string>;
+  irrecoverable_vat: Numeric | null;
+  loaded_at: Generated<Timestamp>;
+  organisation_id: string;
+  procurement_method: 'open' | 'selective' | 'limited' | 'direct';
+  reference: string;
+  review_on: string | null;
+  sme_or_vcse: Generated<boolean>;
+  starts_on: string;
+  supplier: string;
+  supplier_registration: string | null;
+  supplier_type: 'company' | 'charity' | 'public_body' | 'sole_trader' | 'individual';
+  title: string;
+  value: Numeric;
+}
+
 export interface CorrectionRequests {
   account_id: string;
   created_at: Generated<Timestamp>;
@@ -736,6 +756,22 @@ export interface SignInFailures {
   source_key: Generated<string>;
 }
 
+export interface SpendingLines {
+  amount: Numeric;
+  beneficiary: string;
+  beneficiary_registration: string | null;
+  beneficiary_type: 'company' | 'charity' | 'public_body' | 'sole_trader' | 'individual';
+  department: string;
+  id: Generated<ColumnType<number, number | string, number | string>>;
+  irrecoverable_vat: Numeric | null;
+  loaded_at: Generated<Timestamp>;
+  merchant_category: string | null;
+  organisation_id: string;
+  purpose: string;
+  spent_on: string;
+  transaction_number: string | null;
+}
+
 export interface StaffRoles {
   account_id: string;
   organisation_id: string;
@@ -783,6 +819,7 @@ export interface DB {
   case_updates: CaseUpdates;
   cases: Cases;
   clearances: Clearances;
+  contracts: Contracts;
   correction_requests: CorrectionRequests;
   delegations: Delegations;
   email_links: EmailLinks;
@@ -835,6 +872,7 @@ export interface DB {
   sessions: Sessions;
   sharing_agreements: SharingAgreements;
   sign_in_failures: SignInFailures;
+  spending_lines: SpendingLines;
   staff_roles: StaffRoles;
   teams: Teams;
   upstream_identities: UpstreamIdentities;

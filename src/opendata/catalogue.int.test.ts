@@ -7,7 +7,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, signIn, type TestContext, testApp } from '../../test/support.ts';
-import { openDataService } from './index.ts';
+import { openDataService, openDataSettingFromCommandLine, publishFromCommandLine } from './index.ts';
 
 let t: TestContext;
 const cookies: Record<string, string> = {};
@@ -60,7 +60,12 @@ describe('the CKAN-compatible Action API, as the CKAN API guide calls it', () =>
     const list = await ckan('package_list');
     expect(list.status).toBe(200);
     expect(list.body.success).toBe(true);
-    expect(list.body.result).toEqual(['service-requests', 'service-statistics']);
+    expect(list.body.result).toEqual([
+      'service-requests',
+      'service-statistics',
+      'spending-over-500',
+      'contracts-over-5000',
+    ]);
     for (const id of list.body.result) {
       const shown = await ckan('package_show', `?id=${id}`);
       expect(shown.body.success).toBe(true);
@@ -68,7 +73,9 @@ describe('the CKAN-compatible Action API, as the CKAN API guide calls it', () =>
       expect(pkg.name).toBe(id);
       expect(pkg.license_id).toBe('OGL-UK-3.0');
       expect(pkg.organization.title).toBe('Fellshire');
-      expect(pkg.resources.map((r: { format: string }) => r.format)).toEqual(['CSV', 'JSON']);
+      expect(pkg.resources.map((r: { format: string }) => r.format)).toEqual(
+        id === 'contracts-over-5000' ? ['CSV', 'OCDS JSON'] : ['CSV', 'JSON'],
+      );
       for (const resource of pkg.resources) {
         const file = await get(new URL(resource.url).pathname);
         expect(file.statusCode).toBe(200);
@@ -82,7 +89,7 @@ describe('the CKAN-compatible Action API, as the CKAN API guide calls it', () =>
 
   it('searches with q, rows and start (package_search), and lists organisations', async () => {
     const all = await ckan('package_search', '?q=*:*&rows=1&start=1');
-    expect(all.body.result.count).toBe(2);
+    expect(all.body.result.count).toBe(4);
     expect(all.body.result.results.map((p: { name: string }) => p.name)).toEqual(['service-statistics']);
     const some = await ckan('package_search', '?q=median');
     expect(some.body.result.results.map((p: { name: string }) => p.name)).toEqual(['service-statistics']);
@@ -95,11 +102,11 @@ describe('the CKAN-compatible Action API, as the CKAN API guide calls it', () =>
       url: '/api/3/action/package_search',
       payload: { q: 'requests', rows: 5 },
     });
-    expect(byPost.json().result.count).toBe(2);
+    expect(byPost.json().result.count).toBe(2); // service requests, and their statistics
     expect((await ckan('organization_list')).body.result).toEqual(['fellshire']);
     expect((await ckan('organization_list', '?all_fields=true')).body.result[0]).toMatchObject({
       name: 'fellshire',
-      package_count: 2,
+      package_count: 4,
     });
   });
 
@@ -128,7 +135,7 @@ describe('the catalogue in DCAT, data.json and Atom', () => {
   it('describes every dataset with its licence, publisher, period, frequency, keywords, contact and files', async () => {
     const data = (await get('/data.json')).json();
     expect(data.conformsTo).toBe('https://project-open-data.cio.gov/v1.1/schema');
-    expect(data.dataset).toHaveLength(2);
+    expect(data.dataset).toHaveLength(4);
     for (const d of data.dataset) {
       expect(d).toMatchObject({
         accessLevel: 'public',
@@ -239,6 +246,60 @@ describe('publishing and withdrawing through the API', () => {
   });
 });
 
+describe('the command line and the OpenAPI document', () => {
+  it('publishes one dataset or every one with "flagstone publish", and names an unknown one', async () => {
+    const one = await publishFromCommandLine(t.services.openData, 'contracts-over-5000');
+    expect(one).toMatch(
+      /^Published contracts-over-5000 release \d+: \d+ rows covering \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d/,
+    );
+    expect(one).toContain('ocds');
+    const all = await publishFromCommandLine(t.services.openData);
+    expect(all.trim().split('\n')).toHaveLength(4);
+    await expect(publishFromCommandLine(t.services.openData, 'no-such-dataset')).rejects.toThrow(
+      'There is no dataset called no-such-dataset',
+    );
+  });
+
+  it('sets a schedule and how a service is published, refusing bad values, with the change in the ledger', async () => {
+    const od = t.services.openData;
+    expect(
+      await openDataSettingFromCommandLine(od, { dataset: 'service-statistics', hours: 'weekly' }),
+    ).toEqual({
+      ok: false,
+      message: 'Enter a whole number of hours from 1 to 8784',
+    });
+    expect(await openDataSettingFromCommandLine(od, { dataset: 'nothing', hours: '24' })).toEqual({
+      ok: false,
+      message: 'There is no dataset called nothing',
+    });
+    expect(await openDataSettingFromCommandLine(od, { service: 'graffiti', publication: 'all' })).toEqual({
+      ok: false,
+      message: 'Choose rows, counts or never',
+    });
+    expect((await od.publications()).get('noise-complaint')).toBeUndefined();
+    expect(
+      await openDataSettingFromCommandLine(od, { service: 'noise-complaint', publication: 'never' }),
+    ).toEqual({
+      ok: true,
+      message: 'Requests for noise-complaint are never published from the next release\n',
+    });
+    expect((await od.publications()).get('noise-complaint')).toBe('never');
+    const entry = await t.services.governance.ledger.latest('opendata.service-publication');
+    expect(entry?.detail).toEqual({ publication: 'never' });
+  });
+
+  it('documents the datasets API in the OpenAPI document', async () => {
+    const paths = Object.keys((await get('/api/openapi.json')).json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/datasets',
+        '/api/v1/datasets/{id}/releases',
+        '/api/v1/datasets/{id}/releases/{version}/withdrawal',
+      ]),
+    );
+  });
+});
+
 describe('the schedule', () => {
   it('publishes each dataset when it is due, daily unless its schedule says otherwise', async () => {
     let at = new Date(Date.now() + 2 * 86_400_000);
@@ -249,14 +310,20 @@ describe('the schedule', () => {
       governance: t.services.governance,
       places: t.services.places,
     });
-    expect((await scheduled.publishDue()).map((r) => r.dataset).sort()).toEqual([
+    expect((await scheduled.publishDue()).map((r) => r.dataset)).toEqual([
       'service-requests',
       'service-statistics',
+      'spending-over-500',
+      'contracts-over-5000',
     ]);
     at = new Date(at.getTime() + 3_600_000);
     expect(await scheduled.publishDue()).toEqual([]);
     await scheduled.setSchedule('service-statistics', 168);
     at = new Date(at.getTime() + 24 * 3_600_000);
-    expect((await scheduled.publishDue()).map((r) => r.dataset)).toEqual(['service-requests']);
+    expect((await scheduled.publishDue()).map((r) => r.dataset)).toEqual([
+      'service-requests',
+      'spending-over-500',
+      'contracts-over-5000',
+    ]);
   });
 });

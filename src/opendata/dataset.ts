@@ -2,7 +2,6 @@
 // release of it is built, row by row, into its files (CSV always; JSON rows, or a JSON document
 // of its own such as an OCDS release package).
 import { createHash } from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
 
 export type Value = string | number | boolean | null;
 export type Row = Record<string, Value>;
@@ -52,6 +51,15 @@ export interface FileSummary {
 
 const PART_BYTES = 1 << 20;
 
+/** A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; yes/no for booleans. */
+function csvField(value: Value): string {
+  if (value === null) return '';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+const csvLine = (values: Value[]) => `${values.map(csvField).join(',')}\r\n`;
+
 /** A file written a part (about a megabyte) at a time to `store`, with its size and SHA-256. */
 export function fileWriter(
   format: string,
@@ -61,23 +69,23 @@ export function fileWriter(
   const hash = createHash('sha256');
   let size = 0;
   let parts = 0;
-  let waiting: Buffer[] = [];
-  let waitingBytes = 0;
+  // Text is gathered and turned into bytes a part at a time: far cheaper than line by line.
+  let waiting: string[] = [];
+  let waitingLength = 0;
   const flush = async () => {
-    if (waitingBytes === 0) return;
-    const bytes = Buffer.concat(waiting);
+    if (waitingLength === 0) return;
+    const bytes = Buffer.from(waiting.join(''), 'utf8');
     waiting = [];
-    waitingBytes = 0;
+    waitingLength = 0;
+    hash.update(bytes);
+    size += bytes.length;
     await store(parts++, bytes);
   };
   return {
     async add(text: string) {
-      const bytes = Buffer.from(text, 'utf8');
-      hash.update(bytes);
-      size += bytes.length;
-      waiting.push(bytes);
-      waitingBytes += bytes.length;
-      if (waitingBytes >= PART_BYTES) await flush();
+      waiting.push(text);
+      waitingLength += text.length;
+      if (waitingLength >= PART_BYTES) await flush();
     },
     async end(): Promise<FileSummary> {
       await flush();
@@ -112,7 +120,7 @@ export function releaseFiles(
   let started = false;
   const start = async () => {
     started = true;
-    await csv.add(stringify([names]));
+    await csv.add(csvLine(names));
     await json.add(jsonFormat.start(now));
   };
   return {
@@ -120,9 +128,7 @@ export function releaseFiles(
       if (!started) await start();
       const allowed: Row = {};
       for (const name of names) allowed[name] = values[name] ?? null;
-      await csv.add(
-        stringify([names.map((n) => allowed[n])], { cast: { boolean: (b) => (b ? 'yes' : 'no') } }),
-      );
+      await csv.add(csvLine(names.map((n) => allowed[n] ?? null)));
       const item = jsonFormat.row(allowed);
       if (item !== null) await json.add(`${items++ > 0 ? ',' : ''}\n${item}`);
       rows++;

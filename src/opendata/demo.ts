@@ -1,5 +1,6 @@
 // The demo place's open data: which services' requests are published one by one (the rest only
-// as counts), then a first release of every dataset, so the catalogue has content on first start.
+// as counts), a year of each council's spending and its contracts, then a first release of every
+// dataset, so the catalogue has content on first start.
 import type { OpenDataService } from './service.ts';
 
 const oneByOne = [
@@ -21,5 +22,6 @@ const oneByOne = [
 export async function loadOpenDataDemo(openData: OpenDataService, { publish = false } = {}) {
   for (const service of oneByOne) await openData.setPublication(service, 'rows');
   await openData.setPublication('falls-prevention', 'never');
+  await openData.loadFinanceDemo();
   if (publish) for (const d of openData.datasets()) await openData.publish(d.id);
 }

@@ -54,7 +54,7 @@ describe('disclosure control', () => {
             );
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 

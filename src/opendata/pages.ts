@@ -4,7 +4,8 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
-import { NotFound } from '../platform/index.ts';
+import { type Actor, NotFound } from '../platform/index.ts';
+import { formErrors } from '../web/index.ts';
 import {
   atomFeed,
   dataJson,
@@ -37,6 +38,10 @@ const bytes = (n: number) =>
       ? `${(n / 1024).toFixed(1)} KB`
       : `${(n / 1_048_576).toFixed(1)} MB`;
 
+/** Whether to offer publishing and withdrawing: the policies still decide each time. */
+const governs = (actor: Actor | null) =>
+  actor?.roles.some((r) => r.role === 'ig_officer' || r.role === 'admin') ?? false;
+
 /** JSON for a <script> block: nothing in it can close the element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
@@ -54,10 +59,11 @@ async function preview(openData: OpenDataService, id: string, version: number, r
     text += part.toString('utf8');
     if (text.split('\n').length > rows + 1) break;
   }
-  const lines = text
+  // Whole lines only, each with its line break (CRLF): a quoted last field then parses too.
+  const lines = `${text
     .split('\n')
     .slice(0, rows + 1)
-    .join('\n');
+    .join('\n')}\n`;
   const [head = [], ...body] = parse(lines, { relax_column_count: true }) as string[][];
   return { head: head.map((h) => ({ text: h })), rows: body.map((r) => r.map((v) => ({ text: v }))) };
 }
@@ -97,6 +103,7 @@ function datasetPage(site: Site, entry: Entry) {
   };
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a plugin's route table
 export async function openDataPages(
   app: FastifyInstance,
   { openData, site }: { openData: OpenDataService; site: Site },
@@ -120,10 +127,67 @@ export async function openDataPages(
 
   app.get('/data/:id', async (request, reply) => {
     const { id } = request.params as { id: string };
+    const { published, withdrawn } = request.query as { published?: string; withdrawn?: string };
     const entry = await entryOf(openData, id);
     const last = latest(entry);
     const table = last ? await preview(openData, id, last.version) : null;
-    return reply.page('open-data-dataset.njk', { ...datasetPage(site, entry), preview: table });
+    const done = published
+      ? `Release ${Number(published)} published`
+      : withdrawn
+        ? `Release ${Number(withdrawn)} withdrawn`
+        : null;
+    const publications = id === 'service-requests' ? [...(await openData.publications())] : [];
+    return reply.page('open-data-dataset.njk', {
+      ...datasetPage(site, entry),
+      oneByOne: publications
+        .filter(([, p]) => p === 'rows')
+        .map(([code]) => code)
+        .sort(),
+      preview: table,
+      canPublish: governs(request.actor),
+      done,
+    });
+  });
+
+  // Information governance officers publish and withdraw here too; the service decides (and
+  // writes refusals to the ledger): the buttons are only shown to those who may.
+  app.post('/data/:id/releases', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const release = await openData.publishAs(request.actor, id, request.id);
+    return reply.redirect(`/data/${id}?published=${release.version}`, 303);
+  });
+
+  const withdrawPage = async (id: string, version: string, context: Record<string, unknown> = {}) => {
+    const entry = await entryOf(openData, id);
+    const release = entry.releases.find((r) => r.version === Number(version) && !r.withdrawn_at);
+    if (!release)
+      throw new NotFound(`${entry.dataset.title} has no release ${version.slice(0, 20)} to withdraw`);
+    return {
+      title: `Withdraw release ${release.version} of ${entry.dataset.title}`,
+      dataset: entry.dataset,
+      release,
+      ...context,
+    };
+  };
+
+  app.get('/data/:id/releases/:version/withdraw', async (request, reply) => {
+    const { id, version } = request.params as { id: string; version: string };
+    return reply.page('open-data-withdraw.njk', await withdrawPage(id, version));
+  });
+
+  app.post('/data/:id/releases/:version/withdraw', async (request, reply) => {
+    const { id, version } = request.params as { id: string; version: string };
+    const reason = String((request.body as { reason?: unknown } | undefined)?.reason ?? '');
+    try {
+      await openData.withdraw(request.actor, id, Number(version), reason, request.id);
+      return reply.redirect(`/data/${id}?withdrawn=${Number(version)}`, 303);
+    } catch (error) {
+      const form = formErrors(error);
+      if (!form) throw error;
+      return reply
+        .code(400)
+        .page('open-data-withdraw.njk', await withdrawPage(id, version, { ...form, reason }));
+    }
   });
 
   app.get('/data/:id/releases/:version/:file', async (request, reply) => {

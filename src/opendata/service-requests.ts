@@ -19,6 +19,9 @@ export interface Sources {
   /** The smallest count published (statistics) and the grid locations are coarsened to (metres). */
   threshold: number;
   gridMetres: number;
+  /** The address Flagstone is reached at, and the place's name: for documents that name themselves. */
+  baseUrl: string;
+  place(): Promise<string>;
 }
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
@@ -42,14 +45,8 @@ export const requestColumns = [
   { name: 'longitude', description: 'The centre of the square' },
 ];
 
-function targetMet(facts: store.CaseFacts, now: Date): boolean | null {
-  if (!facts.expected_at) return null;
-  if (facts.closed_at) return facts.closed_at <= facts.expected_at;
-  return now > facts.expected_at ? false : null;
-}
-
 /** One published row of a request: only these fields, worked out from the allow-listed facts. */
-export function requestRow(facts: store.CaseFacts, names: Names, gridMetres: number, now: Date): Row {
+export function requestRow(facts: store.CaseFacts, names: Names, gridMetres: number): Row {
   const square = gridSquare(facts.lat, facts.lon, gridMetres);
   const organisation = names.organisations.get(facts.organisation_id);
   return {
@@ -59,10 +56,10 @@ export function requestRow(facts: store.CaseFacts, names: Names, gridMetres: num
     organisation_name: organisation?.name ?? null,
     area: facts.area_id ? (names.areas.get(facts.area_id) ?? null) : null,
     status: facts.status,
-    opened_on: day(facts.requested_at),
-    closed_on: day(facts.closed_at),
-    target_on: day(facts.expected_at),
-    target_met: targetMet(facts, now),
+    opened_on: facts.opened_on,
+    closed_on: facts.closed_on,
+    target_on: facts.target_on,
+    target_met: facts.target_met,
     grid_easting: square.easting,
     grid_northing: square.northing,
     grid_metres: square.size,
@@ -87,14 +84,16 @@ export function serviceRequests(sources: Sources): Dataset {
       const publications = await store.publications(sources.db);
       const services = [...publications].filter(([, p]) => p === 'rows').map(([code]) => code);
       const names = await sources.names();
-      let first: Date | null = null;
-      await store.inBatches(sources.db, store.requestFacts(services, before), async (rows) => {
-        first ??= rows[0]?.requested_at ?? null;
-        for (const facts of rows) await row(requestRow(facts, names, sources.gridMetres, now));
+      let first: string | null = null;
+      await store.inBatches(sources.db, store.requestFacts(services, before, now), async (rows) => {
+        first ??= rows[0]?.opened_on ?? null;
+        for (const facts of rows) await row(requestRow(facts, names, sources.gridMetres));
       });
       const last = new Date(before.getTime() - 86_400_000);
-      const from = (first as Date | null) ?? last;
-      return { from: day(from) as string, to: day(last < from ? from : last) as string };
+      const to = day(last) as string;
+      const from = (first as string | null) ?? to;
+      // A dataset with no request yet covers yesterday alone.
+      return { from, to: [from, to].sort()[1] as string };
     },
   };
 }

@@ -2,6 +2,8 @@
 // the command line), each release immutable, its files' hashes in the audit ledger; withdraw one
 // with a reason; read the catalogue. Publishing on demand and withdrawing are decided by the
 // policies (policies/open-data.cedar), the refusals in the ledger too.
+
+import type { Readable } from 'node:stream';
 import type { Db } from '../db/index.ts';
 import type { GovernanceService, LedgerEntry } from '../governance/index.ts';
 import type { PlacesService } from '../places/index.ts';
@@ -20,6 +22,13 @@ import { FINEST_GRID_METRES } from './disclosure.ts';
 import { type Names, type Sources, serviceRequests } from './service-requests.ts';
 import { serviceStatistics } from './statistics.ts';
 import * as store from './store.ts';
+import {
+  contractsDataset,
+  type FileKind,
+  importFile,
+  loadTransparencyDemo,
+  spendingDataset,
+} from './transparency/index.ts';
 
 export interface OpenDataSettings {
   /** The smallest count published in statistics (default 10). */
@@ -28,12 +37,15 @@ export interface OpenDataSettings {
   gridMetres: number;
   /** Where questions about the open data go: an email address, in the catalogue. */
   contact: string;
+  /** The address Flagstone is reached at (FLAGSTONE_URL): files name themselves by it. */
+  baseUrl: string;
 }
 
 export const defaultOpenDataSettings: OpenDataSettings = {
   threshold: 10,
   gridMetres: 1000,
   contact: 'open-data@example.org',
+  baseUrl: 'http://localhost:3000',
 };
 
 export const PUBLISH_JOB = 'opendata.publish';
@@ -89,14 +101,27 @@ export function openDataService({
   more,
   unsafeWithoutDisclosureControl,
 }: Deps) {
-  const { threshold, gridMetres, contact } = { ...defaultOpenDataSettings, ...settings };
+  const { threshold, gridMetres, contact, baseUrl } = { ...defaultOpenDataSettings, ...settings };
   if (!(gridMetres >= FINEST_GRID_METRES))
     throw new Error(`The open data grid must be at least ${FINEST_GRID_METRES} m`);
   if (!(threshold >= 2)) throw new Error('The open data threshold must be at least 2');
-  const sources: Sources = { db, names: () => namesFrom(places), threshold, gridMetres };
+  const sources: Sources = {
+    db,
+    names: () => namesFrom(places),
+    threshold,
+    gridMetres,
+    baseUrl,
+    place: async () => (await places.place()).name,
+  };
   const datasets = new Map<string, Dataset>();
-  for (const d of [serviceRequests(sources), serviceStatistics(sources), ...(more?.(sources) ?? [])])
-    datasets.set(d.id, d);
+  const all = [
+    serviceRequests(sources),
+    serviceStatistics(sources),
+    spendingDataset(sources),
+    contractsDataset(sources),
+    ...(more?.(sources) ?? []),
+  ];
+  for (const d of all) datasets.set(d.id, d);
 
   const dataset = (id: string): Dataset => {
     const found = datasets.get(id);
@@ -139,6 +164,7 @@ export function openDataService({
     id: string,
     by: LedgerEntry['actor'] = null,
     requestId?: string,
+    progress?: (rows: number) => void,
   ): Promise<PublishedRelease> {
     const definition = dataset(id);
     const now = clock.now();
@@ -146,12 +172,16 @@ export function openDataService({
     return db.transaction().execute(async (trx) => {
       await store.lockDataset(trx, id);
       const version = (await store.latestVersion(trx, id)) + 1;
+      let count = 0;
       const files = releaseFiles(definition, now, (format, part, bytes) =>
         store.insertPart(trx, releaseId, format, part, bytes),
       );
       const period = await definition.build({
         now,
-        row: (values) => files.row(values),
+        row: async (values) => {
+          if (++count % 10_000 === 0) progress?.(count);
+          await files.row(values);
+        },
         disclosureControl: !unsafeWithoutDisclosureControl,
       });
       const written = await files.end();
@@ -225,7 +255,8 @@ export function openDataService({
     datasets: () => [...datasets.values()],
     dataset,
     settings: { threshold, gridMetres, contact },
-    publish: (id: string) => publish(id),
+    /** Publishes the next release now (the schedule, the command line); `progress` hears every 10,000 rows. */
+    publish: (id: string, progress?: (rows: number) => void) => publish(id, null, undefined, progress),
     publishDue,
 
     /** Publishes on demand, for someone the policies allow (in the ledger, refusals too). */
@@ -306,12 +337,42 @@ export function openDataService({
       }));
     },
 
+    /** Loads a council's spending or contracts file: whole, or not at all with every bad row reported. */
+    importFinance: (kind: FileKind, organisation: string, csv: Readable, onBatch?: (rows: number) => void) =>
+      importFile(db, places, { kind, organisation, csv, onBatch }),
+    /** The demo place's year of spending and its contracts. */
+    loadFinanceDemo: () => loadTransparencyDemo(db, places, clock.now()),
+
     /** How each service's requests are published: one by one, only as counts (the default), or never. */
-    setPublication: (service: string, publication: store.Publication) =>
-      store.setPublication(db, service, publication),
-    setSchedule: (id: string, everyHours: number) => {
+    /** Sets how a service's requests are published (in the ledger: it decides what leaves). */
+    async setPublication(service: string, publication: store.Publication) {
+      await places.service(service);
+      if (!['rows', 'counts', 'never'].includes(publication))
+        throw new Invalid('The publication has errors', [
+          { field: 'publication', message: 'Choose rows, counts or never' },
+        ]);
+      await db.transaction().execute(async (trx) => {
+        await store.setPublication(trx, service, publication);
+        await governance.ledger.append(trx, [
+          {
+            action: 'opendata.service-publication',
+            resource: { type: 'service', id: service },
+            detail: { publication },
+          },
+        ]);
+      });
+    },
+    /** How each service's requests are published that is not the default (counts). */
+    publications: () => store.publications(db),
+
+    /** How often a dataset is published by the schedule, in hours (24: daily). */
+    async setSchedule(id: string, everyHours: number) {
       dataset(id);
-      return store.setSchedule(db, id, everyHours);
+      if (!Number.isInteger(everyHours) || everyHours < 1 || everyHours > 8784)
+        throw new Invalid('The schedule has errors', [
+          { field: 'hours', message: 'Enter a whole number of hours from 1 to 8784' },
+        ]);
+      await store.setSchedule(db, id, everyHours);
     },
 
     /** The scheduled publication: every hour, each dataset due is published. */

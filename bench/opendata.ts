@@ -1,0 +1,94 @@
+// Publishing every open dataset from a year of a region's requests and a year of spending:
+// synthetic cases written straight into a fresh embedded PostgreSQL (the demo place's services,
+// organisations and areas), then each dataset published by the real use-case (`flagstone
+// publish`), streamed through a cursor into its files. Prints the time and rows of each dataset,
+// rows per second, and the peak memory (RSS) of the process, with a progress bar.
+//   BENCH_OPENDATA_CASES=5000000 BENCH_OPENDATA_SPENDING=200000 node bench/opendata.ts
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { SingleBar } from 'cli-progress';
+import { sql } from 'kysely';
+import { servicesFor } from '../src/compose.ts';
+import { connect, migrate, startEmbedded } from '../src/db/index.ts';
+import { loadDemo } from '../src/demo.ts';
+import { freePort } from '../test/ports.ts';
+
+const CASES = Number(process.env.BENCH_OPENDATA_CASES ?? 5_000_000);
+const SPENDING = Number(process.env.BENCH_OPENDATA_SPENDING ?? 200_000);
+const number = (n: number) => n.toLocaleString('en-GB');
+const peakMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+const databaseDir = await mkdtemp(path.join(tmpdir(), 'flagstone-bench-opendata-db-'));
+const server = await startEmbedded({ dataDir: databaseDir, port: await freePort() });
+const database = connect(server.url, 4);
+try {
+  await migrate(database.pool);
+  const services = await servicesFor(database);
+  await loadDemo(services);
+  const db = database.db;
+
+  let started = performance.now();
+  // A year of requests across the place: every service, its organisation and area by turn, spread
+  // over the demo place's three districts; most closed within a fortnight.
+  await sql`
+    WITH pick AS (
+      SELECT (SELECT array_agg(code ORDER BY code) FROM services) AS services,
+             (SELECT array_agg(id ORDER BY ref) FROM organisations) AS organisations,
+             (SELECT array_agg(id ORDER BY ref) FROM areas) AS areas)
+    INSERT INTO cases (reference, service_code, organisation_id, area_id, route_basis, lat, lon, description,
+                       email, status, status_reason, requested_at, updated_at, expected_at)
+    SELECT upper(lpad(to_hex(n & 65535), 4, '0') || '-' || lpad(to_hex(n >> 16), 4, '0')),
+           services[1 + n % cardinality(services)], organisations[1 + n % cardinality(organisations)],
+           areas[1 + n % cardinality(areas)], 'coverage', 52.2 + random() * 0.25, -2.3 + random() * 0.7,
+           'A report', 'someone@example.com',
+           CASE WHEN n % 7 = 0 THEN 'open' ELSE 'closed' END, 'Fixed',
+           t, t + random() * interval '14 days', t + interval '5 days'
+      FROM pick, generate_series(1, ${CASES}::int) AS n,
+           LATERAL (SELECT now() - random() * interval '365 days' AS t) AS d`.execute(db);
+  await sql`
+    WITH pick AS (SELECT array_agg(id ORDER BY ref) AS organisations FROM organisations
+                   WHERE kind IN ('county_council', 'district_council', 'unitary_council'))
+    INSERT INTO spending_lines (organisation_id, spent_on, department, beneficiary, beneficiary_type, purpose, amount, transaction_number)
+    SELECT organisations[1 + n % cardinality(organisations)], (now() - random() * interval '365 days')::date, 'Highways',
+           CASE WHEN n % 10 = 0 THEN 'A person' ELSE 'Supplier ' || (n % 500) END,
+           CASE WHEN n % 10 = 0 THEN 'individual' ELSE 'company' END,
+           'Works and services', round((100 + random() * 20000)::numeric, 2), 'B-' || n
+      FROM pick, generate_series(1, ${SPENDING}::int) AS n`.execute(db);
+  await sql`ANALYZE`.execute(db);
+  process.stdout.write(
+    `Wrote ${number(CASES)} cases and ${number(SPENDING)} spending lines in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+  );
+  // Every service published one by one: the most rows the requests dataset can have.
+  for (const s of await services.places.services()) await services.openData.setPublication(s.code, 'rows');
+
+  const total = performance.now();
+  const bar = new SingleBar({
+    format: '{dataset} [{bar}] {value} rows',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  for (const d of services.openData.datasets()) {
+    started = performance.now();
+    bar.start(d.id === 'service-requests' ? CASES : d.id === 'spending-over-500' ? SPENDING : 1, 0, {
+      dataset: d.id,
+    });
+    const release = await services.openData.publish(d.id, (rows) => bar.update(rows));
+    bar.stop();
+    const seconds = (performance.now() - started) / 1000;
+    const bytes = release.files.reduce((sum, f) => sum + f.byteSize, 0);
+    process.stdout.write(
+      `${d.id}: ${number(release.rows)} rows, ${(bytes / 1_048_576).toFixed(0)} MiB of files in ${seconds.toFixed(1)} s (${number(Math.round(release.rows / seconds))} rows/s)\n`,
+    );
+  }
+  const seconds = (performance.now() - total) / 1000;
+  process.stdout.write(
+    `Every dataset published in ${seconds.toFixed(1)} s (limit 180 s); peak RSS ${peakMiB()} MiB (limit 1024 MiB)\n`,
+  );
+  if (seconds > 180 || peakMiB() > 1024) process.exitCode = 1;
+} finally {
+  await database.close();
+  await server.stop();
+  await rm(databaseDir, { recursive: true, force: true });
+}
