@@ -7,6 +7,7 @@ import { benchmarkPages } from './benchmark-pages.ts';
 import { evidencePages } from './evidence-pages.ts';
 import { routemapPages } from './pages.ts';
 import { planPages } from './plan-pages.ts';
+import { routemapRoutes } from './routes.ts';
 import type { RoutemapService } from './service.ts';
 
 export { loadDemoRoutemap } from './demo.ts';
@@ -18,6 +19,7 @@ export async function routemapModule(
   app: FastifyInstance,
   { contexts, routemap }: { contexts: Contexts; routemap: RoutemapService },
 ) {
+  await app.register(contexts.api(routemapRoutes), { routemap });
   await app.register(contexts.pages(benchmarkPages), { routemap });
   await app.register(contexts.pages(routemapPages), { routemap });
   await app.register(contexts.pages(planPages), { routemap });

@@ -150,6 +150,22 @@ export async function routemapPages(app: FastifyInstance, { routemap }: { routem
     return organisationPage(request, reply, request.params.ref);
   });
 
+  // Downloads of the organisation's assessments, and of the place's benchmark as published.
+  for (const kind of ['csv', 'json'] as const)
+    app.get<{ Params: Params }>(`/routemap/:ref/assessment.${kind}`, async (request, reply) => {
+      const files = await routemap.assessmentFiles(request.actor, request.params.ref, request.id);
+      return reply
+        .type(kind === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${request.params.ref}-assessments.${kind}"`)
+        .send(kind === 'csv' ? files.csv : JSON.stringify(files.json, null, 2));
+    });
+  app.get('/routemap/benchmark.csv', async (request, reply) =>
+    reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="benchmark.csv"')
+      .send(await routemap.benchmarkFile(request.actor, request.id)),
+  );
+
   app.get<{ Params: Params }>('/routemap/:ref/items/:item', (request, reply) => {
     requireActor(request.actor);
     return itemPage(request, reply, request.params);

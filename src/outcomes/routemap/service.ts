@@ -12,6 +12,7 @@ import { againstMedian } from './benchmark.ts';
 import { addEvidenceFile, evidenceFile, type Upload } from './evidence-files.ts';
 import { parseFramework } from './framework.ts';
 import { placeBenchmark } from './place.ts';
+import { assessmentFiles, benchmarkFile, importBenchmark } from './publishing.ts';
 import * as store from './store.ts';
 
 export function routemapService(
@@ -49,6 +50,11 @@ export function routemapService(
       return framework;
     },
 
+    importBenchmark: (actor: Actor | null, csv: string, requestId?: string) =>
+      importBenchmark(deps, actor, csv, requestId),
+    assessmentFiles: (actor: Actor | null, ref: string, requestId?: string) =>
+      assessmentFiles(deps, actor, ref, requestId),
+    benchmarkFile: (actor: Actor | null, requestId?: string) => benchmarkFile(deps, actor, requestId),
     /** The organisations whose routemap the person works on: their own, or every one for an administrator. */
     async organisations(actor: Actor | null) {
       const who = requireActor(actor);
