@@ -15,6 +15,8 @@ import { placeBenchmark } from './place.ts';
 import { assessmentFiles, benchmarkFile, importBenchmark } from './publishing.ts';
 import * as store from './store.ts';
 
+type Scores = Parameters<typeof assessments.saveScores>[3];
+
 export function routemapService(
   db: Db,
   clock: Clock,
@@ -74,6 +76,8 @@ export function routemapService(
       input: assessments.ScoreInput,
       requestId?: string,
     ) => assessments.saveScore(deps, actor, ref, item, input, requestId),
+    saveScores: (actor: Actor | null, ref: string, scores: Scores, requestId?: string) =>
+      assessments.saveScores(deps, actor, ref, scores, requestId),
     submit: (actor: Actor | null, ref: string, requestId?: string) =>
       assessments.submitDraft(deps, actor, ref, requestId),
     addEvidenceFile: (
