@@ -3,6 +3,7 @@
 // with its partners across the place. Others build its service and register its one plugin.
 import type { FastifyInstance } from 'fastify';
 import type { Contexts } from '../../web/index.ts';
+import { adminPages } from './admin-pages.ts';
 import { benchmarkPages } from './benchmark-pages.ts';
 import { evidencePages } from './evidence-pages.ts';
 import { routemapPages } from './pages.ts';
@@ -24,4 +25,5 @@ export async function routemapModule(
   await app.register(contexts.pages(routemapPages), { routemap });
   await app.register(contexts.pages(planPages), { routemap });
   await app.register(contexts.pages(evidencePages), { routemap });
+  await app.register(contexts.pages(adminPages), { routemap });
 }

@@ -180,7 +180,8 @@ export async function routemapPages(app: FastifyInstance, { routemap }: { routem
 
   app.get('/routemap', async (request, reply) => {
     const organisations = await routemap.organisations(request.actor);
-    return reply.page('routemap-home.njk', { organisations });
+    const administers = request.actor?.roles.some((r) => r.role === 'admin') ?? false;
+    return reply.page('routemap-home.njk', { organisations, administers });
   });
 
   app.get<{ Params: Params }>('/routemap/:ref', (request, reply) => {
