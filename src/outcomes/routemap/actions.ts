@@ -61,9 +61,11 @@ export function checkAction(input: ActionInput, items: string[], organisations: 
 }
 
 /** Reminds the owner of each overdue action, once: the email, the mark and the ledger entry in one transaction. */
-async function remindOverdue(deps: Deps & { notify: NotifyService }): Promise<number> {
-  const { db, clock, places, governance, notify } = deps;
-  const now = clock.now();
+async function remindOverdue(
+  deps: Deps & { notify: NotifyService },
+  now = deps.clock.now(),
+): Promise<number> {
+  const { db, places, governance, notify } = deps;
   const today = now.toISOString().slice(0, 10);
   const count = await db.transaction().execute(async (trx) => {
     const due = await actions.overdueNotReminded(trx, today);
@@ -93,30 +95,32 @@ async function remindOverdue(deps: Deps & { notify: NotifyService }): Promise<nu
   return count;
 }
 
+/** The actions the organisation leads or joins, with the partners' references. */
+async function list(deps: Deps, actor: Actor | null, ref: string, requestId?: string) {
+  const { db, places } = deps;
+  const today = deps.clock.now().toISOString().slice(0, 10);
+  const { organisation } = await decideOn(deps, actor, ref, 'viewMaturity', 'actions.view', requestId);
+  const rows = await actions.actionsOf(db, organisation.id);
+  const byId = await places.organisationsById(rows.flatMap((a) => [a.organisation_id, ...a.partners]));
+  return {
+    organisation,
+    actions: rows.map((a) => ({
+      id: a.id,
+      item: a.item,
+      title: a.title,
+      owner: { name: a.owner_name, email: a.owner_email },
+      dueOn: a.due_on,
+      status: a.status,
+      overdue: a.status !== 'done' && a.due_on < today,
+      lead: byId.get(a.organisation_id)?.ref ?? '',
+      partners: a.partners.map((id) => byId.get(id)?.ref ?? ''),
+    })),
+  };
+}
+
 export function actionsService(deps: Deps & { notify: NotifyService }) {
   const { db, clock, places, governance } = deps;
   const today = () => clock.now().toISOString().slice(0, 10);
-  /** The actions the organisation leads or joins, with the partners' references. */
-  async function list(actor: Actor | null, ref: string, requestId?: string) {
-    const { organisation } = await decideOn(deps, actor, ref, 'viewMaturity', 'actions.view', requestId);
-    const rows = await actions.actionsOf(db, organisation.id);
-    const byId = await places.organisationsById(rows.flatMap((a) => [a.organisation_id, ...a.partners]));
-    return {
-      organisation,
-      actions: rows.map((a) => ({
-        id: a.id,
-        item: a.item,
-        title: a.title,
-        owner: { name: a.owner_name, email: a.owner_email },
-        dueOn: a.due_on,
-        status: a.status,
-        overdue: a.status !== 'done' && a.due_on < today(),
-        lead: byId.get(a.organisation_id)?.ref ?? '',
-        partners: a.partners.map((id) => byId.get(id)?.ref ?? ''),
-      })),
-    };
-  }
-
   async function add(actor: Actor | null, ref: string, input: ActionInput, requestId?: string) {
     const { organisation, entry, principal } = await decideOn(
       deps,
@@ -174,10 +178,11 @@ export function actionsService(deps: Deps & { notify: NotifyService }) {
   }
 
   return {
-    list,
+    list: (actor: Actor | null, ref: string, requestId?: string) => list(deps, actor, ref, requestId),
     add,
     setStatus,
-    remindOverdue: () => remindOverdue(deps),
+    /** Reminds the owners of actions overdue at `now` (the clock's time unless given). */
+    remindOverdue: (now?: Date) => remindOverdue(deps, now),
     jobs: (): JobDefinition[] => [
       {
         name: 'routemap.remind-overdue',

@@ -125,6 +125,10 @@ describe('an organisation assessing itself', () => {
     expect(Object.keys(view.submitted[0]?.scores ?? {})).toHaveLength(items.length);
     expect(view.submitted[0]?.platformEvidence).toHaveProperty('sharingAgreements.figure', 1);
     expect(await ledger('assessment.submit')).toBe(1);
+    const shown = (await page('/routemap/fellshire-fire', 'staff at fellshire-fire')).body;
+    expect(shown).toContain('The assessment submitted on');
+    expect(shown).toContain('Where we are on leadership');
+    expect(shown).toContain('Level 2: Developing (submitted)');
     // The database itself refuses a change to a submitted assessment.
     await expect(
       sql`UPDATE maturity_scores SET score = 5 WHERE assessment_id = ${view.submitted[0]?.id}`.execute(

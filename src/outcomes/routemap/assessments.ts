@@ -141,13 +141,15 @@ export async function openDraft(trx: Db, organisationId: string, accountId: stri
   return { draft, items: itemsOf(await frameworkOf(trx, draft.framework_id)) };
 }
 
-/** Saves one item's score in the organisation's draft (started on the current framework if none). */
-export async function saveScore(
+/**
+ * Saves scores in the organisation's draft (started on the current framework if none), all or
+ * none: each in the ledger. With several, a field in error is named after its item (`leadership.score`).
+ */
+export async function saveScores(
   deps: Deps,
   actor: Parameters<typeof decideOn>[1],
   ref: string,
-  item: string,
-  input: ScoreInput,
+  scores: { item: string; input: ScoreInput }[],
   requestId?: string,
 ) {
   const { organisation, entry, principal } = await decideOn(
@@ -158,15 +160,36 @@ export async function saveScore(
     'assessment.score',
     requestId,
   );
-  const { score, reason, links, errors } = checkScore(input);
+  const checked = scores.map(({ item, input }) => ({ item, ...checkScore(input) }));
   return deps.db.transaction().execute(async (trx) => {
     const { draft, items } = await openDraft(trx, organisation.id, principal.accountId);
-    if (!items.some((i) => i.key === item)) throw new NotFound(`The framework has no item ${item}`);
+    const unknown = checked.find((c) => !items.some((i) => i.key === c.item));
+    if (unknown) throw new NotFound(`The framework has no item ${unknown.item}`);
+    const errors = checked.flatMap((c) =>
+      c.errors.map((e) => (checked.length === 1 ? e : { field: `${c.item}.${e.field}`, message: e.message })),
+    );
     if (errors.length > 0) throw new Invalid('The score has errors', errors);
-    await store.putScore(trx, { assessmentId: draft.id, item, score, reason, links }, principal.accountId);
-    await deps.governance.guard.write(trx, [entry.as({ detail: { assessment: draft.id, item, score } })]);
-    return { assessment: draft.id, item, score };
+    for (const { item, score, reason, links } of checked)
+      await store.putScore(trx, { assessmentId: draft.id, item, score, reason, links }, principal.accountId);
+    await deps.governance.guard.write(
+      trx,
+      checked.map(({ item, score }) => entry.as({ detail: { assessment: draft.id, item, score } })),
+    );
+    return { assessment: draft.id, scores: checked.map(({ item, score }) => ({ item, score })) };
   });
+}
+
+/** Saves one item's score in the organisation's draft. */
+export async function saveScore(
+  deps: Deps,
+  actor: Parameters<typeof decideOn>[1],
+  ref: string,
+  item: string,
+  input: ScoreInput,
+  requestId?: string,
+) {
+  const saved = await saveScores(deps, actor, ref, [{ item, input }], requestId);
+  return { assessment: saved.assessment, item, score: saved.scores[0]?.score as number };
 }
 
 /** Submits the organisation's draft, with every item answered; the platform's measures are kept with it. */

@@ -99,6 +99,23 @@ function evidenceTable({ evidence, benchmark }: Place) {
   };
 }
 
+/** This place's median on each item beside the medians of other places' imported benchmarks. */
+function otherPlacesTable({ benchmark, otherPlaces, place }: Place) {
+  if (otherPlaces.length === 0) return null;
+  return {
+    head: [
+      { text: 'Item' },
+      { text: place, format: 'numeric' },
+      ...otherPlaces.map((p) => ({ text: p.place, format: 'numeric' })),
+    ],
+    rows: benchmark.rows.map((r) => [
+      { text: r.title },
+      { text: one(r.median) || 'None', format: 'numeric' },
+      ...otherPlaces.map((p) => ({ text: one(p.medians[r.key] ?? null) || 'None', format: 'numeric' })),
+    ]),
+  };
+}
+
 export async function benchmarkPages(app: FastifyInstance, { routemap }: { routemap: RoutemapService }) {
   app.get('/routemap/benchmark', async (request, reply) => {
     requireActor(request.actor);
@@ -109,6 +126,7 @@ export async function benchmarkPages(app: FastifyInstance, { routemap }: { route
       heatMap: heatMap(place),
       charts: themeCharts(place),
       evidence: evidenceTable(place),
+      otherPlaces: otherPlacesTable(place),
     });
   });
 

@@ -44,23 +44,26 @@ export async function loadDemoRoutemap(
     for (const [o, organisation] of demoOrganisations.entries()) {
       if (!organisation.rounds.includes(round)) continue;
       const actor = await managerOf(organisation.ref);
-      for (const [i, item] of items.entries()) {
+      const scores = items.map((item, i) => {
         const score = levelOf(organisation.level, o, i, round);
         const reason = `${item.levels[score - 1]} This is where we are after our review with partners.`;
         const links = i % 4 === 0 ? [`https://${organisation.ref}.example.org/routemap/${item.key}`] : [];
-        await service.saveScore(actor, organisation.ref, item.key, { score, reason, links });
-      }
+        return { item: item.key, input: { score, reason, links } };
+      });
+      await service.saveScores(actor, organisation.ref, scores);
       await service.submit(actor, organisation.ref);
     }
   }
   // A new round under way at the county council.
   const county = await managerOf('fellshire-cc');
-  for (const item of items.slice(0, 4))
-    await routemap.saveScore(county, 'fellshire-cc', item.key, {
-      score: 4,
-      reason: `${item.levels[3]} Agreed at the partnership board.`,
-      links: [],
-    });
+  await routemap.saveScores(
+    county,
+    'fellshire-cc',
+    items.slice(0, 4).map((item) => ({
+      item: item.key,
+      input: { score: 4, reason: `${item.levels[3]} Agreed at the partnership board.`, links: [] },
+    })),
+  );
   const due = (days: number) => new Date(now.getTime() + days * DAY).toISOString().slice(0, 10);
   await routemap.actions.add(county, 'fellshire-cc', {
     item: 'shared-services',

@@ -1,5 +1,6 @@
 // The framework as data: the file beside the code holds the strategy's fifteen items with five
 // levels each, and a framework file that does not parse or fit is refused saying why.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Invalid } from '../../platform/index.ts';
 import { builtInFramework, itemsOf, parseFramework } from './framework.ts';
@@ -47,5 +48,27 @@ describe('the maturity framework', () => {
   it('reads back a version of its own', () => {
     const data = { ...JSON.parse(text), id: 'fellshire-2027.1', version: '2027.1' };
     expect(parseFramework(JSON.stringify(data)).id).toBe('fellshire-2027.1');
+  });
+});
+
+describe('any framework file', () => {
+  it('is read or refused as Invalid, never anything else', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify({ ...JSON.parse(text), themes: v })),
+        ),
+        (input) => {
+          try {
+            parseFramework(input);
+          } catch (error) {
+            expect(error).toBeInstanceOf(Invalid);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

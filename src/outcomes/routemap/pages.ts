@@ -34,22 +34,59 @@ export const longDate = (d: Date | string | null) =>
 
 const levelText = (framework: Framework, score: number) => `Level ${score}: ${framework.levels[score - 1]}`;
 
-/** The themes as task lists: each item with its draft's level, or not started. */
-function taskList(framework: Framework, draft: Assessment | null, ref: string, mayAssess: boolean) {
+/** The themes as task lists: each item with its draft's level; without a draft, the latest submitted level. */
+function taskList(
+  framework: Framework,
+  draft: Assessment | null,
+  latest: Assessment | null,
+  ref: string,
+  mayAssess: boolean,
+) {
   return framework.themes.map((theme) => ({
     key: theme.key,
     title: theme.title,
     items: theme.items.map((item) => {
       const scored = draft?.scores[item.key];
+      const submitted = draft ? undefined : latest?.scores[item.key];
       return {
         title: { text: item.title },
         ...(mayAssess ? { href: `/routemap/${ref}/items/${item.key}` } : {}),
         status: scored
           ? { text: levelText(framework, scored.score) }
-          : { tag: { text: 'Not scored', classes: 'govuk-tag--blue' } },
+          : submitted
+            ? {
+                text: `${levelText(framework, submitted.score)} (submitted)`,
+                classes: 'govuk-task-list__status--cannot-start-yet',
+              }
+            : { tag: { text: 'Not scored', classes: 'govuk-tag--blue' } },
       };
     }),
   }));
+}
+
+/** The latest submitted assessment as a summary list: each item's level, reason, links and files. */
+function submittedRows(assessment: Assessment, ref: string) {
+  return itemsOf(assessment.framework).map((item) => {
+    const scored = assessment.scores[item.key];
+    const links = (scored?.links ?? []).map(
+      (l) => `<a class="govuk-link" href="${escapeHtml(l)}">${escapeHtml(l)}</a>`,
+    );
+    const files = assessment.files
+      .filter((f) => f.item === item.key)
+      .map(
+        (f) =>
+          `<a class="govuk-link" href="/routemap/${ref}/files/${f.id}" download>${escapeHtml(f.filename)}</a>`,
+      );
+    const evidence = [...links, ...files];
+    return {
+      key: { text: item.title },
+      value: {
+        html: scored
+          ? `<p class="govuk-body govuk-!-font-weight-bold">${escapeHtml(levelText(assessment.framework, scored.score))}</p><p class="govuk-body">${escapeHtml(scored.reason)}</p>${evidence.length ? `<ul class="govuk-list">${evidence.map((e) => `<li>${e}</li>`).join('')}</ul>` : ''}`
+          : 'Not scored',
+      },
+    };
+  });
 }
 
 const measuresFor = (measures: Measure[], keys: string[]) => measures.filter((m) => keys.includes(m.key));
@@ -67,7 +104,8 @@ export function assessmentViews(routemap: RoutemapService) {
         latestOn: longDate(latest?.submittedAt ?? null),
         answered: view.draft ? Object.keys(view.draft.scores).length : 0,
         total: itemsOf(view.framework).length,
-        themes: taskList(view.framework, view.draft, ref, view.mayAssess),
+        themes: taskList(view.framework, view.draft, latest, ref, view.mayAssess),
+        latestRows: latest ? submittedRows(latest, ref) : [],
         history: view.submitted.map((s) => ({ date: longDate(s.submittedAt), framework: s.frameworkId })),
         done: done[str((request.query as Form | undefined)?.done)],
       });
@@ -142,13 +180,30 @@ export async function routemapPages(app: FastifyInstance, { routemap }: { routem
 
   app.get('/routemap', async (request, reply) => {
     const organisations = await routemap.organisations(request.actor);
-    return reply.page('routemap-home.njk', { organisations });
+    const administers = request.actor?.roles.some((r) => r.role === 'admin') ?? false;
+    return reply.page('routemap-home.njk', { organisations, administers });
   });
 
   app.get<{ Params: Params }>('/routemap/:ref', (request, reply) => {
     requireActor(request.actor);
     return organisationPage(request, reply, request.params.ref);
   });
+
+  // Downloads of the organisation's assessments, and of the place's benchmark as published.
+  for (const kind of ['csv', 'json'] as const)
+    app.get<{ Params: Params }>(`/routemap/:ref/assessment.${kind}`, async (request, reply) => {
+      const files = await routemap.assessmentFiles(request.actor, request.params.ref, request.id);
+      return reply
+        .type(kind === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${request.params.ref}-assessments.${kind}"`)
+        .send(kind === 'csv' ? files.csv : JSON.stringify(files.json, null, 2));
+    });
+  app.get('/routemap/benchmark.csv', async (request, reply) =>
+    reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="benchmark.csv"')
+      .send(await routemap.benchmarkFile(request.actor, request.id)),
+  );
 
   app.get<{ Params: Params }>('/routemap/:ref/items/:item', (request, reply) => {
     requireActor(request.actor);

@@ -100,6 +100,53 @@ describe('the place’s benchmark', () => {
   });
 });
 
+/** The manage page's multipart form with one file, as a browser sends it. */
+async function uploadTo(kind: 'framework' | 'benchmark', text: string, roles: string) {
+  const token = csrfOf((await page('/routemap/manage', roles)).body);
+  const boundary = 'manageboundary';
+  const payload =
+    `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="${kind}"; filename="${kind}.csv"\r\nContent-Type: text/csv\r\n\r\n${text}\r\n--${boundary}--\r\n`;
+  return t.app.inject({
+    method: 'POST',
+    url: `/routemap/manage/${kind}`,
+    headers: {
+      accept: 'text/html',
+      cookie: await as(emailOf(roles)),
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    },
+    payload,
+  });
+}
+
+describe('an administrator managing the routemap', () => {
+  const ADMIN = 'admin at fellshire-cc';
+
+  it('imports another place’s benchmark from its file, refusing a bad one line by line and anyone else', async () => {
+    const published = (await page('/routemap/benchmark.csv', 'staff at ashby-vale-dc')).body;
+    const other = published.replaceAll('Fellshire,', 'Dalesborough,');
+    const bad = `${other.trim()}\nDalesborough,Somewhere,${other.split('\n')[1]?.split(',')[2]},leadership,8,2026-01-01\n`;
+    const lines = bad.trim().split('\n').length;
+    const refused = await uploadTo('benchmark', bad, ADMIN);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain(`Line ${lines}: the score must be a whole number from 1 to 5`);
+    expect((await uploadTo('benchmark', other, 'manager at fellshire-fire')).statusCode).toBe(403);
+    const imported = await uploadTo('benchmark', other, ADMIN);
+    expect(imported.statusCode).toBe(303);
+    expect((await page('/routemap/manage', ADMIN)).body).toContain('Imported: Dalesborough.');
+    expect((await page('/routemap/benchmark', ADMIN)).body).toContain(
+      'Median level of each item, place by place',
+    );
+  });
+
+  it('refuses a framework file that does not parse, adding nothing', async () => {
+    const response = await uploadTo('framework', '{"id": "broken', ADMIN);
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('The framework file is not JSON');
+    expect((await t.services.routemap.frameworks()).map((f) => f.id)).toEqual(['routemap-2026.1']);
+  });
+});
+
 describe('an action plan', () => {
   it.each([
     [{ item: '' }, 'Choose the item of the framework'],

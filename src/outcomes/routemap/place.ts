@@ -4,7 +4,7 @@
 import type { Actor } from '../../platform/index.ts';
 import { decideOnPlace } from './access.ts';
 import { currentFramework, type Deps } from './assessments.ts';
-import { type Assessed, benchmark } from './benchmark.ts';
+import { type Assessed, benchmark, median } from './benchmark.ts';
 import type { Measure } from './evidence.ts';
 import * as store from './store.ts';
 
@@ -48,8 +48,21 @@ export async function placeBenchmark(deps: Deps, actor: Actor | null, requestId?
   await decideOnPlace(deps, actor, 'compareMaturity', 'benchmark.view', requestId);
   const framework = await currentFramework(deps.db);
   const { assessed, notYet } = await assessedOrganisations(deps);
+  const imported = (await store.importedBenchmarks(deps.db)).filter((b) => b.framework_id === framework.id);
   return {
     framework,
+    place: (await deps.places.place()).name,
+    assessed,
+    otherPlaces: imported.map((b) => ({
+      place: b.place_name,
+      importedAt: b.imported_at,
+      medians: Object.fromEntries(
+        [...new Set(b.scores.map((s) => s.item))].map((item) => [
+          item,
+          median(b.scores.filter((s) => s.item === item).map((s) => s.score)),
+        ]),
+      ),
+    })),
     benchmark: benchmark(framework, assessed),
     evidence: assessed.map((a) => ({ ref: a.ref, name: a.name, measures: Object.values(a.evidence) })),
     notYet,

@@ -12,7 +12,10 @@ import { againstMedian } from './benchmark.ts';
 import { addEvidenceFile, evidenceFile, type Upload } from './evidence-files.ts';
 import { parseFramework } from './framework.ts';
 import { placeBenchmark } from './place.ts';
+import { assessmentFiles, benchmarkFile, importBenchmark } from './publishing.ts';
 import * as store from './store.ts';
+
+type Scores = Parameters<typeof assessments.saveScores>[3];
 
 export function routemapService(
   db: Db,
@@ -49,6 +52,11 @@ export function routemapService(
       return framework;
     },
 
+    importBenchmark: (actor: Actor | null, csv: string, requestId?: string) =>
+      importBenchmark(deps, actor, csv, requestId),
+    assessmentFiles: (actor: Actor | null, ref: string, requestId?: string) =>
+      assessmentFiles(deps, actor, ref, requestId),
+    benchmarkFile: (actor: Actor | null, requestId?: string) => benchmarkFile(deps, actor, requestId),
     /** The organisations whose routemap the person works on: their own, or every one for an administrator. */
     async organisations(actor: Actor | null) {
       const who = requireActor(actor);
@@ -68,6 +76,8 @@ export function routemapService(
       input: assessments.ScoreInput,
       requestId?: string,
     ) => assessments.saveScore(deps, actor, ref, item, input, requestId),
+    saveScores: (actor: Actor | null, ref: string, scores: Scores, requestId?: string) =>
+      assessments.saveScores(deps, actor, ref, scores, requestId),
     submit: (actor: Actor | null, ref: string, requestId?: string) =>
       assessments.submitDraft(deps, actor, ref, requestId),
     addEvidenceFile: (

@@ -165,3 +165,54 @@ export async function fileContent(db: Db, id: string) {
     .where('f.id', '=', id)
     .executeTakeFirst();
 }
+
+export async function addImportedBenchmark(
+  db: Db,
+  benchmark: {
+    place: string;
+    frameworkId: string;
+    scores: { organisation: string; item: string; score: number; assessedOn: string }[];
+  },
+  accountId: string,
+) {
+  const { id } = await db
+    .insertInto('routemap_imported_benchmarks')
+    .values({ place_name: benchmark.place, framework_id: benchmark.frameworkId, imported_by: accountId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('routemap_imported_scores')
+    .values(
+      benchmark.scores.map((s) => ({
+        benchmark_id: id,
+        organisation: s.organisation,
+        item: s.item,
+        score: s.score,
+        assessed_on: s.assessedOn,
+      })),
+    )
+    .execute();
+  return id;
+}
+
+/** Other places' benchmarks, newest first, with their scores. */
+export async function importedBenchmarks(db: Db) {
+  const benchmarks = await db
+    .selectFrom('routemap_imported_benchmarks')
+    .select(['id', 'place_name', 'framework_id', 'imported_at'])
+    .orderBy('imported_at', 'desc')
+    .execute();
+  const scores =
+    benchmarks.length === 0
+      ? []
+      : await db
+          .selectFrom('routemap_imported_scores')
+          .select(['benchmark_id', 'organisation', 'item', 'score'])
+          .where(
+            'benchmark_id',
+            'in',
+            benchmarks.map((b) => b.id),
+          )
+          .execute();
+  return benchmarks.map((b) => ({ ...b, scores: scores.filter((s) => s.benchmark_id === b.id) }));
+}
