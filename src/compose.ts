@@ -26,6 +26,7 @@ import {
 import {
   deadlinesService,
   inboxService,
+  outboundService,
   requestsService,
   separationService,
   storedPhotosService,
@@ -71,6 +72,7 @@ export function createServices(
     separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
+    outbound: outboundService({ db, clock, governance, places, notify, sharedSecret: identity.sharedSecret }),
     outcomes: outcomesService(db, clock, places),
     routemap: routemapService(db, clock, governance, places, notify),
     migrationsPending: () => pendingMigrations(database.pool),
@@ -97,6 +99,7 @@ export async function startJobs(
     ...services.outcomes.kpis.jobs(log),
     ...services.openData.jobs(log),
     ...services.routemap.actions.jobs(),
+    ...services.outbound.jobs(),
   );
   await services.jobs.start(log, options);
   return services.jobs;

@@ -49,6 +49,7 @@ export {
 export { loadDemoCases } from './demo.ts';
 export type { AssistedChannel, Channel, NewRequest } from './intake/index.ts';
 export { open311KeysFromCommandLine } from './intake/index.ts';
+export { type OutboundService, outboundModule, outboundService } from './outbound/index.ts';
 export { type StoredPhotosService, type StripProgress, storedPhotosService } from './photos/index.ts';
 export { type Attribute, definitionOf } from './service-definitions.ts';
 export { type TeamsService, teamsService } from './teams/index.ts';
