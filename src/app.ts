@@ -70,7 +70,12 @@ export async function createApp(
   const registers = { records, importing, linking, properties, governance, places };
   await app.register(registersModule, { contexts, ...registers });
   const front = { requests, inbox, teams, separation, places, photoLimitBytes: config.photoLimitBytes };
-  await app.register(requestsModule, { contexts, ...front, publicUrl: config.publicUrl });
+  await app.register(requestsModule, {
+    contexts,
+    ...front,
+    publicUrl: config.publicUrl,
+    heldIn: services.outbound.heldIn,
+  });
   await app.register(outboundModule, { contexts, outbound: services.outbound, places });
   await app.register(notifyModule, { contexts, notify });
   await app.register(outcomesModule, { contexts, requests, places, outcomes: services.outcomes });

@@ -12,7 +12,7 @@ import { loadDemoRoutemap } from './outcomes/routemap/index.ts';
 import { demoGazetteer, demoPlace } from './places/index.ts';
 import { type Actor, Conflict } from './platform/index.ts';
 import { parseColumnMapping } from './registers/index.ts';
-import { loadDemoCases } from './requests/index.ts';
+import { loadDemoCases, loadDemoOutbound } from './requests/index.ts';
 
 export interface DemoCredential {
   email: string;
@@ -242,6 +242,7 @@ export async function loadDemo(services: Services, { live = false } = {}): Promi
       referrer: await actor('yasmin.ali@fellshire-fire.example.org'),
     });
     await loadDemoRoutemap(services.routemap, actor, new Date());
+    await loadDemoOutbound(services, actor);
   }
   await loadOpenDataDemo(services.openData, { publish: live });
   return credentials;

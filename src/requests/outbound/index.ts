@@ -1,5 +1,6 @@
 // Sending cases on to an organisation's own system by Open311 GeoReport v2, and taking its
 // updates back (polled, or pushed with the system's token); administrators set systems up.
+export { loadDemoOutbound } from './demo.ts';
 export { outboundPages, SYSTEMS_PAGE } from './pages.ts';
 export { outboundRoutes, PUSH_PATH } from './routes.ts';
 export { MAX_ATTEMPTS, type OutboundService, outboundService, SEND_JOB, UPDATES_JOB } from './service.ts';

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   administrator,
+  demoAccount,
   postOpen311Request,
   signIn,
   type TestContext,
@@ -103,6 +104,16 @@ describe("sending a case on to the district's own system", () => {
     );
     const [entry] = await query(here, "SELECT body FROM audit_ledger WHERE action = 'case.sent_on'");
     expect(JSON.parse(entry.body).detail).toMatchObject({ remoteId: send.remote_id, contact: false });
+    // Staff of the district see, in Flagstone's inbox, where the case is held.
+    const staff = demoAccount((c) => c.email === 'liam.brennan@ashby-vale-dc.example.org');
+    const cookie = await signIn(here.app, staff.email, staff.password);
+    const inbox = await here.app.inject({
+      url: '/cases?service=missed-bin',
+      headers: { cookie, accept: 'text/html' },
+    });
+    expect(inbox.body).toMatch(
+      new RegExp(`${report.reference}</a>[\\s\\S]*?held in Ashby Vale Waste System`),
+    );
     // Sent once: the next run has nothing to do.
     expect(await here.services.outbound.sendDue()).toEqual({ added: 0, tried: 0 });
   });
