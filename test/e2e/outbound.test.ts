@@ -17,7 +17,7 @@ beforeAll(async () => {
 const summary = () => page.locator('.govuk-error-summary').textContent();
 const fitsNarrowScreen = async () => {
   await page.setViewportSize({ width: 375, height: 800 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  const overflow = await page.locator('html').evaluate((html) => html.scrollWidth);
   await page.setViewportSize({ width: 1280, height: 800 });
   return overflow <= 375;
 };
