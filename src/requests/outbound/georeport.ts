@@ -107,11 +107,12 @@ export function requestStatuses(xml: string): RemoteUpdate[] {
 
 /** The updates of a GET servicerequestupdates.xml (FixMyStreet's extension). */
 export function serviceRequestUpdates(xml: string): RemoteUpdate[] {
-  const root = parse(xml).service_request_updates as
-    | { request_update?: Record<string, unknown>[] }
-    | undefined;
-  if (!root) throw new RemoteError('The system answered without service_request_updates');
-  return (root.request_update ?? []).flatMap((u) => {
+  const document = parse(xml);
+  if (!('service_request_updates' in document))
+    throw new RemoteError('The system answered without service_request_updates');
+  // An empty list is an empty element, read as a string.
+  const root = document.service_request_updates as { request_update?: Record<string, unknown>[] } | string;
+  return ((typeof root === 'object' && root.request_update) || []).flatMap((u) => {
     const update = fromFields(u);
     return update ? [update] : [];
   });

@@ -317,12 +317,13 @@ async function pollSystem(ctx: Ctx, system: store.SystemRow) {
     const byId = new URLSearchParams({ service_request_id: ids.join(',') });
     updates = requestStatuses(await remoteCall(`${system.endpoint}/requests.xml?${byId}`));
   }
+  // An update with a status Flagstone does not know changes nothing; a repeat is known by its id.
+  const known = updates
+    .filter((u) => statusHere(u.status) !== null)
+    .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
   let applied = 0;
-  for (const update of updates.sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime())) {
-    if (statusHere(update.status) === null) continue; // an unknown status changes nothing; the next poll sees it again
-    if ((await applyUpdate(ctx, system, update)) === 'applied') applied++;
-  }
-  const newest = updates.at(-1)?.updatedAt;
+  for (const update of known) if ((await applyUpdate(ctx, system, update)) === 'applied') applied++;
+  const newest = known.at(-1)?.updatedAt;
   if (newest) await store.setUpdatesSince(db, system.id, newest);
   return { applied };
 }
