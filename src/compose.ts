@@ -26,6 +26,7 @@ import {
 import {
   deadlinesService,
   inboxService,
+  localAlerts,
   outboundService,
   requestsService,
   separationService,
@@ -72,6 +73,7 @@ export function createServices(
     separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
+    alerts: localAlerts(db, clock, places, requests),
     outbound: outboundService({ db, clock, governance, places, notify, sharedSecret: identity.sharedSecret }),
     outcomes: outcomesService(db, clock, places),
     routemap: routemapService(db, clock, governance, places, notify),
