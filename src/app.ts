@@ -15,7 +15,7 @@ import { routemapModule } from './outcomes/routemap/index.ts';
 import { placesModule } from './places/index.ts';
 import { newId, refuseUnreadableText } from './platform/index.ts';
 import { registersModule } from './registers/index.ts';
-import { requestsModule } from './requests/index.ts';
+import { alertsModule, outboundModule, requestsModule } from './requests/index.ts';
 import {
   allowedMethods,
   frameworkErrors,
@@ -83,7 +83,14 @@ export async function createApp(
   const registers = { records, importing, linking, properties, governance, places };
   await app.register(registersModule, { contexts, ...registers });
   const front = { requests, inbox, teams, separation, places, photoLimitBytes: config.photoLimitBytes };
-  await app.register(requestsModule, { contexts, ...front, publicUrl: config.publicUrl });
+  await app.register(requestsModule, {
+    contexts,
+    ...front,
+    publicUrl: config.publicUrl,
+    heldIn: services.outbound.heldIn,
+  });
+  await app.register(outboundModule, { contexts, outbound: services.outbound, places });
+  await app.register(alertsModule, { contexts, alerts: services.alerts, baseUrl: config.publicUrl });
   await app.register(notifyModule, { contexts, notify });
   await app.register(outcomesModule, { contexts, requests, places, outcomes: services.outcomes });
   await app.register(openDataModule, { contexts, openData: services.openData, baseUrl: config.publicUrl });

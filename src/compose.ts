@@ -26,6 +26,8 @@ import {
 import {
   deadlinesService,
   inboxService,
+  localAlerts,
+  outboundService,
   requestsService,
   separationService,
   storedPhotosService,
@@ -74,6 +76,8 @@ export function createServices(
     separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
+    alerts: localAlerts(db, clock, places, requests),
+    outbound: outboundService({ db, clock, governance, places, notify, sharedSecret: identity.sharedSecret }),
     outcomes: outcomesService(db, clock, places, governance),
     routemap: routemapService(db, clock, governance, places, notify),
     migrationsPending: () => pendingMigrations(database.pool),
@@ -100,6 +104,7 @@ export async function startJobs(
     ...services.outcomes.kpis.jobs(log),
     ...services.openData.jobs(log),
     ...services.routemap.actions.jobs(),
+    ...services.outbound.jobs(),
   );
   await services.jobs.start(log, options);
   return services.jobs;

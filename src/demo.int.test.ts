@@ -71,4 +71,13 @@ describe('the live demo', () => {
     expect(found.map((p) => p.address_lines)).toContain('12 Tanner Row');
     expect((await services.properties.search('AV2 4HT')).length).toBeGreaterThan(5);
   });
+
+  it("has a district's own system set up, a new report's send waiting on it with its error", async () => {
+    const sends = await rows(
+      `SELECT y.name, d.state, d.last_error FROM outbound_sends d JOIN outbound_systems y ON y.id = d.system_id`,
+    );
+    expect(sends).toEqual([
+      { name: 'Ashby Vale Waste System', state: 'waiting', last_error: 'The system could not be reached' },
+    ]);
+  });
 });

@@ -13,7 +13,7 @@ import { loadDemoRoutemap } from './outcomes/routemap/index.ts';
 import { demoGazetteer, demoPlace } from './places/index.ts';
 import { type Actor, Conflict } from './platform/index.ts';
 import { parseColumnMapping } from './registers/index.ts';
-import { loadDemoCases } from './requests/index.ts';
+import { loadDemoCases, loadDemoOutbound } from './requests/index.ts';
 
 export interface DemoCredential {
   email: string;
@@ -246,6 +246,7 @@ export async function loadDemo(services: Services, { live = false } = {}): Promi
     });
     await loadDemoRoutemap(services.routemap, actor, new Date());
     await loadDemoOutcomes(services.outcomes, actor);
+    await loadDemoOutbound(services, actor);
   }
   await loadOpenDataDemo(services.openData, { publish: live });
   return credentials;

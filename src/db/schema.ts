@@ -493,6 +493,47 @@ export interface Organisations {
   ref: string;
 }
 
+export interface OutboundSends {
+  attempts: Generated<number>;
+  case_id: string;
+  created_at: Generated<Timestamp>;
+  last_error: string | null;
+  next_attempt_at: Timestamp;
+  remote_id: string | null;
+  remote_updated_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  state: Generated<'waiting' | 'sent' | 'failed'>;
+  system_id: string;
+}
+
+export interface OutboundServices {
+  organisation_id: string;
+  remote_code: string;
+  service_code: string;
+  system_id: string;
+}
+
+export interface OutboundSystems {
+  api_key_sealed: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  endpoint: string;
+  id: Generated<string>;
+  jurisdiction_id: string | null;
+  name: string;
+  organisation_id: string;
+  push_token_hash: string;
+  send_contact: Generated<boolean>;
+  updates_since: Timestamp | null;
+}
+
+export interface OutboundUpdates {
+  applied_at: Generated<Timestamp>;
+  case_id: string;
+  system_id: string;
+  update_id: string;
+}
+
 export interface PasskeyChallenges {
   account_id: string | null;
   challenge: string;
@@ -847,6 +888,10 @@ export interface DB {
   open_data_services: OpenDataServices;
   open311_api_keys: Open311ApiKeys;
   organisations: Organisations;
+  outbound_sends: OutboundSends;
+  outbound_services: OutboundServices;
+  outbound_systems: OutboundSystems;
+  outbound_updates: OutboundUpdates;
   passkey_challenges: PasskeyChallenges;
   passkeys: Passkeys;
   pending_sign_ins: PendingSignIns;

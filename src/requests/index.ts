@@ -15,6 +15,7 @@ import {
   casesRoutes,
   caseWork,
   followPages,
+  type HeldIn,
   type InboxService,
   inboxPages,
   publicCases,
@@ -37,6 +38,7 @@ import { referralRoutes, referrals } from './referrals/index.ts';
 import { requestRouting, routingRoutes } from './routing/index.ts';
 import { type TeamsService, teamPages, teamRoutes } from './teams/index.ts';
 
+export { alertsModule, type LocalAlerts, localAlerts } from './alerts/index.ts';
 export type { PublicRequest } from './case.ts';
 export {
   type DeadlinesService,
@@ -49,6 +51,7 @@ export {
 export { loadDemoCases } from './demo.ts';
 export type { AssistedChannel, Channel, NewRequest } from './intake/index.ts';
 export { open311KeysFromCommandLine } from './intake/index.ts';
+export { loadDemoOutbound, type OutboundService, outboundModule, outboundService } from './outbound/index.ts';
 export { type StoredPhotosService, type StripProgress, storedPhotosService } from './photos/index.ts';
 export { type Attribute, definitionOf } from './service-definitions.ts';
 export { type TeamsService, teamsService } from './teams/index.ts';
@@ -109,12 +112,24 @@ export interface RequestsModuleOptions {
   photoLimitBytes?: number;
   /** The address Flagstone is reached at (FLAGSTONE_URL), for the absolute URLs of protocols. */
   publicUrl?: string;
+  /** Where cases sent on to an organisation's own system are held (outbound/). */
+  heldIn?: HeldIn;
 }
 
 /** Every route of the front door: its JSON API, Open311 under /open311/v2, and its pages. */
 export async function requestsModule(
   app: FastifyInstance,
-  { contexts, requests, inbox, teams, separation, places, photoLimitBytes, publicUrl }: RequestsModuleOptions,
+  {
+    contexts,
+    requests,
+    inbox,
+    teams,
+    separation,
+    places,
+    photoLimitBytes,
+    publicUrl,
+    heldIn,
+  }: RequestsModuleOptions,
 ) {
   await app.register(contexts.api(routingRoutes), { routing: requests });
   await app.register(contexts.api(casesRoutes), { cases: requests });
@@ -124,7 +139,7 @@ export async function requestsModule(
   await app.register(contexts.pages(followPages), { requests });
   await app.register(contexts.pages(photoRoutes), { photos: requests });
   await app.register(contexts.pages(casePages), { requests, places });
-  await app.register(contexts.pages(inboxPages), { inbox, requests });
+  await app.register(contexts.pages(inboxPages), { inbox, requests, heldIn });
   await app.register(contexts.pages(teamPages), { teams });
   await app.register(contexts.api(teamRoutes), { teams });
   await app.register(contexts.pages(separatePages), { separation });

@@ -16,9 +16,23 @@ const items = (any: string, options: Option[], chosen: string | undefined) => [
   ...options.map((o) => ({ ...o, selected: o.value === chosen })),
 ];
 
+/** Where cases sent on to an organisation's own system are held (requests/outbound), by case id. */
+export type HeldIn = (caseIds: string[]) => Promise<Map<string, { system: string; remoteId: string }>>;
+const escaped = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A case's status as a tag, overdue or not, and the system it is held in when sent on. */
+const statusCell = (c: { status: keyof typeof statusNames; overdue: boolean }, system: string | undefined) =>
+  `<strong class="govuk-tag govuk-tag--${c.status === 'open' ? 'blue' : c.status === 'in_progress' ? 'yellow' : 'grey'}">${statusNames[c.status]}</strong>` +
+  (c.overdue ? ' <strong class="govuk-tag govuk-tag--red">Overdue</strong>' : '') +
+  (system ? ` <span class="govuk-body-s">held in ${escaped(system)}</span>` : '');
+
 export async function inboxPages(
   app: FastifyInstance,
-  { inbox, requests }: { inbox: InboxService; requests: Pick<CaseWork, 'caseFor' | 'assign'> },
+  {
+    inbox,
+    requests,
+    heldIn = async () => new Map(),
+  }: { inbox: InboxService; requests: Pick<CaseWork, 'caseFor' | 'assign'>; heldIn?: HeldIn },
 ) {
   app.get<{ Querystring: InboxQuery }>('/cases', async (request, reply) => {
     requireActor(request.actor);
@@ -52,6 +66,7 @@ export async function inboxPages(
         href: `/cases${rest ? `?${rest}` : ''}`,
       };
     });
+    const held = await heldIn(cases.map((c) => c.id));
     return reply.code(errors.length > 0 ? 400 : 200).page('cases-inbox.njk', {
       errors: errors.map((e) => ({ text: e.message, href: `#${e.field}` })),
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
@@ -68,11 +83,7 @@ export async function inboxPages(
         { text: c.serviceName },
         { text: c.area ? (options.areas.find((a) => a.value === c.area)?.text ?? c.area) : '' },
         { text: c.organisationName + (c.referredIn ? ' (referred to you)' : '') },
-        {
-          html:
-            `<strong class="govuk-tag govuk-tag--${c.status === 'open' ? 'blue' : c.status === 'in_progress' ? 'yellow' : 'grey'}">${statusNames[c.status]}</strong>` +
-            (c.overdue ? ' <strong class="govuk-tag govuk-tag--red">Overdue</strong>' : ''),
-        },
+        { html: statusCell(c, held.get(c.id)?.system) },
         { text: c.requestedAt.slice(0, 10) },
       ]),
     });

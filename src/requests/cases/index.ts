@@ -5,7 +5,7 @@ export { casePages } from './case-pages.ts';
 export { type DeadlinesService, deadlinesService } from './deadlines.ts';
 export { followPages } from './follow-pages.ts';
 export { type InboxService, inboxService } from './inbox.ts';
-export { inboxPages } from './inbox-pages.ts';
+export { type HeldIn, inboxPages } from './inbox-pages.ts';
 export { type PublicCases, publicCases } from './public.ts';
 export { casesRoutes } from './routes.ts';
 export { type SeparationService, separationService } from './separate.ts';
