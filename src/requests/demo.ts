@@ -89,8 +89,9 @@ async function dateBack(db: Db, reference: string, made: Date, resolvedAt: Date 
 /**
  * About 30 reports a month for a year: older ones closed within a few days of their target,
  * this month's open (and those older than their target overdue), some with an email address so
- * the outbox has messages to show. Then a referral waiting for Castlebridge Council, and one the
- * county council declined (its decision in the history, the citizen told what happens next).
+ * the outbox has messages to show. Then a referral waiting for Castlebridge Council, one the
+ * county council declined (its decision in the history, the citizen told what happens next),
+ * and a report from someone who gave only a phone number (told by text).
  */
 export async function loadDemoCases({ db, requests, now, citizen, referrer, receiver }: DemoCasesDeps) {
   const random = seeded(2026);
@@ -150,6 +151,14 @@ export async function loadDemoCases({ db, requests, now, citizen, referrer, rece
     to: 'fellshire-cc',
     purpose: 'safeguarding',
     note: 'Lives alone; scooter charged by the only way out. May need an occupational therapy visit.',
+  });
+  // Someone who gave only a phone number: told by text.
+  await requests.submit({
+    service: 'graffiti',
+    lat: 52.31,
+    lon: -1.67,
+    description: 'Graffiti on the bus shelter by the school',
+    phone: '07700 900982',
   });
   await requests.decideReferral(receiver, referral.id, {
     accept: false,
