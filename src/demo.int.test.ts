@@ -53,6 +53,8 @@ describe('the live demo', () => {
   it('has messages in the outbox, a referral waiting and one declined, and an intact ledger', async () => {
     const [outbox] = await rows('SELECT count(*)::int AS n FROM notification_outbox');
     expect(outbox.n).toBeGreaterThan(0);
+    const texts = await rows(`SELECT recipient FROM notification_outbox WHERE channel = 'sms'`);
+    expect(texts).toEqual([{ recipient: '07700 900982' }]);
     const referrals = await rows(
       `SELECT r.status, o.ref FROM referrals r JOIN organisations o ON o.id = r.to_organisation_id
         ORDER BY r.created_at`,

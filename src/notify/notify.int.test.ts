@@ -440,6 +440,7 @@ describe('jobs', () => {
 
 describe('the outbox page', () => {
   it('shows administrators the messages with recipients, and writes the look to the ledger', async () => {
+    await services.jobs.stop(); // set up, but not sending from here
     const admin = administrator();
     const response = await app.inject({
       url: '/notifications',

@@ -93,8 +93,9 @@ async function dateBack(db: Db, reference: string, made: Date, resolvedAt: Date 
 /**
  * About 30 reports a month for a year: older ones closed within a few days of their target,
  * this month's open (and those older than their target overdue), some with an email address so
- * the outbox has messages to show. Then a referral waiting for Castlebridge Council, and one the
- * county council declined (its decision in the history, the citizen told what happens next).
+ * the outbox has messages to show. Then a referral waiting for Castlebridge Council, one the
+ * county council declined (its decision in the history, the citizen told what happens next),
+ * and a report from someone who gave only a phone number (told by text).
  */
 export async function loadDemoCases({
   db,
@@ -177,6 +178,14 @@ export async function loadDemoCases({
     to: 'fellshire-cc',
     purpose: 'safeguarding',
     note: 'Lives alone; scooter charged by the only way out. May need an occupational therapy visit.',
+  });
+  // Someone who gave only a phone number: told by text.
+  await requests.submit({
+    service: 'graffiti',
+    lat: 52.31,
+    lon: -1.67,
+    description: 'Graffiti on the bus shelter by the school',
+    phone: '07700 900982',
   });
   await requests.decideReferral(receiver, referral.id, {
     accept: false,

@@ -151,6 +151,11 @@ describe('referring a case between organisations in a browser', { timeout: 180_0
     expect(seen).toContain('You can see the referral and your decision on it, nothing more.');
     expect(seen).not.toContain('My neighbour asked me to book this');
     await expectAccessible(county);
+    await county.goto(`${site.base}/cases`);
+    await county.getByRole('link', { name: 'Referrals to and from your organisation' }).click();
+    const row = county.locator('tr', { hasText: second.reference });
+    expect(await row.textContent()).toContain('Declined by Grace Okafor');
+    await expectAccessible(county);
     await county.context().close();
 
     const fire = await site.signedIn((c) => c.roles === 'manager at fellshire-fire');

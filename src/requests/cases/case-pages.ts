@@ -41,6 +41,18 @@ export async function casePages(
   app.get<{ Params: { id: string } }>('/cases/:id', (request, reply) =>
     casePage(request, reply, request.params.id),
   );
+  app.get('/referrals', async (request, reply) => {
+    const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
+    const rows = (await requests.referralList(request.actor, request.id)).map((r) => [
+      { html: `<a class="govuk-link" href="/cases/${r.caseId}">${r.reference}</a>` },
+      { text: r.fromName },
+      { text: r.toName },
+      { text: r.purposeName },
+      { text: day(r.referredAt) },
+      { text: r.statusName + (r.decidedAt ? ` by ${r.decidedBy ?? r.toName} on ${day(r.decidedAt)}` : '') },
+    ]);
+    return reply.page('referrals-list.njk', { rows });
+  });
 
   const caseAction = (
     path: string,

@@ -1,7 +1,8 @@
 // The inbox filters in SQL with the same meaning as the policies decide one case at a time:
 // for random cases, referrals in every state and agreements active, draft, revoked, expired or
 // not yet in force, covering cases or not, the inbox lists exactly the cases the guard lets the
-// person read, or decide a referral of.
+// person read, or decide a referral of; and still does once one of the agreements is revoked
+// or expires under the referrals made with it.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestContext, testApp } from '../../../test/support.ts';
@@ -65,6 +66,7 @@ const world = fc.record({
     }),
     { maxLength: 8 },
   ),
+  change: fc.record({ agreement: fc.nat(2), to: fc.constantFrom('revoked', 'expired') }),
   principal: fc.record({
     orgs: fc.uniqueArray(fc.nat(3), { minLength: 1, maxLength: 2 }),
     clearance: fc.integer({ min: 1, max: 2 }),
@@ -159,7 +161,8 @@ describe('the inbox and the decisions agree', () => {
           .execute(async (trx) => {
             const governance = governanceService(trx, systemClock, pdp, t.services.places);
             const guard = caseGuard(trx, governance);
-            const ids = await insertCases(trx, w, await insertAgreements(trx, w));
+            const agreements = await insertAgreements(trx, w);
+            const ids = await insertCases(trx, w, agreements);
             const principal: Principal = {
               actor: { accountId: creator, kind: 'staff', name: 'x', email: 'x@x.org', roles: [] },
               kind: 'staff',
@@ -168,22 +171,46 @@ describe('the inbox and the decisions agree', () => {
               manages: [],
               clearance: w.principal.clearance,
             };
-            const inForce = await governance.agreementsInForce(principal.organisations, null);
-            const scope = {
-              organisationIds: principal.organisations,
-              clearance: principal.clearance,
-              inForce,
+            const agree = async () => {
+              const inForce = await governance.agreementsInForce(principal.organisations, null);
+              const scope = {
+                organisationIds: principal.organisations,
+                clearance: principal.clearance,
+                inForce,
+              };
+              const listed = (await store.inbox(trx, scope, {}, new Date()))
+                .map((r) => r.id)
+                .filter((id) => ids.includes(id))
+                .sort();
+              const allowed: string[] = [];
+              for (const id of ids) {
+                const row = await findCase(trx, { id });
+                if (row && guard.listed(principal, row, inForce).allowed) allowed.push(id);
+              }
+              expect(listed).toEqual(allowed.sort());
             };
-            const listed = (await store.inbox(trx, scope, {}, new Date()))
-              .map((r) => r.id)
-              .filter((id) => ids.includes(id))
-              .sort();
-            const allowed: string[] = [];
-            for (const id of ids) {
-              const row = await findCase(trx, { id });
-              if (row && guard.listed(principal, row, inForce).allowed) allowed.push(id);
-            }
-            expect(listed).toEqual(allowed.sort());
+            await agree();
+            // Then an agreement changes state under the referrals made with it, and they agree still.
+            const changed = agreements[w.change.agreement % agreements.length] as string;
+            if (w.change.to === 'revoked')
+              await trx
+                .updateTable('sharing_agreements')
+                .set({
+                  status: 'revoked',
+                  revoked_by: creator,
+                  revoked_at: new Date(),
+                  revocation_reason: 'r',
+                })
+                .where('id', '=', changed)
+                .where('status', '!=', 'revoked')
+                .execute();
+            else
+              await trx
+                .updateTable('sharing_agreements')
+                .set({ ends_on: day(-1), starts_on: day(-30) })
+                .where('id', '=', changed)
+                .execute();
+            await agree();
             throw new Rollback();
           })
           .catch((error) => {

@@ -188,6 +188,14 @@ describe('a decision on a referral', () => {
       reason: '',
     });
     expect(again.statusCode).toBe(409);
+    const list = (await get('/api/v1/referrals', COUNTY)).json();
+    expect(list.find((r: { id: string }) => r.id === visit.referral)).toMatchObject({
+      reference: visit.reference,
+      status: 'declined',
+      outgoing: false,
+      decidedBy: demoAccount((c) => c.roles === COUNTY).name,
+    });
+    expect(await t.services.governance.ledger.latest('referral.list')).toMatchObject({ decision: 'allow' });
   });
 
   it('puts an acceptance in the history, tells both, and lets the receiver work on its part; notes stay with their writer', async () => {
@@ -296,5 +304,9 @@ describe('a referral whose agreement ends', () => {
     const officer = await accountOf('ig_officer at fellshire-fire');
     await t.services.agreements.revoke(officer, agreementId, 'Replaced by a county-wide agreement');
     await refusedNow('revoked');
+    const listed = async (roles: string) =>
+      (await get('/api/v1/referrals', roles)).json().map((r: { id: string }) => r.id);
+    expect(await listed(COUNTY)).not.toContain(visit.referral);
+    expect(await listed(FIRE)).toContain(visit.referral);
   });
 });

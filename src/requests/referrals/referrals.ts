@@ -27,6 +27,7 @@ import { caseAsk } from '../access.ts';
 import { type CaseRow, citizenMessages, facts, looksLikeId, statusNames } from '../case.ts';
 import type { CaseGuard } from '../guard.ts';
 import { changeCase, insertUpdate } from '../store.ts';
+import { referralList } from './list.ts';
 import * as store from './store.ts';
 
 type Purpose = keyof typeof purposes;
@@ -254,6 +255,8 @@ export function referrals(
 ) {
   const deps: Deps = { db, clock, governance, places, identity, notify, guard };
   return {
+    /** The referrals made to and by the person's organisations, as far as they may see each. */
+    referralList: (actor: Actor | null, requestId?: string) => referralList(deps, actor, requestId),
     refer: (actor: Actor | null, id: string, input: ReferralInput, requestId?: string) =>
       refer(deps, actor, id, input, requestId),
     decideReferral: (

@@ -9,6 +9,18 @@ export const referralRoutes: FastifyPluginAsyncTypebox<{ referrals: Referrals }>
   app,
   { referrals },
 ) => {
+  app.get(
+    '/api/v1/referrals',
+    {
+      schema: {
+        tags: ['Cases'],
+        summary:
+          'The referrals made by and to your organisations: a referral to yours while its agreement is in force, your decision included (each one listed is recorded in the audit ledger)',
+      },
+    },
+    (request) => referrals.referralList(request.actor, request.id),
+  );
+
   app.post(
     '/api/v1/cases/:id/referrals',
     {

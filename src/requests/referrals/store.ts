@@ -36,3 +36,20 @@ export async function decideReferral(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** The latest referrals made by or to these organisations, newest first. */
+export async function referralsOfOrganisations(db: Db, organisationIds: string[]): Promise<ReferralRow[]> {
+  if (organisationIds.length === 0) return [];
+  return db
+    .selectFrom('referrals')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('from_organisation_id', 'in', organisationIds),
+        eb('to_organisation_id', 'in', organisationIds),
+      ]),
+    )
+    .orderBy('created_at', 'desc')
+    .limit(200)
+    .execute();
+}
