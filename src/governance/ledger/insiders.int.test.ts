@@ -39,7 +39,7 @@ const victim = async () =>
     ).rows[0].seq,
   );
 
-describe('the ledger against insiders', () => {
+describe('the ledger against insiders', { timeout: 120_000 }, () => {
   it('finds a column changed beside its hashed body: an entry hidden from the person it is about', async () => {
     expect(await t.services.governance.ledger.verify()).toMatchObject({ ok: true });
     const seq = await victim();
@@ -106,7 +106,7 @@ async function keepCopy() {
     });
 }
 
-describe('tree heads kept outside the database', () => {
+describe('tree heads kept outside the database', { timeout: 120_000 }, () => {
   const ledger = () => t.services.governance.ledger;
 
   it('are published: GET /api/v1/audit/heads needs no sign-in and gives sizes, roots and signatures only', async () => {
