@@ -10,9 +10,7 @@ const site = browserApp();
 async function checked(page: Page) {
   await expectAccessible(page);
   await page.setViewportSize({ width: 375, height: 800 });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), page.url()).toBeLessThanOrEqual(
-    375,
-  );
+  expect(await page.evaluate('document.documentElement.scrollWidth'), page.url()).toBeLessThanOrEqual(375);
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
