@@ -20,10 +20,22 @@ const run = promisify(execFile);
 const autocannon = path.resolve(import.meta.dirname, '../node_modules/.bin/autocannon');
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 
-async function cannon(url: string, connections: number, headers: string[]) {
-  const args = ['--json', '-c', String(connections), '-d', String(seconds), '-I'];
-  for (const h of headers) args.push('-H', h);
-  const { stdout } = await run(autocannon, [...args, url], { maxBuffer: 64 * 1024 * 1024 });
+/** autocannon in its own process: one fixed client, or (`manyClients`) a new client every request. */
+async function cannon(url: string, connections: number, client: string) {
+  const args = [
+    '--json',
+    '-c',
+    String(connections),
+    '-d',
+    String(seconds),
+    '-H',
+    `x-forwarded-for=${client}`,
+  ];
+  const [command, commandArgs] =
+    client === 'many'
+      ? [process.execPath, [path.resolve(import.meta.dirname, 'load-clients.ts'), url, String(seconds)]]
+      : [autocannon, [...args, url]];
+  const { stdout } = await run(command, commandArgs, { maxBuffer: 64 * 1024 * 1024 });
   const r = JSON.parse(stdout);
   return {
     perSecond: Math.round(r.requests.average),
@@ -59,14 +71,11 @@ try {
   const other = `${base}/api/v1/services`;
   const listed = (await (await fetch(list)).json()) as unknown[];
 
-  const alone = await cannon(other, 1, ['x-forwarded-for=192.0.2.1']);
-  const [shared, otherShared] = await Promise.all([
-    cannon(list, 50, ['x-forwarded-for=[<id>]']),
-    cannon(other, 1, ['x-forwarded-for=192.0.2.1']),
-  ]);
+  const alone = await cannon(other, 1, '192.0.2.1');
+  const [shared, otherShared] = await Promise.all([cannon(list, 50, 'many'), cannon(other, 1, '192.0.2.1')]);
   const [limited, otherLimited] = await Promise.all([
-    cannon(list, 50, ['x-forwarded-for=198.51.100.9']),
-    cannon(other, 1, ['x-forwarded-for=192.0.2.2']),
+    cannon(list, 50, '198.51.100.9'),
+    cannon(other, 1, '192.0.2.2'),
   ]);
   const ms = (r: { p50: number; p99: number }) => `p50 ${r.p50} ms, p99 ${r.p99} ms`;
   console.log(`\nOpen311 list of ${listed.length} requests, ${seconds} s a run`);
