@@ -61,7 +61,17 @@ describe('Open311 places a request by the gazetteer', () => {
     });
   });
 
-  it("refuses an unknown UPRN, an address matching none or several, and no location at all, in the specification's format", async () => {
+  it('by an address_string that matches a few properties close together: among them, without a UPRN', async () => {
+    const response = await post({ address_string: 'Mill Lane', service_code: 'graffiti' });
+    expect(response.statusCode, response.body).toBe(200);
+    const request = await placed(response.json()[0].service_request_id);
+    expect(request.address).toBe('Mill Lane');
+    expect(request.lat).toBeCloseTo(52.2351, 6);
+    expect(request.long).toBeCloseTo(-2.2101, 6);
+    expect(request.address_id).toBeUndefined();
+  });
+
+  it("refuses an unknown UPRN, an address matching none or properties far apart, and no location at all, in the specification's format", async () => {
     const cases: [Record<string, string>, string][] = [
       [
         { address_id: '999999999999' },
@@ -75,7 +85,7 @@ describe('Open311 places a request by the gazetteer', () => {
         { address_string: 'No Such Street' },
         'address_string: No property in the gazetteer matches the address',
       ],
-      [{ address_string: 'Mill Lane' }, 'address_string: The address matches more than one property'],
+      [{ address_string: 'Ashby' }, 'address_string: The address matches properties far apart'],
       [{}, 'A location is required: give lat and long, address_id or address_string'],
     ];
     const before = (await t.app.inject({ url: '/open311/v2/requests.json?service_code=street-light' })).json()

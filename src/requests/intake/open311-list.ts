@@ -22,6 +22,8 @@ export interface RequestPage {
   zipcodes: Map<string, string>;
   page: number;
   more: boolean;
+  /** The page written out in each format it was asked for, with its ETag, for the next reader. */
+  written: Map<string, { body: string; etag: string }>;
 }
 
 function whole(params: Params, name: string, fallback: number, max: number): number {
@@ -63,7 +65,7 @@ async function load(requests: Lists, params: Params): Promise<RequestPage> {
   const zipcodes = new Map(
     places.flatMap((p, i) => (p?.postcode ? [[uprns[i] as string, p.postcode] as const] : [])),
   );
-  return { requests: shown, zipcodes, page, more: found.length > pageSize };
+  return { requests: shown, zipcodes, page, more: found.length > pageSize, written: new Map() };
 }
 
 /** The pages of the list, each kept for LIST_CACHE_MS and shared by everyone asking for it meanwhile. */

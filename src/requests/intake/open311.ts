@@ -18,7 +18,7 @@ import type { PublicCases } from '../cases/index.ts';
 import type { RequestRouting } from '../routing/index.ts';
 import { definitionOf } from '../service-definitions.ts';
 import type { ApiKeys } from './api-keys.ts';
-import { LIST_CACHE_MS, pageLinks, requestLists } from './open311-list.ts';
+import { LIST_CACHE_MS, pageLinks, type RequestPage, requestLists } from './open311-list.ts';
 import { number, Open311Error, one, type Params, paramsOf } from './open311-params.ts';
 import type { IntakeService } from './submit.ts';
 import { type XmlObject, xmlDocument } from './xml.ts';
@@ -263,6 +263,22 @@ async function submitRequest(requests: Open311Requests, params: Params, requestI
   };
 }
 
+/** A page of the list, kept for its readers, is written out once in each format, with its ETag. */
+function sendPage(reply: FastifyReply, format: Format, page: RequestPage) {
+  let written = page.written.get(format);
+  if (!written) {
+    const entries = page.requests.map((r) => requestEntry(r, page.zipcodes));
+    const body =
+      format === 'json' ? JSON.stringify(entries.map(omitUndefined)) : xmlDocument(requestsXml(entries));
+    written = { body, etag: `"${sha256(body).slice(0, 32)}"` };
+    page.written.set(format, written);
+  }
+  reply.header('etag', written.etag).header('cache-control', 'no-store');
+  return reply
+    .type(`${format === 'json' ? 'application/json' : 'text/xml'}; charset=utf-8`)
+    .send(written.body);
+}
+
 export async function open311Routes(
   app: FastifyInstance,
   { requests, places, publicUrl }: { requests: Open311Requests; places: PlacesService; publicUrl: string },
@@ -276,7 +292,7 @@ export async function open311Routes(
     if (request.method !== 'GET' && request.method !== 'HEAD') return payload;
     reply.header('access-control-allow-origin', '*');
     if (reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-    const etag = `"${sha256(payload).slice(0, 32)}"`;
+    const etag = String(reply.getHeader('etag') ?? `"${sha256(payload).slice(0, 32)}"`);
     reply.header('etag', etag).header('cache-control', `public, max-age=${LIST_CACHE_MS / 1000}`);
     if (request.headers['if-none-match']?.split(/\s*,\s*/).some((t) => t.replace(/^W\//, '') === etag)) {
       reply.code(304);
@@ -309,10 +325,9 @@ export async function open311Routes(
       const params = paramsOf(request.query);
       await checkJurisdiction(params);
       const page = await lists.find(params);
-      const entries = page.requests.map((r) => requestEntry(r, page.zipcodes));
       const links = pageLinks(`${publicUrl}/open311/v2/requests.${format}`, params, page);
       if (links) reply.header('link', links);
-      return send(reply, format, entries.map(omitUndefined), requestsXml(entries));
+      return sendPage(reply, format, page);
     }
     throw new Open311Error(404, ['There is no such Open311 resource']);
   });
