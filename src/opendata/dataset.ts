@@ -51,6 +51,13 @@ export interface FileSummary {
 
 const PART_BYTES = 1 << 20;
 
+/** A name as a reference: lower case, words joined by hyphens (a publisher, a supplier, an OCID part). */
+export const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+
 /** A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; yes/no for booleans. */
 function csvField(value: Value): string {
   if (value === null) return '';

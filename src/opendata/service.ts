@@ -17,7 +17,7 @@ import {
   newId,
 } from '../platform/index.ts';
 import type { Entry } from './catalogue.ts';
-import { type Dataset, type FileSummary, releaseFiles } from './dataset.ts';
+import { type Dataset, type FileSummary, releaseFiles, slug } from './dataset.ts';
 import { FINEST_GRID_METRES } from './disclosure.ts';
 import { type Names, type Sources, serviceRequests } from './service-requests.ts';
 import { serviceStatistics } from './statistics.ts';
@@ -70,12 +70,6 @@ export interface Deps {
   /** Switches disclosure control off: only for the test that shows what it stops. */
   unsafeWithoutDisclosureControl?: boolean;
 }
-
-const slug = (name: string) =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 
 async function namesFrom(places: PlacesService): Promise<Names> {
   const organisations = await places.organisations();

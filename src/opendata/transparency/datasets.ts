@@ -1,7 +1,7 @@
 // The spending over £500 and contracts over £5,000 datasets, with the fields the Local Government
 // Transparency Code 2015 names; a payment to a person is published without their name, saying
 // why. Contracts are also published as an Open Contracting Data Standard 1.1 release package.
-import type { Dataset, Row } from '../dataset.ts';
+import { type Dataset, type Row, slug } from '../dataset.ts';
 import type { Sources } from '../service-requests.ts';
 import { inBatches } from '../store.ts';
 import { redaction } from './rows.ts';
@@ -65,12 +65,6 @@ export function spendingDataset(sources: Sources): Dataset {
 }
 
 const OCID_PREFIX = 'ocds-flgstn';
-
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 
 const dateTime = (date: string) => `${date}T00:00:00Z`;
 
