@@ -227,7 +227,7 @@ export interface EmailLinks {
   expires_at: Timestamp;
   name: string | null;
   password_hash: string | null;
-  purpose: 'register' | 'reset-password';
+  purpose: 'register' | 'reset-password' | 'change-email';
   token_hash: string;
   used_at: Timestamp | null;
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PlacesService } from '../places/index.ts';
 import type { Contexts, WhoIsAsking } from '../web/index.ts';
 import {
+  accountChangePages,
   accountPages,
   passkeyPages,
   passkeyScripts,
@@ -74,6 +75,7 @@ export async function identityModule(
   await app.register(contexts.pages(upstreamPages), { identity, settings });
   await app.register(contexts.signIn(signInPages), { identity });
   await app.register(contexts.signIn(registrationPages), { identity, settings });
+  await app.register(contexts.pages(accountChangePages), { identity, settings });
   await app.register(contexts.pages(accountPages), { places });
   await app.register(contexts.pages(delegationPages), { identity });
 }

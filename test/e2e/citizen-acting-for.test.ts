@@ -28,7 +28,7 @@ async function expectUsable(page: Page) {
 }
 
 describe('acting for someone in the report journey', { timeout: 120_000 }, () => {
-  it('reports for the person acted for, recorded as theirs with the carer named', async () => {
+  it('reports for the person acted for, recorded as theirs with the carer named; staff find it by reference', async () => {
     const carer = await site.signedIn((c) => c.email === TOM);
     await carer.setViewportSize({ width: 375, height: 800 });
     await carer.goto(`${site.base}/your-requests`);
@@ -72,7 +72,27 @@ describe('acting for someone in the report journey', { timeout: 120_000 }, () =>
     const herself = await site.signedIn((c) => c.email === AMINA);
     await herself.goto(`${site.base}/your-requests`);
     expect(await herself.locator('table').textContent()).toContain(reference);
+
+    // Staff of the county find it by its reference, typed however, and see the answers and the map.
+    const staff = await site.signedIn((c) => c.kind === 'staff' && c.roles.includes('at fellshire-cc'));
+    await staff.goto(`${site.base}/cases`);
+    await staff.getByRole('link', { name: 'Find a case by its reference' }).click();
+    await staff.getByLabel('Reference').fill('zzzz 0000');
+    await staff.getByRole('button', { name: 'Find the case' }).click();
+    expect(await staff.locator('.govuk-error-summary').textContent()).toContain(
+      'There is no case with that reference',
+    );
+    await expectAccessible(staff);
+    await staff.getByLabel('Reference').fill(String(reference).toLowerCase().replace('-', ''));
+    await staff.getByRole('button', { name: 'Find the case' }).click();
+    expect(await staff.getByRole('heading', { level: 1 }).textContent()).toBe(`Case ${reference}`);
+    const main = (await staff.textContent('main')) ?? '';
+    expect(main).toContain('What is wrong with the light?');
+    expect(main).toContain('It is not working');
+    expect(await staff.locator('img.flagstone-map').count()).toBe(1);
+    await expectAccessible(staff);
     await carer.context().close();
     await herself.context().close();
+    await staff.context().close();
   });
 });

@@ -9,7 +9,7 @@ const signIn = (page: Page, email: string, password: string) =>
   signInThroughForm(page, site.base, email, password);
 
 describe('in a browser', () => {
-  it('shows an accessible start page that leads straight to the report journey', async () => {
+  it('shows an accessible start page that leads into the report journey, sign-in offered', async () => {
     const page = await site.newPage();
     const errors: string[] = [];
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -18,7 +18,11 @@ describe('in a browser', () => {
     expect(await page.title()).toBe('Report a problem or ask for a service – Flagstone');
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Start now' }).click();
-    expect(page.url()).toBe(`${site.base}/report`); // no account needed to report
+    expect(page.url()).toBe(`${site.base}/report`);
+    await expectAccessible(page);
+    await page.goto(site.base);
+    await page.getByRole('link', { name: 'sign in', exact: true }).click();
+    expect(page.url()).toBe(`${site.base}/sign-in`);
     await expectAccessible(page);
     expect(errors, 'no console errors (CSP violations show here)').toEqual([]);
     await page.context().close();
@@ -46,7 +50,7 @@ describe('in a browser', () => {
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${site.base}/`);
-    expect(await page.locator('header').getByRole('link', { name: 'Sign in' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Sign in', exact: true }).count()).toBe(1);
     await page.context().close();
   });
 

@@ -68,7 +68,7 @@ describe('the front door in a browser', { timeout: 180_000 }, () => {
     expect(await county.locator('main').textContent()).not.toContain(references.bin);
     await expectAccessible(county);
     await county.getByRole('link', { name: references.pothole as string }).click();
-    expect(await county.locator('.govuk-summary-list').textContent()).toContain('Near the bus stop');
+    expect(await county.locator('.govuk-summary-list').first().textContent()).toContain('Near the bus stop');
     await expectAccessible(county);
     await county.getByLabel('New status').selectOption('resolved');
     await county.getByRole('button', { name: 'Change the status' }).click();

@@ -6,7 +6,7 @@ export type { IdentityConfidence, NewAccount } from './directory.ts';
 export { accountPages, signInPages } from './pages.ts';
 export { passkeyPages, passkeyScripts, passkeySignIn } from './passkey-routes.ts';
 export type { Outbox } from './registration.ts';
-export { registrationPages } from './registration-pages.ts';
+export { accountChangePages, registrationPages } from './registration-pages.ts';
 export { TOTP_PERIOD_SECONDS, totpCode } from './second-factor.ts';
 export { type Accounts, accountsService } from './service.ts';
 export {

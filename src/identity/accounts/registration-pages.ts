@@ -4,8 +4,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formErrors } from '../../web/index.ts';
 import type { IdentitySettings } from '../settings.ts';
-import type { RegistrationService } from './registration.ts';
 import type { Accounts } from './service.ts';
+import { SESSION_COOKIE } from './sessions.ts';
 import { signInRateLimit, startSession } from './sign-in.ts';
 
 type Form = Record<string, string | undefined>;
@@ -25,7 +25,7 @@ function withProblems(reply: FastifyReply, template: string, error: unknown, val
 }
 
 export async function registrationPages(app: FastifyInstance, { identity, settings }: Options) {
-  const accounts: RegistrationService = identity.registration;
+  const accounts = identity.registration;
   const limited = { config: signInRateLimit };
 
   app.get('/register', (request, reply) =>
@@ -58,6 +58,18 @@ export async function registrationPages(app: FastifyInstance, { identity, settin
     return reply.redirect('/account?registered=1', 303);
   });
 
+  app.get<{ Querystring: Form }>('/account/email/confirm', (request, reply) =>
+    reply.page('register-confirm.njk', { token: text(request.query.token), changing: true }),
+  );
+  app.post<{ Body: Form }>('/account/email/confirm', limited, async (request, reply) => {
+    try {
+      await accounts.confirmEmailChange(text(request.body?.token));
+    } catch (error) {
+      return withProblems(reply, 'link-expired.njk', error, {});
+    }
+    return reply.page('account-changed.njk', { title: 'Your email address has been changed' });
+  });
+
   app.get('/forgotten-password', (_request, reply) => reply.page('forgotten-password.njk', { values: {} }));
   app.post<{ Body: Form }>('/forgotten-password', limited, async (request, reply) => {
     const email = text(request.body?.email);
@@ -83,5 +95,38 @@ export async function registrationPages(app: FastifyInstance, { identity, settin
       return withProblems(reply, 'reset-password.njk', error, { token });
     }
     return reply.page('password-changed.njk');
+  });
+}
+
+/** Changing the password or the email address of the account signed in (a session needed). */
+export async function accountChangePages(app: FastifyInstance, { identity, settings }: Options) {
+  const accounts = identity.registration;
+  const limited = { config: signInRateLimit };
+  const fields = (body: Form | undefined) =>
+    Object.fromEntries(Object.entries(body ?? {}).map(([k, v]) => [k, text(v)]));
+
+  app.get('/account/password', (_request, reply) => reply.page('change-password.njk', { values: {} }));
+  app.post<{ Body: Form }>('/account/password', limited, async (request, reply) => {
+    try {
+      await accounts.changePassword(
+        request.actor,
+        request.cookies[SESSION_COOKIE] ?? '',
+        fields(request.body),
+      );
+    } catch (error) {
+      return withProblems(reply, 'change-password.njk', error, {});
+    }
+    return reply.page('account-changed.njk', { title: 'Your password has been changed' });
+  });
+
+  app.get('/account/email', (_request, reply) => reply.page('change-email.njk', { values: {} }));
+  app.post<{ Body: Form }>('/account/email', limited, async (request, reply) => {
+    const form = fields(request.body);
+    try {
+      await accounts.requestEmailChange(request.actor, form, settings.issuer);
+    } catch (error) {
+      return withProblems(reply, 'change-email.njk', error, { email: form.email });
+    }
+    return reply.page('check-email.njk', { email: (form.email ?? '').trim(), changing: true });
   });
 }

@@ -142,3 +142,85 @@ describe('resetting a forgotten password', () => {
     expect(await t.services.identity.signIn(email, 'a brand new password')).not.toBeNull();
   });
 });
+
+describe('changing the password and the email address', () => {
+  /** Signs in through the form: the cookies of the session. */
+  async function signInAs(email: string, password: string) {
+    const form = await t.app.inject({ url: '/sign-in', headers: html });
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+    const signedIn = await t.app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      headers: {
+        ...html,
+        cookie: cookieHeader(form.cookies),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: new URLSearchParams({ _csrf: token, email, password }).toString(),
+    });
+    return `${cookieHeader(form.cookies)}; ${cookieHeader(signedIn.cookies)}`;
+  }
+  /** A new citizen, signed in. */
+  async function newCitizen(email: string, password = 'first long password') {
+    await t.services.identity.createAccount({ kind: 'citizen', email, name: 'Kit Moss', password });
+    return signInAs(email, password);
+  }
+  const postAs = async (cookie: string, url: string, fields: Record<string, string>) => {
+    const form = await t.app.inject({ url, headers: { ...html, cookie } });
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+    return t.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...html, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: token, ...fields }).toString(),
+    });
+  };
+
+  it('needs the current password, keeps this session and ends the others', async () => {
+    const here = await newCitizen('kit.moss@example.net');
+    const elsewhere = await signInAs('kit.moss@example.net', 'first long password');
+    const wrong = await postAs(here, '/account/password', {
+      current: 'not it at all',
+      password: 'second long password',
+      confirmPassword: 'second long password',
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('Enter your current password');
+    const changed = await postAs(here, '/account/password', {
+      current: 'first long password',
+      password: 'second long password',
+      confirmPassword: 'second long password',
+    });
+    expect(changed.body).toContain('Your password has been changed');
+    expect((await t.app.inject({ url: '/account', headers: { ...html, cookie: here } })).statusCode).toBe(
+      200,
+    );
+    expect(
+      (await t.app.inject({ url: '/account', headers: { ...html, cookie: elsewhere } })).statusCode,
+    ).not.toBe(200);
+    expect(await t.services.identity.signIn('kit.moss@example.net', 'second long password')).not.toBeNull();
+  });
+
+  it('changes the address only when the link sent to the new one is followed', async () => {
+    const cookie = await newCitizen('jo.reed@example.net');
+    const refused = await postAs(cookie, '/account/email', { email: 'jo.new@example.net', current: 'wrong' });
+    expect(refused.statusCode).toBe(400);
+    expect(await emails('jo.new@example.net')).toEqual([]);
+    const asked = await postAs(cookie, '/account/email', {
+      email: 'jo.new@example.net',
+      current: 'first long password',
+    });
+    expect(asked.body).toContain('Check your email');
+    expect(await t.services.identity.actorByEmail('jo.reed@example.net')).not.toBeNull();
+    const [mail] = await emails('jo.new@example.net');
+    const token = tokenIn(mail.personalisation.link);
+    const confirmed = await post(`/account/email/confirm?token=${token}`, '/account/email/confirm', {
+      token,
+    });
+    expect(confirmed.body).toContain('Your email address has been changed');
+    expect(await t.services.identity.actorByEmail('jo.new@example.net')).toMatchObject({ name: 'Kit Moss' });
+    expect(await t.services.identity.actorByEmail('jo.reed@example.net')).toBeNull();
+    const again = await post(`/account/email/confirm?token=${token}`, '/account/email/confirm', { token });
+    expect(again.body).toContain('This link has expired or has already been used');
+  });
+});

@@ -29,7 +29,7 @@ export const REGISTER_HOURS = 24;
 export const RESET_MINUTES = 60;
 /** Links sent to one address in an hour, beyond which nothing more is sent (the answer is the same). */
 export const LINKS_AN_HOUR = 3;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface Registration {
   name?: string;
@@ -67,7 +67,7 @@ export interface RegistrationDeps {
 }
 
 /** What both kinds of link share: their times, the hourly limit, finding one usable, sending. */
-function emailLinks({ clock, outbox }: RegistrationDeps) {
+export function emailLinks({ clock, outbox }: RegistrationDeps) {
   const later = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000);
 
   /** Whether this address has been sent as many links as it may be in the last hour. */
@@ -79,7 +79,7 @@ function emailLinks({ clock, outbox }: RegistrationDeps) {
   }
 
   /** The link with this token for this purpose, while it is unused and unexpired. */
-  async function usable(trx: Db, token: string, purpose: 'register' | 'reset-password') {
+  async function usable(trx: Db, token: string, purpose: 'register' | 'reset-password' | 'change-email') {
     return trx
       .selectFrom('email_links')
       .selectAll()

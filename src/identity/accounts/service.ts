@@ -5,6 +5,7 @@
 import type { Db } from '../../db/index.ts';
 import { type Clock, newToken } from '../../platform/index.ts';
 import type { Ledger } from '../audit.ts';
+import { accountChanges } from './account-changes.ts';
 import { authenticatorApp } from './authenticator-app.ts';
 import { accountDirectory, type Organisations } from './directory.ts';
 import { passkeys } from './passkeys.ts';
@@ -34,7 +35,10 @@ export function accountsService(
     passkeys: passkeys({ db, clock, ledger, openSession, hasAuthenticatorApp }),
 
     /** Registering by email and password, and resetting a forgotten password, by emailed links. */
-    registration: registration({ db, clock, ledger, outbox, openSession }),
+    registration: {
+      ...registration({ db, clock, ledger, outbox, openSession }),
+      ...accountChanges({ db, clock, ledger, outbox, openSession }),
+    },
 
     sharedSecret: (name: string) => store.sharedSecret(db, name, newToken()),
   };

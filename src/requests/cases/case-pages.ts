@@ -7,10 +7,41 @@ import { Forbidden, Invalid } from '../../platform/index.ts';
 import { formErrors } from '../../web/index.ts';
 import { statusNames } from '../case.ts';
 import type { Referrals } from '../referrals/index.ts';
+import { definitionOf } from '../service-definitions.ts';
 import type { CaseWork } from './work.ts';
 
 type Form = Record<string, string | string[] | undefined>;
 const str = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '');
+
+/** Every answer the citizen gave to the service's questions, in the words they were asked in. */
+function answersOf(view: { request: { serviceCode: string }; attributes: Record<string, unknown> }) {
+  return definitionOf(view.request.serviceCode).attributes.map((a) => ({
+    key: { text: a.description },
+    value: {
+      text:
+        [view.attributes[a.code] ?? []]
+          .flat()
+          .map((k) => a.values?.find((v) => v.key === k)?.name ?? String(k))
+          .join(', ') || 'Not given',
+    },
+  }));
+}
+
+async function caseFind(app: FastifyInstance, { requests }: { requests: Pick<CaseWork, 'caseIdOf'> }) {
+  // Finding a case by its reference, typed however: its page, or the form saying there is none.
+  app.get<{ Querystring: { reference?: string } }>('/cases/find', async (request, reply) => {
+    const reference = str(request.query.reference).trim().slice(0, 20);
+    const id = await requests.caseIdOf(request.actor, reference);
+    if (id) return reply.redirect(`/cases/${id}`, 303);
+    if (!reference) return reply.page('case-find.njk', { errors: [], fieldErrors: {} });
+    const message = 'There is no case with that reference: check it and try again';
+    return reply.code(400).page('case-find.njk', {
+      reference,
+      errors: [{ text: message, href: '#reference' }],
+      fieldErrors: { reference: message },
+    });
+  });
+}
 
 export async function casePages(
   app: FastifyInstance,
@@ -19,8 +50,10 @@ export async function casePages(
   const casePage = async (request: FastifyRequest, reply: FastifyReply, id: string, form: object = {}) => {
     const view = await requests.caseFor(request.actor, id, request.id);
     const organisations = await places.organisations();
+    const answers = answersOf(view);
     return reply.page('case-view.njk', {
       view,
+      answers,
       statusName: statusNames[view.request.status],
       statusItems: view.transitions.map((s) => ({ value: s, text: statusNames[s] })),
       organisationItems: [
@@ -38,6 +71,7 @@ export async function casePages(
       ...form,
     });
   };
+  await app.register(caseFind, { requests });
   app.get<{ Params: { id: string } }>('/cases/:id', (request, reply) =>
     casePage(request, reply, request.params.id),
   );

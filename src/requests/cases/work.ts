@@ -21,6 +21,7 @@ import {
   type CaseStatus,
   citizenMessages,
   looksLikeId,
+  normalReference,
   statusNames,
   toPublic,
   transitions,
@@ -28,7 +29,7 @@ import {
 import type { CaseGuard } from '../guard.ts';
 import { casePhotos } from '../photos/index.ts';
 import { referralsOfCase, withReferrals } from '../referrals/index.ts';
-import { changeCase, insertUpdate, joinedTo, updatesOf } from '../store.ts';
+import { changeCase, findCase, insertUpdate, joinedTo, updatesOf } from '../store.ts';
 import { assigneeName, checkAssignment } from './assignment.ts';
 import * as store from './store.ts';
 import { authorOf, authors, writers } from './updates.ts';
@@ -353,6 +354,11 @@ export function caseWork(
     inbox: (actor: Actor | null, filter: store.InboxFilter, requestId?: string) =>
       inbox(deps, actor, filter, requestId),
     caseFor: (actor: Actor | null, id: string, requestId?: string) => caseFor(deps, actor, id, requestId),
+    /** The id of the case with this reference, however typed, for staff to open (the case page decides). */
+    async caseIdOf(actor: Actor | null, reference: string): Promise<string | null> {
+      if ((await governance.principal(actor)).kind !== 'staff') throw new Forbidden('This is for staff');
+      return (await findCase(db, { reference: normalReference(reference) }))?.id ?? null;
+    },
     changeStatus: (
       actor: Actor | null,
       id: string,

@@ -29,6 +29,7 @@ export async function checkAnswersPages(app: FastifyInstance, { requests, places
     });
     return reply.page('report-check.njk', {
       route,
+      point: { lat: Number(answers.lat), lon: Number(answers.lon) },
       alreadyReported: await requests.alreadyReported(
         str(answers.service),
         Number(answers.lat),
@@ -38,7 +39,7 @@ export async function checkAnswersPages(app: FastifyInstance, { requests, places
         row('What', service?.name ?? '', '/report', 'what you are reporting'),
         row(
           'Where',
-          str(answers.address) || `${answers.lat}, ${answers.lon}`,
+          str(answers.address) || `The place chosen on the map (${answers.lat}, ${answers.lon})`,
           '/report/where',
           'where it is',
         ),
