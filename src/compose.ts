@@ -81,7 +81,7 @@ export async function startJobs(
     ...services.deadlines.jobs(),
     ...services.storedPhotos.jobs(log),
     ...services.linking.jobs(log),
-    ...services.outcomes.kpis.jobs(log),
+    ...services.outcomes.kpis.jobs(),
   );
   await services.jobs.start(log, options);
   return services.jobs;
