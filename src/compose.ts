@@ -31,7 +31,12 @@ import {
 } from './requests/index.ts';
 
 /** The composition root: every service, built once from the database, the clock and the policies. */
-export function createServices(database: Database, pdp: PolicyDecisionPoint, clock: Clock = systemClock) {
+export function createServices(
+  database: Database,
+  pdp: PolicyDecisionPoint,
+  clock: Clock = systemClock,
+  kpisDir?: string,
+) {
   const { db } = database;
   const places = placesService(db);
   const governance = governanceService(db, clock, pdp, places, database.pool.options.connectionString);
@@ -60,7 +65,7 @@ export function createServices(database: Database, pdp: PolicyDecisionPoint, clo
     separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
-    outcomes: outcomesService(db, clock, places, governance),
+    outcomes: outcomesService(db, clock, places, governance, kpisDir),
     migrationsPending: () => pendingMigrations(database.pool),
   };
 }
@@ -90,9 +95,9 @@ export async function startJobs(
 /** Services with the policies read from policies/ (a bad policy throws PolicyError). */
 export async function servicesFor(
   database: Database,
-  options: { policiesDir?: string; clock?: Clock } = {},
+  options: { policiesDir?: string; clock?: Clock; kpisDir?: string } = {},
 ): Promise<Services> {
-  return createServices(database, await loadPolicies(options.policiesDir), options.clock);
+  return createServices(database, await loadPolicies(options.policiesDir), options.clock, options.kpisDir);
 }
 
 /**
