@@ -30,8 +30,9 @@ const timed = async <T>(what: string, work: () => Promise<T>) => {
 };
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-bench-outcomes-'));
+let server: Awaited<ReturnType<typeof startEmbedded>> | undefined;
 try {
-  const server = await startEmbedded({ dataDir, port: 54396 });
+  server = await startEmbedded({ dataDir, port: 54396 });
   const database = connect(server.url, 20);
   await migrate(database.pool);
   const services = await servicesFor(database);
@@ -55,7 +56,7 @@ try {
              at, at, at + interval '5 days'
         FROM generate_series(1, ${cases}) AS i,
              LATERAL (SELECT now() - (i::float8 / ${cases}) * interval '730 days' AS at) t,
-             LATERAL (SELECT CASE WHEN (i * 7919) % 100 < 20 + 50 * (1 - i::float8 / ${cases}) THEN
+             LATERAL (SELECT CASE WHEN (i::bigint * 7919) % 100 < 20 + 50 * (1 - i::float8 / ${cases}) THEN
                         (ARRAY['phone', 'phone', 'face_to_face', 'letter'])[1 + i % 4]
                       ELSE (ARRAY['online', 'online', 'api'])[1 + i % 3] END AS ch) c,
              (SELECT array_agg(id) AS ids FROM organisations) o`);
@@ -154,7 +155,7 @@ try {
   );
   await app.close();
   await database.close();
-  await server.stop();
 } finally {
+  await server?.stop();
   await rm(dataDir, { recursive: true, force: true });
 }

@@ -41,6 +41,7 @@ export function createServices(
   clock: Clock = systemClock,
   ledgerKey?: string,
   openData: Partial<OpenDataSettings> = {},
+  kpisDir?: string,
 ) {
   const { db } = database;
   const places = placesService(db);
@@ -78,7 +79,7 @@ export function createServices(
     storedPhotos: storedPhotosService(db),
     alerts: localAlerts(db, clock, places, requests),
     outbound: outboundService({ db, clock, governance, places, notify, sharedSecret: identity.sharedSecret }),
-    outcomes: outcomesService(db, clock, places, governance),
+    outcomes: outcomesService(db, clock, places, governance, kpisDir),
     routemap: routemapService(db, clock, governance, places, notify),
     migrationsPending: () => pendingMigrations(database.pool),
     openData: openDataService({ db, clock, governance, places, settings: openData }),
@@ -101,7 +102,7 @@ export async function startJobs(
     ...services.deadlines.jobs(),
     ...services.storedPhotos.jobs(log),
     ...services.linking.jobs(log),
-    ...services.outcomes.kpis.jobs(log),
+    ...services.outcomes.kpis.jobs(),
     ...services.openData.jobs(log),
     ...services.routemap.actions.jobs(),
     ...services.outbound.jobs(),
@@ -118,6 +119,7 @@ export async function servicesFor(
     clock?: Clock;
     ledgerKey?: string;
     openData?: Partial<OpenDataSettings>;
+    kpisDir?: string;
   } = {},
 ): Promise<Services> {
   return createServices(
@@ -126,6 +128,7 @@ export async function servicesFor(
     options.clock,
     options.ledgerKey,
     options.openData,
+    options.kpisDir,
   );
 }
 

@@ -26,6 +26,8 @@ export interface Config {
   bodyLimitBytes: number;
   serviceName: string;
   policiesDir: string;
+  /** The folder of the outcome KPI files (FLAGSTONE_KPIS); the ones shipped when unset. */
+  kpisDir?: string;
   /** The largest photo a citizen may add to a report. */
   photoLimitBytes: number;
   /** The address people and other services reach Flagstone at (FLAGSTONE_URL): its OpenID Connect issuer. */
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     serviceName: env.SERVICE_NAME || 'Flagstone',
     policiesDir: path.resolve(env.FLAGSTONE_POLICIES || path.join(import.meta.dirname, '..', 'policies')),
+    kpisDir: env.FLAGSTONE_KPIS ? path.resolve(env.FLAGSTONE_KPIS) : undefined,
     photoLimitBytes: integer(env, 'PHOTO_LIMIT_BYTES', 10_485_760, 1024, 20_971_520),
     notify: notify(env),
     publicUrl: publicUrl(env, port),

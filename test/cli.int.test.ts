@@ -179,6 +179,34 @@ describe('flagstone start', () => {
     await rm(policies, { recursive: true, force: true });
   });
 
+  it('stops at start on a KPI file with an unknown field, or whose query does not run, naming file and reason', async () => {
+    const kpis = await mkdtemp(path.join(tmpdir(), 'flagstone-kpis-'));
+    await cp(path.resolve(import.meta.dirname, '../src/outcomes/kpis/definitions'), kpis, {
+      recursive: true,
+    });
+    const fields =
+      'name: Broken\nmeasures: x\nwhy: y\nfacts: requests\ndenominator: count(*)\ndirection: higher\ntarget: 5\nunit: percent\n';
+    const start = async () => {
+      const bad = run(['start', '--no-demo'], {
+        FLAGSTONE_KPIS: kpis,
+        PORT: String(await freePort()),
+        FLAGSTONE_DB_PORT: String(await freePort()),
+      });
+      expect(await bad.exit).toBe(1);
+      return bad.output();
+    };
+    await writeFile(path.join(kpis, 'broken.yaml'), `${fields}numerator: count(*)\nowner: me\n`);
+    expect(await start()).toContain('broken.yaml: unknown field owner');
+    await writeFile(
+      path.join(kpis, 'broken.yaml'),
+      `${fields}numerator: count(*) FILTER (WHERE no_such_column)\n`,
+    );
+    expect(await start()).toMatch(
+      /broken\.yaml: the query does not run: column "no_such_column" does not exist/,
+    );
+    await rm(kpis, { recursive: true, force: true });
+  }, 180_000);
+
   it('refuses a wrong configuration value, naming the variable', async () => {
     const wrong = run(['start'], { PORT: 'eighty' });
     expect(await wrong.exit).toBe(1);

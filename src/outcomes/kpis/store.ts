@@ -93,9 +93,9 @@ export async function lastRun(db: Db) {
   );
 }
 
-/** The values of every KPI for one organisation (by id) or, with null, the whole place; by month. */
-export async function valuesOf(db: Db, organisationId: string | null): Promise<KpiValueRow[]> {
-  let query = db
+/** The kept values, their months as 2026-11-01. */
+const selectValues = (db: Db) =>
+  db
     .selectFrom('kpi_values')
     .select([
       'kpi',
@@ -105,25 +105,23 @@ export async function valuesOf(db: Db, organisationId: string | null): Promise<K
       'denominator',
       'value',
     ]);
-  query =
+
+/** The values of every KPI for one organisation (by id) or, with null, the whole place; by month. */
+export async function valuesOf(db: Db, organisationId: string | null): Promise<KpiValueRow[]> {
+  const query = selectValues(db);
+  return (
     organisationId === null
       ? query.where('organisation_id', 'is', null)
-      : query.where('organisation_id', '=', organisationId);
-  return query.orderBy('kpi').orderBy('month').execute();
+      : query.where('organisation_id', '=', organisationId)
+  )
+    .orderBy('kpi')
+    .orderBy('month')
+    .execute();
 }
 
 /** Every value of one KPI, or of all, every organisation and the place. */
 export async function allValues(db: Db, kpi?: string): Promise<KpiValueRow[]> {
-  let query = db
-    .selectFrom('kpi_values')
-    .select([
-      'kpi',
-      'organisation_id',
-      sql<string>`to_char(month, 'YYYY-MM-DD')`.as('month'),
-      'numerator',
-      'denominator',
-      'value',
-    ]);
+  let query = selectValues(db);
   if (kpi) query = query.where('kpi', '=', kpi);
   return query.orderBy('kpi').orderBy('organisation_id').orderBy('month').execute();
 }

@@ -228,3 +228,41 @@ describe('the savings ledger API', () => {
     expect((await t.app.inject({ url: '/api/v1/savings' })).statusCode).toBe(401);
   });
 });
+
+describe('the saving of channel shift', () => {
+  const monthsAgo = (n: number) => {
+    const d = new Date();
+    return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n, 10));
+  };
+  const made = async (when: Date, assisted: boolean) => {
+    const staff = await t.services.identity.actorByEmail(STAFF);
+    const lat = 52.3 + Math.random() * 0.01;
+    const created = await t.services.requests.submit(
+      { service: 'graffiti', lat, lon: -1.68 + Math.random() * 0.01 },
+      assisted ? { actor: staff, assisted: 'phone' } : {},
+    );
+    await sql`UPDATE cases SET requested_at = ${when}, expected_at = ${when} WHERE id = ${created.id}`.execute(
+      t.services.database.db,
+    );
+  };
+  const placeTotal = async () => {
+    await t.services.outcomes.kpis.recompute();
+    const place = (await t.services.outcomes.savings.channelShift()).find((s) => s.organisationId === null);
+    const saving = (place?.years ?? []).reduce((n, y) => n + y.saving, 0);
+    return Math.round(saving * 100) / 100;
+  };
+
+  it('is computed from the requests: contacts moved online against the baseline, at the unit costs', async () => {
+    // The baseline: three months of one online and one by phone each.
+    for (const n of [4, 3, 2]) {
+      await made(monthsAgo(n), false);
+      await made(monthsAgo(n), true);
+    }
+    // Last month three online and one by phone: one contact moved, £4.00 less £0.14.
+    for (const assisted of [false, false, false, true]) await made(monthsAgo(1), assisted);
+    expect(await placeTotal()).toBeCloseTo(3.86, 2);
+    // Another online: half a contact more moved.
+    await made(monthsAgo(1), false);
+    expect(await placeTotal()).toBeCloseTo(5.79, 2);
+  });
+});

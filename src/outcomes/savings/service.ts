@@ -145,6 +145,7 @@ async function publishedSavings(db: Db, places: Places) {
 }
 
 export function savingsService(db: Db, clock: Clock, governance: GovernanceService, places: Places) {
+  let shift: { run: number; result: ReturnType<typeof channelShift> } | null = null;
   const thisYear = () => financialYear(clock.now().toISOString().slice(0, 10));
 
   async function one(id: string) {
@@ -206,7 +207,19 @@ export function savingsService(db: Db, clock: Clock, governance: GovernanceServi
     thisYear,
     unitCosts,
 
-    channelShift: () => channelShift(db),
+    /** Channel shift's saving, worked out once each time the KPI job refreshes the requests' facts. */
+    async channelShift() {
+      const run = await store.factsRun(db);
+      if (!shift || shift.run !== run)
+        shift = {
+          run,
+          result: channelShift(db).catch((error) => {
+            shift = null; // not kept: tried again next time
+            throw error;
+          }),
+        };
+      return shift.result;
+    },
   };
 }
 

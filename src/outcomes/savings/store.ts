@@ -112,3 +112,12 @@ export async function channelCounts(db: Db) {
      ORDER BY month`.execute(db);
   return rows.map((r) => ({ ...r, organisation_id: r.place ? null : r.organisation_id }));
 }
+
+/** The latest run of the KPI job, which refreshes the requests' facts: channel shift changes only then. */
+export async function factsRun(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('kpi_runs')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
