@@ -126,5 +126,10 @@ describe('planning the route in a browser', { timeout: 300_000 }, () => {
     const row = page.locator('tr', { hasText: 'sam.hughes@fellshire-fire.example.org' });
     expect(await row.textContent()).toContain('routemap-action-overdue');
     await expectAccessible(page);
+    await page.getByRole('link', { name: 'Routemap' }).click();
+    await page.getByRole('link', { name: 'Manage the framework and other places’ benchmarks' }).click();
+    await page.getByRole('button', { name: 'Import the benchmark' }).click();
+    expect(await summary(page)).toContain('Choose a file');
+    await expectAccessible(page);
   });
 });

@@ -2,25 +2,16 @@
 // framework from its file, and import another place's published benchmark from its CSV. The forms
 // are multipart (they work without JavaScript); a file that does not fit is shown again with the
 // error summary naming what is wrong, and nothing is added.
-import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Conflict, Invalid, requireActor } from '../../platform/index.ts';
 import type { RoutemapService } from './service.ts';
+import { oneFileForms, uploadIn } from './uploads.ts';
 
 const LIMIT_BYTES = 2 * 1024 * 1024;
 const done: Record<string, string> = {
   framework: 'Framework version added',
   benchmark: 'Benchmark imported',
 };
-
-async function onFile(this: FastifyRequest, part: MultipartFile) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of part.file) chunks.push(chunk as Buffer);
-  (part as unknown as { value: { text: string; truncated: boolean } }).value = {
-    text: Buffer.concat(chunks).toString('utf8'),
-    truncated: part.file.truncated,
-  };
-}
 
 async function managePage(
   routemap: RoutemapService,
@@ -44,12 +35,7 @@ async function managePage(
 }
 
 export async function adminPages(app: FastifyInstance, { routemap }: { routemap: RoutemapService }) {
-  await app.register(fastifyMultipart, {
-    attachFieldsToBody: 'keyValues',
-    onFile,
-    throwFileSizeLimit: false,
-    limits: { fileSize: LIMIT_BYTES, files: 1, fields: 5, parts: 6, fieldSize: 10_000 },
-  });
+  await oneFileForms(app, LIMIT_BYTES);
 
   // A stale form or a body the parser refused: the page again, nothing added.
   app.setErrorHandler(async (error: Error & { code?: string }, request, reply) => {
@@ -66,8 +52,8 @@ export async function adminPages(app: FastifyInstance, { routemap }: { routemap:
 
   for (const kind of ['framework', 'benchmark'] as const)
     app.post<{ Body: Record<string, unknown> }>(`/routemap/manage/${kind}`, async (request, reply) => {
-      const file = request.body?.[kind] as { text: string; truncated: boolean } | undefined;
-      const text = file && typeof file === 'object' && !file.truncated ? file.text : '';
+      const upload = uploadIn(request.body, kind);
+      const text = upload && !upload.truncated ? upload.bytes.toString('utf8') : '';
       try {
         if (!text) throw new Invalid('No file', [{ field: kind, message: 'Choose a file' }]);
         if (kind === 'framework') await routemap.addFramework(request.actor, text, request.id);

@@ -99,7 +99,7 @@ export function dotPlot(options: {
     ` aria-labelledby="${options.id}-title ${options.id}-desc" font-family="arial, sans-serif" fill="#0b0c0c">`,
     `<title id="${options.id}-title">${escapeHtml(options.title)}</title>`,
     `<desc id="${options.id}-desc">${escapeHtml(options.description)}</desc>`,
-    `<text x="${LEFT}" y="12" font-size="13">Level</text>`,
+    `<text x="${LEFT - 16}" y="${TOP - 12}" text-anchor="end" font-size="13">Level</text>`,
     axis,
     options.rows.map(rowMarks).join(''),
     '</svg>',

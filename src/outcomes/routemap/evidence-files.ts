@@ -5,15 +5,9 @@ import { type Actor, type FieldError, Invalid, NotFound } from '../../platform/i
 import { decideOn } from './access.ts';
 import { type Deps, openDraft } from './assessments.ts';
 import * as store from './store.ts';
+import type { Upload } from './uploads.ts';
 
 export const EVIDENCE_LIMIT_BYTES = 5 * 1024 * 1024;
-
-export interface Upload {
-  name: string;
-  bytes: Buffer;
-  /** Cut off at the size limit by the parser. */
-  truncated: boolean;
-}
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,47 +1,23 @@
 // Adding a file as evidence of a score (a multipart form that works without JavaScript; the
 // whole body, the CSRF token included, is read before the CSRF check runs, and a file is cut off
 // at the size limit), and downloading a kept file.
-import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { formErrors } from '../../web/index.ts';
-import { EVIDENCE_LIMIT_BYTES, type Upload } from './evidence-files.ts';
+import { EVIDENCE_LIMIT_BYTES } from './evidence-files.ts';
 import { assessmentViews } from './pages.ts';
 import type { RoutemapService } from './service.ts';
+import { multipartRefusals, oneFileForms, uploadIn } from './uploads.ts';
 
 type Params = { ref: string; item: string };
-const refusals = new Set([
-  'FST_FILES_LIMIT',
-  'FST_PARTS_LIMIT',
-  'FST_FIELDS_LIMIT',
-  'FST_REQ_FILE_TOO_LARGE',
-  'FST_PROTO_VIOLATION',
-  'FST_INVALID_MULTIPART_CONTENT_TYPE',
-]);
-
-async function onFile(this: FastifyRequest, part: MultipartFile) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of part.file) chunks.push(chunk as Buffer);
-  const upload: Upload = {
-    name: part.filename ?? '',
-    bytes: Buffer.concat(chunks),
-    truncated: part.file.truncated,
-  };
-  (part as unknown as { value: Upload }).value = upload;
-}
 
 export async function evidencePages(app: FastifyInstance, { routemap }: { routemap: RoutemapService }) {
   const { itemPage } = assessmentViews(routemap);
-  await app.register(fastifyMultipart, {
-    attachFieldsToBody: 'keyValues',
-    onFile,
-    throwFileSizeLimit: false,
-    limits: { fileSize: EVIDENCE_LIMIT_BYTES, files: 1, fields: 5, parts: 6, fieldSize: 10_000 },
-  });
+  await oneFileForms(app, EVIDENCE_LIMIT_BYTES);
 
   // A post the parser refused, or a stale form: the item's page again, nothing kept.
   app.setErrorHandler(async (error: Error & { code?: string }, request, reply) => {
     const csrf = error.code?.startsWith('FST_CSRF');
-    if (!csrf && !refusals.has(error.code ?? '')) throw error;
+    if (!csrf && !multipartRefusals.has(error.code ?? '')) throw error;
     const text = csrf
       ? 'The form has expired: reload the page and try again'
       : 'The file could not be read: choose it again';
@@ -55,9 +31,7 @@ export async function evidencePages(app: FastifyInstance, { routemap }: { routem
     '/routemap/:ref/items/:item/files',
     async (request, reply) => {
       const { ref, item } = request.params;
-      const file = request.body?.file;
-      const upload =
-        typeof file === 'object' && file !== null && !Array.isArray(file) ? (file as Upload) : undefined;
+      const upload = uploadIn(request.body, 'file');
       try {
         await routemap.addEvidenceFile(request.actor, ref, item, upload, request.id);
         return reply.redirect(`/routemap/${ref}/items/${item}?done=file`, 303);

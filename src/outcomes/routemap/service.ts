@@ -9,11 +9,12 @@ import { decideOn, decideOnPlace } from './access.ts';
 import { actionsService } from './actions.ts';
 import * as assessments from './assessments.ts';
 import { againstMedian } from './benchmark.ts';
-import { addEvidenceFile, evidenceFile, type Upload } from './evidence-files.ts';
+import { addEvidenceFile, evidenceFile } from './evidence-files.ts';
 import { parseFramework } from './framework.ts';
 import { placeBenchmark } from './place.ts';
 import { assessmentFiles, benchmarkFile, importBenchmark } from './publishing.ts';
 import * as store from './store.ts';
+import type { Upload } from './uploads.ts';
 
 type Scores = Parameters<typeof assessments.saveScores>[3];
 
