@@ -28,6 +28,7 @@ import {
   inboxService,
   localAlerts,
   outboundService,
+  questionnaires,
   requestsService,
   separationService,
   storedPhotosService,
@@ -74,6 +75,7 @@ export function createServices(
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
     alerts: localAlerts(db, clock, places, requests),
+    questionnaires: questionnaires({ db, clock, governance, notify }),
     outbound: outboundService({ db, clock, governance, places, notify, sharedSecret: identity.sharedSecret }),
     outcomes: outcomesService(db, clock, places),
     routemap: routemapService(db, clock, governance, places, notify),
@@ -89,7 +91,7 @@ export type Services = ReturnType<typeof createServices>;
  */
 export async function startJobs(
   services: Services,
-  config: Pick<Config, 'notify'>,
+  config: Pick<Config, 'notify'> & Partial<Pick<Config, 'publicUrl'>>,
   log: JobsLog,
   options: { work?: boolean; pollingIntervalSeconds?: number } = {},
 ) {
@@ -102,6 +104,7 @@ export async function startJobs(
     ...services.openData.jobs(log),
     ...services.routemap.actions.jobs(),
     ...services.outbound.jobs(),
+    ...services.questionnaires.jobs(config.publicUrl ?? ''),
   );
   await services.jobs.start(log, options);
   return services.jobs;

@@ -568,6 +568,21 @@ export interface Properties {
   uprn: ColumnType<number, number | string, number | string>;
 }
 
+export interface Questionnaires {
+  answered_at: Timestamp | null;
+  case_id: string;
+  expires_at: Timestamp;
+  fixed: boolean | null;
+  id: Generated<string>;
+  sent_at: Timestamp;
+  token_hash: string;
+}
+
+export interface QuestionnaireSettings {
+  service_code: string;
+  weeks: number;
+}
+
 export interface Referrals {
   agreement_id: string;
   case_id: string;
@@ -816,6 +831,8 @@ export interface DB {
   person_links: PersonLinks;
   place: Place;
   properties: Properties;
+  questionnaire_settings: QuestionnaireSettings;
+  questionnaires: Questionnaires;
   referrals: Referrals;
   report_draft_photos: ReportDraftPhotos;
   report_drafts: ReportDrafts;

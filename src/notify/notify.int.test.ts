@@ -126,6 +126,7 @@ beforeAll(async () => {
       'referral-received': TEMPLATE,
       'referral-decided': TEMPLATE,
       'routemap-action-overdue': TEMPLATE,
+      'fixed-question': TEMPLATE,
     },
   };
   const { url, drop } = await testDatabase();

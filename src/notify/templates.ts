@@ -8,6 +8,7 @@ export const notifyTemplates = [
   'referral-received', // reference, from, purpose
   'referral-decided', // reference, to, decision
   'routemap-action-overdue', // action, organisation, due
+  'fixed-question', // reference, service, link
 ] as const;
 
 export type NotifyTemplate = (typeof notifyTemplates)[number];
