@@ -24,6 +24,7 @@ import {
   recordsService,
 } from './registers/index.ts';
 import {
+  alertJobs,
   deadlinesService,
   inboxService,
   localAlerts,
@@ -74,7 +75,7 @@ export function createServices(
     separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
-    alerts: localAlerts(db, clock, places, requests),
+    alerts: localAlerts(db, clock, places, requests, notify),
     questionnaires: questionnaires({ db, clock, governance, notify }),
     outbound: outboundService({ db, clock, governance, places, notify, sharedSecret: identity.sharedSecret }),
     outcomes: outcomesService(db, clock, places),
@@ -105,6 +106,7 @@ export async function startJobs(
     ...services.routemap.actions.jobs(),
     ...services.outbound.jobs(),
     ...services.questionnaires.jobs(config.publicUrl ?? ''),
+    ...alertJobs(services.alerts, config.publicUrl ?? ''),
   );
   await services.jobs.start(log, options);
   return services.jobs;

@@ -47,6 +47,20 @@ export interface AgreementParties {
   signed_by: string | null;
 }
 
+export interface AlertSubscriptions {
+  confirm_hash: string;
+  confirmed_at: Timestamp | null;
+  created_at: Timestamp;
+  email: string;
+  id: Generated<string>;
+  lat: number;
+  lon: number;
+  metres: number;
+  sent_up_to: Timestamp;
+  services: Generated<string[]>;
+  unsubscribe_hash: string;
+}
+
 export interface AppSecrets {
   created_at: Generated<Timestamp>;
   name: string;
@@ -782,6 +796,7 @@ export interface UpstreamProviders {
 export interface DB {
   accounts: Accounts;
   agreement_parties: AgreementParties;
+  alert_subscriptions: AlertSubscriptions;
   app_secrets: AppSecrets;
   area_coverage: AreaCoverage;
   areas: Areas;

@@ -127,6 +127,8 @@ beforeAll(async () => {
       'referral-decided': TEMPLATE,
       'routemap-action-overdue': TEMPLATE,
       'fixed-question': TEMPLATE,
+      'alert-confirm': TEMPLATE,
+      'alert-reports': TEMPLATE,
     },
   };
   const { url, drop } = await testDatabase();

@@ -9,6 +9,8 @@ export const notifyTemplates = [
   'referral-decided', // reference, to, decision
   'routemap-action-overdue', // action, organisation, due
   'fixed-question', // reference, service, link
+  'alert-confirm', // link, distance
+  'alert-reports', // count, reports, unsubscribe
 ] as const;
 
 export type NotifyTemplate = (typeof notifyTemplates)[number];

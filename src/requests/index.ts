@@ -38,7 +38,7 @@ import { referralRoutes, referrals } from './referrals/index.ts';
 import { requestRouting, routingRoutes } from './routing/index.ts';
 import { type TeamsService, teamPages, teamRoutes } from './teams/index.ts';
 
-export { alertsModule, type LocalAlerts, localAlerts } from './alerts/index.ts';
+export { alertJobs, alertsModule, type LocalAlerts, localAlerts } from './alerts/index.ts';
 export type { PublicRequest } from './case.ts';
 export {
   type DeadlinesService,
