@@ -1,8 +1,7 @@
 // The pages of local alerts: ask for alerts near a point by email (or take the feed's address),
 // confirm from the email, and end them in one click.
 import type { FastifyInstance } from 'fastify';
-import { Invalid } from '../../platform/index.ts';
-import { errorList } from '../../web/index.ts';
+import { formErrors } from '../../web/index.ts';
 import type { subscriptions } from './subscriptions.ts';
 
 type Subscriptions = ReturnType<typeof subscriptions>;
@@ -62,11 +61,11 @@ export async function alertPages(
         message('Check your email', 'We have sent you a link: your alerts start once you follow it.'),
       );
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      const fieldErrors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
+      const found = formErrors(error);
+      if (!found) throw error;
       return reply
         .code(400)
-        .page('alerts.njk', { ...(await form(values, fieldErrors)), errors: errorList(error.fields) });
+        .page('alerts.njk', { ...(await form(values, found.fieldErrors)), errors: found.errors });
     }
   });
 

@@ -17,7 +17,7 @@ import {
   requireAdmin,
   sha256,
 } from '../../platform/index.ts';
-import { type Contexts, errorList, ProblemResponses } from '../../web/index.ts';
+import { type Contexts, formErrors, ProblemResponses } from '../../web/index.ts';
 import { changeCase, insertUpdate } from '../store.ts';
 import * as store from './store.ts';
 
@@ -170,14 +170,11 @@ export async function questionnaireModule(
             const done = await q.answer(request.params.token, { fixed: body.fixed, words: body.words });
             return reply.page('fixed-answered.njk', { title: 'Thank you for telling us', done });
           } catch (error) {
-            if (!(error instanceof Invalid)) throw error;
-            const fieldErrors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
-            return reply.code(400).page('fixed-question.njk', {
-              ...(await shown(request.params.token)),
-              values: body,
-              fieldErrors,
-              errors: errorList(error.fields),
-            });
+            const form = formErrors(error);
+            if (!form) throw error;
+            return reply
+              .code(400)
+              .page('fixed-question.njk', { ...(await shown(request.params.token)), values: body, ...form });
           }
         },
       );
