@@ -15,7 +15,7 @@ import { routemapModule } from './outcomes/routemap/index.ts';
 import { placesModule } from './places/index.ts';
 import { newId, refuseUnreadableText } from './platform/index.ts';
 import { registersModule } from './registers/index.ts';
-import { alertsModule, outboundModule, requestsModule } from './requests/index.ts';
+import { alertsModule, outboundModule, questionnaireModule, requestsModule } from './requests/index.ts';
 import {
   allowedMethods,
   frameworkErrors,
@@ -90,6 +90,7 @@ export async function createApp(
     heldIn: services.outbound.heldIn,
   });
   await app.register(outboundModule, { contexts, outbound: services.outbound, places });
+  await app.register(questionnaireModule, { contexts, questionnaires: services.questionnaires });
   await app.register(alertsModule, { contexts, alerts: services.alerts, baseUrl: config.publicUrl });
   await app.register(notifyModule, { contexts, notify });
   await app.register(outcomesModule, { contexts, requests, places, outcomes: services.outcomes });

@@ -24,10 +24,12 @@ import {
   recordsService,
 } from './registers/index.ts';
 import {
+  alertJobs,
   deadlinesService,
   inboxService,
   localAlerts,
   outboundService,
+  questionnaires,
   requestsService,
   separationService,
   storedPhotosService,
@@ -77,7 +79,8 @@ export function createServices(
     separation: separationService(db, clock, governance, notify),
     deadlines: deadlinesService(db, clock, governance, places, identity, notify),
     storedPhotos: storedPhotosService(db),
-    alerts: localAlerts(db, clock, places, requests),
+    alerts: localAlerts(db, clock, places, requests, notify),
+    questionnaires: questionnaires({ db, clock, governance, notify }),
     outbound: outboundService({ db, clock, governance, places, notify, sharedSecret: identity.sharedSecret }),
     outcomes: outcomesService(db, clock, places, governance, kpisDir),
     routemap: routemapService(db, clock, governance, places, notify),
@@ -93,7 +96,7 @@ export type Services = ReturnType<typeof createServices>;
  */
 export async function startJobs(
   services: Services,
-  config: Pick<Config, 'notify'>,
+  config: Pick<Config, 'notify'> & Partial<Pick<Config, 'publicUrl'>>,
   log: JobsLog,
   options: { work?: boolean; pollingIntervalSeconds?: number } = {},
 ) {
@@ -106,6 +109,8 @@ export async function startJobs(
     ...services.openData.jobs(log),
     ...services.routemap.actions.jobs(),
     ...services.outbound.jobs(),
+    ...services.questionnaires.jobs(config.publicUrl ?? ''),
+    ...alertJobs(services.alerts, config.publicUrl ?? ''),
   );
   await services.jobs.start(log, options);
   return services.jobs;

@@ -119,6 +119,9 @@ export function notifyConfig(baseUrl: string): NotifyConfig {
       'account-confirm-email': TEMPLATE,
       'account-already-registered': TEMPLATE,
       'account-reset-password': TEMPLATE,
+      'fixed-question': TEMPLATE,
+      'alert-confirm': TEMPLATE,
+      'alert-reports': TEMPLATE,
     },
     smsTemplates: { 'request-received': SMS_TEMPLATE, 'request-updated': SMS_TEMPLATE },
   };

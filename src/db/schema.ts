@@ -47,6 +47,20 @@ export interface AgreementParties {
   signed_by: string | null;
 }
 
+export interface AlertSubscriptions {
+  confirm_hash: string;
+  confirmed_at: Timestamp | null;
+  created_at: Timestamp;
+  email: string;
+  id: Generated<string>;
+  lat: number;
+  lon: number;
+  metres: number;
+  sent_up_to: Timestamp;
+  services: Generated<string[]>;
+  unsubscribe_hash: string;
+}
+
 export interface AppSecrets {
   created_at: Generated<Timestamp>;
   name: string;
@@ -604,6 +618,21 @@ export interface Properties {
   uprn: ColumnType<number, number | string, number | string>;
 }
 
+export interface Questionnaires {
+  answered_at: Timestamp | null;
+  case_id: string;
+  expires_at: Timestamp;
+  fixed: boolean | null;
+  id: Generated<string>;
+  sent_at: Timestamp;
+  token_hash: string;
+}
+
+export interface QuestionnaireSettings {
+  service_code: string;
+  weeks: number;
+}
+
 export interface Referrals {
   agreement_id: string;
   case_id: string;
@@ -849,6 +878,7 @@ export interface UpstreamProviders {
 export interface DB {
   accounts: Accounts;
   agreement_parties: AgreementParties;
+  alert_subscriptions: AlertSubscriptions;
   app_secrets: AppSecrets;
   area_coverage: AreaCoverage;
   areas: Areas;
@@ -900,6 +930,8 @@ export interface DB {
   person_links: PersonLinks;
   place: Place;
   properties: Properties;
+  questionnaire_settings: QuestionnaireSettings;
+  questionnaires: Questionnaires;
   referrals: Referrals;
   report_draft_photos: ReportDraftPhotos;
   report_drafts: ReportDrafts;

@@ -11,6 +11,9 @@ export const notifyTemplates = [
   'account-confirm-email', // name, link, hours
   'account-already-registered', // name, signIn, reset
   'account-reset-password', // name, link, minutes
+  'fixed-question', // reference, service, link
+  'alert-confirm', // link, distance
+  'alert-reports', // count, reports, unsubscribe
 ] as const;
 
 export type NotifyTemplate = (typeof notifyTemplates)[number];
@@ -41,6 +44,12 @@ export const templateTexts: Record<NotifyTemplate, string> = {
     'Someone tried to create an account with your email address, ((name)), which has one: sign in at ((signIn)) or reset your password at ((reset)).',
   'account-reset-password':
     'Reset your password, ((name)): a link that works once, for ((minutes)) minutes (not shown here).',
+  'fixed-question':
+    'Has your request ((reference)) about ((service)) been fixed? Tell us with a link of your own (not shown here).',
+  'alert-confirm':
+    'Confirm your alerts of new reports within ((distance)) of a point: a link that starts them (not shown here).',
+  'alert-reports':
+    '((count)) new reports near you: ((reports)) Stop these emails: a link of your own (not shown here).',
 };
 
 /** A message's text, its fields filled in (an unknown template shows its name). */

@@ -38,7 +38,7 @@ import { referralRoutes, referrals } from './referrals/index.ts';
 import { requestRouting, routingRoutes } from './routing/index.ts';
 import { type TeamsService, teamPages, teamRoutes } from './teams/index.ts';
 
-export { alertsModule, type LocalAlerts, localAlerts } from './alerts/index.ts';
+export { alertJobs, alertsModule, type LocalAlerts, localAlerts } from './alerts/index.ts';
 export type { PublicRequest } from './case.ts';
 export {
   type DeadlinesService,
@@ -53,6 +53,7 @@ export type { AssistedChannel, Channel, NewRequest } from './intake/index.ts';
 export { open311KeysFromCommandLine } from './intake/index.ts';
 export { loadDemoOutbound, type OutboundService, outboundModule, outboundService } from './outbound/index.ts';
 export { type StoredPhotosService, type StripProgress, storedPhotosService } from './photos/index.ts';
+export { type Questionnaires, questionnaireModule, questionnaires } from './questionnaires/index.ts';
 export { type Attribute, definitionOf } from './service-definitions.ts';
 export { type TeamsService, teamsService } from './teams/index.ts';
 

@@ -124,7 +124,7 @@ describe('planning the route in a browser', { timeout: 300_000 }, () => {
     const page = await site.signedIn((c) => c.roles === 'admin at fellshire-cc');
     await page.getByRole('link', { name: 'Emails and texts' }).click();
     const row = page.locator('tr', { hasText: 'sam.hughes@fellshire-fire.example.org' });
-    expect(await row.textContent()).toContain('routemap-action-overdue');
+    expect(await row.textContent()).toContain('The routemap action');
     await expectAccessible(page);
     await page.getByRole('link', { name: 'Routemap' }).click();
     await page.getByRole('link', { name: 'Manage the framework and other places’ benchmarks' }).click();

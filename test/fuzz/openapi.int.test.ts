@@ -102,6 +102,8 @@ function mismatch(operation: Operation, status: number, type: string, body: stri
   const content = documented.content?.[media];
   if (!content) return `answered ${status} in ${media}, which the document does not give`;
   if (!content.schema) return null;
+  // A text answer (CSV, say) is what its media type says it is: only JSON is read against a schema.
+  if (!/^application\/([\w.-]+\+)?json$/.test(media)) return null;
   const check = Compile(resolved(content.schema) as never);
   let parsed: unknown;
   try {

@@ -2,8 +2,8 @@
 // see what each has been sent, and the sends that failed, each with a button to try again.
 import type { FastifyInstance } from 'fastify';
 import type { PlacesService } from '../../places/index.ts';
-import { Invalid, requireAdmin } from '../../platform/index.ts';
-import { errorList } from '../../web/index.ts';
+import { requireAdmin } from '../../platform/index.ts';
+import { formErrors } from '../../web/index.ts';
 import { PUSH_PATH } from './routes.ts';
 import type { OutboundService, SystemInput } from './service.ts';
 
@@ -68,12 +68,12 @@ export async function outboundPages(
         pushPath: PUSH_PATH,
       });
     } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      const fieldErrors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
+      const form = formErrors(error);
+      if (!form) throw error;
       // The key is never sent back to the browser, even to correct the form.
       return reply.code(400).page('outbound-systems.njk', {
-        ...(await listing(admin, { ...values, apiKey: '' }, fieldErrors)),
-        errors: errorList(error.fields),
+        ...(await listing(admin, { ...values, apiKey: '' }, form.fieldErrors)),
+        errors: form.errors,
       });
     }
   });

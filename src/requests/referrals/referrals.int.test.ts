@@ -130,7 +130,7 @@ describe('a referral before it is decided', () => {
     });
     expect(unknown.statusCode).toBe(404);
     const nonsense = await post('/api/v1/referrals/nonsense/decision', COUNTY, { accept: true, reason: '' });
-    expect(nonsense.statusCode).toBe(404);
+    expect(nonsense.statusCode).toBe(400); // not a referral's id at all
     expect((await get(`/api/v1/cases/${visit.id}`, FIRE)).json().referrals[0].status).toBe('pending');
   });
 });
