@@ -108,6 +108,9 @@ export function openDataService({
     place: async () => (await places.place()).name,
   };
   const datasets = new Map<string, Dataset>();
+  // The releases as last read, and what they were then (see allReleases).
+  let kept: { state: string; value: Promise<(store.ReleaseRow & { files: store.FileRow[] })[]> } | null =
+    null;
   const all = [
     serviceRequests(sources),
     serviceStatistics(sources),
@@ -293,13 +296,26 @@ export function openDataService({
     },
 
     /** Every release of every dataset, newest first (the feed, the catalogue). */
+    /** Every release with its files, read again only when a release was added or withdrawn. */
     async allReleases() {
-      const rows = await store.releases(db);
-      const files = await store.filesOf(
-        db,
-        rows.map((r) => r.id),
-      );
-      return rows.map((r) => ({ ...r, files: files.filter((f) => f.release_id === r.id) }));
+      const state = await store.releasesState(db);
+      if (kept?.state === state) return kept.value;
+      const value = (async () => {
+        const rows = await store.releases(db);
+        const files = Map.groupBy(
+          await store.filesOf(
+            db,
+            rows.map((r) => r.id),
+          ),
+          (f) => f.release_id,
+        );
+        return rows.map((r) => ({ ...r, files: files.get(r.id) ?? [] }));
+      })();
+      kept = { state, value };
+      value.catch(() => {
+        if (kept?.value === value) kept = null;
+      });
+      return value;
     },
 
     /** A file of a release, as a stream of its bytes; NotFound if there is none, or it was withdrawn. */

@@ -93,6 +93,22 @@ export async function withdraw(trx: Db, id: string, at: Date, reason: string): P
   return done.numUpdatedRows > 0n;
 }
 
+/**
+ * What the releases are now, in one short string: releases are only ever added or withdrawn (the
+ * database refuses anything else), so the same string means the same releases.
+ */
+export async function releasesState(db: Db): Promise<string> {
+  const row = await db
+    .selectFrom('open_data_releases')
+    .select((eb) => [
+      eb.fn.countAll<string>().as('made'),
+      eb.fn.count<string>('withdrawn_at').as('withdrawn'),
+      eb.fn.max('published_at').as('latest'),
+    ])
+    .executeTakeFirstOrThrow();
+  return `${row.made}/${row.withdrawn}/${row.latest ? new Date(row.latest).toISOString() : ''}`;
+}
+
 export function releases(db: Db, dataset?: string): Promise<ReleaseRow[]> {
   const query = db.selectFrom('open_data_releases').selectAll();
   // A dataset's releases in the order they were made; all datasets', newest first.
