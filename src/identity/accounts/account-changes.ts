@@ -21,7 +21,7 @@ async function withPassword(db: Db, actor: Actor | null, password: string) {
 
 export function accountChanges(deps: RegistrationDeps) {
   const { db, clock, ledger, outbox } = deps;
-  const { later, tooMany, usable, expired, send } = emailLinks(deps);
+  const { later, tooMany, usable, expired, sendConfirmation } = emailLinks(deps);
   const entry = (action: string, id: string, kind: 'citizen' | 'staff') => ({
     action,
     actor: { account: id, kind },
@@ -76,17 +76,12 @@ export function accountChanges(deps: RegistrationDeps) {
             expires_at: taken ? clock.now() : later(REGISTER_HOURS * 60),
           })
           .execute();
-        await send(trx, {
-          channel: 'email',
-          recipient: email,
-          template: taken ? 'account-already-registered' : 'account-confirm-email',
-          personalisation: taken
-            ? { name: taken.name, signIn: `${base}/sign-in`, reset: `${base}/forgotten-password` }
-            : {
-                name: account.name,
-                link: `${base}/account/email/confirm?token=${token}`,
-                hours: String(REGISTER_HOURS),
-              },
+        await sendConfirmation(trx, {
+          email,
+          name: account.name,
+          link: `${base}/account/email/confirm?token=${token}`,
+          known: taken ?? null,
+          base,
         });
         await ledger.append(trx, [entry('account.email-change-requested', account.id, account.kind)]);
       });

@@ -84,7 +84,10 @@ describe('registering', () => {
     expect(await t.services.identity.actorByEmail('ash.green@example.net')).toBeNull();
     const confirmed = await post(`/register/confirm?token=${token}`, '/register/confirm', { token });
     expect(confirmed.statusCode).toBe(303);
-    expect(confirmed.cookies.find((c) => c.name === 'flagstone_session')).toBeTruthy();
+    expect(confirmed.cookies.find((c) => c.name === 'flagstone_session')).toMatchObject({
+      value: expect.stringMatching(/^\S{20,}$/),
+      httpOnly: true,
+    });
     const actor = await t.services.identity.actorByEmail('ash.green@example.net');
     expect(actor).toMatchObject({ kind: 'citizen', name: 'Robin Ellis' });
     const again = await post(`/register/confirm?token=${token}`, '/register/confirm', { token });

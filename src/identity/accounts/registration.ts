@@ -99,12 +99,29 @@ export function emailLinks({ clock, outbox }: RegistrationDeps) {
   const send = async (trx: Db, message: Parameters<Outbox['queue']>[1][number]) => {
     if (outbox) await outbox.queue(trx, [message]);
   };
-  return { later, tooMany, usable, expired, send };
+
+  /**
+   * The email that confirms an address: its link, or — when the address has an account already —
+   * where to sign in or reset the password instead, so no answer tells whether an address is known.
+   */
+  const sendConfirmation = (
+    trx: Db,
+    to: { email: string; name: string; link: string; known: { name: string } | null; base: string },
+  ) =>
+    send(trx, {
+      channel: 'email',
+      recipient: to.email,
+      template: to.known ? 'account-already-registered' : 'account-confirm-email',
+      personalisation: to.known
+        ? { name: to.known.name, signIn: `${to.base}/sign-in`, reset: `${to.base}/forgotten-password` }
+        : { name: to.name, link: to.link, hours: String(REGISTER_HOURS) },
+    });
+  return { later, tooMany, usable, expired, send, sendConfirmation };
 }
 
 function newAccounts(deps: RegistrationDeps) {
   const { db, clock, ledger, outbox, openSession } = deps;
-  const { later, tooMany, usable, expired, send } = emailLinks(deps);
+  const { later, tooMany, usable, expired, sendConfirmation } = emailLinks(deps);
   return {
     /**
      * Takes a registration: emails a link to confirm the address, or, when the address already
@@ -137,13 +154,12 @@ function newAccounts(deps: RegistrationDeps) {
             expires_at: existing ? clock.now() : later(REGISTER_HOURS * 60),
           })
           .execute();
-        await send(trx, {
-          channel: 'email',
-          recipient: email,
-          template: existing ? 'account-already-registered' : 'account-confirm-email',
-          personalisation: existing
-            ? { name, signIn: `${base}/sign-in`, reset: `${base}/forgotten-password` }
-            : { name, link: `${base}/register/confirm?token=${token}`, hours: String(REGISTER_HOURS) },
+        await sendConfirmation(trx, {
+          email,
+          name,
+          link: `${base}/register/confirm?token=${token}`,
+          known: existing ? { name } : null,
+          base,
         });
         await ledger.append(trx, [
           {

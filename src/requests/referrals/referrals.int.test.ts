@@ -146,7 +146,11 @@ describe('a decision on a referral', () => {
     const county = await accountOf(COUNTY);
     const entry = await t.services.governance.ledger.latest('referral.decline');
     expect(entry).toMatchObject({ decision: 'allow', actor: { account: county?.accountId } });
-    expect(entry?.agreement).toBeTruthy();
+    const { rows } = await t.services.database.pool.query(
+      'SELECT agreement_id FROM referrals WHERE id = $1',
+      [visit.referral],
+    );
+    expect(entry?.agreement).toBe(rows[0].agreement_id); // the agreement the referral was made under
 
     const holder = (await get(`/api/v1/cases/${visit.id}`, FIRE)).json();
     expect(holder.referrals[0]).toMatchObject({
