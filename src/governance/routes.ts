@@ -5,14 +5,7 @@ import { Type } from 'typebox';
 import { Forbidden, requireActor } from '../platform/index.ts';
 import { ProblemResponses } from '../web/index.ts';
 import { type AgreementsService, agreementRoutes } from './agreements/index.ts';
-import {
-  lawfulBases,
-  markingLevel,
-  markings,
-  parseMarking,
-  purposes,
-  specialCategoryBases,
-} from './decisions/index.ts';
+import { lawfulBases, markingLevel, markings, purposes, specialCategoryBases } from './decisions/index.ts';
 import { requireGovernanceRole } from './roles.ts';
 import type { GovernanceService } from './service.ts';
 
@@ -57,7 +50,7 @@ export const governanceRoutes: FastifyPluginAsyncTypebox<Options> = async (
         tags,
         summary: "Set a member of staff's clearance (administrators and information governance officers)",
         params: Type.Object({ accountId: Type.String({ format: 'uuid' }) }),
-        body: Type.Object({ clearance: Type.String({ maxLength: 30 }) }, { additionalProperties: false }),
+        body: Type.Object({ clearance: Type.Enum(markings) }, { additionalProperties: false }),
         response: {
           200: Type.Object({ accountId: Type.String(), clearance: Type.String() }),
           ...ProblemResponses,
@@ -65,7 +58,7 @@ export const governanceRoutes: FastifyPluginAsyncTypebox<Options> = async (
       },
     },
     async (request) => {
-      const { marking } = parseMarking(request.body.clearance, null, 'clearance');
+      const marking = request.body.clearance;
       await governance.setClearance(request.actor, request.params.accountId, markingLevel(marking));
       return { accountId: request.params.accountId, clearance: marking };
     },

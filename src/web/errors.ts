@@ -26,6 +26,35 @@ function logSafe(error: Failure) {
   return { type: error.name, code: error.code, stack: error.stack?.split('\n').slice(1, 8).join('\n') };
 }
 
+type Validation = {
+  keyword: string;
+  instancePath: string;
+  schemaPath: string;
+  message?: string;
+  params?: { missingProperty?: string };
+};
+
+/**
+ * The schema's complaints as fields. Where one of several fields must be given (an `anyOf` of
+ * alternatives, see `atLeastOneOf`), the alternatives' failures become one message naming them.
+ */
+function validationFields(errors: Validation[], context: string): FieldError[] {
+  const at = (v: Validation) =>
+    `${context}${v.instancePath.replaceAll('/', '.')}${v.params?.missingProperty ? `.${v.params.missingProperty}` : ''}`;
+  const plain = (v: Validation) => ({ field: at(v), message: v.message ?? 'is not valid' });
+  const choice = errors.find((v) => v.keyword === 'anyOf');
+  const branch = choice?.schemaPath.replace(/anyOf$/, 'anyOf/');
+  const alternatives = branch ? errors.filter((v) => v.schemaPath.startsWith(branch)) : [];
+  if (!choice || !alternatives.every((v) => v.keyword === 'required' || v.keyword === 'pattern')) {
+    return errors.map(plain);
+  }
+  const names = [...new Set(alternatives.map((v) => at(v).split('.').at(-1)))];
+  return [
+    { field: at(choice), message: `Give at least one of ${names.join(', ')}` },
+    ...errors.filter((v) => v !== choice && !alternatives.includes(v)).map(plain),
+  ];
+}
+
 /** What went wrong, in words fit for the person asking: never SQL, a stack or personal data. */
 function describe(error: Failure) {
   if (databaseUnavailable(error)) return { status: 503, detail: UNAVAILABLE_DETAIL, fields: [] };
@@ -35,16 +64,7 @@ function describe(error: Failure) {
   let fields: FieldError[] = error instanceof DomainError ? error.fields : [];
   if (error.validation) {
     detail = 'The request does not match the schema';
-    fields = (
-      error.validation as {
-        instancePath: string;
-        message?: string;
-        params?: { missingProperty?: string };
-      }[]
-    ).map((v) => ({
-      field: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}${v.params?.missingProperty ? `.${v.params.missingProperty}` : ''}`,
-      message: v.message ?? 'is not valid',
-    }));
+    fields = validationFields(error.validation as Validation[], error.validationContext ?? 'body');
   }
   if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
     detail = 'The form has expired. Go back, reload the page and try again.';

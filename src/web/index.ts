@@ -41,6 +41,14 @@ const ProblemSchema = Type.Object(
 );
 export const ProblemResponses = { '4xx': ProblemSchema };
 
+/**
+ * Schema options that ask for at least one of some optional text fields, and not only spaces:
+ * the schema says what the service refuses, and a refusal names the fields to choose from.
+ */
+export const atLeastOneOf = (fields: readonly string[]) => ({
+  anyOf: fields.map((field) => ({ required: [field], properties: { [field]: { pattern: '\\S' } } })),
+});
+
 export interface PageContext {
   title?: string;
   errors?: { text: string; href: string }[];

@@ -54,3 +54,62 @@ describe('the API refuses with 400 problem+json', () => {
     expect(response.headers['content-type']).toContain('application/problem+json');
   });
 });
+
+describe('what the document allows, the service takes; what the service refuses, the document refuses', () => {
+  const documented = async () => (await t.app.inject({ url: '/api/openapi.json' })).json();
+
+  it('a search of records needs one thing to search by, and says which', async () => {
+    const operation = (await documented()).paths['/api/v1/records'].get;
+    expect(operation.description).toContain('at least one of name, dateOfBirth, postcode or identifier');
+    for (const url of [
+      '/api/v1/records',
+      '/api/v1/records?name=%20%20',
+      '/api/v1/records?purpose=safeguarding',
+    ]) {
+      const response = await api('GET', url);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().errors).toEqual([
+        { field: 'querystring', message: 'Give at least one of name, dateOfBirth, postcode, identifier' },
+      ]);
+    }
+    expect((await api('GET', '/api/v1/records?name=khan')).statusCode).toBe(200);
+  });
+
+  it('a match needs someone to look for, in the document as in the service', async () => {
+    const schema = (await documented()).paths['/api/v1/people/match'].post.requestBody.content[
+      'application/json'
+    ].schema;
+    expect(schema.anyOf.map((branch: { required: string[] }) => branch.required[0])).toEqual([
+      'familyName',
+      'dateOfBirth',
+      'postcode',
+      'nhsNumber',
+      'email',
+    ]);
+    for (const body of [{}, { givenNames: 'Ada' }, { familyName: ' ' }]) {
+      const response = await api('POST', '/api/v1/people/match', body);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().errors[0]).toEqual({
+        field: 'body',
+        message: 'Give at least one of familyName, dateOfBirth, postcode, nhsNumber, email',
+      });
+    }
+  });
+
+  it('a clearance is one of the markings, listed in the document', async () => {
+    const operation = (await documented()).paths['/api/v1/clearances/{accountId}'].put;
+    const { clearance } = operation.requestBody.content['application/json'].schema.properties;
+    expect(clearance.enum).toEqual(['OFFICIAL', 'OFFICIAL-SENSITIVE']);
+    const url = '/api/v1/clearances/00000000-0000-4000-8000-000000000000';
+    for (const value of ['', 'SECRET', 'official']) {
+      const response = await t.app.inject({
+        method: 'PUT',
+        url,
+        headers: { cookie, 'content-type': 'application/json' },
+        payload: JSON.stringify({ clearance: value }),
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().errors[0].field).toBe('body.clearance');
+    }
+  });
+});

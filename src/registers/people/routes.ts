@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Invalid } from '../../platform/index.ts';
-import { ProblemResponses } from '../../web/index.ts';
+import { atLeastOneOf, ProblemResponses } from '../../web/index.ts';
 import type { ImportService } from '../importing/index.ts';
 import { PersonRecordSchema } from '../records/index.ts';
 import type { LinkingService } from './linking.ts';
@@ -45,7 +44,10 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { im
         tags,
         summary:
           'Do we already know this person? The people who may be them, most likely first, with the probability and its explanation (only records you may see; each one returned is recorded in the audit ledger)',
-        body: MatchQuery,
+        body: {
+          ...MatchQuery,
+          ...atLeastOneOf(['familyName', 'dateOfBirth', 'postcode', 'nhsNumber', 'email']),
+        },
         response: {
           200: Type.Object({
             matches: Type.Array(
@@ -65,14 +67,6 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { im
     },
     (request) => {
       const { purpose, ...query } = request.body;
-      if (!query.familyName && !query.nhsNumber && !query.email && !query.dateOfBirth && !query.postcode) {
-        throw new Invalid('Say who you are looking for', [
-          {
-            field: 'familyName',
-            message: 'Give a family name, date of birth, postcode, NHS number or email',
-          },
-        ]);
-      }
       return linking.match(request.actor, query, purpose ?? null, request.id);
     },
   );

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Invalid } from '../../platform/index.ts';
-import { ProblemResponses } from '../../web/index.ts';
+import { atLeastOneOf, ProblemResponses } from '../../web/index.ts';
 import { MarkingChange, NewRecord, PersonRecord, ReadQuery, RecordChanges, SearchQuery } from './schemas.ts';
 import type { RecordsService } from './service.ts';
 
@@ -18,17 +17,13 @@ export const recordsRoutes: FastifyPluginAsyncTypebox<{ records: RecordsService 
       schema: {
         tags,
         summary: 'Search the person records you may see (each one returned is recorded in the audit ledger)',
-        querystring: SearchQuery,
+        description: 'Give at least one of name, dateOfBirth, postcode or identifier.',
+        querystring: { ...SearchQuery, ...atLeastOneOf(['name', 'dateOfBirth', 'postcode', 'identifier']) },
         response: { 200: Type.Array(PersonRecord), ...ProblemResponses },
       },
     },
     (request) => {
       const { purpose, ...filters } = request.query;
-      if (!Object.values(filters).some((v) => v?.trim())) {
-        throw new Invalid('Search by name, date of birth, postcode or identifier', [
-          { field: 'name', message: 'Give at least one thing to search by' },
-        ]);
-      }
       return records.search(request.actor, filters, { purpose, requestId: request.id });
     },
   );
