@@ -88,6 +88,7 @@ export async function createApp(
     ...front,
     publicUrl: config.publicUrl,
     heldIn: services.outbound.heldIn,
+    takesContact: services.outbound.takesContact,
   });
   await app.register(outboundModule, { contexts, outbound: services.outbound, places });
   await app.register(questionnaireModule, { contexts, questionnaires: services.questionnaires });

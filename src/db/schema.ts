@@ -167,6 +167,7 @@ export interface Cases {
   requested_at: Generated<Timestamp>;
   route_basis: 'coverage' | 'override' | 'referral';
   service_code: string;
+  share_contact: Generated<boolean>;
   status: Generated<'open' | 'in_progress' | 'resolved' | 'closed'>;
   status_reason: string | null;
   taken_by: string | null;

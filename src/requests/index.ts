@@ -115,6 +115,8 @@ export interface RequestsModuleOptions {
   publicUrl?: string;
   /** Where cases sent on to an organisation's own system are held (outbound/). */
   heldIn?: HeldIn;
+  /** Which own system takes a service's requests with contact details (outbound/): the journey asks first. */
+  takesContact?: (organisationRef: string, serviceCode: string) => Promise<string | null>;
 }
 
 /** Every route of the front door: its JSON API, Open311 under /open311/v2, and its pages. */
@@ -130,13 +132,14 @@ export async function requestsModule(
     photoLimitBytes,
     publicUrl,
     heldIn,
+    takesContact,
   }: RequestsModuleOptions,
 ) {
   await app.register(contexts.api(routingRoutes), { routing: requests });
   await app.register(contexts.api(casesRoutes), { cases: requests });
   await app.register(contexts.api(referralRoutes), { referrals: requests });
   await app.register(contexts.protocol(open311), { requests, places, publicUrl: publicUrl ?? '' });
-  await app.register(contexts.pages(citizenJourney), { requests, places, photoLimitBytes });
+  await app.register(contexts.pages(citizenJourney), { requests, places, photoLimitBytes, takesContact });
   await app.register(contexts.pages(followPages), { requests });
   await app.register(contexts.pages(photoRoutes), { photos: requests });
   await app.register(contexts.pages(casePages), { requests, places });

@@ -21,6 +21,8 @@ export interface NewRequest {
   phone?: string | null;
   /** How to be told of progress, when both an email address and a phone number are given. */
   contactBy?: 'email' | 'sms' | null;
+  /** Agreed that the contact details may go with the request to the organisation's own system. */
+  shareContact?: boolean | null;
   deviceId?: string | null;
   accountRef?: string | null;
   /** The draft (the citizen's journey) whose photos go with the request. */
@@ -43,6 +45,8 @@ export interface CheckedRequest {
   phone: string | null;
   /** How the person is told of progress: as chosen, else email when there is one, else text. */
   contactBy: 'email' | 'sms' | null;
+  /** Only ever true when the person said yes. */
+  shareContact: boolean;
   deviceId: string | null;
   accountRef: string | null;
 }
@@ -126,6 +130,7 @@ export function checkSubmission(
       lastName: trimmed(input.lastName),
       phone,
       contactBy: contact.contactBy,
+      shareContact: input.shareContact === true,
       deviceId: trimmed(input.deviceId),
       accountRef: trimmed(input.accountRef),
     },

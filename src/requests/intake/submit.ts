@@ -62,6 +62,7 @@ function caseRow(
     last_name: request.lastName,
     phone: request.phone,
     contact_by: request.contactBy,
+    share_contact: request.shareContact,
     device_id: request.deviceId,
     account_ref: request.accountRef,
     citizen_account_id: by.citizen ? ownerOf(by.citizen) : null,

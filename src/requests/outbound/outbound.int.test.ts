@@ -151,6 +151,52 @@ describe("sending a case on to the district's own system", () => {
   });
 });
 
+describe('contact details sent on', () => {
+  it('go only where the organisation allows it and the person said yes', async () => {
+    await here.services.outbound.addSystem(admin, {
+      organisation: 'ashby-vale-dc',
+      name: 'Ashby Vale Street Scene',
+      endpoint: `${remote}/`,
+      apiKey: DISTRICT_KEY,
+      services: 'graffiti',
+      sendContact: true,
+    });
+    // Two places 300 m apart, so that neither report is joined to the other.
+    const report = (email: string, shareContact: boolean, north: number) =>
+      here.services.requests.submit({
+        service: 'graffiti',
+        lat: lat + north / 111_195,
+        lon,
+        description: 'Paint on the bus shelter',
+        email,
+        firstName: 'Robin',
+        shareContact,
+      });
+    const [yes, no] = [
+      await report('yes@example.com', true, 300),
+      await report('no@example.com', false, 600),
+    ];
+    expect(await here.services.outbound.sendDue()).toMatchObject({ added: 2, tried: 2 });
+    const there = async (reference: string) => {
+      const [send] = await query(
+        here,
+        'SELECT remote_id FROM outbound_sends d JOIN cases c ON c.id = d.case_id WHERE c.reference = $1',
+        [reference],
+      );
+      return (
+        await query(district, 'SELECT email, first_name FROM cases WHERE reference = $1', [send.remote_id])
+      )[0];
+    };
+    expect(await there(yes.reference)).toEqual({ email: 'yes@example.com', first_name: 'Robin' });
+    expect(await there(no.reference)).toEqual({ email: null, first_name: null });
+    const entries = await query(
+      here,
+      "SELECT body FROM audit_ledger WHERE action = 'case.sent_on' ORDER BY seq DESC LIMIT 2",
+    );
+    expect(entries.map((e) => JSON.parse(e.body).detail.contact).sort()).toEqual([false, true]);
+  });
+});
+
 describe('updates pushed by the system', () => {
   let reference: { id: string; remoteId: string };
   const update = (over: Record<string, string> = {}) => ({
@@ -265,6 +311,7 @@ describe('a system out of reach', () => {
   });
 
   it('refuses a system with bad settings, naming each mistake, and adds nothing', async () => {
+    const systemsBefore = await query(here, 'SELECT count(*)::int AS n FROM outbound_systems');
     const cookie = await signIn(here.app, administrator().email, administrator().password);
     const form = await here.app.inject({ url: '/admin/outbound', headers: { cookie, accept: 'text/html' } });
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
@@ -290,7 +337,7 @@ describe('a system out of reach', () => {
     ])
       expect(response.body).toContain(message);
     expect(response.body).not.toContain('typed-key-456');
-    expect(await query(here, 'SELECT count(*)::int AS n FROM outbound_systems')).toEqual([{ n: 2 }]);
+    expect(await query(here, 'SELECT count(*)::int AS n FROM outbound_systems')).toEqual(systemsBefore);
     const staff = await here.app.inject({ url: '/admin/outbound', headers: { accept: 'text/html' } });
     expect(staff.statusCode).not.toBe(200);
   });

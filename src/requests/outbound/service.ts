@@ -182,9 +182,11 @@ async function sendOne(ctx: Ctx, send: store.SendRow) {
     .executeTakeFirst();
   const resource = { type: 'case', id: row.id, organisation: row.organisation };
   const now = () => clock.now();
+  // Contact details go only where the organisation allows it and the person said yes.
+  const contactGoes = system.send_contact && row.share_contact;
   try {
     const form = requestForm(
-      outgoing(row, remote?.remote_code ?? row.service_code, system.send_contact),
+      outgoing(row, remote?.remote_code ?? row.service_code, contactGoes),
       await keys.open(system.api_key_sealed),
       system.jurisdiction_id,
     );
@@ -210,7 +212,7 @@ async function sendOne(ctx: Ctx, send: store.SendRow) {
             system: system.name,
             systemId: system.id,
             remoteId,
-            contact: system.send_contact,
+            contact: contactGoes,
             attempt: send.attempts,
           },
         },
@@ -443,6 +445,10 @@ export function outboundService(deps: Deps) {
 
     /** Where each of these cases is held, if it was sent on. */
     heldIn: (caseIds: string[]) => store.heldIn(db, caseIds),
+
+    /** The system this organisation's requests for the service go to with contact details, if any. */
+    takesContact: (organisationRef: string, serviceCode: string) =>
+      store.systemTakingContact(db, organisationRef, serviceCode),
 
     jobs(): JobDefinition[] {
       return [

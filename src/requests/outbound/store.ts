@@ -247,6 +247,20 @@ export async function setUpdatesSince(db: Db, systemId: string, at: Date) {
 
 export const allSystems = (db: Db) => db.selectFrom('outbound_systems').selectAll().execute();
 
+/** The name of the system that takes the organisation's requests for a service with contact details. */
+export async function systemTakingContact(db: Db, organisationRef: string, serviceCode: string) {
+  const row = await db
+    .selectFrom('outbound_services as v')
+    .innerJoin('outbound_systems as y', 'y.id', 'v.system_id')
+    .innerJoin('organisations as o', 'o.id', 'v.organisation_id')
+    .select('y.name')
+    .where('o.ref', '=', organisationRef)
+    .where('v.service_code', '=', serviceCode)
+    .where('y.send_contact', '=', true)
+    .executeTakeFirst();
+  return row?.name ?? null;
+}
+
 /** Where each case is held, when it was sent on: the system's name and the remote id. */
 export async function heldIn(
   db: Db,

@@ -6,17 +6,19 @@ import { definitionOf } from '../../service-definitions.ts';
 import { type Answers, type Form, journeyDraft, str } from './draft.ts';
 import type { JourneyOptions } from './options.ts';
 
-export async function contactPages(app: FastifyInstance, { requests, places }: JourneyOptions) {
+export async function contactPages(app: FastifyInstance, { requests, places, takesContact }: JourneyOptions) {
   const { draft, save } = journeyDraft(requests);
   const serviceOf = async (answers: Answers) => {
     const code = str(answers.service);
     return code ? places.service(code).catch(() => null) : null;
   };
+  const systemOf = (answers: Answers) => contactSystem(requests, takesContact, answers);
 
   const contactPage = async (reply: FastifyReply, answers: Answers, values: Form, form: object = {}) =>
     reply.page('report-contact.njk', {
       service: await serviceOf(answers),
       anonymous: definitionOf(str(answers.service)).anonymous,
+      shareWith: await systemOf(answers),
       values,
       errors: [],
       fieldErrors: {},
@@ -43,6 +45,8 @@ export async function contactPages(app: FastifyInstance, { requests, places }: J
       name: str(body.name).trim(),
       email: str(body.email).trim(),
       phone: str(body.phone).trim(),
+      contactBy: oneOf(body.contactBy, ['email', 'sms']),
+      shareContact: oneOf(body.shareContact, ['yes', 'no']),
     };
     const fieldErrors: Record<string, string> = {};
     if (values.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email))
@@ -50,6 +54,12 @@ export async function contactPages(app: FastifyInstance, { requests, places }: J
     const signedIn = !!actFor(request.actor, 'requests')?.actingFor || request.actor?.kind === 'citizen';
     if (!definitionOf(str(answers.service)).anonymous && !values.email && !values.phone && !signedIn)
       fieldErrors.email = 'Enter an email address or phone number so that we can contact you';
+    if (values.contactBy === 'sms' && !values.phone) fieldErrors.phone = 'Enter a mobile number to get texts';
+    if (values.contactBy === 'email' && !values.email && !signedIn)
+      fieldErrors.email = 'Enter an email address to get emails';
+    const shareWith = await systemOf(answers);
+    if (shareWith && !values.shareContact)
+      fieldErrors.shareContact = `Select yes if we can pass your contact details to ${shareWith}`;
     if (Object.keys(fieldErrors).length > 0) {
       return contactPage(reply.code(400), answers, values, {
         fieldErrors,
@@ -59,4 +69,21 @@ export async function contactPages(app: FastifyInstance, { requests, places }: J
     await save(request, reply, { ...answers, ...values });
     return reply.redirect('/report/check', 303);
   });
+}
+
+const oneOf = (value: unknown, allowed: string[]) => (allowed.includes(str(value)) ? str(value) : '');
+
+/**
+ * The organisation's own system that would take this request with the person's contact details,
+ * if the service at this place goes to one that takes them: only then is the person asked.
+ */
+export async function contactSystem(
+  requests: JourneyOptions['requests'],
+  takesContact: JourneyOptions['takesContact'],
+  answers: Answers,
+): Promise<string | null> {
+  if (!takesContact || !answers.lat) return null;
+  const service = str(answers.service);
+  const route = await requests.route(service, Number(answers.lat), Number(answers.lon)).catch(() => null);
+  return route ? takesContact(route.organisation.ref, service) : null;
 }

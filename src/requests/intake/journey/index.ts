@@ -11,7 +11,12 @@ import { wherePages } from './where.ts';
 
 export async function citizenJourney(
   app: FastifyInstance,
-  { requests, places, photoLimitBytes = 10_485_760 }: JourneyOptions & { photoLimitBytes?: number },
+  {
+    requests,
+    places,
+    takesContact,
+    photoLimitBytes = 10_485_760,
+  }: JourneyOptions & { photoLimitBytes?: number },
 ) {
   // 1. Which service: all of them, or those matching the words searched for.
   await app.register(whatPages, { requests, places });
@@ -20,7 +25,7 @@ export async function citizenJourney(
   // 3. Details and photos (a multipart form, in its own plugin).
   await app.register(detailsPages, { requests, places, photoLimitBytes });
   // 4. Contact details.
-  await app.register(contactPages, { requests, places });
+  await app.register(contactPages, { requests, places, takesContact });
   // 5. Check answers, then submit.
-  await app.register(checkAnswersPages, { requests, places });
+  await app.register(checkAnswersPages, { requests, places, takesContact });
 }

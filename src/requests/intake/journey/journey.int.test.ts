@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import ExifReader from 'exifreader';
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formBrowser as browser, errorSummary as summary } from '../../../../test/form-browser.ts';
 import {
   demoAccount,
   postOpen311Request,
@@ -36,62 +36,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** A citizen's browser: keeps its cookies and the CSRF token of the last page. */
-function browser(app: FastifyInstance) {
-  const jar = new Map<string, string>();
-  let token = '';
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (response: Awaited<ReturnType<FastifyInstance['inject']>>) => {
-    for (const c of response.cookies as { name: string; value: string }[]) jar.set(c.name, c.value);
-    token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1] ?? token;
-    return response;
-  };
-  return {
-    async get(url: string) {
-      return keep(await app.inject({ url, headers: { cookie: cookie(), accept: 'text/html' } }));
-    },
-    async post(url: string, fields: Record<string, string>) {
-      return keep(
-        await app.inject({
-          method: 'POST',
-          url,
-          headers: {
-            cookie: cookie(),
-            accept: 'text/html',
-            'content-type': 'application/x-www-form-urlencoded',
-          },
-          payload: new URLSearchParams({ _csrf: token, ...fields }).toString(),
-        }),
-      );
-    },
-    async upload(
-      url: string,
-      fields: Record<string, string>,
-      files: { name: string; bytes: Buffer; type?: string }[],
-      csrf = true,
-    ) {
-      const form = new FormData();
-      if (csrf) form.append('_csrf', token);
-      for (const [k, v] of Object.entries(fields)) form.append(k, v);
-      for (const f of files)
-        form.append('photos', new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'image/png' }), f.name);
-      const encoded = new Response(form);
-      return keep(
-        await app.inject({
-          method: 'POST',
-          url,
-          headers: {
-            cookie: cookie(),
-            accept: 'text/html',
-            'content-type': encoded.headers.get('content-type') as string,
-          },
-          payload: Buffer.from(await encoded.arrayBuffer()),
-        }),
-      );
-    },
-  };
-}
-
 /** A citizen at the details page of a pothole report at a point. */
 async function atDetails(lat: number, lon = -2.2) {
   const b = browser(t.app);
@@ -104,8 +48,6 @@ async function atDetails(lat: number, lon = -2.2) {
   return b;
 }
 
-const summary = (html: string) =>
-  /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(html)?.[1]?.replace(/<[^>]+>/g, ' ') ?? '';
 const photosListed = async (b: ReturnType<typeof browser>) =>
   [...(await b.get('/report/details')).body.matchAll(/name="photo" value="([^"]+)"/g)].length;
 

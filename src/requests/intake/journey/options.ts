@@ -13,4 +13,6 @@ export type JourneyRequests = Pick<RequestRouting, 'route' | 'hasService'> &
 export interface JourneyOptions {
   requests: JourneyRequests;
   places: PlacesService;
+  /** The organisation's own system that takes this service's requests with contact details, if any. */
+  takesContact?: (organisationRef: string, serviceCode: string) => Promise<string | null>;
 }
