@@ -48,14 +48,15 @@ export interface AgreementParties {
 }
 
 export interface AlertSubscriptions {
+  area_id: string | null;
   confirm_hash: string;
   confirmed_at: Timestamp | null;
   created_at: Timestamp;
   email: string;
   id: Generated<string>;
-  lat: number;
-  lon: number;
-  metres: number;
+  lat: number | null;
+  lon: number | null;
+  metres: number | null;
   sent_up_to: Timestamp;
   services: Generated<string[]>;
   unsubscribe_hash: string;

@@ -12,7 +12,7 @@ export const notifyTemplates = [
   'account-already-registered', // name, signIn, reset
   'account-reset-password', // name, link, minutes
   'fixed-question', // reference, service, link
-  'alert-confirm', // link, distance
+  'alert-confirm', // link, where
   'alert-reports', // count, reports, unsubscribe
 ] as const;
 
@@ -46,10 +46,9 @@ export const templateTexts: Record<NotifyTemplate, string> = {
     'Reset your password, ((name)): a link that works once, for ((minutes)) minutes (not shown here).',
   'fixed-question':
     'Has your request ((reference)) about ((service)) been fixed? Tell us with a link of your own (not shown here).',
-  'alert-confirm':
-    'Confirm your alerts of new reports within ((distance)) of a point: a link that starts them (not shown here).',
+  'alert-confirm': 'Confirm your alerts of new reports ((where)): a link that starts them (not shown here).',
   'alert-reports':
-    '((count)) new reports near you: ((reports)) Stop these emails: a link of your own (not shown here).',
+    '((count)) new reports: ((reports)) Stop these emails: a link of your own (not shown here).',
 };
 
 /** A message's text, its fields filled in (an unknown template shows its name). */

@@ -44,4 +44,18 @@ describe('asking for local alerts in a browser', { timeout: 120_000 }, () => {
     );
     expect(rows).toEqual([{ metres: 800, services: ['pothole'] }]);
   });
+
+  it('takes an area chosen from a list, with no point or distance', async () => {
+    await page.goto(`${site.base}/alerts`);
+    await page.getByLabel('Anywhere in an area').check();
+    await page.getByLabel('Area', { exact: true }).selectOption({ label: 'Northmoor' });
+    await page.getByLabel('Email address').fill('area@example.com');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Send me alerts' }).click();
+    expect(await page.locator('h1').textContent()).toContain('Check your email');
+    const { rows } = await site.t.services.database.pool.query(
+      "SELECT metres, area_id IS NOT NULL AS by_area FROM alert_subscriptions WHERE email = 'area@example.com'",
+    );
+    expect(rows).toEqual([{ metres: null, by_area: true }]);
+  });
 });

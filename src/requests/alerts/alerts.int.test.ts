@@ -1,5 +1,7 @@
 // Local alerts as a feed reader gets them: the new reports near a point for the services chosen,
 // as Atom, with nothing personal; a point outside the place or a bad question refused.
+
+import { Readable } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestContext, testApp } from '../../../test/support.ts';
@@ -12,8 +14,14 @@ const parser = new XMLParser({ ignoreAttributes: false, isArray: (name) => name 
 const feed = (query: string) =>
   t.app.inject({ url: `/alerts/reports.atom?${query}`, headers: { accept: 'application/atom+xml' } });
 
+const GAZETTEER = `uprn,address,town,postcode,latitude,longitude
+200000000101,1 Alert Row,Ashby,AV9 1AA,${lat},${lon + 0.001}
+200000000102,2 Alert Row,Ashby,AV9 1AA,${lat + 0.001},${lon + 0.001}
+`;
+
 beforeAll(async () => {
   t = await testApp({ FLAGSTONE_URL: 'https://reports.fellshire.example' });
+  await t.services.properties.importProperties(Readable.from([GAZETTEER]));
   const report = async (service: string, at: readonly [number, number], attributes: Record<string, string>) =>
     (
       await t.services.requests.submit({
@@ -70,5 +78,35 @@ describe('the feed of new reports near a point', () => {
         .errors.map((e: { field: string }) => e.field)
         .sort(),
     ).toEqual(['distance', 'lat', 'service']);
+  });
+
+  it('gives an area’s new reports wherever they are in it, and refuses an unknown area or postcode', async () => {
+    const atom = parser.parse((await feed('area=ashby-vale')).body).feed;
+    expect(atom.title).toContain('New reports in Ashby Vale');
+    const titles = atom.entry.map((e: { title: string }) => e.title).join(' ');
+    expect(titles).toContain(refs.bin);
+    expect(titles).toContain(refs.pothole);
+    expect(titles).not.toContain(refs.far);
+    expect(atom.entry[0].summary).toMatch(/reported in Ashby Vale\.$/);
+    const nowhere = await feed('area=nowhere');
+    expect(nowhere.statusCode).toBe(400);
+    expect(nowhere.json().errors).toEqual([{ field: 'area', message: 'Choose an area of the place' }]);
+    const postcode = await feed('postcode=ZZ9%209ZZ');
+    expect(postcode.statusCode).toBe(400);
+    expect(postcode.json().errors[0].field).toBe('postcode');
+  });
+
+  it('takes a postcode the gazetteer knows as the middle of its addresses', async () => {
+    const found = await t.services.requests.addresses.find('AV9 1AA');
+    expect(found.length).toBeGreaterThan(0);
+    const middle = found.reduce(
+      (m, a) => [(m[0] ?? 0) + a.latitude / found.length, (m[1] ?? 0) + a.longitude / found.length],
+      [0, 0],
+    );
+    const byPostcode = await feed('postcode=AV9%201AA&distance=3000');
+    const byPoint = await feed(`lat=${middle[0]}&lon=${middle[1]}&distance=3000`);
+    expect(byPostcode.statusCode).toBe(200);
+    const entries = (body: string) => parser.parse(body).feed.entry ?? [];
+    expect(entries(byPostcode.body)).toEqual(entries(byPoint.body));
   });
 });

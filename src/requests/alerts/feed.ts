@@ -1,4 +1,4 @@
-// The Atom feed of new reports near a point (RFC 4287): what was reported, where (the area) and
+// The Atom feed of new reports near a point or in an area (RFC 4287): what was reported, where (the area) and
 // when, with a link to follow it — never what the person wrote, their address or who they are.
 import { XMLBuilder } from 'fast-xml-parser';
 
@@ -7,8 +7,15 @@ export interface Alert {
   serviceName: string;
   area: string | null;
   requestedAt: Date;
-  distanceMetres: number;
+  /** How far from the point asked about; null for alerts of an area. */
+  distanceMetres: number | null;
 }
+
+/** One report in words: what, and how far away or where. */
+export const alertLine = (a: Alert) =>
+  a.distanceMetres === null
+    ? `${a.serviceName}, reported${a.area ? ` in ${a.area}` : ''}`
+    : `${a.serviceName}, reported ${Math.round(a.distanceMetres)} metres away${a.area ? ` in ${a.area}` : ''}`;
 
 const builder = new XMLBuilder({
   ignoreAttributes: false,
@@ -31,7 +38,7 @@ export function atomFeed(title: string, self: string, baseUrl: string, alerts: A
         title: `${a.serviceName}: ${a.reference}`,
         updated: a.requestedAt.toISOString(),
         link: { '@rel': 'alternate', '@href': `${baseUrl}/follow/${a.reference}` },
-        summary: `${a.serviceName}, reported ${Math.round(a.distanceMetres)} metres away${a.area ? ` in ${a.area}` : ''}.`,
+        summary: `${alertLine(a)}.`,
       })),
     },
   };

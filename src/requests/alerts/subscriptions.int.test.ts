@@ -1,6 +1,7 @@
 // Local alerts by email: asked for on the page (bad answers shown in the error summary), started
 // only from the link emailed to the address, sent the new reports near the point and nothing
 // personal, and ended in one click from the email.
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestContext, testApp } from '../../../test/support.ts';
 import { demoPoints } from '../../places/index.ts';
@@ -31,8 +32,14 @@ async function post(form: Record<string, string>) {
 }
 const path = (link: string) => new URL(link).pathname;
 
+const GAZETTEER = `uprn,address,town,postcode,latitude,longitude
+200000000101,1 Alert Row,Ashby,AV9 1AA,${lat},${lon + 0.001}
+200000000102,2 Alert Row,Ashby,AV9 1AA,${lat + 0.001},${lon + 0.001}
+`;
+
 beforeAll(async () => {
   t = await testApp({ FLAGSTONE_URL: BASE });
+  await t.services.properties.importProperties(Readable.from([GAZETTEER]));
 });
 afterAll(() => t?.close());
 
@@ -107,5 +114,47 @@ describe('local alerts by email', () => {
     expect(
       (await t.app.inject({ url: path(alert.unsubscribe), headers: { accept: 'text/html' } })).statusCode,
     ).toBe(404);
+  });
+
+  it('takes an area or a postcode instead of a point, and sends an area’s new reports wherever they are in it', async () => {
+    const none = await post({ email: 'area@example.com', where: 'area', area: '' });
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('Choose an area of the place');
+    const unknown = await post({ email: 'area@example.com', where: 'address', postcode: 'ZZ9 9ZZ' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('We could not find ZZ9 9ZZ in');
+    expect(await query('SELECT count(*)::int AS n FROM alert_subscriptions')).toEqual([{ n: 0 }]);
+
+    expect(
+      (await post({ email: 'street@example.com', where: 'address', postcode: 'AV9 1AA' })).statusCode,
+    ).toBe(200);
+    const asked = await post({ email: 'area@example.com', where: 'area', area: 'northmoor', lat: '1' });
+    expect(asked.statusCode).toBe(200);
+    expect(await query('SELECT lat, lon, metres FROM alert_subscriptions WHERE area_id IS NOT NULL')).toEqual(
+      [{ lat: null, lon: null, metres: null }],
+    );
+    const confirms = await query(
+      "SELECT recipient, personalisation FROM notification_outbox WHERE template = 'alert-confirm' AND recipient IN ('street@example.com', 'area@example.com') ORDER BY recipient",
+    );
+    expect(confirms.map((c) => c.personalisation.where)).toEqual([
+      'in Northmoor',
+      'within 1000 metres of a point',
+    ]);
+    for (const c of confirms)
+      await t.app.inject({ url: path(c.personalisation.link), headers: { accept: 'text/html' } });
+    t.clock.wait(1000);
+    const [northLon, northLat] = demoPoints.northmoor;
+    const there = await t.services.requests.submit({
+      service: 'missed-bin',
+      lat: northLat,
+      lon: northLon,
+      attributes: { bin: 'food' },
+    });
+    t.clock.wait(1000);
+    expect(await t.services.alerts.sendAlerts(BASE)).toEqual({ sent: 1 });
+    const alerts = (await outbox('alert-reports')).map((a) => a.reports);
+    expect(alerts).toContainEqual(
+      `Report a missed bin collection, reported in Northmoor: ${BASE}/follow/${there.reference}`,
+    );
   });
 });

@@ -1,20 +1,31 @@
 // Local alerts by email: a subscription is confirmed through a link emailed to the address, then
-// sent the new reports near its point (service, reference, distance, a link — nothing personal
+// sent the new reports near its point or in its area (service, reference, distance, a link — nothing personal
 // about anyone else); every email's link ends it in one click. The only personal data kept is the
 // subscriber's own address, gone when they unsubscribe.
 import type { Db } from '../../db/index.ts';
 import type { NotifyService } from '../../notify/index.ts';
 import { type Clock, Conflict, Invalid, NotFound, newToken, sha256 } from '../../platform/index.ts';
-import { reportsNear } from './store.ts';
+import { alertLine } from './feed.ts';
+import { reportsFor, type Where } from './store.ts';
 
 const DAY = 86_400_000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export interface Question {
-  lat: number;
-  lon: number;
-  metres: number;
+/** What alerts are for: near a point, or in an area; the services chosen (none: all). */
+export type Question = (
+  | { lat: number; lon: number; metres: number }
+  | { areaId: string; areaName: string }
+) & {
   services: string[];
-}
+};
+
+/** Where a stored subscription is for. */
+const whereOf = (s: {
+  lat: number | null;
+  lon: number | null;
+  metres: number | null;
+  area_id: string | null;
+}): Where =>
+  s.area_id ? { areaId: s.area_id } : { lat: Number(s.lat), lon: Number(s.lon), metres: Number(s.metres) };
 
 interface Deps {
   db: Db;
@@ -39,7 +50,7 @@ async function sendAlerts({ db, clock, notify }: Deps, baseUrl: string) {
     .execute();
   let sent = 0;
   for (const s of due) {
-    const found = await reportsNear(db, { ...s, services: s.services, since: s.sent_up_to });
+    const found = await reportsFor(db, { ...whereOf(s), services: s.services, since: s.sent_up_to });
     const fresh = found.filter((a) => a.requestedAt > s.sent_up_to && a.requestedAt <= now);
     if (fresh.length === 0) continue;
     // A new unsubscribe link each email, so that one forwarded or leaked ends with the next.
@@ -58,12 +69,7 @@ async function sendAlerts({ db, clock, notify }: Deps, baseUrl: string) {
           template: 'alert-reports',
           personalisation: {
             count: String(fresh.length),
-            reports: fresh
-              .map(
-                (a) =>
-                  `${a.serviceName}, ${Math.round(a.distanceMetres)} metres away: ${baseUrl}/follow/${a.reference}`,
-              )
-              .join('\n'),
+            reports: fresh.map((a) => `${alertLine(a)}: ${baseUrl}/follow/${a.reference}`).join('\n'),
             unsubscribe: `${baseUrl}/alerts/unsubscribe/${unsubscribe}`,
           },
         },
@@ -99,9 +105,9 @@ export function subscriptions(deps: Deps, checked: (q: Record<string, unknown>) 
           .insertInto('alert_subscriptions')
           .values({
             email,
-            lat: question.lat,
-            lon: question.lon,
-            metres: question.metres,
+            ...('areaId' in question
+              ? { area_id: question.areaId }
+              : { lat: question.lat, lon: question.lon, metres: question.metres }),
             services: question.services,
             confirm_hash: sha256(confirm),
             unsubscribe_hash: sha256(newToken()),
@@ -116,7 +122,10 @@ export function subscriptions(deps: Deps, checked: (q: Record<string, unknown>) 
             template: 'alert-confirm',
             personalisation: {
               link: `${baseUrl}/alerts/confirm/${confirm}`,
-              distance: String(question.metres),
+              where:
+                'areaId' in question
+                  ? `in ${question.areaName}`
+                  : `within ${question.metres} metres of a point`,
             },
           },
         ]);
