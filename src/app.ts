@@ -67,6 +67,8 @@ export async function createApp(
   // What every answer shares: security headers, cookies, assets, page rendering, errors.
   await app.register(webPlugin, {
     serviceName: config.serviceName,
+    map: config.map,
+    brand: config.brand,
     cookieSecret: await services.identity.sharedSecret('cookie'),
   });
   // Where routes go (pages, the way in, the API, protocols), with who is asking placed in each.
