@@ -47,6 +47,20 @@ describe('governed access in a browser', { timeout: 90_000 }, () => {
     expect(download.headers()['content-disposition']).toContain('attachment');
     const data = await download.json();
     expect(data.records.length).toBeGreaterThan(0);
+
+    // Asking for a correction says it was sent.
+    await page
+      .getByRole('link', { name: /^Ask .* to correct this record$/ })
+      .first()
+      .click();
+    await page
+      .getByLabel('What is wrong, and what should it say?')
+      .fill('My surname is spelt Khan, not Kahn');
+    await page.getByRole('button', { name: 'Send' }).click();
+    expect(await page.locator('.govuk-notification-banner--success').textContent()).toContain(
+      'Your correction request has been sent',
+    );
+    await expectAccessible(page);
     await page.context().close();
   });
 
