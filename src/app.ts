@@ -81,7 +81,7 @@ export async function createApp(
   await app.register(identityModule, { contexts, identity, settings, places });
   await app.register(webModule, { contexts, place: () => places.place(), ready: services.migrationsPending });
   await app.register(placesModule, { contexts, places });
-  await app.register(governanceModule, { contexts, governance, agreements, places });
+  await app.register(governanceModule, { contexts, governance, agreements, places, people: identity });
   const registers = { records, importing, linking, properties, governance, places };
   await app.register(registersModule, { contexts, ...registers });
   const front = { requests, inbox, teams, separation, places, photoLimitBytes: config.photoLimitBytes };
