@@ -152,7 +152,7 @@ export async function inboxPages(
           { team: str(request.body?.team), assignee: str(request.body?.assignee) },
           request.id,
         );
-        return reply.redirect(`/cases/${request.params.id}`, 303);
+        return reply.redirect(`/cases/${request.params.id}?done=assignment`, 303);
       } catch (error) {
         const form = formErrors(error);
         if (!form) throw error;
