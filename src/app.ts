@@ -67,6 +67,8 @@ export async function createApp(
   // What every answer shares: security headers, cookies, assets, page rendering, errors.
   await app.register(webPlugin, {
     serviceName: config.serviceName,
+    map: config.map,
+    brand: config.brand,
     cookieSecret: await services.identity.sharedSecret('cookie'),
   });
   // Where routes go (pages, the way in, the API, protocols), with who is asking placed in each.
@@ -79,7 +81,7 @@ export async function createApp(
   await app.register(identityModule, { contexts, identity, settings, places });
   await app.register(webModule, { contexts, place: () => places.place(), ready: services.migrationsPending });
   await app.register(placesModule, { contexts, places });
-  await app.register(governanceModule, { contexts, governance, agreements, places });
+  await app.register(governanceModule, { contexts, governance, agreements, places, people: identity });
   const registers = { records, importing, linking, properties, governance, places };
   await app.register(registersModule, { contexts, ...registers });
   const front = { requests, inbox, teams, separation, places, photoLimitBytes: config.photoLimitBytes };

@@ -1,5 +1,6 @@
 // Configuration comes from the environment only, checked once at start: a wrong value
 // stops Flagstone with the variable's name and what it expects.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   type NotifyConfig,
@@ -36,6 +37,10 @@ export interface Config {
   staffSecondFactor: 'required' | 'optional';
   /** GOV.UK Notify, when an API key is set; otherwise messages stay in the outbox. */
   notify: NotifyConfig | null;
+  /** The interactive map's tiles (FLAGSTONE_MAP_TILES, an XYZ address template) and their attribution; the server-drawn map alone when unset. */
+  map: { tiles: string | null; attribution: string };
+  /** The place's own brand in the header and footer: its name (FLAGSTONE_PLACE_NAME) and logo file (FLAGSTONE_LOGO, SVG or PNG). */
+  brand: { placeName: string | null; logo: string | null };
   /** Open data: the smallest count published in statistics, and the grid locations are coarsened to (metres). */
   openData: { threshold: number; gridMetres: number; contact: string; baseUrl: string };
 }
@@ -122,6 +127,39 @@ function notify(env: Env): NotifyConfig | null {
   return { apiKey, baseUrl: baseUrl.replace(/\/+$/, ''), templates, smsTemplates: sms };
 }
 
+/** FLAGSTONE_MAP_TILES: an http(s) address with {z}, {x} and {y} in it, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png. */
+function map(env: Env): Config['map'] {
+  const tiles = env.FLAGSTONE_MAP_TILES || null;
+  const attribution = (env.FLAGSTONE_MAP_ATTRIBUTION ?? '').trim();
+  if (tiles === null) return { tiles, attribution };
+  const url = URL.parse(tiles.replaceAll('{s}', 'a'));
+  if (
+    !url ||
+    !['https:', 'http:'].includes(url.protocol) ||
+    !['{z}', '{x}', '{y}'].every((p) => tiles.includes(p))
+  ) {
+    throw new ConfigError(
+      `FLAGSTONE_MAP_TILES must be an http:// or https:// address with {z}, {x} and {y} in it, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png, not "${tiles}"`,
+    );
+  }
+  if (!attribution) {
+    throw new ConfigError(
+      'FLAGSTONE_MAP_ATTRIBUTION must say whose map the tiles are, such as "© OpenStreetMap contributors"',
+    );
+  }
+  return { tiles, attribution };
+}
+
+/** FLAGSTONE_LOGO: an SVG or PNG file of the place's logo. */
+function logo(env: Env): string | null {
+  const raw = env.FLAGSTONE_LOGO;
+  if (raw === undefined || raw === '') return null;
+  if (!/\.(svg|png)$/i.test(raw))
+    throw new ConfigError(`FLAGSTONE_LOGO must be an .svg or .png file, not "${raw}"`);
+  if (!existsSync(raw)) throw new ConfigError(`FLAGSTONE_LOGO names a file that is not there: "${raw}"`);
+  return path.resolve(raw);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   return {
@@ -147,6 +185,8 @@ export function loadConfig(env: Env = process.env): Config {
     notify: notify(env),
     publicUrl: publicUrl(env, port),
     staffSecondFactor: oneOf(env, 'FLAGSTONE_STAFF_SECOND_FACTOR', 'required', ['required', 'optional']),
+    map: map(env),
+    brand: { placeName: env.FLAGSTONE_PLACE_NAME?.trim() || null, logo: logo(env) },
     openData: {
       threshold: integer(env, 'OPEN_DATA_THRESHOLD', 10, 2, 1000),
       gridMetres: integer(env, 'OPEN_DATA_GRID_METRES', 1000, 100, 100_000),

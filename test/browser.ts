@@ -58,6 +58,8 @@ export interface BrowserAppOptions {
    * is its address. Without it the app listens on any port and keeps the configured address.
    */
   host?: 'localhost' | '127.0.0.1';
+  /** More configuration, read when the app starts (after earlier beforeAll hooks have run). */
+  env?: () => Record<string, string>;
 }
 
 /**
@@ -73,10 +75,10 @@ export function browserApp(options: BrowserAppOptions = {}): BrowserApp {
     if (options.host) {
       const port = await freePort();
       base = `http://${options.host}:${port}`;
-      t = await testApp({ FLAGSTONE_URL: base });
+      t = await testApp({ ...options.env?.(), FLAGSTONE_URL: base });
       await t.app.listen({ host: '127.0.0.1', port });
     } else {
-      t = await testApp();
+      t = await testApp(options.env?.());
       base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     }
     browser = await launch();

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PlacesService } from '../places/index.ts';
 import type { Contexts } from '../web/index.ts';
 import type { AgreementsService } from './agreements/index.ts';
-import { governancePages } from './pages.ts';
+import { type GovernancePeople, governancePages } from './pages.ts';
 import { governanceRoutes } from './routes.ts';
 import type { GovernanceService } from './service.ts';
 
@@ -50,13 +50,14 @@ export interface GovernanceModuleOptions {
   governance: GovernanceService;
   agreements: AgreementsService;
   places: PlacesService;
+  people: GovernancePeople;
 }
 
 /** Governance's API (vocabulary, policies, clearances, agreements) and its officers' pages. */
 export async function governanceModule(
   app: FastifyInstance,
-  { contexts, governance, agreements, places }: GovernanceModuleOptions,
+  { contexts, governance, agreements, places, people }: GovernanceModuleOptions,
 ) {
   await app.register(contexts.api(governanceRoutes), { governance, agreements });
-  await app.register(contexts.pages(governancePages), { governance, agreements, places });
+  await app.register(contexts.pages(governancePages), { governance, agreements, places, people });
 }

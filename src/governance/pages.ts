@@ -1,6 +1,6 @@
 // Pages for information governance officers and auditors (auditors read, never change).
 import type { FastifyInstance } from 'fastify';
-import { requireSecondFactor } from '../identity/index.ts';
+import { type IdentityService, requireSecondFactor } from '../identity/index.ts';
 import type { PlacesService } from '../places/index.ts';
 import { type AgreementsService, agreementPages } from './agreements/index.ts';
 import { requireGovernanceRole } from './roles.ts';
@@ -8,13 +8,20 @@ import type { GovernanceService } from './service.ts';
 
 type Form = Record<string, string | string[] | undefined>;
 
+/** Whom an account id is: its name and the organisations of its roles (identity's to say). */
+export type GovernancePeople = Pick<IdentityService, 'actorById'>;
+
 interface Options {
   governance: GovernanceService;
   agreements: AgreementsService;
   places: PlacesService;
+  people: GovernancePeople;
 }
 
-export async function governancePages(app: FastifyInstance, { governance, agreements, places }: Options) {
+export async function governancePages(
+  app: FastifyInstance,
+  { governance, agreements, places, people }: Options,
+) {
   const viewers = ['ig_officer', 'auditor', 'admin'];
   // Agreements, break-glass reviews and the ledger are worth a second factor, whatever the setting.
   app.addHook('onRequest', requireSecondFactor);
@@ -52,9 +59,17 @@ export async function governancePages(app: FastifyInstance, { governance, agreem
   );
 
   app.get('/governance/unusual-access', async (request, reply) => {
-    const rows = (await governance.unusualAccess(request.actor)).map((r) => [
-      { text: r.account },
-      { text: r.organisations ?? '' },
+    const unusual = await governance.unusualAccess(request.actor);
+    // Each by name and the organisations they work for, not an account id nobody can read.
+    const whom = await Promise.all(unusual.map((r) => people.actorById(r.account)));
+    const rows = unusual.map((r, i) => [
+      { text: whom[i]?.name ?? 'An account that is closed' },
+      {
+        text:
+          [...new Set(whom[i]?.roles.map((role) => role.organisationName) ?? [])].join(', ') ||
+          r.organisations ||
+          'None',
+      },
       { text: String(r.reads), format: 'numeric' },
       { text: String(r.refused), format: 'numeric' },
     ]);

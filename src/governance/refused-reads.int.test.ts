@@ -71,3 +71,29 @@ describe('refused reads and who reads the policies', () => {
     );
   });
 });
+
+describe('unusual access', () => {
+  it('names each member of staff and their organisations, not an account id', async () => {
+    const reader = demoAccount((c) => c.roles === 'staff at northmoor-dc');
+    const actor = await t.services.identity.actorByEmail(reader.email);
+    const castlebridge = (await t.services.places.organisationIds(['castlebridge-council'])).get(
+      'castlebridge-council',
+    ) as string;
+    const { rows } = await t.services.database.pool.query(
+      'SELECT id FROM local_records WHERE organisation_id = $1 LIMIT 1',
+      [castlebridge],
+    );
+    for (let i = 0; i < 3; i++) {
+      await expect(t.services.records.read(actor, rows[0].id, { purpose: 'safeguarding' })).rejects.toThrow();
+    }
+    const officer = await as(demoAccount((c) => c.roles === 'ig_officer at fellshire-cc').email);
+    const page = await t.app.inject({
+      url: '/governance/unusual-access',
+      headers: { accept: 'text/html', cookie: officer },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(actor?.name as string);
+    expect(page.body).toContain('Northmoor District Council');
+    expect(page.body).not.toContain(actor?.accountId as string);
+  });
+});

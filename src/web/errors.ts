@@ -97,9 +97,12 @@ export function answerError(asProblem: (request: FastifyRequest) => boolean) {
           ? 'Sorry, there is a problem with the service'
           : 'There is a problem';
     const paragraphs = status >= 500 ? ['Try again later.'] : [detail];
-    return reply
-      .code(status)
-      .page('error.njk', { title, paragraphs, reference: status >= 500 ? request.id : undefined });
+    return reply.code(status).page('error.njk', {
+      title,
+      paragraphs,
+      onward: status === 404,
+      reference: status >= 500 ? request.id : undefined,
+    });
   };
 }
 
@@ -118,6 +121,7 @@ export function answerNotFound(asProblem: (request: FastifyRequest) => boolean) 
         'If you typed the web address, check it is correct.',
         'If you pasted the web address, check you copied the entire address.',
       ],
+      onward: true,
     });
   };
 }

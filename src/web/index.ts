@@ -2,7 +2,7 @@
 // cookies, static assets, rendering and errors (problem+json or a page); and the contexts routes
 // are registered in (pages with their CSRF tokens, the API, protocols), contexts.ts.
 import { randomBytes } from 'node:crypto';
-import { globSync } from 'node:fs';
+import { globSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -16,15 +16,18 @@ import nunjucks from 'nunjucks';
 import { Type } from 'typebox';
 import { DomainError, type FieldError } from '../platform/index.ts';
 import { type Contexts, unknownAddresses } from './contexts.ts';
+import { govukDate, govukDateTime } from './dates.ts';
 import { answerError, readsPages } from './errors.ts';
 import { apiDocs, healthRoutes, startPage } from './pages.ts';
 
 export { type Context, type Contexts, contexts, type WhoIsAsking } from './contexts.ts';
+export { govukDate, govukDateTime } from './dates.ts';
 export { type LogFormat, loggerFor, requestLog } from './logging.ts';
 export { allowedMethods, frameworkErrors } from './methods.ts';
 export { truthfulDocument } from './openapi.ts';
 
 const govukDist = new URL('../../node_modules/govuk-frontend/dist/', import.meta.url).pathname;
+const leafletDist = new URL('../../node_modules/leaflet/dist/', import.meta.url).pathname;
 const srcDir = new URL('../', import.meta.url).pathname;
 
 /** The problem+json responses every API route may give, for the OpenAPI document. */
@@ -67,6 +70,16 @@ declare module 'fastify' {
 export interface WebOptions {
   serviceName: string;
   cookieSecret: string;
+  /** The interactive map's tiles, if any: their origin is the only other one images may come from. */
+  map?: { tiles: string | null; attribution: string };
+  /** The place's name and logo file for the header and footer. */
+  brand?: { placeName: string | null; logo: string | null };
+}
+
+/** The origin tiles come from, for the Content-Security-Policy: `{s}` subdomains as a wildcard. */
+export function tileOrigin(tiles: string): string {
+  const url = new URL(tiles.replaceAll('{s}', 'tile-subdomain'));
+  return `${url.protocol}//${url.host.replace('tile-subdomain', '*')}`;
 }
 
 /** Field errors as the GOV.UK error summary wants them, linking to each field. */
@@ -82,14 +95,14 @@ export function errorList(fields: FieldError[]): { text: string; href: string }[
 const PERMISSIONS_POLICY =
   'accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()';
 
-function securityHeaders(app: FastifyInstance) {
+function securityHeaders(app: FastifyInstance, tiles: string | null) {
   const headers = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: ["'self'", 'data:', ...(tiles ? [tileOrigin(tiles)] : [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         formAction: ["'self'"],
@@ -125,17 +138,52 @@ function securityHeaders(app: FastifyInstance) {
   });
 }
 
-async function assets(app: FastifyInstance) {
+/**
+ * GOV.UK Frontend's styles without GOV.UK's own typeface: GDS Transport is for GOV.UK alone, so
+ * its @font-face rules go and the text falls back to the Design System's own second choice.
+ */
+export function placeStyles(css: string): string {
+  return css
+    .replace(/@font-face\{font-family:GDS Transport;[^}]*\}/g, '')
+    .replaceAll('GDS Transport,', '')
+    .replace(/font-family:GDS Transport(?=[;}])/g, 'font-family:arial,sans-serif');
+}
+
+async function assets(app: FastifyInstance, logo: string | null) {
   await app.register(fastifyStatic, { root: `${govukDist}govuk/assets`, prefix: '/assets/', maxAge: '1d' });
-  for (const file of ['govuk-frontend.min.css', 'govuk-frontend.min.js']) {
-    app.get(`/assets/${file}`, (_request, reply) => reply.sendFile(file, `${govukDist}govuk`));
-  }
-  for (const file of ['flagstone.js', 'flagstone.css']) {
+  // Leaflet, for the interactive map where tiles are configured: served from here, never a CDN.
+  await app.register(fastifyStatic, {
+    root: `${leafletDist}`,
+    prefix: '/assets/leaflet/',
+    maxAge: '1d',
+    decorateReply: false,
+  });
+  const styles = placeStyles(readFileSync(`${govukDist}govuk/govuk-frontend.min.css`, 'utf8'));
+  app.get('/assets/govuk-frontend.min.css', (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(styles),
+  );
+  app.get('/assets/govuk-frontend.min.js', (_request, reply) =>
+    reply.sendFile('govuk-frontend.min.js', `${govukDist}govuk`),
+  );
+  for (const file of ['flagstone.js', 'flagstone.css', 'flagstone-map.js']) {
     app.get(`/assets/${file}`, (_request, reply) => reply.sendFile(file, `${srcDir}web/assets`));
+  }
+  if (logo) {
+    const name = `logo${path.extname(logo).toLowerCase()}`;
+    app.get(`/assets/${name}`, (_request, reply) => reply.sendFile(path.basename(logo), path.dirname(logo)));
   }
 }
 
-async function views(app: FastifyInstance, serviceName: string) {
+/** What every page's layout is given: the service's name, the place's brand, the map's tiles. */
+interface Globals {
+  serviceName: string;
+  placeName: string | null;
+  logo: string | null;
+  mapTiles: string | null;
+  mapAttribution: string;
+}
+
+async function views(app: FastifyInstance, globals: Globals) {
   // Each module, or sub-feature of one, keeps its pages in its own views/ folder; the layout is web's.
   const folders = globSync('**/views/', { cwd: srcDir }).filter((f) => !f.startsWith('web/'));
   const paths = [govukDist, `${srcDir}web/views`, ...folders.sort().map((f) => path.join(srcDir, f))];
@@ -151,7 +199,13 @@ async function views(app: FastifyInstance, serviceName: string) {
   await app.register(fastifyView, {
     engine: { nunjucks },
     templates: paths,
-    options: { onConfigure: (env: nunjucks.Environment) => env.addGlobal('serviceName', serviceName) },
+    options: {
+      onConfigure: (env: nunjucks.Environment) => {
+        for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);
+        env.addFilter('govukDate', govukDate);
+        env.addFilter('govukDateTime', govukDateTime);
+      },
+    },
   });
   app.decorateReply('page', function page(this: FastifyReply, template: string, context: PageContext = {}) {
     const request = this.request;
@@ -167,15 +221,22 @@ async function views(app: FastifyInstance, serviceName: string) {
 
 export const webPlugin = fp<WebOptions>(async (app, options) => {
   app.removeContentTypeParser('text/plain'); // a cross-site form could send it without CORS
-  await securityHeaders(app);
+  await securityHeaders(app, options.map?.tiles ?? null);
   await app.register(fastifyCookie, { secret: options.cookieSecret });
   await app.register(fastifyCsrf, {
     cookieKey: 'flagstone_csrf',
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: 'auto' },
   });
   await app.register(fastifyFormbody);
-  await assets(app);
-  await views(app, options.serviceName);
+  const logo = options.brand?.logo ?? null;
+  await assets(app, logo);
+  await views(app, {
+    serviceName: options.serviceName,
+    placeName: options.brand?.placeName ?? null,
+    logo: logo ? `/assets/logo${path.extname(logo).toLowerCase()}` : null,
+    mapTiles: options.map?.tiles ?? null,
+    mapAttribution: options.map?.attribution ?? '',
+  });
   // Who is asking is for the contexts to say (identity's hooks); nobody, where none does.
   app.decorateRequest('actor', null);
   // The default answer to an error, where no context has its own: a page for a browser.

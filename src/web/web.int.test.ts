@@ -65,6 +65,8 @@ describe('pages and what every answer carries', () => {
     expect(page.statusCode).toBe(404);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.body).toContain('Page not found');
+    expect(page.body).toContain('<a class="govuk-link" href="/">go to the start page</a>');
+    expect(page.body).toContain('href="/report"');
     const api = await t.app.inject({ url: '/api/v1/no-such-thing', headers: html });
     expect(api.statusCode).toBe(404);
     expect(api.headers['content-type']).toMatch(/^application\/problem\+json/);

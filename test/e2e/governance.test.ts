@@ -47,6 +47,20 @@ describe('governed access in a browser', { timeout: 90_000 }, () => {
     expect(download.headers()['content-disposition']).toContain('attachment');
     const data = await download.json();
     expect(data.records.length).toBeGreaterThan(0);
+
+    // Asking for a correction says it was sent.
+    await page
+      .getByRole('link', { name: /^Ask .* to correct this record$/ })
+      .first()
+      .click();
+    await page
+      .getByLabel('What is wrong, and what should it say?')
+      .fill('My surname is spelt Khan, not Kahn');
+    await page.getByRole('button', { name: 'Send' }).click();
+    expect(await page.locator('.govuk-notification-banner--success').textContent()).toContain(
+      'Your correction request has been sent',
+    );
+    await expectAccessible(page);
     await page.context().close();
   });
 
@@ -82,12 +96,46 @@ describe('governed access in a browser', { timeout: 90_000 }, () => {
     }
     await officer.goto(`${site.base}/governance/agreements/new`);
     await officer.getByLabel('Title').fill('Northmoor and NHS');
-    await officer.getByLabel('Starts on').fill('2027-01-01');
-    await officer.getByLabel('Ends on').fill('2026-01-01');
+    const date = async (legend: string, day: string, month: string, year: string) => {
+      const group = officer.getByRole('group', { name: legend });
+      await group.getByLabel('Day').fill(day);
+      await group.getByLabel('Month').fill(month);
+      await group.getByLabel('Year').fill(year);
+    };
+    await date('Starts on', '1', '1', '2027');
+    await date('Ends on', '1', '1', '2026');
     await officer.getByRole('button', { name: 'Save the draft' }).click();
     const summary = await officer.locator('.govuk-error-summary').textContent();
     expect(summary).toContain('Choose at least two different organisations');
+    expect(summary).toContain('Choose at least one dataset');
     expect(summary).toContain('The end date must be the same as or after the start date');
+    expect(await officer.locator('.govuk-error-summary a[href="#endsOn-day"]').count()).toBe(1);
+    expect(await officer.getByRole('group', { name: 'Starts on' }).getByLabel('Year').inputValue()).toBe(
+      '2027',
+    );
+    await expectAccessible(officer);
+    await date('Starts on', '31', '2', '2027');
+    await officer.getByRole('button', { name: 'Save the draft' }).click();
+    expect(await officer.locator('.govuk-error-summary').textContent()).toContain('Enter a real start date');
+
+    // A sound draft: its page shows every answer, the dates in words.
+    await officer.getByLabel('Northmoor District Council').check();
+    await officer.getByLabel('Fellshire County Council').check();
+    await officer.getByLabel('Service delivery').check();
+    await officer.getByLabel('Cases: service requests, their notes and referrals').check();
+    await officer.getByLabel('Lawful basis (UK GDPR Article 6)').selectOption('public_task');
+    await date('Starts on', '1', '1', '2027');
+    await date('Ends on', '31', '12', '2027');
+    await officer.getByRole('button', { name: 'Save the draft' }).click();
+    expect(await officer.getByRole('heading', { level: 1 }).textContent()).toBe('Northmoor and NHS');
+    const rows = officer.locator('.govuk-summary-list__row');
+    expect(await rows.count()).toBe(6);
+    const shown = (await officer.locator('.govuk-summary-list').textContent())?.replace(/\s+/g, ' ');
+    expect(shown).toContain('Purposes Service delivery');
+    expect(shown).toContain('Datasets Cases: service requests, their notes and referrals');
+    expect(shown).toContain('Lawful basis (Article 6) Public task (6(1)(e))');
+    expect(shown).toContain('Highest marking shared OFFICIAL');
+    expect(shown).toContain('In force 1 January 2027 to 31 December 2027');
     await expectAccessible(officer);
     await officer.goto(`${site.base}/records/new`);
     await officer.getByRole('button', { name: 'Save the record' }).click();

@@ -80,6 +80,14 @@ describe('the front door in a browser', { timeout: 180_000 }, () => {
       .fill('Filled and sealed today');
     await county.getByRole('button', { name: 'Change the status' }).click();
     expect(await county.locator('.govuk-summary-list').first().textContent()).toContain('Resolved');
+    // A banner says it is done, and the history names the change of status.
+    expect(await county.locator('.govuk-notification-banner--success').textContent()).toContain(
+      'The status is changed',
+    );
+    expect(await county.locator('main').textContent()).toMatch(
+      /\d{1,2} [A-Z][a-z]+ 20\d\d at \d{1,2}:\d\d[ap]m Status changed to Resolved, a public update/,
+    );
+    await expectAccessible(county);
     await county.context().close();
   });
 

@@ -61,7 +61,7 @@ describe('separating a report wrongly joined to another case in a browser', { ti
     await expectAccessible(page);
 
     await page.getByRole('button', { name: 'Separate the report' }).click();
-    await page.waitForURL(new RegExp(`/cases/${second.id}$`));
+    await page.waitForURL(new RegExp(`/cases/${second.id}\\?done=separated$`));
     const main = await page.locator('main').textContent();
     expect(main).toContain('Open');
     expect(main).toContain(`Not the same problem as ${first.reference}: A broken drain, not a pothole`);

@@ -68,6 +68,7 @@ export function agreementErrors(input: Static<typeof NewAgreement>): FieldError[
   if (!input.title.trim()) errors.push({ field: 'title', message: 'Enter a title' });
   if (new Set(input.parties).size < 2)
     errors.push({ field: 'parties', message: 'Choose at least two different organisations' });
+  if (input.datasets.length === 0) errors.push({ field: 'datasets', message: 'Choose at least one dataset' });
   for (const d of input.datasets)
     if (!Object.hasOwn(datasets, d)) errors.push({ field: 'datasets', message: `Unknown dataset ${d}` });
   if (input.purposes.length === 0) errors.push({ field: 'purposes', message: 'Choose at least one purpose' });

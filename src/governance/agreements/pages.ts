@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlacesService } from '../../places/index.ts';
 import { formErrors } from '../../web/index.ts';
-import { lawfulBases, purposes, specialCategoryBases } from '../decisions/index.ts';
+import { datasets, lawfulBases, purposes, specialCategoryBases } from '../decisions/index.ts';
 import { requireGovernanceRole } from '../roles.ts';
 import type { Agreement, AgreementsService } from './agreements.ts';
 
@@ -17,6 +17,33 @@ const stateClasses = {
 };
 
 const list = (value: string | string[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []);
+
+const DATE_FIELDS = ['startsOn', 'endsOn'] as const;
+
+/**
+ * A date from the GOV.UK date input's three fields (`startsOn-day`, `-month`, `-year`) as
+ * YYYY-MM-DD; what is not a whole day, month and year is given as typed, which the check refuses.
+ */
+export function dateFromParts(form: Form, name: string): string {
+  const part = (p: string) => String(list(form[`${name}-${p}`])[0] ?? '').trim();
+  const [day, month, year] = [part('day'), part('month'), part('year')];
+  if (![day, month, year].every((v) => /^\d+$/.test(v)) || year.length !== 4)
+    return `${day}/${month}/${year}`;
+  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+}
+
+/** The date input's three boxes for a field, with what was typed kept. */
+const dateItems = (values: Form, name: string, error: boolean) =>
+  [
+    ['day', 'Day', 'govuk-input--width-2'],
+    ['month', 'Month', 'govuk-input--width-2'],
+    ['year', 'Year', 'govuk-input--width-4'],
+  ].map(([part, label, width]) => ({
+    name: part,
+    label,
+    classes: `${width}${error ? ' govuk-input--error' : ''}`,
+    value: String(list(values[`${name}-${part}`])[0] ?? ''),
+  }));
 
 /** The form to draft an agreement, with the answers so far (and their errors). */
 async function draftPage(
@@ -41,6 +68,17 @@ async function draftPage(
       text,
       checked: chosen('purposes').includes(value),
     })),
+    datasetItems: Object.entries(datasets).map(([value, text]) => ({
+      value,
+      text,
+      checked: chosen('datasets').includes(value),
+    })),
+    dates: Object.fromEntries(
+      DATE_FIELDS.map((name) => [
+        name,
+        dateItems(values, name, Boolean((form as { fieldErrors?: Form } | undefined)?.fieldErrors?.[name])),
+      ]),
+    ),
     lawfulItems: [
       { value: '', text: 'Choose a lawful basis' },
       ...Object.entries(lawfulBases).map(([value, text]) => ({
@@ -76,6 +114,7 @@ async function agreementPage(
     agreement,
     stateClasses,
     purposeNames: agreement.purposes.map((p) => purposes[p as keyof typeof purposes] ?? p).join(', '),
+    datasetNames: agreement.datasets.map((d) => datasets[d as keyof typeof datasets] ?? d).join(', '),
     lawfulBasis: lawfulBases[agreement.lawfulBasis as keyof typeof lawfulBases],
     specialBasis:
       agreement.specialCategoryBasis &&
@@ -113,19 +152,23 @@ export async function agreementPages(
       const created = await agreements.create(request.actor, {
         title: one('title'),
         parties: list(body.parties),
-        datasets: ['person-records'],
+        datasets: list(body.datasets),
         purposes: list(body.purposes),
         lawfulBasis: one('lawfulBasis'),
         specialCategoryBasis: one('specialCategoryBasis') || null,
         highestMarking: one('highestMarking'),
-        startsOn: one('startsOn'),
-        endsOn: one('endsOn'),
+        startsOn: dateFromParts(body, 'startsOn'),
+        endsOn: dateFromParts(body, 'endsOn'),
       });
       return reply.redirect(`/governance/agreements/${created.id}`, 303);
     } catch (error) {
       const form = formErrors(error);
       if (!form) throw error;
-      return draftPage(places, request, reply.code(400), body, form);
+      // A date's error links to its first box, the day.
+      const errors = form.errors.map((e) =>
+        DATE_FIELDS.some((d) => e.href === `#${d}`) ? { ...e, href: `${e.href}-day` } : e,
+      );
+      return draftPage(places, request, reply.code(400), body, { ...form, errors });
     }
   });
 

@@ -1,8 +1,9 @@
 // The pages of accounts: signing in (with a code from an authenticator app when the account has
 // one), setting up a second factor and stepping up to it, signing out, and each person's home.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
 import type { PlacesService } from '../../places/index.ts';
-import { requireActor } from '../../platform/index.ts';
+import { type Actor, requireActor } from '../../platform/index.ts';
 import type { Accounts } from './service.ts';
 import { ACTING_COOKIE, localPath, needsSecondFactor, SESSION_COOKIE } from './sessions.ts';
 import {
@@ -42,6 +43,15 @@ interface Options {
  * Signing in and out, and setting up and stepping up to the second factor: the way in, which
  * web's signIn context keeps open to staff who have yet to give their second factor.
  */
+/** A QR code of the authenticator link as SVG, drawn on the server, named for screen readers. */
+async function qrCodeOf(uri: string): Promise<string> {
+  const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return svg.replace(
+    '<svg ',
+    '<svg role="img" aria-label="QR code of the key, for your authenticator app to scan" class="flagstone-qr-code" width="200" height="200" ',
+  );
+}
+
 export async function signInPages(
   app: FastifyInstance,
   { identity }: Pick<Options, 'identity'>,
@@ -66,12 +76,17 @@ export async function signInPages(
   );
 
   type Next = { Querystring: { next?: string } };
+  // The key, its link, and a QR code of the link for the app's camera (the key stays as text too).
+  const setUp = async (actor: Actor) => {
+    const factor = await identity.secondFactorFor(actor, 'Flagstone');
+    return { ...factor, qrCode: factor.enrolled ? null : await qrCodeOf(factor.uri) };
+  };
   const setUpAction = (next: unknown) => `/account/second-factor?next=${encodeURIComponent(localPath(next))}`;
 
   app.get<Next>('/account/second-factor', async (request, reply) => {
     const actor = requireActor(request.actor);
     return reply.page('second-factor-set-up.njk', {
-      ...(await identity.secondFactorFor(actor, 'Flagstone')),
+      ...(await setUp(actor)),
       action: setUpAction(request.query.next),
       required: needsSecondFactor(actor),
     });
@@ -87,7 +102,7 @@ export async function signInPages(
       ? 'Enter the current code from your authenticator app'
       : 'Enter the 6-digit code';
     return reply.code(400).page('second-factor-set-up.njk', {
-      ...(await identity.secondFactorFor(actor, 'Flagstone')),
+      ...(await setUp(actor)),
       action: setUpAction(request.query.next),
       fieldErrors: { code: error },
       errors: [{ text: error, href: '#code' }],

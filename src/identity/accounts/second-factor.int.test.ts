@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from '../../../test/identity/http-browser.ts';
 import {
@@ -32,15 +33,22 @@ async function enrol(who: { email: string; password: string }) {
   await passwordStep(browser, who);
   const page = await browser.follow(`${t.issuer}/account/second-factor`, t.issuer);
   const secret = /class="flagstone-secret">([A-Z2-7]+)</.exec(page.body)?.[1] ?? '';
+  const qrCode = /<div class="flagstone-qr">\s*(<svg[\s\S]*?<\/svg>)/.exec(page.body)?.[1] ?? '';
+  const link = /href="(otpauth:[^"]+)"/.exec(page.body)?.[1]?.replaceAll('&amp;', '&') ?? '';
   const wrong = await browser.submit(page, t.issuer, { code: '000000' });
   const done = await browser.submit(page, t.issuer, { code: totpCode(secret, new Date()) });
-  return { secret, browser, wrong, done };
+  return { secret, qrCode, link, browser, wrong, done };
 }
 
 describe('a second factor (authenticator app)', () => {
   it('is set up with a first code, and the session then counts as using it', async () => {
-    const { secret, browser, wrong, done } = await enrol(officer());
+    const { secret, qrCode, link, browser, wrong, done } = await enrol(officer());
     expect(secret).toHaveLength(32);
+    // Beside the key, a QR code drawn on the server of the same otpauth link, which holds the key.
+    expect(link).toContain(`secret=${secret}`);
+    expect(qrCode).toContain('role="img"');
+    const drawn = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    expect(qrCode.replace(/ role="img"[^>]*?height="200"/, '')).toBe(drawn.trim());
     expect(wrong.status).toBe(400);
     expect(wrong.body).toContain('href="#code"');
     expect(done.url).toBe(`${t.issuer}/staff`);

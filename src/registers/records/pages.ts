@@ -254,9 +254,11 @@ async function staffPages(app: FastifyInstance, records: RecordsService) {
 /** Citizens' pages (and those acting for them): "your data", its download, asking for a correction. */
 async function yourDataPages(app: FastifyInstance, options: Options) {
   const { records, places } = options;
-  app.get('/your-data', async (request, reply) => {
+  app.get<{ Querystring: Query }>('/your-data', async (request, reply) => {
     const data = await yourData(options, request);
-    return reply.page('your-data.njk', { ...data, place: await places.place() });
+    // After a correction request, the page says it was sent (the GOV.UK success banner).
+    const sent = request.query.done === 'correction';
+    return reply.page('your-data.njk', { ...data, place: await places.place(), correctionSent: sent });
   });
 
   app.get('/your-data/download', async (request, reply) => {
@@ -288,7 +290,7 @@ async function yourDataPages(app: FastifyInstance, options: Options) {
           request.body?.details ?? '',
           request.id,
         );
-        return reply.redirect('/your-data', 303);
+        return reply.redirect('/your-data?done=correction', 303);
       } catch (error) {
         const form = formErrors(error);
         if (!form) throw error;

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { purposes } from '../../governance/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { Forbidden, Invalid } from '../../platform/index.ts';
-import { formErrors } from '../../web/index.ts';
+import { formErrors, govukDate } from '../../web/index.ts';
 import { statusNames } from '../case.ts';
 import type { Referrals } from '../referrals/index.ts';
 import { definitionOf } from '../service-definitions.ts';
@@ -27,6 +27,16 @@ function answersOf(view: { request: { serviceCode: string }; attributes: Record<
   }));
 }
 
+/** What the success banner says after each action on a case, by the `done` its redirect carries. */
+export const caseDone: Record<string, string> = {
+  status: 'The status is changed. The person who made the request is told.',
+  update: 'Your update is added to the case.',
+  referral: 'The case is referred.',
+  decision: 'Your decision on the referral is saved.',
+  assignment: 'Who works on the case is saved.',
+  separated: 'The report is separated: it is a case of its own again.',
+};
+
 async function caseFind(app: FastifyInstance, { requests }: { requests: Pick<CaseWork, 'caseIdOf'> }) {
   // Finding a case by its reference, typed however: its page, or the form saying there is none.
   app.get<{ Querystring: { reference?: string } }>('/cases/find', async (request, reply) => {
@@ -43,6 +53,22 @@ async function caseFind(app: FastifyInstance, { requests }: { requests: Pick<Cas
   });
 }
 
+/** Referrals to and from the viewer's organisations, with their decisions. */
+async function referralList(app: FastifyInstance, { requests }: { requests: Referrals }) {
+  app.get('/referrals', async (request, reply) => {
+    const day = (iso: string | null) => (iso ? govukDate(iso) : '');
+    const rows = (await requests.referralList(request.actor, request.id)).map((r) => [
+      { html: `<a class="govuk-link" href="/cases/${r.caseId}">${r.reference}</a>` },
+      { text: r.fromName },
+      { text: r.toName },
+      { text: r.purposeName },
+      { text: day(r.referredAt) },
+      { text: r.statusName + (r.decidedAt ? ` by ${r.decidedBy ?? r.toName} on ${day(r.decidedAt)}` : '') },
+    ]);
+    return reply.page('referrals-list.njk', { rows });
+  });
+}
+
 export async function casePages(
   app: FastifyInstance,
   { requests, places }: { requests: CaseWork & Referrals; places: PlacesService },
@@ -51,9 +77,12 @@ export async function casePages(
     const view = await requests.caseFor(request.actor, id, request.id);
     const organisations = await places.organisations();
     const answers = answersOf(view);
+    const done = caseDone[str((request.query as Form | undefined)?.done)];
     return reply.page('case-view.njk', {
       view,
       answers,
+      done,
+      statusNames,
       statusName: statusNames[view.request.status],
       statusItems: view.transitions.map((s) => ({ value: s, text: statusNames[s] })),
       organisationItems: [
@@ -75,27 +104,17 @@ export async function casePages(
   app.get<{ Params: { id: string } }>('/cases/:id', (request, reply) =>
     casePage(request, reply, request.params.id),
   );
-  app.get('/referrals', async (request, reply) => {
-    const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
-    const rows = (await requests.referralList(request.actor, request.id)).map((r) => [
-      { html: `<a class="govuk-link" href="/cases/${r.caseId}">${r.reference}</a>` },
-      { text: r.fromName },
-      { text: r.toName },
-      { text: r.purposeName },
-      { text: day(r.referredAt) },
-      { text: r.statusName + (r.decidedAt ? ` by ${r.decidedBy ?? r.toName} on ${day(r.decidedAt)}` : '') },
-    ]);
-    return reply.page('referrals-list.njk', { rows });
-  });
+  await app.register(referralList, { requests });
 
   const caseAction = (
     path: string,
+    done: string,
     act: (request: FastifyRequest<{ Params: { id: string }; Body: Form }>) => Promise<unknown>,
   ) =>
     app.post<{ Params: { id: string }; Body: Form }>(path, async (request, reply) => {
       try {
         await act(request);
-        return reply.redirect(`/cases/${request.params.id}`, 303);
+        return reply.redirect(`/cases/${request.params.id}?done=${done}`, 303);
       } catch (error) {
         // A referral no agreement allows: said on the case page, next to the organisation chosen.
         if (error instanceof Forbidden && path.endsWith('/referrals')) {
@@ -110,7 +129,7 @@ export async function casePages(
         return casePage(request, reply.code(400), request.params.id, form);
       }
     });
-  caseAction('/cases/:id/status', (r) =>
+  caseAction('/cases/:id/status', 'status', (r) =>
     requests.changeStatus(
       r.actor,
       r.params.id,
@@ -118,10 +137,10 @@ export async function casePages(
       r.id,
     ),
   );
-  caseAction('/cases/:id/updates', (r) =>
+  caseAction('/cases/:id/updates', 'update', (r) =>
     requests.addUpdate(r.actor, r.params.id, { kind: str(r.body?.kind), body: str(r.body?.body) }, r.id),
   );
-  caseAction('/cases/:id/referrals', (r) =>
+  caseAction('/cases/:id/referrals', 'referral', (r) =>
     requests.refer(
       r.actor,
       r.params.id,
@@ -138,7 +157,7 @@ export async function casePages(
         { accept: str(request.body?.decision) === 'accept', reason: str(request.body?.reason) },
         request.id,
       );
-      return reply.redirect(`/cases/${caseId}`, 303);
+      return reply.redirect(`/cases/${caseId}?done=decision`, 303);
     } catch (error) {
       const form = formErrors(error);
       if (!form || !caseId)

@@ -2,12 +2,14 @@
 // view is a link and works without JavaScript) and the page that assigns a case.
 import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../../platform/index.ts';
-import { formErrors } from '../../web/index.ts';
+import { formErrors, govukDate } from '../../web/index.ts';
 import { statusNames } from '../case.ts';
 import type { InboxQuery, InboxService } from './inbox.ts';
 import type { CaseWork } from './work.ts';
 
 const FILTERS = ['service', 'status', 'area', 'team', 'assignee', 'overdue'] as const;
+/** The columns of the inbox, each cell named by its column when the table stacks on a phone. */
+const HEAD = ['Reference', 'Service', 'Status', 'Due', 'Assigned to', 'Organisation', 'Reported'];
 const str = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '');
 
 type Option = { value: string; text: string };
@@ -25,6 +27,39 @@ const statusCell = (c: { status: keyof typeof statusNames; overdue: boolean }, s
   `<strong class="govuk-tag govuk-tag--${c.status === 'open' ? 'blue' : c.status === 'in_progress' ? 'yellow' : 'grey'}">${statusNames[c.status]}</strong>` +
   (c.overdue ? ' <strong class="govuk-tag govuk-tag--red">Overdue</strong>' : '') +
   (system ? ` <span class="govuk-body-s">held in ${escaped(system)}</span>` : '');
+
+/** How the list is sorted, and a link to the same filters sorted the other way (no JavaScript needed). */
+function sorting(asked: string, given: Record<string, string | undefined>) {
+  const sort = asked === 'due' ? 'due' : 'reported';
+  const link = (by: string) =>
+    `/cases?${new URLSearchParams([...FILTERS.filter((f) => given[f]).map((f) => [f, given[f] as string]), ['sort', by]])}`;
+  const sortOther =
+    sort === 'due'
+      ? { href: link('reported'), text: 'Sort by newest reported' }
+      : { href: link('due'), text: 'Sort by due date, soonest first' };
+  return { sort, sortOther };
+}
+
+type InboxCase = Awaited<ReturnType<InboxService['list']>>['cases'][number];
+
+/** The inbox's rows: due date and who it is assigned to beside each case, each cell named for a phone. */
+function inboxRows(cases: InboxCase[], people: Option[], held: Awaited<ReturnType<HeldIn>>) {
+  const personName = new Map(people.map((p) => [p.value, p.text]));
+  const assignedTo = (c: InboxCase) =>
+    [c.assignee ? (personName.get(c.assignee) ?? 'Someone else') : null, c.team].filter(Boolean).join(', ') ||
+    'Nobody';
+  return cases.map((c) =>
+    [
+      { html: `<a class="govuk-link" href="/cases/${c.id}">${c.reference}</a>` },
+      { text: c.serviceName },
+      { html: statusCell(c, held.get(c.id)?.system) },
+      { text: c.expectedAt ? govukDate(c.expectedAt) : 'No target' },
+      { text: assignedTo(c) },
+      { text: c.organisationName + (c.referredIn ? ' (referred to you)' : '') },
+      { text: govukDate(c.requestedAt) },
+    ].map((cell, i) => ({ ...cell, attributes: { 'data-label': HEAD[i] } })),
+  );
+}
 
 export async function inboxPages(
   app: FastifyInstance,
@@ -67,6 +102,7 @@ export async function inboxPages(
       };
     });
     const held = await heldIn(cases.map((c) => c.id));
+    const { sort, sortOther } = sorting(str(query.sort), given);
     return reply.code(errors.length > 0 ? 400 : 200).page('cases-inbox.njk', {
       errors: errors.map((e) => ({ text: e.message, href: `#${e.field}` })),
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
@@ -78,14 +114,10 @@ export async function inboxPages(
       assigneeItems: items('Anyone', assigneeOptions, given.assignee),
       overdue: filter.overdue,
       count: cases.length,
-      rows: cases.map((c) => [
-        { html: `<a class="govuk-link" href="/cases/${c.id}">${c.reference}</a>` },
-        { text: c.serviceName },
-        { text: c.area ? (options.areas.find((a) => a.value === c.area)?.text ?? c.area) : '' },
-        { text: c.organisationName + (c.referredIn ? ' (referred to you)' : '') },
-        { html: statusCell(c, held.get(c.id)?.system) },
-        { text: c.requestedAt.slice(0, 10) },
-      ]),
+      sort,
+      sortOther,
+      head: HEAD.map((text) => ({ text })),
+      rows: inboxRows(cases, options.people, held),
     });
   });
 
@@ -120,7 +152,7 @@ export async function inboxPages(
           { team: str(request.body?.team), assignee: str(request.body?.assignee) },
           request.id,
         );
-        return reply.redirect(`/cases/${request.params.id}`, 303);
+        return reply.redirect(`/cases/${request.params.id}?done=assignment`, 303);
       } catch (error) {
         const form = formErrors(error);
         if (!form) throw error;

@@ -113,6 +113,33 @@ describe('the staff inbox', () => {
     expect(refused.statusCode).toBe(403);
   });
 
+  it('shows when each case is due and who has it, sorts by due date, and stacks on a phone', async () => {
+    const newest = await page('/cases');
+    const at = (html: string, key: string) => html.indexOf(refs[key]?.reference as string);
+    expect(at(newest.body, 'northmoorPothole')).toBeLessThan(at(newest.body, 'ashbyPothole'));
+    const byDue = await page('/cases?sort=due');
+    expect(byDue.statusCode).toBe(200);
+    expect(at(byDue.body, 'ashbyPothole')).toBeLessThan(at(byDue.body, 'northmoorPothole'));
+    expect(byDue.body).toContain('href="/cases?sort=reported"');
+    expect(newest.body).toContain('flagstone-table--stacked');
+    expect(newest.body).toMatch(/data-label="Due">\s*\d{1,2} [A-Z][a-z]+ 20\d\d/);
+    expect(newest.body).toMatch(/data-label="Assigned to">\s*Grace Okafor, Highways/);
+    expect(newest.body).toMatch(/data-label="Assigned to">\s*Nobody/);
+    const filteredSorted = await page('/cases?team=Highways&sort=due');
+    expect(listed(filteredSorted.body)).toEqual(['northmoorPothole']);
+    const bad = await page('/cases?sort=sideways');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Choose how to sort the cases');
+  });
+
+  it('shows in the navigation only the sections the roles open', async () => {
+    const staff = await page('/cases');
+    expect(staff.body).not.toContain('href="/governance"');
+    expect((await page('/governance')).statusCode).toBe(403);
+    const officer = await page('/cases', 'ig_officer at castlebridge-council');
+    expect(officer.body).toContain('href="/governance"');
+  });
+
   it('shows overdue cases only when asked, by the clock', async () => {
     const staff = await services.identity.actorByEmail('grace.okafor@fellshire-cc.example.org');
     expect((await services.inbox.list(staff, { overdue: 'true' })).cases).toEqual([]);

@@ -81,6 +81,9 @@ export function inboxService(
       filter.overdue = overdue === 'true';
       if (overdue && overdue !== 'true' && overdue !== 'false')
         errors.push({ field: 'overdue', message: 'Choose whether to show only overdue cases' });
+      const sort = one(query.sort);
+      if (sort === 'due' || sort === 'reported') filter.sort = sort;
+      else if (sort) errors.push({ field: 'sort', message: 'Choose how to sort the cases' });
       const cases = errors.length > 0 ? [] : await requests.inbox(actor, filter, requestId);
       return { options, filter: { ...filter, assignee }, errors, cases };
     },

@@ -49,7 +49,7 @@ export const separatePages: FastifyPluginAsyncTypebox<{ separation: SeparationSe
         { reason: reasonOf(request.body) },
         request.id,
       );
-      return reply.redirect(`/cases/${request.params.id}`, 303);
+      return reply.redirect(`/cases/${request.params.id}?done=separated`, 303);
     } catch (error) {
       const form = formErrors(error);
       if (!form) throw error;

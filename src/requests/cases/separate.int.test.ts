@@ -151,7 +151,7 @@ describe('separating a report joined to another case', () => {
   it('makes the report a case of its own, with its own target, both histories saying why and the citizen told', async () => {
     const response = await post(repeat.id, 'A blocked drain, not a pothole');
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe(`/cases/${repeat.id}`);
+    expect(response.headers.location).toBe(`/cases/${repeat.id}?done=separated`);
 
     const row = await stored(repeat.id);
     expect(row).toMatchObject({ duplicate_of: null, status: 'open' });

@@ -42,6 +42,8 @@ export interface InboxFilter {
   assignee?: string;
   team?: string;
   overdue?: boolean;
+  /** Newest reported first (the default), or soonest due first (cases with no target date last). */
+  sort?: 'reported' | 'due';
 }
 
 /** Who is asking, for an inbox: their organisations, clearance and the agreements in force for them. */
@@ -90,7 +92,11 @@ export async function inbox(db: Db, scope: InboxScope, filter: InboxFilter, now:
   else if (filter.team) query = query.where('c.team', '=', filter.team);
   if (filter.overdue)
     query = query.where('c.expected_at', '<', now).where('c.status', 'in', ['open', 'in_progress']);
-  return query.orderBy('c.requested_at', 'desc').limit(500).execute();
+  const ordered =
+    filter.sort === 'due'
+      ? query.orderBy(sql`c.expected_at ASC NULLS LAST`).orderBy('c.requested_at', 'desc')
+      : query.orderBy('c.requested_at', 'desc');
+  return ordered.limit(500).execute();
 }
 
 export async function casesOfCitizen(db: Db, accountId: string): Promise<CaseRow[]> {

@@ -104,6 +104,8 @@ async function inbox(
       ...toPublic(row),
       id: row.id,
       area: row.area,
+      team: row.team,
+      assignee: row.assignee_account_id,
       overdue:
         !!row.expected_at &&
         row.expected_at < clock.now() &&

@@ -40,6 +40,8 @@ function teamViews(teams: TeamsService) {
       return reply.page('teams.njk', {
         organisation,
         teams: list,
+        // The inbox lists only the viewer's own organisations' cases: no link to another's.
+        opensCases: (request.actor?.roles ?? []).some((r) => r.organisation === organisation.ref),
         done: done[str((request.query as Form | undefined)?.done)],
         values: {},
         errors: [],
@@ -56,7 +58,16 @@ function teamViews(teams: TeamsService) {
       form: object = {},
     ) {
       const { organisation, team } = await teams.team(request.actor, ref, id as string, request.id);
-      return reply.page(view, { organisation, team, values: team, errors: [], fieldErrors: {}, ...form });
+      const opensCases = (request.actor?.roles ?? []).some((r) => r.organisation === organisation.ref);
+      return reply.page(view, {
+        organisation,
+        team,
+        opensCases,
+        values: team,
+        errors: [],
+        fieldErrors: {},
+        ...form,
+      });
     },
   };
 }

@@ -241,7 +241,12 @@ describe('the teams page', () => {
     const choose = await page('/staff/teams', admin);
     expect(choose.statusCode).toBe(200);
     expect(choose.body).toContain('href="/staff/teams/northmoor-dc"');
-    expect((await page('/staff/teams/northmoor-dc', admin)).body).toContain('waste@northmoor-dc.example.org');
+    const other = await page('/staff/teams/northmoor-dc', admin);
+    expect(other.body).toContain('waste@northmoor-dc.example.org');
+    // Another organisation's inbox is not the administrator's to open: its counts are not links.
+    expect(other.body).not.toContain('href="/cases?team=');
+    expect((await page('/cases?team=Waste', admin)).statusCode).toBe(400);
+    expect((await page('/staff/teams/fellshire-cc', admin)).body).toContain('href="/cases?team=');
   });
 });
 

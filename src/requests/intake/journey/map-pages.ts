@@ -2,6 +2,7 @@
 // properties close up, a pin), and what a page needs to show it as an image button with links
 // to zoom and move, so that a place is chosen without JavaScript and without typing a point.
 import type { FastifyInstance } from 'fastify';
+import { Invalid } from '../../../platform/index.ts';
 import { boundsOf, drawMap, type MapView, movesFrom, viewOf, wholeView } from './map.ts';
 import type { JourneyOptions } from './options.ts';
 
@@ -81,4 +82,26 @@ export async function mapPages(app: FastifyInstance, { requests, places }: Journ
     });
     return reply.type('image/svg+xml').header('cache-control', 'public, max-age=300').send(svg);
   });
+
+  // The interactive map's open reports of a service around a point: where and what, nothing personal.
+  app.get<{ Querystring: Record<string, string | undefined> }>(
+    '/map/reports.json',
+    async (request, reply) => {
+      const q = request.query;
+      const at = viewOf({ lat: q.lat, lon: q.lon }, { lat: Number.NaN, lon: Number.NaN, z: 0 });
+      if (!q.service || !Number.isFinite(at.lat) || !(await requests.hasService(q.service))) {
+        throw new Invalid('Give a service and a point', [
+          { field: 'service', message: 'Give a known service, lat and lon' },
+        ]);
+      }
+      const open = await requests.nearby(q.service, at.lat, at.lon, NEARBY_DEGREES);
+      // Not kept by the browser: a report made a moment ago is to be seen by the next one there.
+      return reply.header('cache-control', 'no-store').send({
+        reports: open.map((r) => ({ lat: r.lat, lon: r.lon, status: r.status, service: r.serviceName })),
+      });
+    },
+  );
 }
+
+/** How far around the middle of the interactive map open reports are shown: about a kilometre. */
+const NEARBY_DEGREES = 0.01;

@@ -67,4 +67,35 @@ describe('the server-drawn map', () => {
     const chosen = await post('/report/where/map', { ...view, 'map.x': '160', 'map.y': '150' });
     expect(chosen.headers.location).toBe('/report/details');
   });
+
+  it('gives the interactive map the open reports near a point, where and what only, and 400 for nonsense', async () => {
+    await t.services.requests.submit({
+      service: 'fly-tipping',
+      lat,
+      lon,
+      description: 'A fridge by the gate',
+      email: 'amina.khan@example.com',
+    });
+    const near = await t.app.inject({ url: `/map/reports.json?service=fly-tipping&lat=${lat}&lon=${lon}` });
+    expect(near.statusCode).toBe(200);
+    const { reports } = near.json() as { reports: Record<string, unknown>[] };
+    expect(reports.length).toBeGreaterThan(0);
+    for (const report of reports)
+      expect(Object.keys(report).sort()).toEqual(['lat', 'lon', 'service', 'status']);
+    expect(near.body).not.toContain('fridge');
+    expect(near.body).not.toContain('amina');
+    for (const bad of [
+      '',
+      'service=fly-tipping',
+      `service=no-such-service&lat=${lat}&lon=${lon}`,
+      'service=fly-tipping&lat=north&lon=1',
+    ]) {
+      const answer = await t.app.inject({
+        url: `/map/reports.json?${bad}`,
+        headers: { accept: 'application/json' },
+      });
+      expect(answer.statusCode, bad).toBe(400);
+      expect(answer.headers['content-type']).toContain('application/problem+json');
+    }
+  });
 });
