@@ -248,6 +248,8 @@ export async function loadDemo(services: Services, { live = false } = {}): Promi
     await loadDemoOutcomes(services.outcomes, actor);
     await loadDemoOutbound(services, actor);
   }
+  // A signed tree head first, so the dataset of the ledger's heads has one on a first start.
+  if (live) await services.governance.ledger.checkpoint();
   await loadOpenDataDemo(services.openData, { publish: live });
   return credentials;
 }

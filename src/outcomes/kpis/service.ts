@@ -13,17 +13,27 @@ import * as store from './store.ts';
 export const KPI_JOB = 'outcomes-kpis';
 
 const firstOfMonth = (d: Date) => `${d.toISOString().slice(0, 7)}-01`;
+/** The first day of the month before `d`'s: months before it, and the month after each, have ended. */
+const firstOfLastMonth = (d: Date) =>
+  new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1)).toISOString().slice(0, 10);
 
 /** Checking the KPI files' queries, and the job that recomputes every value. */
 function kpiRuns(db: Db, clock: Clock, kpis: Kpi[]) {
-  /** Works out every KPI for every organisation and month, and for the place; replaces the values kept. */
+  /**
+   * Works out every KPI for every organisation and month, and for the place; replaces the latest
+   * values, and keeps those of the months that have closed (with the month after them, so late
+   * resolutions are in) once, as they are then: the open data publishes those.
+   */
   async function recompute() {
     const started = clock.now();
     await store.refreshFacts(db);
     let written = 0;
     for (const kpi of kpis) {
       const rows = await store.computeKpi(db, kpi);
-      await db.transaction().execute((trx) => store.replaceValues(trx, kpi.id, rows, started));
+      await db.transaction().execute(async (trx) => {
+        await store.replaceValues(trx, kpi.id, rows, started);
+        await store.keepClosedMonths(trx, kpi.id, rows, firstOfLastMonth(started), started);
+      });
       written += rows.length;
     }
     await store.recordRun(db, {
@@ -169,6 +179,9 @@ function kpiReads(
     },
 
     published: () => publishedKpis(db, places, kpis),
+
+    /** The values kept of the months that have closed, as first computed (organisations by id). */
+    kept: () => store.keptValues(db),
   };
 }
 

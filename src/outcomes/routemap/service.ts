@@ -12,7 +12,7 @@ import { againstMedian } from './benchmark.ts';
 import { addEvidenceFile, evidenceFile } from './evidence-files.ts';
 import { parseFramework } from './framework.ts';
 import { placeBenchmark } from './place.ts';
-import { assessmentFiles, benchmarkFile, importBenchmark } from './publishing.ts';
+import { assessmentFiles, benchmarkFile, importBenchmark, openBenchmark } from './publishing.ts';
 import * as store from './store.ts';
 import type { Upload } from './uploads.ts';
 
@@ -58,6 +58,8 @@ export function routemapService(
     assessmentFiles: (actor: Actor | null, ref: string, requestId?: string) =>
       assessmentFiles(deps, actor, ref, requestId),
     benchmarkFile: (actor: Actor | null, requestId?: string) => benchmarkFile(deps, actor, requestId),
+    /** The place's benchmark as open data publishes it: scores and dates only, for anyone. */
+    openBenchmark: () => openBenchmark(deps),
     /** The organisations whose routemap the person works on: their own, or every one for an administrator. */
     async organisations(actor: Actor | null) {
       const who = requireActor(actor);
