@@ -60,7 +60,7 @@ export function createServices(
   const properties = propertiesService(db, places);
   const requests = requestsService(database, clock, governance, places, identity, notify, properties);
   const outcomes = outcomesService(db, clock, places, governance, kpisDir);
-  const routemap = routemapService(db, clock, governance, places, notify);
+  const routemap = routemapService(db, clock, governance, places, notify, outcomes.kpis.trends);
   return {
     database,
     jobs,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestContext, testApp } from '../../test/support.ts';
-import { readHeads } from '../governance/ledger/index.ts';
+import { readHeads } from '../governance/index.ts';
 
 let t: TestContext;
 let base: string;

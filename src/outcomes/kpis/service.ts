@@ -7,7 +7,7 @@ import type { Clock, JobDefinition } from '../../platform/index.ts';
 import { NotFound } from '../../platform/index.ts';
 import { chartSvg } from './chart.ts';
 import { type Kpi, KpiFileError } from './definition.ts';
-import { type MonthValue, readSeries } from './series.ts';
+import { type MonthValue, readSeries, type Trend } from './series.ts';
 import * as store from './store.ts';
 
 export const KPI_JOB = 'outcomes-kpis';
@@ -95,6 +95,21 @@ async function publishedKpis(db: Db, places: Pick<PlacesService, 'organisationsB
         })),
     })),
   };
+}
+
+/** How many of each organisation's (by id) KPIs are better, worse or steady against the months before. */
+async function trendsOf(db: Db, clock: Clock, kpis: Kpi[], organisationIds: string[]) {
+  const result = new Map<string, Record<Trend, number>>();
+  for (const id of organisationIds) {
+    const rows = await store.valuesOf(db, id);
+    const counts: Record<Trend, number> = { better: 0, worse: 0, steady: 0, unknown: 0 };
+    for (const kpi of kpis) {
+      const own = rows.filter((r) => r.kpi === kpi.id);
+      counts[readSeries(kpi, own, firstOfMonth(clock.now())).trend]++;
+    }
+    result.set(id, counts);
+  }
+  return result;
 }
 
 /** Reading the values kept: by organisation or the place, each month read and its chart drawn. */
@@ -191,7 +206,12 @@ export function kpisService(
   places: Pick<PlacesService, 'organisations' | 'organisationIds' | 'organisationsById'>,
   kpis: Kpi[],
 ) {
-  return { kpis, ...kpiRuns(db, clock, kpis), ...kpiReads(db, clock, places, kpis) };
+  return {
+    kpis,
+    ...kpiRuns(db, clock, kpis),
+    ...kpiReads(db, clock, places, kpis),
+    trends: (organisationIds: string[]) => trendsOf(db, clock, kpis, organisationIds),
+  };
 }
 
 export type KpisService = ReturnType<typeof kpisService>;

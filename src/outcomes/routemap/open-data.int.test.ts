@@ -3,7 +3,7 @@
 // link or person, in the CSV another place's Flagstone imports to compare place with place.
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestContext, testApp } from '../../../test/support.ts';
+import { demoAccount, signIn, type TestContext, testApp } from '../../../test/support.ts';
 import type { Actor } from '../../platform/index.ts';
 import { parseBenchmarkCsv } from './exports.ts';
 import { loadDemoRoutemap } from './index.ts';
@@ -73,5 +73,35 @@ describe('the maturity benchmark as open data', () => {
     const imported = parseBenchmarkCsv(csv, [await t.services.routemap.currentFramework()]);
     expect(imported).toMatchObject({ place: 'Fellshire', scores: expect.any(Array) });
     expect(imported.scores).toHaveLength(rows.length);
+  });
+});
+
+describe('the platform’s own measures beside the scores', () => {
+  it('shows the open datasets published and how the outcome KPIs move, beside the items that name them', async () => {
+    await t.services.openData.publish('spending-over-500');
+    await t.services.outcomes.kpis.recompute();
+    const published = new Set((await t.services.openData.allReleases()).map((r) => r.dataset));
+    const manager = demoAccount((c) => c.roles === 'manager at fellshire-fire');
+    const actor = await t.services.identity.actorByEmail(manager.email);
+    const { measures } = await t.services.routemap.overview(actor, 'fellshire-fire');
+    expect(measures.find((m) => m.key === 'openDatasets')).toMatchObject({
+      value: String(published.size),
+      label: 'Open datasets published',
+    });
+    const trends = measures.find((m) => m.key === 'kpiTrends');
+    expect(trends?.detail).toContain(`${t.services.outcomes.kpis.kpis.length} with too little history`);
+    // Beside the score of an item that names them.
+    const cookie = await signIn(t.app, manager.email, manager.password);
+    const item = await t.app.inject({
+      url: '/routemap/fellshire-fire/items/leadership',
+      headers: { accept: 'text/html', cookie },
+    });
+    expect(item.statusCode).toBe(200);
+    expect(item.body).toContain('Outcome KPIs getting better');
+    const transparency = await t.app.inject({
+      url: '/routemap/fellshire-fire/items/information-management',
+      headers: { accept: 'text/html', cookie },
+    });
+    expect(transparency.body).toContain('Open datasets published');
   });
 });

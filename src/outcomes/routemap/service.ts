@@ -9,6 +9,7 @@ import { decideOn, decideOnPlace } from './access.ts';
 import { actionsService } from './actions.ts';
 import * as assessments from './assessments.ts';
 import { againstMedian } from './benchmark.ts';
+import type { KpiTrendsOf } from './evidence.ts';
 import { addEvidenceFile, evidenceFile } from './evidence-files.ts';
 import { parseFramework } from './framework.ts';
 import { placeBenchmark } from './place.ts';
@@ -24,11 +25,12 @@ export function routemapService(
   governance: GovernanceService,
   places: PlacesService,
   notify: NotifyService,
+  kpiTrends?: KpiTrendsOf,
 ) {
-  const deps = { db, clock, governance, places };
+  const deps = { db, clock, governance, places, kpiTrends };
   return {
     /** The same use-cases as at another time: for loading a demo's history. */
-    asOf: (at: Date) => routemapService(db, { now: () => at }, governance, places, notify),
+    asOf: (at: Date) => routemapService(db, { now: () => at }, governance, places, notify, kpiTrends),
     frameworks: () => assessments.frameworksOf(db),
     currentFramework: () => assessments.currentFramework(db),
 
