@@ -12,8 +12,8 @@ import {
 import { identityService } from './identity/index.ts';
 import { notifySender, notifyService } from './notify/index.ts';
 import { type OpenDataSettings, openDataService } from './opendata/index.ts';
-import { outcomesService } from './outcomes/index.ts';
-import { routemapService } from './outcomes/routemap/index.ts';
+import { kpiDataset, outcomesService } from './outcomes/index.ts';
+import { benchmarkDataset, routemapService } from './outcomes/routemap/index.ts';
 import { placesService } from './places/index.ts';
 import { type Clock, type JobsLog, jobQueue, systemClock } from './platform/index.ts';
 import {
@@ -59,6 +59,8 @@ export function createServices(
   const notify = notifyService(db, clock, jobs, governance);
   const properties = propertiesService(db, places);
   const requests = requestsService(database, clock, governance, places, identity, notify, properties);
+  const outcomes = outcomesService(db, clock, places, governance, kpisDir);
+  const routemap = routemapService(db, clock, governance, places, notify, outcomes.kpis.trends);
   return {
     database,
     jobs,
@@ -82,10 +84,18 @@ export function createServices(
     alerts: localAlerts(db, clock, places, requests, notify),
     questionnaires: questionnaires({ db, clock, governance, notify }),
     outbound: outboundService({ db, clock, governance, places, notify, sharedSecret: identity.sharedSecret }),
-    outcomes: outcomesService(db, clock, places, governance, kpisDir),
-    routemap: routemapService(db, clock, governance, places, notify),
+    outcomes,
+    routemap,
     migrationsPending: () => pendingMigrations(database.pool),
-    openData: openDataService({ db, clock, governance, places, settings: openData }),
+    openData: openDataService({
+      db,
+      clock,
+      governance,
+      places,
+      settings: openData,
+      // The outcome KPIs and the maturity benchmark, published through open data's catalogue.
+      more: (sources) => [kpiDataset(outcomes.kpis, sources), benchmarkDataset(routemap)],
+    }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

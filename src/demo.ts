@@ -244,10 +244,13 @@ export async function loadDemo(services: Services, { live = false } = {}): Promi
       receiver: await actor('grace.okafor@fellshire-cc.example.org'),
       taker: await actor('grace.okafor@fellshire-cc.example.org'),
     });
-    await loadDemoRoutemap(services.routemap, actor, new Date());
+    // The KPIs first, so the assessments submitted keep their trends beside the scores.
     await loadDemoOutcomes(services.outcomes, actor);
+    await loadDemoRoutemap(services.routemap, actor, new Date());
     await loadDemoOutbound(services, actor);
   }
+  // A signed tree head first, so the dataset of the ledger's heads has one on a first start.
+  if (live) await services.governance.ledger.checkpoint();
   await loadOpenDataDemo(services.openData, { publish: live });
   return credentials;
 }

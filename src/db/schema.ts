@@ -256,6 +256,13 @@ export interface KpiDataRequests {
   organisation_id: string | null;
 }
 
+export interface KpiQuestionnaires {
+  answered: boolean | null;
+  fixed: boolean | null;
+  month: string | null;
+  organisation_id: string | null;
+}
+
 export interface KpiRecords {
   linked: boolean | null;
   month: string | null;
@@ -291,6 +298,16 @@ export interface KpiRuns {
   kpi_values: number;
   kpis: number;
   started_at: Timestamp;
+}
+
+export interface KpiSnapshots {
+  denominator: number;
+  kept_at: Timestamp;
+  kpi: string;
+  month: string;
+  numerator: number | null;
+  organisation_id: string | null;
+  value: number | null;
 }
 
 export interface KpiValues {
@@ -897,10 +914,12 @@ export interface DB {
   delegations: Delegations;
   email_links: EmailLinks;
   kpi_data_requests: KpiDataRequests;
+  kpi_questionnaires: KpiQuestionnaires;
   kpi_records: KpiRecords;
   kpi_referrals: KpiReferrals;
   kpi_requests: KpiRequests;
   kpi_runs: KpiRuns;
+  kpi_snapshots: KpiSnapshots;
   kpi_values: KpiValues;
   link_pairs: LinkPairs;
   link_runs: LinkRuns;

@@ -65,6 +65,9 @@ describe('the CKAN-compatible Action API, as the CKAN API guide calls it', () =>
       'service-statistics',
       'spending-over-500',
       'contracts-over-5000',
+      'audit-ledger-heads',
+      'outcome-kpis',
+      'maturity-benchmark',
     ]);
     for (const id of list.body.result) {
       const shown = await ckan('package_show', `?id=${id}`);
@@ -89,7 +92,7 @@ describe('the CKAN-compatible Action API, as the CKAN API guide calls it', () =>
 
   it('searches with q, rows and start (package_search), and lists organisations', async () => {
     const all = await ckan('package_search', '?q=*:*&rows=1&start=1');
-    expect(all.body.result.count).toBe(4);
+    expect(all.body.result.count).toBe(7);
     expect(all.body.result.results.map((p: { name: string }) => p.name)).toEqual(['service-statistics']);
     const some = await ckan('package_search', '?q=median');
     expect(some.body.result.results.map((p: { name: string }) => p.name)).toEqual(['service-statistics']);
@@ -102,11 +105,11 @@ describe('the CKAN-compatible Action API, as the CKAN API guide calls it', () =>
       url: '/api/3/action/package_search',
       payload: { q: 'requests', rows: 5 },
     });
-    expect(byPost.json().result.count).toBe(2); // service requests, and their statistics
+    expect(byPost.json().result.count).toBe(3); // service requests, their statistics, and the KPIs
     expect((await ckan('organization_list')).body.result).toEqual(['fellshire']);
     expect((await ckan('organization_list', '?all_fields=true')).body.result[0]).toMatchObject({
       name: 'fellshire',
-      package_count: 4,
+      package_count: 7,
     });
   });
 
@@ -135,7 +138,7 @@ describe('the catalogue in DCAT, data.json and Atom', () => {
   it('describes every dataset with its licence, publisher, period, frequency, keywords, contact and files', async () => {
     const data = (await get('/data.json')).json();
     expect(data.conformsTo).toBe('https://project-open-data.cio.gov/v1.1/schema');
-    expect(data.dataset).toHaveLength(4);
+    expect(data.dataset).toHaveLength(7);
     for (const d of data.dataset) {
       expect(d).toMatchObject({
         accessLevel: 'public',
@@ -254,7 +257,7 @@ describe('the command line and the OpenAPI document', () => {
     );
     expect(one).toContain('ocds');
     const all = await publishFromCommandLine(t.services.openData);
-    expect(all.trim().split('\n')).toHaveLength(4);
+    expect(all.trim().split('\n')).toHaveLength(7);
     await expect(publishFromCommandLine(t.services.openData, 'no-such-dataset')).rejects.toThrow(
       'There is no dataset called no-such-dataset',
     );
@@ -315,6 +318,7 @@ describe('the schedule', () => {
       'service-statistics',
       'spending-over-500',
       'contracts-over-5000',
+      'audit-ledger-heads',
     ]);
     at = new Date(at.getTime() + 3_600_000);
     expect(await scheduled.publishDue()).toEqual([]);
@@ -324,6 +328,7 @@ describe('the schedule', () => {
       'service-requests',
       'spending-over-500',
       'contracts-over-5000',
+      'audit-ledger-heads',
     ]);
   });
 });

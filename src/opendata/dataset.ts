@@ -41,6 +41,26 @@ export interface Dataset {
   build(context: BuildContext): Promise<{ from: string; to: string }>;
 }
 
+/** A dataset of the place as a whole (no one organisation publishes it), daily unless it says otherwise. */
+export const placeDataset = (
+  dataset: Omit<Dataset, 'publisher' | 'everyHours'> & Partial<Pick<Dataset, 'publisher' | 'everyHours'>>,
+): Dataset => ({ publisher: null, everyHours: 24, ...dataset });
+
+/** The two columns that say which organisation a row is about: its reference and its name. */
+export const organisationColumns = (which = 'the organisation responsible'): Column[] => [
+  { name: 'organisation', description: `The reference of ${which}` },
+  { name: 'organisation_name', description: `The name of ${which}` },
+];
+
+/** The values of those two columns, from an organisation's id and the names read for a release. */
+export function organisationOf(
+  organisations: Map<string, { ref: string; name: string }>,
+  id: string,
+): { organisation: string | null; organisation_name: string | null } {
+  const found = organisations.get(id);
+  return { organisation: found?.ref ?? null, organisation_name: found?.name ?? null };
+}
+
 /** A file of a release as it is written: the bytes go by parts, the size and hash are kept. */
 export interface FileSummary {
   format: string;

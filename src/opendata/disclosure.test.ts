@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { intervals, type PublishedGrid } from './attack.ts';
-import { gridSquare, onGrid, suppress, withTotals } from './disclosure.ts';
+import { gridSquare, onGrid, suppress, suppressShares, withTotals } from './disclosure.ts';
 
 const THRESHOLD = 10;
 
@@ -87,5 +87,34 @@ describe('disclosure control', () => {
       ),
     );
     expect(() => gridSquare(52, -2, 50)).toThrow(RangeError);
+  });
+
+  it('pins no small count of a line of shares, cases or successes, from what is published and the whole', () => {
+    // Organisations' KPI figures for a month: the cases behind each and how many succeeded.
+    const share = count.chain((cases) => fc.tuple(fc.constant(cases), fc.integer({ min: 0, max: cases })));
+    fc.assert(
+      fc.property(fc.array(share, { minLength: 1, maxLength: 8 }), (parts) => {
+        const cases = parts.map(([c]) => c);
+        const successes = parts.map(([, s]) => s);
+        const hidden = suppressShares(cases, successes, THRESHOLD);
+        for (const figures of [cases, successes]) {
+          const line = [...figures, figures.reduce((a, b) => a + b, 0)];
+          const shown = line.map((v, i) => (hidden[i] ? null : v));
+          for (const { row, column, max } of intervals([shown, shown])) {
+            const actual = line[column] ?? 0;
+            if (row === 0 && actual > 0 && actual < THRESHOLD) expect(max).toBeGreaterThanOrEqual(THRESHOLD);
+          }
+        }
+        cases.forEach((c, i) => {
+          if (c > 0 && c < THRESHOLD) expect(hidden[i]).toBe(true);
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('suppresses another organisation beside the only small one, so the place’s total does not give it away', () => {
+    expect(suppressShares([4, 40, 25], [1, 30, 20], THRESHOLD)).toEqual([true, false, true, false]);
+    expect(suppressShares([40, 25], [30, 20], THRESHOLD)).toEqual([false, false, false]);
   });
 });

@@ -172,3 +172,28 @@ function complement(grid: number[][], hidden: boolean[][], line: Cell[], thresho
   };
   return candidates.sort(order)[0] ?? null;
 }
+
+/**
+ * Which figures of one line of shares to suppress at `threshold`: for each part (an organisation)
+ * the cases behind its figure and, for a share, how many of them succeeded; the last flag is the
+ * whole (the place), whose figures are the parts' sums. The cases are one row of a table with its
+ * total, suppressed as `suppress` does; then, while the successes of the suppressed parts add up
+ * to less than the threshold with the whole published (each is then known to be small), the part
+ * with the most successes is suppressed too, or the whole when none is left.
+ */
+export function suppressShares(cases: number[], successes: (number | null)[], threshold: number): boolean[] {
+  const hidden = [...(suppress({ cells: [cases] }, threshold)[0] ?? [])];
+  const whole = cases.length;
+  const successesOf = (i: number) => successes[i] ?? 0;
+  while (!hidden[whole]) {
+    const parts = cases.map((_, i) => i).filter((i) => hidden[i]);
+    const sum = parts.reduce((s, i) => s + successesOf(i), 0);
+    if (parts.length === 0 || sum === 0 || sum >= threshold) break;
+    const next = cases
+      .map((_, i) => i)
+      .filter((i) => !hidden[i] && successesOf(i) > 0)
+      .sort((a, b) => successesOf(b) - successesOf(a))[0];
+    hidden[next ?? whole] = true;
+  }
+  return hidden;
+}

@@ -11,8 +11,17 @@ import { openDataPages } from './pages.ts';
 import type { OpenDataService } from './service.ts';
 import type { FileKind } from './transparency/index.ts';
 
-export type { BuildContext, Column, Dataset, Row } from './dataset.ts';
+export {
+  type BuildContext,
+  type Column,
+  type Dataset,
+  organisationColumns,
+  organisationOf,
+  placeDataset,
+  type Row,
+} from './dataset.ts';
 export { loadOpenDataDemo } from './demo.ts';
+export { suppressShares } from './disclosure.ts';
 export {
   defaultOpenDataSettings,
   type OpenDataService,

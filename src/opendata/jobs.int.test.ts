@@ -22,11 +22,14 @@ describe('the publication job', () => {
     expect(await t.services.openData.allReleases()).toEqual([]);
     await startJobs(t.services, { notify: null }, log, { pollingIntervalSeconds: 0.5 });
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && (await t.services.openData.allReleases()).length < 4)
+    while (Date.now() < deadline && (await t.services.openData.allReleases()).length < 7)
       await new Promise((resolve) => setTimeout(resolve, 250));
     const first = await t.services.openData.allReleases();
     expect(first.map((r) => r.dataset).sort()).toEqual([
+      'audit-ledger-heads',
       'contracts-over-5000',
+      'maturity-benchmark',
+      'outcome-kpis',
       'service-requests',
       'service-statistics',
       'spending-over-500',
@@ -37,6 +40,6 @@ describe('the publication job', () => {
     while (Date.now() < until && (await t.services.jobs.state(PUBLISH_JOB, id as string)) !== 'completed')
       await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await t.services.jobs.state(PUBLISH_JOB, id as string)).toBe('completed');
-    expect(await t.services.openData.allReleases()).toHaveLength(4);
+    expect(await t.services.openData.allReleases()).toHaveLength(7);
   });
 });

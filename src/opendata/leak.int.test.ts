@@ -37,6 +37,7 @@ async function seedCases(now: Date) {
   ids = { organisations: organisations.map((o) => o.id), areas: areas.map((a) => a.id) };
   const county = organisations.find((o) => o.ref === 'fellshire-cc')?.id as string;
   const district = organisations.find((o) => o.ref === 'ashby-vale-dc')?.id as string;
+  const small = organisations.find((o) => o.ref === 'castlebridge-council')?.id as string;
   let seed = 7;
   const random = () => {
     seed = (seed * 48271) % 2147483647;
@@ -50,11 +51,19 @@ async function seedCases(now: Date) {
       ['missed-bin', district],
       ['falls-prevention', county],
       ['noise-complaint', district],
+      // A few a month: every KPI of this organisation is from fewer cases than the threshold.
+      ['noise-complaint', small],
     ] as const) {
       for (const area of ids.areas) {
         const kind = random();
         const count =
-          kind < 0.3 ? 0 : kind < 0.6 ? 1 + Math.floor(random() * 9) : 10 + Math.floor(random() * 20);
+          organisation === small
+            ? Math.floor(random() * 3)
+            : kind < 0.3
+              ? 0
+              : kind < 0.6
+                ? 1 + Math.floor(random() * 9)
+                : 10 + Math.floor(random() * 20);
         for (let i = 0; i < count; i++) {
           const made = new Date(
             Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsBack, 1 + Math.floor(random() * 27), 10),
@@ -127,6 +136,8 @@ const deps = () => ({
 beforeAll(async () => {
   t = await testApp();
   await seedCases(new Date());
+  // The KPIs worked out and the closed months kept, as the KPI job does, before publishing.
+  await t.services.outcomes.kpis.recompute();
   for (const d of t.services.openData.datasets()) await t.services.openData.publish(d.id);
 });
 afterAll(() => t.close());
@@ -145,7 +156,7 @@ describe('open data lets nothing personal out', () => {
       for (const file of latest?.files ?? [])
         everything.push(await published(t.services.openData, d.id, file.format));
     }
-    expect(everything).toHaveLength(8);
+    expect(everything).toHaveLength(2 * t.services.openData.datasets().length);
     const all = everything.join('\n');
     expect(all).toContain('fellshire-cc'); // the search does find what is there
     for (const secret of personal) expect(all, secret).not.toContain(secret);
@@ -222,5 +233,48 @@ describe('open data lets nothing personal out', () => {
     expect(shared).toBeGreaterThan(10);
     // The second adds the month that closed in between, and changes none before it.
     expect(new Set(second.map((s) => s.month)).size).toBe(new Set(first.map((s) => s.month)).size + 1);
+  });
+
+  it('leaves no KPI figure from fewer cases than the threshold that the place’s total gives away', async () => {
+    type KpiRow = Record<string, string>;
+    const rows = parse(await published(t.services.openData, 'outcome-kpis', 'csv'), {
+      columns: true,
+    }) as KpiRow[];
+    const organisations = await t.services.database.db
+      .selectFrom('organisations')
+      .select(['id', 'ref'])
+      .execute();
+    const refs = new Map(organisations.map((o) => [o.id, o.ref]));
+    const truth = new Map(
+      (await t.services.outcomes.kpis.kept()).map((v) => [
+        `${v.kpi} ${v.month.slice(0, 7)} ${v.organisation_id ? refs.get(v.organisation_id) : 'all'}`,
+        v,
+      ]),
+    );
+    expect(rows.length).toBeGreaterThan(20);
+    const lines = Map.groupBy(rows, (r) => `${r.kpi} ${r.month}`);
+    let suppressed = 0;
+    for (const [key, line] of lines) {
+      for (const field of ['denominator', 'numerator'] as const) {
+        if (field === 'numerator' && line[0]?.unit !== 'percent') continue;
+        // One organisation a column, the place's total last: a row of a table with its total.
+        const figures = line.map((r) => (r[field] === '' ? null : Number(r[field])));
+        for (const { row, column, max } of intervals([figures, figures])) {
+          if (row !== 0) continue;
+          suppressed++;
+          const actual = truth.get(`${key} ${line[column]?.organisation}`)?.[field] ?? 0;
+          if (actual > 0 && actual < THRESHOLD)
+            expect(max, `${key} ${line[column]?.organisation} ${field}`).toBeGreaterThanOrEqual(THRESHOLD);
+        }
+      }
+      for (const r of line) {
+        if (r.suppressed === 'yes') expect(r.too_few_cases, key).toBe('yes');
+        else expect(Number(r.denominator) === 0 || Number(r.denominator) >= THRESHOLD, key).toBe(true);
+      }
+    }
+    expect(suppressed).toBeGreaterThan(5);
+    // Without disclosure control, the same figures are there in the open.
+    const exposed = [...truth.values()].filter((v) => v.denominator > 0 && v.denominator < THRESHOLD);
+    expect(exposed.length).toBeGreaterThan(0);
   });
 });

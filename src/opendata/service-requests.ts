@@ -2,7 +2,7 @@
 // from an allow-list of non-personal facts (never by removing personal ones): the service, the
 // organisation, the status, the dates, whether the target was met, and where as a grid square.
 import type { Db } from '../db/index.ts';
-import type { Dataset, Row } from './dataset.ts';
+import { type Dataset, organisationColumns, organisationOf, placeDataset, type Row } from './dataset.ts';
 import { gridSquare } from './disclosure.ts';
 import * as store from './store.ts';
 
@@ -30,8 +30,7 @@ const startOfDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMo
 export const requestColumns = [
   { name: 'service', description: 'The code of the service asked for' },
   { name: 'service_name', description: 'The name of the service' },
-  { name: 'organisation', description: 'The reference of the organisation responsible' },
-  { name: 'organisation_name', description: 'The name of the organisation responsible' },
+  ...organisationColumns(),
   { name: 'area', description: 'The reference of the area the request was made in' },
   { name: 'status', description: 'open, in_progress, resolved or closed, on the day of the release' },
   { name: 'opened_on', description: 'The day the request was made' },
@@ -48,12 +47,10 @@ export const requestColumns = [
 /** One published row of a request: only these fields, worked out from the allow-listed facts. */
 export function requestRow(facts: store.CaseFacts, names: Names, gridMetres: number): Row {
   const square = gridSquare(facts.lat, facts.lon, gridMetres);
-  const organisation = names.organisations.get(facts.organisation_id);
   return {
     service: facts.service_code,
     service_name: names.services.get(facts.service_code) ?? null,
-    organisation: organisation?.ref ?? null,
-    organisation_name: organisation?.name ?? null,
+    ...organisationOf(names.organisations, facts.organisation_id),
     area: facts.area_id ? (names.areas.get(facts.area_id) ?? null) : null,
     status: facts.status,
     opened_on: facts.opened_on,
@@ -70,14 +67,12 @@ export function requestRow(facts: store.CaseFacts, names: Names, gridMetres: num
 
 /** Requests made before today, of the services whose requests are published one by one. */
 export function serviceRequests(sources: Sources): Dataset {
-  return {
+  return placeDataset({
     id: 'service-requests',
     title: 'Service requests',
     description:
       'Every request made to the public services of the place for a service whose requests are published one by one (potholes, street lights, missed bins and the like): the service, the organisation responsible, the area, when it was made and resolved, and whether its target was met. Where is given only as a square of the British National Grid. No names, contact details, descriptions or photos.',
     keywords: ['service requests', 'reports', 'Open311', 'performance'],
-    publisher: null,
-    everyHours: 24,
     columns: requestColumns,
     async build({ now, row }) {
       const before = startOfDay(now);
@@ -95,5 +90,5 @@ export function serviceRequests(sources: Sources): Dataset {
       // A dataset with no request yet covers yesterday alone.
       return { from, to: [from, to].sort()[1] as string };
     },
-  };
+  });
 }

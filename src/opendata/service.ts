@@ -19,6 +19,7 @@ import {
 import type { Entry } from './catalogue.ts';
 import { type Dataset, type FileSummary, releaseFiles, slug } from './dataset.ts';
 import { FINEST_GRID_METRES } from './disclosure.ts';
+import { ledgerHeadsDataset } from './ledger-heads.ts';
 import { type Names, type Sources, serviceRequests } from './service-requests.ts';
 import { serviceStatistics } from './statistics.ts';
 import * as store from './store.ts';
@@ -116,6 +117,7 @@ export function openDataService({
     serviceStatistics(sources),
     spendingDataset(sources),
     contractsDataset(sources),
+    ledgerHeadsDataset((after, limit) => governance.ledger.heads(after, limit)),
     ...(more?.(sources) ?? []),
   ];
   for (const d of all) datasets.set(d.id, d);

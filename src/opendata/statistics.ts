@@ -2,15 +2,14 @@
 // service, area and month, with totals, under statistical disclosure control. Only months that
 // have ended (and the month after them, so late resolutions are in) are published: the figures
 // of a month never change between releases, so no two releases differ by a few cases.
-import type { Dataset, Row } from './dataset.ts';
+import { type Dataset, organisationColumns, organisationOf, placeDataset, type Row } from './dataset.ts';
 import { suppress } from './disclosure.ts';
 import type { Names, Sources } from './service-requests.ts';
 import * as store from './store.ts';
 
 export const statisticsColumns = [
   { name: 'month', description: 'The month the requests were made in (YYYY-MM)' },
-  { name: 'organisation', description: 'The reference of the organisation responsible' },
-  { name: 'organisation_name', description: 'The name of the organisation responsible' },
+  ...organisationColumns(),
   { name: 'service', description: 'The code of the service, or "all" on a total over services' },
   { name: 'area', description: 'The reference of the area, "none" outside every area, or "all" on a total' },
   {
@@ -54,7 +53,6 @@ export function publishedRows(table: MonthTable, names: Names, threshold: number
     table.figures.find((f) => f.service_code === s && f.area_id === a);
   const counts = services.map((s) => areas.map((a) => at(s, a)?.requests ?? 0));
   const hidden = control ? suppress({ cells: counts }, threshold) : [];
-  const organisation = names.organisations.get(table.organisation);
   const rows: Row[] = [];
   const add = (s: string | null, a: string | null, r: number, c: number) => {
     const figure = at(s, a);
@@ -62,8 +60,7 @@ export function publishedRows(table: MonthTable, names: Names, threshold: number
     const secret = hidden[r]?.[c] ?? false;
     rows.push({
       month: table.month,
-      organisation: organisation?.ref ?? null,
-      organisation_name: organisation?.name ?? null,
+      ...organisationOf(names.organisations, table.organisation),
       service: s ?? 'all',
       area: a === null ? 'all' : a === '' ? 'none' : (names.areas.get(a) ?? null),
       requests: secret ? null : figure.requests,
@@ -85,13 +82,11 @@ export function publishedRows(table: MonthTable, names: Names, threshold: number
 
 /** Counts of every service but those never published, for the months that have closed. */
 export function serviceStatistics(sources: Sources): Dataset {
-  return {
+  return placeDataset({
     id: 'service-statistics',
     title: 'Service statistics',
     description: `Requests made to the public services of the place each month, and the median days they took to resolve, by organisation, service and area, with totals. Counts under ${sources.threshold}, and enough others that none of them can be worked out from the rest and the totals, are suppressed. A month is published once the month after it has ended, and its figures never change after.`,
     keywords: ['service requests', 'statistics', 'performance', 'open data'],
-    publisher: null,
-    everyHours: 24,
     columns: statisticsColumns,
     async build({ now, row, disclosureControl }) {
       const to = monthStart(now, 1);
@@ -107,5 +102,5 @@ export function serviceStatistics(sources: Sources): Dataset {
         to: new Date(to.getTime() - 86_400_000).toISOString().slice(0, 10),
       };
     },
-  };
+  });
 }

@@ -12,7 +12,7 @@ import { kpiPages, kpiRoutes, kpisService, loadKpis } from './kpis/index.ts';
 import { savingsPages, savingsRoutes, savingsService } from './savings/index.ts';
 
 export { loadDemoOutcomes } from './demo.ts';
-export { KPI_JOB, type Kpi, KpiFileError, loadKpis } from './kpis/index.ts';
+export { KPI_JOB, type Kpi, KpiFileError, kpiDataset, loadKpis } from './kpis/index.ts';
 
 /** The outcomes' use-cases; the KPI files are read here, so a bad one stops the start. */
 export function outcomesService(

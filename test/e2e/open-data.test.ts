@@ -3,6 +3,8 @@
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadDemoRoutemap } from '../../src/outcomes/routemap/index.ts';
+import type { Actor } from '../../src/platform/index.ts';
 import { browserApp, expectAccessible } from '../browser.ts';
 
 const site = browserApp();
@@ -29,7 +31,45 @@ describe('open data in a browser', { timeout: 90_000 }, () => {
     await sql`UPDATE cases SET requested_at = requested_at - interval '3 days'`.execute(
       site.t.services.database.db,
     );
+    // A request three months ago, so a closed month of KPIs is kept; a signed tree head of the
+    // ledger; the demo's maturity assessments: every dataset has rows to preview.
+    const old = await site.t.services.requests.submit({
+      service: 'pothole',
+      lat: 52.23,
+      lon: -2.21,
+      attributes: { size: 'small' },
+    });
+    await sql`UPDATE cases SET requested_at = requested_at - interval '3 months' WHERE id = ${old.id}`.execute(
+      site.t.services.database.db,
+    );
+    await site.t.services.outcomes.kpis.recompute();
+    await site.t.services.governance.ledger.checkpoint();
+    await loadDemoRoutemap(
+      site.t.services.routemap,
+      async (email) => (await site.t.services.identity.actorByEmail(email)) as Actor,
+      new Date(),
+    );
     for (const d of site.t.services.openData.datasets()) await site.t.services.openData.publish(d.id);
+  });
+
+  it('shows the outcome KPIs, the ledger’s tree heads and the maturity benchmark as datasets', async () => {
+    const page = await site.newPage();
+    for (const [id, title, shown] of [
+      ['outcome-kpis', 'Outcome KPIs', 'channel-shift'],
+      ['audit-ledger-heads', 'Audit ledger tree heads', 'BEGIN PUBLIC KEY'],
+      ['maturity-benchmark', 'Maturity benchmark', 'collaborate-share-reuse'],
+    ]) {
+      await page.goto(`${site.base}/data`);
+      await page.getByRole('link', { name: title }).click();
+      expect(page.url()).toBe(`${site.base}/data/${id}`);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+      expect(await page.locator('.govuk-summary-card', { hasText: 'Row 1' }).first().textContent()).toContain(
+        shown,
+      );
+      await expectAccessible(page);
+      await expectReflow(page);
+    }
+    await page.context().close();
   });
 
   it('lists the datasets and shows one with its preview, downloads, history and JSON-LD', async () => {

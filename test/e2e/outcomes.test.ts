@@ -89,11 +89,20 @@ describe('outcomes in a browser', { timeout: 240_000 }, () => {
   it('shows leaders every KPI with a server-drawn chart and its data, for the place and an organisation', async () => {
     await staff.getByRole('link', { name: 'Outcomes' }).first().click();
     await staff.waitForURL(/\/outcomes$/);
-    expect(await staff.locator('main h2').count()).toBe(8);
+    expect(await staff.locator('main h2').count()).toBe(9);
     expect(await staff.locator('main figure svg').count()).toBeGreaterThanOrEqual(5);
     expect(await staff.textContent('main')).toContain('Requests made online or through apps');
+    expect(await staff.textContent('main')).toContain('People who say their problem was fixed');
     await expectAccessible(staff);
     expect(await fitsIn375(staff)).toBe(true);
+    // The satisfaction KPI's own page, with no answers yet, says so accessibly.
+    await staff.getByRole('link', { name: 'People who say their problem was fixed' }).click();
+    expect(await staff.getByRole('heading', { level: 1 }).textContent()).toContain(
+      'People who say their problem was fixed',
+    );
+    await expectAccessible(staff);
+    expect(await fitsIn375(staff)).toBe(true);
+    await staff.goBack();
     await staff.getByLabel('Show the figures of').selectOption('fellshire-cc');
     await staff.getByRole('button', { name: 'Show' }).click();
     expect(await staff.locator('.govuk-caption-l').textContent()).toContain('Fellshire County Council');

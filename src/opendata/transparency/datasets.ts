@@ -1,7 +1,14 @@
 // The spending over £500 and contracts over £5,000 datasets, with the fields the Local Government
 // Transparency Code 2015 names; a payment to a person is published without their name, saying
 // why. Contracts are also published as an Open Contracting Data Standard 1.1 release package.
-import { type Dataset, type Row, slug } from '../dataset.ts';
+import {
+  type Dataset,
+  organisationColumns,
+  organisationOf,
+  placeDataset,
+  type Row,
+  slug,
+} from '../dataset.ts';
 import type { Sources } from '../service-requests.ts';
 import { inBatches } from '../store.ts';
 import { redaction } from './rows.ts';
@@ -10,17 +17,14 @@ import * as store from './store.ts';
 const money = (v: string | null) => (v === null ? null : Number(v));
 
 export function spendingDataset(sources: Sources): Dataset {
-  return {
+  return placeDataset({
     id: 'spending-over-500',
     title: 'Spending over £500',
     description:
       'Every payment over £500 by the councils of the place, as the Local Government Transparency Code 2015 asks: the date, the department, the beneficiary, the purpose, the merchant category, the amount and the VAT that cannot be recovered. Payments to people (sole traders, foster carers, personal budgets) are published without their names, saying why.',
     keywords: ['spending', 'transparency', 'finance', 'Local Government Transparency Code'],
-    publisher: null,
-    everyHours: 24,
     columns: [
-      { name: 'organisation', description: 'The reference of the council' },
-      { name: 'organisation_name', description: 'The name of the council' },
+      ...organisationColumns('the council'),
       { name: 'date', description: 'The date the expenditure was incurred' },
       { name: 'department', description: 'The department that incurred it' },
       { name: 'beneficiary', description: 'Who was paid; empty where redacted' },
@@ -39,11 +43,9 @@ export function spendingDataset(sources: Sources): Dataset {
       const names = await sources.names();
       await inBatches(sources.db, store.spendingOver500(), async (lines) => {
         for (const s of lines) {
-          const organisation = names.organisations.get(s.organisation_id);
           const redacted = redaction(s.beneficiary_type);
           await row({
-            organisation: organisation?.ref ?? null,
-            organisation_name: organisation?.name ?? null,
+            ...organisationOf(names.organisations, s.organisation_id),
             date: s.spent_on,
             department: s.department,
             beneficiary: redacted ? null : s.beneficiary,
@@ -61,7 +63,7 @@ export function spendingDataset(sources: Sources): Dataset {
       const day = now.toISOString().slice(0, 10);
       return { from: from ?? day, to: to ?? from ?? day };
     },
-  };
+  });
 }
 
 const OCID_PREFIX = 'ocds-flgstn';
@@ -117,20 +119,17 @@ export function contractsDataset(sources: Sources): Dataset {
   let today = '';
   let place = '';
   const loaded = new Map<string, string>();
-  return {
+  return placeDataset({
     id: 'contracts-over-5000',
     title: 'Contracts over £5,000',
     description:
       'Every contract worth more than £5,000 that the councils of the place have let, as the Local Government Transparency Code 2015 asks, also as an Open Contracting Data Standard 1.1 release package. A contract with a person (a sole trader) is published without their name, saying why.',
     keywords: ['contracts', 'procurement', 'transparency', 'Open Contracting Data Standard'],
-    publisher: null,
-    everyHours: 24,
     columns: [
       { name: 'reference', description: "The council's reference for the contract" },
       { name: 'title', description: 'Its title' },
       { name: 'description', description: 'The goods or services it is for' },
-      { name: 'organisation', description: 'The reference of the council' },
-      { name: 'organisation_name', description: 'The name of the council' },
+      ...organisationColumns('the council'),
       { name: 'department', description: 'The department responsible' },
       { name: 'supplier', description: 'The supplier; empty where redacted' },
       { name: 'supplier_registration', description: 'Its company or charity number' },
@@ -170,18 +169,17 @@ export function contractsDataset(sources: Sources): Dataset {
       const names = await sources.names();
       await inBatches(sources.db, store.contractsOver5000(), async (contracts) => {
         for (const c of contracts) {
-          const organisation = names.organisations.get(c.organisation_id);
+          const organisation = organisationOf(names.organisations, c.organisation_id);
           const redacted = redaction(c.supplier_type);
           loaded.set(
-            `${organisation?.ref} ${c.reference}`,
+            `${organisation.organisation} ${c.reference}`,
             c.loaded_at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
           );
           await row({
             reference: c.reference,
             title: c.title,
             description: c.description,
-            organisation: organisation?.ref ?? null,
-            organisation_name: organisation?.name ?? null,
+            ...organisation,
             department: c.department,
             supplier: redacted ? null : c.supplier,
             supplier_registration: redacted ? null : c.supplier_registration,
@@ -199,5 +197,5 @@ export function contractsDataset(sources: Sources): Dataset {
       const { from, to } = await store.period(sources.db, 'contracts');
       return { from: from ?? today, to: to ?? from ?? today };
     },
-  };
+  });
 }

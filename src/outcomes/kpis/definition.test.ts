@@ -23,10 +23,12 @@ const yaml = (fields: Record<string, unknown>) =>
     .join('\n');
 
 describe('the KPI files', () => {
-  it('has six to eight KPIs, each read with a name, numerator or value, denominator, direction, target and unit', () => {
+  it('has a small set of KPIs, each read with a name, numerator or value, denominator, direction, target and unit', () => {
     const kpis = loadKpis();
+    // Six to eight for the services (issue 14), and people's own word on whether it was fixed (issue 22).
     expect(kpis.length).toBeGreaterThanOrEqual(6);
-    expect(kpis.length).toBeLessThanOrEqual(8);
+    expect(kpis.length).toBeLessThanOrEqual(9);
+    expect(kpis.map((k) => k.id)).toContain('said-fixed');
     expect(readdirSync(kpisFolder)).toHaveLength(kpis.length);
     for (const kpi of kpis) {
       expect(kpi.name.length).toBeGreaterThan(10);

@@ -3,7 +3,7 @@
 // denominator (SQL aggregates over one fact view), the better direction, a target and a unit.
 import { parse } from 'yaml';
 
-export const FACTS = ['requests', 'referrals', 'data_requests', 'records'] as const;
+export const FACTS = ['requests', 'referrals', 'data_requests', 'records', 'questionnaires'] as const;
 export type Facts = (typeof FACTS)[number];
 export const UNITS = ['percent', 'days', 'number'] as const;
 export type Unit = (typeof UNITS)[number];

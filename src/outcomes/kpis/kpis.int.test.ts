@@ -33,7 +33,7 @@ afterAll(() => t?.close());
 describe('the KPIs', () => {
   it('computes channel shift for each organisation and the place from the requests made', async () => {
     const run = await t.services.outcomes.kpis.recompute();
-    expect(run.kpis).toBe(8);
+    expect(run.kpis).toBe(9);
     const published = await t.services.outcomes.kpis.published();
     expect(month(published, 'channel-shift', 'castlebridge-council')).toMatchObject({
       numerator: 3,
@@ -85,7 +85,7 @@ describe('the KPIs', () => {
       target: 80,
     });
     expect(shift.values.length).toBeGreaterThan(0);
-    expect(body.kpis).toHaveLength(8);
+    expect(body.kpis).toHaveLength(9);
   });
 
   it('shows the outcomes page and a KPI page with a server-drawn chart and its data table', async () => {
@@ -119,5 +119,72 @@ describe('the KPIs', () => {
       /^broken\.yaml: the query does not run: column "no_such_column" does not exist/,
     );
     await expect(t.services.outcomes.kpis.check()).resolves.toBeUndefined();
+  });
+
+  it('counts the answers to "has it been fixed?" as the share who said it was', async () => {
+    const db = t.services.database.db;
+    const made = [];
+    for (const i of [0, 1, 2])
+      made.push(
+        await t.services.requests.submit({ service: 'graffiti', lat: lat + 0.04 + i * 0.001, lon }, {}),
+      );
+    // Two answered (yes, no), one asked and not answered yet: 50% of those who answered.
+    for (const [i, fixed] of [true, false, null].entries())
+      await sql`INSERT INTO questionnaires (case_id, token_hash, sent_at, expires_at, answered_at, fixed)
+        VALUES (${made[i]?.id}, ${`hash-${i}`}, now(), now() + interval '8 weeks',
+                ${fixed === null ? null : new Date()}, ${fixed})`.execute(db);
+    await t.services.outcomes.kpis.recompute();
+    const published = await t.services.outcomes.kpis.published();
+    expect(month(published, 'said-fixed', 'castlebridge-council')).toMatchObject({
+      numerator: 1,
+      denominator: 2,
+      value: 50,
+      tooFewCases: true,
+    });
+  });
+
+  it('keeps a closed month’s values as first computed, and publishes those, whatever happens after', async () => {
+    const db = t.services.database.db;
+    const now = new Date();
+    // Two months on, this month and the one after it have ended: its values are kept.
+    const later = { now: () => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 3)) };
+    const kpis = t.services.outcomes.kpis;
+    await kpisService(db, later, t.services.places, kpis.kpis).recompute();
+    const key = `${thisMonth()}-01`;
+    const keptShift = () =>
+      kpis
+        .kept()
+        .then((all) =>
+          all.find((v) => v.kpi === 'channel-shift' && v.organisation_id === null && v.month === key),
+        );
+    const before = await keptShift();
+    expect(before?.denominator).toBeGreaterThan(0);
+    // A caller's request taken late in the month moves the live value, not the kept one.
+    const staff = await t.services.identity.actorByEmail(STAFF);
+    await t.services.requests.submit(
+      { service: 'graffiti', lat: lat + 0.05, lon },
+      { actor: staff, assisted: 'phone' },
+    );
+    await kpisService(db, later, t.services.places, kpis.kpis).recompute();
+    const live = month(await kpis.published(), 'channel-shift', null);
+    expect(live?.denominator).toBe((before?.denominator ?? 0) + 1);
+    expect(await keptShift()).toEqual(before);
+    await expect(sql`UPDATE kpi_snapshots SET value = 0`.execute(db)).rejects.toThrow(/never changed/);
+    // The open dataset publishes the kept values.
+    const release = await t.services.openData.publish('outcome-kpis');
+    const { bytes } = await t.services.openData.file('outcome-kpis', release.version, 'json');
+    const parts: Buffer[] = [];
+    for await (const part of bytes) parts.push(part);
+    const rows = JSON.parse(Buffer.concat(parts).toString('utf8'));
+    const place = rows.find(
+      (r: { kpi: string; organisation: string; month: string }) =>
+        r.kpi === 'channel-shift' && r.organisation === 'all' && r.month === thisMonth(),
+    );
+    expect(place).toMatchObject({
+      denominator: before?.denominator,
+      unit: 'percent',
+      target: 80,
+      direction: 'higher',
+    });
   });
 });

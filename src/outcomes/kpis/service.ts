@@ -7,23 +7,33 @@ import type { Clock, JobDefinition } from '../../platform/index.ts';
 import { NotFound } from '../../platform/index.ts';
 import { chartSvg } from './chart.ts';
 import { type Kpi, KpiFileError } from './definition.ts';
-import { type MonthValue, readSeries } from './series.ts';
+import { type MonthValue, readSeries, type Trend } from './series.ts';
 import * as store from './store.ts';
 
 export const KPI_JOB = 'outcomes-kpis';
 
 const firstOfMonth = (d: Date) => `${d.toISOString().slice(0, 7)}-01`;
+/** The first day of the month before `d`'s: months before it, and the month after each, have ended. */
+const firstOfLastMonth = (d: Date) =>
+  new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1)).toISOString().slice(0, 10);
 
 /** Checking the KPI files' queries, and the job that recomputes every value. */
 function kpiRuns(db: Db, clock: Clock, kpis: Kpi[]) {
-  /** Works out every KPI for every organisation and month, and for the place; replaces the values kept. */
+  /**
+   * Works out every KPI for every organisation and month, and for the place; replaces the latest
+   * values, and keeps those of the months that have closed (with the month after them, so late
+   * resolutions are in) once, as they are then: the open data publishes those.
+   */
   async function recompute() {
     const started = clock.now();
     await store.refreshFacts(db);
     let written = 0;
     for (const kpi of kpis) {
       const rows = await store.computeKpi(db, kpi);
-      await db.transaction().execute((trx) => store.replaceValues(trx, kpi.id, rows, started));
+      await db.transaction().execute(async (trx) => {
+        await store.replaceValues(trx, kpi.id, rows, started);
+        await store.keepClosedMonths(trx, kpi.id, rows, firstOfLastMonth(started), started);
+      });
       written += rows.length;
     }
     await store.recordRun(db, {
@@ -85,6 +95,21 @@ async function publishedKpis(db: Db, places: Pick<PlacesService, 'organisationsB
         })),
     })),
   };
+}
+
+/** How many of each organisation's (by id) KPIs are better, worse or steady against the months before. */
+async function trendsOf(db: Db, clock: Clock, kpis: Kpi[], organisationIds: string[]) {
+  const result = new Map<string, Record<Trend, number>>();
+  for (const id of organisationIds) {
+    const rows = await store.valuesOf(db, id);
+    const counts: Record<Trend, number> = { better: 0, worse: 0, steady: 0, unknown: 0 };
+    for (const kpi of kpis) {
+      const own = rows.filter((r) => r.kpi === kpi.id);
+      counts[readSeries(kpi, own, firstOfMonth(clock.now())).trend]++;
+    }
+    result.set(id, counts);
+  }
+  return result;
 }
 
 /** Reading the values kept: by organisation or the place, each month read and its chart drawn. */
@@ -169,6 +194,9 @@ function kpiReads(
     },
 
     published: () => publishedKpis(db, places, kpis),
+
+    /** The values kept of the months that have closed, as first computed (organisations by id). */
+    kept: () => store.keptValues(db),
   };
 }
 
@@ -178,7 +206,12 @@ export function kpisService(
   places: Pick<PlacesService, 'organisations' | 'organisationIds' | 'organisationsById'>,
   kpis: Kpi[],
 ) {
-  return { kpis, ...kpiRuns(db, clock, kpis), ...kpiReads(db, clock, places, kpis) };
+  return {
+    kpis,
+    ...kpiRuns(db, clock, kpis),
+    ...kpiReads(db, clock, places, kpis),
+    trends: (organisationIds: string[]) => trendsOf(db, clock, kpis, organisationIds),
+  };
 }
 
 export type KpisService = ReturnType<typeof kpisService>;

@@ -80,6 +80,48 @@ export async function replaceValues(trx: Db, kpi: string, rows: KpiValueRow[], a
   }
 }
 
+/**
+ * Keeps one KPI's values of the months before `before` (the first day of the last month whose
+ * figures may still move) that are not kept yet, in the caller's transaction. A month is kept
+ * whole (every organisation and the place, which add up) or not at all; a value kept is never
+ * changed: the database refuses it, and a month already kept is left as it is.
+ */
+export async function keepClosedMonths(trx: Db, kpi: string, rows: KpiValueRow[], before: string, at: Date) {
+  const kept = await trx
+    .selectFrom('kpi_snapshots')
+    .select(sql<string>`to_char(month, 'YYYY-MM-DD')`.as('month'))
+    .distinct()
+    .where('kpi', '=', kpi)
+    .execute();
+  const done = new Set(kept.map((k) => k.month));
+  const closed = rows.filter((r) => r.month < before && !done.has(r.month));
+  for (let i = 0; i < closed.length; i += 1000) {
+    await trx
+      .insertInto('kpi_snapshots')
+      .values(closed.slice(i, i + 1000).map((r) => ({ ...r, kept_at: at })))
+      .onConflict((c) => c.doNothing())
+      .execute();
+  }
+}
+
+/** Every value kept, months as 2026-11-01, by KPI, month and organisation (the place last). */
+export async function keptValues(db: Db): Promise<KpiValueRow[]> {
+  return db
+    .selectFrom('kpi_snapshots')
+    .select([
+      'kpi',
+      'organisation_id',
+      sql<string>`to_char(month, 'YYYY-MM-DD')`.as('month'),
+      'numerator',
+      'denominator',
+      'value',
+    ])
+    .orderBy('kpi')
+    .orderBy('month')
+    .orderBy(sql`organisation_id NULLS LAST`)
+    .execute();
+}
+
 export async function recordRun(
   db: Db,
   run: { started_at: Date; finished_at: Date; kpis: number; kpi_values: number },

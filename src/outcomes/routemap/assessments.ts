@@ -5,7 +5,7 @@
 import type { Db } from '../../db/index.ts';
 import { type Clock, type FieldError, Invalid, NotFound } from '../../platform/index.ts';
 import { type AccessDeps, decideOn, mayAssess } from './access.ts';
-import { measure } from './evidence.ts';
+import { type KpiTrendsOf, measure } from './evidence.ts';
 import { builtInFramework, type Framework, itemsOf } from './framework.ts';
 import * as store from './store.ts';
 
@@ -19,6 +19,8 @@ export interface ScoreInput {
 export interface Deps extends AccessDeps {
   db: Db;
   clock: Clock;
+  /** The outcome KPIs' trends, shown beside the scores when given. */
+  kpiTrends?: KpiTrendsOf;
 }
 
 /** A score as typed, checked: a whole number 1 to 5, a reason, links that are web addresses. */
@@ -116,7 +118,8 @@ export async function overview(
   );
   const draftRow = await store.draftOf(deps.db, organisation.id);
   const submitted = await store.submittedOf(deps.db, [organisation.id]);
-  const measures = (await measure(deps.db, [organisation.id], deps.clock.now())).get(organisation.id) ?? [];
+  const measures =
+    (await measure(deps.db, [organisation.id], deps.clock.now(), deps.kpiTrends)).get(organisation.id) ?? [];
   return {
     organisation,
     framework: draftRow ? await frameworkOf(deps.db, draftRow.framework_id) : await currentFramework(deps.db),
@@ -208,7 +211,8 @@ export async function submitDraft(
     requestId,
   );
   const now = deps.clock.now();
-  const measures = (await measure(deps.db, [organisation.id], now)).get(organisation.id) ?? [];
+  const measures =
+    (await measure(deps.db, [organisation.id], now, deps.kpiTrends)).get(organisation.id) ?? [];
   return deps.db.transaction().execute(async (trx) => {
     const draft = await store.draftOf(trx, organisation.id, true);
     if (!draft)

@@ -1,6 +1,7 @@
 // What the platform knows of each organisation, measured by itself, so that no score floats free
 // of the facts. Counts only, never a person: read across the owners' tables in one statement a
-// measure (decision 0016 says why), as of a given time.
+// measure (decision 0016 says why), as of a given time; the KPIs' trends come from outcomes' own
+// reading of them, handed in.
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import type { MeasureKey } from './framework.ts';
@@ -28,12 +29,26 @@ interface Counts {
   staff_second_factor: number;
   records: number;
   records_linked: number;
+  open_datasets: number;
 }
 
+/** How an organisation's outcome KPIs move: its latest complete month against the three before. */
+export interface KpiTrends {
+  better: number;
+  worse: number;
+  steady: number;
+  /** KPIs with too little history, or too few cases, to show a trend. */
+  unknown: number;
+}
+
+/** The KPIs' trends of these organisations (by id), from outcomes. */
+export type KpiTrendsOf = (organisationIds: string[]) => Promise<Map<string, KpiTrends>>;
+
 /** Every measure of these organisations (by id), at `now`. */
-export async function measure(db: Db, organisationIds: string[], now: Date) {
+export async function measure(db: Db, organisationIds: string[], now: Date, kpiTrends?: KpiTrendsOf) {
   const result = new Map<string, Measure[]>();
   if (organisationIds.length === 0) return result;
+  const trends = (await kpiTrends?.(organisationIds)) ?? new Map<string, KpiTrends>();
   const today = now.toISOString().slice(0, 10);
   const yearAgo = new Date(now.getTime() - 365 * DAY);
   const { rows } = await sql<Counts>`
@@ -62,14 +77,18 @@ export async function measure(db: Db, organisationIds: string[], now: Date) {
       (SELECT count(*)::int FROM local_records l WHERE l.organisation_id = o.id) AS records,
       (SELECT count(*)::int FROM local_records l
         WHERE l.organisation_id = o.id AND EXISTS (SELECT 1 FROM person_links pl WHERE pl.record_id = l.id)
-      ) AS records_linked
+      ) AS records_linked,
+      -- The place's catalogue is every organisation's: each dataset holds their data side by side.
+      (SELECT count(DISTINCT r.dataset)::int FROM open_data_releases r
+        WHERE r.withdrawn_at IS NULL AND r.published_at <= ${now}
+      ) AS open_datasets
     FROM organisations o WHERE o.id = ANY(${organisationIds}::uuid[])`.execute(db);
-  for (const c of rows) result.set(c.organisation_id, measuresOf(c));
+  for (const c of rows) result.set(c.organisation_id, measuresOf(c, trends.get(c.organisation_id)));
   return result;
 }
 
 /** The counts as the measures people read. */
-export function measuresOf(c: Omit<Counts, 'organisation_id'>): Measure[] {
+export function measuresOf(c: Omit<Counts, 'organisation_id'>, trends?: KpiTrends): Measure[] {
   const share = (key: MeasureKey, label: string, part: number, whole: number, of: string): Measure => ({
     key,
     label,
@@ -97,5 +116,24 @@ export function measuresOf(c: Omit<Counts, 'organisation_id'>): Measure[] {
       'staff',
     ),
     share('recordsLinked', 'Records linked to a person', c.records_linked, c.records, 'records'),
+    count(
+      'openDatasets',
+      'Open datasets published',
+      c.open_datasets,
+      'in the place’s open data catalogue, each with a release not withdrawn',
+    ),
+    ...(trends ? [kpiTrendsMeasure(trends)] : []),
   ];
+}
+
+/** The KPIs getting better, as people read it: "3 better, 1 worse". */
+function kpiTrendsMeasure(t: KpiTrends): Measure {
+  const known = t.better + t.worse + t.steady;
+  return {
+    key: 'kpiTrends',
+    label: 'Outcome KPIs getting better',
+    value: `${t.better} better, ${t.worse} worse`,
+    figure: t.better,
+    detail: `of ${known} KPIs with a trend (the latest complete month against the three before), ${t.steady} about the same; ${t.unknown} with too little history or too few cases`,
+  };
 }

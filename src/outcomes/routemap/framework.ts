@@ -15,6 +15,8 @@ export const measureKeys = [
   'sharingAgreements',
   'secondFactorStaff',
   'recordsLinked',
+  'openDatasets',
+  'kpiTrends',
 ] as const;
 export type MeasureKey = (typeof measureKeys)[number];
 

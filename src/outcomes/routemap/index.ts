@@ -27,3 +27,4 @@ export async function routemapModule(
   await app.register(contexts.pages(evidencePages), { routemap });
   await app.register(contexts.pages(adminPages), { routemap });
 }
+export { benchmarkDataset } from './open-data.ts';

@@ -6,7 +6,8 @@ import { decideOnPlace } from './access.ts';
 import type { Deps } from './assessments.ts';
 import * as assessments from './assessments.ts';
 import { assessmentsCsv, benchmarkCsv, parseBenchmarkCsv } from './exports.ts';
-import { placeBenchmark } from './place.ts';
+import { itemsOf } from './framework.ts';
+import { assessedOrganisations, placeBenchmark } from './place.ts';
 import * as store from './store.ts';
 
 /** Imports another place's published benchmark (CSV of the same framework), to compare place with place. */
@@ -49,4 +50,31 @@ export async function assessmentFiles(deps: Deps, actor: Actor | null, ref: stri
 export async function benchmarkFile(deps: Deps, actor: Actor | null, requestId?: string) {
   const place = await placeBenchmark(deps, actor, requestId);
   return benchmarkCsv(place.place, place.framework, place.assessed);
+}
+
+/**
+ * The place's benchmark for open data, for anyone: each organisation's latest submitted score on
+ * each item of the current framework, with the day it was submitted. No reason, link, file or
+ * person: those stay with the organisation.
+ */
+export async function openBenchmark(deps: Deps) {
+  const framework = await assessments.currentFramework(deps.db);
+  const { assessed } = await assessedOrganisations(deps);
+  const items = itemsOf(framework);
+  return {
+    place: (await deps.places.place()).name,
+    framework: framework.id,
+    scores: assessed.flatMap((a) =>
+      items
+        .filter((item) => a.scores[item.key] !== undefined)
+        .map((item) => ({
+          organisation: a.name,
+          organisationRef: a.ref,
+          item: item.key,
+          itemTitle: item.title,
+          score: a.scores[item.key] as number,
+          assessedOn: a.submittedAt?.toISOString().slice(0, 10) ?? null,
+        })),
+    ),
+  };
 }

@@ -9,10 +9,11 @@ import { decideOn, decideOnPlace } from './access.ts';
 import { actionsService } from './actions.ts';
 import * as assessments from './assessments.ts';
 import { againstMedian } from './benchmark.ts';
+import type { KpiTrendsOf } from './evidence.ts';
 import { addEvidenceFile, evidenceFile } from './evidence-files.ts';
 import { parseFramework } from './framework.ts';
 import { placeBenchmark } from './place.ts';
-import { assessmentFiles, benchmarkFile, importBenchmark } from './publishing.ts';
+import { assessmentFiles, benchmarkFile, importBenchmark, openBenchmark } from './publishing.ts';
 import * as store from './store.ts';
 import type { Upload } from './uploads.ts';
 
@@ -24,11 +25,12 @@ export function routemapService(
   governance: GovernanceService,
   places: PlacesService,
   notify: NotifyService,
+  kpiTrends?: KpiTrendsOf,
 ) {
-  const deps = { db, clock, governance, places };
+  const deps = { db, clock, governance, places, kpiTrends };
   return {
     /** The same use-cases as at another time: for loading a demo's history. */
-    asOf: (at: Date) => routemapService(db, { now: () => at }, governance, places, notify),
+    asOf: (at: Date) => routemapService(db, { now: () => at }, governance, places, notify, kpiTrends),
     frameworks: () => assessments.frameworksOf(db),
     currentFramework: () => assessments.currentFramework(db),
 
@@ -58,6 +60,8 @@ export function routemapService(
     assessmentFiles: (actor: Actor | null, ref: string, requestId?: string) =>
       assessmentFiles(deps, actor, ref, requestId),
     benchmarkFile: (actor: Actor | null, requestId?: string) => benchmarkFile(deps, actor, requestId),
+    /** The place's benchmark as open data publishes it: scores and dates only, for anyone. */
+    openBenchmark: () => openBenchmark(deps),
     /** The organisations whose routemap the person works on: their own, or every one for an administrator. */
     async organisations(actor: Actor | null) {
       const who = requireActor(actor);
