@@ -38,13 +38,14 @@ try {
              (SELECT array_agg(id ORDER BY ref) FROM organisations) AS organisations,
              (SELECT array_agg(id ORDER BY ref) FROM areas) AS areas)
     INSERT INTO cases (reference, service_code, organisation_id, area_id, route_basis, lat, lon, description,
-                       email, status, status_reason, requested_at, updated_at, expected_at)
+                       email, status, status_reason, requested_at, updated_at, expected_at, channel)
     SELECT upper(lpad(to_hex(n & 65535), 4, '0') || '-' || lpad(to_hex(n >> 16), 4, '0')),
            services[1 + n % cardinality(services)], organisations[1 + n % cardinality(organisations)],
            areas[1 + n % cardinality(areas)], 'coverage', 52.2 + random() * 0.25, -2.3 + random() * 0.7,
            'A report', 'someone@example.com',
            CASE WHEN n % 7 = 0 THEN 'open' ELSE 'closed' END, 'Fixed',
-           t, t + random() * interval '14 days', t + interval '5 days'
+           t, t + random() * interval '14 days', t + interval '5 days',
+           CASE WHEN n % 3 = 0 THEN 'api' ELSE 'online' END
       FROM pick, generate_series(1, ${CASES}::int) AS n,
            LATERAL (SELECT now() - random() * interval '365 days' AS t) AS d`.execute(db);
   await sql`
