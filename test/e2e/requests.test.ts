@@ -105,6 +105,10 @@ describe('the front door in a browser', { timeout: 180_000 }, () => {
     expect(main).toContain('Resolved');
     expect(main).toContain('Filled and sealed today');
     expect(main).not.toContain('Near the bus stop');
+    // One date style: "7 December 2026", with the time "at 2:13pm"; never 2026-12-07.
+    expect(main).toMatch(/Reported\s*\d{1,2} [A-Z][a-z]+ 20\d\d/);
+    expect(main).toMatch(/\d{1,2} [A-Z][a-z]+ 20\d\d at \d{1,2}:\d\d[ap]m/);
+    expect(main).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     await expectAccessible(page);
     await page.context().close();
   });
