@@ -1,5 +1,6 @@
 // The outbox page: administrators see the messages waiting to go, sent or given up on.
 import type { FastifyInstance } from 'fastify';
+import { govukDateTime } from '../web/index.ts';
 import type { NotifyService } from './service.ts';
 import { messageText } from './templates.ts';
 
@@ -9,7 +10,7 @@ const statusTags = {
   failed: { text: 'Failed', classes: 'govuk-tag--red' },
 } as const;
 
-const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '');
+const when = (d: Date | null) => (d ? govukDateTime(d) : '');
 
 export async function notifyPages(app: FastifyInstance, { notify }: { notify: NotifyService }) {
   app.get('/notifications', async (request, reply) => {

@@ -2,6 +2,7 @@
 // what the public sees of a case, a case in the terms its policies decide on, and the email
 // that tells the person who made a request what became of it. Pure.
 import type { Message } from '../notify/index.ts';
+import { govukDate } from '../web/index.ts';
 import type { CaseFacts } from './access.ts';
 import type { CaseRow, CaseStatus } from './store.ts';
 
@@ -106,12 +107,5 @@ export function normalReference(typed: string): string {
   return /^[0-9A-Z]{8}$/.test(bare) ? `${bare.slice(0, 4)}-${bare.slice(4)}` : typed.trim().toUpperCase();
 }
 
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'Europe/London',
-});
-
-/** A date as GOV.UK writes it, "7 December 2026"; empty for none. */
-export const longDate = (iso: string | null) => (iso ? LONG_DATE.format(new Date(iso)) : '');
+/** A date as GOV.UK writes it, "7 December 2026" (web's one formatter); empty for none. */
+export const longDate = (iso: string | null) => (iso ? govukDate(iso) : '');

@@ -3,7 +3,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { demoPoints } from '../../src/places/index.ts';
-import { browserApp, expectAccessible } from '../browser.ts';
+import { browserApp, expectAccessible, signInThroughForm } from '../browser.ts';
+import { demoAccount } from '../support.ts';
 
 const site = browserApp();
 const references: Record<string, string> = {};
@@ -105,7 +106,39 @@ describe('the front door in a browser', { timeout: 180_000 }, () => {
     expect(main).toContain('Resolved');
     expect(main).toContain('Filled and sealed today');
     expect(main).not.toContain('Near the bus stop');
+    // One date style: "7 December 2026", with the time "at 2:13pm"; never 2026-12-07.
+    expect(main).toMatch(/Reported\s*\d{1,2} [A-Z][a-z]+ 20\d\d/);
+    expect(main).toMatch(/\d{1,2} [A-Z][a-z]+ 20\d\d at \d{1,2}:\d\d[ap]m/);
+    expect(main).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     await expectAccessible(page);
     await page.context().close();
+  });
+
+  it('lets staff work the inbox on a phone: due dates, who has each case, sorting, and nothing wider than the screen', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 375, height: 800 } });
+    const page = await context.newPage();
+    const staff = demoAccount((c) => c.roles === 'staff at fellshire-cc');
+    await signInThroughForm(page, site.base, staff.email, staff.password);
+    const narrow = async () =>
+      expect(await page.evaluate('document.documentElement.scrollWidth'), page.url()).toBeLessThanOrEqual(
+        375,
+      );
+    await page.goto(`${site.base}/cases`);
+    await expectAccessible(page);
+    await narrow();
+    const row = page.locator('tr', { hasText: references.pothole as string });
+    expect(await row.locator('td[data-label="Due"]').textContent()).toMatch(/\d{1,2} [A-Z][a-z]+ 20\d\d/);
+    expect(await row.locator('td[data-label="Assigned to"]').textContent()).toContain('Nobody');
+    await page.getByRole('link', { name: 'Sort by due date, soonest first' }).click();
+    expect(page.url()).toContain('sort=due');
+    await expectAccessible(page);
+    await narrow();
+    await page.getByRole('link', { name: 'Find a case by its reference' }).click();
+    await page.getByLabel('Reference').fill((references.pothole as string).toLowerCase());
+    await page.getByRole('button', { name: /Find/ }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Case ${references.pothole}`);
+    await expectAccessible(page);
+    await narrow();
+    await context.close();
   });
 });

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../../platform/index.ts';
+import { govukDate } from '../../web/index.ts';
 import type { IdentitySettings } from '../settings.ts';
 import type { PasskeySite } from './passkeys.ts';
 import type { Accounts } from './service.ts';
@@ -20,13 +21,7 @@ const scripts = {
   'passkeys.js': fileURLToPath(new URL('./assets/passkeys.js', import.meta.url)),
 };
 
-const day = (date: Date | null) =>
-  date?.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'Europe/London',
-  });
+const day = (date: Date | null) => (date ? govukDate(date) : undefined);
 
 interface Options {
   identity: Pick<Accounts, 'passkeys' | 'signOut'>;

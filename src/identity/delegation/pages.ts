@@ -3,7 +3,7 @@
 // and chooses to act for them (/acting-for), which lasts until they stop or sign out.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireActor } from '../../platform/index.ts';
-import { formErrors } from '../../web/index.ts';
+import { formErrors, govukDate } from '../../web/index.ts';
 import { ACTING_COOKIE } from '../accounts/index.ts';
 import { DELEGATED_SERVICES } from './rules.ts';
 import type { Delegations, NewDelegation } from './service.ts';
@@ -26,12 +26,7 @@ const TO_GIVER: Record<keyof typeof DELEGATED_SERVICES, string> = {
 const services = Object.entries(TO_GIVER).map(([value, text]) => ({ value, text }));
 const serviceNames = (list: string[], words: Record<string, string> = DELEGATED_SERVICES) =>
   list.map((s) => words[s] ?? s);
-const longDate = (iso: string) =>
-  new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  });
+const longDate = govukDate;
 
 function toDelegation(body: DelegationForm): NewDelegation {
   const pad = (v: string | undefined, n: number) => (v ?? '').trim().padStart(n, '0');

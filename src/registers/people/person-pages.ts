@@ -4,7 +4,7 @@
 // and merging another person in, each with a reason.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden } from '../../platform/index.ts';
-import { formErrors } from '../../web/index.ts';
+import { formErrors, govukDateTime } from '../../web/index.ts';
 import { purposeItems, requireStaff } from '../records/index.ts';
 import type { GoldenPerson, PersonLink, RecordSide } from './golden-people.ts';
 import type { LinkingService } from './linking.ts';
@@ -13,12 +13,7 @@ type Query = Record<string, string | undefined>;
 type Form = { errors: { text: string; href: string }[]; fieldErrors: Record<string, string> };
 const noErrors: Form = { errors: [], fieldErrors: {} };
 
-const when = (iso: string) =>
-  new Date(iso).toLocaleString('en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/London',
-  });
+const when = (iso: string) => govukDateTime(iso);
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 

@@ -5,7 +5,7 @@ import { purposes } from '../../governance/index.ts';
 import { actFor, requireSecondFactor } from '../../identity/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { DomainError, Forbidden, requireActor } from '../../platform/index.ts';
-import { formErrors } from '../../web/index.ts';
+import { formErrors, govukDateTime } from '../../web/index.ts';
 import type { RecordsService } from './service.ts';
 
 interface Options {
@@ -117,11 +117,7 @@ async function yourData({ records, governance, places }: Options, request: Fasti
   ]);
   const accesses = entries.map((e) => ({
     at: e.at,
-    when: new Date(e.at).toLocaleString('en-GB', {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      timeZone: 'Europe/London',
-    }),
+    when: govukDateTime(e.at),
     organisation: names.get(e.actor?.organisation ?? '') ?? 'Unknown',
     role: roleNames[e.actor?.role ?? ''] ?? 'Staff',
     purpose: e.purpose ? (purposes[e.purpose as keyof typeof purposes] ?? e.purpose) : 'Their own records',

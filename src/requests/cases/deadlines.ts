@@ -8,6 +8,7 @@ import type { IdentityService } from '../../identity/index.ts';
 import type { Message, NotifyService } from '../../notify/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import type { Clock, JobDefinition } from '../../platform/index.ts';
+import { govukDateTime } from '../../web/index.ts';
 import type { CaseRow } from '../case.ts';
 import { changeCase, insertUpdate } from '../store.ts';
 import { teamsOf } from '../teams/index.ts';
@@ -133,7 +134,7 @@ export function deadlinesService(
         const personalisation = {
           reference: row.reference,
           service: serviceNames.get(row.service_code) as string,
-          due: (row.expected_at as Date).toISOString().slice(0, 16).replace('T', ' '),
+          due: govukDateTime(row.expected_at as Date),
         };
         await notify.queue(
           trx,

@@ -46,7 +46,7 @@ export async function followPages(app: FastifyInstance, { requests }: { requests
           { text: r.serviceName },
           { text: r.organisationName },
           { text: statusNames[r.status] },
-          { text: r.latestUpdate ? `${r.latestUpdate.at.slice(0, 10)}: ${r.latestUpdate.body}` : 'None yet' },
+          { text: r.latestUpdate ? `${longDate(r.latestUpdate.at)}: ${r.latestUpdate.body}` : 'None yet' },
         ].map((cell, i) => ({ ...cell, attributes: { 'data-label': YOUR_REQUESTS_HEAD[i] } })),
       ),
     });

@@ -3,19 +3,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { PlacesService } from '../../places/index.ts';
 import { Invalid, requireAdmin } from '../../platform/index.ts';
-import { errorList } from '../../web/index.ts';
+import { errorList, govukDate } from '../../web/index.ts';
 import type { ApiKeys, KeyRequest } from './api-keys.ts';
 import { KEYS_PAGE } from './open311.ts';
 
 type Keys = Pick<ApiKeys, 'issueKey' | 'keys' | 'rotateKey' | 'revokeKey'>;
 
-const day = (date: Date) =>
-  date.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'Europe/London',
-  });
+const day = (date: Date) => govukDate(date);
 
 export async function open311KeyPages(
   app: FastifyInstance,

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PlacesService } from '../../places/index.ts';
 import { requireAdmin } from '../../platform/index.ts';
-import { formErrors } from '../../web/index.ts';
+import { formErrors, govukDateTime } from '../../web/index.ts';
 import { PUSH_PATH } from './routes.ts';
 import type { OutboundService, SystemInput } from './service.ts';
 
@@ -11,8 +11,7 @@ export const SYSTEMS_PAGE = '/admin/outbound';
 
 type Outbound = Pick<OutboundService, 'addSystem' | 'systems' | 'retrySend'>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
-const when = (d: Date) =>
-  d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
+const when = (d: Date) => govukDateTime(d);
 
 export async function outboundPages(
   app: FastifyInstance,
