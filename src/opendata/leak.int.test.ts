@@ -277,4 +277,54 @@ describe('open data lets nothing personal out', () => {
     const exposed = [...truth.values()].filter((v) => v.denominator > 0 && v.denominator < THRESHOLD);
     expect(exposed.length).toBeGreaterThan(0);
   });
+
+  it('publishes each KPI month once: cases added to a closed month change no published figure', async () => {
+    type KpiRow = Record<string, string>;
+    const before = parse(await published(t.services.openData, 'outcome-kpis', 'csv'), {
+      columns: true,
+    }) as KpiRow[];
+    const now = new Date();
+    const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3, 10));
+    const db = t.services.database.db;
+    const [county] = await db
+      .selectFrom('organisations')
+      .select('id')
+      .where('ref', '=', 'fellshire-cc')
+      .execute();
+    await db
+      .insertInto('cases')
+      .values(
+        Array.from({ length: 25 }, (_, i) => ({
+          reference: `LL${String(i).padStart(2, '0')}-LATE`,
+          service_code: 'pothole',
+          organisation_id: county?.id as string,
+          route_basis: 'coverage' as const,
+          channel: 'online' as const,
+          lat: 52.25,
+          lon: -2.1,
+          description: 'Late',
+          status: 'open' as const,
+          requested_at: month,
+          updated_at: month,
+          expected_at: new Date(month.getTime() + 5 * DAY),
+        })),
+      )
+      .execute();
+    await t.services.outcomes.kpis.recompute();
+    const live = (await t.services.outcomes.kpis.published()).kpis
+      .find((k) => k.kpi.id === 'channel-shift')
+      ?.values.find((v) => v.organisation === 'fellshire-cc' && v.month === month.toISOString().slice(0, 7));
+    const after = parse(await published(t.services.openData, 'outcome-kpis', 'csv'), {
+      columns: true,
+    }) as KpiRow[];
+    const kept = (await t.services.outcomes.kpis.kept()).find(
+      (v) =>
+        v.kpi === 'channel-shift' &&
+        v.organisation_id === county?.id &&
+        v.month === `${month.toISOString().slice(0, 7)}-01`,
+    );
+    // The live value counts the late cases; the kept and published month is as it was.
+    expect(live?.denominator).toBe((kept?.denominator ?? 0) + 25);
+    expect(after).toEqual(before);
+  });
 });

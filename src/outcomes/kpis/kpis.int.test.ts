@@ -94,6 +94,7 @@ describe('the KPIs', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<svg');
     expect(page.body).toContain('Requests made online or through apps');
+    expect(page.body).toContain('href="/data/outcome-kpis"');
     const one = await t.app.inject({
       url: '/outcomes/kpis/channel-shift?organisation=castlebridge-council',
       headers: { accept: 'text/html', cookie },

@@ -73,6 +73,11 @@ describe('the maturity benchmark as open data', () => {
     const imported = parseBenchmarkCsv(csv, [await t.services.routemap.currentFramework()]);
     expect(imported).toMatchObject({ place: 'Fellshire', scores: expect.any(Array) });
     expect(imported.scores).toHaveLength(rows.length);
+    // The place's benchmark page says where anyone finds it.
+    const staff = demoAccount((c) => c.roles === 'staff at ashby-vale-dc');
+    const cookie = await signIn(t.app, staff.email, staff.password);
+    const page = await t.app.inject({ url: '/routemap/benchmark', headers: { accept: 'text/html', cookie } });
+    expect(page.body).toContain('href="/data/maturity-benchmark"');
   });
 });
 
