@@ -49,7 +49,10 @@ export const ProblemResponses = { '4xx': ProblemSchema };
  * the schema says what the service refuses, and a refusal names the fields to choose from.
  */
 export const atLeastOneOf = (fields: readonly string[]) => ({
-  anyOf: fields.map((field) => ({ required: [field], properties: { [field]: { pattern: '\\S' } } })),
+  anyOf: fields.map((field) => ({
+    required: [field],
+    properties: { [field]: { type: 'string', pattern: '\\S' } },
+  })),
 });
 
 export interface PageContext {
