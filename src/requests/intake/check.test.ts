@@ -51,6 +51,7 @@ describe('checking a submission', () => {
       lastName: null,
       phone: '01632 960001',
       contactBy: 'email',
+      shareContact: false,
       deviceId: null,
       accountRef: null,
     });
