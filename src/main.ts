@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { createApp } from './app.ts';
 import { openDatabase, type Services, servicesFor, startJobs } from './compose.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { type Database, instanceRunning, migrate, pendingMigrations } from './db/index.ts';
+import { type Database, instanceRunning, ledgerOpenToApp, pendingMigrations } from './db/index.ts';
 import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
 import { headKeeper, readHeads } from './governance/index.ts';
 import {
@@ -42,12 +42,17 @@ async function start(options: { demo: boolean }) {
   const cfg = config();
   // Said in the app's log once there is one: the embedded PostgreSQL found stopped and started again.
   let restarted = (_error?: Error) => {};
-  const { database, close } = await openDatabase(cfg, {
+  const {
+    database,
+    migrate: migrateDatabase,
+    close,
+  } = await openDatabase(cfg, {
     instance: true,
     restarted: (error) => restarted(error),
   }).catch((error: Error) => fail(error.message));
   try {
-    await migrate(database.pool);
+    await migrateDatabase(); // as the owner; everything else as the app role
+    const open = await ledgerOpenToApp(database.pool);
     const services = await servicesFor(database, cfg);
     await services.governance.notePolicies();
     await services.outcomes.kpis.check(); // a KPI file whose query does not run stops the start
@@ -55,6 +60,10 @@ async function start(options: { demo: boolean }) {
       process.stdout.write(`${formatCredentials(await loadDemo(services, { live: true }))}\n`);
     }
     const app = await createApp(cfg, services);
+    if (open)
+      app.log.warn(
+        `the app's database role can ${open}: set DATABASE_OWNER_URL to the owner's role and DATABASE_URL to a role of its own (see the README)`,
+      );
     restarted = (error) =>
       error
         ? app.log.error(
@@ -106,11 +115,14 @@ async function start(options: { demo: boolean }) {
   }
 }
 
-async function withDatabase(work: (database: Database) => Promise<void>) {
+/** Runs a command on the database as the app role; `migrateDatabase` migrates as the owner. */
+async function withDatabase(
+  work: (database: Database, migrateDatabase: () => Promise<string[]>) => Promise<void>,
+) {
   const cfg = config();
-  const { database, close } = await openDatabase(cfg).catch((error: Error) => fail(error.message));
+  const { database, migrate, close } = await openDatabase(cfg).catch((error: Error) => fail(error.message));
   try {
-    await work(database);
+    await work(database, migrate);
   } finally {
     await close();
   }
@@ -149,12 +161,12 @@ program
   .command('migrate')
   .description('apply the database migrations that have not been applied')
   .action(() =>
-    withDatabase(async (database) => {
+    withDatabase(async (database, migrateDatabase) => {
       if ((await pendingMigrations(database.pool)).length > 0 && (await instanceRunning(database.pool)))
         fail(
           'Flagstone is running on this database: stop it before applying migrations, so that it does not find its tables changed under it',
         );
-      const applied = await migrate(database.pool);
+      const applied = await migrateDatabase();
       process.stdout.write(
         applied.length ? `Applied ${applied.join(', ')}\n` : 'The database is up to date\n',
       );
@@ -165,8 +177,8 @@ program
   .command('demo')
   .description('load the demo place and its accounts into an empty database')
   .action(() =>
-    withDatabase(async (database) => {
-      await migrate(database.pool);
+    withDatabase(async (database, migrateDatabase) => {
+      await migrateDatabase();
       const services = await servicesFor(database, config());
       if (await hasPlace(services))
         fail('this database already has a place; the demo is only loaded into an empty one');

@@ -61,6 +61,11 @@ export interface AlertSubscriptions {
   unsubscribe_hash: string;
 }
 
+export interface AppRoleLimits {
+  privileges: string;
+  table_name: string;
+}
+
 export interface AppSecrets {
   created_at: Generated<Timestamp>;
   name: string;
@@ -879,6 +884,7 @@ export interface DB {
   accounts: Accounts;
   agreement_parties: AgreementParties;
   alert_subscriptions: AlertSubscriptions;
+  app_role_limits: AppRoleLimits;
   app_secrets: AppSecrets;
   area_coverage: AreaCoverage;
   areas: Areas;
