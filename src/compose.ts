@@ -51,12 +51,14 @@ export function createServices(
   ledgerKey?: string,
   openData: Partial<OpenDataSettings> = {},
   kpisDir?: string,
+  witnessing: { witnessKeyFile?: string; publicUrl?: string } = {},
 ) {
   const { db } = database;
   const places = placesService(db);
   const governance = governanceService(db, clock, pdp, places, {
     connectionString: database.pool.options.connectionString,
     keyFile: ledgerKey,
+    ...witnessing,
   });
   const identity = identityService(db, clock, governance.ledger, places, {
     queue: (trx, messages) => notify.queue(trx, messages),
@@ -132,6 +134,8 @@ export async function servicesFor(
     ledgerKey?: string;
     openData?: Partial<OpenDataSettings>;
     kpisDir?: string;
+    witnessKey?: string;
+    publicUrl?: string;
   } = {},
 ): Promise<Services> {
   return createServices(
@@ -141,6 +145,7 @@ export async function servicesFor(
     options.ledgerKey,
     options.openData,
     options.kpisDir,
+    { witnessKeyFile: options.witnessKey, publicUrl: options.publicUrl },
   );
 }
 

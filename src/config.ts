@@ -20,6 +20,8 @@ export interface Config {
   ledgerKey: string;
   /** Where every signed tree head of the ledger is kept outside the database, one JSON line each. */
   ledgerHeads: string;
+  /** The Ed25519 key this Flagstone co-signs other ledgers' tree heads with, as their witness (made when missing). */
+  witnessKey: string;
   embeddedDbPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** JSON lines for machines, or one readable line each for people; `auto`: readable on a terminal. */
@@ -144,6 +146,9 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     ledgerHeads: path.resolve(
       env.FLAGSTONE_LEDGER_HEADS || path.join(env.FLAGSTONE_DATA || '.flagstone', 'ledger-heads.jsonl'),
+    ),
+    witnessKey: path.resolve(
+      env.FLAGSTONE_WITNESS_KEY || path.join(env.FLAGSTONE_DATA || '.flagstone', 'witness-key.pem'),
     ),
     embeddedDbPort: integer(env, 'FLAGSTONE_DB_PORT', 54329, 1024, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

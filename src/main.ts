@@ -1,11 +1,12 @@
 // The flagstone command: start the platform, run migrations, load the demo place.
 import { Command } from 'commander';
 import { createApp } from './app.ts';
+import { auditCommands } from './audit-commands.ts';
 import { openDatabase, type Services, servicesFor, startJobs } from './compose.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { type Database, instanceRunning, ledgerOpenToApp, pendingMigrations } from './db/index.ts';
 import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
-import { headKeeper, readHeads } from './governance/index.ts';
+import { headKeeper } from './governance/index.ts';
 import {
   addClientFromCommandLine,
   addUpstreamFromCommandLine,
@@ -86,11 +87,17 @@ async function start(options: { demo: boolean }) {
     };
     // Every five seconds: sign a checkpoint of the audit ledger if it has grown, and keep its tree
     // head outside the database. Every minute: forget expired sessions.
+    // Then send the new head to the ledger's witnesses, each with a proof from its last one.
     const keepHeads = headKeeper(cfg.ledgerHeads, services.governance.ledger.heads);
     const checkpoints = setInterval(() => {
       services.governance.ledger
         .checkpoint()
         .then(keepHeads)
+        .then(() => services.governance.ledger.sendToWitnesses())
+        .then((outcomes) => {
+          for (const o of outcomes.filter((o) => !o.cosigned))
+            app.log.warn({ witness: o.witness, reason: o.error }, 'a witness did not co-sign the tree head');
+        })
         .catch((error: Error) => app.log.error({ err: error.name }, 'checkpoint failed'));
     }, 5_000);
     const housekeeping = setInterval(() => {
@@ -372,62 +379,7 @@ data
     }),
   );
 
-const audit = program.command('audit').description('the tamper-evident audit ledger');
-audit
-  .command('verify')
-  .description(
-    'check the hash chain, every signed checkpoint and the tree heads kept outside the database; name the first entry that does not fit',
-  )
-  .option(
-    '--heads <file-or-url>',
-    'tree heads kept elsewhere (JSON lines or a JSON array, as GET /api/v1/audit/heads gives); default: FLAGSTONE_LEDGER_HEADS',
-  )
-  .action((options: { heads?: string }) =>
-    withServices(async (services) => {
-      const started = performance.now();
-      const heads = await readHeads(options.heads ?? config().ledgerHeads).catch((error: Error) =>
-        fail(`the tree heads could not be read: ${error.message}`),
-      );
-      const result = await services.governance.ledger.verify(
-        (done) => process.stderr.write(`\rchecked ${done} entries`),
-        heads,
-      );
-      const seconds = (performance.now() - started) / 1000;
-      process.stderr.write('\n');
-      if (!result.ok) fail(`the audit ledger does not verify: ${result.failure?.reason}`);
-      const rate = Math.round(result.entries / Math.max(seconds, 1e-3));
-      process.stdout.write(
-        `The audit ledger is intact: ${result.entries} entries, ${result.checkpoints} signed checkpoints and ${result.outside} tree heads kept outside the database checked in ${seconds.toFixed(2)} s (${rate} entries per second)\n`,
-      );
-    }),
-  );
-audit
-  .command('checkpoint')
-  .description(
-    'sign a checkpoint (Merkle tree head) over every entry so far, and keep its head outside the database',
-  )
-  .action(() =>
-    withServices(async (services) => {
-      const size = await services.governance.ledger.checkpoint();
-      await headKeeper(config().ledgerHeads, services.governance.ledger.heads)();
-      process.stdout.write(
-        size ? `Signed a checkpoint over ${size} entries\n` : 'No new entries since the last checkpoint\n',
-      );
-    }),
-  );
-audit
-  .command('prove')
-  .argument('<entry>', 'the number of the entry')
-  .description('print the inclusion proof of one entry in the latest checkpoint (RFC 9162)')
-  .action((entry: string) =>
-    withServices(async (services) => {
-      const seq = Number(entry);
-      if (!Number.isInteger(seq) || seq < 1) fail('the entry must be a whole number from 1');
-      const proof = await services.governance.ledger.prove(seq);
-      if (!proof) fail(`no signed checkpoint covers entry ${seq} yet: run "flagstone audit checkpoint"`);
-      process.stdout.write(`${JSON.stringify(proof, null, 2)}\n`);
-    }),
-  );
+auditCommands(program, { withServices, config, fail });
 
 const open311 = program
   .command('open311')

@@ -81,8 +81,10 @@ export async function testApp(
   const { url, ownerUrl, drop } = await testDatabase();
   const database = connect(url, 4);
   const clock = testClock();
-  const services = await servicesFor(database, { clock });
-  const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', ...env }), services, { logStream });
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  // The ledger is known to its witnesses by FLAGSTONE_URL, as in `flagstone start`.
+  const services = await servicesFor(database, { clock, publicUrl: config.publicUrl });
+  const app = await createApp(config, services, { logStream });
   running.add(app);
   clocks.set(app, clock);
   return {

@@ -114,13 +114,14 @@ async function keepCopy() {
 describe('tree heads kept outside the database', { timeout: 120_000 }, () => {
   const ledger = () => t.services.governance.ledger;
 
-  it('are published: GET /api/v1/audit/heads needs no sign-in and gives sizes, roots and signatures only', async () => {
+  it('are published: GET /api/v1/audit/heads needs no sign-in and gives sizes, roots, signatures and co-signatures only', async () => {
     await ledger().checkpoint();
     const answer = await t.app.inject({ url: '/api/v1/audit/heads' });
     expect(answer.statusCode).toBe(200);
     const heads = answer.json();
     expect(heads.length).toBeGreaterThan(0);
     expect(Object.keys(heads[0]).sort()).toEqual([
+      'cosignatures',
       'keyId',
       'publicKey',
       'rootHash',
