@@ -89,7 +89,10 @@ async function start(options: { demo: boolean }) {
     // head outside the database. Every minute: forget expired sessions.
     // Then send the new head to the ledger's witnesses, each with a proof from its last one.
     const keepHeads = headKeeper(cfg.ledgerHeads, services.governance.ledger.heads);
+    let signing = false; // a witness slow to answer must not have the next round start beside it
     const checkpoints = setInterval(() => {
+      if (signing) return;
+      signing = true;
       services.governance.ledger
         .checkpoint()
         .then(keepHeads)
@@ -98,7 +101,10 @@ async function start(options: { demo: boolean }) {
           for (const o of outcomes.filter((o) => !o.cosigned))
             app.log.warn({ witness: o.witness, reason: o.error }, 'a witness did not co-sign the tree head');
         })
-        .catch((error: Error) => app.log.error({ err: error.name }, 'checkpoint failed'));
+        .catch((error: Error) => app.log.error({ err: error.name }, 'checkpoint failed'))
+        .finally(() => {
+          signing = false;
+        });
     }, 5_000);
     const housekeeping = setInterval(() => {
       services.identity
