@@ -2,7 +2,14 @@
 // command of the command line, the tests and the benchmarks take their services from here, so a
 // ledger, a service or a job queue is constructed in this file and nowhere else.
 import type { Config } from './config.ts';
-import { connect, type Database, holdInstance, pendingMigrations, startEmbedded } from './db/index.ts';
+import {
+  connect,
+  type Database,
+  holdInstance,
+  migrate,
+  pendingMigrations,
+  startEmbedded,
+} from './db/index.ts';
 import {
   agreementsService,
   governanceService,
@@ -44,12 +51,14 @@ export function createServices(
   ledgerKey?: string,
   openData: Partial<OpenDataSettings> = {},
   kpisDir?: string,
+  witnessing: { witnessKeyFile?: string; publicUrl?: string } = {},
 ) {
   const { db } = database;
   const places = placesService(db);
   const governance = governanceService(db, clock, pdp, places, {
     connectionString: database.pool.options.connectionString,
     keyFile: ledgerKey,
+    ...witnessing,
   });
   const identity = identityService(db, clock, governance.ledger, places, {
     queue: (trx, messages) => notify.queue(trx, messages),
@@ -135,6 +144,8 @@ export async function servicesFor(
     ledgerKey?: string;
     openData?: Partial<OpenDataSettings>;
     kpisDir?: string;
+    witnessKey?: string;
+    publicUrl?: string;
   } = {},
 ): Promise<Services> {
   return createServices(
@@ -144,6 +155,7 @@ export async function servicesFor(
     options.ledgerKey,
     options.openData,
     options.kpisDir,
+    { witnessKeyFile: options.witnessKey, publicUrl: options.publicUrl },
   );
 }
 
@@ -151,30 +163,35 @@ export async function servicesFor(
  * DATABASE_URL when set; otherwise the embedded PostgreSQL in FLAGSTONE_DATA, started if it is not
  * running already. `instance` is for `flagstone start`: one per data folder (the commands of the
  * command line run beside it, on the same server); on an external database, instances share it.
+ * `database` connects as the app role; `migrate` alone connects as the owner (DATABASE_OWNER_URL,
+ * or the embedded cluster's superuser), applies the migrations, grants the app role its part and
+ * disconnects (decision 0022).
  */
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedDbPort'>,
+  config: Pick<Config, 'databaseUrl' | 'databaseOwnerUrl' | 'dataDir' | 'embeddedDbPort'>,
   {
     instance = false,
     restarted = () => {},
   }: { instance?: boolean; restarted?: (error?: Error) => void } = {},
-): Promise<{ database: Database; close(): Promise<void> }> {
+): Promise<{ database: Database; migrate(): Promise<string[]>; close(): Promise<void> }> {
   if (config.databaseUrl) {
     const database = connect(config.databaseUrl);
-    return { database, close: () => database.close() };
+    const ownerUrl = config.databaseOwnerUrl ?? config.databaseUrl;
+    return { database, migrate: () => migrateAsOwner(ownerUrl, database), close: () => database.close() };
   }
   const embedded = await startEmbedded({ dataDir: config.dataDir, port: config.embeddedDbPort });
   const release = instance
-    ? await holdInstance(embedded.url, config.dataDir).catch(async (error) => {
+    ? await holdInstance(embedded.appUrl, config.dataDir).catch(async (error) => {
         await embedded.stop({ unlessInUse: true });
         throw error;
       })
     : async () => {};
-  const database = connect(embedded.url);
+  const database = connect(embedded.appUrl);
   // The instance starts its PostgreSQL again if it stops under it (its postmaster killed, say).
   const unwatch = instance ? embedded.watch(restarted) : () => {};
   return {
     database,
+    migrate: () => migrateAsOwner(embedded.url, database),
     async close() {
       unwatch();
       await database.close();
@@ -183,4 +200,15 @@ export async function openDatabase(
       await embedded.stop({ unlessInUse: true });
     },
   };
+}
+
+/** Applies the migrations on a connection as the owner, granting the app role of `app` its part. */
+export async function migrateAsOwner(ownerUrl: string, app: Database): Promise<string[]> {
+  const appRole = (await app.pool.query<{ me: string }>('SELECT current_user AS me')).rows[0]?.me;
+  const owner = connect(ownerUrl, 1);
+  try {
+    return await migrate(owner.pool, { appRole });
+  } finally {
+    await owner.close();
+  }
 }

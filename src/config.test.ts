@@ -17,6 +17,8 @@ describe('configuration from the environment', () => {
     ['LOG_FORMAT', 'xml', /LOG_FORMAT must be one of json, pretty, auto/],
     ['DATABASE_URL', 'mysql://x@y/z', /DATABASE_URL must start with postgres:\/\//],
     ['DATABASE_URL', 'not a url', /DATABASE_URL must be a URL/],
+    ['DATABASE_OWNER_URL', 'not a url', /DATABASE_OWNER_URL must be a URL/],
+    ['DATABASE_OWNER_URL', 'postgres://owner@db/flagstone', /DATABASE_OWNER_URL needs DATABASE_URL set too/],
     ['TRUST_PROXY', 'yes', /TRUST_PROXY must be one of true, false/],
   ])('refuses %s=%s, naming the variable and what it expects', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);

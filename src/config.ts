@@ -14,11 +14,15 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl: string | undefined;
+  /** The database as the owner of its schema (DATABASE_OWNER_URL), for migrations; unset: DATABASE_URL's role does both. */
+  databaseOwnerUrl: string | undefined;
   dataDir: string;
   /** The Ed25519 key that signs the ledger's checkpoints: a PEM file outside the database, made when missing. */
   ledgerKey: string;
   /** Where every signed tree head of the ledger is kept outside the database, one JSON line each. */
   ledgerHeads: string;
+  /** The Ed25519 key this Flagstone co-signs other ledgers' tree heads with, as their witness (made when missing). */
+  witnessKey: string;
   embeddedDbPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** JSON lines for machines, or one readable line each for people; `auto`: readable on a terminal. */
@@ -68,19 +72,26 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
-function databaseUrl(env: Env): string | undefined {
-  const raw = env.DATABASE_URL;
+function databaseUrl(env: Env, name = 'DATABASE_URL'): string | undefined {
+  const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL must be a URL such as postgres://user:password@host:5432/flagstone');
+    throw new ConfigError(`${name} must be a URL such as postgres://user:password@host:5432/flagstone`);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+    throw new ConfigError(`${name} must start with postgres:// or postgresql://`);
   }
   return raw;
+}
+
+/** DATABASE_OWNER_URL, which only goes with DATABASE_URL (the embedded database has both roles itself). */
+function databaseOwnerUrl(env: Env): string | undefined {
+  const owner = databaseUrl(env, 'DATABASE_OWNER_URL');
+  if (owner && !databaseUrl(env)) throw new ConfigError('DATABASE_OWNER_URL needs DATABASE_URL set too');
+  return owner;
 }
 
 /** FLAGSTONE_URL without its trailing slash, or localhost and the port. */
@@ -166,12 +177,16 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || 'localhost',
     port,
     databaseUrl: databaseUrl(env),
+    databaseOwnerUrl: databaseOwnerUrl(env),
     dataDir: path.resolve(env.FLAGSTONE_DATA || '.flagstone'),
     ledgerKey: path.resolve(
       env.FLAGSTONE_LEDGER_KEY || path.join(env.FLAGSTONE_DATA || '.flagstone', 'ledger-key.pem'),
     ),
     ledgerHeads: path.resolve(
       env.FLAGSTONE_LEDGER_HEADS || path.join(env.FLAGSTONE_DATA || '.flagstone', 'ledger-heads.jsonl'),
+    ),
+    witnessKey: path.resolve(
+      env.FLAGSTONE_WITNESS_KEY || path.join(env.FLAGSTONE_DATA || '.flagstone', 'witness-key.pem'),
     ),
     embeddedDbPort: integer(env, 'FLAGSTONE_DB_PORT', 54329, 1024, 65535),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

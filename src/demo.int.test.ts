@@ -3,8 +3,8 @@
 // referral waiting and one declined, and the audit ledger intact over all of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../test/support.ts';
-import { type Services, servicesFor } from './compose.ts';
-import { connect, type Database, migrate } from './db/index.ts';
+import { migrateAsOwner, type Services, servicesFor } from './compose.ts';
+import { connect, type Database } from './db/index.ts';
 import { loadDemo } from './demo.ts';
 
 let database: Database;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   const made = await testDatabase({ empty: true });
   drop = made.drop;
   database = connect(made.url, 4);
-  await migrate(database.pool);
+  await migrateAsOwner(made.ownerUrl, database);
   services = await servicesFor(database);
   await loadDemo(services, { live: true });
 }, 120_000);

@@ -1,11 +1,12 @@
 // The flagstone command: start the platform, run migrations, load the demo place.
 import { Command } from 'commander';
 import { createApp } from './app.ts';
+import { auditCommands } from './audit-commands.ts';
 import { openDatabase, type Services, servicesFor, startJobs } from './compose.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { type Database, instanceRunning, migrate, pendingMigrations } from './db/index.ts';
+import { type Database, instanceRunning, ledgerOpenToApp, pendingMigrations } from './db/index.ts';
 import { formatCredentials, hasPlace, loadDemo } from './demo.ts';
-import { headKeeper, readHeads } from './governance/index.ts';
+import { headKeeper } from './governance/index.ts';
 import {
   addClientFromCommandLine,
   addUpstreamFromCommandLine,
@@ -42,12 +43,17 @@ async function start(options: { demo: boolean }) {
   const cfg = config();
   // Said in the app's log once there is one: the embedded PostgreSQL found stopped and started again.
   let restarted = (_error?: Error) => {};
-  const { database, close } = await openDatabase(cfg, {
+  const {
+    database,
+    migrate: migrateDatabase,
+    close,
+  } = await openDatabase(cfg, {
     instance: true,
     restarted: (error) => restarted(error),
   }).catch((error: Error) => fail(error.message));
   try {
-    await migrate(database.pool);
+    await migrateDatabase(); // as the owner; everything else as the app role
+    const open = await ledgerOpenToApp(database.pool);
     const services = await servicesFor(database, cfg);
     await services.governance.notePolicies();
     await services.outcomes.kpis.check(); // a KPI file whose query does not run stops the start
@@ -55,6 +61,10 @@ async function start(options: { demo: boolean }) {
       process.stdout.write(`${formatCredentials(await loadDemo(services, { live: true }))}\n`);
     }
     const app = await createApp(cfg, services);
+    if (open)
+      app.log.warn(
+        `the app's database role can ${open}: set DATABASE_OWNER_URL to the owner's role and DATABASE_URL to a role of its own (see the README)`,
+      );
     restarted = (error) =>
       error
         ? app.log.error(
@@ -77,12 +87,24 @@ async function start(options: { demo: boolean }) {
     };
     // Every five seconds: sign a checkpoint of the audit ledger if it has grown, and keep its tree
     // head outside the database. Every minute: forget expired sessions.
+    // Then send the new head to the ledger's witnesses, each with a proof from its last one.
     const keepHeads = headKeeper(cfg.ledgerHeads, services.governance.ledger.heads);
+    let signing = false; // a witness slow to answer must not have the next round start beside it
     const checkpoints = setInterval(() => {
+      if (signing) return;
+      signing = true;
       services.governance.ledger
         .checkpoint()
         .then(keepHeads)
-        .catch((error: Error) => app.log.error({ err: error.name }, 'checkpoint failed'));
+        .then(() => services.governance.ledger.sendToWitnesses())
+        .then((outcomes) => {
+          for (const o of outcomes.filter((o) => !o.cosigned))
+            app.log.warn({ witness: o.witness, reason: o.error }, 'a witness did not co-sign the tree head');
+        })
+        .catch((error: Error) => app.log.error({ err: error.name }, 'checkpoint failed'))
+        .finally(() => {
+          signing = false;
+        });
     }, 5_000);
     const housekeeping = setInterval(() => {
       services.identity
@@ -106,11 +128,14 @@ async function start(options: { demo: boolean }) {
   }
 }
 
-async function withDatabase(work: (database: Database) => Promise<void>) {
+/** Runs a command on the database as the app role; `migrateDatabase` migrates as the owner. */
+async function withDatabase(
+  work: (database: Database, migrateDatabase: () => Promise<string[]>) => Promise<void>,
+) {
   const cfg = config();
-  const { database, close } = await openDatabase(cfg).catch((error: Error) => fail(error.message));
+  const { database, migrate, close } = await openDatabase(cfg).catch((error: Error) => fail(error.message));
   try {
-    await work(database);
+    await work(database, migrate);
   } finally {
     await close();
   }
@@ -149,12 +174,12 @@ program
   .command('migrate')
   .description('apply the database migrations that have not been applied')
   .action(() =>
-    withDatabase(async (database) => {
+    withDatabase(async (database, migrateDatabase) => {
       if ((await pendingMigrations(database.pool)).length > 0 && (await instanceRunning(database.pool)))
         fail(
           'Flagstone is running on this database: stop it before applying migrations, so that it does not find its tables changed under it',
         );
-      const applied = await migrate(database.pool);
+      const applied = await migrateDatabase();
       process.stdout.write(
         applied.length ? `Applied ${applied.join(', ')}\n` : 'The database is up to date\n',
       );
@@ -165,8 +190,8 @@ program
   .command('demo')
   .description('load the demo place and its accounts into an empty database')
   .action(() =>
-    withDatabase(async (database) => {
-      await migrate(database.pool);
+    withDatabase(async (database, migrateDatabase) => {
+      await migrateDatabase();
       const services = await servicesFor(database, config());
       if (await hasPlace(services))
         fail('this database already has a place; the demo is only loaded into an empty one');
@@ -360,62 +385,7 @@ data
     }),
   );
 
-const audit = program.command('audit').description('the tamper-evident audit ledger');
-audit
-  .command('verify')
-  .description(
-    'check the hash chain, every signed checkpoint and the tree heads kept outside the database; name the first entry that does not fit',
-  )
-  .option(
-    '--heads <file-or-url>',
-    'tree heads kept elsewhere (JSON lines or a JSON array, as GET /api/v1/audit/heads gives); default: FLAGSTONE_LEDGER_HEADS',
-  )
-  .action((options: { heads?: string }) =>
-    withServices(async (services) => {
-      const started = performance.now();
-      const heads = await readHeads(options.heads ?? config().ledgerHeads).catch((error: Error) =>
-        fail(`the tree heads could not be read: ${error.message}`),
-      );
-      const result = await services.governance.ledger.verify(
-        (done) => process.stderr.write(`\rchecked ${done} entries`),
-        heads,
-      );
-      const seconds = (performance.now() - started) / 1000;
-      process.stderr.write('\n');
-      if (!result.ok) fail(`the audit ledger does not verify: ${result.failure?.reason}`);
-      const rate = Math.round(result.entries / Math.max(seconds, 1e-3));
-      process.stdout.write(
-        `The audit ledger is intact: ${result.entries} entries, ${result.checkpoints} signed checkpoints and ${result.outside} tree heads kept outside the database checked in ${seconds.toFixed(2)} s (${rate} entries per second)\n`,
-      );
-    }),
-  );
-audit
-  .command('checkpoint')
-  .description(
-    'sign a checkpoint (Merkle tree head) over every entry so far, and keep its head outside the database',
-  )
-  .action(() =>
-    withServices(async (services) => {
-      const size = await services.governance.ledger.checkpoint();
-      await headKeeper(config().ledgerHeads, services.governance.ledger.heads)();
-      process.stdout.write(
-        size ? `Signed a checkpoint over ${size} entries\n` : 'No new entries since the last checkpoint\n',
-      );
-    }),
-  );
-audit
-  .command('prove')
-  .argument('<entry>', 'the number of the entry')
-  .description('print the inclusion proof of one entry in the latest checkpoint (RFC 9162)')
-  .action((entry: string) =>
-    withServices(async (services) => {
-      const seq = Number(entry);
-      if (!Number.isInteger(seq) || seq < 1) fail('the entry must be a whole number from 1');
-      const proof = await services.governance.ledger.prove(seq);
-      if (!proof) fail(`no signed checkpoint covers entry ${seq} yet: run "flagstone audit checkpoint"`);
-      process.stdout.write(`${JSON.stringify(proof, null, 2)}\n`);
-    }),
-  );
+auditCommands(program, { withServices, config, fail });
 
 const open311 = program
   .command('open311')

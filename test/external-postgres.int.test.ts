@@ -1,5 +1,6 @@
 // Flagstone against an external PostgreSQL 15 (Debian's), the oldest version it supports:
-// `flagstone migrate` and `flagstone demo` through DATABASE_URL, then `start` is ready.
+// `flagstone migrate` and `flagstone demo` through DATABASE_URL, then `start` is ready; the two
+// roles set up with the SQL the README gives, the app role unable to change the audit ledger.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +15,8 @@ const bin = process.env.POSTGRES15_BIN || '/usr/lib/postgresql/15/bin';
 const main = path.resolve(import.meta.dirname, '../src/main.ts');
 let folder: string;
 let url: string;
+let ownerUrl: string;
+let port: number;
 
 /** Runs a PostgreSQL tool as the postgres user when we are root (PostgreSQL refuses root). */
 const asPostgres = (tool: string, args: string[]) =>
@@ -29,7 +32,7 @@ beforeAll(async () => {
   }
   folder = await mkdtemp(path.join(tmpdir(), 'flagstone-pg15-'));
   await chmod(folder, 0o777);
-  const port = await freePort();
+  port = await freePort();
   const data = path.join(folder, 'data');
   await asPostgres('initdb', [
     '-D',
@@ -52,8 +55,15 @@ beforeAll(async () => {
     '-o',
     `-p ${port} -k ${folder} -c listen_addresses=localhost -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
   ]);
-  await asPostgres('createdb', ['-h', 'localhost', '-p', String(port), '-U', 'flagstone', 'flagstone']);
-  url = `postgres://flagstone@localhost:${port}/flagstone`;
+  // The README's SQL for the two roles, run by the server's superuser (passwords: trust here).
+  await psql('postgres', [
+    "CREATE ROLE flagstone_owner LOGIN PASSWORD 'owner-secret'",
+    "CREATE ROLE flagstone_app LOGIN PASSWORD 'app-secret'",
+    'GRANT flagstone_app TO flagstone_owner',
+    'CREATE DATABASE flagstone OWNER flagstone_owner',
+  ]);
+  url = `postgres://flagstone_app@localhost:${port}/flagstone`;
+  ownerUrl = `postgres://flagstone_owner@localhost:${port}/flagstone`;
 }, 120_000);
 
 afterAll(async () => {
@@ -63,10 +73,16 @@ afterAll(async () => {
   }
 });
 
+/** Runs statements one by one with psql as `user` (the superuser unless named). */
+async function psql(database: string, statements: string[], user = 'flagstone') {
+  const args = ['-h', 'localhost', '-p', String(port), '-U', user, '-d', database, '-v', 'ON_ERROR_STOP=1'];
+  return exec(path.join(bin, 'psql'), [...args, ...statements.flatMap((s) => ['-c', s])]);
+}
+
 function flagstone(args: string[], env: Record<string, string>) {
   let output = '';
   const child = spawn(process.execPath, [main, ...args], {
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, DATABASE_URL: url, DATABASE_OWNER_URL: ownerUrl, LOG_LEVEL: 'info', ...env },
   });
   child.stdout.on('data', (c) => {
     output += c;
@@ -92,16 +108,24 @@ describe('an external PostgreSQL 15', () => {
     expect(await demo.exit).toBe(0);
     expect(demo.output()).toContain('shown once only');
 
-    const port = await freePort();
-    const start = flagstone(['start'], { PORT: String(port), HOST: '127.0.0.1' });
+    const web = await freePort();
+    const start = flagstone(['start'], { PORT: String(web), HOST: '127.0.0.1' });
     const deadline = Date.now() + 60_000;
     while (!start.output().includes('Flagstone is running at')) {
       if (Date.now() > deadline || start.child.exitCode !== null) throw new Error(start.output());
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-    expect(await (await fetch(`http://127.0.0.1:${port}/api/v1/organisations`)).json()).toHaveLength(8);
+    expect((await fetch(`http://127.0.0.1:${web}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`http://127.0.0.1:${web}/api/v1/organisations`)).json()).toHaveLength(8);
     start.child.kill('SIGTERM');
     expect(await start.exit).toBe(0);
+    // Two roles: no warning that the app's role can change the ledger, and indeed it cannot.
+    expect(start.output()).not.toContain("the app's database role can");
+    for (const statement of ['DELETE FROM audit_ledger', 'ALTER TABLE audit_ledger DISABLE TRIGGER USER'])
+      await expect(psql('flagstone', [statement], 'flagstone_app')).rejects.toThrow(
+        /permission denied|must be owner/,
+      );
+    const entries = await psql('flagstone', ['SELECT count(*) > 0 FROM audit_ledger'], 'flagstone_app');
+    expect(entries.stdout).toMatch(/\bt\b/);
   }, 180_000);
 });

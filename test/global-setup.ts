@@ -6,13 +6,16 @@ import path from 'node:path';
 import type { Pool } from 'pg';
 import type { TestProject } from 'vitest/node';
 import { servicesFor } from '../src/compose.ts';
-import { connect, migrate, startEmbedded } from '../src/db/index.ts';
+import { APP_ROLE, connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { type DemoCredential, loadDemo } from '../src/demo.ts';
 import { freePort } from './ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The test server as the owner of its databases (the cluster's superuser). */
     serverUrl: string;
+    /** The test server as the app role, which the app connects as (decision 0022). */
+    appServerUrl: string;
     demoCredentials: DemoCredential[];
   }
 }
@@ -33,12 +36,17 @@ async function forgoDurability(pool: Pool) {
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-test-'));
   const server = await startEmbedded({ dataDir, port: await freePort(), database: TEMPLATE });
-  const database = connect(server.url, 2);
-  await forgoDurability(database.pool);
-  await migrate(database.pool);
+  const owner = connect(server.url, 1);
+  await forgoDurability(owner.pool);
+  await migrate(owner.pool, { appRole: APP_ROLE });
+  await owner.close();
+  // The demo is loaded as the app role, as `flagstone start` loads it.
+  const database = connect(server.appUrl, 2);
   const credentials = await loadDemo(await servicesFor(database));
   await database.close();
-  project.provide('serverUrl', server.url.slice(0, server.url.lastIndexOf('/')));
+  const base = (url: string) => url.slice(0, url.lastIndexOf('/'));
+  project.provide('serverUrl', base(server.url));
+  project.provide('appServerUrl', base(server.appUrl));
   project.provide('demoCredentials', credentials);
   return async () => {
     await server.stop();

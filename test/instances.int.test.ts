@@ -90,6 +90,7 @@ beforeAll(async () => {
   lb = `http://127.0.0.1:${front}`;
   const env = (port: number, name: string) => ({
     DATABASE_URL: created.url,
+    DATABASE_OWNER_URL: created.ownerUrl,
     PORT: String(port),
     HOST: '127.0.0.1',
     FLAGSTONE_URL: lb,

@@ -15,7 +15,10 @@ import type { Clock } from '../src/platform/index.ts';
 export interface TestContext {
   app: FastifyInstance;
   services: Services;
+  /** The test's database as the app role, which the app connects as. */
   databaseUrl: string;
+  /** The same database as its owner: for what the app role may not do (migrations, the ledger's triggers). */
+  ownerUrl: string;
   /** The app's time: a code a test makes by hand for an authenticator app is made at it. */
   clock: TestClock;
   close(): Promise<void>;
@@ -53,28 +56,42 @@ async function admin(sql: string) {
   }
 }
 
-/** A database of the test's own: a copy of the demo template, or `empty` (not even migrated). */
-export async function testDatabase({ empty = false } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A database of the test's own: a copy of the demo template, or `empty` (not even migrated: migrate
+ * it as its owner, with `ownerUrl`). `url` connects as the app role, as `flagstone start` does.
+ */
+export async function testDatabase({ empty = false } = {}): Promise<{
+  url: string;
+  ownerUrl: string;
+  drop(): Promise<void>;
+}> {
   const name = `test_${randomBytes(6).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}${empty ? '' : ' TEMPLATE flagstone_template'}`);
-  return { url: `${inject('serverUrl')}/${name}`, drop: () => admin(`DROP DATABASE ${name} WITH (FORCE)`) };
+  return {
+    url: `${inject('appServerUrl')}/${name}`,
+    ownerUrl: `${inject('serverUrl')}/${name}`,
+    drop: () => admin(`DROP DATABASE ${name} WITH (FORCE)`),
+  };
 }
 
 export async function testApp(
   env: Record<string, string> = {},
   logStream?: NodeJS.WritableStream,
 ): Promise<TestContext> {
-  const { url, drop } = await testDatabase();
+  const { url, ownerUrl, drop } = await testDatabase();
   const database = connect(url, 4);
   const clock = testClock();
-  const services = await servicesFor(database, { clock });
-  const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', ...env }), services, { logStream });
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  // The ledger is known to its witnesses by FLAGSTONE_URL, as in `flagstone start`.
+  const services = await servicesFor(database, { clock, publicUrl: config.publicUrl });
+  const app = await createApp(config, services, { logStream });
   running.add(app);
   clocks.set(app, clock);
   return {
     app,
     services,
     databaseUrl: url,
+    ownerUrl,
     clock,
     async close() {
       running.delete(app);

@@ -4,12 +4,16 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
+import { jobQueue } from '../platform/index.ts';
 import {
+  APP_ROLE,
   connect,
   DataFolderInUse,
   type DB,
   holdInstance,
   insertRows,
+  instanceRunning,
+  ledgerOpenToApp,
   migrate,
   migrationFiles,
   pendingMigrations,
@@ -190,6 +194,58 @@ describe('the embedded PostgreSQL', () => {
       expect((await again.pool.query('SELECT v FROM kept')).rows).toEqual([{ v: 'still here' }]);
       await again.close();
       await third.stop();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('sets up the app role on a data folder made before it, and hands it the job queue made by the owner', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-roles-'));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const quiet = { error: () => {} };
+    try {
+      // A data folder as the versions before the app role left it: everything, the job queue
+      // included, made and owned by the cluster's superuser, and no app role.
+      const before = await startEmbedded({ dataDir, port });
+      const owner = connect(before.url, 1);
+      await migrate(owner.pool);
+      const oldJobs = jobQueue(before.url);
+      oldJobs.define({ name: 'roles-test', run: async () => {} });
+      await oldJobs.start(quiet, { work: false });
+      await oldJobs.stop();
+      await owner.pool.query(`DROP ROLE ${APP_ROLE}`);
+      await owner.close();
+      await rm(path.join(dataDir, 'db-app-password'));
+      await before.stop();
+
+      const after = await startEmbedded({ dataDir, port });
+      const app = connect(after.appUrl, 1);
+      try {
+        expect((await app.pool.query('SELECT current_user AS me')).rows).toEqual([{ me: APP_ROLE }]);
+        // Until migrate grants it its part, the app role reads nothing.
+        await expect(app.pool.query('SELECT count(*) FROM organisations')).rejects.toThrow(
+          /permission denied/,
+        );
+        const ownerAgain = connect(after.url, 1);
+        expect(await ledgerOpenToApp(ownerAgain.pool)).toMatch(/superuser/);
+        expect(await migrate(ownerAgain.pool, { appRole: APP_ROLE })).toEqual([]);
+        await ownerAgain.close();
+        expect(await ledgerOpenToApp(app.pool)).toBeNull();
+        expect(await pendingMigrations(app.pool)).toEqual([]);
+        // The job queue works as the app role: its tables, made by the owner, are the app role's now.
+        const jobs = jobQueue(after.appUrl);
+        jobs.define({ name: 'roles-test', run: async () => {} }, { name: 'roles-new', run: async () => {} });
+        await jobs.start(quiet, { work: false });
+        expect(await jobs.now('roles-new')).toEqual(expect.any(String));
+        await jobs.stop();
+        // And the running instance is seen from the app role's connections.
+        const release = await holdInstance(after.appUrl, dataDir);
+        expect(await instanceRunning(app.pool)).toBe(true);
+        await release();
+      } finally {
+        await app.close();
+        await after.stop();
+      }
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -35,7 +35,10 @@ async function loadEmbeddedPostgres() {
 export class DataFolderInUse extends Error {}
 
 export interface EmbeddedServer {
+  /** The database as its owner (the cluster's superuser): for migrations and administration. */
   url: string;
+  /** The database as the app role, which may only add to the audit ledger: what the app connects as. */
+  appUrl: string;
   /**
    * Starts the server again whenever it is found stopped (its postmaster killed, say), checking
    * every `seconds`; returns the function that stops watching. For the running instance.
@@ -130,12 +133,23 @@ async function postgresIds(): Promise<{ uid?: number; gid?: number }> {
   return { uid: Number(uid.stdout), gid: Number(gid.stdout) };
 }
 
-async function password(dataDir: string): Promise<string> {
-  const file = path.join(dataDir, 'db-password');
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+/** The role the app connects as (decision 0022); the owner is the cluster's superuser, `flagstone`. */
+export const APP_ROLE = 'flagstone_app';
+
+/** The password in `name` in the data folder, readable by this user only; made when missing. */
+async function password(dataDir: string, name = 'db-password'): Promise<{ value: string; made: boolean }> {
+  const file = path.join(dataDir, name);
+  if (existsSync(file)) return { value: (await readFile(file, 'utf8')).trim(), made: false };
   const secret = randomBytes(24).toString('base64url');
-  await writeFile(file, secret, { mode: 0o600 });
-  return secret;
+  // `wx`: of two processes starting at once, both keep the first one written.
+  const made = await writeFile(file, secret, { mode: 0o600, flag: 'wx' }).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      return false;
+    },
+  );
+  return { value: (await readFile(file, 'utf8')).trim(), made };
 }
 
 async function pgCtl(args: string[], ids: { uid?: number; gid?: number }) {
@@ -147,7 +161,7 @@ export async function startEmbedded(options: Options): Promise<EmbeddedServer> {
   await mkdir(dataDir, { recursive: true });
   await rm(path.join(dataDir, 'flagstone.pid'), { force: true }); // the lock file of older versions
   const cluster = path.join(dataDir, 'postgres');
-  const secret = await password(dataDir);
+  const secret = (await password(dataDir)).value;
   if (userInfo().uid === 0) await chmod(dataDir, 0o711); // the postgres user must reach its folder
   if (!existsSync(path.join(cluster, 'PG_VERSION'))) await initialise(cluster, port, secret, log);
   const ids = await postgresIds();
@@ -155,12 +169,14 @@ export async function startEmbedded(options: Options): Promise<EmbeddedServer> {
   // it) or to one that ended without stopping it: either way it is used as it is.
   const running = (await runningPort(cluster, ids)) ?? (await startServer(cluster, port, ids));
   const base = `postgres://flagstone:${encodeURIComponent(secret)}@localhost:${running}`;
+  const appSecret = await password(dataDir, 'db-app-password');
   const stop = async ({ unlessInUse = false } = {}) => {
     if (unlessInUse && (await othersConnected(`${base}/postgres`))) return;
     await pgCtl(['stop', '-D', cluster, '-m', 'fast', '-w'], ids).catch(() => {});
   };
   try {
     await ensureDatabase(`${base}/postgres`, database);
+    await ensureAppRole(`${base}/postgres`, appSecret);
   } catch (error) {
     await stop({ unlessInUse: true });
     throw error;
@@ -185,7 +201,8 @@ export async function startEmbedded(options: Options): Promise<EmbeddedServer> {
     timer.unref();
     return () => clearInterval(timer);
   };
-  return { url: `${base}/${database}`, stop, watch };
+  const appUrl = `postgres://${APP_ROLE}:${encodeURIComponent(appSecret.value)}@localhost:${running}/${database}`;
+  return { url: `${base}/${database}`, appUrl, stop, watch };
 }
 
 async function initialise(cluster: string, port: number, secret: string, log: (message: string) => void) {
@@ -241,6 +258,27 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The app role, made on the first start after it was introduced as on a new cluster: a login that
+ * is neither a superuser nor the owner of anything but the job queue (migrate grants the rest).
+ * Its password is set again when its file was made anew.
+ */
+async function ensureAppRole(adminUrl: string, secret: { value: string; made: boolean }): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  const role = `${APP_ROLE} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${client.escapeLiteral(secret.value)}`;
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE]);
+    if (rowCount && secret.made) await client.query(`ALTER ROLE ${role}`);
+    if (!rowCount)
+      await client.query(`CREATE ROLE ${role}`).catch((error: { code?: string }) => {
+        if (error.code !== '42710') throw error; // made meanwhile by a command started beside this one
+      });
   } finally {
     await client.end();
   }

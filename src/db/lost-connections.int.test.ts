@@ -28,7 +28,8 @@ const report = (i: number) =>
   });
 
 async function adminClient() {
-  const admin = new pg.Client({ connectionString: t.databaseUrl });
+  // As the owner: the app role may not lock the ledger.
+  const admin = new pg.Client({ connectionString: t.ownerUrl });
   await admin.connect();
   return admin;
 }

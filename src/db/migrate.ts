@@ -26,8 +26,13 @@ async function applied(client: pg.PoolClient | pg.Pool): Promise<Set<string>> {
   return new Set(rows.map((r) => r.name));
 }
 
-/** Applies every migration not yet applied; returns the names it applied. */
-export async function migrate(pool: pg.Pool): Promise<string[]> {
+/**
+ * Applies every migration not yet applied, as the owner of the schema `pool` connects as; returns
+ * the names it applied. With `appRole` (the role the app connects as, when it is another), then
+ * gives that role what it may do: every table but the ledger's, which it may only add to
+ * (migration 0115 and decision 0022).
+ */
+export async function migrate(pool: pg.Pool, { appRole }: { appRole?: string } = {}): Promise<string[]> {
   const client = await pool.connect();
   const done: string[] = [];
   try {
@@ -50,6 +55,9 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
       }
       done.push(migration.name);
     }
+    // One role for both (an external database set up before decision 0022) has nothing to grant.
+    if (appRole && appRole !== (await client.query('SELECT current_user AS me')).rows[0].me)
+      await client.query('SELECT flagstone_grant_app($1)', [appRole]);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => {});
     client.release();
@@ -61,4 +69,27 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
 export async function pendingMigrations(pool: pg.Pool): Promise<string[]> {
   const already = await applied(pool);
   return (await migrationFiles()).map((m) => m.name).filter((name) => !already.has(name));
+}
+
+/**
+ * What the role `pool` connects as could do to the audit ledger that it should not (decision
+ * 0022), in words, or null: a superuser or the ledger's owner can turn its triggers off, and a
+ * role with UPDATE, DELETE or TRUNCATE, or INSERT of its own, can rewrite it.
+ */
+export async function ledgerOpenToApp(pool: pg.Pool): Promise<string | null> {
+  const { rows } = await pool.query<{ superuser: boolean; owner: boolean; rights: string[] }>(
+    `SELECT r.rolsuper AS superuser, pg_has_role(c.relowner, 'USAGE') AS owner,
+            array_remove(ARRAY[
+              CASE WHEN has_table_privilege(c.oid, 'INSERT') THEN 'insert' END,
+              CASE WHEN has_table_privilege(c.oid, 'UPDATE') THEN 'update' END,
+              CASE WHEN has_table_privilege(c.oid, 'DELETE') THEN 'delete' END,
+              CASE WHEN has_table_privilege(c.oid, 'TRUNCATE') THEN 'truncate' END], NULL) AS rights
+       FROM pg_class c, pg_roles r WHERE c.oid = 'audit_ledger'::regclass AND r.rolname = current_user`,
+  );
+  const role = rows[0];
+  if (!role) return null;
+  if (role.superuser) return 'turn off the audit ledger’s triggers (it is a superuser)';
+  if (role.owner) return 'turn off the audit ledger’s triggers (it owns the ledger)';
+  if (role.rights.length) return `${role.rights.join(', ')} the audit ledger’s entries directly`;
+  return null;
 }

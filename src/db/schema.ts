@@ -62,6 +62,11 @@ export interface AlertSubscriptions {
   unsubscribe_hash: string;
 }
 
+export interface AppRoleLimits {
+  privileges: string;
+  table_name: string;
+}
+
 export interface AppSecrets {
   created_at: Generated<Timestamp>;
   name: string;
@@ -100,6 +105,14 @@ export interface AuditCheckpoints {
   tree_size: ColumnType<number, number | string, number | string>;
 }
 
+export interface AuditCosignatures {
+  key_id: string;
+  signature: ColumnType<Buffer, Uint8Array, Uint8Array>;
+  signed_at: Timestamp;
+  tree_size: ColumnType<number, number | string, number | string>;
+  witness_id: string;
+}
+
 export interface AuditLedger {
   action: string;
   actor_account_id: string | null;
@@ -116,6 +129,17 @@ export interface AuditSigningKeys {
   created_at: Generated<Timestamp>;
   key_id: string;
   public_key: string;
+}
+
+export interface AuditWitnesses {
+  added_at: Generated<Timestamp>;
+  id: Generated<string>;
+  key_id: string | null;
+  last_error: string | null;
+  public_key: string | null;
+  tree_size: Generated<ColumnType<number, number | string, number | string>>;
+  tried_at: Timestamp | null;
+  url: string;
 }
 
 export interface BreakGlassReviews {
@@ -894,16 +918,28 @@ export interface UpstreamProviders {
   vtr: string | null;
 }
 
+export interface WitnessedLogs {
+  key_id: string;
+  log_url: string;
+  public_key: string;
+  root_hash: ColumnType<Buffer, Uint8Array, Uint8Array>;
+  tree_size: ColumnType<number, number | string, number | string>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface DB {
   accounts: Accounts;
   agreement_parties: AgreementParties;
   alert_subscriptions: AlertSubscriptions;
+  app_role_limits: AppRoleLimits;
   app_secrets: AppSecrets;
   area_coverage: AreaCoverage;
   areas: Areas;
   audit_checkpoints: AuditCheckpoints;
+  audit_cosignatures: AuditCosignatures;
   audit_ledger: AuditLedger;
   audit_signing_keys: AuditSigningKeys;
+  audit_witnesses: AuditWitnesses;
   break_glass_reviews: BreakGlassReviews;
   case_photos: CasePhotos;
   case_updates: CaseUpdates;
@@ -975,4 +1011,5 @@ export interface DB {
   teams: Teams;
   upstream_identities: UpstreamIdentities;
   upstream_providers: UpstreamProviders;
+  witnessed_logs: WitnessedLogs;
 }

@@ -6,6 +6,7 @@ import { Forbidden, requireActor } from '../platform/index.ts';
 import { ProblemResponses } from '../web/index.ts';
 import { type AgreementsService, agreementRoutes } from './agreements/index.ts';
 import { lawfulBases, markingLevel, markings, purposes, specialCategoryBases } from './decisions/index.ts';
+import { ledgerRoutes } from './ledger/index.ts';
 import { requireGovernanceRole } from './roles.ts';
 import type { GovernanceService } from './service.ts';
 
@@ -64,41 +65,7 @@ export const governanceRoutes: FastifyPluginAsyncTypebox<Options> = async (
     },
   );
 
-  app.get(
-    '/api/v1/audit/heads',
-    {
-      schema: {
-        tags,
-        summary: 'The signed tree heads of the audit ledger, for anyone to keep outside its database',
-        description:
-          'Public: sizes and root hashes only, no entry. Keep them (or poll with `after`) and check the ledger against them with `flagstone audit verify --heads URL`: a rewritten, re-signed, shortened or emptied ledger contradicts a head kept elsewhere.',
-        querystring: Type.Object(
-          {
-            after: Type.Optional(
-              Type.Integer({ minimum: 0, description: 'only heads over more entries than this' }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Array(
-            Type.Object({
-              treeSize: Type.Integer(),
-              rootHash: Type.String({ description: 'RFC 9162 Merkle tree head, hex' }),
-              keyId: Type.String(),
-              publicKey: Type.String({ description: 'the Ed25519 public key, PEM' }),
-              signature: Type.String({
-                description: 'Ed25519 over "flagstone-ledger-checkpoint\\n<size>\\n<root hex>\\n", base64',
-              }),
-              signedAt: Type.String({ format: 'date-time' }),
-            }),
-          ),
-          ...ProblemResponses,
-        },
-      },
-    },
-    (request) => governance.ledger.heads(request.query.after ?? 0),
-  );
+  await ledgerRoutes(app, { ledger: governance.ledger });
 
   app.get(
     '/api/v1/audit/status',

@@ -43,7 +43,9 @@ export function jobQueue(connectionString: string | undefined) {
     /** Starts pg-boss (creating its schema on first use); `work: false` queues without working. */
     async start(log: JobsLog, options: { work?: boolean; pollingIntervalSeconds?: number } = {}) {
       if (boss) return;
-      const started = new PgBoss({ connectionString, schema: JOBS_SCHEMA, max: 4 });
+      // The schema is made by `migrate`, owned by the role the app connects as (decision 0022),
+      // which may not create schemas itself; pg-boss makes and changes the tables in it.
+      const started = new PgBoss({ connectionString, schema: JOBS_SCHEMA, max: 4, createSchema: false });
       started.on('error', (error: Error) => log.error({ err: error.name }, 'job queue error'));
       await started.start();
       for (const job of definitions.values()) {

@@ -15,3 +15,5 @@ export {
   ledger,
   type StoredEntry,
 } from './ledger.ts';
+export { ledgerRoutes } from './routes.ts';
+export { type Cosignature, WITNESS_PATH, type WitnessOutcome } from './witnesses.ts';

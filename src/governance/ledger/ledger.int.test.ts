@@ -1,5 +1,6 @@
 import canonicalize from 'canonicalize';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestContext, testApp } from '../../../test/support.ts';
 
@@ -10,14 +11,64 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** Runs statements on a connection of the database's owner (the app role may not). */
+async function asOwner<T>(statements: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: t.ownerUrl });
+  await client.connect();
+  try {
+    return await statements(client);
+  } finally {
+    await client.end();
+  }
+}
+
 describe('the audit ledger', () => {
-  it('refuses UPDATE, DELETE and TRUNCATE in the database itself', async () => {
+  it('refuses UPDATE, DELETE and TRUNCATE in the database itself, even to its owner', async () => {
+    await asOwner(async (owner) => {
+      await expect(owner.query(`UPDATE audit_ledger SET action = 'x' WHERE seq = 1`)).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(owner.query('DELETE FROM audit_ledger WHERE seq = 1')).rejects.toThrow(/append-only/);
+      await expect(owner.query('TRUNCATE audit_ledger CASCADE')).rejects.toThrow(/append-only/);
+    });
+  });
+
+  it('gives the app role no way to change it: not its owner, not a superuser, no rights but reading and appending', async () => {
     const pool = t.services.database.pool;
-    await expect(pool.query(`UPDATE audit_ledger SET action = 'x' WHERE seq = 1`)).rejects.toThrow(
-      /append-only/,
-    );
-    await expect(pool.query('DELETE FROM audit_ledger WHERE seq = 1')).rejects.toThrow(/append-only/);
-    await expect(pool.query('TRUNCATE audit_ledger CASCADE')).rejects.toThrow(/append-only/);
+    const me = (
+      await pool.query('SELECT current_user AS me, usesuper FROM pg_user WHERE usename = current_user')
+    ).rows[0];
+    expect(me).toEqual({ me: 'flagstone_app', usesuper: false });
+    const before = await t.services.governance.ledger.status();
+    for (const statement of [
+      `UPDATE audit_ledger SET action = 'x' WHERE seq = 1`,
+      'DELETE FROM audit_ledger WHERE seq = 1',
+      'TRUNCATE audit_ledger CASCADE',
+      'ALTER TABLE audit_ledger DISABLE TRIGGER USER',
+      'ALTER TABLE audit_ledger DISABLE TRIGGER audit_ledger_append_only',
+      `INSERT INTO audit_ledger (seq, at, action, body, hash)
+         VALUES (1000000, now(), 'forged', '{}', sha256('x'))`,
+      `UPDATE audit_checkpoints SET signature = '' WHERE tree_size > 0`,
+      'DELETE FROM audit_checkpoints',
+      'TRUNCATE audit_checkpoints',
+      'ALTER TABLE audit_checkpoints DISABLE TRIGGER USER',
+      `UPDATE audit_signing_keys SET public_key = ''`,
+      'DELETE FROM audit_signing_keys',
+      'DROP TRIGGER audit_ledger_append_only ON audit_ledger',
+      'DROP TABLE audit_ledger CASCADE',
+      `CREATE OR REPLACE FUNCTION refuse_ledger_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`,
+      'SET session_replication_role = replica',
+      'DELETE FROM schema_migrations',
+      'DELETE FROM app_role_limits',
+    ])
+      await expect(pool.query(statement), statement).rejects.toThrow(/permission denied|must be owner/);
+    // Appending through the ledger's function still works, and nothing else changed.
+    await t.services.governance.ledger.record([{ action: 'test.app-role' }]);
+    expect((await t.services.governance.ledger.status()).entries).toBe(before.entries + 1);
+    expect(await t.services.governance.ledger.latest('test.app-role')).toMatchObject({
+      action: 'test.app-role',
+    });
+    expect(await t.services.governance.ledger.latest('forged')).toBeNull();
   });
 
   it('keeps one unbroken chain when many transactions append at once, each holding on before its commit', async () => {
@@ -62,8 +113,7 @@ describe('the audit ledger', () => {
     expect(proof?.treeSize).toBe(size);
 
     const victim = 7;
-    const client = await t.services.database.pool.connect();
-    try {
+    await asOwner(async (client) => {
       await client.query('BEGIN');
       await client.query('ALTER TABLE audit_ledger DISABLE TRIGGER audit_ledger_append_only');
       await client.query(
@@ -76,9 +126,7 @@ describe('the audit ledger', () => {
       );
       await client.query('ALTER TABLE audit_ledger ENABLE TRIGGER audit_ledger_append_only');
       await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
+    });
     const tampered = await ledger.verify();
     expect(tampered.ok).toBe(false);
     expect(tampered.failure).toEqual({ seq: victim, reason: `entry ${victim} does not match its hash` });

@@ -16,6 +16,8 @@ import {
   type VerifyResult,
   verifierPool,
 } from './verification.ts';
+import { ledgerWitness } from './witness.ts';
+import { type Cosignature, cosignaturesOf, ledgerWitnesses } from './witnesses.ts';
 
 const LOCK = 8_126_530_017;
 
@@ -198,19 +200,16 @@ function checkpoints(db: Db, options: LedgerOptions) {
     },
 
     /** The signed tree heads beyond `after` entries, oldest first, as they are published. */
-    async heads(after = 0, limit = 1000): Promise<TreeHead[]> {
-      const { rows } = await sql<CheckpointRow & { signed_at: Date }>`
-        SELECT c.tree_size, c.root_hash, c.key_id, c.signature, c.signed_at, k.public_key
-        FROM audit_checkpoints c JOIN audit_signing_keys k USING (key_id)
-        WHERE c.tree_size > ${after} ORDER BY c.tree_size LIMIT ${limit}`.execute(db);
-      return rows.map((r) => ({
-        treeSize: Number(r.tree_size),
-        rootHash: r.root_hash.toString('hex'),
-        keyId: r.key_id,
-        publicKey: r.public_key as string,
-        signature: r.signature.toString('base64'),
-        signedAt: r.signed_at.toISOString(),
-      }));
+    heads: (after = 0, limit = 1000): Promise<TreeHead[]> => headsOf(db, after, limit),
+
+    /** The signed tree heads beyond `after` entries with their witnesses' co-signatures. */
+    async cosignedHeads(after = 0, limit = 1000): Promise<(TreeHead & { cosignatures: Cosignature[] })[]> {
+      const heads = await headsOf(db, after, limit);
+      const cosignatures = await cosignaturesOf(
+        db,
+        heads.map((h) => h.treeSize),
+      );
+      return heads.map((h) => ({ ...h, cosignatures: cosignatures.get(h.treeSize) ?? [] }));
     },
 
     /**
@@ -220,6 +219,23 @@ function checkpoints(db: Db, options: LedgerOptions) {
     verify: (onProgress?: (done: number) => void, outside: TreeHead[] = []): Promise<VerifyResult> =>
       verifyChain(db, options.connectionString, outsideCheckpoints(outside), onProgress),
   };
+}
+
+/** Signed tree heads beyond `after` entries, oldest first; `latest`: the newest alone. */
+async function headsOf(db: Db, after: number, limit: number, latest = false): Promise<TreeHead[]> {
+  const { rows } = await sql<CheckpointRow & { signed_at: Date }>`
+    SELECT c.tree_size, c.root_hash, c.key_id, c.signature, c.signed_at, k.public_key
+    FROM audit_checkpoints c JOIN audit_signing_keys k USING (key_id)
+    WHERE c.tree_size > ${after}
+    ORDER BY ${latest ? sql`c.tree_size DESC` : sql`c.tree_size`} LIMIT ${limit}`.execute(db);
+  return rows.map((r) => ({
+    treeSize: Number(r.tree_size),
+    rootHash: r.root_hash.toString('hex'),
+    keyId: r.key_id,
+    publicKey: r.public_key as string,
+    signature: r.signature.toString('base64'),
+    signedAt: r.signed_at.toISOString(),
+  }));
 }
 
 /** Checks the whole chain and every checkpoint; names the first entry that does not fit. */
@@ -335,6 +351,10 @@ export interface LedgerOptions {
   connectionString?: string;
   /** The PEM file of the key that signs checkpoints (made when missing); none: a key of this process. */
   keyFile?: string;
+  /** The PEM file of the key this Flagstone co-signs other ledgers' heads with, as a witness. */
+  witnessKeyFile?: string;
+  /** The address the ledger is known by to its witnesses (FLAGSTONE_URL). */
+  publicUrl?: string;
 }
 
 export function auditLedger(db: Db, clock: Clock, options: LedgerOptions = {}) {
@@ -343,6 +363,12 @@ export function auditLedger(db: Db, clock: Clock, options: LedgerOptions = {}) {
     append: (trx: Db, entries: (LedgerEntry | DecisionEntry)[]) => appendEntries(trx, entries, clock.now()),
     ...checkpoints(db, options),
     ...ledgerReads(db),
+    ...ledgerWitnesses(db, {
+      log: (options.publicUrl ?? 'http://localhost').replace(/\/$/, ''),
+      latest: async () => (await headsOf(db, 0, 1, true))[0] ?? null,
+    }),
+    /** This Flagstone as a witness of other ledgers. */
+    witness: ledgerWitness(db, clock, { keyFile: options.witnessKeyFile }),
   };
 }
 

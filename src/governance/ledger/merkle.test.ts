@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CompactRange, inclusionProof, leafHash, nodeHash, rootOf, verifyInclusion } from './merkle.ts';
+import {
+  CompactRange,
+  consistencyProof,
+  frontierRanges,
+  inclusionProof,
+  leafHash,
+  nodeHash,
+  rootOf,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle.ts';
 
 const leaves = (n: number) => Array.from({ length: n }, (_, i) => leafHash(`entry ${i}`));
 
@@ -42,5 +52,43 @@ describe('the Merkle tree of the ledger', () => {
         },
       ),
     );
+  });
+});
+
+describe('consistency between two tree heads (RFC 9162 section 2.1.4)', () => {
+  const byLeaves = (all: Buffer[]) => (start: number, end: number) => mth(all.slice(start, end));
+
+  it('proves that the tree of m leaves starts the tree of n, asking only for frontier subtrees and new leaves', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 2, max: 80 })
+          .chain((n) => fc.tuple(fc.integer({ min: 1, max: n - 1 }), fc.constant(n))),
+        ([m, n]) => {
+          const all = leaves(n);
+          const frontier = new Set(frontierRanges(m).map(([s, e]) => `${s}-${e}`));
+          const proof = consistencyProof(m, n, (start, end) => {
+            expect(end <= m ? frontier.has(`${start}-${end}`) : start >= m).toBe(true);
+            return byLeaves(all)(start, end);
+          });
+          const [old, now] = [mth(all.slice(0, m)), mth(all)];
+          expect(verifyConsistency(m, n, old, now, proof)).toBe(true);
+          // Another past (a fork), another present, or a tree that shrank: each refused.
+          expect(verifyConsistency(m, n, leafHash('forked'), now, proof)).toBe(false);
+          expect(verifyConsistency(m, n, old, leafHash('forked'), proof)).toBe(false);
+          expect(verifyConsistency(n, m, now, old, proof)).toBe(false);
+        },
+      ),
+    );
+  });
+
+  it('has the frontier of a compact range as its subtrees', () => {
+    expect(frontierRanges(6)).toEqual([
+      [0, 4],
+      [4, 6],
+    ]);
+    const range = new CompactRange();
+    for (const leaf of leaves(13)) range.push(leaf);
+    expect(range.frontier()).toEqual(frontierRanges(13).map(([s, e]) => mth(leaves(13).slice(s, e))));
   });
 });

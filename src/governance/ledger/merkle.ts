@@ -102,3 +102,77 @@ export function verifyInclusion(
   }
   return sn === 0 && r.equals(root);
 }
+
+/**
+ * PROOF(m, D[n]) of RFC 9162 section 2.1.4.1: the subtree roots that show the tree of the first
+ * m leaves is the start of the tree of n. `root(start, end)` gives the root of the leaves
+ * start..end-1; every range asked for lies wholly before m (each one of the compact range's
+ * subtrees at m) or wholly from m on, so the log needs its frontier at m and the new leaves only.
+ */
+export function consistencyProof(
+  m: number,
+  n: number,
+  root: (start: number, end: number) => Buffer,
+): Buffer[] {
+  if (m <= 0 || m >= n) return [];
+  // SUBPROOF(m, D[start:start+size], b).
+  const sub = (m: number, start: number, size: number, whole: boolean): Buffer[] => {
+    if (m === size) return whole ? [] : [root(start, start + size)];
+    const k = split(size);
+    if (m <= k) return [...sub(m, start, k, whole), root(start + k, start + size)];
+    return [...sub(m - k, start + k, size - k, false), root(start, start + k)];
+  };
+  return sub(m, 0, n, true);
+}
+
+/** The subtrees of a compact range of `size` leaves, left to right: [start, end) of each. */
+export function frontierRanges(size: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  let start = 0;
+  for (let bit = 2 ** Math.floor(Math.log2(Math.max(size, 1))); bit >= 1; bit /= 2) {
+    if (size & bit) {
+      ranges.push([start, start + bit]);
+      start += bit;
+    }
+  }
+  return ranges;
+}
+
+/** Checks a consistency proof between two tree heads (RFC 9162 section 2.1.4.2). */
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstRoot: Buffer,
+  secondRoot: Buffer,
+  proof: Buffer[],
+): boolean {
+  if (first > second) return false;
+  if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
+  if (first === 0) return proof.length === 0;
+  const path = (first & (first - 1)) === 0 ? [firstRoot, ...proof] : [...proof];
+  if (path.length === 0) return false;
+  let fn = first - 1;
+  let sn = second - 1;
+  while (fn & 1) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+  let fr = path[0] as Buffer;
+  let sr = path[0] as Buffer;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn & 1 || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while (!(fn & 1) && fn !== 0) {
+        fn >>= 1;
+        sn >>= 1;
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
+}
