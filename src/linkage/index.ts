@@ -12,6 +12,7 @@ import {
   indexPatterns,
   randomPairs,
   type TrainingSession,
+  withExactAgreement,
 } from './estimate.ts';
 import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
 import {
@@ -201,7 +202,7 @@ async function compareAll(
     const sampleLevels = await pool.compare(sample.a, sample.b, sample.count, (d, t) =>
       report('compare random pairs', d, t),
     );
-    const u = estimateU(sampleLevels, sample.count);
+    const u = withExactAgreement(estimateU(sampleLevels, sample.count), columns, crossSetOnly);
     const levels = await pool.compare(pairs.a, pairs.b, pairs.count, (d, t) =>
       report('compare candidate pairs', d, t),
     );

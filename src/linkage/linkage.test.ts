@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BLOCKING_RULES, type BlockingRule, candidatePairs } from './blocking.ts';
 import { assembleColumns, buildColumns, normaliseChunk } from './columns.ts';
 import { COMPARISONS, comparePair, compareRange } from './compare.ts';
-import { estimateM, estimateU, indexPatterns } from './estimate.ts';
+import { estimateM, estimateU, indexPatterns, withExactAgreement } from './estimate.ts';
 import { linkRecords } from './index.ts';
 import type { LinkageRecord } from './normalise.ts';
 import { syntheticPeople } from './synthetic.ts';
@@ -27,7 +27,9 @@ describe('comparison levels', () => {
     [{ firstName: 'William' }, { firstName: 'william' }, 'exact'],
     [{ firstName: 'William' }, { firstName: 'Bill' }, 'same name (nickname)'],
     [{ firstName: 'Margaret' }, { firstName: 'Peggy' }, 'same name (nickname)'],
-    [{ firstName: 'Jonathon' }, { firstName: 'Jonathan' }, 'Jaro–Winkler ≥ 0.92'],
+    [{ firstName: 'Jonathon' }, { firstName: 'Jonathan' }, 'one edit (a typo)'],
+    [{ firstName: 'Jane' }, { firstName: 'Xane' }, 'one edit (a typo)'],
+    [{ firstName: 'Christopher' }, { firstName: 'Christofer' }, 'Jaro–Winkler ≥ 0.92'],
     [{ firstName: 'J' }, { firstName: 'Jane' }, 'initial only'],
     [{ firstName: 'Jane' }, { firstName: 'Oscar' }, 'different'],
     [{ firstName: 'Jane' }, {}, 'missing'],
@@ -44,9 +46,10 @@ describe('comparison levels', () => {
     ['1980-02-01', '1980-02-01', 'exact'],
     ['1980-02-01', '1980-01-02', 'day and month swapped'],
     ['1980-02-01', '1980-01-31', 'one day apart or one typo'],
-    ['1980-02-01', '1980-02-07', 'one day apart or one typo'],
+    ['1980-02-01', '1980-02-07', 'same month, another day'],
+    ['1980-02-01', '1980-02-20', 'same month, another day'],
     ['1980-02-01', '1908-02-01', 'one day apart or one typo'],
-    ['1980-02-01', '1980-02-20', 'within a month'],
+    ['1980-02-10', '1980-03-02', 'within a month'],
     ['1980-02-01', '1980-01-15', 'within a month'],
     ['1980-02-01', '1980-06-20', 'same year'],
     ['1980-02-01', '1975-06-20', 'different'],
@@ -202,7 +205,7 @@ describe('learning m and u without labels', () => {
     // the truth: m from the true pairs among the candidates
     const width = COMPARISONS.length;
     const dob = COMPARISONS.findIndex((c) => c.name === 'date of birth');
-    const tally = [0, 0, 0, 0, 0, 0, 0];
+    const tally = [0, 0, 0, 0, 0, 0, 0, 0];
     for (let k = 0; k < pairs.count; k++) {
       if (data.person[pairs.a[k] as number] !== data.person[pairs.b[k] as number]) continue;
       const level = levels[k * width + dob] as number;
@@ -214,7 +217,30 @@ describe('learning m and u without labels', () => {
     expect(m[dob]?.[1]).toBeLessThan(trueExact + 0.1);
     // u of an exact date of birth is about one in 25,000 days
     expect(u[dob]?.[1]).toBeLessThan(0.001);
-    expect(u[dob]?.[6]).toBeGreaterThan(0.95);
+    expect(u[dob]?.[7]).toBeGreaterThan(0.95);
+  });
+});
+
+describe('u of exact agreement counted over every pair', () => {
+  const emails = ['ann@example.com', 'ann@example.com', 'bob@example.com', 'cy@example.com', undefined];
+  const records = emails.map((email, i) => person(`r${i}`, { email }, i < 2 ? 'org-a' : 'org-b'));
+  const emailAt = COMPARISONS.findIndex((c) => c.name === 'email');
+  const sampled = COMPARISONS.map((c) => [0, ...c.levels.map(() => 1 / c.levels.length)]);
+
+  it('is the share of pairs holding the same value, the other levels sharing what is left', () => {
+    // four records hold an email; one pair of the six agrees
+    const u = withExactAgreement(sampled, buildColumns([records]), false);
+    expect(u[emailAt]?.[1]).toBeCloseTo(1 / 6, 10);
+    expect(u[emailAt]?.[2]).toBeCloseTo(5 / 6, 10);
+  });
+
+  it('counts only pairs across the two sets when linking', () => {
+    // org-a holds ann twice, org-b ann never: no pair across agrees, so the sample stands
+    const columns = buildColumns([records.slice(0, 2), records.slice(2)]);
+    expect(withExactAgreement(sampled, columns, true)[emailAt]).toEqual(sampled[emailAt]);
+    const shared = buildColumns([records.slice(0, 1), records.slice(1)]);
+    // ann against ann, bob and cy: one of three pairs agrees
+    expect(withExactAgreement(sampled, shared, true)[emailAt]?.[1]).toBeCloseTo(1 / 3, 10);
   });
 });
 
