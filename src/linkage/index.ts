@@ -74,6 +74,11 @@ export type LinkageOptions = {
   /** a fresh person id (default: 'person-1', 'person-2', ... skipping ids already used) */
   newPersonId?: () => string;
   onProgress?: (stage: LinkageStage, done: number, total: number) => void;
+  /**
+   * whether a pair in the review band whose records the automatic links already put in one
+   * person is linked too, rather than queued (default true): the person is the same either way
+   */
+  linkWithinPeople?: boolean;
 };
 
 export type ScoredPair = {
@@ -160,11 +165,13 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
 
   report('cluster', 0, 1);
   const clusterIndexes = connectedComponents(columns.count, bands.matchA, bands.matchB);
+  if (options.linkWithinPeople ?? true) linkWithinPeople(bands, clusterIndexes, columns.count);
   const clusters = clusterIndexes.map((cluster) => cluster.map((i) => ids[i] as string));
   const previous = options.previousPersonIds ?? new Map<string, string>();
   const personIds = assignPersonIds(clusters, previous, options.newPersonId ?? defaultPersonIds(previous));
   report('cluster', 1, 1);
 
+  bands.review.sort((x, y) => y.weight - x.weight);
   const explain = explainerById(model, columns, ids);
   return {
     mode,
@@ -254,6 +261,26 @@ function explainerById(model: LinkageModel, columns: RecordColumns, ids: readonl
   };
 }
 
+/** Moves review pairs whose two records are already one person to the matches. */
+function linkWithinPeople(
+  bands: ReturnType<typeof classify>,
+  clusters: readonly number[][],
+  count: number,
+): void {
+  const personOf = new Int32Array(count);
+  clusters.forEach((cluster, c) => {
+    for (const i of cluster) personOf[i] = c;
+  });
+  const review: ReviewPair[] = [];
+  bands.review.forEach((pair, k) => {
+    if (personOf[bands.reviewA[k] as number] === personOf[bands.reviewB[k] as number]) {
+      const { explanation: _, ...scored } = pair;
+      bands.matches.push(scored);
+    } else review.push(pair);
+  });
+  bands.review = review;
+}
+
 function classify(
   model: LinkageModel,
   columns: RecordColumns,
@@ -269,6 +296,8 @@ function classify(
   const review: ReviewPair[] = [];
   const matchA: number[] = [];
   const matchB: number[] = [];
+  const reviewA: number[] = [];
+  const reviewB: number[] = [];
   for (let k = 0; k < pairs.count; k++) {
     const weight = scores[k] as number;
     const probability = probabilityOf(weight);
@@ -280,10 +309,13 @@ function classify(
       matches.push(pair);
       matchA.push(a);
       matchB.push(b);
-    } else review.push({ ...pair, explanation: explain(a, b) });
+    } else {
+      review.push({ ...pair, explanation: explain(a, b) });
+      reviewA.push(a);
+      reviewB.push(b);
+    }
   }
-  review.sort((x, y) => y.weight - x.weight);
-  return { matches, review, matchA, matchB };
+  return { matches, review, matchA, matchB, reviewA, reviewB };
 }
 
 /**

@@ -245,6 +245,51 @@ describe('u of exact agreement counted over every pair', () => {
 });
 
 describe('linking records', () => {
+  it('links an uncertain pair whose records stronger links already made one person, unless asked not to', async () => {
+    // Jane's two later records each match her first surely (her email; her NHS number at her
+    // home) but one another only doubtfully: the initial of her first name and her surname
+    const records = [
+      person('first', {
+        firstName: 'Jane',
+        lastName: 'Fairweather',
+        dateOfBirth: '1961-04-12',
+        sex: 'f',
+        addressLine: '3 Mill Lane',
+        postcode: 'LS6 2AB',
+        nhsNumber: '943 476 5919',
+        email: 'jane.f@example.com',
+      }),
+      person('moved', {
+        firstName: 'Jane',
+        lastName: 'Fairweather',
+        dateOfBirth: '1961-04-12',
+        sex: 'f',
+        addressLine: '80 Park Road',
+        postcode: 'HG1 5QT',
+        email: 'jane.f@example.com',
+      }),
+      person('typed', {
+        firstName: 'J',
+        lastName: 'Fairweather',
+        dateOfBirth: '1961-09-03',
+        sex: 'f',
+        addressLine: '3 Mill Lane',
+        postcode: 'LS6 2AB',
+        nhsNumber: '9434765919',
+      }),
+    ];
+    const data = syntheticPeople({ records: 3000, seed: 7 });
+    const all = [...records, ...data.records];
+    const pairKey = (p: { a: string; b: string }) => [p.a, p.b].sort().join(' ');
+    const kept = await linkRecords({ records: all }, { threads: 0, linkWithinPeople: false });
+    const doubtful = kept.review.find((p) => pairKey(p) === 'moved typed');
+    expect(doubtful, 'the two later records are only doubtfully one person').toBeDefined();
+    expect(kept.personIds.get('moved')).toBe(kept.personIds.get('typed'));
+    const linked = await linkRecords({ records: all }, { threads: 0 });
+    expect(linked.matches.map(pairKey)).toContain('moved typed');
+    expect(linked.review.map(pairKey)).not.toContain('moved typed');
+  });
+
   const base = { dateOfBirth: '1980-02-01', postcode: 'LS1 4AP', addressLine: '1 High St' };
   const crowd = Array.from({ length: 60 }, (_, i) =>
     person(`s${i}`, {
@@ -306,7 +351,7 @@ describe('linking records', () => {
     const data = syntheticPeople({ records: 800, seed: 10 });
     const result = await linkRecords(
       { records: data.records },
-      { threads: 0, matchThreshold: 0.95, reviewThreshold: 0.2 },
+      { threads: 0, matchThreshold: 0.95, reviewThreshold: 0.2, linkWithinPeople: false },
     );
     for (const pair of result.matches) expect(pair.probability).toBeGreaterThanOrEqual(0.95);
     for (const pair of result.review) {

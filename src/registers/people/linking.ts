@@ -79,6 +79,8 @@ async function enginePairs(real: LinkageRecord[], timer: Timer) {
     {
       matchThreshold: MATCH_THRESHOLD,
       reviewThreshold: REVIEW_THRESHOLD,
+      // a reviewer still sees an uncertain pair that a chain of links put in one person
+      linkWithinPeople: false,
       onProgress: timer.progress,
     },
   );
