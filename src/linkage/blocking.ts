@@ -247,6 +247,8 @@ export type BlockingOptions = {
   /** only pair records from different sets (linking), instead of all pairs (deduplicating) */
   crossSetOnly?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** when given, only pairs with at least one record marked 1 here (the records that changed) */
+  focus?: Uint8Array;
 };
 
 class GrowingInt32 {
@@ -318,6 +320,7 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
   if (rules.length > 16) throw new Error('at most sixteen blocking rules');
   const maxBlockSize = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
   const crossSetOnly = options.crossSetOnly ?? false;
+  const focus = options.focus;
   const set = columns.set;
   const ruleKeys: RuleKeys[] = [];
   const pa = new GrowingInt32();
@@ -355,6 +358,7 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
         for (let y = x + 1; y < to; y++) {
           const oy = order[y] as number;
           if (crossSetOnly && set[ox] === set[oy]) continue;
+          if (focus && focus[ox] === 0 && focus[oy] === 0) continue;
           all++;
           let earlier = false;
           for (let q = 0; q < r && !earlier; q++) earlier = pairs(q, ox, oy);

@@ -244,6 +244,72 @@ describe('u of exact agreement counted over every pair', () => {
   });
 });
 
+describe('linking only what changed', () => {
+  const data = syntheticPeople({ records: 4000, seed: 21 });
+  const arrived = new Set(data.records.slice(0, 40).map((r) => r.id));
+  const before = data.records.slice(40);
+  // the same person is the same cluster: each record's cluster named by its smallest record id
+  const peopleOf = (clusters: string[][]) => {
+    const name = new Map<string, string>();
+    for (const cluster of clusters) {
+      const first = [...cluster].sort()[0] as string;
+      for (const id of cluster) name.set(id, first);
+    }
+    return name;
+  };
+
+  it('compares only pairs with a new record and gives the people linking everything with that model gives', async () => {
+    const last = await linkRecords({ records: before }, { threads: 0 });
+    const since = { model: last.model, changed: arrived, matches: last.matches };
+    const incremental = await linkRecords({ records: data.records }, { threads: 0, since });
+    const everything = await linkRecords(
+      { records: data.records },
+      { threads: 0, since: { ...since, changed: new Set(data.records.map((r) => r.id)) } },
+    );
+    expect(incremental.candidatePairs).toBeLessThan(everything.candidatePairs / 20);
+    for (const pair of incremental.review) expect(arrived.has(pair.a) || arrived.has(pair.b)).toBe(true);
+    const a = peopleOf(incremental.clusters);
+    const b = peopleOf(everything.clusters);
+    const differing = data.records.filter((r) => a.get(r.id) !== b.get(r.id));
+    expect(differing.length).toBeLessThanOrEqual(data.records.length / 200);
+    expect(incremental.matches.some((p) => arrived.has(p.a) || arrived.has(p.b))).toBe(true);
+  });
+
+  it('drops the last matches of a record that changed, and refuses a model of other comparisons', async () => {
+    const last = await linkRecords({ records: data.records }, { threads: 0 });
+    const [pair] = last.matches;
+    if (!pair) throw new Error('no match to change');
+    const changed = new Set([pair.a]);
+    const edited = data.records.map((r) =>
+      r.id === pair.a
+        ? {
+            ...r,
+            firstName: 'Zebedee',
+            lastName: 'Quartermaine',
+            dateOfBirth: '1901-01-01',
+            nhsNumber: undefined,
+            email: undefined,
+            phone: undefined,
+            addressLine: '1 Nowhere Road',
+            postcode: 'ZZ9 9ZZ',
+          }
+        : r,
+    );
+    const result = await linkRecords(
+      { records: edited },
+      { threads: 0, since: { model: last.model, changed, matches: last.matches } },
+    );
+    expect(result.matches.some((p) => p.a === pair.a || p.b === pair.a)).toBe(false);
+    const stale = { ...last.model, comparisons: last.model.comparisons.slice(1) };
+    await expect(
+      linkRecords(
+        { records: edited },
+        { threads: 0, since: { model: stale, changed, matches: last.matches } },
+      ),
+    ).rejects.toThrow(/other comparisons/);
+  });
+});
+
 describe('linking records', () => {
   it('links an uncertain pair whose records stronger links already made one person, unless asked not to', async () => {
     // Jane's two later records each match her first surely (her email; her NHS number at her
