@@ -58,6 +58,19 @@ function firstNameSound(columns: RecordColumns, i: number): number {
   return id < 0 ? NONE : (columns.firstNameSound[id] as number);
 }
 
+/** the last three letters of a name (all of a shorter one) as a number below 27^3, -1 for none */
+function nameEnding(columns: RecordColumns, field: 'firstName' | 'lastName', i: number): number {
+  const column = columns.text[field];
+  const id = column.ids[i] as number;
+  if (id < 0) return NONE;
+  const value = column.values[id] as string;
+  let code = 0;
+  for (let at = Math.max(0, value.length - 3); at < value.length; at++) {
+    code = code * 27 + Math.min(26, Math.max(0, value.charCodeAt(at) - 96));
+  }
+  return code;
+}
+
 function hashedText(columns: RecordColumns, field: keyof RecordColumns['text'], i: number): number {
   const column = columns.text[field];
   const id = column.ids[i] as number;
@@ -158,6 +171,39 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     },
   },
   {
+    // typos in the first letters of both names, which every rule on sounds or initials misses
+    name: 'date of birth + end of last name',
+    comparisons: ['date of birth'],
+    train: false,
+    key(columns, i) {
+      const ending = nameEnding(columns, 'lastName', i);
+      if (columns.dateOfBirth[i] === 0 || ending < 0) return NONE;
+      return ((columns.dayNumber[i] as number) + 100_000) * 32_768 + ending;
+    },
+  },
+  {
+    name: 'date of birth + end of first name',
+    comparisons: ['date of birth'],
+    train: false,
+    key(columns, i) {
+      const ending = nameEnding(columns, 'firstName', i);
+      if (columns.dateOfBirth[i] === 0 || ending < 0) return NONE;
+      return ((columns.dayNumber[i] as number) + 100_000) * 32_768 + ending;
+    },
+  },
+  {
+    // a first name mistyped in its first letter, or cut to another initial, with the day wrong
+    name: 'last name sounds like + year and month of birth',
+    comparisons: ['last name'],
+    train: false,
+    key(columns, i) {
+      const sound = lastNameSound(columns, i);
+      const dob = columns.dateOfBirth[i] as number;
+      if (sound < 0 || dob === 0) return NONE;
+      return sound * 4096 + (Math.floor(dob / 10000) % 256) * 13 + (Math.floor(dob / 100) % 100);
+    },
+  },
+  {
     name: 'NHS number',
     comparisons: ['NHS number'],
     train: true,
@@ -201,6 +247,8 @@ export type BlockingOptions = {
   /** only pair records from different sets (linking), instead of all pairs (deduplicating) */
   crossSetOnly?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** when given, only pairs with at least one record marked 1 here (the records that changed) */
+  focus?: Uint8Array;
 };
 
 class GrowingInt32 {
@@ -272,6 +320,7 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
   if (rules.length > 16) throw new Error('at most sixteen blocking rules');
   const maxBlockSize = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
   const crossSetOnly = options.crossSetOnly ?? false;
+  const focus = options.focus;
   const set = columns.set;
   const ruleKeys: RuleKeys[] = [];
   const pa = new GrowingInt32();
@@ -309,6 +358,7 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
         for (let y = x + 1; y < to; y++) {
           const oy = order[y] as number;
           if (crossSetOnly && set[ox] === set[oy]) continue;
+          if (focus && focus[ox] === 0 && focus[oy] === 0) continue;
           all++;
           let earlier = false;
           for (let q = 0; q < r && !earlier; q++) earlier = pairs(q, ox, oy);

@@ -80,6 +80,7 @@ const firstName: Comparison = {
     'exact',
     'same name (nickname)',
     'swapped with last name',
+    'one edit (a typo)',
     'Jaro–Winkler ≥ 0.92',
     'Jaro–Winkler ≥ 0.80',
     'initial only',
@@ -98,9 +99,11 @@ const firstName: Comparison = {
     if (swappedNames(columns, a, b)) return 3;
     const sa = values[ia] as string;
     const sb = values[ib] as string;
-    if (isInitialOf(sa, sb) || isInitialOf(sb, sa)) return 6;
+    if (isInitialOf(sa, sb) || isInitialOf(sb, sa)) return 7;
+    // a typo in the first letters costs Jaro–Winkler its prefix bonus, not one edit
+    if (withinOneEdit(sa, sb)) return 4;
     const jw = jaroWinklerAbove(columns.text.firstName, ia, ib, 0.8);
-    return jw >= 0.92 ? 4 : jw >= 0.8 ? 5 : 7;
+    return jw >= 0.92 ? 5 : jw >= 0.8 ? 6 : 8;
   },
 };
 
@@ -170,6 +173,7 @@ const dateOfBirth: Comparison = {
   levels: [
     'exact',
     'day and month swapped',
+    'same month, another day',
     'one day apart or one typo',
     'within a month',
     'same year',
@@ -186,11 +190,13 @@ const dateOfBirth: Comparison = {
     if (sameYear) {
       const swapped = year * 10000 + (da % 100) * 100 + (Math.floor(da / 100) % 100);
       if (swapped === db) return 2;
+      // a mistyped or misremembered day keeps the month: far rarer by chance than a day's typo anywhere
+      if (Math.floor(da / 100) === Math.floor(db / 100)) return 3;
     }
-    if (Math.abs((columns.dayNumber[a] as number) - (columns.dayNumber[b] as number)) <= 1) return 3;
-    if (datesOneTypoApart(da, db)) return 3;
-    if (Math.abs((columns.dayNumber[a] as number) - (columns.dayNumber[b] as number)) <= 31) return 4;
-    return sameYear ? 5 : 6;
+    if (Math.abs((columns.dayNumber[a] as number) - (columns.dayNumber[b] as number)) <= 1) return 4;
+    if (datesOneTypoApart(da, db)) return 4;
+    if (Math.abs((columns.dayNumber[a] as number) - (columns.dayNumber[b] as number)) <= 31) return 5;
+    return sameYear ? 6 : 7;
   },
 };
 

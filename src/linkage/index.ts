@@ -12,6 +12,7 @@ import {
   indexPatterns,
   randomPairs,
   type TrainingSession,
+  withExactAgreement,
 } from './estimate.ts';
 import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
 import {
@@ -73,6 +74,19 @@ export type LinkageOptions = {
   /** a fresh person id (default: 'person-1', 'person-2', ... skipping ids already used) */
   newPersonId?: () => string;
   onProgress?: (stage: LinkageStage, done: number, total: number) => void;
+  /**
+   * whether a pair in the review band whose records the automatic links already put in one
+   * person is linked too, rather than queued (default true): the person is the same either way
+   */
+  linkWithinPeople?: boolean;
+  /**
+   * Linking only what changed: the model the last run learnt (nothing is learnt again), the
+   * records new or changed since (only pairs with at least one of them are compared), and the
+   * last run's automatic matches (those not touching a changed record stand, and make people
+   * with the new ones). The people are nearly those a full run with this model gives: pairs of unchanged records keep
+   * the scores of the last run, whose name frequencies were a little different.
+   */
+  since?: { model: LinkageModel; changed: ReadonlySet<string>; matches: readonly ScoredPair[] };
 };
 
 export type ScoredPair = {
@@ -140,30 +154,39 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
   const columns = buildColumns(sets, issues, (done, total) => report('normalise', done, total));
   report('normalise', columns.count, columns.count);
 
+  const since = options.since;
+  if (since && !modelFits(since.model))
+    throw new Error('the model was learnt with other comparisons: link everything');
   const pairs = candidatePairs(columns, {
     rules,
     maxBlockSize: options.maxBlockSize,
     crossSetOnly,
     onProgress: (done, total) => report('block', done, total),
+    focus: since ? focusOf(ids, since.changed) : undefined,
   });
 
   const { levels, u } = await compareAll(columns, pairs, threads, crossSetOnly, options, report);
   const totalPairs = crossSetOnly
     ? (sets[0]?.length ?? 0) * (sets[1]?.length ?? 0)
     : (columns.count * (columns.count - 1)) / 2;
-  const { model, sessions } = learnModel(levels, pairs, rules, u, totalPairs, report);
+  const { model, sessions } = since
+    ? { model: since.model, sessions: [] }
+    : learnModel(levels, pairs, rules, u, totalPairs, report);
 
   const scores = scorePairs(model, columns, pairs.a, levels, pairs.count);
   report('score', pairs.count, pairs.count);
   const bands = classify(model, columns, ids, pairs, scores, options);
+  if (since) keepLastMatches(bands, since, ids);
 
   report('cluster', 0, 1);
   const clusterIndexes = connectedComponents(columns.count, bands.matchA, bands.matchB);
+  if (options.linkWithinPeople ?? true) linkWithinPeople(bands, clusterIndexes, columns.count);
   const clusters = clusterIndexes.map((cluster) => cluster.map((i) => ids[i] as string));
   const previous = options.previousPersonIds ?? new Map<string, string>();
   const personIds = assignPersonIds(clusters, previous, options.newPersonId ?? defaultPersonIds(previous));
   report('cluster', 1, 1);
 
+  bands.review.sort((x, y) => y.weight - x.weight);
   const explain = explainerById(model, columns, ids);
   return {
     mode,
@@ -183,6 +206,36 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
 
 type Report = NonNullable<LinkageOptions['onProgress']>;
 
+/** 1 for each record that changed since the last run */
+function focusOf(ids: readonly string[], changed: ReadonlySet<string>): Uint8Array {
+  const focus = new Uint8Array(ids.length);
+  ids.forEach((id, i) => {
+    if (changed.has(id)) focus[i] = 1;
+  });
+  return focus;
+}
+
+/** The last run's matches between records that did not change (and are still here) join this run's. */
+function keepLastMatches(
+  bands: ReturnType<typeof classify>,
+  since: NonNullable<LinkageOptions['since']>,
+  ids: readonly string[],
+): void {
+  const indexOf = new Map<string, number>();
+  ids.forEach((id, i) => {
+    indexOf.set(id, i);
+  });
+  for (const pair of since.matches) {
+    if (since.changed.has(pair.a) || since.changed.has(pair.b)) continue;
+    const a = indexOf.get(pair.a);
+    const b = indexOf.get(pair.b);
+    if (a === undefined || b === undefined) continue;
+    bands.matches.push(pair);
+    bands.matchA.push(a);
+    bands.matchB.push(b);
+  }
+}
+
 /**
  * Compares a random sample (to learn the u probabilities from) and then every candidate pair,
  * on both cores.
@@ -197,11 +250,17 @@ async function compareAll(
 ): Promise<{ levels: Uint8Array; u: number[][] }> {
   const pool = comparePool(columns, threads);
   try {
+    if (options.since) {
+      const levels = await pool.compare(pairs.a, pairs.b, pairs.count, (d, t) =>
+        report('compare candidate pairs', d, t),
+      );
+      return { levels, u: [] };
+    }
     const sample = randomPairs(columns, options.randomPairs ?? 500_000, options.seed ?? 1, crossSetOnly);
     const sampleLevels = await pool.compare(sample.a, sample.b, sample.count, (d, t) =>
       report('compare random pairs', d, t),
     );
-    const u = estimateU(sampleLevels, sample.count);
+    const u = withExactAgreement(estimateU(sampleLevels, sample.count), columns, crossSetOnly);
     const levels = await pool.compare(pairs.a, pairs.b, pairs.count, (d, t) =>
       report('compare candidate pairs', d, t),
     );
@@ -253,6 +312,26 @@ function explainerById(model: LinkageModel, columns: RecordColumns, ids: readonl
   };
 }
 
+/** Moves review pairs whose two records are already one person to the matches. */
+function linkWithinPeople(
+  bands: ReturnType<typeof classify>,
+  clusters: readonly number[][],
+  count: number,
+): void {
+  const personOf = new Int32Array(count);
+  clusters.forEach((cluster, c) => {
+    for (const i of cluster) personOf[i] = c;
+  });
+  const review: ReviewPair[] = [];
+  bands.review.forEach((pair, k) => {
+    if (personOf[bands.reviewA[k] as number] === personOf[bands.reviewB[k] as number]) {
+      const { explanation: _, ...scored } = pair;
+      bands.matches.push(scored);
+    } else review.push(pair);
+  });
+  bands.review = review;
+}
+
 function classify(
   model: LinkageModel,
   columns: RecordColumns,
@@ -268,6 +347,8 @@ function classify(
   const review: ReviewPair[] = [];
   const matchA: number[] = [];
   const matchB: number[] = [];
+  const reviewA: number[] = [];
+  const reviewB: number[] = [];
   for (let k = 0; k < pairs.count; k++) {
     const weight = scores[k] as number;
     const probability = probabilityOf(weight);
@@ -279,10 +360,13 @@ function classify(
       matches.push(pair);
       matchA.push(a);
       matchB.push(b);
-    } else review.push({ ...pair, explanation: explain(a, b) });
+    } else {
+      review.push({ ...pair, explanation: explain(a, b) });
+      reviewA.push(a);
+      reviewB.push(b);
+    }
   }
-  review.sort((x, y) => y.weight - x.weight);
-  return { matches, review, matchA, matchB };
+  return { matches, review, matchA, matchB, reviewA, reviewB };
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BLOCKING_RULES, type BlockingRule, candidatePairs } from './blocking.ts';
 import { assembleColumns, buildColumns, normaliseChunk } from './columns.ts';
 import { COMPARISONS, comparePair, compareRange } from './compare.ts';
-import { estimateM, estimateU, indexPatterns } from './estimate.ts';
+import { estimateM, estimateU, indexPatterns, withExactAgreement } from './estimate.ts';
 import { linkRecords } from './index.ts';
 import type { LinkageRecord } from './normalise.ts';
 import { syntheticPeople } from './synthetic.ts';
@@ -27,7 +27,9 @@ describe('comparison levels', () => {
     [{ firstName: 'William' }, { firstName: 'william' }, 'exact'],
     [{ firstName: 'William' }, { firstName: 'Bill' }, 'same name (nickname)'],
     [{ firstName: 'Margaret' }, { firstName: 'Peggy' }, 'same name (nickname)'],
-    [{ firstName: 'Jonathon' }, { firstName: 'Jonathan' }, 'Jaro–Winkler ≥ 0.92'],
+    [{ firstName: 'Jonathon' }, { firstName: 'Jonathan' }, 'one edit (a typo)'],
+    [{ firstName: 'Jane' }, { firstName: 'Xane' }, 'one edit (a typo)'],
+    [{ firstName: 'Christopher' }, { firstName: 'Christofer' }, 'Jaro–Winkler ≥ 0.92'],
     [{ firstName: 'J' }, { firstName: 'Jane' }, 'initial only'],
     [{ firstName: 'Jane' }, { firstName: 'Oscar' }, 'different'],
     [{ firstName: 'Jane' }, {}, 'missing'],
@@ -44,9 +46,10 @@ describe('comparison levels', () => {
     ['1980-02-01', '1980-02-01', 'exact'],
     ['1980-02-01', '1980-01-02', 'day and month swapped'],
     ['1980-02-01', '1980-01-31', 'one day apart or one typo'],
-    ['1980-02-01', '1980-02-07', 'one day apart or one typo'],
+    ['1980-02-01', '1980-02-07', 'same month, another day'],
+    ['1980-02-01', '1980-02-20', 'same month, another day'],
     ['1980-02-01', '1908-02-01', 'one day apart or one typo'],
-    ['1980-02-01', '1980-02-20', 'within a month'],
+    ['1980-02-10', '1980-03-02', 'within a month'],
     ['1980-02-01', '1980-01-15', 'within a month'],
     ['1980-02-01', '1980-06-20', 'same year'],
     ['1980-02-01', '1975-06-20', 'different'],
@@ -202,7 +205,7 @@ describe('learning m and u without labels', () => {
     // the truth: m from the true pairs among the candidates
     const width = COMPARISONS.length;
     const dob = COMPARISONS.findIndex((c) => c.name === 'date of birth');
-    const tally = [0, 0, 0, 0, 0, 0, 0];
+    const tally = [0, 0, 0, 0, 0, 0, 0, 0];
     for (let k = 0; k < pairs.count; k++) {
       if (data.person[pairs.a[k] as number] !== data.person[pairs.b[k] as number]) continue;
       const level = levels[k * width + dob] as number;
@@ -214,11 +217,145 @@ describe('learning m and u without labels', () => {
     expect(m[dob]?.[1]).toBeLessThan(trueExact + 0.1);
     // u of an exact date of birth is about one in 25,000 days
     expect(u[dob]?.[1]).toBeLessThan(0.001);
-    expect(u[dob]?.[6]).toBeGreaterThan(0.95);
+    expect(u[dob]?.[7]).toBeGreaterThan(0.95);
+  });
+});
+
+describe('u of exact agreement counted over every pair', () => {
+  const emails = ['ann@example.com', 'ann@example.com', 'bob@example.com', 'cy@example.com', undefined];
+  const records = emails.map((email, i) => person(`r${i}`, { email }, i < 2 ? 'org-a' : 'org-b'));
+  const emailAt = COMPARISONS.findIndex((c) => c.name === 'email');
+  const sampled = COMPARISONS.map((c) => [0, ...c.levels.map(() => 1 / c.levels.length)]);
+
+  it('is the share of pairs holding the same value, the other levels sharing what is left', () => {
+    // four records hold an email; one pair of the six agrees
+    const u = withExactAgreement(sampled, buildColumns([records]), false);
+    expect(u[emailAt]?.[1]).toBeCloseTo(1 / 6, 10);
+    expect(u[emailAt]?.[2]).toBeCloseTo(5 / 6, 10);
+  });
+
+  it('counts only pairs across the two sets when linking', () => {
+    // org-a holds ann twice, org-b ann never: no pair across agrees, so the sample stands
+    const columns = buildColumns([records.slice(0, 2), records.slice(2)]);
+    expect(withExactAgreement(sampled, columns, true)[emailAt]).toEqual(sampled[emailAt]);
+    const shared = buildColumns([records.slice(0, 1), records.slice(1)]);
+    // ann against ann, bob and cy: one of three pairs agrees
+    expect(withExactAgreement(sampled, shared, true)[emailAt]?.[1]).toBeCloseTo(1 / 3, 10);
+  });
+});
+
+describe('linking only what changed', () => {
+  const data = syntheticPeople({ records: 4000, seed: 21 });
+  const arrived = new Set(data.records.slice(0, 40).map((r) => r.id));
+  const before = data.records.slice(40);
+  // the same person is the same cluster: each record's cluster named by its smallest record id
+  const peopleOf = (clusters: string[][]) => {
+    const name = new Map<string, string>();
+    for (const cluster of clusters) {
+      const first = [...cluster].sort()[0] as string;
+      for (const id of cluster) name.set(id, first);
+    }
+    return name;
+  };
+
+  it('compares only pairs with a new record and gives the people linking everything with that model gives', async () => {
+    const last = await linkRecords({ records: before }, { threads: 0 });
+    const since = { model: last.model, changed: arrived, matches: last.matches };
+    const incremental = await linkRecords({ records: data.records }, { threads: 0, since });
+    const everything = await linkRecords(
+      { records: data.records },
+      { threads: 0, since: { ...since, changed: new Set(data.records.map((r) => r.id)) } },
+    );
+    expect(incremental.candidatePairs).toBeLessThan(everything.candidatePairs / 20);
+    for (const pair of incremental.review) expect(arrived.has(pair.a) || arrived.has(pair.b)).toBe(true);
+    const a = peopleOf(incremental.clusters);
+    const b = peopleOf(everything.clusters);
+    const differing = data.records.filter((r) => a.get(r.id) !== b.get(r.id));
+    expect(differing.length).toBeLessThanOrEqual(data.records.length / 200);
+    expect(incremental.matches.some((p) => arrived.has(p.a) || arrived.has(p.b))).toBe(true);
+  });
+
+  it('drops the last matches of a record that changed, and refuses a model of other comparisons', async () => {
+    const last = await linkRecords({ records: data.records }, { threads: 0 });
+    const [pair] = last.matches;
+    if (!pair) throw new Error('no match to change');
+    const changed = new Set([pair.a]);
+    const edited = data.records.map((r) =>
+      r.id === pair.a
+        ? {
+            ...r,
+            firstName: 'Zebedee',
+            lastName: 'Quartermaine',
+            dateOfBirth: '1901-01-01',
+            nhsNumber: undefined,
+            email: undefined,
+            phone: undefined,
+            addressLine: '1 Nowhere Road',
+            postcode: 'ZZ9 9ZZ',
+          }
+        : r,
+    );
+    const result = await linkRecords(
+      { records: edited },
+      { threads: 0, since: { model: last.model, changed, matches: last.matches } },
+    );
+    expect(result.matches.some((p) => p.a === pair.a || p.b === pair.a)).toBe(false);
+    const stale = { ...last.model, comparisons: last.model.comparisons.slice(1) };
+    await expect(
+      linkRecords(
+        { records: edited },
+        { threads: 0, since: { model: stale, changed, matches: last.matches } },
+      ),
+    ).rejects.toThrow(/other comparisons/);
   });
 });
 
 describe('linking records', () => {
+  it('links an uncertain pair whose records stronger links already made one person, unless asked not to', async () => {
+    // Jane's two later records each match her first surely (her email; her NHS number at her
+    // home) but one another only doubtfully: the initial of her first name and her surname
+    const records = [
+      person('first', {
+        firstName: 'Jane',
+        lastName: 'Fairweather',
+        dateOfBirth: '1961-04-12',
+        sex: 'f',
+        addressLine: '3 Mill Lane',
+        postcode: 'LS6 2AB',
+        nhsNumber: '943 476 5919',
+        email: 'jane.f@example.com',
+      }),
+      person('moved', {
+        firstName: 'Jane',
+        lastName: 'Fairweather',
+        dateOfBirth: '1961-04-12',
+        sex: 'f',
+        addressLine: '80 Park Road',
+        postcode: 'HG1 5QT',
+        email: 'jane.f@example.com',
+      }),
+      person('typed', {
+        firstName: 'J',
+        lastName: 'Fairweather',
+        dateOfBirth: '1961-09-03',
+        sex: 'f',
+        addressLine: '3 Mill Lane',
+        postcode: 'LS6 2AB',
+        nhsNumber: '9434765919',
+      }),
+    ];
+    const data = syntheticPeople({ records: 3000, seed: 7 });
+    const all = [...records, ...data.records];
+    const pairKey = (p: { a: string; b: string }) => [p.a, p.b].sort().join(' ');
+    const kept = await linkRecords({ records: all }, { threads: 0, linkWithinPeople: false });
+    const doubtful = kept.review.find((p) => pairKey(p) === 'moved typed');
+    expect(doubtful, 'the two later records are only doubtfully one person').toBeDefined();
+    expect(kept.personIds.get('moved')).toBe(kept.personIds.get('typed'));
+    const linked = await linkRecords({ records: all }, { threads: 0 });
+    expect(linked.matches.map(pairKey)).toContain('moved typed');
+    expect(linked.review.map(pairKey)).not.toContain('moved typed');
+  });
+
   const base = { dateOfBirth: '1980-02-01', postcode: 'LS1 4AP', addressLine: '1 High St' };
   const crowd = Array.from({ length: 60 }, (_, i) =>
     person(`s${i}`, {
@@ -280,7 +417,7 @@ describe('linking records', () => {
     const data = syntheticPeople({ records: 800, seed: 10 });
     const result = await linkRecords(
       { records: data.records },
-      { threads: 0, matchThreshold: 0.95, reviewThreshold: 0.2 },
+      { threads: 0, matchThreshold: 0.95, reviewThreshold: 0.2, linkWithinPeople: false },
     );
     for (const pair of result.matches) expect(pair.probability).toBeGreaterThanOrEqual(0.95);
     for (const pair of result.review) {

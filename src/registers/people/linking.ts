@@ -10,9 +10,11 @@ import type { GovernanceService } from '../../governance/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import {
   assignPersonIds,
+  type LinkageModel,
   type LinkageRecord,
   type LinkageStage,
   linkRecords,
+  modelFits,
   syntheticPeople,
 } from '../../linkage/index.ts';
 import type { PlacesService } from '../../places/index.ts';
@@ -27,6 +29,8 @@ import * as people from './store.ts';
 
 export interface LinkRunReport {
   ran: boolean;
+  /** whether only the new and changed records were compared, with the last run's model */
+  incremental: boolean;
   records: number;
   changed: number;
   candidatePairs: number;
@@ -55,18 +59,27 @@ async function linkState(db: Db) {
   const links = await people.currentLinks(db);
   const previous = new Map(links.map((l) => [l.record_id, l.person_id]));
   const versionOf = new Map(links.map((l) => [l.record_id, l.record_version]));
-  const changed = records.filter((r) => versionOf.get(r.id) !== r.version).length;
+  const changedIds = records.filter((r) => versionOf.get(r.id) !== r.version).map((r) => r.id);
+  const changed = changedIds.length;
   const last = await people.lastRun(db);
   const removed = links.length > records.length - records.filter((r) => !versionOf.has(r.id)).length;
   const unchanged = !!last && changed === 0 && !removed && last.decisions_since === 0;
-  return { records, previous, versionOf, changed, unchanged };
+  // what changed is linked against the rest with the last model, unless a record went (its
+  // links would have to be taken out of people) or so much changed that the model may have too
+  const model = last?.model as LinkageModel | null | undefined;
+  const incremental =
+    !!model && modelFits(model) && !removed && changed <= records.length * INCREMENTAL_SHARE;
+  return { records, previous, versionOf, changed, changedIds, unchanged, incremental, model };
 }
 
+/** Up to this share of records new or changed, a run links only them (see docs/decisions/0012-linking-registers.md). */
+const INCREMENTAL_SHARE = 0.1;
+
 /** The engine's pairs among the real records, learnt with a synthetic population alongside when there are few. */
-async function enginePairs(real: LinkageRecord[], timer: Timer) {
-  if (real.length < TRAINING_FLOOR) timer.progress('training population', 0, 1);
+async function enginePairs(real: LinkageRecord[], timer: Timer, since?: Since) {
+  if (!since && real.length < TRAINING_FLOOR) timer.progress('training population', 0, 1);
   const training =
-    real.length < TRAINING_FLOOR
+    !since && real.length < TRAINING_FLOOR
       ? syntheticPeople({ records: 5000, seed: 20_240_611 }).records.map((r) => ({
           ...r,
           id: `training-${r.id}`,
@@ -79,7 +92,10 @@ async function enginePairs(real: LinkageRecord[], timer: Timer) {
     {
       matchThreshold: MATCH_THRESHOLD,
       reviewThreshold: REVIEW_THRESHOLD,
+      // a reviewer still sees an uncertain pair that a chain of links put in one person
+      linkWithinPeople: false,
       onProgress: timer.progress,
+      since,
     },
   );
   const automatic = result.matches.filter((p) => isReal(p.a) && isReal(p.b));
@@ -88,25 +104,31 @@ async function enginePairs(real: LinkageRecord[], timer: Timer) {
 }
 
 type EnginePairs = Awaited<ReturnType<typeof enginePairs>>;
+type Since = NonNullable<Parameters<typeof linkRecords>[1]>['since'];
 
 /** The pairs as stored: each in order, explained only when a reviewer will read it. */
-function pairsToStore({ result, automatic, review }: EnginePairs) {
+function pairsToStore({ result, automatic, review }: EnginePairs, changed?: ReadonlySet<string>) {
   const ordered = (a: string, b: string) => (a < b ? [a, b] : [b, a]) as [string, string];
-  return [
-    ...automatic.map((p) => ({ ...p, status: 'automatic' as const })),
-    ...review.map((p) => ({ ...p, status: 'review' as const })),
-  ].map((p) => {
-    const [a, b] = ordered(p.a, p.b);
-    return {
-      record_a: a,
-      record_b: b,
-      weight: p.weight,
-      probability: p.probability,
-      // only a reviewer reads an explanation: automatic pairs are not explained in storage
-      explanation: p.status === 'review' ? result.explain(a, b) : null,
-      status: p.status,
-    };
-  });
+  return (
+    [
+      ...automatic.map((p) => ({ ...p, status: 'automatic' as const })),
+      ...review.map((p) => ({ ...p, status: 'review' as const })),
+    ]
+      // a run over what changed writes only the pairs of the changed records: the rest stand
+      .filter((p) => !changed || changed.has(p.a) || changed.has(p.b))
+      .map((p) => {
+        const [a, b] = ordered(p.a, p.b);
+        return {
+          record_a: a,
+          record_b: b,
+          weight: p.weight,
+          probability: p.probability,
+          // only a reviewer reads an explanation: automatic pairs are not explained in storage
+          explanation: p.status === 'review' ? result.explain(a, b) : null,
+          status: p.status,
+        };
+      })
+  );
 }
 
 /** The links whose person or record version differ from those stored. */
@@ -137,6 +159,8 @@ async function storeRun(
     links: ReturnType<typeof changedLinks>;
     pairs: ReturnType<typeof pairsToStore>;
     model: EnginePairs['result']['model'];
+    /** the records a run over what changed linked, whose pairs alone are replaced */
+    changed?: string[];
   },
 ) {
   const { events } = run;
@@ -153,7 +177,8 @@ async function storeRun(
       events.flatMap((e) => (e.event === 'retired' ? [{ id: e.person, mergedInto: e.mergedInto }] : [])),
       runId,
     );
-    await people.storePairs(trx, run.pairs, runId);
+    if (run.changed) await people.storePairsOfChanged(trx, run.pairs, run.changed, runId);
+    else await people.storePairs(trx, run.pairs, runId);
     await people.insertHistory(
       trx,
       events.map(({ event, person, ...detail }) => ({ person_id: person, event, detail })),
@@ -195,6 +220,7 @@ async function linkOnce(db: Db, governance: GovernanceService, options: RunOptio
   if (!options.force && state.unchanged) {
     return {
       ran: false,
+      incremental: false,
       records: state.records.length,
       changed: 0,
       candidatePairs: 0,
@@ -208,7 +234,13 @@ async function linkOnce(db: Db, governance: GovernanceService, options: RunOptio
     };
   }
   const real = state.records.map(toLinkage);
-  const engine = await enginePairs(real, timer);
+  const incremental = !options.force && state.incremental;
+  const changed = new Set(state.changedIds);
+  const since =
+    incremental && state.model
+      ? { model: state.model, changed, matches: await people.automaticPairs(db) }
+      : undefined;
+  const engine = await enginePairs(real, timer, since);
   timer.progress('people', 0, 1);
   const decided = await people.decidedPairs(db);
   const clusters = peopleFrom(
@@ -219,10 +251,11 @@ async function linkOnce(db: Db, governance: GovernanceService, options: RunOptio
   );
   const personIds = assignPersonIds(clusters, state.previous, newId);
   const events = personEvents(state.previous, personIds);
-  const pairs = pairsToStore(engine);
+  const pairs = pairsToStore(engine, since ? changed : undefined);
   const links = changedLinks(personIds, state);
   const report: LinkRunReport = {
     ran: true,
+    incremental: !!since,
     records: real.length,
     changed: state.changed,
     candidatePairs: engine.result.candidatePairs,
@@ -235,7 +268,13 @@ async function linkOnce(db: Db, governance: GovernanceService, options: RunOptio
     phases: [],
   };
   timer.progress('store', 0, 1);
-  await storeRun(db, governance, report, { events, links, pairs, model: engine.result.model });
+  await storeRun(db, governance, report, {
+    events,
+    links,
+    pairs,
+    model: engine.result.model,
+    changed: since ? state.changedIds : undefined,
+  });
   timer.progress('store', 1, 1);
   report.phases = timer.finish();
   return report;

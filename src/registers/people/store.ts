@@ -136,19 +136,17 @@ export async function upsertLinks(
  * Stores this run's pairs: the engine's figures are refreshed; a reviewer's decision (confirmed,
  * rejected, not sure) stands; undecided pairs this run no longer scored are forgotten.
  */
-export async function storePairs(
-  db: Db,
-  pairs: {
-    record_a: string;
-    record_b: string;
-    weight: number;
-    probability: number;
-    /** null for automatic pairs: only pairs waiting for review are explained */
-    explanation: unknown | null;
-    status: 'automatic' | 'review';
-  }[],
-  runId: string,
-) {
+type EnginePairRow = {
+  record_a: string;
+  record_b: string;
+  weight: number;
+  probability: number;
+  /** null for automatic pairs: only pairs waiting for review are explained */
+  explanation: unknown | null;
+  status: 'automatic' | 'review';
+};
+
+async function upsertPairs(db: Db, pairs: EnginePairRow[], runId: string) {
   await inBatches(pairs, (batch) =>
     sql`INSERT INTO link_pairs (record_a, record_b, weight, probability, explanation, status, scored_run)
         SELECT x.record_a, x.record_b, x.weight, x.probability, nullif(x.explanation, 'null'::jsonb), x.status, ${runId}
@@ -162,9 +160,34 @@ export async function storePairs(
       db,
     ),
   );
+}
+
+/** The engine's pairs of a run over every record: those it no longer gives are dropped. */
+export async function storePairs(db: Db, pairs: EnginePairRow[], runId: string) {
+  await upsertPairs(db, pairs, runId);
   await sql`DELETE FROM link_pairs WHERE status IN ('automatic', 'review') AND scored_run <> ${runId}`.execute(
     db,
   );
+}
+
+/** The engine's pairs of a run over what changed: only the pairs of the changed records are replaced. */
+export async function storePairsOfChanged(db: Db, pairs: EnginePairRow[], changed: string[], runId: string) {
+  await inBatches(changed, (batch) =>
+    sql`DELETE FROM link_pairs WHERE status IN ('automatic', 'review')
+          AND (record_a = ANY(${batch}::uuid[]) OR record_b = ANY(${batch}::uuid[]))`.execute(db),
+  );
+  await upsertPairs(db, pairs, runId);
+}
+
+/** The pairs the engine linked automatically, as it scored them. */
+export async function automaticPairs(
+  db: Db,
+): Promise<{ a: string; b: string; weight: number; probability: number }[]> {
+  const { rows } = await sql<{ a: string; b: string; weight: number; probability: number }>`
+    SELECT record_a AS a, record_b AS b, weight, probability FROM link_pairs WHERE status = 'automatic'`.execute(
+    db,
+  );
+  return rows;
 }
 
 export async function insertHistory(
