@@ -229,7 +229,11 @@ describe('the embedded PostgreSQL', () => {
         const ownerAgain = connect(after.url, 1);
         expect(await ledgerOpenToApp(ownerAgain.pool)).toMatch(/superuser/);
         expect(await migrate(ownerAgain.pool, { appRole: APP_ROLE })).toEqual([]);
+        // A table a later migration makes is the app role's to use by default privileges.
+        await ownerAgain.pool.query('CREATE TABLE made_later (id serial PRIMARY KEY, v text)');
         await ownerAgain.close();
+        await app.pool.query(`INSERT INTO made_later (v) VALUES ('granted')`);
+        expect((await app.pool.query('SELECT v FROM made_later')).rows).toEqual([{ v: 'granted' }]);
         expect(await ledgerOpenToApp(app.pool)).toBeNull();
         expect(await pendingMigrations(app.pool)).toEqual([]);
         // The job queue works as the app role: its tables, made by the owner, are the app role's now.
