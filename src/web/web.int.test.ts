@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestContext, testApp } from '../../test/support.ts';
 
@@ -108,10 +109,17 @@ describe('pages and what every answer carries', () => {
   });
 
   it('reports not ready while a migration is pending', async () => {
-    await t.services.database.pool.query(`DELETE FROM schema_migrations WHERE name LIKE '0002%'`);
-    const response = await t.app.inject('/readyz');
-    expect(response.statusCode).toBe(503);
-    expect(response.json()).toEqual({ status: 'migrations pending', pending: ['0002_identity.sql'] });
-    await t.services.database.pool.query(`INSERT INTO schema_migrations (name) VALUES ('0002_identity.sql')`);
+    // Only the owner may change what was migrated: the app's role reads it.
+    const owner = new pg.Client({ connectionString: t.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query(`DELETE FROM schema_migrations WHERE name LIKE '0002%'`);
+      const response = await t.app.inject('/readyz');
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ status: 'migrations pending', pending: ['0002_identity.sql'] });
+      await owner.query(`INSERT INTO schema_migrations (name) VALUES ('0002_identity.sql')`);
+    } finally {
+      await owner.end();
+    }
   });
 });
