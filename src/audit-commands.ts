@@ -1,9 +1,11 @@
 // The audit ledger's commands: verify it, sign a checkpoint, prove an entry, and its witnesses
 // (those it sends its heads to, and the ledgers this Flagstone witnesses itself).
+
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { Services } from './compose.ts';
 import type { Config } from './config.ts';
-import { headKeeper, readHeads } from './governance/index.ts';
+import { headKeeper, keepVerifiedState, readHeads, readVerifiedState } from './governance/index.ts';
 
 interface CommandLine {
   withServices(work: (services: Services) => Promise<void>): Promise<void>;
@@ -16,28 +18,43 @@ export function auditCommands(program: Command, { withServices, config, fail }: 
   audit
     .command('verify')
     .description(
-      'check the hash chain, every signed checkpoint and the tree heads kept outside the database; name the first entry that does not fit',
+      'check the hash chain, every signed checkpoint and the tree heads kept outside the database, from where the last verify ended (--full: from the first entry); name the first entry that does not fit',
     )
     .option(
       '--heads <file-or-url>',
       'tree heads kept elsewhere (JSON lines or a JSON array, as GET /api/v1/audit/heads gives); default: FLAGSTONE_LEDGER_HEADS',
     )
-    .action((options: { heads?: string }) =>
+    .option('--full', 'check every entry from the first, not only those after the last verify')
+    .option(
+      '--state <file>',
+      'where the last verify ended, kept outside the database; default: ledger-verified.json in FLAGSTONE_DATA',
+    )
+    .action((options: { heads?: string; full?: boolean; state?: string }) =>
       withServices(async (services) => {
         const started = performance.now();
         const heads = await readHeads(options.heads ?? config().ledgerHeads).catch((error: Error) =>
           fail(`the tree heads could not be read: ${error.message}`),
         );
+        const stateFile = options.state ?? path.join(config().dataDir, 'ledger-verified.json');
+        const from = options.full
+          ? null
+          : await readVerifiedState(stateFile).catch((error: Error) =>
+              fail(`${error.message}: verify again with --full`),
+            );
         const result = await services.governance.ledger.verify(
           (done) => process.stderr.write(`\rchecked ${done} entries`),
           heads,
+          from ?? undefined,
         );
         const seconds = (performance.now() - started) / 1000;
         process.stderr.write('\n');
         if (!result.ok) fail(`the audit ledger does not verify: ${result.failure?.reason}`);
-        const rate = Math.round(result.entries / Math.max(seconds, 1e-3));
+        if (result.state) await keepVerifiedState(stateFile, result.state);
+        const checked = result.checked ?? result.entries;
+        const rate = Math.round(checked / Math.max(seconds, 1e-3));
+        const since = from ? ` (${checked} of them since the last verify, at ${from.size})` : '';
         process.stdout.write(
-          `The audit ledger is intact: ${result.entries} entries, ${result.checkpoints} signed checkpoints and ${result.outside} tree heads kept outside the database checked in ${seconds.toFixed(2)} s (${rate} entries per second)\n`,
+          `The audit ledger is intact: ${result.entries} entries${since}, ${result.checkpoints} signed checkpoints and ${result.outside} tree heads kept outside the database checked in ${seconds.toFixed(2)} s (${rate} entries per second)\n`,
         );
       }),
     );

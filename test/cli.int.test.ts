@@ -110,6 +110,14 @@ describe('flagstone start', () => {
         `The audit ledger is intact: \\d+ entries, \\d+ signed checkpoints and ${heads.length} tree heads kept outside the database`,
       ),
     );
+    // The next verify resumes where this one ended (kept outside the database); --full starts again.
+    expect((await stat(path.join(dataDir, 'ledger-verified.json'))).mode & 0o077).toBe(0);
+    const resumed = run(['audit', 'verify'], { FLAGSTONE_DB_PORT: ports.FLAGSTONE_DB_PORT });
+    expect(await resumed.exit).toBe(0);
+    expect(resumed.output()).toMatch(/\d+ entries \(\d+ of them since the last verify, at \d+\)/);
+    const full = run(['audit', 'verify', '--full'], { FLAGSTONE_DB_PORT: ports.FLAGSTONE_DB_PORT });
+    expect(await full.exit).toBe(0);
+    expect(full.output()).not.toContain('since the last verify');
     const key = await stat(path.join(dataDir, 'ledger-key.pem'));
     expect(key.mode & 0o077).toBe(0); // the signing key: its owner's alone
   }, 240_000);

@@ -36,10 +36,12 @@ export {
 } from './decisions/index.ts';
 export {
   headKeeper,
+  keepVerifiedState,
   type Ledger,
   type LedgerEntry,
   ledger,
   readHeads,
+  readVerifiedState,
   type StoredEntry,
   type TreeHead,
 } from './ledger/index.ts';

@@ -10,9 +10,9 @@ import {
   generateKeyPairSync,
   type KeyObject,
 } from 'node:crypto';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CheckpointRow } from './verification.ts';
+import type { CheckpointRow, VerifiedState } from './verification.ts';
 
 /** A signed tree head as it is published: hex root, base64 signature, the public key in PEM. */
 export interface TreeHead {
@@ -107,3 +107,33 @@ export const outsideCheckpoints = (heads: TreeHead[]): CheckpointRow[] =>
     public_key: h.publicKey,
     kept: 'outside',
   }));
+
+/** The state the last verify left (`audit verify` resumes from it), or null when there is none. */
+export async function readVerifiedState(file: string): Promise<VerifiedState | null> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (text === null) return null;
+  const state = JSON.parse(text) as VerifiedState;
+  const hex = (v: unknown, length?: number) =>
+    typeof v === 'string' && /^[0-9a-f]*$/.test(v) && (length === undefined || v.length === length);
+  if (
+    !Number.isSafeInteger(state.size) ||
+    state.size < 1 ||
+    !hex(state.root, 64) ||
+    !hex(state.lastHash, 64) ||
+    !Array.isArray(state.frontier) ||
+    !state.frontier.every((h) => hex(h, 64))
+  )
+    throw new Error(`${file} is not the state of a verify`);
+  return state;
+}
+
+/** Keeps the state a verify reached, replacing the last one whole (never half-written). */
+export async function keepVerifiedState(file: string, state: VerifiedState): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const next = `${file}.next`;
+  await writeFile(next, `${JSON.stringify(state)}\n`, { mode: 0o600 });
+  await rename(next, file);
+}

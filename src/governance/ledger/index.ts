@@ -2,7 +2,7 @@
 // that `flagstone audit verify` checks. Modules write events here; decisions on personal data
 // are written by the guard (decisions/), the only writer of a decision entry.
 
-export { headKeeper, readHeads, type TreeHead } from './heads.ts';
+export { headKeeper, keepVerifiedState, readHeads, readVerifiedState, type TreeHead } from './heads.ts';
 export {
   type AuditLedger,
   /** Appends entries as they are, decisions included: for the benchmark that fills a ledger, never for modules. */

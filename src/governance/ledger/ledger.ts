@@ -1,7 +1,7 @@
 // The audit ledger: append-only (the database refuses UPDATE, DELETE and TRUNCATE),
 // hash-chained over canonical JSON (RFC 8785), with Ed25519-signed checkpoints carrying the
 // RFC 9162 Merkle tree head. Appends from concurrent requests are committed together.
-import { sign } from 'node:crypto';
+import { hash, sign } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
@@ -13,6 +13,7 @@ import {
   checkpointMessage,
   checkRanges,
   rebuiltTree,
+  type VerifiedState,
   type VerifyResult,
   verifierPool,
 } from './verification.ts';
@@ -216,8 +217,12 @@ function checkpoints(db: Db, options: LedgerOptions) {
      * Checks the whole chain and every checkpoint, and the tree heads kept outside the database
      * when given; names the first entry that does not fit, or the head it contradicts.
      */
-    verify: (onProgress?: (done: number) => void, outside: TreeHead[] = []): Promise<VerifyResult> =>
-      verifyChain(db, options.connectionString, outsideCheckpoints(outside), onProgress),
+    verify: (
+      onProgress?: (done: number) => void,
+      outside: TreeHead[] = [],
+      from?: VerifiedState,
+    ): Promise<VerifyResult> =>
+      verifyChain(db, options.connectionString, outsideCheckpoints(outside), onProgress, from),
   };
 }
 
@@ -238,19 +243,47 @@ async function headsOf(db: Db, after: number, limit: number, latest = false): Pr
   }));
 }
 
-/** Checks the whole chain and every checkpoint; names the first entry that does not fit. */
+/** An entry's link in the chain: SHA-256 of the previous entry's hash and its body. */
+const chainHash = (previous: Buffer, body: string): Buffer =>
+  hash('sha256', Buffer.concat([previous, Buffer.from(body)]), 'buffer') as Buffer;
+
+/**
+ * Checks the chain and every checkpoint; names the first entry that does not fit. From a state
+ * an earlier verify left, only the entries and checkpoints after it are checked, once the entry
+ * it ended at is seen to be as it was.
+ */
 async function verifyChain(
   db: Db,
   connectionString: string | undefined,
   outside: CheckpointRow[],
   onProgress?: (done: number) => void,
+  from?: VerifiedState,
 ): Promise<VerifyResult> {
+  const after = from?.size ?? 0;
   const inside = await sql<CheckpointRow>`
     SELECT c.tree_size, c.root_hash, c.key_id, c.signature, k.public_key
-    FROM audit_checkpoints c LEFT JOIN audit_signing_keys k USING (key_id) ORDER BY c.tree_size`.execute(db);
+    FROM audit_checkpoints c LEFT JOIN audit_signing_keys k USING (key_id)
+    WHERE c.tree_size > ${after} ORDER BY c.tree_size`.execute(db);
   const tree = rebuiltTree(
-    [...inside.rows, ...outside].sort((a, b) => Number(a.tree_size) - Number(b.tree_size)),
+    [...inside.rows, ...outside.filter((c) => Number(c.tree_size) > after)].sort(
+      (a, b) => Number(a.tree_size) - Number(b.tree_size),
+    ),
+    from,
   );
+  if (from) {
+    // The entry the last verify ended at: still there, its stored hash as it was, and its body
+    // still what that hash was made of.
+    const rows = (
+      await sql<{ seq: string; body: string; hash: Buffer }>`SELECT seq, body, hash FROM audit_ledger
+        WHERE seq BETWEEN ${from.size - 1} AND ${from.size} ORDER BY seq`.execute(db)
+    ).rows;
+    const last = rows.find((r) => Number(r.seq) === from.size);
+    const previous =
+      from.size === 1 ? Buffer.alloc(32) : rows.find((r) => Number(r.seq) === from.size - 1)?.hash;
+    const expected = Buffer.from(from.lastHash, 'hex');
+    if (!last || !previous || !last.hash.equals(expected) || !chainHash(previous, last.body).equals(expected))
+      return tree.fail(from.size, `entry ${from.size} is not what the last verify found`);
+  }
   // Ranges of entries are read and checked by two worker threads (both cores), each with
   // its own connection; their leaves are joined into the tree here, in order.
   if (!connectionString) throw new Error('verify needs the connection string of the database');
@@ -265,7 +298,14 @@ async function verifyChain(
   } finally {
     await pool.close();
   }
-  return tree.finish();
+  const result = tree.finish();
+  if (!result.ok || !tree.lastLeaf) return from && result.ok ? { ...result, state: from } : result;
+  // The state to resume from: the last entry's stored hash, which its checked leaf was made of.
+  const [last] = (await sql<{ hash: Buffer }>`SELECT hash FROM audit_ledger WHERE seq = ${max}`.execute(db))
+    .rows;
+  if (!last || !leafHash(last.hash).equals(tree.lastLeaf))
+    return tree.fail(max, `entry ${max} changed while it was checked`);
+  return { ...result, state: tree.state(last.hash) };
 }
 
 /** Reading the ledger: proofs of inclusion, a person's entries, the latest of an action, filters. */

@@ -12,11 +12,26 @@ export const checkpointMessage = (size: number, root: Buffer) =>
 export interface VerifyResult {
   ok: boolean;
   entries: number;
+  /** Entries checked by this run: all of them, or those after the state it resumed from. */
+  checked?: number;
   checkpoints: number;
   /** Tree heads kept outside the database that were checked too. */
   outside?: number;
   /** The first entry or checkpoint that does not fit, and why. */
   failure?: { seq: number; reason: string };
+  /** Where a later run may resume from, when the whole ledger so far fits. */
+  state?: VerifiedState;
+}
+
+/**
+ * What a verify found, kept outside the database so that the next one checks only what came
+ * after: the number of entries, their tree head, the tree's frontier and the last entry's hash.
+ */
+export interface VerifiedState {
+  size: number;
+  root: string;
+  frontier: string[];
+  lastHash: string;
 }
 
 /** Two worker threads that read and check ranges of the chain; ranges are handed out in turn. */
@@ -63,11 +78,17 @@ export interface CheckpointRow {
  * The tree rebuilt leaf by leaf in the order of the chain, each checkpoint checked (tree head and
  * signature) as soon as the tree reaches its size.
  */
-export function rebuiltTree(checkpoints: CheckpointRow[]) {
+export function rebuiltTree(checkpoints: CheckpointRow[], from?: VerifiedState) {
   const publicKeys = new Map<string, ReturnType<typeof createPublicKey>>();
   let nextCheckpoint = 0;
-  const range = new CompactRange();
-  let expected = 1;
+  const range = from
+    ? CompactRange.from(
+        from.size,
+        from.frontier.map((h) => Buffer.from(h, 'hex')),
+      )
+    : new CompactRange();
+  let expected = range.size + 1;
+  let lastLeaf: Buffer | null = null;
   const fail = (seq: number, reason: string): VerifyResult => ({
     ok: false,
     entries: expected - 1,
@@ -101,8 +122,22 @@ export function rebuiltTree(checkpoints: CheckpointRow[]) {
     /** Adds the next entry's leaf; the failure when a checkpoint of this size does not fit. */
     push(leaf: Buffer): VerifyResult | null {
       range.push(leaf);
+      lastLeaf = leaf;
       expected++;
       return checkCheckpoints();
+    },
+    /** The leaf of the last entry added (null when none was added). */
+    get lastLeaf() {
+      return lastLeaf;
+    },
+    /** The state to resume from, the last entry's stored hash given. */
+    state(lastHash: Buffer): VerifiedState {
+      return {
+        size: range.size,
+        root: range.root().toString('hex'),
+        frontier: range.frontier().map((h) => h.toString('hex')),
+        lastHash: lastHash.toString('hex'),
+      };
     },
     /** Once every entry is in: a checkpoint not yet reached covers entries that are missing. */
     finish(): VerifyResult {
@@ -112,12 +147,18 @@ export function rebuiltTree(checkpoints: CheckpointRow[]) {
         return fail(expected, `${what} at ${c.tree_size} covers entries that are missing`);
       }
       const outside = checkpoints.filter((c) => c.kept).length;
-      return { ok: true, entries: expected - 1, checkpoints: checkpoints.length - outside, outside };
+      return {
+        ok: true,
+        entries: expected - 1,
+        checked: expected - 1 - (from?.size ?? 0),
+        checkpoints: checkpoints.length - outside,
+        outside,
+      };
     },
   };
 }
 
-/** Hands the ranges of entries 1..max to the workers, four at a time, and adds their leaves in order. */
+/** Hands the ranges of the entries after the tree's to max to the workers, four at a time, and adds their leaves in order. */
 export async function checkRanges(
   pool: ReturnType<typeof verifierPool>,
   max: number,
@@ -125,7 +166,7 @@ export async function checkRanges(
   onProgress?: (done: number) => void,
 ): Promise<VerifyResult | null> {
   const inFlight: Promise<RangeResult>[] = [];
-  let nextFirst = 1;
+  let nextFirst = tree.expected;
   const schedule = () => {
     while (inFlight.length < 4 && nextFirst <= max) {
       const first = nextFirst;
