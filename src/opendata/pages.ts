@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { type Actor, NotFound } from '../platform/index.ts';
-import { formErrors } from '../web/index.ts';
+import { formErrors, govukDate } from '../web/index.ts';
 import {
   atomFeed,
   dataJson,
@@ -23,13 +23,7 @@ import {
 } from './catalogue.ts';
 import type { OpenDataService } from './service.ts';
 
-const longDate = (d: Date | string) =>
-  new Date(d).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+const longDate = govukDate;
 
 const bytes = (n: number) =>
   n < 1024

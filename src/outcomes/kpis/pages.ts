@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlacesService } from '../../places/index.ts';
 import { Forbidden, requireActor } from '../../platform/index.ts';
-import { momentLabel } from './series.ts';
+import { govukDateTime } from '../../web/index.ts';
 import type { KpisService } from './service.ts';
 
 const refOf = (v: unknown) => (typeof v === 'string' && /^[a-z0-9][a-z0-9-]{1,62}$/.test(v) ? v : null);
@@ -36,7 +36,7 @@ export async function kpiPages(
     const overview = await kpis.overview(ref);
     return reply.page('outcomes.njk', {
       ...overview,
-      computedAt: overview.computedAt ? momentLabel(overview.computedAt) : null,
+      computedAt: overview.computedAt ? govukDateTime(overview.computedAt) : null,
       organisation: ref,
       organisationName: await nameOf(ref),
       organisations: await choices(ref),

@@ -36,10 +36,6 @@ const MONTHS = [
 
 export const monthLabel = (month: string) => `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
 
-/** One date style: 7 December 2026 at 14:05 (UTC). */
-export const momentLabel = (d: Date) =>
-  `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} at ${d.toISOString().slice(11, 16)} UTC`;
-
 export function formatValue(kpi: Pick<Kpi, 'unit'>, value: number | null): string {
   if (value === null || !Number.isFinite(value)) return 'no value';
   if (kpi.unit === 'percent') return `${Math.round(value * 10) / 10}%`;
