@@ -94,6 +94,15 @@ describe('the interactive map, with JavaScript and tiles', { timeout: 120_000 },
     // A click sets the pin; "use my location" moves it to where the phone is.
     await page.locator('[data-flagstone-map-canvas]').click({ position: { x: 150, y: 150 } });
     await expect.poll(() => page.locator('.leaflet-marker-icon').count()).toBe(1);
+    // By keyboard alone: the arrow keys move the map, a button puts the pin in its middle.
+    const lonField = page.locator('[data-flagstone-map] input[name="lon"]');
+    const clicked = await lonField.inputValue();
+    await page.locator('[data-flagstone-map-canvas]').focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await page.getByRole('button', { name: 'Put the pin in the middle of the map' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => lonField.inputValue()).not.toBe(clicked);
+    expect(await page.locator('[data-flagstone-map-status]').textContent()).toContain('middle of the map');
     await page.getByRole('button', { name: 'Use my location' }).click();
     await expect
       .poll(() => page.locator('[data-flagstone-map] input[name="lat"]').inputValue())
@@ -140,6 +149,8 @@ describe('the interactive map, with JavaScript and tiles', { timeout: 120_000 },
     try {
       const page = await phone();
       await toWhere(page);
+      // The server map is there before the script runs too: wait for the script to give up.
+      await page.locator('[data-flagstone-map][data-fell-back]').waitFor({ state: 'attached' });
       await page.locator('#map').waitFor({ state: 'visible' });
       expect(await page.locator('[data-flagstone-map]').isVisible()).toBe(false);
       await expectUsable(page);

@@ -42,6 +42,7 @@ function start(block) {
     if (loaded) return;
     map.remove();
     block.hidden = true;
+    block.dataset.fellBack = 'true';
     if (serverMap) serverMap.hidden = false;
   };
   layer.on('tileload', () => {
@@ -92,6 +93,11 @@ function start(block) {
   };
   map.on('moveend', showReports);
   showReports();
+
+  // Without a pointer: the map moves with the arrow keys, and the pin goes to its middle.
+  block
+    .querySelector('[data-flagstone-centre]')
+    .addEventListener('click', () => choose(map.getCenter(), 'put in the middle of the map'));
 
   const locate = block.querySelector('[data-flagstone-locate]');
   if (!('geolocation' in navigator)) locate.hidden = true;
