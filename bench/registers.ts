@@ -100,7 +100,11 @@ try {
   const sources = [...bySource.keys()].sort();
   const organisationOf = new Map(sources.map((s, k) => [s, k % ORGANISATIONS.length]));
   const rowsOf = ORGANISATIONS.map(() => [] as number[]);
-  for (const [source, indexes] of bySource) rowsOf[organisationOf.get(source) as number]?.push(...indexes);
+  // one by one: spreading a quarter of a million indexes into push() overflows the stack
+  for (const [source, indexes] of bySource) {
+    const rows = rowsOf[organisationOf.get(source) as number];
+    for (const i of indexes) rows?.push(i);
+  }
   for (const [k, file] of files.entries()) {
     const rows = (rowsOf[k] ?? []).map((i) => row(data.records[i] as LinkageRecord, `SYN-${i}`));
     await writeFile(file.path, peopleFile(rows));
