@@ -173,10 +173,19 @@ export async function inBatches<T>(
       // Every row is read: plan for all of them, not for the first few (a cursor's default).
       await sql`SET LOCAL cursor_tuple_fraction = 1.0`.execute(conn);
       await sql`DECLARE open_data_rows NO SCROLL CURSOR FOR ${query}`.execute(conn);
+      const fetch = () => {
+        const rows = sql<T>`FETCH ${sql.raw(String(batch))} FROM open_data_rows`.execute(conn);
+        rows.catch(() => {}); // awaited below; a batch left behind when `each` fails is not an unhandled rejection
+        return rows;
+      };
+      // The next batch is asked for while this one is handled: PostgreSQL and Node work at once.
+      let next = fetch();
       for (;;) {
-        const { rows } = await sql<T>`FETCH ${sql.raw(String(batch))} FROM open_data_rows`.execute(conn);
+        const { rows } = await next;
+        const more = rows.length === batch;
+        if (more) next = fetch();
         if (rows.length > 0) await each(rows);
-        if (rows.length < batch) break;
+        if (!more) break;
       }
     } finally {
       await sql`ROLLBACK`.execute(conn);
