@@ -218,6 +218,16 @@ describe('do we already know this person?', () => {
       });
       expect(found.status).toBe(409);
       expect(found.body.detail).toContain('run "flagstone link" again');
+      // The next run (the job's, every ten minutes and at start) relinks though nothing changed.
+      expect((await t.services.linking.run()).ran).toBe(true);
+      expect(
+        (
+          await api('manager at fellshire-nhs', 'POST', '/api/v1/people/match', {
+            givenNames: 'Amina',
+            familyName: 'Khan',
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await sql('UPDATE link_runs SET model = $1 WHERE id = $2', [JSON.stringify(run.model), run.id]);
     }

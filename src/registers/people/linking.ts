@@ -63,10 +63,13 @@ async function linkState(db: Db) {
   const changed = changedIds.length;
   const last = await people.lastRun(db);
   const removed = links.length > records.length - records.filter((r) => !versionOf.has(r.id)).length;
-  const unchanged = !!last && changed === 0 && !removed && last.decisions_since === 0;
+  const model = last?.model as LinkageModel | null | undefined;
+  // Nothing to do when nothing changed, unless the last model was learnt by an earlier version
+  // (matching refuses it until linkage runs again).
+  const unchanged =
+    !!last && changed === 0 && !removed && last.decisions_since === 0 && (!model || modelFits(model));
   // what changed is linked against the rest with the last model, unless a record went (its
   // links would have to be taken out of people) or so much changed that the model may have too
-  const model = last?.model as LinkageModel | null | undefined;
   const incremental =
     !!model && modelFits(model) && !removed && changed <= records.length * INCREMENTAL_SHARE;
   return { records, previous, versionOf, changed, changedIds, unchanged, incremental, model };
