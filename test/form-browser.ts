@@ -1,6 +1,7 @@
 // A browser for the pages' forms through inject: it keeps its cookies and the CSRF token of the
 // last page it was given, and posts forms as a browser does.
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 
 /** A citizen's browser: keeps its cookies and the CSRF token of the last page. */
 export function formBrowser(app: FastifyInstance) {
@@ -61,3 +62,15 @@ export function formBrowser(app: FastifyInstance) {
 /** The text of the GOV.UK error summary's list, tags removed. */
 export const errorSummary = (html: string) =>
   /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(html)?.[1]?.replace(/<[^>]+>/g, ' ') ?? '';
+
+/** A citizen's browser at the details page of a pothole report at a point. */
+export async function atPotholeDetails(app: FastifyInstance, lat: number, lon = -2.2) {
+  const b = formBrowser(app);
+  await b.get('/report');
+  expect((await b.post('/report', { service: 'pothole' })).headers.location).toBe('/report/where');
+  await b.get('/report/where');
+  const where = await b.post('/report/where', { lat: String(lat), lon: String(lon) });
+  expect(where.headers.location).toBe('/report/details');
+  await b.get('/report/details');
+  return b;
+}

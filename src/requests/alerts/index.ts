@@ -46,7 +46,7 @@ function middleOf(found: { latitude: number; longitude: number }[]) {
 export function localAlerts(
   db: Db,
   clock: Clock,
-  places: Pick<PlacesService, 'services' | 'place' | 'areas' | 'areaIds'>,
+  places: Pick<PlacesService, 'services' | 'place' | 'area' | 'areas' | 'areaIds'>,
   routing: Routing,
   notify: Pick<NotifyService, 'queue' | 'nudge'>,
 ) {
@@ -83,11 +83,20 @@ export function localAlerts(
     const errors: FieldError[] = [];
     const { services, any } = await servicesOf(query, errors);
     if (typeof query.area === 'string') {
-      const [ids, areas] = await Promise.all([places.areaIds(), places.areas()]);
-      const area = areas.find((a) => a.properties.ref === query.area)?.properties;
+      // The one area asked for, not every area's boundary: this is the public feed's path.
+      const ref = query.area;
+      const [ids, area] = await Promise.all([
+        places.areaIds(),
+        ref
+          ? places.area(ref).then(
+              (a) => a.properties,
+              () => null,
+            )
+          : null,
+      ]);
       if (!area) errors.push({ field: 'area', message: 'Choose an area of the place' });
-      if (errors.length > 0) throw new Invalid('The alert has errors', errors);
-      return { areaId: ids.get(area?.ref ?? '') as string, areaName: area?.name ?? '', services };
+      if (errors.length > 0 || !area) throw new Invalid('The alert has errors', errors);
+      return { areaId: ids.get(area.ref) as string, areaName: area.name, services };
     }
     const { lat, lon } = await pointOf(query, errors);
     const metres = query.distance === undefined || query.distance === '' ? 1000 : Number(query.distance);

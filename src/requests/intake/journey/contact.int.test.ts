@@ -1,7 +1,11 @@
 // Contact details passed on to an organisation's own system only with the person's yes, asked
 // only where such a system takes them; and how the person is told of progress.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formBrowser as browser, errorSummary as summary } from '../../../../test/form-browser.ts';
+import {
+  atPotholeDetails,
+  formBrowser as browser,
+  errorSummary as summary,
+} from '../../../../test/form-browser.ts';
 import { administrator, type TestContext, testApp } from '../../../../test/support.ts';
 import type { Actor } from '../../../platform/index.ts';
 
@@ -11,17 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** A citizen at the details page of a pothole report at a point. */
-async function atDetails(lat: number, lon = -2.2) {
-  const b = browser(t.app);
-  await b.get('/report');
-  expect((await b.post('/report', { service: 'pothole' })).headers.location).toBe('/report/where');
-  await b.get('/report/where');
-  const where = await b.post('/report/where', { lat: String(lat), lon: String(lon) });
-  expect(where.headers.location).toBe('/report/details');
-  await b.get('/report/details');
-  return b;
-}
+const atDetails = (lat: number, lon = -2.2) => atPotholeDetails(t.app, lat, lon);
 
 describe('passing contact details on to the organisation’s own system', () => {
   it('is asked only where such a system takes them, needs an answer, and keeps the answer with the request', async () => {

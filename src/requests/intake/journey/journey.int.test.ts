@@ -7,7 +7,11 @@ import { Readable } from 'node:stream';
 import ExifReader from 'exifreader';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formBrowser as browser, errorSummary as summary } from '../../../../test/form-browser.ts';
+import {
+  atPotholeDetails,
+  formBrowser as browser,
+  errorSummary as summary,
+} from '../../../../test/form-browser.ts';
 import {
   demoAccount,
   postOpen311Request,
@@ -36,17 +40,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** A citizen at the details page of a pothole report at a point. */
-async function atDetails(lat: number, lon = -2.2) {
-  const b = browser(t.app);
-  await b.get('/report');
-  expect((await b.post('/report', { service: 'pothole' })).headers.location).toBe('/report/where');
-  await b.get('/report/where');
-  const where = await b.post('/report/where', { lat: String(lat), lon: String(lon) });
-  expect(where.headers.location).toBe('/report/details');
-  await b.get('/report/details');
-  return b;
-}
+const atDetails = (lat: number, lon = -2.2) => atPotholeDetails(t.app, lat, lon);
 
 const photosListed = async (b: ReturnType<typeof browser>) =>
   [...(await b.get('/report/details')).body.matchAll(/name="photo" value="([^"]+)"/g)].length;
