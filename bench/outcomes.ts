@@ -1,7 +1,7 @@
 // Outcomes at the size of a region: 5,000,000 cases (two years, every organisation, each
 // channel, most resolved, some reopened, some joined to another) and 1,000,000 entries in the
-// savings ledger. Measured: recomputing every KPI for every organisation and month (the job:
-// refreshing the requests' facts, then each KPI over them), and the outcomes page (every KPI for
+// savings ledger. Measured: recomputing every KPI for every organisation and month after a day's
+// changes (the job: working out again the facts of the requests that changed, then each KPI), and the outcomes page (every KPI for
 // the place with its chart) under 20 concurrent readers once warm, p97.5 (autocannon's nearest
 // percentile at or above p95). Targets: under 30 s and under 200 ms.
 //
@@ -84,9 +84,21 @@ try {
        LIMIT ${entries}`);
   });
 
-  // Recomputing: once to warm the caches, then measured.
-  await services.outcomes.kpis.recompute();
-  const run = await timed('recomputing every KPI (refresh, then each KPI)', () =>
+  // Recomputing: the first run works out every request's facts; then a day's changes (a day's new
+  // requests and as many resolved), and the run the hourly job makes after them, measured.
+  await timed("first run: every request's facts, then each KPI", () => services.outcomes.kpis.recompute());
+  const day = Math.ceil(cases / 730);
+  await timed(`a day's changes: ${day} new requests, ${day} resolved`, async () => {
+    await q(`INSERT INTO cases (reference, service_code, organisation_id, route_basis, lat, lon, channel,
+        status, requested_at, updated_at, expected_at)
+      SELECT lpad(upper(to_hex(i & 65535)), 4, '0') || '-' || lpad(upper(to_hex(i >> 16)), 4, '0'), 'pothole', o.ids[1 + i % array_length(o.ids, 1)], 'coverage', 52.3, -2.0,
+             (ARRAY['online', 'api'])[1 + i % 2], 'open', now(), now(), now() + interval '5 days'
+        FROM generate_series(${cases + 1}, ${cases + day}) AS i, (SELECT array_agg(id) AS ids FROM organisations) o`);
+    await q(`WITH picked AS (SELECT id FROM cases WHERE status = 'open' LIMIT ${day}),
+        moved AS (UPDATE cases c SET status = 'closed', status_reason = 'Fixed', updated_at = now() FROM picked p WHERE c.id = p.id RETURNING c.id)
+      INSERT INTO case_updates (case_id, kind, body, status) SELECT id, 'public', 'Fixed', 'closed' FROM moved`);
+  });
+  const run = await timed('recomputing every KPI after a day (the stale facts, then each KPI)', () =>
     services.outcomes.kpis.recompute(),
   );
   const recomputeSeconds = run.milliseconds / 1000;

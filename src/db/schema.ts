@@ -301,10 +301,23 @@ export interface KpiReferrals {
   organisation_id: string | null;
 }
 
+export interface KpiRequestFacts {
+  case_id: string;
+  channel: string;
+  days_to_resolve: number | null;
+  expected_at: Timestamp | null;
+  joined: boolean;
+  month: string;
+  organisation_id: string;
+  reopened: boolean;
+  resolved_at: Timestamp | null;
+  service: string;
+}
+
 export interface KpiRequests {
   assisted: boolean | null;
   channel: string | null;
-  days_to_resolve: Numeric | null;
+  days_to_resolve: number | null;
   due: boolean | null;
   joined: boolean | null;
   month: string | null;
@@ -332,6 +345,10 @@ export interface KpiSnapshots {
   numerator: number | null;
   organisation_id: string | null;
   value: number | null;
+}
+
+export interface KpiStaleCases {
+  case_id: string;
 }
 
 export interface KpiValues {
@@ -953,9 +970,11 @@ export interface DB {
   kpi_questionnaires: KpiQuestionnaires;
   kpi_records: KpiRecords;
   kpi_referrals: KpiReferrals;
+  kpi_request_facts: KpiRequestFacts;
   kpi_requests: KpiRequests;
   kpi_runs: KpiRuns;
   kpi_snapshots: KpiSnapshots;
+  kpi_stale_cases: KpiStaleCases;
   kpi_values: KpiValues;
   link_pairs: LinkPairs;
   link_runs: LinkRuns;

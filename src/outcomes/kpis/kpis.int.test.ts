@@ -73,6 +73,41 @@ describe('the KPIs', () => {
     expect(month(published, 'resolved-on-time', null)).toMatchObject({ numerator: 1, denominator: 1 });
   });
 
+  it('works out again only the requests that changed, giving what working out every request gives', async () => {
+    const db = t.services.database.db;
+    const facts = async () =>
+      (
+        await sql<Record<string, unknown>>`SELECT * FROM kpi_requests
+          ORDER BY organisation_id, month, resolved_at NULLS FIRST, days_to_resolve, channel, joined, reopened`.execute(
+          db,
+        )
+      ).rows;
+    await t.services.outcomes.kpis.recompute();
+    // Changes of every kind after a run: a new request, a status update that resolves one, a
+    // case changed in place (joined to another), and one resolved then reopened.
+    const [a, b, c] = [
+      await t.services.requests.submit({ service: 'graffiti', lat: lat + 0.06, lon }, {}),
+      await t.services.requests.submit({ service: 'graffiti', lat: lat + 0.07, lon }, {}),
+      await t.services.requests.submit({ service: 'graffiti', lat: lat + 0.08, lon }, {}),
+    ];
+    await t.services.outcomes.kpis.recompute();
+    await sql`INSERT INTO case_updates (case_id, kind, body, status, created_at)
+      VALUES (${a.id}, 'public', 'Cleaned', 'closed', now() + interval '1 day'),
+             (${c.id}, 'public', 'Cleaned', 'closed', now() + interval '1 day'),
+             (${c.id}, 'public', 'Back again', 'open', now() + interval '2 days')`.execute(db);
+    await sql`UPDATE cases SET duplicate_of = ${a.id} WHERE id = ${b.id}`.execute(db);
+    const stale = await sql<{ n: number }>`SELECT count(*)::int AS n FROM kpi_stale_cases`.execute(db);
+    expect(stale.rows[0]?.n).toBe(3);
+    await t.services.outcomes.kpis.recompute();
+    const incremental = await facts();
+    expect(incremental.filter((f) => f.reopened)).not.toHaveLength(0);
+    expect(incremental.filter((f) => f.joined)).not.toHaveLength(0);
+    // Every request worked out again from the start gives the same facts.
+    await sql`INSERT INTO kpi_stale_cases SELECT id FROM cases`.execute(db);
+    await t.services.outcomes.kpis.recompute();
+    expect(await facts()).toEqual(incremental);
+  });
+
   it('answers GET /api/v1/kpis with the definitions and values', async () => {
     const response = await t.app.inject({ url: '/api/v1/kpis' });
     expect(response.statusCode).toBe(200);

@@ -47,9 +47,8 @@ export async function planProblem(db: Db, kpi: Kpi): Promise<string | null> {
   }
 }
 
-/** Works out the requests' facts again (a materialised view): once a run, before the KPIs over them. */
+/** Works out again the facts of the requests changed since the last run (migration 0122), before the KPIs over them. */
 export async function refreshFacts(db: Db) {
-  // As the view's owner: the app role may not refresh it itself (migration 0115).
   await sql`SELECT refresh_kpi_requests()`.execute(db);
 }
 
