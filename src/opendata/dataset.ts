@@ -14,7 +14,8 @@ export interface Column {
 /** What a dataset's builder is handed: the time, and where each row goes. */
 export interface BuildContext {
   now: Date;
-  row(values: Row): Promise<void>;
+  /** A promise only when the row filled a part of a file, which is being stored: await it then. */
+  row(values: Row): Promise<void> | undefined;
   /** Whether disclosure control is on (it is always, but in the test that shows what it stops). */
   disclosureControl: boolean;
 }
@@ -28,6 +29,8 @@ export interface Dataset {
   publisher: string | null;
   /** How often it is published, in hours, unless a schedule says otherwise (24: daily). */
   everyHours: number;
+  /** A release takes minutes (millions of rows): published beside the other datasets, not before them. */
+  long?: boolean;
   columns: Column[];
   /** A JSON document other than an array of the rows (OCDS): its start, each row, its end. */
   json?: {
@@ -81,13 +84,17 @@ export const slug = (text: string) =>
 /** A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; yes/no for booleans. */
 function csvField(value: Value): string {
   if (value === null) return '';
+  if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 const csvLine = (values: Value[]) => `${values.map(csvField).join(',')}\r\n`;
 
-/** A file written a part (about a megabyte) at a time to `store`, with its size and SHA-256. */
+/**
+ * A file written a part (about a megabyte) at a time to `store`, with its size and SHA-256. A
+ * part is stored while the next one is made: `add` returns a promise only when a part is full
+ * and the one before it has yet to be stored.
+ */
 export function fileWriter(
   format: string,
   mediaType: string,
@@ -97,25 +104,27 @@ export function fileWriter(
   let size = 0;
   let parts = 0;
   // Text is gathered and turned into bytes a part at a time: far cheaper than line by line.
-  let waiting: string[] = [];
-  let waitingLength = 0;
+  let waiting = '';
+  let storing: Promise<void> | null = null;
   const flush = async () => {
-    if (waitingLength === 0) return;
-    const bytes = Buffer.from(waiting.join(''), 'utf8');
-    waiting = [];
-    waitingLength = 0;
+    if (waiting.length === 0) return;
+    const bytes = Buffer.from(waiting, 'utf8');
+    waiting = '';
     hash.update(bytes);
     size += bytes.length;
-    await store(parts++, bytes);
+    if (storing) await storing;
+    storing = store(parts++, bytes);
+    storing.catch(() => {}); // awaited before the next part or at the end; a failure is thrown there
   };
   return {
-    async add(text: string) {
-      waiting.push(text);
-      waitingLength += text.length;
-      if (waitingLength >= PART_BYTES) await flush();
+    add(text: string): Promise<void> | undefined {
+      waiting += text;
+      if (waiting.length >= PART_BYTES) return flush();
+      return undefined;
     },
     async end(): Promise<FileSummary> {
       await flush();
+      if (storing) await storing;
       return { format, mediaType, byteSize: size, sha256: hash.digest('hex') };
     },
   };
@@ -150,16 +159,24 @@ export function releaseFiles(
     await csv.add(csvLine(names));
     await json.add(jsonFormat.start(now));
   };
+  const row = (values: Row): Promise<void> | undefined => {
+    if (!started) return start().then(() => row(values));
+    const allowed: Row = {};
+    let line = '';
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      const value = values[name] ?? null;
+      allowed[name] = value;
+      line += i === 0 ? csvField(value) : `,${csvField(value)}`;
+    }
+    rows++;
+    const toCsv = csv.add(`${line}\r\n`);
+    const item = jsonFormat.row(allowed);
+    const toJson = item === null ? undefined : json.add(`${items++ > 0 ? ',' : ''}\n${item}`);
+    return toCsv || toJson ? Promise.all([toCsv, toJson]).then(() => {}) : undefined;
+  };
   return {
-    async row(values: Row) {
-      if (!started) await start();
-      const allowed: Row = {};
-      for (const name of names) allowed[name] = values[name] ?? null;
-      await csv.add(csvLine(names.map((n) => allowed[n] ?? null)));
-      const item = jsonFormat.row(allowed);
-      if (item !== null) await json.add(`${items++ > 0 ? ',' : ''}\n${item}`);
-      rows++;
-    },
+    row,
     async end() {
       if (!started) await start();
       await json.add(jsonFormat.end());

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { intervals, type PublishedGrid } from './attack.ts';
-import { gridSquare, onGrid, suppress, suppressShares, withTotals } from './disclosure.ts';
+import { gridSquare, gridSquares, onGrid, suppress, suppressShares, withTotals } from './disclosure.ts';
 
 const THRESHOLD = 10;
 
@@ -87,6 +87,22 @@ describe('disclosure control', () => {
       ),
     );
     expect(() => gridSquare(52, -2, 50)).toThrow(RangeError);
+  });
+
+  it('gives the same squares when their centres are kept, and when they are forgotten', () => {
+    const points = fc.array(
+      fc.tuple(fc.double({ min: 50.5, max: 55, noNaN: true }), fc.double({ min: -4, max: 1, noNaN: true })),
+      { minLength: 1, maxLength: 50 },
+    );
+    fc.assert(
+      fc.property(points, fc.constantFrom(100, 1000), fc.integer({ min: 1, max: 5 }), (at, size, keep) => {
+        const squareOf = gridSquares(size, keep);
+        // Each point twice, so some squares are found kept and some after being forgotten.
+        for (const [lat, lon] of [...at, ...at])
+          expect(squareOf(lat, lon)).toEqual(gridSquare(lat, lon, size));
+      }),
+    );
+    expect(() => gridSquares(50)).toThrow(RangeError);
   });
 
   it('pins no small count of a line of shares, cases or successes, from what is published and the whole', () => {

@@ -33,8 +33,35 @@ export function gridSquare(lat: number, lon: number, size: number): GridSquare {
   const easting = Math.floor(x / size) * size;
   const northing = Math.floor(y / size) * size;
   const [clon, clat] = toGrid.inverse([easting + size / 2, northing + size / 2]) as [number, number];
-  const round = (v: number) => Math.round(v * 1e6) / 1e6;
-  return { easting, northing, size, lat: round(clat), lon: round(clon) };
+  return { easting, northing, size, lat: round6(clat), lon: round6(clon) };
+}
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+/**
+ * `gridSquare` for millions of points on one grid: the same squares, each square's centre worked
+ * out once (a region's requests fall in a few thousand squares), so a point costs one projection,
+ * not two. The centres kept are forgotten past `keep` squares, so memory stays bounded.
+ */
+export function gridSquares(size: number, keep = 100_000): (lat: number, lon: number) => GridSquare {
+  if (!(size >= FINEST_GRID_METRES))
+    throw new RangeError(`The grid must be at least ${FINEST_GRID_METRES} m`);
+  const squares = new Map<number, GridSquare>();
+  return (lat, lon) => {
+    const [x, y] = toGrid.forward([lon, lat]) as [number, number];
+    const easting = Math.floor(x / size) * size;
+    const northing = Math.floor(y / size) * size;
+    // A northing is under 10,000 km and eastings differ by at least 100 m: one number names the square.
+    const key = easting * 1e7 + northing;
+    let square = squares.get(key);
+    if (!square) {
+      if (squares.size >= keep) squares.clear();
+      const [clon, clat] = toGrid.inverse([easting + size / 2, northing + size / 2]) as [number, number];
+      square = { easting, northing, size, lat: round6(clat), lon: round6(clon) };
+      squares.set(key, square);
+    }
+    return square;
+  };
 }
 
 /** A point back on the grid: for checking that a published location is no finer than the grid. */

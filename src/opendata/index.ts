@@ -35,17 +35,15 @@ export type { Sources } from './service-requests.ts';
 /** Publishes one dataset, or every one, and says what was published. */
 export async function publishFromCommandLine(openData: OpenDataService, dataset?: string) {
   const ids = dataset ? [openData.dataset(dataset).id] : openData.datasets().map((d) => d.id);
-  const lines: string[] = [];
-  for (const id of ids) {
-    const started = performance.now();
-    const r = await openData.publish(id);
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const lines = new Map<string, string>();
+  await openData.publishEach(ids, (r, seconds) => {
     const sizes = r.files.map((f) => `${f.format} ${f.byteSize} bytes sha256 ${f.sha256}`).join(', ');
-    lines.push(
-      `Published ${id} release ${r.version}: ${r.rows} rows covering ${r.coversFrom} to ${r.coversTo} in ${seconds} s (${sizes})`,
+    lines.set(
+      r.dataset,
+      `Published ${r.dataset} release ${r.version}: ${r.rows} rows covering ${r.coversFrom} to ${r.coversTo} in ${seconds.toFixed(1)} s (${sizes})`,
     );
-  }
-  return `${lines.join('\n')}\n`;
+  });
+  return `${ids.map((id) => lines.get(id)).join('\n')}\n`;
 }
 
 /** Loads a spending or contracts file from the command line: what loaded, or every bad row by line and field. */

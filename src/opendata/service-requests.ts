@@ -3,7 +3,7 @@
 // organisation, the status, the dates, whether the target was met, and where as a grid square.
 import type { Db } from '../db/index.ts';
 import { type Dataset, organisationColumns, organisationOf, placeDataset, type Row } from './dataset.ts';
-import { gridSquare } from './disclosure.ts';
+import { gridSquares } from './disclosure.ts';
 import * as store from './store.ts';
 
 /** The names datasets show beside ids, read once a release from the places service. */
@@ -44,24 +44,42 @@ export const requestColumns = [
   { name: 'longitude', description: 'The centre of the square' },
 ];
 
-/** One published row of a request: only these fields, worked out from the allow-listed facts. */
-export function requestRow(facts: store.CaseFacts, names: Names, gridMetres: number): Row {
-  const square = gridSquare(facts.lat, facts.lon, gridMetres);
-  return {
-    service: facts.service_code,
-    service_name: names.services.get(facts.service_code) ?? null,
-    ...organisationOf(names.organisations, facts.organisation_id),
-    area: facts.area_id ? (names.areas.get(facts.area_id) ?? null) : null,
-    status: facts.status,
-    opened_on: facts.opened_on,
-    closed_on: facts.closed_on,
-    target_on: facts.target_on,
-    target_met: facts.target_met,
-    grid_easting: square.easting,
-    grid_northing: square.northing,
-    grid_metres: square.size,
-    latitude: square.lat,
-    longitude: square.lon,
+/**
+ * How a release's requests become published rows: only these fields, worked out from the
+ * allow-listed facts. Names are looked up once per organisation and grid squares' centres once
+ * per square, as a release turns millions of requests into rows.
+ */
+export function requestRows(names: Names, gridMetres: number): (facts: store.CaseFacts) => Row {
+  const squareOf = gridSquares(gridMetres);
+  const organisations = new Map<string, ReturnType<typeof organisationOf>>();
+  const organisation = (id: string) => {
+    let found = organisations.get(id);
+    if (!found) {
+      found = organisationOf(names.organisations, id);
+      organisations.set(id, found);
+    }
+    return found;
+  };
+  return (facts) => {
+    const square = squareOf(facts.lat, facts.lon);
+    const { organisation: ref, organisation_name } = organisation(facts.organisation_id);
+    return {
+      service: facts.service_code,
+      service_name: names.services.get(facts.service_code) ?? null,
+      organisation: ref,
+      organisation_name,
+      area: facts.area_id ? (names.areas.get(facts.area_id) ?? null) : null,
+      status: facts.status,
+      opened_on: facts.opened_on,
+      closed_on: facts.closed_on,
+      target_on: facts.target_on,
+      target_met: facts.target_met,
+      grid_easting: square.easting,
+      grid_northing: square.northing,
+      grid_metres: square.size,
+      latitude: square.lat,
+      longitude: square.lon,
+    };
   };
 }
 
@@ -74,15 +92,20 @@ export function serviceRequests(sources: Sources): Dataset {
       'Every request made to the public services of the place for a service whose requests are published one by one (potholes, street lights, missed bins and the like): the service, the organisation responsible, the area, when it was made and resolved, and whether its target was met. Where is given only as a square of the British National Grid. No names, contact details, descriptions or photos.',
     keywords: ['service requests', 'reports', 'Open311', 'performance'],
     columns: requestColumns,
+    long: true,
     async build({ now, row }) {
       const before = startOfDay(now);
       const publications = await store.publications(sources.db);
       const services = [...publications].filter(([, p]) => p === 'rows').map(([code]) => code);
       const names = await sources.names();
+      const rowOf = requestRows(names, sources.gridMetres);
       let first: string | null = null;
       await store.inBatches(sources.db, store.requestFacts(services, before, now), async (rows) => {
         first ??= rows[0]?.opened_on ?? null;
-        for (const facts of rows) await row(requestRow(facts, names, sources.gridMetres));
+        for (const facts of rows) {
+          const written = row(rowOf(facts));
+          if (written) await written; // only when a part of a file is stored
+        }
       });
       const last = new Date(before.getTime() - 86_400_000);
       const to = day(last) as string;
