@@ -18,7 +18,7 @@ export function auditCommands(program: Command, { withServices, config, fail }: 
   audit
     .command('verify')
     .description(
-      'check the hash chain, every signed checkpoint and the tree heads kept outside the database, from where the last verify ended (--full: from the first entry); name the first entry that does not fit',
+      "check the hash chain, every signed checkpoint and the tree heads kept outside the database with their witnesses' co-signatures, from where the last verify ended (--full: from the first entry); name the first entry that does not fit",
     )
     .option(
       '--heads <file-or-url>',
@@ -54,7 +54,7 @@ export function auditCommands(program: Command, { withServices, config, fail }: 
         const rate = Math.round(checked / Math.max(seconds, 1e-3));
         const since = from ? ` (${checked} of them since the last verify, at ${from.size})` : '';
         process.stdout.write(
-          `The audit ledger is intact: ${result.entries} entries${since}, ${result.checkpoints} signed checkpoints and ${result.outside} tree heads kept outside the database checked in ${seconds.toFixed(2)} s (${rate} entries per second)\n`,
+          `The audit ledger is intact: ${result.entries} entries${since}, ${result.checkpoints} signed checkpoints and ${result.outside} tree heads kept outside the database${result.cosignatures ? ` with ${result.cosignatures} co-signatures of their witnesses` : ''} checked in ${seconds.toFixed(2)} s (${rate} entries per second)\n`,
         );
       }),
     );

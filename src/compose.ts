@@ -54,7 +54,7 @@ export function createServices(
   witnessing: { witnessKeyFile?: string; publicUrl?: string } = {},
 ) {
   const { db } = database;
-  const places = placesService(db);
+  const places = placesService(db, clock);
   const governance = governanceService(db, clock, pdp, places, {
     connectionString: database.pool.options.connectionString,
     keyFile: ledgerKey,

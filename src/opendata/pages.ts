@@ -104,7 +104,8 @@ export async function openDataPages(
 ) {
   app.get('/data', async (_request, reply) => {
     const entries = await openData.entries();
-    return reply.page('open-data-index.njk', {
+    // The same for everyone not signed in: rendered once for these datasets (web's shared pages).
+    return reply.sharedPage('open-data-index.njk', {
       title: 'Open data',
       datasets: entries.map((e) => {
         const last = latest(e);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administrator, citizen, signIn, type TestContext, testApp } from '../../test/support.ts';
 import { demoPlace } from './demo-place.ts';
+import type { Service } from './schemas.ts';
+import { CATALOGUE_CACHE_MS } from './service.ts';
 
 let t: TestContext;
 let adminCookie: string;
@@ -68,6 +70,9 @@ describe('the places API', () => {
       name: 'Fellshire Integrated Care Board',
       kind: 'integrated_care_board',
     };
+    const refs = async () =>
+      (await t.app.inject('/api/v1/organisations')).json().map((o: { ref: string }) => o.ref);
+    expect(await refs()).not.toContain('fellshire-icb');
     const response = await t.app.inject({
       method: 'POST',
       url: '/api/v1/organisations',
@@ -75,6 +80,7 @@ describe('the places API', () => {
     });
     expect(response.statusCode).toBe(201);
     expect((await t.app.inject('/api/v1/organisations/fellshire-icb')).json()).toEqual(org);
+    expect(await refs()).toContain('fellshire-icb');
     const again = await t.app.inject({
       method: 'POST',
       url: '/api/v1/organisations',
@@ -171,6 +177,8 @@ describe('the places API', () => {
       responsibleKind: 'district_council',
       keywords: ['tree', 'branch'],
     };
+    const codes = async () => (await t.app.inject('/api/v1/services')).json().map((s: Service) => s.code);
+    expect(await codes()).not.toContain('tree-works');
     const created = await t.app.inject({
       method: 'POST',
       url: '/api/v1/services',
@@ -178,12 +186,42 @@ describe('the places API', () => {
     });
     expect(created.statusCode).toBe(201);
     expect((await t.app.inject('/api/v1/services/tree-works')).json()).toEqual(service);
+    // The catalogue kept in memory is read again at once after a change made here.
+    expect(await codes()).toContain('tree-works');
     const again = await t.app.inject({
       method: 'POST',
       url: '/api/v1/services',
       ...json(adminCookie, service),
     });
     expect(again.statusCode).toBe(409);
+  });
+});
+
+describe('the place and its catalogue, kept in memory', () => {
+  it('shows a change made elsewhere (another instance, the command line) once it has been kept for long enough', async () => {
+    const pool = t.services.database.pool;
+    const codes = async () => (await t.app.inject('/api/v1/services')).json().map((s: Service) => s.code);
+    const place = async () => (await t.app.inject('/api/v1/place')).json().name;
+    expect(await codes()).not.toContain('hedge-cutting');
+    expect(await place()).toBe('Fellshire');
+    await pool.query(
+      `INSERT INTO services (code, name, description, service_group, responsible_kind, keywords)
+       VALUES ('hedge-cutting', 'Report an overgrown hedge', 'A hedge blocking a path.', 'Environment',
+               'district_council', '{hedge}')`,
+    );
+    await pool.query(`UPDATE place SET name = 'Dalesford' WHERE id = 1`);
+    try {
+      t.clock.wait(CATALOGUE_CACHE_MS);
+      expect(await codes()).toContain('hedge-cutting');
+      expect(await place()).toBe('Dalesford');
+    } finally {
+      await pool.query(`UPDATE place SET name = 'Fellshire' WHERE id = 1`);
+      t.clock.wait(CATALOGUE_CACHE_MS);
+    }
+    // A search asks the database each time.
+    expect((await t.app.inject('/api/v1/services?q=hedge')).json().map((s: Service) => s.code)).toEqual([
+      'hedge-cutting',
+    ]);
   });
 });
 

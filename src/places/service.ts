@@ -1,17 +1,97 @@
 // Use-cases of the places module: each one transaction, checked before it writes.
 import type { Db } from '../db/index.ts';
-import { type Actor, Conflict, Invalid, NotFound, requireAdmin } from '../platform/index.ts';
+import {
+  type Actor,
+  type Clock,
+  Conflict,
+  Invalid,
+  NotFound,
+  requireAdmin,
+  systemClock,
+} from '../platform/index.ts';
 import { boundaryErrors } from './geometry.ts';
 import { knownOrganisations } from './known-organisations.ts';
 import type { NewArea, Organisation, OrganisationKind, Service } from './schemas.ts';
 import * as store from './store.ts';
 
-export function placesService(db: Db) {
+/**
+ * How long the place, its organisations and its services are kept in memory, read as they are on
+ * nearly every public page: a change made through another instance (or the command line) shows
+ * within this; one made through this one, at once.
+ */
+export const CATALOGUE_CACHE_MS = 5_000;
+
+/** A read kept for CATALOGUE_CACHE_MS of the clock's time, shared by everyone asking meanwhile. */
+function keptRead<T>(clock: Clock, read: () => Promise<T>) {
+  let kept: { at: number; value: Promise<T> } | null = null;
+  return {
+    get(): Promise<T> {
+      const now = clock.now().getTime();
+      if (kept && now >= kept.at && now - kept.at < CATALOGUE_CACHE_MS) return kept.value;
+      const value = read();
+      const reading = { at: now, value };
+      kept = reading;
+      value.catch(() => {
+        if (kept === reading) kept = null;
+      });
+      return value;
+    },
+    /** After a change: the next read is of the database (one begun before the change is dropped too). */
+    forget() {
+      kept = null;
+    },
+  };
+}
+
+/** The place, its organisations and its services as kept: copies, so no caller's change reaches another. */
+function keptCatalogue(db: Db, clock: Clock) {
+  const reads = {
+    place: keptRead(clock, async () => (await store.getPlace(db)) ?? { name: 'Unnamed place' }),
+    organisations: keptRead(clock, () => store.listOrganisations(db)),
+    services: keptRead(clock, () => store.listServices(db, {})),
+  };
+  return {
+    place: async () => ({ ...(await reads.place.get()) }),
+    organisations: async () => [...(await reads.organisations.get())],
+    services: async () => [...(await reads.services.get())],
+    /** After a change made here: each is read from the database again. */
+    changed() {
+      for (const read of Object.values(reads)) read.forget();
+    },
+  };
+}
+
+interface WholePlace {
+  name: string;
+  organisations: Organisation[];
+  areas: NewArea[];
+  services: Service[];
+}
+
+async function loadPlace(trx: Db, place: WholePlace): Promise<void> {
+  await store.setPlace(trx, place.name);
+  for (const org of place.organisations) await store.insertOrganisation(trx, org);
+  const ids = await store.organisationIds(
+    trx,
+    place.organisations.map((o) => o.ref),
+  );
+  for (const area of place.areas) {
+    const coverage = area.coverage.flatMap((c) =>
+      c.functions.map((fn) => ({ function: fn, organisationId: ids.get(c.organisation) as string })),
+    );
+    await store.insertArea(trx, area, coverage);
+  }
+  for (const service of place.services) await store.insertService(trx, service);
+}
+
+export function placesService(db: Db, clock: Clock = systemClock) {
   // From memory; one not yet known is read on a connection of its own: ask outside transactions.
   const { organisationsById, organisationIds } = knownOrganisations(db);
+  const kept = keptCatalogue(db, clock);
+  const changed = kept.changed;
   return {
-    place: async () => (await store.getPlace(db)) ?? { name: 'Unnamed place' },
-    organisations: () => store.listOrganisations(db),
+    place: kept.place,
+    organisations: kept.organisations,
     organisation: async (ref: string) => {
       const org = await store.findOrganisation(db, ref);
       if (!org) throw new NotFound(`There is no organisation with the reference ${ref}`);
@@ -26,7 +106,8 @@ export function placesService(db: Db) {
       if (!area) throw new NotFound(`There is no area with the reference ${ref}`);
       return area;
     },
-    services: (filter: { q?: string; group?: string } = {}) => store.listServices(db, filter),
+    services: (filter: { q?: string; group?: string } = {}) =>
+      filter.q || filter.group ? store.listServices(db, filter) : kept.services(),
     service: async (code: string) => {
       const service = await store.findService(db, code);
       if (!service) throw new NotFound(`There is no service with the code ${code}`);
@@ -37,6 +118,7 @@ export function placesService(db: Db) {
       requireAdmin(actor);
       if (!(await store.insertOrganisation(db, org)))
         throw new Conflict(`The reference ${org.ref} is already used`);
+      changed();
       return org;
     },
 
@@ -77,31 +159,14 @@ export function placesService(db: Db) {
       if (!(await store.insertService(db, service))) {
         throw new Conflict(`The code ${service.code} or LGSL code ${service.lgslCode} is already used`);
       }
+      changed();
       return service;
     },
 
     /** Loads a whole place in one transaction (the demo, or a place's first set-up). */
-    async load(place: {
-      name: string;
-      organisations: Organisation[];
-      areas: NewArea[];
-      services: Service[];
-    }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        await store.setPlace(trx, place.name);
-        for (const org of place.organisations) await store.insertOrganisation(trx, org);
-        const ids = await store.organisationIds(
-          trx,
-          place.organisations.map((o) => o.ref),
-        );
-        for (const area of place.areas) {
-          const coverage = area.coverage.flatMap((c) =>
-            c.functions.map((fn) => ({ function: fn, organisationId: ids.get(c.organisation) as string })),
-          );
-          await store.insertArea(trx, area, coverage);
-        }
-        for (const service of place.services) await store.insertService(trx, service);
-      });
+    async load(place: WholePlace): Promise<void> {
+      await db.transaction().execute((trx) => loadPlace(trx, place));
+      changed();
     },
   };
 }

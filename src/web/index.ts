@@ -19,6 +19,7 @@ import { type Contexts, unknownAddresses } from './contexts.ts';
 import { govukDate, govukDateTime } from './dates.ts';
 import { answerError, readsPages } from './errors.ts';
 import { apiDocs, healthRoutes, startPage } from './pages.ts';
+import { sharedRendering } from './shared-pages.ts';
 
 export { type Context, type Contexts, contexts, type WhoIsAsking } from './contexts.ts';
 export { govukDate, govukDateTime } from './dates.ts';
@@ -67,6 +68,11 @@ declare module 'fastify' {
     readonly cspNonce: { script: string };
     /** Renders a page with the layout's shared context (nonce, CSRF token, who is signed in). */
     page(template: string, context?: PageContext): FastifyReply;
+    /**
+     * A page that is the same for everyone not signed in, for the data in `context`: rendered once
+     * for that data and kept (shared-pages.ts); for someone signed in, rendered as `page` does.
+     */
+    sharedPage(template: string, context: PageContext): Promise<FastifyReply>;
   }
 }
 
@@ -220,6 +226,27 @@ async function views(app: FastifyInstance, globals: Globals) {
       currentPath: request.url.split('?')[0],
     });
   });
+  const shared = sharedRendering();
+  app.decorateReply(
+    'sharedPage',
+    async function sharedPage(this: FastifyReply, template: string, context: PageContext) {
+      const request = this.request;
+      if (request.actor || this.statusCode !== 200) return this.page(template, context);
+      const currentPath = request.url.split('?')[0];
+      const html = await shared.html(`${template}\n${currentPath}\n${JSON.stringify(context)}`, () =>
+        this.viewAsync(template, {
+          ...context,
+          cspNonce: shared.marks.nonce,
+          csrfToken: shared.marks.csrf,
+          actor: null,
+          currentPath,
+        }),
+      );
+      return this.type('text/html; charset=utf-8').send(
+        shared.fill(html, { nonce: () => this.cspNonce.script, csrfToken: () => this.generateCsrf() }),
+      );
+    },
+  );
 }
 
 export const webPlugin = fp<WebOptions>(async (app, options) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 
 /** The start page, about the place; web asks for it rather than depending on the places module. */
 export async function startPage(app: FastifyInstance, { place }: { place: () => Promise<unknown> }) {
-  app.get('/', async (_request, reply) => reply.page('start.njk', { place: await place() }));
+  app.get('/', async (_request, reply) => reply.sharedPage('start.njk', { place: await place() }));
 }
 
 /** Liveness answers without the database; readiness needs the database and current migrations. */

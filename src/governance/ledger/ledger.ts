@@ -18,7 +18,13 @@ import {
   verifierPool,
 } from './verification.ts';
 import { ledgerWitness } from './witness.ts';
-import { type Cosignature, cosignaturesOf, ledgerWitnesses } from './witnesses.ts';
+import {
+  type Cosignature,
+  type CosignedHead,
+  cosignatureFailures,
+  cosignaturesOf,
+  ledgerWitnesses,
+} from './witnesses.ts';
 
 const LOCK = 8_126_530_017;
 
@@ -159,6 +165,10 @@ function groupCommit(db: Db, clock: Clock) {
   };
 }
 
+/** The address the ledger is known by to its witnesses, which their co-signatures name. */
+const ledgerAddress = (options: LedgerOptions) =>
+  (options.publicUrl ?? 'http://localhost').replace(/\/$/, '');
+
 /** Signed tree heads over the chain: made by `checkpoint`, checked with the whole chain by `verify`. */
 function checkpoints(db: Db, options: LedgerOptions) {
   let key: Promise<SigningKey> | null = null;
@@ -217,12 +227,29 @@ function checkpoints(db: Db, options: LedgerOptions) {
      * Checks the whole chain and every checkpoint, and the tree heads kept outside the database
      * when given; names the first entry that does not fit, or the head it contradicts.
      */
-    verify: (
+    async verify(
       onProgress?: (done: number) => void,
-      outside: TreeHead[] = [],
+      outside: CosignedHead[] = [],
       from?: VerifiedState,
-    ): Promise<VerifyResult> =>
-      verifyChain(db, options.connectionString, outsideCheckpoints(outside), onProgress, from),
+    ): Promise<VerifyResult> {
+      const witnessed = cosignatureFailures(ledgerAddress(options), outside);
+      const result = await verifyChain(
+        db,
+        options.connectionString,
+        outsideCheckpoints(outside),
+        onProgress,
+        from,
+      );
+      const [first] = witnessed.failures;
+      if (!first || !result.ok) return { ...result, cosignatures: witnessed.checked };
+      const { state: _, ...checked } = result;
+      return {
+        ...checked,
+        ok: false,
+        cosignatures: witnessed.checked,
+        failure: { seq: first.treeSize, reason: witnessed.failures.map((f) => f.reason).join('; ') },
+      };
+    },
   };
 }
 
@@ -404,7 +431,7 @@ export function auditLedger(db: Db, clock: Clock, options: LedgerOptions = {}) {
     ...checkpoints(db, options),
     ...ledgerReads(db),
     ...ledgerWitnesses(db, {
-      log: (options.publicUrl ?? 'http://localhost').replace(/\/$/, ''),
+      log: ledgerAddress(options),
       latest: async () => (await headsOf(db, 0, 1, true))[0] ?? null,
     }),
     /** This Flagstone as a witness of other ledgers. */

@@ -17,6 +17,8 @@ export interface VerifyResult {
   checkpoints: number;
   /** Tree heads kept outside the database that were checked too. */
   outside?: number;
+  /** Witnesses' co-signatures of those heads that were checked against the witnesses' keys. */
+  cosignatures?: number;
   /** The first entry or checkpoint that does not fit, and why. */
   failure?: { seq: number; reason: string };
   /** Where a later run may resume from, when the whole ledger so far fits. */

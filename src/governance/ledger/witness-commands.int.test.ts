@@ -1,13 +1,15 @@
 // The witness commands as an operator runs them: `audit watch` on the witness's Flagstone,
 // `audit witness` and `audit witnesses` on the ledger's, each a process of its own.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/ports.ts';
 import { type TestContext, testApp } from '../../../test/support.ts';
+import { type CosignedHead, cosignatureMessage } from './witnesses.ts';
 
 const main = path.resolve(import.meta.dirname, '../../main.ts');
 let log: TestContext;
@@ -83,6 +85,62 @@ describe('the witness commands', { timeout: 120_000 }, () => {
     expect(bad).toEqual({
       code: 1,
       output: expect.stringContaining('The witness must be an https:// address'),
+    });
+  });
+  it('verify checks the co-signatures published with the heads, and names a witness whose co-signature does not verify', async () => {
+    const ledger = log.services.governance.ledger;
+    await ledger.record([{ action: 'test.witness-commands' }]);
+    await ledger.checkpoint();
+    expect((await ledger.sendToWitnesses())[0]).toMatchObject({ cosigned: true });
+    const published = `${logUrl}/api/v1/audit/heads`;
+    const heads = (await (await fetch(published)).json()) as CosignedHead[];
+    const cosigned = heads.filter((h) => (h.cosignatures ?? []).length > 0);
+    expect(cosigned).toHaveLength(2);
+    const intact = await flagstone(log, logUrl, 'audit', 'verify', '--full', '--heads', published);
+    expect(intact).toEqual({
+      code: 0,
+      output: expect.stringContaining(
+        `${heads.length} tree heads kept outside the database with 2 co-signatures of their witnesses checked`,
+      ),
+    });
+
+    const address = `${witnessUrl}/api/v1/witness/add-head`;
+    const last = cosigned[1] as CosignedHead;
+    const [cosignature] = last.cosignatures ?? [];
+    if (!cosignature) throw new Error('no co-signature');
+    const file = path.join(folder, 'tampered-heads.json');
+    const verifyWith = async (changed: Partial<typeof cosignature>) => {
+      const tampered = heads.map((h) =>
+        h === last ? { ...h, cosignatures: [{ ...cosignature, ...changed }] } : h,
+      );
+      await writeFile(file, JSON.stringify(tampered));
+      return flagstone(log, logUrl, 'audit', 'verify', '--full', '--heads', file);
+    };
+    // One bit of the signature changed; then a co-signature said to be made at another time.
+    const signature = Buffer.from(cosignature.signature, 'base64');
+    signature[0] = (signature[0] as number) ^ 1;
+    const said = `the co-signature of ${address} on the tree head of ${last.treeSize} entries does not verify against its key`;
+    for (const changed of [
+      { signature: signature.toString('base64') },
+      { signedAt: new Date(0).toISOString() },
+    ])
+      expect(await verifyWith(changed)).toEqual({ code: 1, output: expect.stringContaining(said) });
+    // Signed again with a key of someone else's, published beside it: the witness is held to the
+    // key of its earlier co-signatures.
+    const forger = generateKeyPairSync('ed25519');
+    const forged = await verifyWith({
+      publicKey: forger.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      signature: sign(
+        null,
+        cosignatureMessage(logUrl, last, cosignature.signedAt),
+        forger.privateKey,
+      ).toString('base64'),
+    });
+    expect(forged).toEqual({
+      code: 1,
+      output: expect.stringContaining(
+        `the co-signature of ${address} on the tree head of ${last.treeSize} entries is by another key than its earlier ones`,
+      ),
     });
   });
 });

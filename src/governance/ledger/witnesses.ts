@@ -29,6 +29,64 @@ export interface Cosignature {
   signature: string;
 }
 
+/** A head as GET /api/v1/audit/heads publishes it: with its witnesses' co-signatures. */
+export type CosignedHead = TreeHead & { cosignatures?: Cosignature[] };
+
+/** A co-signature that does not verify: whose, of which head, and why. */
+export interface CosignatureFailure {
+  witness: string;
+  treeSize: number;
+  reason: string;
+}
+
+/**
+ * Checks every co-signature published with these heads against its witness's key, each witness
+ * held to one key over all the heads: names each one that does not verify, with its head.
+ */
+export function cosignatureFailures(
+  log: string,
+  heads: CosignedHead[],
+): { checked: number; failures: CosignatureFailure[] } {
+  const keys = new Map<string, string>();
+  const failures: CosignatureFailure[] = [];
+  let checked = 0;
+  for (const head of heads) {
+    for (const c of head.cosignatures ?? []) {
+      checked++;
+      const witness = typeof c?.witness === 'string' ? c.witness : 'a witness with no address';
+      const failed = (reason: string) => failures.push({ witness, treeSize: head.treeSize, reason });
+      if (![c?.keyId, c?.publicKey, c?.signedAt, c?.signature].every((v) => typeof v === 'string')) {
+        failed(`the co-signature of ${witness} on the tree head of ${head.treeSize} entries is incomplete`);
+        continue;
+      }
+      const held = keys.get(witness);
+      if (held !== undefined && held !== c.publicKey) {
+        failed(
+          `the co-signature of ${witness} on the tree head of ${head.treeSize} entries is by another key than its earlier ones`,
+        );
+        continue;
+      }
+      keys.set(witness, c.publicKey);
+      let good = false;
+      try {
+        good = verify(
+          null,
+          cosignatureMessage(log, head, c.signedAt),
+          createPublicKey(c.publicKey),
+          Buffer.from(c.signature, 'base64'),
+        );
+      } catch {
+        good = false;
+      }
+      if (!good)
+        failed(
+          `the co-signature of ${witness} on the tree head of ${head.treeSize} entries does not verify against its key`,
+        );
+    }
+  }
+  return { checked, failures };
+}
+
 /** What is sent to a witness: a head and the proof that it extends the one of `oldSize` entries. */
 export interface HeadForWitness {
   log: string;
