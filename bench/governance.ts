@@ -11,6 +11,7 @@ import { servicesFor } from '../src/compose.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
+import { loadPolicies } from '../src/governance/index.ts';
 import { appendEntries } from '../src/governance/ledger/index.ts';
 import { identitySettings, whoIsAsking } from '../src/identity/index.ts';
 import { findRecord, PersonRecordSchema, toPersonRecord } from '../src/registers/records/index.ts';
@@ -93,10 +94,39 @@ try {
     `governed (authorize + ledger) ${String(governed.perSecond).padStart(0)} ${String(governed.p50).padStart(8)} ${String(governed.p99).padStart(8)}`,
   );
   console.log(
-    `governed / off: ${ratio.toFixed(2)} (target at least 0.50) ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`,
+    `governed / off: ${ratio.toFixed(2)} (target at least 0.85) ${ratio >= 0.85 ? 'MET' : 'NOT MET'}`,
   );
   console.log(
     `ledger entries written by the governed run: ${after.entries - before.entries} (requests: ${governed.total + 0})`,
+  );
+  // The bench reads one record again and again, so the decision point answers all but the first
+  // decision from memory; a read of a record not read before asks Cedar. What each costs:
+  const pdp = await loadPolicies();
+  const asks = Array.from({ length: 2000 }, (_, i) => ({
+    principal: {
+      uid: { type: 'Flagstone::Staff', id: 'bench' },
+      attrs: {
+        organisations: [{ __entity: { type: 'Flagstone::Organisation', id: 'o1' } }],
+        manages: [],
+        clearance: 2,
+      },
+    },
+    action: 'read',
+    resource: {
+      uid: { type: 'Flagstone::PersonRecord', id: `r${i}` },
+      attrs: { organisation: { __entity: { type: 'Flagstone::Organisation', id: 'o1' } }, marking: 1 },
+    },
+    context: {},
+  }));
+  const timed = () => {
+    const t = performance.now();
+    for (const ask of asks) pdp.authorize(ask);
+    return (1000 * (performance.now() - t)) / asks.length;
+  };
+  const first = timed();
+  const again = timed();
+  console.log(
+    `a decision: ${first.toFixed(0)} µs asked of Cedar (a record not read before), ${again.toFixed(1)} µs answered again from memory`,
   );
   await app.close();
 
