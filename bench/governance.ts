@@ -1,7 +1,7 @@
 // Governance benchmarks, measured side by side in one run:
 //  1. a governed read of one person record (authorize + ledger append + response) against
 //     the same read with governance switched off, over HTTP with 50 concurrent connections;
-//  2. how many audit ledger entries per second `audit verify` checks.
+//  2. how many audit ledger entries per second `audit verify` checks, freshly vacuumed and in use.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { servicesFor } from '../src/compose.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
+import { loadPolicies } from '../src/governance/index.ts';
 import { appendEntries } from '../src/governance/ledger/index.ts';
 import { identitySettings, whoIsAsking } from '../src/identity/index.ts';
 import { findRecord, PersonRecordSchema, toPersonRecord } from '../src/registers/records/index.ts';
@@ -93,10 +94,39 @@ try {
     `governed (authorize + ledger) ${String(governed.perSecond).padStart(0)} ${String(governed.p50).padStart(8)} ${String(governed.p99).padStart(8)}`,
   );
   console.log(
-    `governed / off: ${ratio.toFixed(2)} (target at least 0.50) ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`,
+    `governed / off: ${ratio.toFixed(2)} (target at least 0.85) ${ratio >= 0.85 ? 'MET' : 'NOT MET'}`,
   );
   console.log(
     `ledger entries written by the governed run: ${after.entries - before.entries} (requests: ${governed.total + 0})`,
+  );
+  // The bench reads one record again and again, so the decision point answers all but the first
+  // decision from memory; a read of a record not read before asks Cedar. What each costs:
+  const pdp = await loadPolicies();
+  const asks = Array.from({ length: 2000 }, (_, i) => ({
+    principal: {
+      uid: { type: 'Flagstone::Staff', id: 'bench' },
+      attrs: {
+        organisations: [{ __entity: { type: 'Flagstone::Organisation', id: 'o1' } }],
+        manages: [],
+        clearance: 2,
+      },
+    },
+    action: 'read',
+    resource: {
+      uid: { type: 'Flagstone::PersonRecord', id: `r${i}` },
+      attrs: { organisation: { __entity: { type: 'Flagstone::Organisation', id: 'o1' } }, marking: 1 },
+    },
+    context: {},
+  }));
+  const timed = () => {
+    const t = performance.now();
+    for (const ask of asks) pdp.authorize(ask);
+    return (1000 * (performance.now() - t)) / asks.length;
+  };
+  const first = timed();
+  const again = timed();
+  console.log(
+    `a decision: ${first.toFixed(0)} µs asked of Cedar (a record not read before), ${again.toFixed(1)} µs answered again from memory`,
   );
   await app.close();
 
@@ -143,13 +173,21 @@ try {
     `\nAudit ledger: appended ${target - existing} entries in batches of 5000 at ${Math.round((target - existing) / appendSeconds)} per second`,
   );
   console.log(
-    `audit verify: ${verified.entries} entries, ${verified.checkpoints} checkpoints, ${verified.ok ? 'intact' : 'BROKEN'}, in ${verifySeconds.toFixed(2)} s = ${rate} entries per second (target at least 100000) ${rate >= 100_000 ? 'MET' : 'NOT MET'}`,
+    `audit verify: ${verified.entries} entries, ${verified.checkpoints} checkpoints, ${verified.ok ? 'intact' : 'BROKEN'}, in ${verifySeconds.toFixed(2)} s = ${rate} entries per second, freshly vacuumed`,
   );
   // A day later: the ledger grew by a hundredth, in use (not vacuumed), and the daily verify
   // resumes where the last one ended.
   const grown = target + Math.round(target / 100);
   await appendUpTo(target, grown);
   await services.governance.ledger.checkpoint();
+  // The whole ledger again, in use: its newest entries not yet vacuumed.
+  const u0 = performance.now();
+  const inUse = await services.governance.ledger.verify();
+  const inUseSeconds = (performance.now() - u0) / 1000;
+  const inUseRate = Math.round(inUse.entries / inUseSeconds);
+  console.log(
+    `audit verify of the ledger in use: ${inUse.entries} entries, ${inUse.ok ? 'intact' : 'BROKEN'}, in ${inUseSeconds.toFixed(2)} s = ${inUseRate} entries per second (target at least 300000) ${inUse.ok && inUseRate >= 300_000 ? 'MET' : 'NOT MET'}`,
+  );
   const i0 = performance.now();
   const daily = await services.governance.ledger.verify(undefined, [], verified.state);
   const dailySeconds = (performance.now() - i0) / 1000;

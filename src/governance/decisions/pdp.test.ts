@@ -54,6 +54,25 @@ describe('the policy decision point', () => {
     ).toBe(false);
   });
 
+  it('answers a request asked again as before, and one that differs in anything afresh', async () => {
+    const pdp = await loadPolicies();
+    const ask = (clearance: number, marking: number, organisation = 'o1') =>
+      pdp.authorize({
+        principal: staff(clearance),
+        action: 'read',
+        resource: record(organisation, marking),
+        context: {},
+      });
+    for (let i = 0; i < 3; i++) {
+      expect(ask(2, 2)).toEqual({ allowed: true, policies: ['own-organisation'], errors: [] });
+      expect(ask(1, 2).allowed).toBe(false);
+      expect(ask(2, 2, 'o2').allowed).toBe(false);
+    }
+    // What a caller does with an answer does not change the next one.
+    ask(2, 2).policies.push('changed');
+    expect(ask(2, 2).policies).toEqual(['own-organisation']);
+  });
+
   it('stops on a policy that does not parse, naming the file, the line and the reason', async () => {
     const folder = await withPolicy(
       'broken.cedar',

@@ -53,6 +53,9 @@ export interface PolicyDecisionPoint {
 
 let loaded = 0;
 
+/** How many answers a decision point remembers. */
+const MAX_ANSWERS = 10_000;
+
 /** Reads, checks and pre-parses the policies of a folder; throws PolicyError naming what is wrong. */
 export async function loadPolicies(folder = policiesFolder): Promise<PolicyDecisionPoint> {
   const names = (await readdir(folder)).sort();
@@ -101,29 +104,44 @@ export async function loadPolicies(folder = policiesFolder): Promise<PolicyDecis
   if (preparsedSchema.type === 'failure')
     throw new PolicyError(preparsedSchema.errors.map((e) => e.message).join('; '));
 
+  // A decision is a function of the request alone (the policies of this set never change; a new
+  // set is a new decision point), so one asked again is answered from memory: asking Cedar costs
+  // far more than the rest of a read. The key is the whole request, so no two requests that
+  // differ in anything Cedar is given share an answer. Forgotten all at once when full.
+  const answered = new Map<string, Decision>();
   return {
     policies,
     digest: digest.digest('hex'),
     authorize(request: AuthorizationRequest): Decision {
-      const entities = [request.principal, request.resource].map((e) => ({ parents: [], ...e }));
-      const answer = cedar.statefulIsAuthorized({
-        principal: request.principal.uid,
-        action: { type: 'Flagstone::Action', id: request.action },
-        resource: request.resource.uid,
-        context: request.context,
-        entities,
-        preparsedPolicySetId: setId,
-        preparsedSchemaName: schemaId,
-        validateRequest: true,
-      });
-      if (answer.type === 'failure') {
-        return { allowed: false, policies: [], errors: answer.errors.map((e) => e.message) };
-      }
-      return {
-        allowed: answer.response.decision === 'allow',
-        policies: answer.response.diagnostics.reason,
-        errors: answer.response.diagnostics.errors.map((e) => e.error.message),
-      };
+      const key = JSON.stringify(request);
+      const known = answered.get(key);
+      if (known) return { ...known, policies: [...known.policies], errors: [...known.errors] };
+      const decision = decideOnce(request);
+      if (answered.size >= MAX_ANSWERS) answered.clear();
+      answered.set(key, decision);
+      return { ...decision, policies: [...decision.policies], errors: [...decision.errors] };
     },
   };
+
+  function decideOnce(request: AuthorizationRequest): Decision {
+    const entities = [request.principal, request.resource].map((e) => ({ parents: [], ...e }));
+    const answer = cedar.statefulIsAuthorized({
+      principal: request.principal.uid,
+      action: { type: 'Flagstone::Action', id: request.action },
+      resource: request.resource.uid,
+      context: request.context,
+      entities,
+      preparsedPolicySetId: setId,
+      preparsedSchemaName: schemaId,
+      validateRequest: true,
+    });
+    if (answer.type === 'failure') {
+      return { allowed: false, policies: [], errors: answer.errors.map((e) => e.message) };
+    }
+    return {
+      allowed: answer.response.decision === 'allow',
+      policies: answer.response.diagnostics.reason,
+      errors: answer.response.diagnostics.errors.map((e) => e.error.message),
+    };
+  }
 }

@@ -79,3 +79,37 @@ describe('an entry made canonical before its number is known', () => {
       }
   });
 });
+
+describe('checking the columns beside a body', () => {
+  const at = '2026-12-07T18:21:16.177Z';
+  const body = (subject: string) =>
+    `{"action":"case.create","actor":{"account":"u1","kind":"staff"},"at":"${at}","detail":{"subject":"u2"},"seq":2,"subject":${subject}}`;
+  const row = {
+    seq: '2',
+    hash: '',
+    action: 'case.create',
+    actor: 'u1',
+    subject: null as string | null,
+    decision: null,
+    break_glass: false,
+    at_us: String(Date.parse(at) * 1000),
+  };
+
+  it('reads the body’s own members, not those of the same name inside another', async () => {
+    const { fits } = await import('./verify-worker.ts');
+    expect(fits({ ...row, body: body('null') })).toBe(true);
+    expect(fits({ ...row, body: body('null'), subject: 'u2' })).toBe(false);
+    expect(fits({ ...row, body: body('"u3"'), subject: 'u3' })).toBe(true);
+    expect(fits({ ...row, body: body('"u3"'), subject: 'u2' })).toBe(false);
+    expect(fits({ ...row, body: body('null'), break_glass: true })).toBe(false);
+    expect(fits({ ...row, body: body('null'), actor: 'u2' })).toBe(false);
+  });
+
+  it('parses a body with an escape where the columns are compared, and finds the same', async () => {
+    const { fits } = await import('./verify-worker.ts');
+    const escaped = body('"u\\"3"');
+    expect(fits({ ...row, body: escaped, subject: 'u"3' })).toBe(true);
+    expect(fits({ ...row, body: escaped, subject: 'u\\"3' })).toBe(false);
+    expect(fits({ ...row, body: 'not json' })).toBe(false);
+  });
+});

@@ -30,22 +30,23 @@ const GENESIS = Buffer.alloc(32);
 /** Checks consecutive entries that follow `previous`; returns the first bad index (or -1) and the leaves. */
 export function checkPage(task: PageTask): { firstBad: number; leaves: ArrayBuffer } {
   const leaves = Buffer.alloc(32 * task.hashes.length);
-  // Reused for every entry, so that checking makes no garbage but the hashes: `link` holds the
+  // Reused for every entry, so that checking makes no garbage but the digests: `link` holds the
   // previous hash and then the body, `leaf` the leaf prefix and then the entry's stored hash.
+  // Digests are asked for as strings: a Buffer digest costs three times as much (Node 24).
   let link = Buffer.allocUnsafe(4096);
   const leaf = Buffer.alloc(33);
   link.write(task.previous, 0, 'base64');
   let firstBad = -1;
   for (let i = 0; i < task.bodies.length; i++) {
     const body = task.bodies[i] as string;
+    const stored = task.hashes[i] as string;
     // A UTF-16 code unit never takes more than three bytes of UTF-8.
     if (link.length < 32 + 3 * body.length)
       link = Buffer.concat([link.subarray(0, 32)], 32 + 3 * body.length);
     const length = link.write(body, 32);
-    const computed = hash('sha256', link.subarray(0, 32 + length), 'buffer') as Buffer;
-    leaf.write(task.hashes[i] as string, 1, 'base64');
-    if (firstBad < 0 && computed.compare(leaf, 1, 33) !== 0) firstBad = i;
-    (hash('sha256', leaf, 'buffer') as Buffer).copy(leaves, 32 * i);
+    if (firstBad < 0 && hash('sha256', link.subarray(0, 32 + length), 'base64') !== stored) firstBad = i;
+    leaf.write(stored, 1, 'base64');
+    leaves.write(hash('sha256', leaf, 'latin1'), 32 * i, 'latin1');
     leaf.copy(link, 0, 1, 33);
   }
   return {
@@ -57,9 +58,13 @@ export function checkPage(task: PageTask): { firstBad: number; leaves: ArrayBuff
 // The columns read beside the body (by the break-glass queue, "Your data", unusual access) must
 // say what the hashed body says: `fits` is false where someone changed one of them. Checked here,
 // in the worker: parsing each body as JSON in PostgreSQL costs several times the rest of verify.
-const rangeQuery = `SELECT seq, body, encode(hash, 'base64') AS hash, action,
-    actor_account_id::text AS actor, subject_account_id::text AS subject, decision, break_glass,
-    (extract(epoch FROM at) * 1000000)::bigint::text AS at_us
+// Each entry comes as one text, its columns joined by a control character (one the body, JSON,
+// holds only escaped) and the body last: the driver reads one value a row instead of nine, which
+// halves its part of verify. A null column comes as an empty text (no uuid or decision is one).
+const SEPARATOR = '\x01';
+const rangeQuery = `SELECT concat_ws(E'\\x01', seq, encode(hash, 'base64'),
+    coalesce(actor_account_id::text, ''), coalesce(subject_account_id::text, ''),
+    coalesce(decision, ''), break_glass, (extract(epoch FROM at) * 1000000)::bigint, action, body)
   FROM audit_ledger WHERE seq BETWEEN $1 AND $2 ORDER BY seq`;
 
 type Row = {
@@ -75,8 +80,59 @@ type Row = {
   at_us: string;
 };
 
+/** An entry's row from its joined text: the columns before the action, then the action, then the body. */
+function rowOf(text: string): Row {
+  const ends: number[] = [];
+  let at = -1;
+  for (let i = 0; i < 8; i++) {
+    at = text.indexOf(SEPARATOR, at + 1);
+    ends.push(at);
+  }
+  const field = (i: number) => text.slice(i === 0 ? 0 : (ends[i - 1] as number) + 1, ends[i]);
+  const orNull = (value: string) => (value === '' ? null : value);
+  return {
+    seq: field(0),
+    hash: field(1),
+    actor: orNull(field(2)),
+    subject: orNull(field(3)),
+    decision: orNull(field(4)),
+    break_glass: field(5) === 't',
+    at_us: field(6),
+    action: field(7),
+    body: text.slice((ends[7] as number) + 1),
+  };
+}
+
+const same = (column: string | null, value: unknown) => column === (value ?? null);
+
+// A body as the ledger writes it (canonical JSON, members sorted by key) read without parsing it:
+// the members the columns are checked against, each a string without escapes, null, or a boolean.
+// Anchored at both ends and never crossing a bracket it does not match, so each member it finds
+// is one of the body's own, not one inside `detail` or `resource`. A body it does not match (one
+// member with an escape, say) is parsed.
+const STRING = '"[^"\\\\]*"';
+const FLAT = `(?:null|${STRING})`;
+const CANONICAL = new RegExp(
+  `^\\{(?:"actingFor":${FLAT},)?"action":(${FLAT}),"actor":(?:null|\\{"account":(${FLAT})(?:,${STRING}:(?:${FLAT}|true|false))*\\})` +
+    `(?:,"agreement":${FLAT})?,"at":"([^"\\\\]*)"(?:,"breakGlass":(true|false))?(?:,"decision":(${FLAT}))?` +
+    `,.*,"subject":(${FLAT})\\}$`,
+);
+
+/** The value of a member as the pattern found it: a string's text, or null. */
+const flat = (text: string | undefined) => (text === undefined || text === 'null' ? null : text.slice(1, -1));
+
 /** Whether the row's columns say what its body says; a body that is not JSON never fits. */
 export function fits(row: Row): boolean {
+  const m = CANONICAL.exec(row.body);
+  if (m)
+    return (
+      row.action === flat(m[1]) &&
+      row.actor === flat(m[2]) &&
+      row.subject === flat(m[6]) &&
+      row.decision === flat(m[5]) &&
+      row.break_glass === (m[4] === 'true') &&
+      row.at_us === String(Date.parse(m[3] as string) * 1000)
+    );
   let b: {
     action?: unknown;
     actor?: { account?: unknown } | null;
@@ -91,7 +147,6 @@ export function fits(row: Row): boolean {
     return false;
   }
   if (!b || typeof b !== 'object') return false;
-  const same = (column: string | null, value: unknown) => column === (value ?? null);
   return (
     same(row.action, b.action) &&
     same(row.actor, b.actor?.account) &&
@@ -104,7 +159,12 @@ export function fits(row: Row): boolean {
 }
 
 async function readRange(client: pg.Client, task: RangeTask): Promise<Row[]> {
-  return (await client.query<Row>(rangeQuery, [task.first - 1, task.last])).rows;
+  const { rows } = await client.query<[string]>({
+    text: rangeQuery,
+    values: [task.first - 1, task.last],
+    rowMode: 'array',
+  });
+  return rows.map((r) => rowOf(r[0]));
 }
 
 async function checkRange(client: pg.Client, task: RangeTask): Promise<RangeResult> {
