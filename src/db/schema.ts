@@ -344,6 +344,12 @@ export interface KpiValues {
   value: number | null;
 }
 
+export interface LinkNameCounts {
+  field: 'firstName' | 'lastName';
+  records: number;
+  value: string;
+}
+
 export interface LinkPairs {
   decided_at: Timestamp | null;
   decided_by: string | null;
@@ -365,9 +371,11 @@ export interface LinkRuns {
   id: Generated<string>;
   model: Json | null;
   people: Generated<number>;
+  population: number | null;
   records: Generated<number>;
   review_pairs: Generated<number>;
   started_at: Generated<Timestamp>;
+  stored_keys: string | null;
 }
 
 export interface LocalRecords {
@@ -676,6 +684,12 @@ export interface QuestionnaireSettings {
   weeks: number;
 }
 
+export interface RecordBlockKeys {
+  keys: number[];
+  record_id: string;
+  record_version: number;
+}
+
 export interface Referrals {
   agreement_id: string;
   case_id: string;
@@ -957,6 +971,7 @@ export interface DB {
   kpi_runs: KpiRuns;
   kpi_snapshots: KpiSnapshots;
   kpi_values: KpiValues;
+  link_name_counts: LinkNameCounts;
   link_pairs: LinkPairs;
   link_runs: LinkRuns;
   local_records: LocalRecords;
@@ -989,6 +1004,7 @@ export interface DB {
   properties: Properties;
   questionnaire_settings: QuestionnaireSettings;
   questionnaires: Questionnaires;
+  record_block_keys: RecordBlockKeys;
   referrals: Referrals;
   report_draft_photos: ReportDraftPhotos;
   report_drafts: ReportDrafts;
