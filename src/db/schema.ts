@@ -344,6 +344,13 @@ export interface KpiValues {
   value: number | null;
 }
 
+export interface LinkKeptKeys {
+  id: Generated<ColumnType<number, number | string, number | string>>;
+  keys: ColumnType<Buffer, Uint8Array, Uint8Array>;
+  record_ids: string[];
+  rules: number;
+}
+
 export interface LinkNameCounts {
   field: 'firstName' | 'lastName';
   records: number;
@@ -684,12 +691,6 @@ export interface QuestionnaireSettings {
   weeks: number;
 }
 
-export interface RecordBlockKeys {
-  keys: number[];
-  record_id: string;
-  record_version: number;
-}
-
 export interface Referrals {
   agreement_id: string;
   case_id: string;
@@ -971,6 +972,7 @@ export interface DB {
   kpi_runs: KpiRuns;
   kpi_snapshots: KpiSnapshots;
   kpi_values: KpiValues;
+  link_kept_keys: LinkKeptKeys;
   link_name_counts: LinkNameCounts;
   link_pairs: LinkPairs;
   link_runs: LinkRuns;
@@ -1004,7 +1006,6 @@ export interface DB {
   properties: Properties;
   questionnaire_settings: QuestionnaireSettings;
   questionnaires: Questionnaires;
-  record_block_keys: RecordBlockKeys;
   referrals: Referrals;
   report_draft_photos: ReportDraftPhotos;
   report_drafts: ReportDrafts;

@@ -12,33 +12,51 @@ async function inBatches<T>(rows: readonly T[], write: (batch: T[]) => Promise<u
   for (let i = 0; i < rows.length; i += BATCH) await write(rows.slice(i, i + BATCH));
 }
 
-export type RecordKeys = { record_id: string; record_version: number; keys: number[] };
+/** Records' blocking keys: `keys` holds `width` keys a record, in the order of `ids` (0: none). */
+export type KeptKeys = { ids: readonly string[]; keys: Int32Array; width: number };
+
+const CHUNK = 50_000;
 
 /** A run over every record: every record's keys replace those kept. */
-export async function replaceKeys(db: Db, rows: readonly RecordKeys[]) {
-  await sql`DELETE FROM record_block_keys`.execute(db);
-  await upsertKeys(db, rows);
+export async function replaceKeys(db: Db, kept: KeptKeys) {
+  await sql`DELETE FROM link_kept_keys`.execute(db);
+  await addKeys(db, kept);
 }
 
-/** A run over what changed: the changed records' keys. */
-export async function upsertKeys(db: Db, rows: readonly RecordKeys[]) {
-  await inBatches(rows, (batch) =>
-    sql`INSERT INTO record_block_keys (record_id, record_version, keys)
-        SELECT x.record_id, x.record_version, x.keys::int[]
-          FROM unnest(${batch.map((r) => r.record_id)}::uuid[], ${batch.map((r) => r.record_version)}::int[],
-                      ${batch.map((r) => `{${r.keys.join(',')}}`)}::text[]) AS x(record_id, record_version, keys)
-        ON CONFLICT (record_id) DO UPDATE SET record_version = EXCLUDED.record_version, keys = EXCLUDED.keys`.execute(
-      db,
-    ),
-  );
+/** A run over what changed: the changed records' keys, after those kept (a record may be in both). */
+export async function addKeys(db: Db, { ids, keys, width }: KeptKeys) {
+  for (let from = 0; from < ids.length; from += CHUNK) {
+    const to = Math.min(ids.length, from + CHUNK);
+    const bytes = Buffer.from(keys.buffer, keys.byteOffset + from * width * 4, (to - from) * width * 4);
+    await sql`INSERT INTO link_kept_keys (record_ids, keys, rules)
+        VALUES (${ids.slice(from, to)}::uuid[], ${bytes}, ${width})`.execute(db);
+  }
 }
 
-/** The records holding any of these keys. */
-export async function recordsSharingKeys(db: Db, keys: readonly number[]): Promise<string[]> {
-  if (keys.length === 0) return [];
-  const { rows } = await sql<{ record_id: string }>`
-    SELECT record_id FROM record_block_keys WHERE keys && ${keys}::int[]`.execute(db);
-  return rows.map((r) => r.record_id);
+/**
+ * The records with any of these keys, by reading every kept key: a key kept from an earlier
+ * version of a record may bring in a record that no longer shares it, which blocking then leaves
+ * unpaired.
+ */
+export async function recordsSharingKeys(db: Db, wanted: ReadonlySet<number>): Promise<string[]> {
+  if (wanted.size === 0) return [];
+  const { rows } = await sql<{ ids: string; keys: Buffer; rules: number }>`
+    SELECT array_to_string(record_ids, ',') AS ids, keys, rules FROM link_kept_keys ORDER BY id`.execute(db);
+  const found = new Set<string>();
+  for (const row of rows) {
+    const ids = row.ids.split(',');
+    const keys = new Int32Array(new Uint8Array(row.keys).buffer);
+    for (let i = 0; i < ids.length; i++) {
+      for (let r = 0; r < row.rules; r++) {
+        const key = keys[i * row.rules + r] as number;
+        if (key !== 0 && wanted.has(key)) {
+          found.add(ids[i] as string);
+          break;
+        }
+      }
+    }
+  }
+  return [...found];
 }
 
 export async function replaceNameCounts(db: Db, counts: ValueCounts) {

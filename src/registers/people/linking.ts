@@ -156,23 +156,6 @@ function pairsToStore({ result, automatic, review }: EnginePairs, changed?: Read
   );
 }
 
-/** Each record's stored blocking keys (the engine's first records are these, in order), of `only` when given. */
-function keysOf(
-  stored: Int32Array,
-  ids: readonly string[],
-  versions: ReadonlyMap<string, number>,
-  only?: ReadonlySet<string>,
-): kept.RecordKeys[] {
-  const width = BLOCKING_RULES.length;
-  const rows: kept.RecordKeys[] = [];
-  ids.forEach((id, i) => {
-    if (only && !only.has(id)) return;
-    const keys = [...stored.subarray(i * width, (i + 1) * width)].filter((k) => k !== 0);
-    rows.push({ record_id: id, record_version: versions.get(id) as number, keys });
-  });
-  return rows;
-}
-
 /** The links whose person or record version differ from those stored. */
 function changedLinks(
   personIds: Map<string, string>,
@@ -205,7 +188,7 @@ async function storeRun(
     /** the records a run over what changed linked, whose pairs alone are replaced */
     changed?: string[];
     /** blocking keys kept for the next run: every record's (replacing all) or the changed records' */
-    keys: kept.RecordKeys[];
+    keys: kept.KeptKeys;
     /** a run over every record: the names' counts kept for the next run */
     counts?: ValueCounts;
     population: number;
@@ -232,7 +215,7 @@ async function storeRun(
       events.map(({ event, person, ...detail }) => ({ person_id: person, event, detail })),
       runId,
     );
-    if (run.changed) await kept.upsertKeys(trx, run.keys);
+    if (run.changed) await kept.addKeys(trx, run.keys);
     else await kept.replaceKeys(trx, run.keys);
     if (run.counts) await kept.replaceNameCounts(trx, run.counts);
     await people.finishRun(trx, runId, {
@@ -337,11 +320,12 @@ async function linkEverything(db: Db, governance: GovernanceService, plan: Plan,
     links: changedLinks(personIds, state.previous, state.versionOf, versions),
     pairs: pairsToStore(engine),
     model: engine.result.model,
-    keys: keysOf(
-      engine.result.storedKeys(),
-      real.map((r) => r.id),
-      versions,
-    ),
+    // the engine's first records are the real ones, in order (any training population follows)
+    keys: {
+      ids: real.map((r) => r.id),
+      keys: engine.result.storedKeys().subarray(0, real.length * BLOCKING_RULES.length),
+      width: BLOCKING_RULES.length,
+    },
     counts: engine.result.valueCounts(),
     population: engine.result.records,
   });
@@ -362,14 +346,14 @@ async function linkChanged(db: Db, governance: GovernanceService, plan: Plan, ti
   timer.progress('load', 1, 1);
   timer.progress('keys', 0, 1);
   const changedLinkage = changedRecords.map(toLinkage);
-  const keys = keysOf(
-    storedKeysOf(changedLinkage),
-    changedLinkage.map((r) => r.id),
-    new Map(changedRecords.map((r) => [r.id, r.version])),
-  );
-  const around = (await kept.recordsSharingKeys(db, [...new Set(keys.flatMap((k) => k.keys))])).filter(
-    (id) => !changed.has(id),
-  );
+  const keys = {
+    ids: changedLinkage.map((r) => r.id),
+    keys: storedKeysOf(changedLinkage),
+    width: BLOCKING_RULES.length,
+  };
+  const wanted = new Set(keys.keys);
+  wanted.delete(0);
+  const around = (await kept.recordsSharingKeys(db, wanted)).filter((id) => !changed.has(id));
   const [neighbours, frequencies] = await Promise.all([
     kept.recordsById(db, around),
     kept.nameCounts(db, last.population as number),
