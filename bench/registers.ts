@@ -12,7 +12,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
+import { createApp } from '../src/app.ts';
 import { servicesFor } from '../src/compose.ts';
+import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
 import { type LinkageRecord, syntheticPeople } from '../src/linkage/index.ts';
@@ -83,7 +85,70 @@ try {
   const database = connect(server.url, 10);
   await migrate(database.pool);
   const services = await servicesFor(database);
-  await loadDemo(services);
+  const credentials = await loadDemo(services);
+
+  /**
+   * "Do we already know this person?" through the HTTP API, one request after another, signed in
+   * as a manager of the NHS trust for direct care: the latency of each from the app's own clock
+   * (in process, no network).
+   */
+  const matchLatency = async (records: readonly LinkageRecord[]) => {
+    const app = await createApp(
+      loadConfig({ LOG_LEVEL: 'silent', FLAGSTONE_STAFF_SECOND_FACTOR: 'optional' }),
+      services,
+    );
+    const manager = credentials.find((c) => c.roles === 'manager at fellshire-nhs');
+    if (!manager) throw new Error('no demo manager');
+    const form = await app.inject({ url: '/sign-in', headers: { accept: 'text/html' } });
+    const signIn = await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      headers: {
+        cookie: form.cookies.map((c) => `${c.name}=${c.value}`).join('; '),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: new URLSearchParams({
+        email: manager.email,
+        password: manager.password,
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '',
+      }).toString(),
+    });
+    const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const times: number[] = [];
+    let found = 0;
+    const QUERIES = 400;
+    const WARM_UP = 40;
+    for (let k = 0; k < QUERIES + WARM_UP; k++) {
+      const r = records[(k * 7919) % records.length] as LinkageRecord;
+      const query = {
+        givenNames: [r.firstName, r.middleName].filter(Boolean).join(' ') || undefined,
+        familyName: r.lastName || undefined,
+        dateOfBirth: isoDate(r.dateOfBirth) || undefined,
+        postcode: r.postcode || undefined,
+        purpose: 'direct_care',
+      };
+      const t0 = performance.now();
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/people/match',
+        headers: { cookie, 'content-type': 'application/json' },
+        payload: JSON.stringify(query),
+      });
+      const ms = performance.now() - t0;
+      if (response.statusCode !== 200)
+        throw new Error(`match answered ${response.statusCode}: ${response.body}`);
+      if (k < WARM_UP) continue;
+      times.push(ms);
+      if ((response.json() as { matches: unknown[] }).matches.length > 0) found++;
+    }
+    times.sort((x, y) => x - y);
+    const at = (q: number) =>
+      (times[Math.min(times.length - 1, Math.floor(q * times.length))] as number).toFixed(1);
+    console.log(
+      `  POST /api/v1/people/match, ${QUERIES} records' people asked for one after another: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms (target p99 under 50 ms), someone found for ${found}`,
+    );
+    await app.close();
+  };
 
   const g0 = performance.now();
   const data = syntheticPeople({ records: RECORDS, seed: 2026, sources: ORGANISATIONS.length });
@@ -211,6 +276,7 @@ try {
   console.log(
     `  link with nothing changed: ${idle.ran ? 'ran' : 'skipped'} in ${((performance.now() - n0) / 1000).toFixed(2)} s (${phaseLine(idle.phases)})`,
   );
+  await matchLatency(data.records);
   console.log(
     `  end to end (import and first link): ${number(loaded)} records in ${(importSeconds + linkSeconds).toFixed(1)} s = ${perSecond(loaded, importSeconds + linkSeconds)} records per second; peak memory of this process ${Math.round(peakRss / 2 ** 20)} MiB`,
   );

@@ -361,6 +361,19 @@ export interface KpiValues {
   value: number | null;
 }
 
+export interface LinkKeptKeys {
+  id: Generated<ColumnType<number, number | string, number | string>>;
+  keys: ColumnType<Buffer, Uint8Array, Uint8Array>;
+  record_ids: string[];
+  rules: number;
+}
+
+export interface LinkNameCounts {
+  field: 'firstName' | 'lastName';
+  records: number;
+  value: string;
+}
+
 export interface LinkPairs {
   decided_at: Timestamp | null;
   decided_by: string | null;
@@ -382,9 +395,11 @@ export interface LinkRuns {
   id: Generated<string>;
   model: Json | null;
   people: Generated<number>;
+  population: number | null;
   records: Generated<number>;
   review_pairs: Generated<number>;
   started_at: Generated<Timestamp>;
+  stored_keys: string | null;
 }
 
 export interface LocalRecords {
@@ -976,6 +991,8 @@ export interface DB {
   kpi_snapshots: KpiSnapshots;
   kpi_stale_cases: KpiStaleCases;
   kpi_values: KpiValues;
+  link_kept_keys: LinkKeptKeys;
+  link_name_counts: LinkNameCounts;
   link_pairs: LinkPairs;
   link_runs: LinkRuns;
   local_records: LocalRecords;

@@ -71,6 +71,11 @@ function nameEnding(columns: RecordColumns, field: 'firstName' | 'lastName', i: 
   return code;
 }
 
+/** a value's hash (the same in every run, unlike its id), from 0 to 2^32 - 1 */
+function valueHash(hashes: Int32Array, id: number): number {
+  return (hashes[id] as number) >>> 0;
+}
+
 function hashedText(columns: RecordColumns, field: keyof RecordColumns['text'], i: number): number {
   const column = columns.text[field];
   const id = column.ids[i] as number;
@@ -85,7 +90,7 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     key(columns, i) {
       const postcode = columns.text.postcode.ids[i] as number;
       const first = formalInitial(columns, i);
-      return postcode < 0 || first === 0 ? NONE : postcode * 32 + first;
+      return postcode < 0 || first === 0 ? NONE : valueHash(columns.postcodeHash, postcode) * 32 + first;
     },
   },
   {
@@ -95,7 +100,7 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     key(columns, i) {
       const address = columns.text.addressLine.ids[i] as number;
       const first = formalInitial(columns, i);
-      return address < 0 || first === 0 ? NONE : address * 32 + first;
+      return address < 0 || first === 0 ? NONE : valueHash(columns.addressHash, address) * 32 + first;
     },
   },
   {
@@ -143,7 +148,9 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
       const postcode = columns.text.postcode.ids[i] as number;
       const address = columns.text.addressLine.ids[i] as number;
       const house = address < 0 ? NONE : (columns.houseNumber[address] as number);
-      return postcode < 0 || house < 0 || house >= 100_000 ? NONE : postcode * 100_000 + house;
+      return postcode < 0 || house < 0 || house >= 100_000
+        ? NONE
+        : valueHash(columns.postcodeHash, postcode) * 100_000 + house;
     },
   },
   {
@@ -387,3 +394,35 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
   }
   return { count, a, b, rules: ruleMasks, report };
 }
+
+/**
+ * Which records share a blocking key with which, kept between runs: rule r's key of record i
+ * folded with r into one non-zero 32-bit number (0 when the record has no key for the rule),
+ * `rules.length` numbers a record. Two records with an equal stored key may share the rule's
+ * key (or collide): the records sharing a key with a changed record are among those sharing a
+ * stored key with it, which is all a run over what changed needs to find.
+ */
+export function storedKeys(
+  columns: RecordColumns,
+  rules: readonly BlockingRule[] = BLOCKING_RULES,
+): Int32Array {
+  const width = rules.length;
+  const stored = new Int32Array(columns.count * width);
+  for (let r = 0; r < width; r++) {
+    const rule = rules[r] as BlockingRule;
+    for (let i = 0; i < columns.count; i++) {
+      const key = rule.key(columns, i);
+      if (key < 0) continue;
+      let h = Math.imul((key >>> 0) ^ Math.imul(r + 1, 0x27d4eb2f), 0x85ebca6b);
+      h ^= Math.imul((key / 4294967296) >>> 0, 0x9e3779b1);
+      h ^= h >>> 15;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 13;
+      stored[i * width + r] = h === 0 ? 1 : h;
+    }
+  }
+  return stored;
+}
+
+/** Names the blocking rules whose keys are stored: keys stored under another name are not this engine's. */
+export const STORED_KEYS_VERSION = `1-${hashText(BLOCKING_RULES.map((rule) => rule.name).join('|')).toString(16)}`;

@@ -10,7 +10,7 @@ import {
   type NormalisedRecord,
   normaliseRecord,
 } from './normalise.ts';
-import { soundexNumber } from './strings.ts';
+import { hashText, soundexNumber } from './strings.ts';
 
 export const TEXT_FIELDS = [
   'firstName',
@@ -81,6 +81,12 @@ export type RecordColumns = {
   postcodeSector: Int32Array;
   /** per address value id: the house number it starts with, -1 when it has none */
   houseNumber: Int32Array;
+  /**
+   * per postcode and per address value id: a hash of the value, so that blocking keys on them
+   * are the same from run to run (value ids depend on which records a run holds)
+   */
+  postcodeHash: Int32Array;
+  addressHash: Int32Array;
   /** per address value id, its words as word ids: `addressWords[addressWordStart[v] .. addressWordStart[v + 1]]` */
   addressWordStart: Int32Array;
   addressWords: Int32Array;
@@ -202,6 +208,8 @@ export function assembleColumns(
     ...nameColumnsOf(text),
     ...postcodeColumnsOf(text.postcode.values),
     houseNumber: houseNumbersOf(text.addressLine.values),
+    postcodeHash: hashesOf(text.postcode.values),
+    addressHash: hashesOf(text.addressLine.values),
     ...wordsOf(text.addressLine.values),
   };
 }
@@ -309,6 +317,14 @@ function houseNumbersOf(addresses: readonly string[]): Int32Array {
     houseNumber[id] = digits ? Number(digits[0]) : -1;
   });
   return houseNumber;
+}
+
+function hashesOf(values: readonly string[]): Int32Array {
+  const hashes = sharedInt32(values.length);
+  values.forEach((value, id) => {
+    hashes[id] = hashText(value);
+  });
+  return hashes;
 }
 
 function letterBags(values: readonly string[]): { letterMask: Int32Array; letterCounts: Uint8Array } {

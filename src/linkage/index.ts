@@ -1,7 +1,13 @@
 // The record-linkage engine: finds the records, within one organisation's set or across two,
 // that are the same person, by Fellegi–Sunter probabilistic linkage learnt without labels
 // (u from random pairs, m by EM), as Splink and fastLink do. Pure: data in, data out.
-import { BLOCKING_RULES, type BlockingRule, candidatePairs, type RuleReport } from './blocking.ts';
+import {
+  BLOCKING_RULES,
+  type BlockingRule,
+  candidatePairs,
+  type RuleReport,
+  storedKeys,
+} from './blocking.ts';
 import { assignPersonIds, connectedComponents } from './cluster.ts';
 import { buildColumns, type RecordColumns } from './columns.ts';
 import { COMPARISONS } from './compare.ts';
@@ -17,6 +23,7 @@ import {
 import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
 import {
   type Explanation,
+  type Frequencies,
   type LinkageModel,
   modelFits,
   pairExplainer,
@@ -25,7 +32,13 @@ import {
 } from './score.ts';
 import { comparePool } from './workers.ts';
 
-export { BLOCKING_RULES, type BlockingRule, type RuleReport } from './blocking.ts';
+export {
+  BLOCKING_RULES,
+  type BlockingRule,
+  type RuleReport,
+  STORED_KEYS_VERSION,
+  storedKeys,
+} from './blocking.ts';
 export { assignPersonIds, connectedComponents, DisjointSets } from './cluster.ts';
 export { COMPARISONS, type Comparison } from './compare.ts';
 export type { ComparisonParameters, TrainingSession } from './estimate.ts';
@@ -38,6 +51,10 @@ export {
 } from './normalise.ts';
 export type { Explanation, LinkageModel, WaterfallStep } from './score.ts';
 export { jaroWinkler, levenshtein, soundex } from './strings.ts';
+/** Each record's blocking keys as kept between runs (`storedKeys`), `BLOCKING_RULES.length` a record. */
+export function storedKeysOf(records: readonly LinkageRecord[]): Int32Array {
+  return storedKeys(buildColumns([records]));
+}
 export { type SyntheticData, type SyntheticOptions, syntheticPeople } from './synthetic.ts';
 export { modelFits };
 
@@ -86,8 +103,28 @@ export type LinkageOptions = {
    * with the new ones). The people are nearly those a full run with this model gives: pairs of unchanged records keep
    * the scores of the last run, whose name frequencies were a little different.
    */
-  since?: { model: LinkageModel; changed: ReadonlySet<string>; matches: readonly ScoredPair[] };
+  since?: {
+    model: LinkageModel;
+    changed: ReadonlySet<string>;
+    matches: readonly ScoredPair[];
+    /**
+     * when the records given are only those around the changed ones, how often each name is
+     * held in the whole (as `valueCounts` of the last full run gave it), for term frequencies
+     */
+    frequencies?: ValueCounts;
+  };
 };
+
+/** How many records hold each first and last name (normalised), and how many records there are. */
+export type ValueCounts = {
+  population: number;
+  counts: Record<FrequencyField, ReadonlyMap<string, number>>;
+};
+
+const FREQUENCY_FIELDS = [
+  ...new Set(COMPARISONS.flatMap((c) => (c.termFrequency ? [c.termFrequency] : []))),
+] as FrequencyField[];
+export type FrequencyField = 'firstName' | 'lastName';
 
 export type ScoredPair = {
   a: string;
@@ -119,6 +156,10 @@ export type LinkageResult = {
   issues: NormalisationIssue[];
   /** the waterfall of any two records of this run */
   explain(a: string, b: string): Explanation;
+  /** each record's blocking keys as kept between runs (`storedKeys`), in the order of the input */
+  storedKeys(): Int32Array;
+  /** how many of these records hold each name, for a later run over what changed */
+  valueCounts(): ValueCounts;
 };
 
 function idsOf(input: LinkageInput): { sets: (readonly LinkageRecord[])[]; ids: string[] } {
@@ -173,9 +214,10 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
     ? { model: since.model, sessions: [] }
     : learnModel(levels, pairs, rules, u, totalPairs, report);
 
-  const scores = scorePairs(model, columns, pairs.a, levels, pairs.count);
+  const frequencies = since?.frequencies ? frequenciesOf(columns, since.frequencies) : undefined;
+  const scores = scorePairs(model, columns, pairs.a, levels, pairs.count, frequencies);
   report('score', pairs.count, pairs.count);
-  const bands = classify(model, columns, ids, pairs, scores, options);
+  const bands = classify(model, columns, ids, pairs, scores, options, frequencies);
   if (since) keepLastMatches(bands, since, ids);
 
   report('cluster', 0, 1);
@@ -187,7 +229,7 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
   report('cluster', 1, 1);
 
   bands.review.sort((x, y) => y.weight - x.weight);
-  const explain = explainerById(model, columns, ids);
+  const explain = explainerById(model, columns, ids, frequencies);
   return {
     mode,
     records: columns.count,
@@ -201,7 +243,32 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
     personIds,
     issues,
     explain,
+    storedKeys: () => storedKeys(columns, rules),
+    valueCounts: () => valueCountsOf(columns),
   };
+}
+
+/** Names' counts by value, from these columns. */
+function valueCountsOf(columns: RecordColumns): ValueCounts {
+  const counts = {} as Record<FrequencyField, Map<string, number>>;
+  for (const field of FREQUENCY_FIELDS) {
+    const column = columns.text[field];
+    counts[field] = new Map(column.values.map((value, id) => [value, column.counts[id] as number]));
+  }
+  return { population: columns.count, counts };
+}
+
+/** The whole's counts per value id of these columns (a value the whole had not counted: as here). */
+function frequenciesOf(columns: RecordColumns, whole: ValueCounts): Frequencies {
+  const counts: Frequencies['counts'] = {};
+  for (const field of FREQUENCY_FIELDS) {
+    const column = columns.text[field];
+    const known = whole.counts[field];
+    counts[field] = Int32Array.from(column.values, (value, id) =>
+      Math.max(known.get(value) ?? 0, column.counts[id] as number),
+    );
+  }
+  return { population: Math.max(whole.population, columns.count), counts };
 }
 
 type Report = NonNullable<LinkageOptions['onProgress']>;
@@ -298,8 +365,13 @@ function learnModel(
 }
 
 /** The waterfall of any two records of a run, by their ids (indexed on first use). */
-function explainerById(model: LinkageModel, columns: RecordColumns, ids: readonly string[]) {
-  const explainer = pairExplainer(model, columns);
+function explainerById(
+  model: LinkageModel,
+  columns: RecordColumns,
+  ids: readonly string[],
+  frequencies?: Frequencies,
+) {
+  const explainer = pairExplainer(model, columns, frequencies);
   const indexOf = new Map<string, number>();
   return (a: string, b: string) => {
     if (indexOf.size === 0) {
@@ -339,10 +411,11 @@ function classify(
   pairs: { a: Int32Array; b: Int32Array; count: number },
   scores: Float32Array,
   options: LinkageOptions,
+  frequencies?: Frequencies,
 ) {
   const matchThreshold = options.matchThreshold ?? 0.9;
   const reviewThreshold = options.reviewThreshold ?? 0.5;
-  const explain = pairExplainer(model, columns);
+  const explain = pairExplainer(model, columns, frequencies);
   const matches: ScoredPair[] = [];
   const review: ReviewPair[] = [];
   const matchA: number[] = [];

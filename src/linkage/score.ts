@@ -67,14 +67,23 @@ export function weightTable(model: LinkageModel): Float64Array {
   return table;
 }
 
-/** For each comparison with term frequencies: log2(u of an exact match) and the column's frequencies. */
-function termFrequencyTables(model: LinkageModel, columns: RecordColumns) {
+/**
+ * How many records hold each value of the fields with term frequencies, when the records at hand
+ * are not the whole population (a run over what changed holds only the records around them):
+ * counts per value id of the columns, and the number of records in the whole.
+ */
+export type Frequencies = { population: number; counts: Partial<Record<TextField, Int32Array>> };
+
+/** For each comparison with term frequencies: log2(u of an exact match) and the values' counts. */
+function termFrequencyTables(model: LinkageModel, columns: RecordColumns, frequencies?: Frequencies) {
   return COMPARISONS.map((comparison, c) => {
-    if (!comparison.termFrequency) return undefined;
+    const field = comparison.termFrequency;
+    if (!field) return undefined;
+    const column = columns.text[field];
     return {
       logUExact: log2(model.comparisons[c]?.u[1] as number),
-      column: columns.text[comparison.termFrequency],
-      logCount: log2(columns.count),
+      column: { ids: column.ids, counts: frequencies?.counts[field] ?? column.counts },
+      logCount: log2(frequencies?.population ?? columns.count),
     };
   });
 }
@@ -91,11 +100,12 @@ export function scorePairs(
   pairsA: Int32Array,
   levels: Uint8Array,
   count: number,
+  frequencies?: Frequencies,
 ): Float32Array {
   const width = COMPARISONS.length;
   const table = weightTable(model);
   const prior = log2(model.priorMatchProbability / (1 - model.priorMatchProbability));
-  const tf = termFrequencyTables(model, columns);
+  const tf = termFrequencyTables(model, columns, frequencies);
   const scores = new Float32Array(count);
   for (let k = 0; k < count; k++) {
     let total = prior;
@@ -143,10 +153,11 @@ export function explainPair(model: LinkageModel, columns: RecordColumns, a: numb
 export function pairExplainer(
   model: LinkageModel,
   columns: RecordColumns,
+  frequencies?: Frequencies,
 ): (a: number, b: number) => Explanation {
   const table = weightTable(model);
   const prior = log2(model.priorMatchProbability / (1 - model.priorMatchProbability));
-  const tf = termFrequencyTables(model, columns);
+  const tf = termFrequencyTables(model, columns, frequencies);
   return (a, b) => explainWith(table, prior, tf, columns, a, b);
 }
 

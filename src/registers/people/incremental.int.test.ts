@@ -101,5 +101,6 @@ describe('linking only what changed', () => {
     const everything = await peopleByRecord();
     const differing = [...everything].filter(([ref, fellows]) => incremental.get(ref) !== fellows);
     expect(differing).toEqual([]);
-  });
+    // three full runs of a few thousand records (the synthetic training population among them)
+  }, 120_000);
 });

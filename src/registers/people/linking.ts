@@ -10,18 +10,23 @@ import type { GovernanceService } from '../../governance/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
 import {
   assignPersonIds,
+  BLOCKING_RULES,
   type LinkageModel,
   type LinkageRecord,
   type LinkageStage,
   linkRecords,
   modelFits,
+  STORED_KEYS_VERSION,
+  storedKeysOf,
   syntheticPeople,
+  type ValueCounts,
 } from '../../linkage/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { type Actor, Conflict, type JobDefinition, type JobsLog, newId } from '../../platform/index.ts';
 import { MATCH_THRESHOLD, REVIEW_THRESHOLD, stageTimer, TRAINING_FLOOR, toLinkage } from './engine.ts';
 import { type PersonEvent, peopleFrom, personEvents } from './golden.ts';
 import { goldenPeople, recordReader } from './golden-people.ts';
+import * as kept from './kept-keys.ts';
 import { type MatchQuery, matchPeople } from './matching.ts';
 import { personDecisions } from './person-decisions.ts';
 import { reviewQueue } from './review.ts';
@@ -53,26 +58,43 @@ type RunOptions = {
 };
 type Timer = ReturnType<typeof stageTimer>;
 
-/** The records now, their links as the last run left them, and whether anything changed since. */
+/**
+ * What this run has to do, read without loading the records: which records are new or changed
+ * since they were last linked, whether anything was decided since, and whether the last run
+ * left what a run over only the changed records needs (a model that fits, the blocking keys).
+ */
+async function runPlan(db: Db) {
+  const [records, changedIds, last] = await Promise.all([
+    kept.recordCount(db),
+    kept.changedRecordIds(db),
+    people.lastRun(db),
+  ]);
+  const model = last?.model as LinkageModel | null | undefined;
+  const fits = !!model && modelFits(model);
+  const changed = changedIds.length;
+  // Nothing to do when nothing changed, unless the last model was learnt by an earlier version
+  // (matching refuses it until linkage runs again).
+  const unchanged = !!last && changed === 0 && last.decisions_since === 0 && (!model || fits);
+  // what changed is linked against the rest with the last model, unless so much changed that the
+  // model may have too, or the last run kept no blocking keys (or those of other rules)
+  const incremental =
+    !!last &&
+    fits &&
+    last.stored_keys === STORED_KEYS_VERSION &&
+    last.population !== null &&
+    changed <= records * INCREMENTAL_SHARE;
+  return { records, changedIds, unchanged, incremental, model, last };
+}
+
+type Plan = Awaited<ReturnType<typeof runPlan>>;
+
+/** The records now and their links as the last run left them. */
 async function linkState(db: Db) {
   const records = await people.linkableRecords(db);
   const links = await people.currentLinks(db);
   const previous = new Map(links.map((l) => [l.record_id, l.person_id]));
   const versionOf = new Map(links.map((l) => [l.record_id, l.record_version]));
-  const changedIds = records.filter((r) => versionOf.get(r.id) !== r.version).map((r) => r.id);
-  const changed = changedIds.length;
-  const last = await people.lastRun(db);
-  const removed = links.length > records.length - records.filter((r) => !versionOf.has(r.id)).length;
-  const model = last?.model as LinkageModel | null | undefined;
-  // Nothing to do when nothing changed, unless the last model was learnt by an earlier version
-  // (matching refuses it until linkage runs again).
-  const unchanged =
-    !!last && changed === 0 && !removed && last.decisions_since === 0 && (!model || modelFits(model));
-  // what changed is linked against the rest with the last model, unless a record went (its
-  // links would have to be taken out of people) or so much changed that the model may have too
-  const incremental =
-    !!model && modelFits(model) && !removed && changed <= records.length * INCREMENTAL_SHARE;
-  return { records, previous, versionOf, changed, changedIds, unchanged, incremental, model };
+  return { records, previous, versionOf };
 }
 
 /** Up to this share of records new or changed, a run links only them (see docs/decisions/0012-linking-registers.md). */
@@ -137,13 +159,14 @@ function pairsToStore({ result, automatic, review }: EnginePairs, changed?: Read
 /** The links whose person or record version differ from those stored. */
 function changedLinks(
   personIds: Map<string, string>,
-  state: Awaited<ReturnType<typeof linkState>>,
+  previous: ReadonlyMap<string, string>,
+  linkedVersion: ReadonlyMap<string, number>,
+  versions: ReadonlyMap<string, number>,
 ): { record_id: string; person_id: string; record_version: number }[] {
-  const versions = new Map(state.records.map((r) => [r.id, r.version]));
   return [...personIds]
     .filter(
       ([record, person]) =>
-        state.previous.get(record) !== person || state.versionOf.get(record) !== versions.get(record),
+        previous.get(record) !== person || linkedVersion.get(record) !== versions.get(record),
     )
     .map(([record, person]) => ({
       record_id: record,
@@ -164,6 +187,11 @@ async function storeRun(
     model: EnginePairs['result']['model'];
     /** the records a run over what changed linked, whose pairs alone are replaced */
     changed?: string[];
+    /** blocking keys kept for the next run: every record's (replacing all) or the changed records' */
+    keys: kept.KeptKeys;
+    /** a run over every record: the names' counts kept for the next run */
+    counts?: ValueCounts;
+    population: number;
   },
 ) {
   const { events } = run;
@@ -187,6 +215,9 @@ async function storeRun(
       events.map(({ event, person, ...detail }) => ({ person_id: person, event, detail })),
       runId,
     );
+    if (run.changed) await kept.addKeys(trx, run.keys);
+    else await kept.replaceKeys(trx, run.keys);
+    if (run.counts) await kept.replaceNameCounts(trx, run.counts);
     await people.finishRun(trx, runId, {
       records: report.records,
       changed: report.changed,
@@ -195,6 +226,8 @@ async function storeRun(
       review: report.review,
       people: report.people,
       model: run.model,
+      storedKeys: STORED_KEYS_VERSION,
+      population: run.population,
     });
     await governance.ledger.append(trx, [
       {
@@ -214,72 +247,172 @@ async function storeRun(
   });
 }
 
+type Decided = readonly { record_a: string; record_b: string; status: string }[];
+const decidedAs = (decided: Decided, status: 'confirmed' | 'rejected') =>
+  decided.filter((d) => d.status === status).map((d) => [d.record_a, d.record_b] as const);
+
+/** The figures of a run, from the people it made and what happened to them. */
+function reportOf(
+  plan: Plan,
+  engine: EnginePairs,
+  events: PersonEvent[],
+  people: number,
+  incremental: boolean,
+): LinkRunReport {
+  const count = (event: PersonEvent['event']) => events.filter((e) => e.event === event).length;
+  return {
+    ran: true,
+    incremental,
+    records: plan.records,
+    changed: plan.changedIds.length,
+    candidatePairs: engine.result.candidatePairs,
+    automatic: engine.automatic.length,
+    review: engine.review.length,
+    people,
+    merged: count('merged'),
+    split: count('split'),
+    created: count('created'),
+    phases: [],
+  };
+}
+
 /** One run of linkage, on the connection holding the lock. */
 async function linkOnce(db: Db, governance: GovernanceService, options: RunOptions): Promise<LinkRunReport> {
   const timer = stageTimer(options.onProgress as (stage: string, done: number, total: number) => void);
   timer.progress('load', 0, 1);
+  const plan = await runPlan(db);
+  if (!options.force && plan.unchanged) {
+    const people = await kept.peopleCount(db);
+    timer.progress('load', 1, 1);
+    const nothing = { ran: false, incremental: false, records: plan.records, changed: 0, people };
+    const none = { candidatePairs: 0, automatic: 0, review: 0, merged: 0, split: 0, created: 0 };
+    return { ...nothing, ...none, phases: timer.finish() };
+  }
+  const report =
+    !options.force && plan.incremental
+      ? await linkChanged(db, governance, plan, timer)
+      : await linkEverything(db, governance, plan, timer);
+  report.phases = timer.finish();
+  return report;
+}
+
+/** A run over every record: the model learnt again, every pair scored, people made afresh. */
+async function linkEverything(db: Db, governance: GovernanceService, plan: Plan, timer: Timer) {
   const state = await linkState(db);
   timer.progress('load', 1, 1);
-  if (!options.force && state.unchanged) {
-    return {
-      ran: false,
-      incremental: false,
-      records: state.records.length,
-      changed: 0,
-      candidatePairs: 0,
-      automatic: 0,
-      review: 0,
-      people: new Set(state.previous.values()).size,
-      merged: 0,
-      split: 0,
-      created: 0,
-      phases: timer.finish(),
-    };
-  }
   const real = state.records.map(toLinkage);
-  const incremental = !options.force && state.incremental;
-  const changed = new Set(state.changedIds);
-  const since =
-    incremental && state.model
-      ? { model: state.model, changed, matches: await people.automaticPairs(db) }
-      : undefined;
-  const engine = await enginePairs(real, timer, since);
+  const engine = await enginePairs(real, timer);
   timer.progress('people', 0, 1);
   const decided = await people.decidedPairs(db);
   const clusters = peopleFrom(
     real.map((r) => r.id),
     engine.automatic,
-    decided.filter((d) => d.status === 'confirmed').map((d) => [d.record_a, d.record_b] as const),
-    decided.filter((d) => d.status === 'rejected').map((d) => [d.record_a, d.record_b] as const),
+    decidedAs(decided, 'confirmed'),
+    decidedAs(decided, 'rejected'),
   );
   const personIds = assignPersonIds(clusters, state.previous, newId);
   const events = personEvents(state.previous, personIds);
-  const pairs = pairsToStore(engine, since ? changed : undefined);
-  const links = changedLinks(personIds, state);
-  const report: LinkRunReport = {
-    ran: true,
-    incremental: !!since,
-    records: real.length,
-    changed: state.changed,
-    candidatePairs: engine.result.candidatePairs,
-    automatic: engine.automatic.length,
-    review: engine.review.length,
-    people: clusters.length,
-    merged: events.filter((e) => e.event === 'merged').length,
-    split: events.filter((e) => e.event === 'split').length,
-    created: events.filter((e) => e.event === 'created').length,
-    phases: [],
-  };
+  const versions = new Map(state.records.map((r) => [r.id, r.version]));
+  const report = reportOf(plan, engine, events, clusters.length, false);
   timer.progress('store', 0, 1);
   await storeRun(db, governance, report, {
     events,
-    links,
-    pairs,
+    links: changedLinks(personIds, state.previous, state.versionOf, versions),
+    pairs: pairsToStore(engine),
     model: engine.result.model,
-    changed: since ? state.changedIds : undefined,
+    // the engine's first records are the real ones, in order (any training population follows)
+    keys: {
+      ids: real.map((r) => r.id),
+      keys: engine.result.storedKeys().subarray(0, real.length * BLOCKING_RULES.length),
+      width: BLOCKING_RULES.length,
+    },
+    counts: engine.result.valueCounts(),
+    population: engine.result.records,
   });
   timer.progress('store', 1, 1);
-  report.phases = timer.finish();
+  return report;
+}
+
+/**
+ * A run over what changed (see docs/decisions/0012-linking-registers.md): only the new and
+ * changed records are normalised and keyed, and compared, with the last model, against the
+ * records sharing a kept blocking key with them; only the people those records were or now join
+ * are made again, from their links. Every other record keeps its person untouched.
+ */
+async function linkChanged(db: Db, governance: GovernanceService, plan: Plan, timer: Timer) {
+  const last = plan.last as NonNullable<Plan['last']>;
+  const changed = new Set(plan.changedIds);
+  const changedRecords = await kept.recordsById(db, plan.changedIds);
+  timer.progress('load', 1, 1);
+  timer.progress('keys', 0, 1);
+  const changedLinkage = changedRecords.map(toLinkage);
+  const keys = {
+    ids: changedLinkage.map((r) => r.id),
+    keys: storedKeysOf(changedLinkage),
+    width: BLOCKING_RULES.length,
+  };
+  const wanted = new Set(keys.keys);
+  wanted.delete(0);
+  const around = (await kept.recordsSharingKeys(db, wanted)).filter((id) => !changed.has(id));
+  const [neighbours, frequencies] = await Promise.all([
+    kept.recordsById(db, around),
+    kept.nameCounts(db, last.population as number),
+  ]);
+  timer.progress('keys', 1, 1);
+  const engine = await enginePairs([...changedLinkage, ...neighbours.map(toLinkage)], timer, {
+    model: plan.model as LinkageModel,
+    changed,
+    matches: [],
+    frequencies,
+  });
+
+  timer.progress('people', 0, 1);
+  // the people touched: those the changed records were, those they are now linked to, and those
+  // of records a reviewer decided on since
+  const touched = new Set([
+    ...changed,
+    ...engine.automatic.flatMap((p) => [p.a, p.b]),
+    ...(last.decisions_since > 0 ? await kept.recordsDecidedSince(db, last.finished_at) : []),
+  ]);
+  const links = await kept.recordsOfPeopleOf(db, [...touched]);
+  const previous = new Map(links.map((l) => [l.record_id, l.person_id]));
+  const linkedVersion = new Map(links.map((l) => [l.record_id, l.record_version]));
+  const records = [...new Set([...touched, ...previous.keys()])];
+  const [stored, peopleBefore] = await Promise.all([kept.pairsAmong(db, records), kept.peopleCount(db)]);
+  // the links between records that did not change stand; the changed records' are this run's
+  const standing = stored.filter(
+    (p) => p.status === 'automatic' && !changed.has(p.record_a) && !changed.has(p.record_b),
+  );
+  const clusters = peopleFrom(
+    records,
+    [
+      ...engine.automatic,
+      ...standing.map((p) => ({ a: p.record_a, b: p.record_b, weight: p.weight as number })),
+    ],
+    decidedAs(stored, 'confirmed'),
+    decidedAs(stored, 'rejected'),
+  );
+  const personIds = assignPersonIds(clusters, previous, newId);
+  const events = personEvents(previous, personIds);
+  const versions = new Map([...linkedVersion, ...changedRecords.map((r) => [r.id, r.version] as const)]);
+  const report = reportOf(
+    plan,
+    engine,
+    events,
+    peopleBefore - new Set(previous.values()).size + clusters.length,
+    true,
+  );
+  timer.progress('store', 0, 1);
+  await storeRun(db, governance, report, {
+    events,
+    links: changedLinks(personIds, previous, linkedVersion, versions),
+    pairs: pairsToStore(engine, changed),
+    model: plan.model as LinkageModel,
+    changed: plan.changedIds,
+    keys,
+    population: last.population as number,
+  });
+  timer.progress('store', 1, 1);
   return report;
 }
 

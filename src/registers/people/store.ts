@@ -65,8 +65,15 @@ export async function decidedPairs(db: Db): Promise<PairRow[]> {
 
 /** When the last finished run ended, and whether any reviewer decided anything since. */
 export async function lastRun(db: Db) {
-  const { rows } = await sql<{ id: string; finished_at: Date; model: unknown; decisions_since: number }>`
-    SELECT id, finished_at, model,
+  const { rows } = await sql<{
+    id: string;
+    finished_at: Date;
+    model: unknown;
+    decisions_since: number;
+    stored_keys: string | null;
+    population: number | null;
+  }>`
+    SELECT id, finished_at, model, stored_keys, population,
            (SELECT count(*)::int FROM link_pairs p WHERE p.decided_at > r.finished_at) AS decisions_since
       FROM link_runs r WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1`.execute(db);
   return rows[0];
@@ -88,9 +95,13 @@ export async function finishRun(
     review: number;
     people: number;
     model: unknown;
+    /** the rules of the blocking keys kept for the next run and the records its names' counts are over */
+    storedKeys: string | null;
+    population: number | null;
   },
 ) {
   await sql`UPDATE link_runs SET finished_at = now(), records = ${figures.records},
+      stored_keys = ${figures.storedKeys}, population = ${figures.population},
       changed_records = ${figures.changed}, candidate_pairs = ${figures.candidatePairs},
       automatic_links = ${figures.automatic}, review_pairs = ${figures.review}, people = ${figures.people},
       model = ${JSON.stringify(figures.model)}::jsonb
@@ -177,17 +188,6 @@ export async function storePairsOfChanged(db: Db, pairs: EnginePairRow[], change
           AND (record_a = ANY(${batch}::uuid[]) OR record_b = ANY(${batch}::uuid[]))`.execute(db),
   );
   await upsertPairs(db, pairs, runId);
-}
-
-/** The pairs the engine linked automatically, as it scored them. */
-export async function automaticPairs(
-  db: Db,
-): Promise<{ a: string; b: string; weight: number; probability: number }[]> {
-  const { rows } = await sql<{ a: string; b: string; weight: number; probability: number }>`
-    SELECT record_a AS a, record_b AS b, weight, probability FROM link_pairs WHERE status = 'automatic'`.execute(
-    db,
-  );
-  return rows;
 }
 
 export async function insertHistory(
