@@ -3,7 +3,7 @@
 // the live demo (a year of requests), beside the baseline of the same load on /healthz, in turns.
 // Run: node bench/reads.ts (BENCH_SECONDS, BENCH_ROUNDS to change the length).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../src/app.ts';
 import { servicesFor, startJobs } from '../src/compose.ts';
@@ -41,6 +41,12 @@ try {
   const health = (duration: number) => load(`${base}/healthz`, duration);
   await health(2);
   await reads(3);
+  // The machine is shared: how busy it was from others' work goes beside the figures.
+  const busy = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ');
+  const busyBefore = busy();
   const rounds: { health: LoadResult; reads: LoadResult }[] = [];
   for (let round = 0; round < roundCount; round++)
     rounds.push({ health: await health(seconds), reads: await reads(seconds) });
@@ -54,6 +60,7 @@ try {
   console.log(
     `\nPublic reads over HTTP, 50 concurrent connections, ${roundCount} rounds of ${seconds} s each in turn with the baseline`,
   );
+  console.log(`load average (1, 5, 15 min) ${busyBefore} before the rounds, ${busy()} after`);
   console.log(`the mix, each connection in turn: ${PUBLIC_READS.join(' ')}`);
   console.log('read                                           req/s   p50 ms   p99 ms');
   const row = (name: string, r: typeof baseline) =>

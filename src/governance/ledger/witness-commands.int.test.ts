@@ -119,7 +119,7 @@ describe('the witness commands', { timeout: 120_000 }, () => {
     // One bit of the signature changed; then a co-signature said to be made at another time.
     const signature = Buffer.from(cosignature.signature, 'base64');
     signature[0] = (signature[0] as number) ^ 1;
-    const said = `the co-signature of ${address} on the tree head of ${last.treeSize} entries does not verify against its key`;
+    const said = `the co-signature of ${address} on the tree head of ${last.treeSize} entries does not verify against its key (as a co-signature of the ledger at ${logUrl}, FLAGSTONE_URL)`;
     for (const changed of [
       { signature: signature.toString('base64') },
       { signedAt: new Date(0).toISOString() },

@@ -80,7 +80,7 @@ export function cosignatureFailures(
       }
       if (!good)
         failed(
-          `the co-signature of ${witness} on the tree head of ${head.treeSize} entries does not verify against its key`,
+          `the co-signature of ${witness} on the tree head of ${head.treeSize} entries does not verify against its key (as a co-signature of the ledger at ${log}, FLAGSTONE_URL)`,
         );
     }
   }
