@@ -10,7 +10,14 @@ const sha256 = (data: Buffer): Buffer => Buffer.from(hash('sha256', data, 'base6
 
 export const leafHash = (data: Buffer | string): Buffer =>
   sha256(Buffer.concat([LEAF, typeof data === 'string' ? Buffer.from(data) : data]));
-export const nodeHash = (left: Buffer, right: Buffer): Buffer => sha256(Buffer.concat([NODE, left, right]));
+// The node prefix and the two children, written into one buffer kept for it (hashing is synchronous).
+const pair = Buffer.alloc(65, NODE);
+export const nodeHash = (left: Buffer, right: Buffer): Buffer => {
+  if (left.length !== 32 || right.length !== 32) return sha256(Buffer.concat([NODE, left, right]));
+  left.copy(pair, 1);
+  right.copy(pair, 33);
+  return sha256(pair);
+};
 
 /** Largest power of two strictly below n (n > 1). */
 function split(n: number): number {
