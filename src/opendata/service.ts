@@ -175,15 +175,21 @@ export function openDataService({
       const files = releaseFiles(definition, now, (format, part, bytes) =>
         store.insertPart(trx, releaseId, format, part, bytes),
       );
-      const period = await definition.build({
-        now,
-        row: (values) => {
-          if (++count % 10_000 === 0) progress?.(count);
-          return files.row(values);
-        },
-        disclosureControl: !unsafeWithoutDisclosureControl,
-      });
-      const written = await files.end();
+      let period: { from: string; to: string };
+      let written: Awaited<ReturnType<typeof files.end>>;
+      try {
+        period = await definition.build({
+          now,
+          row: (values) => {
+            if (++count % 10_000 === 0) progress?.(count);
+            return files.row(values);
+          },
+          disclosureControl: !unsafeWithoutDisclosureControl,
+        });
+        written = await files.end();
+      } finally {
+        await files.close();
+      }
       const detail: Record<string, string | number> = {
         version,
         rows: written.rows,
