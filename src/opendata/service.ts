@@ -241,7 +241,9 @@ export function openDataService({
    * Publishes the datasets given in two lanes at once, so both cores work: those that take long
    * (the requests, millions of rows: mostly Node's work) in one, the rest (the statistics: mostly
    * PostgreSQL's) one after another in the other. Each release is its own transaction, as alone;
-   * `published` hears each as it is made. The releases come back in the order of `ids`.
+   * `published` hears each as it is made. The releases come back in the order of `ids`. Each
+   * lane holds up to two connections at once (its transaction and a read beside it), so the
+   * pool needs at least four (the app's has ten, the tests' four).
    */
   async function publishEach(
     ids: string[],
