@@ -2,6 +2,7 @@
 // release of it is built, row by row, into its files (CSV always; JSON rows, or a JSON document
 // of its own such as an OCDS release package).
 import { createHash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 
 export type Value = string | number | boolean | null;
 export type Row = Record<string, Value>;
@@ -130,6 +131,95 @@ export function fileWriter(
   };
 }
 
+/** Rows of a long release sent to the JSON file's worker at a time, and batches or parts let wait. */
+const BATCH_ROWS = 2000;
+const WAITING_BATCHES = 4;
+const WAITING_PARTS = 2;
+
+/**
+ * The JSON file of a long release (an array of its rows), written by a worker thread
+ * (json-file-worker.ts) on the other core: each row's values go there in batches, its parts
+ * come back and are stored in order. `row` returns a promise when the worker or the storing
+ * is behind, so memory stays bounded.
+ */
+function jsonFileInWorker(
+  names: string[],
+  start: string,
+  store: (part: number, bytes: Buffer) => Promise<void>,
+) {
+  const worker = new Worker(new URL('./json-file-worker.ts', import.meta.url), {
+    workerData: { names, partBytes: PART_BYTES, start },
+  });
+  let values: Value[] = [];
+  let rows = 0;
+  let batches = 0; // sent and not yet written
+  let parts = 0;
+  let unstored = 0;
+  let storing: Promise<void> = Promise.resolve();
+  let failed: Error | null = null;
+  let wake: (() => void) | null = null;
+  const wakeUp = () => {
+    const waiting = wake;
+    wake = null;
+    waiting?.();
+  };
+  let finish: (summary: { size: number; sha256: string }) => void = () => {};
+  const summary = new Promise<{ size: number; sha256: string }>((resolve) => {
+    finish = resolve;
+  });
+  const fail = (error: Error) => {
+    failed ??= error;
+    wakeUp();
+  };
+  worker.on('message', (message: { part?: Uint8Array; done?: true; size?: number; sha256?: string }) => {
+    if (message.part) {
+      const { buffer, byteOffset, byteLength } = message.part;
+      const bytes = Buffer.from(buffer, byteOffset, byteLength);
+      unstored++;
+      storing = storing.then(() => store(parts++, bytes));
+      storing.then(() => {
+        unstored--;
+        wakeUp();
+      }, fail);
+    } else if (message.done) {
+      batches--;
+      wakeUp();
+    } else finish({ size: message.size ?? 0, sha256: message.sha256 ?? '' });
+  });
+  worker.on('error', fail);
+  const send = () => {
+    if (values.length === 0) return;
+    batches++;
+    worker.postMessage({ values });
+    values = [];
+  };
+  const behind = () => batches > WAITING_BATCHES || unstored > WAITING_PARTS;
+  const catchUp = async () => {
+    while (behind() && !failed) await new Promise<void>((resolve) => (wake = resolve));
+    if (failed) throw failed;
+  };
+  return {
+    row(row: Value[]): Promise<void> | undefined {
+      for (const value of row) values.push(value);
+      if (++rows % BATCH_ROWS !== 0) return undefined;
+      send();
+      return behind() || failed ? catchUp() : undefined;
+    },
+    async end(text: string): Promise<{ size: number; sha256: string }> {
+      send();
+      worker.postMessage({ end: text });
+      const done = await Promise.race([
+        summary,
+        new Promise<never>((_, reject) => worker.once('error', reject)),
+      ]);
+      await storing;
+      if (failed) throw failed;
+      return done;
+    },
+    close: () => worker.terminate(),
+  };
+}
+
 /**
  * The writers of a dataset's files, fed row by row: a CSV with a header of the columns (a row
  * is written with those columns only, in that order: nothing else can get in), and the JSON.
@@ -140,6 +230,9 @@ export function releaseFiles(
   store: (format: string, part: number, bytes: Buffer) => Promise<void>,
 ) {
   const csv = fileWriter('csv', 'text/csv', (part, bytes) => store('csv', part, bytes));
+  const names = dataset.columns.map((c) => c.name);
+  // A long release's JSON (an array of its rows) is written on the other core.
+  if (dataset.long && !dataset.json) return releaseFilesBeside(names, csv, store);
   const jsonFormat = dataset.json ?? {
     format: 'json',
     mediaType: 'application/json',
@@ -150,7 +243,6 @@ export function releaseFiles(
   const json = fileWriter(jsonFormat.format, jsonFormat.mediaType, (part, bytes) =>
     store(jsonFormat.format, part, bytes),
   );
-  const names = dataset.columns.map((c) => c.name);
   let rows = 0;
   let items = 0;
   let started = false;
@@ -182,5 +274,51 @@ export function releaseFiles(
       await json.add(jsonFormat.end());
       return { rows, files: [await csv.end(), await json.end()] };
     },
+    close: async () => {},
+  };
+}
+
+/** `releaseFiles` of a long dataset: the CSV written here, the JSON by a worker thread beside it. */
+function releaseFilesBeside(
+  names: string[],
+  csv: ReturnType<typeof fileWriter>,
+  store: (format: string, part: number, bytes: Buffer) => Promise<void>,
+) {
+  const json = jsonFileInWorker(names, '[', (part, bytes) => store('json', part, bytes));
+  let rows = 0;
+  let started = false;
+  const row = (values: Row): Promise<void> | undefined => {
+    if (!started) {
+      started = true;
+      const header = csv.add(csvLine(names));
+      if (header) return header.then(() => row(values));
+    }
+    const allowed: Value[] = [];
+    let line = '';
+    for (let i = 0; i < names.length; i++) {
+      const value = values[names[i] as string] ?? null;
+      allowed.push(value);
+      line += i === 0 ? csvField(value) : `,${csvField(value)}`;
+    }
+    rows++;
+    const toCsv = csv.add(`${line}\r\n`);
+    const toJson = json.row(allowed);
+    return toCsv || toJson ? Promise.all([toCsv, toJson]).then(() => {}) : undefined;
+  };
+  return {
+    row,
+    async end() {
+      if (!started) {
+        started = true;
+        await csv.add(csvLine(names));
+      }
+      const [written, { size, sha256 }] = await Promise.all([csv.end(), json.end('\n]\n')]);
+      const files: FileSummary[] = [
+        written,
+        { format: 'json', mediaType: 'application/json', byteSize: size, sha256 },
+      ];
+      return { rows, files };
+    },
+    close: () => json.close().then(() => {}),
   };
 }

@@ -104,7 +104,7 @@ export function serviceRequests(sources: Sources): Dataset {
         first ??= rows[0]?.opened_on ?? null;
         for (const facts of rows) {
           const written = row(rowOf(facts));
-          if (written) await written; // only when a part of a file is stored
+          if (written) await written; // only when a part is stored, or the JSON's worker is behind
         }
       });
       const last = new Date(before.getTime() - 86_400_000);

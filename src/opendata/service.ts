@@ -175,15 +175,21 @@ export function openDataService({
       const files = releaseFiles(definition, now, (format, part, bytes) =>
         store.insertPart(trx, releaseId, format, part, bytes),
       );
-      const period = await definition.build({
-        now,
-        row: (values) => {
-          if (++count % 10_000 === 0) progress?.(count);
-          return files.row(values);
-        },
-        disclosureControl: !unsafeWithoutDisclosureControl,
-      });
-      const written = await files.end();
+      let period: { from: string; to: string };
+      let written: Awaited<ReturnType<typeof files.end>>;
+      try {
+        period = await definition.build({
+          now,
+          row: (values) => {
+            if (++count % 10_000 === 0) progress?.(count);
+            return files.row(values);
+          },
+          disclosureControl: !unsafeWithoutDisclosureControl,
+        });
+        written = await files.end();
+      } finally {
+        await files.close();
+      }
       const detail: Record<string, string | number> = {
         version,
         rows: written.rows,
@@ -235,7 +241,9 @@ export function openDataService({
    * Publishes the datasets given in two lanes at once, so both cores work: those that take long
    * (the requests, millions of rows: mostly Node's work) in one, the rest (the statistics: mostly
    * PostgreSQL's) one after another in the other. Each release is its own transaction, as alone;
-   * `published` hears each as it is made. The releases come back in the order of `ids`.
+   * `published` hears each as it is made. The releases come back in the order of `ids`. Each
+   * lane holds up to two connections at once (its transaction and a read beside it), so the
+   * pool needs at least four (the app's has ten, the tests' four).
    */
   async function publishEach(
     ids: string[],
