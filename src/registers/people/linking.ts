@@ -193,6 +193,7 @@ async function storeRun(
     counts?: ValueCounts;
     population: number;
   },
+  timer: Timer,
 ) {
   const { events } = run;
   await db.transaction().execute(async (trx) => {
@@ -215,6 +216,7 @@ async function storeRun(
       events.map(({ event, person, ...detail }) => ({ person_id: person, event, detail })),
       runId,
     );
+    timer.progress('keep keys', 0, 1);
     if (run.changed) await kept.addKeys(trx, run.keys);
     else await kept.replaceKeys(trx, run.keys);
     if (run.counts) await kept.replaceNameCounts(trx, run.counts);
@@ -315,21 +317,27 @@ async function linkEverything(db: Db, governance: GovernanceService, plan: Plan,
   const versions = new Map(state.records.map((r) => [r.id, r.version]));
   const report = reportOf(plan, engine, events, clusters.length, false);
   timer.progress('store', 0, 1);
-  await storeRun(db, governance, report, {
-    events,
-    links: changedLinks(personIds, state.previous, state.versionOf, versions),
-    pairs: pairsToStore(engine),
-    model: engine.result.model,
-    // the engine's first records are the real ones, in order (any training population follows)
-    keys: {
-      ids: real.map((r) => r.id),
-      keys: engine.result.storedKeys().subarray(0, real.length * BLOCKING_RULES.length),
-      width: BLOCKING_RULES.length,
+  await storeRun(
+    db,
+    governance,
+    report,
+    {
+      events,
+      links: changedLinks(personIds, state.previous, state.versionOf, versions),
+      pairs: pairsToStore(engine),
+      model: engine.result.model,
+      // the engine's first records are the real ones, in order (any training population follows)
+      keys: {
+        ids: real.map((r) => r.id),
+        keys: engine.result.storedKeys().subarray(0, real.length * BLOCKING_RULES.length),
+        width: BLOCKING_RULES.length,
+      },
+      counts: engine.result.valueCounts(),
+      population: engine.result.records,
     },
-    counts: engine.result.valueCounts(),
-    population: engine.result.records,
-  });
-  timer.progress('store', 1, 1);
+    timer,
+  );
+  timer.progress('keep keys', 1, 1);
   return report;
 }
 
@@ -403,16 +411,22 @@ async function linkChanged(db: Db, governance: GovernanceService, plan: Plan, ti
     true,
   );
   timer.progress('store', 0, 1);
-  await storeRun(db, governance, report, {
-    events,
-    links: changedLinks(personIds, previous, linkedVersion, versions),
-    pairs: pairsToStore(engine, changed),
-    model: plan.model as LinkageModel,
-    changed: plan.changedIds,
-    keys,
-    population: last.population as number,
-  });
-  timer.progress('store', 1, 1);
+  await storeRun(
+    db,
+    governance,
+    report,
+    {
+      events,
+      links: changedLinks(personIds, previous, linkedVersion, versions),
+      pairs: pairsToStore(engine, changed),
+      model: plan.model as LinkageModel,
+      changed: plan.changedIds,
+      keys,
+      population: last.population as number,
+    },
+    timer,
+  );
+  timer.progress('keep keys', 1, 1);
   return report;
 }
 
