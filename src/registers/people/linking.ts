@@ -64,10 +64,11 @@ type Timer = ReturnType<typeof stageTimer>;
  * left what a run over only the changed records needs (a model that fits, the blocking keys).
  */
 async function runPlan(db: Db) {
-  const [records, changedIds, last] = await Promise.all([
+  const [records, changedIds, last, keptEntries] = await Promise.all([
     kept.recordCount(db),
     kept.changedRecordIds(db),
     people.lastRun(db),
+    kept.keptEntries(db),
   ]);
   const model = last?.model as LinkageModel | null | undefined;
   const fits = !!model && modelFits(model);
@@ -75,14 +76,17 @@ async function runPlan(db: Db) {
   // Nothing to do when nothing changed, unless the last model was learnt by an earlier version
   // (matching refuses it until linkage runs again).
   const unchanged = !!last && changed === 0 && last.decisions_since === 0 && (!model || fits);
-  // what changed is linked against the rest with the last model, unless so much changed that the
-  // model may have too, or the last run kept no blocking keys (or those of other rules)
+  // what changed is linked against the rest with the last model, unless so much changed, this
+  // time or since the last run over everything (each run over what changed keeps its records'
+  // keys again), that the model and the names' counts may have too, or the last run kept no
+  // blocking keys (or those of other rules)
   const incremental =
     !!last &&
     fits &&
     last.stored_keys === STORED_KEYS_VERSION &&
     last.population !== null &&
-    changed <= records * INCREMENTAL_SHARE;
+    changed <= records * INCREMENTAL_SHARE &&
+    keptEntries + changed <= records * (1 + INCREMENTAL_SHARE);
   return { records, changedIds, unchanged, incremental, model, last };
 }
 
