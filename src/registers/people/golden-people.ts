@@ -27,10 +27,23 @@ export function recordReader(db: Db, governance: GovernanceService) {
       const principal = await governance.principal(actor);
       const allowed = new Map<string, Decision>();
       const refused: Decision[] = [];
+      // the agreements in force between the asker's organisations and each holder, read once
+      // for this request rather than once a record (hundreds of records, a handful of holders)
+      const agreements = new Map<string | null, ReturnType<GovernanceService['agreementsInForce']>>();
+      const inForce: Pick<GovernanceService, 'agreementsInForce'> = {
+        agreementsInForce(organisations, other) {
+          let found = agreements.get(other);
+          if (!found) {
+            found = governance.agreementsInForce(organisations, other);
+            agreements.set(other, found);
+          }
+          return found;
+        },
+      };
       for (const row of rows) {
         const read = governance.guard.decide(
           principal,
-          await recordAsk(governance, principal, 'read', facts(row), { purpose, requestId }),
+          await recordAsk(inForce, principal, 'read', facts(row), { purpose, requestId }),
         );
         if (read.allowed) allowed.set(row.id, read.as({ action }));
         else refused.push(read);

@@ -90,6 +90,13 @@ export async function changedRecordIds(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** How many records' keys are kept, counting a record again for each run over what changed it. */
+export async function keptEntries(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT coalesce(sum(cardinality(record_ids)), 0)::int AS n FROM link_kept_keys`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
 export async function recordCount(db: Db): Promise<number> {
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM local_records`.execute(db);
   return rows[0]?.n ?? 0;

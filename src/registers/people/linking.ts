@@ -64,10 +64,11 @@ type Timer = ReturnType<typeof stageTimer>;
  * left what a run over only the changed records needs (a model that fits, the blocking keys).
  */
 async function runPlan(db: Db) {
-  const [records, changedIds, last] = await Promise.all([
+  const [records, changedIds, last, keptEntries] = await Promise.all([
     kept.recordCount(db),
     kept.changedRecordIds(db),
     people.lastRun(db),
+    kept.keptEntries(db),
   ]);
   const model = last?.model as LinkageModel | null | undefined;
   const fits = !!model && modelFits(model);
@@ -75,14 +76,17 @@ async function runPlan(db: Db) {
   // Nothing to do when nothing changed, unless the last model was learnt by an earlier version
   // (matching refuses it until linkage runs again).
   const unchanged = !!last && changed === 0 && last.decisions_since === 0 && (!model || fits);
-  // what changed is linked against the rest with the last model, unless so much changed that the
-  // model may have too, or the last run kept no blocking keys (or those of other rules)
+  // what changed is linked against the rest with the last model, unless so much changed, this
+  // time or since the last run over everything (each run over what changed keeps its records'
+  // keys again), that the model and the names' counts may have too, or the last run kept no
+  // blocking keys (or those of other rules)
   const incremental =
     !!last &&
     fits &&
     last.stored_keys === STORED_KEYS_VERSION &&
     last.population !== null &&
-    changed <= records * INCREMENTAL_SHARE;
+    changed <= records * INCREMENTAL_SHARE &&
+    keptEntries + changed <= records * (1 + INCREMENTAL_SHARE);
   return { records, changedIds, unchanged, incremental, model, last };
 }
 
@@ -193,6 +197,7 @@ async function storeRun(
     counts?: ValueCounts;
     population: number;
   },
+  timer: Timer,
 ) {
   const { events } = run;
   await db.transaction().execute(async (trx) => {
@@ -215,6 +220,7 @@ async function storeRun(
       events.map(({ event, person, ...detail }) => ({ person_id: person, event, detail })),
       runId,
     );
+    timer.progress('keep keys', 0, 1);
     if (run.changed) await kept.addKeys(trx, run.keys);
     else await kept.replaceKeys(trx, run.keys);
     if (run.counts) await kept.replaceNameCounts(trx, run.counts);
@@ -315,21 +321,27 @@ async function linkEverything(db: Db, governance: GovernanceService, plan: Plan,
   const versions = new Map(state.records.map((r) => [r.id, r.version]));
   const report = reportOf(plan, engine, events, clusters.length, false);
   timer.progress('store', 0, 1);
-  await storeRun(db, governance, report, {
-    events,
-    links: changedLinks(personIds, state.previous, state.versionOf, versions),
-    pairs: pairsToStore(engine),
-    model: engine.result.model,
-    // the engine's first records are the real ones, in order (any training population follows)
-    keys: {
-      ids: real.map((r) => r.id),
-      keys: engine.result.storedKeys().subarray(0, real.length * BLOCKING_RULES.length),
-      width: BLOCKING_RULES.length,
+  await storeRun(
+    db,
+    governance,
+    report,
+    {
+      events,
+      links: changedLinks(personIds, state.previous, state.versionOf, versions),
+      pairs: pairsToStore(engine),
+      model: engine.result.model,
+      // the engine's first records are the real ones, in order (any training population follows)
+      keys: {
+        ids: real.map((r) => r.id),
+        keys: engine.result.storedKeys().subarray(0, real.length * BLOCKING_RULES.length),
+        width: BLOCKING_RULES.length,
+      },
+      counts: engine.result.valueCounts(),
+      population: engine.result.records,
     },
-    counts: engine.result.valueCounts(),
-    population: engine.result.records,
-  });
-  timer.progress('store', 1, 1);
+    timer,
+  );
+  timer.progress('keep keys', 1, 1);
   return report;
 }
 
@@ -403,16 +415,22 @@ async function linkChanged(db: Db, governance: GovernanceService, plan: Plan, ti
     true,
   );
   timer.progress('store', 0, 1);
-  await storeRun(db, governance, report, {
-    events,
-    links: changedLinks(personIds, previous, linkedVersion, versions),
-    pairs: pairsToStore(engine, changed),
-    model: plan.model as LinkageModel,
-    changed: plan.changedIds,
-    keys,
-    population: last.population as number,
-  });
-  timer.progress('store', 1, 1);
+  await storeRun(
+    db,
+    governance,
+    report,
+    {
+      events,
+      links: changedLinks(personIds, previous, linkedVersion, versions),
+      pairs: pairsToStore(engine, changed),
+      model: plan.model as LinkageModel,
+      changed: plan.changedIds,
+      keys,
+      population: last.population as number,
+    },
+    timer,
+  );
+  timer.progress('keep keys', 1, 1);
   return report;
 }
 

@@ -11,7 +11,7 @@ import {
 } from '../../linkage/index.ts';
 import { type Actor, Conflict } from '../../platform/index.ts';
 import type * as store from '../records/index.ts';
-import { matchCandidates, normalPostcode, type PersonRecord, toPersonRecord } from '../records/index.ts';
+import { normalPostcode, type PersonRecord, toPersonRecord } from '../records/index.ts';
 import { REVIEW_THRESHOLD, toLinkage } from './engine.ts';
 import type { recordReader } from './golden-people.ts';
 import * as people from './store.ts';
@@ -96,15 +96,29 @@ export async function matchPeople(
   }
   const postcode = query.postcode ? (normalPostcode(query.postcode) ?? undefined) : undefined;
   const nhsNumber = query.nhsNumber?.replace(/[\s-]/g, '') || undefined;
-  const candidates = await matchCandidates(db, { ...query, postcode, nhsNumber });
-  const { allowed, refused } = await readable(actor, candidates, purpose, 'person-record.match', requestId);
-  void refused; // records the asker may not see are left out, and not written down as reads
-  const visible = candidates.filter((c) => allowed.has(c.id));
-  const explanations = scoreAgainst(
+  const candidates = await people.matchCandidates(db, { ...query, postcode, nhsNumber });
+  // scored first, so that the policies are asked only about the records that may be the person
+  // (a few of the hundreds of candidates): the others would not be shown whatever they decided
+  const scored = scoreAgainst(
     last.model as LinkageModel,
     describedPerson(query, postcode, nhsNumber),
-    visible.map((r) => toLinkage(r)),
+    candidates.map((r) => toLinkage(r)),
   );
+  const likely = candidates.flatMap((row, i) => {
+    const explanation = scored[i] as Explanation;
+    return explanation.probability >= REVIEW_THRESHOLD ? [{ row, explanation }] : [];
+  });
+  const { allowed, refused } = await readable(
+    actor,
+    likely.map((l) => l.row),
+    purpose,
+    'person-record.match',
+    requestId,
+  );
+  void refused; // records the asker may not see are left out, and not written down as reads
+  const seen = likely.filter((l) => allowed.has(l.row.id));
+  const visible = seen.map((l) => l.row);
+  const explanations = seen.map((l) => l.explanation);
   const personOf = await people.personOf(
     db,
     visible.map((r) => r.id),
