@@ -1,11 +1,13 @@
 // The outcomes pages for leaders: every KPI's latest value against its target with its trend
 // chart, for the whole place or one organisation (/outcomes), and one KPI in full with the data
 // of its chart and every organisation's latest value (/outcomes/kpis/:id).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlacesService } from '../../places/index.ts';
 import { Forbidden, requireActor } from '../../platform/index.ts';
 import { govukDateTime } from '../../web/index.ts';
 import type { KpisService } from './service.ts';
+
+type Overview = Awaited<ReturnType<KpisService['overview']>>;
 
 const refOf = (v: unknown) => (typeof v === 'string' && /^[a-z0-9][a-z0-9-]{1,62}$/.test(v) ? v : null);
 
@@ -30,11 +32,28 @@ export async function kpiPages(
   const nameOf = async (ref: string | null) =>
     ref ? (await places.organisation(ref)).name : (await places.place()).name;
 
+  // Every KPI's figures (the charts, their tables of data) are the same for everyone until the job
+  // runs again or a month ends: rendered once for each, not for every reader (GOV.UK's macros
+  // were most of the page's cost).
+  const figures = new Map<string, Promise<string>>();
+  const figuresOf = (reply: FastifyReply, ref: string | null, overview: Overview) => {
+    const key = JSON.stringify([ref, overview.computedAt, overview.kpis.map((k) => k.latest?.label)]);
+    let html = figures.get(key);
+    if (!html) {
+      if (figures.size >= 64) figures.clear();
+      html = reply.viewAsync('outcomes-figures.njk', { kpis: overview.kpis, organisation: ref });
+      figures.set(key, html);
+      html.catch(() => figures.delete(key));
+    }
+    return html;
+  };
+
   app.get<{ Querystring: { organisation?: string } }>('/outcomes', async (request, reply) => {
     staffOnly(request);
     const ref = refOf(request.query.organisation);
     const overview = await kpis.overview(ref);
     return reply.page('outcomes.njk', {
+      figures: await figuresOf(reply, ref, overview),
       ...overview,
       computedAt: overview.computedAt ? govukDateTime(overview.computedAt) : null,
       organisation: ref,
