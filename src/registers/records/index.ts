@@ -9,7 +9,6 @@ export { PersonRecord as PersonRecordSchema } from './schemas.ts';
 export { facts, type PersonRecord, type RecordsService, recordsService, toPersonRecord } from './service.ts';
 export {
   findRecord,
-  matchCandidates,
   type NewRecordRow,
   type RecordRow,
   recordsByRef,

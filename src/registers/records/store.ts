@@ -248,23 +248,3 @@ export async function recordsByRef(db: Db, organisationId: string, refs: string[
     .where('r.local_ref', 'in', refs)
     .execute();
 }
-
-/** Records that share something exact with the attributes asked about: the candidates to score. */
-export async function matchCandidates(
-  db: Db,
-  q: { familyName?: string; dateOfBirth?: string; postcode?: string; nhsNumber?: string; email?: string },
-  limit = 500,
-): Promise<RecordRow[]> {
-  const or = [
-    q.nhsNumber ? sql<boolean>`r.nhs_number = ${q.nhsNumber}` : null,
-    q.email ? sql<boolean>`lower(r.email) = lower(${q.email})` : null,
-    q.familyName ? sql<boolean>`lower(r.family_name) = lower(${q.familyName})` : null,
-    q.dateOfBirth ? sql<boolean>`r.date_of_birth = ${q.dateOfBirth}::date` : null,
-    q.postcode ? sql<boolean>`r.postcode = ${q.postcode}` : null,
-  ].filter((c) => c !== null);
-  if (or.length === 0) return [];
-  return selectRecords(db)
-    .where(sql<boolean>`(${sql.join(or, sql` OR `)})`)
-    .limit(limit)
-    .execute();
-}
