@@ -17,6 +17,7 @@ import { servicesFor } from '../src/compose.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
+import { signInWithPassword } from './sign-in.ts';
 
 const cases = Number(process.env.BENCH_CASES ?? 5_000_000);
 const entries = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
@@ -114,23 +115,7 @@ try {
     loadConfig({ LOG_LEVEL: 'silent', FLAGSTONE_STAFF_SECOND_FACTOR: 'optional' }),
     services,
   );
-  const manager = credentials.find((c) => c.roles === 'manager at fellshire-cc');
-  if (!manager) throw new Error('no demo manager');
-  const form = await app.inject({ url: '/sign-in', headers: { accept: 'text/html' } });
-  const signIn = await app.inject({
-    method: 'POST',
-    url: '/sign-in',
-    headers: {
-      cookie: form.cookies.map((c) => `${c.name}=${c.value}`).join('; '),
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    payload: new URLSearchParams({
-      email: manager.email,
-      password: manager.password,
-      _csrf: /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '',
-    }).toString(),
-  });
-  const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const cookie = await signInWithPassword(app, credentials, 'manager at fellshire-cc');
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const page = await fetch(`${base}/outcomes`, { headers: { cookie, accept: 'text/html' } });
   if (!page.ok || !(await page.text()).includes('<svg'))

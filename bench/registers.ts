@@ -21,6 +21,7 @@ import { type LinkageRecord, syntheticPeople } from '../src/linkage/index.ts';
 import { PEOPLE_COLUMNS, type PeopleColumn } from '../src/registers/importing/rows.ts';
 import { phaseLine } from '../src/registers/people/command-line.ts';
 import { freePort } from '../test/ports.ts';
+import { signInWithPassword } from './sign-in.ts';
 
 const RECORDS = Number(process.env.BENCH_REGISTER_RECORDS ?? 100_000);
 const ORGANISATIONS = ['fellshire-cc', 'fellshire-nhs', 'castlebridge-council', 'fellshire-fire'];
@@ -97,23 +98,7 @@ try {
       loadConfig({ LOG_LEVEL: 'silent', FLAGSTONE_STAFF_SECOND_FACTOR: 'optional' }),
       services,
     );
-    const manager = credentials.find((c) => c.roles === 'manager at fellshire-nhs');
-    if (!manager) throw new Error('no demo manager');
-    const form = await app.inject({ url: '/sign-in', headers: { accept: 'text/html' } });
-    const signIn = await app.inject({
-      method: 'POST',
-      url: '/sign-in',
-      headers: {
-        cookie: form.cookies.map((c) => `${c.name}=${c.value}`).join('; '),
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      payload: new URLSearchParams({
-        email: manager.email,
-        password: manager.password,
-        _csrf: /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '',
-      }).toString(),
-    });
-    const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const cookie = await signInWithPassword(app, credentials, 'manager at fellshire-nhs');
     const times: number[] = [];
     let found = 0;
     const QUERIES = 400;

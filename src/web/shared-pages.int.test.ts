@@ -48,7 +48,9 @@ describe('pages kept for everyone not signed in', () => {
       expect(theirs.body).toContain('Sign out');
       expect(theirs.body).toContain('href="/your-data"');
       const token = csrfOf(theirs.body);
-      expect(token).toBeTruthy();
+      // Their own token, not the mark a kept page has in its place.
+      expect(token).toMatch(/^[^\s"]{16,}$/);
+      expect(token).not.toContain('flagstone-csrf-');
       // Everyone else after them: the page of someone not signed in, with no form and no token.
       for (const other of [undefined, 'flagstone_csrf=someone-elses', 'flagstone_session=not-a-session']) {
         const answer = await get(url, other);
@@ -74,7 +76,8 @@ describe('pages kept for everyone not signed in', () => {
   it('give a form on a kept page a CSRF token of each answer’s own', async () => {
     const [first, second] = [await get('/kept-form'), await get('/kept-form')];
     const tokens = [csrfOf(first.body), csrfOf(second.body)];
-    expect(tokens[0]).toBeTruthy();
+    expect(tokens[0]).toMatch(/^[^\s"]{16,}$/);
+    expect(tokens[0]).not.toContain('flagstone-csrf-');
     expect(tokens[0]).not.toBe(tokens[1]);
     const jar = (answer: typeof first) => cookieHeader(answer.cookies);
     const post = (cookie: string, token: string | undefined) =>
