@@ -3,7 +3,7 @@
 //     the same read with governance switched off, over HTTP with 50 concurrent connections;
 //  2. how many audit ledger entries per second `audit verify` checks, freshly vacuumed and in use.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../src/app.ts';
@@ -16,6 +16,7 @@ import { appendEntries } from '../src/governance/ledger/index.ts';
 import { identitySettings, whoIsAsking } from '../src/identity/index.ts';
 import { findRecord, PersonRecordSchema, toPersonRecord } from '../src/registers/records/index.ts';
 import { contexts } from '../src/web/index.ts';
+import { cpuMeter } from './cpu.ts';
 import { load } from './load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -77,8 +78,9 @@ try {
   await load(ungovernedUrl, 2, { cookie });
   await load(governedUrl, 2, { cookie });
   const before = await services.governance.ledger.status();
-  const ungoverned = await load(ungovernedUrl, seconds, { cookie });
-  const governed = await load(governedUrl, seconds, { cookie });
+  const withCpu = cpuMeter(dataDir);
+  const ungoverned = await withCpu(() => load(ungovernedUrl, seconds, { cookie }));
+  const governed = await withCpu(() => load(governedUrl, seconds, { cookie }));
   const after = await services.governance.ledger.status();
   const ratio = governed.perSecond / ungoverned.perSecond;
 
@@ -92,6 +94,9 @@ try {
   );
   console.log(
     `governed (authorize + ledger) ${String(governed.perSecond).padStart(0)} ${String(governed.p50).padStart(8)} ${String(governed.p99).padStart(8)}`,
+  );
+  console.log(
+    `CPU per read, server + PostgreSQL: off ${Math.round(ungoverned.nodeUs)} + ${Math.round(ungoverned.postgresUs)} µs, governed ${Math.round(governed.nodeUs)} + ${Math.round(governed.postgresUs)} µs (load average ${loadavg()[0]?.toFixed(1)})`,
   );
   console.log(
     `governed / off: ${ratio.toFixed(2)} (target at least 0.85) ${ratio >= 0.85 ? 'MET' : 'NOT MET'}`,

@@ -358,12 +358,17 @@ describe('data-sharing agreements', () => {
 });
 
 describe('clearances', () => {
-  it('lets an IG officer raise a member of staff’s clearance, audited, and refuses SECRET and other roles', async () => {
+  it('lets an IG officer raise and lower a member of staff’s clearance, audited, at once, and refuses SECRET and other roles', async () => {
     const staff = demoAccount((c) => c.roles === 'staff at castlebridge-council');
     const { rows } = await t.services.database.pool.query('SELECT id FROM accounts WHERE email = $1', [
       staff.email,
     ]);
     const url = `/api/v1/clearances/${rows[0].id}`;
+    const fresh = await signIn(t.app, staff.email, staff.password);
+    const readSensitive = () =>
+      t.app.inject({ url: `/api/v1/records/${aminaAtCastlebridge}`, headers: { cookie: fresh } });
+    // Read before the change, so that the instance keeps the clearance it read (OFFICIAL).
+    expect((await readSensitive()).statusCode).toBe(403);
     expect(
       (await api('staff at castlebridge-council', 'PUT', url, { clearance: 'OFFICIAL-SENSITIVE' })).status,
     ).toBe(403);
@@ -378,12 +383,11 @@ describe('clearances', () => {
       action: 'clearance.set',
       detail: { account: rows[0].id, level: 2 },
     });
-    const fresh = await signIn(t.app, staff.email, staff.password);
-    const read = await t.app.inject({
-      url: `/api/v1/records/${aminaAtCastlebridge}`,
-      headers: { cookie: fresh },
-    });
-    expect(read.statusCode).toBe(200);
+    // A change applies at once in the instance it was made through, kept clearance or not.
+    expect((await readSensitive()).statusCode).toBe(200);
+    const lowered = await api('ig_officer at castlebridge-council', 'PUT', url, { clearance: 'OFFICIAL' });
+    expect(lowered.status).toBe(200);
+    expect((await readSensitive()).statusCode).toBe(403);
   });
 });
 

@@ -5,7 +5,14 @@ import type { Db } from '../db/index.ts';
 import type { PlacesService } from '../places/index.ts';
 import type { Clock } from '../platform/index.ts';
 import { agreementsInForce, agreementTitles } from './agreements/index.ts';
-import { actorOf, clearances, guard, type PolicyDecisionPoint, principals } from './decisions/index.ts';
+import {
+  actorOf,
+  clearances,
+  guard,
+  keptClearances,
+  type PolicyDecisionPoint,
+  principals,
+} from './decisions/index.ts';
 import { auditLedger, type Ledger, type LedgerOptions } from './ledger/index.ts';
 import { accessReviews } from './reviews.ts';
 
@@ -24,7 +31,8 @@ export function governanceService(
    */
   const inForce = (organisations: string[], other: string | null) =>
     agreementsInForce(db, organisations, other, today());
-  const principal = principals(db, places);
+  const kept = keptClearances(db);
+  const principal = principals(places, kept);
   const theGuard = guard(pdp, theLedger, { principal, agreementsInForce: inForce });
   // Other modules write events; a decision goes to the ledger through the guard alone.
   const events: Ledger = theLedger;
@@ -59,7 +67,7 @@ export function governanceService(
     agreementsInForce: inForce,
 
     ...accessReviews(db, clock, events),
-    ...clearances(db, events),
+    ...clearances(db, events, kept),
   };
 }
 

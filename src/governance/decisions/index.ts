@@ -1,7 +1,7 @@
 // Decisions on personal data: the policies (Cedar, in policies/), who is asking, the
 // controlled words (markings, purposes), and the one guard through which every read and
 // change of personal data is decided, written to the ledger and, when refused, refused.
-export { clearances } from './clearances.ts';
+export { clearances, keptClearances } from './clearances.ts';
 export {
   type ActiveAgreement,
   agreementContext,

@@ -1,11 +1,10 @@
 // Who is asking, as the policies and the ledger see them: the organisations a person works
 // for and manages (by id) and their clearance. Resolved once per actor; each request has an
 // actor of its own, so a request resolves its principal once however many decisions it asks.
-import type { Db } from '../../db/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { type Actor, requireActor } from '../../platform/index.ts';
 import type { LedgerEntry } from '../ledger/index.ts';
-import { clearanceOf } from './store.ts';
+import type { KeptClearances } from './clearances.ts';
 
 export interface Principal {
   actor: Actor;
@@ -19,7 +18,7 @@ export interface Principal {
 }
 
 /** Resolves the principal of an actor, once per actor (a failed lookup is tried again). */
-export function principals(db: Db, places: PlacesService) {
+export function principals(places: PlacesService, clearances: KeptClearances) {
   const known = new WeakMap<Actor, Promise<Principal>>();
 
   async function resolve(who: Actor): Promise<Principal> {
@@ -46,7 +45,7 @@ export function principals(db: Db, places: PlacesService) {
       accountId: who.accountId,
       organisations: idsOf(['staff', 'manager', 'ig_officer', 'admin']),
       manages: idsOf(['manager', 'ig_officer']),
-      clearance: await clearanceOf(db, who.accountId),
+      clearance: await clearances.of(who.accountId),
     };
   }
 

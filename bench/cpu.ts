@@ -1,0 +1,42 @@
+// CPU time per request, of this process (the server) and of PostgreSQL (its processes, and those
+// it has reaped): on a shared machine, steadier than the rates, which swing with others' load.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadResult } from './load.ts';
+
+export type Measured = LoadResult & { nodeUs: number; postgresUs: number };
+
+/** Measures a load's CPU per request, given the embedded server's data directory. */
+export function cpuMeter(dataDir: string) {
+  const postmaster = Number(
+    readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+  );
+  const ticks = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ').map(Number) ?? [];
+    } catch {
+      return [];
+    }
+  };
+  const postgresMs = () => {
+    const [, , , , , , , , , , , user = 0, system = 0, children = 0, childrenSystem = 0] = ticks(postmaster);
+    let total = user + system + children + childrenSystem;
+    for (const name of readdirSync('/proc'))
+      if (/^\d+$/.test(name)) {
+        const f = ticks(Number(name));
+        if (f[1] === postmaster) total += (f[11] ?? 0) + (f[12] ?? 0);
+      }
+    return total * 10;
+  };
+  return async function withCpu(run: () => Promise<LoadResult>): Promise<Measured> {
+    const node = process.cpuUsage();
+    const postgres = postgresMs();
+    const result = await run();
+    const used = process.cpuUsage(node);
+    return {
+      ...result,
+      nodeUs: (used.user + used.system) / result.total,
+      postgresUs: (1000 * (postgresMs() - postgres)) / result.total,
+    };
+  };
+}
