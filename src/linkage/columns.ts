@@ -143,33 +143,139 @@ export type NormalisedChunk = {
   issues: NormalisationIssue[];
 };
 
-/** Normalises a run of records (on a worker thread when linking many). */
+/**
+ * Normalises records one at a time into a chunk, so that records can be streamed in (from a
+ * generator, a file or a database cursor) without an array of them ever being held.
+ */
+export class ChunkBuilder {
+  private readonly interners = Object.fromEntries(
+    TEXT_FIELDS.map((f) => [f, new Interner(UNIQUE_FIELDS.has(f))]),
+  ) as Record<TextField, Interner>;
+  private ids: Record<TextField, Int32Array>;
+  private dateOfBirth: Int32Array;
+  private sex: Uint8Array;
+  private readonly issues: NormalisationIssue[] = [];
+  /** the record of each issue, by position */
+  private readonly issueAt: number[] = [];
+  count = 0;
+
+  constructor(capacity = 1024) {
+    const size = Math.max(1, capacity);
+    this.ids = Object.fromEntries(TEXT_FIELDS.map((f) => [f, new Int32Array(size)])) as Record<
+      TextField,
+      Int32Array
+    >;
+    this.dateOfBirth = new Int32Array(size);
+    this.sex = new Uint8Array(size);
+  }
+
+  add(record: LinkageRecord): void {
+    const i = this.count;
+    if (i === this.sex.length) this.grow();
+    const issuesBefore = this.issues.length;
+    const n: NormalisedRecord = normaliseRecord(record, this.issues);
+    for (let k = issuesBefore; k < this.issues.length; k++) this.issueAt.push(i);
+    for (const field of TEXT_FIELDS) this.ids[field][i] = this.interners[field].id(n[field]);
+    if (n.dateOfBirth) this.dateOfBirth[i] = Number(n.dateOfBirth.replace(/-/g, ''));
+    this.sex[i] = n.sex === 'f' ? 1 : n.sex === 'm' ? 2 : 0;
+    this.count = i + 1;
+  }
+
+  private grow(): void {
+    const size = this.sex.length * 2;
+    const bigger = <T extends Int32Array | Uint8Array>(array: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(array);
+      return next;
+    };
+    for (const field of TEXT_FIELDS) this.ids[field] = bigger(this.ids[field], (n) => new Int32Array(n));
+    this.dateOfBirth = bigger(this.dateOfBirth, (n) => new Int32Array(n));
+    this.sex = bigger(this.sex, (n) => new Uint8Array(n));
+  }
+
+  /** The chunk of the records added, in the order they were added or, given `order`, record `order[i]` at i. */
+  chunk(order?: Int32Array): NormalisedChunk {
+    const count = this.count;
+    const text = Object.fromEntries(
+      TEXT_FIELDS.map((f) => {
+        const interner = this.interners[f];
+        const ids = this.ids[f].subarray(0, count);
+        return [f, { ids, values: interner.values, counts: interner.counts }];
+      }),
+    ) as NormalisedChunk['text'];
+    const chunk: NormalisedChunk = {
+      count,
+      text,
+      dateOfBirth: this.dateOfBirth.subarray(0, count),
+      sex: this.sex.subarray(0, count),
+      issues: this.issues,
+    };
+    return order ? reorderChunk(chunk, this.issueAt, order) : chunk;
+  }
+}
+
+/**
+ * The chunk with record `order[i]` at i, value ids renumbered in order of first use, exactly
+ * as if the records had been normalised in that order.
+ */
+function reorderChunk(
+  chunk: NormalisedChunk,
+  issueAt: readonly number[],
+  order: Int32Array,
+): NormalisedChunk {
+  const count = chunk.count;
+  if (order.length !== count) throw new Error('the order must name every record once');
+  const text = {} as NormalisedChunk['text'];
+  for (const field of TEXT_FIELDS) {
+    const { ids, values, counts } = chunk.text[field];
+    const remap = new Int32Array(values.length).fill(-1);
+    const reordered = new Int32Array(count);
+    const nextValues: string[] = [];
+    const nextCounts: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const v = ids[order[i] as number] as number;
+      if (v < 0) {
+        reordered[i] = -1;
+        continue;
+      }
+      let id = remap[v] as number;
+      if (id < 0) {
+        id = nextValues.push(values[v] as string) - 1;
+        nextCounts.push(counts[v] as number);
+        remap[v] = id;
+      }
+      reordered[i] = id;
+    }
+    text[field] = { ids: reordered, values: nextValues, counts: nextCounts };
+  }
+  const dateOfBirth = new Int32Array(count);
+  const sex = new Uint8Array(count);
+  const position = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const from = order[i] as number;
+    dateOfBirth[i] = chunk.dateOfBirth[from] as number;
+    sex[i] = chunk.sex[from] as number;
+    position[from] = i;
+  }
+  // a record's issues stay in the order normalising found them
+  const issues = chunk.issues
+    .map((issue, k) => ({ issue, at: position[issueAt[k] as number] as number, k }))
+    .sort((x, y) => x.at - y.at || x.k - y.k)
+    .map(({ issue }) => issue);
+  return { count, text, dateOfBirth, sex, issues };
+}
+
+/** Normalises a run of records. */
 export function normaliseChunk(
   records: readonly LinkageRecord[],
   onProgress?: (done: number, total: number) => void,
 ): NormalisedChunk {
-  const count = records.length;
-  const interners = Object.fromEntries(
-    TEXT_FIELDS.map((f) => [f, new Interner(UNIQUE_FIELDS.has(f))]),
-  ) as Record<TextField, Interner>;
-  const ids = Object.fromEntries(TEXT_FIELDS.map((f) => [f, new Int32Array(count)])) as Record<
-    TextField,
-    Int32Array
-  >;
-  const dateOfBirth = new Int32Array(count);
-  const sex = new Uint8Array(count);
-  const issues: NormalisationIssue[] = [];
-  for (let i = 0; i < count; i++) {
-    const n: NormalisedRecord = normaliseRecord(records[i] as LinkageRecord, issues);
-    for (const field of TEXT_FIELDS) ids[field][i] = interners[field].id(n[field]);
-    if (n.dateOfBirth) dateOfBirth[i] = Number(n.dateOfBirth.replace(/-/g, ''));
-    sex[i] = n.sex === 'f' ? 1 : n.sex === 'm' ? 2 : 0;
-    if (onProgress && ((i + 1) & 0xffff) === 0) onProgress(i + 1, count);
+  const builder = new ChunkBuilder(records.length);
+  for (let i = 0; i < records.length; i++) {
+    builder.add(records[i] as LinkageRecord);
+    if (onProgress && ((i + 1) & 0xffff) === 0) onProgress(i + 1, records.length);
   }
-  const text = Object.fromEntries(
-    TEXT_FIELDS.map((f) => [f, { ids: ids[f], values: interners[f].values, counts: interners[f].counts }]),
-  ) as NormalisedChunk['text'];
-  return { count, text, dateOfBirth, sex, issues };
+  return builder.chunk();
 }
 
 /**

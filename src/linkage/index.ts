@@ -21,6 +21,7 @@ import {
   withExactAgreement,
 } from './estimate.ts';
 import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
+import { idsAreUnique, type NormalisedRecords } from './normalised-records.ts';
 import {
   type Explanation,
   type Frequencies,
@@ -49,13 +50,20 @@ export {
   type NormalisedRecord,
   normaliseRecord,
 } from './normalise.ts';
+export { type NormalisedRecords, RecordsNormaliser } from './normalised-records.ts';
 export type { Explanation, LinkageModel, WaterfallStep } from './score.ts';
 export { jaroWinkler, levenshtein, soundex } from './strings.ts';
 /** Each record's blocking keys as kept between runs (`storedKeys`), `BLOCKING_RULES.length` a record. */
 export function storedKeysOf(records: readonly LinkageRecord[]): Int32Array {
   return storedKeys(buildColumns([records]));
 }
-export { type SyntheticData, type SyntheticOptions, syntheticPeople } from './synthetic.ts';
+export {
+  type SyntheticData,
+  type SyntheticOptions,
+  type SyntheticOrder,
+  syntheticPeople,
+  syntheticRecords,
+} from './synthetic.ts';
 export { modelFits };
 
 export type LinkageStage =
@@ -70,6 +78,8 @@ export type LinkageStage =
 export type LinkageInput =
   /** find the duplicates within one set of records */
   | { records: readonly LinkageRecord[] }
+  /** the same, the records already normalised as they were streamed in (`RecordsNormaliser`) */
+  | { normalised: NormalisedRecords }
   /** link one organisation's records to another's: only pairs across the two are compared */
   | { left: readonly LinkageRecord[]; right: readonly LinkageRecord[] };
 
@@ -162,11 +172,16 @@ export type LinkageResult = {
   valueCounts(): ValueCounts;
 };
 
-function idsOf(input: LinkageInput): { sets: (readonly LinkageRecord[])[]; ids: string[] } {
+function normalisedOf(input: LinkageInput, report: Report): NormalisedRecords & { sets: number[] } {
+  if ('normalised' in input) return { ...input.normalised, sets: [input.normalised.columns.count] };
   const sets = 'records' in input ? [input.records] : [input.left, input.right];
   const ids: string[] = [];
   for (const set of sets) for (const record of set) ids.push(record.id);
-  return { sets, ids };
+  const issues: NormalisationIssue[] = [];
+  // on the calling thread: handing records to a worker costs more than normalising them
+  const columns = buildColumns(sets, issues, (done, total) => report('normalise', done, total));
+  report('normalise', columns.count, columns.count);
+  return { columns, ids, issues, sets: sets.map((set) => set.length) };
 }
 
 function defaultPersonIds(previous: ReadonlyMap<string, string>): () => string {
@@ -183,17 +198,12 @@ function defaultPersonIds(previous: ReadonlyMap<string, string>): () => string {
 /** Links records: normalise, block, learn the model, score, cluster into people. */
 export async function linkRecords(input: LinkageInput, options: LinkageOptions = {}): Promise<LinkageResult> {
   const report = options.onProgress ?? (() => {});
-  const mode = 'records' in input ? 'deduplicate' : 'link';
+  const mode = 'left' in input ? 'link' : 'deduplicate';
   const crossSetOnly = mode === 'link';
   const threads = options.threads ?? 2;
   const rules = options.rules ?? BLOCKING_RULES;
-  const { sets, ids } = idsOf(input);
-  if (new Set(ids).size !== ids.length) throw new Error('record ids must be unique');
-
-  const issues: NormalisationIssue[] = [];
-  // on the calling thread: handing records to a worker costs more than normalising them
-  const columns = buildColumns(sets, issues, (done, total) => report('normalise', done, total));
-  report('normalise', columns.count, columns.count);
+  const { sets, ids, columns, issues } = normalisedOf(input, report);
+  if (!idsAreUnique(ids)) throw new Error('record ids must be unique');
 
   const since = options.since;
   if (since && !modelFits(since.model))
@@ -208,7 +218,7 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
 
   const { levels, u } = await compareAll(columns, pairs, threads, crossSetOnly, options, report);
   const totalPairs = crossSetOnly
-    ? (sets[0]?.length ?? 0) * (sets[1]?.length ?? 0)
+    ? (sets[0] ?? 0) * (sets[1] ?? 0)
     : (columns.count * (columns.count - 1)) / 2;
   const { model, sessions } = since
     ? { model: since.model, sessions: [] }

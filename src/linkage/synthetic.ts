@@ -357,14 +357,115 @@ class World {
   }
 }
 
-/** `records` synthetic records, about `duplicateRate` of them further records of someone already there. */
-export function syntheticPeople(options: SyntheticOptions): SyntheticData {
+const LETTERS = 'ABCDEFGHJKLMNPRSTUWXYZ';
+const NI_SUFFIXES = 'ABCD';
+
+/**
+ * The people records are made from, a few numbers each rather than an object each, so that
+ * the eight million people behind ten million records fit in a few hundred megabytes. What
+ * comes out is exactly what went in.
+ */
+class People {
+  private readonly textIds = new Map<string, number>();
+  private readonly texts: string[] = [];
+  private readonly names: Int32Array;
+  private readonly numbers: Float64Array;
+  private readonly small: Uint16Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.names = new Int32Array(capacity * 6);
+    this.numbers = new Float64Array(capacity * 3);
+    this.small = new Uint16Array(capacity * 6);
+  }
+
+  private text(value: string): number {
+    let id = this.textIds.get(value);
+    if (id === undefined) {
+      id = this.texts.push(value) - 1;
+      this.textIds.set(value, id);
+    }
+    return id;
+  }
+
+  push(p: Person): void {
+    const i = this.length++;
+    const emailPrefix = `${p.first}.${p.last}`;
+    if (!p.email.startsWith(emailPrefix) || !/^07\d{9}$/.test(p.phone))
+      throw new Error('not a generated person');
+    this.names.set(
+      [p.first, p.middle, p.last, p.street, p.postcode, p.email.slice(emailPrefix.length)].map((t) =>
+        this.text(t),
+      ),
+      i * 6,
+    );
+    const ni = p.ni === '' ? -1 : packNi(p.ni);
+    this.numbers.set([Number(p.nhs), ni, Number(p.phone.slice(2))], i * 3);
+    this.small.set([p.sex === 'F' ? 0 : 1, ...p.dob, p.house, p.town], i * 6);
+  }
+
+  get(i: number): Person {
+    const [first, middle, last, street, postcode, emailSuffix] = Array.from(
+      this.names.subarray(i * 6, i * 6 + 6),
+      (id) => this.texts[id] as string,
+    ) as [string, string, string, string, string, string];
+    const [nhs, ni, phone] = this.numbers.subarray(i * 3, i * 3 + 3) as unknown as [number, number, number];
+    const [sex, year, month, day, house, town] = this.small.subarray(i * 6, i * 6 + 6) as unknown as number[];
+    return {
+      first,
+      middle,
+      last,
+      sex: sex === 0 ? 'F' : 'M',
+      dob: [year as number, month as number, day as number],
+      house: house as number,
+      street,
+      town: town as number,
+      postcode,
+      nhs: String(nhs).padStart(10, '0'),
+      ni: ni < 0 ? '' : unpackNi(ni),
+      phone: `07${String(phone).padStart(9, '0')}`,
+      email: `${first}.${last}${emailSuffix}`,
+    };
+  }
+}
+
+/** 'AB123456C' as one number */
+function packNi(ni: string): number {
+  const first = LETTERS.indexOf(ni[0] as string);
+  const second = LETTERS.indexOf(ni[1] as string);
+  const suffix = NI_SUFFIXES.indexOf(ni[8] as string);
+  if (ni.length !== 9 || first < 0 || second < 0 || suffix < 0) throw new Error('not a generated NI number');
+  return ((first * LETTERS.length + second) * 1_000_000 + Number(ni.slice(2, 8))) * 4 + suffix;
+}
+
+function unpackNi(packed: number): string {
+  const suffix = packed % 4;
+  const rest = (packed - suffix) / 4;
+  const number = rest % 1_000_000;
+  const letters = (rest - number) / 1_000_000;
+  const second = letters % LETTERS.length;
+  const first = (letters - second) / LETTERS.length;
+  return `${LETTERS[first]}${LETTERS[second]}${String(number).padStart(6, '0')}${NI_SUFFIXES[suffix]}`;
+}
+
+/** Where each record ends up: record `order[i]` of those made is the i-th, and `person[i]` its true person. */
+export type SyntheticOrder = { order: Int32Array; person: Int32Array };
+
+/**
+ * Makes `records` synthetic records one at a time, handing each to `onRecord` in the order
+ * they are made (its id is 'r' and that position), and then says how they are shuffled: so
+ * that ten million can be normalised as they come, without an array of them.
+ */
+export function syntheticRecords(
+  options: SyntheticOptions,
+  onRecord: (record: LinkageRecord) => void,
+): SyntheticOrder {
   const random = seededRandom(options.seed ?? 42);
   const duplicateRate = options.duplicateRate ?? 0.2;
   const sources = options.sources ?? 4;
   const originals = Math.max(1, Math.round(options.records * (1 - duplicateRate)));
   const world = new World(random, originals);
-  const people: Person[] = [];
+  const people = new People(originals);
   while (people.length < originals) {
     const head = world.person();
     people.push(head);
@@ -372,20 +473,29 @@ export function syntheticPeople(options: SyntheticOptions): SyntheticData {
     const others = Math.floor(random() * random() * 4);
     for (let k = 0; k < others && people.length < originals; k++) people.push(world.person(head));
   }
-  const records: LinkageRecord[] = [];
   const person = new Int32Array(options.records);
   for (let i = 0; i < options.records; i++) {
     const duplicate = i >= originals;
     const who = duplicate ? Math.floor(random() * originals) : i;
     person[i] = who;
     const source = `org-${1 + Math.floor(random() * sources)}`;
-    records.push(world.record(people[who] as Person, `r${i}`, source, duplicate));
+    onRecord(world.record(people.get(who), `r${i}`, source, duplicate));
   }
   // shuffle so that duplicates are not all at the end
-  for (let i = records.length - 1; i > 0; i--) {
+  const order = new Int32Array(options.records);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [records[i], records[j]] = [records[j] as LinkageRecord, records[i] as LinkageRecord];
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
     [person[i], person[j]] = [person[j] as number, person[i] as number];
   }
+  return { order, person };
+}
+
+/** `records` synthetic records, about `duplicateRate` of them further records of someone already there. */
+export function syntheticPeople(options: SyntheticOptions): SyntheticData {
+  const made: LinkageRecord[] = [];
+  const { order, person } = syntheticRecords(options, (record) => made.push(record));
+  const records = Array.from(order, (i) => made[i] as LinkageRecord);
   return { records, person };
 }
