@@ -9,6 +9,7 @@ import {
   leafHash,
   nodeHash,
   rootOf,
+  SubtreeRoots,
   verifyConsistency,
   verifyInclusion,
 } from './merkle.ts';
@@ -36,6 +37,34 @@ describe('the Merkle tree of the ledger', () => {
       range.push(leaf);
       expect(range.root().equals(mth(all.slice(0, i + 1)))).toBe(true);
     });
+  });
+
+  it('is joined from the subtrees of a range as it is leaf by leaf, whatever the range and wherever a head is taken', () => {
+    fc.assert(
+      fc.property(fc.nat(70), fc.nat(70), fc.array(fc.nat(70), { maxLength: 4 }), (start, count, stops) => {
+        const all = leaves(start + count);
+        const range = new CompactRange();
+        for (const leaf of all.slice(0, start)) range.push(leaf);
+        const roots = SubtreeRoots.of(Buffer.concat(all.slice(start)), start);
+        for (const stop of [
+          ...stops.map((s) => start + (s % (count + 1))).sort((a, b) => a - b),
+          start + count,
+        ]) {
+          roots.extend(range, Math.max(stop, range.size));
+          expect(range.size).toBe(Math.max(stop, range.size));
+          expect(range.root().equals(mth(all.slice(0, range.size)))).toBe(true);
+          expect(range.frontier()).toEqual(frontierRanges(range.size).map(([s, e]) => mth(all.slice(s, e))));
+        }
+        if (count > 0)
+          expect(roots.leaf(start + count - 1).equals(all[start + count - 1] as Buffer)).toBe(true);
+      }),
+    );
+  });
+
+  it('refuses a subtree that does not start where its width allows', () => {
+    const range = new CompactRange();
+    range.push(leafHash('one'));
+    expect(() => range.pushSubtree(leafHash('two'), 1)).toThrow(/cannot follow 1/);
   });
 
   it('proves the inclusion of any entry, and refuses a proof for another entry or root', () => {

@@ -54,14 +54,18 @@ export class CompactRange {
   }
 
   push(leaf: Buffer): void {
-    let hash = leaf;
-    let size = this.size;
-    while (size & 1) {
+    this.pushSubtree(leaf, 0);
+  }
+
+  /** Adds 2^level leaves at once by the root of their subtree: the leaves so far must be a multiple of them. */
+  pushSubtree(root: Buffer, level: number): void {
+    const width = 2 ** level;
+    if (this.size % width !== 0) throw new Error(`a subtree of ${width} leaves cannot follow ${this.size}`);
+    let hash = root;
+    for (let n = this.size / width; n % 2 === 1; n = (n - 1) / 2)
       hash = nodeHash(this.stack.pop() as Buffer, hash);
-      size >>= 1;
-    }
     this.stack.push(hash);
-    this.size++;
+    this.size += width;
   }
 
   root(): Buffer {
@@ -69,6 +73,93 @@ export class CompactRange {
     let hash = this.stack[this.stack.length - 1] as Buffer;
     for (let i = this.stack.length - 2; i >= 0; i--) hash = nodeHash(this.stack[i] as Buffer, hash);
     return hash;
+  }
+}
+
+/**
+ * The roots of every perfect subtree of the whole tree that lies within leaves [start, start +
+ * count), level by level (level 0: the leaves themselves), made from those leaves alone. A worker
+ * of `audit verify` makes them for the range it checks, so that the tree is joined from a few
+ * subtrees a range instead of leaf by leaf, checkpoints falling where they may.
+ */
+export class SubtreeRoots {
+  /** Where each level's roots begin in `hashes`, in roots; and the number of the first root of each. */
+  private readonly offsets: number[];
+  private readonly firsts: number[];
+  readonly start: number;
+  readonly count: number;
+  readonly hashes: Buffer;
+
+  private constructor(start: number, count: number, hashes: Buffer) {
+    this.start = start;
+    this.count = count;
+    this.hashes = hashes;
+    const layout = SubtreeRoots.layout(start, count);
+    this.offsets = layout.offsets;
+    this.firsts = layout.firsts;
+  }
+
+  private static layout(start: number, count: number) {
+    const offsets: number[] = [];
+    const firsts: number[] = [];
+    let total = 0;
+    for (let width = 1; ; width *= 2) {
+      const first = Math.ceil(start / width);
+      const roots = Math.floor((start + count) / width) - first;
+      if (roots <= 0 && width > 1) break;
+      offsets.push(total);
+      firsts.push(first);
+      total += Math.max(roots, 0);
+    }
+    return { offsets, firsts, total };
+  }
+
+  /** Makes every level above the leaves, given as 32 bytes each in one buffer. */
+  static of(leaves: Buffer, start: number): SubtreeRoots {
+    const count = leaves.length / 32;
+    const { offsets, firsts, total } = SubtreeRoots.layout(start, count);
+    const hashes = Buffer.allocUnsafe(32 * total);
+    leaves.copy(hashes, 0, 0, 32 * count);
+    for (let level = 1; level < offsets.length; level++) {
+      const below = (offsets[level - 1] as number) - (firsts[level - 1] as number);
+      const end = (offsets[level + 1] ?? total) - (offsets[level] as number);
+      for (let i = 0; i < end; i++) {
+        // The two children of root i are next to each other on the level below.
+        const left = 32 * (below + 2 * ((firsts[level] as number) + i));
+        hashes.copy(pair, 1, left, left + 64);
+        hashes.write(hash('sha256', pair, 'latin1'), 32 * ((offsets[level] as number) + i), 'latin1');
+      }
+    }
+    return new SubtreeRoots(start, count, hashes);
+  }
+
+  /** Wraps roots made elsewhere (by `of`, sent from a worker). */
+  static from(hashes: Buffer, start: number, count: number): SubtreeRoots {
+    if (hashes.length !== 32 * SubtreeRoots.layout(start, count).total)
+      throw new Error('subtree roots of the wrong size');
+    return new SubtreeRoots(start, count, hashes);
+  }
+
+  /** The root of the 2^level leaves from leaf `from`, a multiple of 2^level within the range. */
+  root(level: number, from: number): Buffer {
+    const i = (this.offsets[level] as number) + from / 2 ** level - (this.firsts[level] as number);
+    return Buffer.from(this.hashes.subarray(32 * i, 32 * i + 32));
+  }
+
+  /** The leaf numbered `index` in the whole tree (from 0), one of the range's. */
+  leaf(index: number): Buffer {
+    return this.root(0, index);
+  }
+
+  /** Adds the leaves from the range's size up to `upTo` (within these) a subtree at a time, largest first. */
+  extend(range: CompactRange, upTo: number): void {
+    if (range.size < this.start || upTo > this.start + this.count)
+      throw new Error('the leaves asked for are not all within these subtrees');
+    while (range.size < upTo) {
+      let level = 0;
+      while (range.size % 2 ** (level + 1) === 0 && range.size + 2 ** (level + 1) <= upTo) level++;
+      range.pushSubtree(this.root(level, range.size), level);
+    }
   }
 }
 

@@ -1,9 +1,9 @@
 // Checking the chain: ranges of entries are read and checked by two worker threads (both cores),
-// and their leaves are joined into the Merkle tree here, in order, each checkpoint checked (tree
-// head and signature) as soon as the tree reaches its size.
+// and the subtrees they make of their leaves are joined into the Merkle tree here, in order, each
+// checkpoint checked (tree head and signature) as soon as the tree reaches its size.
 import { createPublicKey, verify } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { CompactRange } from './merkle.ts';
+import { CompactRange, SubtreeRoots } from './merkle.ts';
 import type { RangeResult, RangeTask } from './verify-worker.ts';
 
 export const checkpointMessage = (size: number, root: Buffer) =>
@@ -47,7 +47,8 @@ export function verifierPool(connectionString: string) {
   >();
   for (const worker of workers) {
     worker.on('message', (result: RangeResult) => {
-      waiting.get(result.id)?.resolve(result);
+      if (result.error) waiting.get(result.id)?.reject(new Error(result.error));
+      else waiting.get(result.id)?.resolve(result);
       waiting.delete(result.id);
     });
     worker.on('error', (error: Error) => {
@@ -121,12 +122,20 @@ export function rebuiltTree(checkpoints: CheckpointRow[], from?: VerifiedState) 
       return expected;
     },
     fail,
-    /** Adds the next entry's leaf; the failure when a checkpoint of this size does not fit. */
-    push(leaf: Buffer): VerifyResult | null {
-      range.push(leaf);
-      lastLeaf = leaf;
-      expected++;
-      return checkCheckpoints();
+    /**
+     * Adds the entries of a range up to `upTo` leaves from its subtrees, stopping at each
+     * checkpoint on the way to check it; the failure when one does not fit.
+     */
+    extend(roots: SubtreeRoots, upTo: number): VerifyResult | null {
+      while (range.size < upTo) {
+        const next = Number(checkpoints[nextCheckpoint]?.tree_size ?? upTo);
+        roots.extend(range, next > range.size && next < upTo ? next : upTo);
+        lastLeaf = roots.leaf(range.size - 1);
+        expected = range.size + 1;
+        const bad = checkCheckpoints();
+        if (bad) return bad;
+      }
+      return null;
     },
     /** The leaf of the last entry added (null when none was added). */
     get lastLeaf() {
@@ -160,7 +169,10 @@ export function rebuiltTree(checkpoints: CheckpointRow[], from?: VerifiedState) 
   };
 }
 
-/** Hands the ranges of the entries after the tree's to max to the workers, four at a time, and adds their leaves in order. */
+/** Entries a range: a power of two, ranges starting at its multiples, so that its subtrees are the tree's. */
+const RANGE = 4096;
+
+/** Hands the ranges of the entries after the tree's to max to the workers, four at a time, and joins their subtrees in order. */
 export async function checkRanges(
   pool: ReturnType<typeof verifierPool>,
   max: number,
@@ -172,8 +184,7 @@ export async function checkRanges(
   const schedule = () => {
     while (inFlight.length < 4 && nextFirst <= max) {
       const first = nextFirst;
-      // Ranges small enough that a range's rows are collected young, not copied to the old heap.
-      const last = Math.min(max, first + 1_999);
+      const last = Math.min(max, (Math.floor((first - 1) / RANGE) + 1) * RANGE);
       inFlight.push(pool.check({ id: first, first, last }));
       nextFirst = last + 1;
     }
@@ -182,12 +193,11 @@ export async function checkRanges(
   while (inFlight.length > 0) {
     const result = await (inFlight.shift() as Promise<RangeResult>);
     schedule();
-    const leaves = Buffer.from(result.leaves);
-    const good = result.failure ? result.failure.seq - tree.expected : leaves.length / 32;
-    for (let i = 0; i < good; i++) {
-      const bad = tree.push(leaves.subarray(32 * i, 32 * i + 32));
-      if (bad) return bad;
-    }
+    const start = tree.expected - 1;
+    const roots = SubtreeRoots.from(Buffer.from(result.roots), start, result.count);
+    const good = result.failure ? result.failure.seq - tree.expected : result.count;
+    const bad = tree.extend(roots, start + good);
+    if (bad) return bad;
     if (result.failure) return tree.fail(result.failure.seq, result.failure.reason);
     onProgress?.(tree.expected - 1);
   }
