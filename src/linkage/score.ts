@@ -93,7 +93,10 @@ export function termFrequencyAdjustment(logUExact: number, valueCount: number, l
   return logUExact - (log2(Math.max(1, valueCount)) - logRecords);
 }
 
-/** Total match weight (prior included) of each pair from its levels. */
+/**
+ * Total match weight (prior included) of each pair from its levels: pair k's at row k of
+ * `levels`, or at row `rowOf[k]` (a pattern of levels many pairs share).
+ */
 export function scorePairs(
   model: LinkageModel,
   columns: RecordColumns,
@@ -101,6 +104,7 @@ export function scorePairs(
   levels: Uint8Array,
   count: number,
   frequencies?: Frequencies,
+  rowOf?: Int32Array,
 ): Float32Array {
   const width = COMPARISONS.length;
   const table = weightTable(model);
@@ -109,7 +113,7 @@ export function scorePairs(
   const scores = new Float32Array(count);
   for (let k = 0; k < count; k++) {
     let total = prior;
-    const base = k * width;
+    const base = (rowOf ? (rowOf[k] as number) : k) * width;
     for (let c = 0; c < width; c++) {
       const level = levels[base + c] as number;
       total += table[c * 16 + level] as number;
