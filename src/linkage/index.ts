@@ -29,8 +29,8 @@ import {
   type LinkageModel,
   modelFits,
   pairExplainer,
+  pairScorer,
   probabilityOf,
-  scorePairs,
 } from './score.ts';
 import { comparePool } from './workers.ts';
 
@@ -226,17 +226,11 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
     : learnModel(patterns, pairs, rules, u, totalPairs, report);
 
   const frequencies = since?.frequencies ? frequenciesOf(columns, since.frequencies) : undefined;
-  const scores = scorePairs(
-    model,
-    columns,
-    pairs.a,
-    patterns.levels,
-    pairs.count,
-    frequencies,
-    patterns.patternOf,
-  );
+  const score = pairScorer(model, columns, pairs.a, patterns.levels, frequencies, patterns.patternOf);
+  // each pair scored as it is classified: no score a pair is kept
+  report('score', 0, pairs.count);
+  const bands = classify(model, columns, ids, pairs, score, options, frequencies);
   report('score', pairs.count, pairs.count);
-  const bands = classify(model, columns, ids, pairs, scores, options, frequencies);
   if (since) keepLastMatches(bands, since, ids);
 
   report('cluster', 0, 1);
@@ -431,7 +425,7 @@ function classify(
   columns: RecordColumns,
   ids: readonly string[],
   pairs: { a: Int32Array; b: Int32Array; count: number },
-  scores: Float32Array,
+  score: (k: number) => number,
   options: LinkageOptions,
   frequencies?: Frequencies,
 ) {
@@ -445,7 +439,7 @@ function classify(
   const reviewA: number[] = [];
   const reviewB: number[] = [];
   for (let k = 0; k < pairs.count; k++) {
-    const weight = scores[k] as number;
+    const weight = score(k);
     const probability = probabilityOf(weight);
     if (probability < reviewThreshold) continue;
     const a = pairs.a[k] as number;
