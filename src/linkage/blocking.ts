@@ -258,67 +258,102 @@ export type BlockingOptions = {
   focus?: Uint8Array;
 };
 
-class GrowingInt32 {
-  data = new Int32Array(1024);
+/**
+ * A list of numbers that grows in place in shared memory (a growable SharedArrayBuffer): the
+ * worker threads read it without a copy, and growing it never holds the old and new at once.
+ */
+class SharedList<T extends Int32Array | Uint16Array> {
+  private readonly buffer: SharedArrayBuffer;
+  private readonly bytes: number;
+  data: T;
   length = 0;
+  constructor(make: (buffer: SharedArrayBuffer) => T, bytes: number, maxLength: number) {
+    this.bytes = bytes;
+    this.buffer = new SharedArrayBuffer(1024 * bytes, { maxByteLength: Math.max(1024, maxLength) * bytes });
+    this.data = make(this.buffer);
+  }
   push(value: number): void {
     if (this.length === this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
+      const capacity = this.buffer.byteLength / this.bytes;
+      const max = this.buffer.maxByteLength / this.bytes;
+      if (capacity >= max) throw new Error('too many candidate pairs: use fewer or tighter blocking rules');
+      this.buffer.grow(Math.min(max, capacity * 2) * this.bytes);
     }
     this.data[this.length++] = value;
   }
+  /** the numbers pushed, in shared memory */
+  values(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
 }
 
-type RuleKeys = {
-  /** key id per record, -1 none */
-  keys: Int32Array;
-  /** per key id: 1 when the block is too big and left out */
-  skipped: Uint8Array;
-  /** records sorted by key id, and where each key's block starts in that order */
-  order: Int32Array;
-  starts: Int32Array;
-};
+/** room reserved (not taken) for this many candidate pairs */
+const MAX_PAIRS = 1 << 30;
 
-function keysOf(
+/**
+ * Every rule's key of every record, record by record (`keys[i * width + r]`): a key id, or
+ * -1 when the record has no key for the rule or its block is too big to pair. Pairing a
+ * block then reads one short row a record rather than sixteen arrays at random.
+ */
+type KeyTable = { keys: Int32Array; width: number; keyCounts: number[] };
+
+function keyTableOf(
   columns: RecordColumns,
-  rule: BlockingRule,
+  rules: readonly BlockingRule[],
   maxBlockSize: number,
-  index: KeyIds,
-  sizes: Int32Array,
-): RuleKeys {
-  index.clear();
-  sizes.fill(0);
-  const keys = new Int32Array(columns.count);
-  for (let i = 0; i < columns.count; i++) {
-    const key = rule.key(columns, i);
-    if (key < 0) {
-      keys[i] = -1;
-      continue;
+): { table: KeyTable; blocks: Pick<RuleReport, 'skippedBlocks' | 'largestBlock'>[] } {
+  const width = rules.length;
+  const keys = new Int32Array(columns.count * width);
+  const index = new KeyIds(columns.count);
+  const sizes = new Int32Array(columns.count);
+  const blocks = rules.map((rule, r) => {
+    index.clear();
+    sizes.fill(0);
+    for (let i = 0; i < columns.count; i++) {
+      const key = rule.key(columns, i);
+      const id = key < 0 ? -1 : index.id(key);
+      keys[i * width + r] = id;
+      if (id >= 0) sizes[id] = (sizes[id] as number) + 1;
     }
-    const id = index.id(key);
-    keys[i] = id;
-    sizes[id] = (sizes[id] as number) + 1;
-  }
-  const keyCount = index.size;
+    let skippedBlocks = 0;
+    let largestBlock = 0;
+    for (let k = 0; k < index.size; k++) {
+      const size = sizes[k] as number;
+      largestBlock = Math.max(largestBlock, size);
+      if (size > maxBlockSize) skippedBlocks++;
+    }
+    if (skippedBlocks > 0) {
+      for (let i = 0; i < columns.count; i++) {
+        const id = keys[i * width + r] as number;
+        if (id >= 0 && (sizes[id] as number) > maxBlockSize) keys[i * width + r] = -1;
+      }
+    }
+    return { skippedBlocks, largestBlock, keyCount: index.size };
+  });
+  const keyCounts = blocks.map((b) => b.keyCount);
+  return { table: { keys, width, keyCounts }, blocks };
+}
+
+/** Rule r's blocks: records in order of key id (and of record within a key), and where each starts. */
+function blocksOf(table: KeyTable, r: number, count: number): { order: Int32Array; starts: Int32Array } {
+  const { keys, width } = table;
+  const keyCount = table.keyCounts[r] as number;
   const starts = new Int32Array(keyCount + 1);
-  const skipped = new Uint8Array(keyCount);
-  for (let k = 0; k < keyCount; k++) {
-    const size = sizes[k] as number;
-    starts[k + 1] = (starts[k] as number) + size;
-    if (size > maxBlockSize) skipped[k] = 1;
+  for (let i = 0; i < count; i++) {
+    const k = keys[i * width + r] as number;
+    if (k >= 0) starts[k + 1] = (starts[k + 1] as number) + 1;
   }
+  for (let k = 0; k < keyCount; k++) starts[k + 1] = (starts[k + 1] as number) + (starts[k] as number);
   const fill = starts.slice(0, keyCount);
   const order = new Int32Array(starts[keyCount] as number);
-  for (let i = 0; i < columns.count; i++) {
-    const k = keys[i] as number;
+  for (let i = 0; i < count; i++) {
+    const k = keys[i * width + r] as number;
     if (k < 0) continue;
     const at = fill[k] as number;
     order[at] = i;
     fill[k] = at + 1;
   }
-  return { keys, skipped, order, starts };
+  return { order, starts };
 }
 
 /** Pairs records that agree on any blocking rule's key, each pair once. */
@@ -326,73 +361,99 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
   const rules = options.rules ?? BLOCKING_RULES;
   if (rules.length > 16) throw new Error('at most sixteen blocking rules');
   const maxBlockSize = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
-  const crossSetOnly = options.crossSetOnly ?? false;
-  const focus = options.focus;
-  const set = columns.set;
-  const ruleKeys: RuleKeys[] = [];
-  const pa = new GrowingInt32();
-  const pb = new GrowingInt32();
-  const report: RuleReport[] = [];
-  const index = new KeyIds(columns.count);
-  const sizes = new Int32Array(columns.count);
-
-  // whether rule q pairs i and j (a skipped block pairs nothing)
-  const pairs = (q: number, i: number, j: number) => {
-    const { keys, skipped } = ruleKeys[q] as RuleKeys;
-    const k = keys[i] as number;
-    return k >= 0 && k === keys[j] && skipped[k] === 0;
+  // every rule's keys first, so that a pair's rules are known as it is made
+  const { table, blocks } = keyTableOf(columns, rules, maxBlockSize);
+  const pairs = {
+    a: new SharedList((buffer) => new Int32Array(buffer), 4, MAX_PAIRS),
+    b: new SharedList((buffer) => new Int32Array(buffer), 4, MAX_PAIRS),
+    masks: new SharedList((buffer) => new Uint16Array(buffer), 2, MAX_PAIRS),
   };
-
+  const report: RuleReport[] = [];
+  const block = new BlockKeys(table);
   for (let r = 0; r < rules.length; r++) {
-    const rule = rules[r] as BlockingRule;
-    const current = keysOf(columns, rule, maxBlockSize, index, sizes);
-    ruleKeys.push(current);
-    const { order, starts, skipped } = current;
-    let newPairs = 0;
-    let all = 0;
-    let skippedBlocks = 0;
-    let largestBlock = 0;
-    for (let k = 0; k < skipped.length; k++) {
+    const { order, starts } = blocksOf(table, r, columns.count);
+    const tally = { newPairs: 0, all: 0 };
+    for (let k = 0; k + 1 < starts.length; k++) {
       const from = starts[k] as number;
       const to = starts[k + 1] as number;
-      largestBlock = Math.max(largestBlock, to - from);
-      if (skipped[k] === 1) {
-        skippedBlocks++;
-        continue;
-      }
-      for (let x = from; x < to; x++) {
-        const ox = order[x] as number;
-        for (let y = x + 1; y < to; y++) {
-          const oy = order[y] as number;
-          if (crossSetOnly && set[ox] === set[oy]) continue;
-          if (focus && focus[ox] === 0 && focus[oy] === 0) continue;
-          all++;
-          let earlier = false;
-          for (let q = 0; q < r && !earlier; q++) earlier = pairs(q, ox, oy);
-          if (earlier) continue;
-          newPairs++;
-          pa.push(Math.min(ox, oy));
-          pb.push(Math.max(ox, oy));
-        }
-      }
+      if (to - from < 2) continue;
+      block.load(order, from, to);
+      pairBlock(block, r, columns.set, options, tally, pairs);
     }
-    report.push({ rule: rule.name, newPairs, pairs: all, skippedBlocks, largestBlock });
+    const rule = (rules[r] as BlockingRule).name;
+    const { skippedBlocks, largestBlock } = blocks[r] as (typeof blocks)[number];
+    report.push({ rule, newPairs: tally.newPairs, pairs: tally.all, skippedBlocks, largestBlock });
     options.onProgress?.(r + 1, rules.length);
   }
-  const count = pa.length;
-  const a = new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)));
-  const b = new Int32Array(new SharedArrayBuffer(Math.max(4, count * 4)));
-  a.set(pa.data.subarray(0, count));
-  b.set(pb.data.subarray(0, count));
-  const ruleMasks = new Uint16Array(count);
-  for (let p = 0; p < count; p++) {
-    const i = a[p] as number;
-    const j = b[p] as number;
-    let mask = 0;
-    for (let q = 0; q < rules.length; q++) if (pairs(q, i, j)) mask |= 1 << q;
-    ruleMasks[p] = mask;
+  const { a, b, masks } = pairs;
+  return { count: a.length, a: a.values(), b: b.values(), rules: masks.values(), report };
+}
+
+/** The records of one block with every rule's key of each, side by side. */
+class BlockKeys {
+  private readonly table: KeyTable;
+  readonly width: number;
+  records = new Int32Array(64);
+  keys: Int32Array;
+  size = 0;
+  constructor(table: KeyTable) {
+    this.table = table;
+    this.width = table.width;
+    this.keys = new Int32Array(64 * table.width);
   }
-  return { count, a, b, rules: ruleMasks, report };
+  load(order: Int32Array, from: number, to: number): void {
+    const size = to - from;
+    const width = this.width;
+    if (this.records.length < size) {
+      this.records = new Int32Array(size * 2);
+      this.keys = new Int32Array(size * 2 * width);
+    }
+    const all = this.table.keys;
+    for (let x = 0; x < size; x++) {
+      const record = order[from + x] as number;
+      this.records[x] = record;
+      for (let q = 0; q < width; q++) {
+        const key = all[record * width + q] as number;
+        // no key (or a block too big to pair): a number no other record of the block has
+        this.keys[x * width + q] = key >= 0 ? key : -1 - x;
+      }
+    }
+    this.size = size;
+  }
+}
+
+/** The new pairs of one block of rule r: those no earlier rule pairs, with every rule that pairs them. */
+function pairBlock(
+  block: BlockKeys,
+  r: number,
+  set: Uint8Array,
+  options: BlockingOptions,
+  tally: { newPairs: number; all: number },
+  pairs: { a: SharedList<Int32Array>; b: SharedList<Int32Array>; masks: SharedList<Uint16Array> },
+): void {
+  const { records, keys, size, width } = block;
+  const crossSetOnly = options.crossSetOnly ?? false;
+  const focus = options.focus;
+  for (let x = 0; x < size; x++) {
+    const ox = records[x] as number;
+    const kx = x * width;
+    for (let y = x + 1; y < size; y++) {
+      const oy = records[y] as number;
+      if (crossSetOnly && set[ox] === set[oy]) continue;
+      if (focus && focus[ox] === 0 && focus[oy] === 0) continue;
+      tally.all++;
+      const ky = y * width;
+      let earlier = false;
+      for (let q = 0; q < r && !earlier; q++) earlier = keys[kx + q] === keys[ky + q];
+      if (earlier) continue;
+      let mask = 1 << r;
+      for (let q = r + 1; q < width; q++) if (keys[kx + q] === keys[ky + q]) mask |= 1 << q;
+      tally.newPairs++;
+      pairs.a.push(Math.min(ox, oy));
+      pairs.b.push(Math.max(ox, oy));
+      pairs.masks.push(mask);
+    }
+  }
 }
 
 /**

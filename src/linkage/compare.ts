@@ -379,7 +379,7 @@ export const COMPARISONS: readonly Comparison[] = [
 
 /**
  * Compares pairs (a[k], b[k]) for k in [from, to) and writes their levels to
- * `levels[k * COMPARISONS.length + c]`. Written out comparison by comparison (in the order of
+ * `levels[(k - from + at) * COMPARISONS.length + c]` (`at` is `from` unless told otherwise). Written out comparison by comparison (in the order of
  * COMPARISONS) so that each call site sees one function and the engine can inline it.
  */
 export function compareRange(
@@ -389,12 +389,13 @@ export function compareRange(
   levels: Uint8Array,
   from: number,
   to: number,
+  at = from,
 ): void {
   const width = COMPARISONS.length;
   for (let k = from; k < to; k++) {
     const a = pairsA[k] as number;
     const b = pairsB[k] as number;
-    const base = k * width;
+    const base = (k - from + at) * width;
     levels[base] = firstName.compare(columns, a, b);
     levels[base + 1] = middleName.compare(columns, a, b);
     levels[base + 2] = lastName.compare(columns, a, b);

@@ -124,6 +124,57 @@ export function indexPatterns(levels: Uint8Array, count: number, width: number):
   return { levels: out, size: first.length, patternOf, width };
 }
 
+/**
+ * The pattern index built as comparisons stream in, run by run and in any order of runs, for
+ * more pairs than their levels would fit in memory: only a pattern id a pair is kept. The ids
+ * come out as `indexPatterns` numbers them (in order of the first pair showing each).
+ */
+export class PatternIndexBuilder {
+  private readonly index = new KeyIds(1 << 16);
+  private readonly seen: number[] = [];
+  private readonly firstPair: number[] = [];
+  private readonly patternOf: Int32Array;
+  private readonly width: number;
+
+  constructor(count: number, width: number) {
+    this.patternOf = new Int32Array(count);
+    this.width = width;
+  }
+
+  /** pairs [from, to), pair k's levels at `levels[(k - from) * width + c]` */
+  add(levels: Uint8Array, from: number, to: number): void {
+    const width = this.width;
+    for (let k = from; k < to; k++) {
+      let key = 0;
+      const base = (k - from) * width;
+      for (let c = 0; c < width; c++) key = key * 16 + (levels[base + c] as number);
+      const at = this.index.id(key);
+      if (at === this.firstPair.length) {
+        this.seen.push(...levels.subarray(base, base + width));
+        this.firstPair.push(k);
+      } else if (k < (this.firstPair[at] as number)) this.firstPair[at] = k;
+      this.patternOf[k] = at;
+    }
+  }
+
+  finish(): PatternIndex {
+    const width = this.width;
+    const size = this.firstPair.length;
+    const byFirst = Array.from({ length: size }, (_, p) => p).sort(
+      (x, y) => (this.firstPair[x] as number) - (this.firstPair[y] as number),
+    );
+    const renumber = new Int32Array(size);
+    const levels = new Uint8Array(size * width);
+    byFirst.forEach((p, id) => {
+      renumber[p] = id;
+      levels.set(this.seen.slice(p * width, p * width + width), id * width);
+    });
+    const patternOf = this.patternOf;
+    for (let k = 0; k < patternOf.length; k++) patternOf[k] = renumber[patternOf[k] as number] as number;
+    return { levels, size, patternOf, width };
+  }
+}
+
 function collectPatterns(index: PatternIndex, include: (pair: number) => boolean): Patterns {
   const counts = new Float64Array(index.size);
   const patternOf = index.patternOf;

@@ -15,7 +15,8 @@ import {
   estimateM,
   estimatePrior,
   estimateU,
-  indexPatterns,
+  type PatternIndex,
+  PatternIndexBuilder,
   randomPairs,
   type TrainingSession,
   withExactAgreement,
@@ -28,8 +29,8 @@ import {
   type LinkageModel,
   modelFits,
   pairExplainer,
+  pairScorer,
   probabilityOf,
-  scorePairs,
 } from './score.ts';
 import { comparePool } from './workers.ts';
 
@@ -216,18 +217,20 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
     focus: since ? focusOf(ids, since.changed) : undefined,
   });
 
-  const { levels, u } = await compareAll(columns, pairs, threads, crossSetOnly, options, report);
+  const { patterns, u } = await compareAll(columns, pairs, threads, crossSetOnly, options, report);
   const totalPairs = crossSetOnly
     ? (sets[0] ?? 0) * (sets[1] ?? 0)
     : (columns.count * (columns.count - 1)) / 2;
   const { model, sessions } = since
     ? { model: since.model, sessions: [] }
-    : learnModel(levels, pairs, rules, u, totalPairs, report);
+    : learnModel(patterns, pairs, rules, u, totalPairs, report);
 
   const frequencies = since?.frequencies ? frequenciesOf(columns, since.frequencies) : undefined;
-  const scores = scorePairs(model, columns, pairs.a, levels, pairs.count, frequencies);
+  const score = pairScorer(model, columns, pairs.a, patterns.levels, frequencies, patterns.patternOf);
+  // each pair scored as it is classified: no score a pair is kept
+  report('score', 0, pairs.count);
+  const bands = classify(model, columns, ids, pairs, score, options, frequencies);
   report('score', pairs.count, pairs.count);
-  const bands = classify(model, columns, ids, pairs, scores, options, frequencies);
   if (since) keepLastMatches(bands, since, ids);
 
   report('cluster', 0, 1);
@@ -324,24 +327,28 @@ async function compareAll(
   crossSetOnly: boolean,
   options: LinkageOptions,
   report: Report,
-): Promise<{ levels: Uint8Array; u: number[][] }> {
+): Promise<{ patterns: PatternIndex; u: number[][] }> {
   const pool = comparePool(columns, threads);
+  // only each candidate pair's pattern of levels is kept, not its levels
+  const comparePairs = async () => {
+    const patterns = new PatternIndexBuilder(pairs.count, COMPARISONS.length);
+    await pool.stream(
+      pairs.a,
+      pairs.b,
+      pairs.count,
+      (levels, from, to) => patterns.add(levels, from, to),
+      (d, t) => report('compare candidate pairs', d, t),
+    );
+    return patterns.finish();
+  };
   try {
-    if (options.since) {
-      const levels = await pool.compare(pairs.a, pairs.b, pairs.count, (d, t) =>
-        report('compare candidate pairs', d, t),
-      );
-      return { levels, u: [] };
-    }
+    if (options.since) return { patterns: await comparePairs(), u: [] };
     const sample = randomPairs(columns, options.randomPairs ?? 500_000, options.seed ?? 1, crossSetOnly);
     const sampleLevels = await pool.compare(sample.a, sample.b, sample.count, (d, t) =>
       report('compare random pairs', d, t),
     );
     const u = withExactAgreement(estimateU(sampleLevels, sample.count), columns, crossSetOnly);
-    const levels = await pool.compare(pairs.a, pairs.b, pairs.count, (d, t) =>
-      report('compare candidate pairs', d, t),
-    );
-    return { levels, u };
+    return { patterns: await comparePairs(), u };
   } finally {
     await pool.close();
   }
@@ -349,7 +356,7 @@ async function compareAll(
 
 /** Learns the m probabilities (by expectation maximisation, rule by rule) and the prior. */
 function learnModel(
-  levels: Uint8Array,
+  patterns: PatternIndex,
   pairs: { count: number; rules: Parameters<typeof estimateM>[1] },
   rules: Parameters<typeof estimateM>[2],
   u: number[][],
@@ -357,7 +364,6 @@ function learnModel(
   report: Report,
 ) {
   report('estimate', 0, 2);
-  const patterns = indexPatterns(levels, pairs.count, COMPARISONS.length);
   const { m, sessions } = estimateM(patterns, pairs.rules, rules, u);
   report('estimate', 1, 2);
   const prior = estimatePrior(patterns, totalPairs, m, u);
@@ -419,7 +425,7 @@ function classify(
   columns: RecordColumns,
   ids: readonly string[],
   pairs: { a: Int32Array; b: Int32Array; count: number },
-  scores: Float32Array,
+  score: (k: number) => number,
   options: LinkageOptions,
   frequencies?: Frequencies,
 ) {
@@ -433,7 +439,7 @@ function classify(
   const reviewA: number[] = [];
   const reviewB: number[] = [];
   for (let k = 0; k < pairs.count; k++) {
-    const weight = scores[k] as number;
+    const weight = score(k);
     const probability = probabilityOf(weight);
     if (probability < reviewThreshold) continue;
     const a = pairs.a[k] as number;

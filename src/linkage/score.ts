@@ -93,23 +93,26 @@ export function termFrequencyAdjustment(logUExact: number, valueCount: number, l
   return logUExact - (log2(Math.max(1, valueCount)) - logRecords);
 }
 
-/** Total match weight (prior included) of each pair from its levels. */
-export function scorePairs(
+/**
+ * Total match weight (prior included) of pair k from its levels: pair k's at row k of
+ * `levels`, or at row `rowOf[k]` (a pattern of levels many pairs share). Rounded as a 32-bit
+ * float. One pair at a time, so that no score a pair is held.
+ */
+export function pairScorer(
   model: LinkageModel,
   columns: RecordColumns,
   pairsA: Int32Array,
   levels: Uint8Array,
-  count: number,
   frequencies?: Frequencies,
-): Float32Array {
+  rowOf?: Int32Array,
+): (k: number) => number {
   const width = COMPARISONS.length;
   const table = weightTable(model);
   const prior = log2(model.priorMatchProbability / (1 - model.priorMatchProbability));
   const tf = termFrequencyTables(model, columns, frequencies);
-  const scores = new Float32Array(count);
-  for (let k = 0; k < count; k++) {
+  return (k) => {
     let total = prior;
-    const base = k * width;
+    const base = (rowOf ? (rowOf[k] as number) : k) * width;
     for (let c = 0; c < width; c++) {
       const level = levels[base + c] as number;
       total += table[c * 16 + level] as number;
@@ -123,9 +126,8 @@ export function scorePairs(
         );
       }
     }
-    scores[k] = total;
-  }
-  return scores;
+    return Math.fround(total);
+  };
 }
 
 function shownValue(columns: RecordColumns, comparison: Comparison, i: number): string {
