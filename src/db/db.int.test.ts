@@ -120,6 +120,28 @@ describe('pipelined transactions', () => {
     }
   });
 
+  it('prepares a statement once on its connection and uses it again, whatever the values', async () => {
+    const database = connect(await emptyDatabase(), 1);
+    try {
+      for (const n of [1, 2, 3])
+        expect(
+          (await database.pipelined((trx) => sql<{ n: number }>`SELECT ${n}::int AS n`.execute(trx))).rows,
+        ).toEqual([{ n }]);
+      const prepared = await database.pipelined((trx) =>
+        sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements ORDER BY statement`.execute(
+          trx,
+        ),
+      );
+      expect(prepared.rows.map((r) => r.statement)).toEqual([
+        'BEGIN',
+        'SELECT $1::int AS n',
+        'SELECT statement FROM pg_prepared_statements ORDER BY statement',
+      ]);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('commits nothing when a statement fails or the work throws, and goes on working after', async () => {
     const database = connect(await emptyDatabase(), 1);
     try {

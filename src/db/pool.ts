@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -63,23 +64,45 @@ const builderOn = (pool: pg.Pool): Db => new Kysely<DB>({ dialect: new PostgresD
  * promise jobs running now are done, so the statements of a Promise.all, each made a few jobs
  * later than the call, still share the write. (The socket is the driver's `connection.stream`.)
  */
-const corked = (client: pg.PoolClient) => {
+const corked = (client: pg.PoolClient, names: StatementNames) => {
   const { stream } = (client as unknown as { connection: { stream: Socket } }).connection;
   return (text: string, values?: unknown[]) => {
     stream.cork();
     process.nextTick(() => stream.uncork());
-    return client.query(text, values);
+    const name = names(text);
+    return name ? client.query({ name, text, values }) : client.query(text, values);
   };
 };
+
+/**
+ * The name a statement is prepared under on each connection, so that PostgreSQL parses and plans
+ * it once per connection instead of at every use: for the batches of the front door, whose few
+ * statements (one text each, however many rows) cost more to plan than to run for a small batch.
+ * Named by a hash of the text; beyond the first MOST_NAMED texts, statements go unnamed, so a
+ * statement made with a varying text cannot fill the server's memory.
+ */
+type StatementNames = (text: string) => string | null;
+const MOST_NAMED = 64;
+function statementNames(): StatementNames {
+  const names = new Map<string, string>();
+  return (text) => {
+    const known = names.get(text);
+    if (known || names.size >= MOST_NAMED) return known ?? null;
+    const name = `p_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    names.set(text, name);
+    return name;
+  };
+}
 
 /** Pipelined transactions, on a few connections of their own (opened when first needed). */
 function pipelinedTransactions(connectionString: string, max: number) {
   let pool: pg.Pool | null = null;
+  const names = statementNames();
   // Each connection has a query builder of its own that sends each statement at once, and only
   // while `work` runs: a statement it did not await could otherwise land after the COMMIT.
   const builders = new WeakMap<pg.PoolClient, { db: Db; send: ReturnType<typeof corked>; open: boolean }>();
   const builder = (client: pg.PoolClient) => {
-    const send = corked(client);
+    const send = corked(client, names);
     const refuse = () =>
       Promise.reject(new Error('A statement was made after its pipelined transaction ended'));
     const connection = {
