@@ -311,7 +311,7 @@ async function verifyChain(
     if (!last || !previous || !last.hash.equals(expected) || !chainHash(previous, last.body).equals(expected))
       return tree.fail(from.size, `entry ${from.size} is not what the last verify found`);
   }
-  // Ranges of entries are read and checked by two worker threads (both cores), each with
+  // Ranges of entries are read and checked on both cores (a worker thread and this one), each with
   // its own connection; their leaves are joined into the tree here, in order.
   if (!connectionString) throw new Error('verify needs the connection string of the database');
   const max = Number(

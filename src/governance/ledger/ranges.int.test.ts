@@ -1,6 +1,7 @@
-// Verify splits the chain into ranges of 4096 entries, checked by two workers at once: what it
-// finds must be what one worker going through the whole chain in order would find, wherever the
-// change falls — in the second worker's range, at the seam between two ranges, or in both.
+// Verify splits the chain into ranges of 4096 entries, checked on two threads at once (a worker
+// and the main thread): what it finds must be what one thread going through the whole chain in
+// order would find, wherever the change falls — in a later range, at the seam between two ranges,
+// or in two ranges checked on different threads.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +58,7 @@ async function withBodiesChanged(seqs: number[], check: () => Promise<void>) {
 
 const verify = () => t.services.governance.ledger.verify();
 
-describe('verify in ranges on two workers', { timeout: 120_000 }, () => {
+describe('verify in ranges on two threads', { timeout: 120_000 }, () => {
   it('verifies the whole chain, the checkpoint inside a range and the one at its end', async () => {
     const result = await verify();
     expect(result).toMatchObject({
@@ -67,8 +68,9 @@ describe('verify in ranges on two workers', { timeout: 120_000 }, () => {
     expect(result.checkpoints).toBeGreaterThanOrEqual(2);
   });
 
-  it('names an entry changed in the second worker’s range, and the first of two changed in both workers’ ranges', async () => {
-    // Ranges are handed out in turn: the second goes to the second worker, the third to the first.
+  it('names an entry changed in the second range, and the first of two changed in the second and third', async () => {
+    // Ranges go to whichever thread has fewer waiting: neighbours are checked on different threads
+    // once both are running, and the first change in the chain is named, whichever finds its own first.
     const second = RANGE + 1234;
     const third = 2 * RANGE + 17;
     await withBodiesChanged([second], async () => {

@@ -1,10 +1,10 @@
-// Checking the chain: ranges of entries are read and checked by two worker threads (both cores),
+// Checking the chain: ranges of entries are read and checked on both cores (a worker thread and this one),
 // and the subtrees they make of their leaves are joined into the Merkle tree here, in order, each
 // checkpoint checked (tree head and signature) as soon as the tree reaches its size.
 import { createPublicKey, verify } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { CompactRange, SubtreeRoots } from './merkle.ts';
-import type { RangeResult, RangeTask } from './verify-worker.ts';
+import { type RangeResult, type RangeTask, rangeChecker } from './verify-worker.ts';
 
 export const checkpointMessage = (size: number, root: Buffer) =>
   Buffer.from(`flagstone-ledger-checkpoint\n${size}\n${root.toString('hex')}\n`);
@@ -36,34 +36,60 @@ export interface VerifiedState {
   lastHash: string;
 }
 
-/** Two worker threads that read and check ranges of the chain; ranges are handed out in turn. */
+/**
+ * Reads and checks ranges of the chain on both cores: a worker thread, and this thread between
+ * joining results (a second worker would cost its start, a tenth of a second, for a core this
+ * thread leaves idle). Each range goes to whichever has fewer waiting, and to this thread alone
+ * until the worker has started and connected.
+ */
 export function verifierPool(connectionString: string) {
-  const workers = [0, 1].map(
-    () => new Worker(new URL('./verify-worker.ts', import.meta.url), { workerData: { connectionString } }),
-  );
+  const worker = new Worker(new URL('./verify-worker.ts', import.meta.url), {
+    workerData: { connectionString },
+  });
+  const here = rangeChecker(connectionString);
   const waiting = new Map<
     number,
     { resolve: (result: RangeResult) => void; reject: (error: Error) => void }
   >();
-  for (const worker of workers) {
-    worker.on('message', (result: RangeResult) => {
-      if (result.error) waiting.get(result.id)?.reject(new Error(result.error));
-      else waiting.get(result.id)?.resolve(result);
-      waiting.delete(result.id);
+  let failed: Error | null = null;
+  let started = false;
+  worker.on('message', (result: RangeResult | 'ready') => {
+    if (result === 'ready') {
+      started = true;
+      return;
+    }
+    const w = waiting.get(result.id);
+    waiting.delete(result.id);
+    if (result.error) w?.reject(new Error(result.error));
+    else w?.resolve(result);
+  });
+  worker.on('error', (error: Error) => {
+    failed = error;
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  });
+  let hereWaiting = 0;
+  const onWorker = (task: RangeTask) =>
+    new Promise<RangeResult>((resolve, reject) => {
+      if (failed) return reject(failed);
+      waiting.set(task.id, { resolve, reject });
+      worker.postMessage(task);
     });
-    worker.on('error', (error: Error) => {
-      for (const w of waiting.values()) w.reject(error);
-      waiting.clear();
-    });
-  }
-  let turn = 0;
+  const onHere = async (task: RangeTask) => {
+    hereWaiting++;
+    try {
+      const result = await here.check(task);
+      if (result.error) throw new Error(result.error);
+      return result;
+    } finally {
+      hereWaiting--;
+    }
+  };
   return {
-    check: (task: RangeTask) =>
-      new Promise<RangeResult>((resolve, reject) => {
-        waiting.set(task.id, { resolve, reject });
-        (workers[turn++ % workers.length] as Worker).postMessage(task);
-      }),
-    close: () => Promise.all(workers.map((w) => w.terminate())).then(() => undefined),
+    check: (task: RangeTask) => (started && waiting.size <= hereWaiting ? onWorker(task) : onHere(task)),
+    close: async () => {
+      await Promise.all([worker.terminate(), here.close()]);
+    },
   };
 }
 
@@ -172,7 +198,7 @@ export function rebuiltTree(checkpoints: CheckpointRow[], from?: VerifiedState) 
 /** Entries a range: a power of two, ranges starting at its multiples, so that its subtrees are the tree's. */
 const RANGE = 4096;
 
-/** Hands the ranges of the entries after the tree's to max to the workers, four at a time, and joins their subtrees in order. */
+/** Hands the ranges of the entries after the tree's to max to the checkers, eight at a time, and joins their subtrees in order. */
 export async function checkRanges(
   pool: ReturnType<typeof verifierPool>,
   max: number,
@@ -182,7 +208,7 @@ export async function checkRanges(
   const inFlight: Promise<RangeResult>[] = [];
   let nextFirst = tree.expected;
   const schedule = () => {
-    while (inFlight.length < 4 && nextFirst <= max) {
+    while (inFlight.length < 8 && nextFirst <= max) {
       const first = nextFirst;
       const last = Math.min(max, (Math.floor((first - 1) / RANGE) + 1) * RANGE);
       inFlight.push(pool.check({ id: first, first, last }));
@@ -190,16 +216,21 @@ export async function checkRanges(
     }
   };
   schedule();
-  while (inFlight.length > 0) {
-    const result = await (inFlight.shift() as Promise<RangeResult>);
-    schedule();
-    const start = tree.expected - 1;
-    const roots = SubtreeRoots.from(Buffer.from(result.roots), start, result.count);
-    const good = result.failure ? result.failure.seq - tree.expected : result.count;
-    const bad = tree.extend(roots, start + good);
-    if (bad) return bad;
-    if (result.failure) return tree.fail(result.failure.seq, result.failure.reason);
-    onProgress?.(tree.expected - 1);
+  try {
+    while (inFlight.length > 0) {
+      const result = await (inFlight.shift() as Promise<RangeResult>);
+      schedule();
+      const start = tree.expected - 1;
+      const roots = SubtreeRoots.from(Buffer.from(result.roots), start, result.count);
+      const good = result.failure ? result.failure.seq - tree.expected : result.count;
+      const bad = tree.extend(roots, start + good);
+      if (bad) return bad;
+      if (result.failure) return tree.fail(result.failure.seq, result.failure.reason);
+      onProgress?.(tree.expected - 1);
+    }
+  } finally {
+    // Ranges still being read once a failure is found end with the pool: nobody waits for them.
+    for (const left of inFlight) left.catch(() => {});
   }
   return null;
 }

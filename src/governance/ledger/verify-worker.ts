@@ -143,34 +143,45 @@ function readRange(client: pg.Client, task: RangeTask, expected: number): Promis
   return copy.done;
 }
 
-if (parentPort && workerData?.connectionString) {
-  const port = parentPort;
-  const client = new pg.Client({ connectionString: workerData.connectionString as string });
+/**
+ * Reads and checks ranges with a connection of its own, one at a time in the order asked: on the
+ * worker thread, and on the main thread beside it, so that both cores check.
+ */
+export function rangeChecker(connectionString: string) {
+  const client = new pg.Client({ connectionString });
   // Ranges are read in order along the primary key: never a bitmap scan and a sort, which the
   // planner picks when the ledger has grown since its statistics were taken.
   const ready = client.connect().then(() => client.query('SET enable_bitmapscan = off'));
   let expected = 0;
+  return {
+    /** Settles once connected. */
+    ready,
+    async check(task: RangeTask): Promise<RangeResult> {
+      try {
+        await ready;
+        const bytes = await readRange(client, task, expected);
+        expected = bytes.length;
+        return checkRange(task, bytes);
+      } catch (error) {
+        return { id: task.id, failure: null, count: 0, roots: new ArrayBuffer(0), error: String(error) };
+      }
+    },
+    close: () => ready.then(() => client.end()).catch(() => {}),
+  };
+}
+
+if (parentPort && workerData?.connectionString) {
+  const port = parentPort;
+  const checker = rangeChecker(workerData.connectionString as string);
+  // Until it says it is ready, the main thread checks every range itself.
+  checker.ready.then(() => port.postMessage('ready')).catch(() => {});
   port.on('message', async (task: RangeTask | 'close') => {
     if (task === 'close') {
-      await client.end().catch(() => {});
+      await checker.close();
       port.close();
       return;
     }
-    try {
-      await ready;
-      const bytes = await readRange(client, task, expected);
-      expected = bytes.length;
-      const result = checkRange(task, bytes);
-      port.postMessage(result, [result.roots]);
-    } catch (error) {
-      const result: RangeResult = {
-        id: task.id,
-        failure: null,
-        count: 0,
-        roots: new ArrayBuffer(0),
-        error: String(error),
-      };
-      port.postMessage(result);
-    }
+    const result = await checker.check(task);
+    port.postMessage(result, [result.roots]);
   });
 }
