@@ -361,6 +361,7 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
   const rules = options.rules ?? BLOCKING_RULES;
   if (rules.length > 16) throw new Error('at most sixteen blocking rules');
   const maxBlockSize = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
+  options.onProgress?.(0, rules.length);
   // every rule's keys first, so that a pair's rules are known as it is made
   const { table, blocks } = keyTableOf(columns, rules, maxBlockSize);
   const pairs = {
