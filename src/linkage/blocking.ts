@@ -287,7 +287,7 @@ class SharedList<T extends Int32Array | Uint16Array> {
   }
 }
 
-/** room reserved (not taken) for this many candidate pairs */
+/** room reserved (address space, not memory) for at most this many candidate pairs */
 const MAX_PAIRS = 1 << 30;
 
 /**
@@ -361,12 +361,15 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
   const rules = options.rules ?? BLOCKING_RULES;
   if (rules.length > 16) throw new Error('at most sixteen blocking rules');
   const maxBlockSize = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
+  options.onProgress?.(0, rules.length);
   // every rule's keys first, so that a pair's rules are known as it is made
   const { table, blocks } = keyTableOf(columns, rules, maxBlockSize);
+  // a few records cannot make more pairs than all of theirs
+  const maxPairs = Math.min(MAX_PAIRS, (columns.count * (columns.count - 1)) / 2);
   const pairs = {
-    a: new SharedList((buffer) => new Int32Array(buffer), 4, MAX_PAIRS),
-    b: new SharedList((buffer) => new Int32Array(buffer), 4, MAX_PAIRS),
-    masks: new SharedList((buffer) => new Uint16Array(buffer), 2, MAX_PAIRS),
+    a: new SharedList((buffer) => new Int32Array(buffer), 4, maxPairs),
+    b: new SharedList((buffer) => new Int32Array(buffer), 4, maxPairs),
+    masks: new SharedList((buffer) => new Uint16Array(buffer), 2, maxPairs),
   };
   const report: RuleReport[] = [];
   const block = new BlockKeys(table);

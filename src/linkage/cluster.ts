@@ -122,6 +122,18 @@ export function assignPersonIds(
   return assignment;
 }
 
+/** Fresh person ids 'person-1', 'person-2', ... skipping those the previous run gave. */
+export function defaultPersonIds(previous: ReadonlyMap<string, string>): () => string {
+  const used = new Set(previous.values());
+  let counter = 0;
+  return () => {
+    let id: string;
+    do id = `person-${++counter}`;
+    while (used.has(id));
+    return id;
+  };
+}
+
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -8,7 +8,7 @@ import {
   type RuleReport,
   storedKeys,
 } from './blocking.ts';
-import { assignPersonIds, connectedComponents } from './cluster.ts';
+import { assignPersonIds, connectedComponents, defaultPersonIds } from './cluster.ts';
 import { buildColumns, type RecordColumns } from './columns.ts';
 import { COMPARISONS } from './compare.ts';
 import {
@@ -25,6 +25,7 @@ import type { LinkageRecord, NormalisationIssue } from './normalise.ts';
 import { idsAreUnique, type NormalisedRecords } from './normalised-records.ts';
 import {
   type Explanation,
+  explainerById,
   type Frequencies,
   type LinkageModel,
   modelFits,
@@ -185,17 +186,6 @@ function normalisedOf(input: LinkageInput, report: Report): NormalisedRecords & 
   return { columns, ids, issues, sets: sets.map((set) => set.length) };
 }
 
-function defaultPersonIds(previous: ReadonlyMap<string, string>): () => string {
-  const used = new Set(previous.values());
-  let counter = 0;
-  return () => {
-    let id: string;
-    do id = `person-${++counter}`;
-    while (used.has(id));
-    return id;
-  };
-}
-
 /** Links records: normalise, block, learn the model, score, cluster into people. */
 export async function linkRecords(input: LinkageInput, options: LinkageOptions = {}): Promise<LinkageResult> {
   const report = options.onProgress ?? (() => {});
@@ -209,6 +199,52 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
   const since = options.since;
   if (since && !modelFits(since.model))
     throw new Error('the model was learnt with other comparisons: link everything');
+  // in a function of its own, so that the candidate pairs are let go before people are made
+  const scored = await scoreCandidates({ columns, ids, sets, crossSetOnly, rules, threads }, options, report);
+  const { model, bands, frequencies } = scored;
+  if (since) keepLastMatches(bands, since, ids);
+
+  report('cluster', 0, 1);
+  const clusterIndexes = connectedComponents(columns.count, bands.matchA, bands.matchB);
+  if (options.linkWithinPeople ?? true) linkWithinPeople(bands, clusterIndexes, columns.count);
+  const clusters = clusterIndexes.map((cluster) => cluster.map((i) => ids[i] as string));
+  const previous = options.previousPersonIds ?? new Map<string, string>();
+  const personIds = assignPersonIds(clusters, previous, options.newPersonId ?? defaultPersonIds(previous));
+  report('cluster', 1, 1);
+
+  bands.review.sort((x, y) => y.weight - x.weight);
+  const explain = explainerById(model, columns, ids, frequencies);
+  return {
+    mode,
+    records: columns.count,
+    model,
+    training: scored.sessions,
+    blocking: scored.blocking,
+    candidatePairs: scored.candidatePairs,
+    matches: bands.matches,
+    review: bands.review,
+    clusters,
+    personIds,
+    issues,
+    explain,
+    storedKeys: () => storedKeys(columns, rules),
+    valueCounts: () => valueCountsOf(columns),
+  };
+}
+
+type Run = {
+  columns: RecordColumns;
+  ids: readonly string[];
+  sets: number[];
+  crossSetOnly: boolean;
+  rules: readonly BlockingRule[];
+  threads: number;
+};
+
+/** Blocks, compares, learns the model (unless given one) and sorts the pairs into matches and review. */
+async function scoreCandidates(run: Run, options: LinkageOptions, report: Report) {
+  const { columns, ids, sets, crossSetOnly, rules, threads } = run;
+  const since = options.since;
   const pairs = candidatePairs(columns, {
     rules,
     maxBlockSize: options.maxBlockSize,
@@ -231,34 +267,7 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
   report('score', 0, pairs.count);
   const bands = classify(model, columns, ids, pairs, score, options, frequencies);
   report('score', pairs.count, pairs.count);
-  if (since) keepLastMatches(bands, since, ids);
-
-  report('cluster', 0, 1);
-  const clusterIndexes = connectedComponents(columns.count, bands.matchA, bands.matchB);
-  if (options.linkWithinPeople ?? true) linkWithinPeople(bands, clusterIndexes, columns.count);
-  const clusters = clusterIndexes.map((cluster) => cluster.map((i) => ids[i] as string));
-  const previous = options.previousPersonIds ?? new Map<string, string>();
-  const personIds = assignPersonIds(clusters, previous, options.newPersonId ?? defaultPersonIds(previous));
-  report('cluster', 1, 1);
-
-  bands.review.sort((x, y) => y.weight - x.weight);
-  const explain = explainerById(model, columns, ids, frequencies);
-  return {
-    mode,
-    records: columns.count,
-    model,
-    training: sessions,
-    blocking: pairs.report,
-    candidatePairs: pairs.count,
-    matches: bands.matches,
-    review: bands.review,
-    clusters,
-    personIds,
-    issues,
-    explain,
-    storedKeys: () => storedKeys(columns, rules),
-    valueCounts: () => valueCountsOf(columns),
-  };
+  return { model, sessions, frequencies, bands, blocking: pairs.report, candidatePairs: pairs.count };
 }
 
 /** Names' counts by value, from these columns. */
@@ -378,26 +387,6 @@ function learnModel(
     priorMatchProbability: prior,
   };
   return { model, sessions };
-}
-
-/** The waterfall of any two records of a run, by their ids (indexed on first use). */
-function explainerById(
-  model: LinkageModel,
-  columns: RecordColumns,
-  ids: readonly string[],
-  frequencies?: Frequencies,
-) {
-  const explainer = pairExplainer(model, columns, frequencies);
-  const indexOf = new Map<string, number>();
-  return (a: string, b: string) => {
-    if (indexOf.size === 0) {
-      for (let i = 0; i < ids.length; i++) indexOf.set(ids[i] as string, i);
-    }
-    const ia = indexOf.get(a);
-    const ib = indexOf.get(b);
-    if (ia === undefined || ib === undefined) throw new Error('no such record in this run');
-    return explainer(ia, ib);
-  };
 }
 
 /** Moves review pairs whose two records are already one person to the matches. */

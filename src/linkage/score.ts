@@ -200,3 +200,23 @@ function explainWith(
   });
   return { prior, steps, total, probability: probabilityOf(total) };
 }
+
+/** The waterfall of any two records of a run, by their ids (indexed on first use). */
+export function explainerById(
+  model: LinkageModel,
+  columns: RecordColumns,
+  ids: readonly string[],
+  frequencies?: Frequencies,
+) {
+  const explainer = pairExplainer(model, columns, frequencies);
+  const indexOf = new Map<string, number>();
+  return (a: string, b: string) => {
+    if (indexOf.size === 0) {
+      for (let i = 0; i < ids.length; i++) indexOf.set(ids[i] as string, i);
+    }
+    const ia = indexOf.get(a);
+    const ib = indexOf.get(b);
+    if (ia === undefined || ib === undefined) throw new Error('no such record in this run');
+    return explainer(ia, ib);
+  };
+}
