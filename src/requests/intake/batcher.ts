@@ -165,9 +165,11 @@ export function batcher(
   return function storeCase(item: NewCase) {
     return new Promise<StoredCase>((resolve, reject) => {
       pending.push({ ...item, resolve, reject });
+      // Started once this turn of the event loop is done, so that the requests read in this
+      // turn, each still a few awaits from here, make one batch and not a batch of the first.
       if (!flushing) {
         flushing = true;
-        queueMicrotask(flush);
+        setImmediate(flush);
       }
     });
   };
