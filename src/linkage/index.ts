@@ -215,7 +215,7 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
     : learnModel(levels, pairs, rules, u, totalPairs, report);
 
   const frequencies = since?.frequencies ? frequenciesOf(columns, since.frequencies) : undefined;
-  const scores = scorePairs(model, columns, pairs.a, levels, pairs.count, frequencies);
+  const scores = scorePairs(model, columns, pairs.a, pairs.b, levels, pairs.count, frequencies);
   report('score', pairs.count, pairs.count);
   const bands = classify(model, columns, ids, pairs, scores, options, frequencies);
   if (since) keepLastMatches(bands, since, ids);
