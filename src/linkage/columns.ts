@@ -2,7 +2,7 @@
 // table of its distinct values. Equality is then an integer comparison, the columns live in
 // shared memory that worker threads read without copying, and memory grows with the number
 // of records and of distinct values rather than with objects per record.
-import { formalNamesOf } from './nicknames.ts';
+import { formalNames, formalNamesOf } from './nicknames.ts';
 import {
   type LinkageRecord,
   type NormalisationIssue,
@@ -71,6 +71,11 @@ export type RecordColumns = {
   formalNames: string[];
   /** per first-name value id: the last-name value id with the same letters, -1 for none (swapped names) */
   firstAsLast: Int32Array;
+  /**
+   * per last-name value id: up to two formal-name ids as for `formalName` (-1 for none), so that a
+   * given name written in the last name's place still meets its nicknames (Johnson Patty, Patricia Johnson)
+   */
+  lastFormalName: Int32Array;
   /** per last-name value id: its Soundex as a number */
   lastNameSound: Int32Array;
   /** per first-name value id: the Soundex of its (first) formal name, so that Bill and William sound alike */
@@ -385,7 +390,21 @@ function nameColumnsOf(text: Record<TextField, TextColumn>) {
     formalName[2 * v] = formal.id(names[0] as string);
     formalName[2 * v + 1] = names.length > 1 ? formal.id(names[1] as string) : -1;
   }
-  const lastIndex = new Map(text.lastName.values.map((value, id) => [value, id]));
+  // after the first names', so that their formal-name ids do not depend on the last names
+  const lastNames = text.lastName.values;
+  const lastFormalName = sharedInt32(lastNames.length * 2);
+  for (let v = 0; v < lastNames.length; v++) {
+    // only names of the table: any other stands for itself, and equal names are met as such
+    const names = formalNames.get(lastNames[v] as string);
+    if (!names) {
+      lastFormalName[2 * v] = -1;
+      lastFormalName[2 * v + 1] = -1;
+      continue;
+    }
+    lastFormalName[2 * v] = formal.id(names[0] as string);
+    lastFormalName[2 * v + 1] = names.length > 1 ? formal.id(names[1] as string) : -1;
+  }
+  const lastIndex = new Map(lastNames.map((value, id) => [value, id]));
   const firstAsLast = sharedInt32(firstNames.length);
   firstNames.forEach((value, id) => {
     firstAsLast[id] = lastIndex.get(value.replace(/ /g, '')) ?? -1;
@@ -398,7 +417,14 @@ function nameColumnsOf(text: Record<TextField, TextColumn>) {
   for (let v = 0; v < firstNames.length; v++) {
     firstNameSound[v] = soundexNumber(formal.values[formalName[2 * v] as number] as string);
   }
-  return { formalName, formalNames: formal.values, firstAsLast, lastNameSound, firstNameSound };
+  return {
+    formalName,
+    formalNames: formal.values,
+    firstAsLast,
+    lastFormalName,
+    lastNameSound,
+    firstNameSound,
+  };
 }
 
 /** Per postcode value: its district ('CB4') and sector ('CB4 7'). */

@@ -13,6 +13,11 @@ export type Comparison = {
   fields: readonly string[];
   /** whether an exact match is weighted by how rare the value is */
   termFrequency?: TextField;
+  /**
+   * levels besides exact (1) weighted by how rare the value is: a typo of a rare name is as
+   * telling as the rare name itself; the commoner of the two values counts
+   */
+  termFrequencyLevels?: readonly number[];
   compare(columns: RecordColumns, a: number, b: number): number;
 };
 
@@ -27,22 +32,59 @@ function sameFormalName(columns: RecordColumns, va: number, vb: number): boolean
   return a0 === b0 || a0 === b1 || (a1 >= 0 && (a1 === b0 || a1 === b1));
 }
 
-/** first and last names swapped, each name the same or one typo apart */
-function swappedNames(columns: RecordColumns, a: number, b: number): boolean {
+/** whether a first-name value and a last-name value stand for one formal name (Patty and Patricia) */
+function formalNamesMeet(columns: RecordColumns, first: number, last: number): boolean {
+  const l0 = columns.lastFormalName[2 * last] as number;
+  if (l0 < 0) return false;
+  const l1 = columns.lastFormalName[2 * last + 1] as number;
+  const f0 = columns.formalName[2 * first] as number;
+  const f1 = columns.formalName[2 * first + 1] as number;
+  return f0 === l0 || f1 === l0 || (l1 >= 0 && (f0 === l1 || f1 === l1));
+}
+
+const CROSS_DIFFERENT = 0;
+const CROSS_WRITTEN_OTHERWISE = 1;
+const CROSS_SAME = 2;
+
+/**
+ * A name in one record's first-name place against one in the other's last-name place: the
+ * same or a typo apart, written another way (an initial, a nickname, Jaro–Winkler ≥ 0.9), or
+ * different. Most pairs of different people stop at the first letters.
+ */
+function crossAgreement(columns: RecordColumns, first: number, last: number): number {
+  if (columns.firstAsLast[first] === last) return CROSS_SAME;
+  const sf = columns.text.firstName.values[first] as string;
+  const sl = columns.text.lastName.values[last] as string;
+  if (sf.charCodeAt(0) !== sl.charCodeAt(0)) {
+    if (formalNamesMeet(columns, first, last)) return CROSS_WRITTEN_OTHERWISE;
+    return withinOneEdit(sf, sl) ? CROSS_SAME : CROSS_DIFFERENT;
+  }
+  if (withinOneEdit(sf, sl)) return CROSS_SAME;
+  if (sf.length === 1 || sl.length === 1 || formalNamesMeet(columns, first, last))
+    return CROSS_WRITTEN_OTHERWISE;
+  return jaroWinkler(sf, sl) >= 0.9 ? CROSS_WRITTEN_OTHERWISE : CROSS_DIFFERENT;
+}
+
+const NOT_SWAPPED = 0;
+const SWAPPED = 1;
+const SWAPPED_WRITTEN_OTHERWISE = 2;
+
+/**
+ * First and last names swapped: each name the same or one typo apart, or at least one of them
+ * written another way as well (Isla Burgess and Burgess B, Patricia Johnson and Johnson Patty).
+ */
+function swappedNames(columns: RecordColumns, a: number, b: number): number {
   const fa = columns.text.firstName.ids[a] as number;
   const fb = columns.text.firstName.ids[b] as number;
-  if (fa < 0 || fb < 0) return false;
+  if (fa < 0 || fb < 0) return NOT_SWAPPED;
   const la = columns.text.lastName.ids[a] as number;
   const lb = columns.text.lastName.ids[b] as number;
-  if (la < 0 || lb < 0) return false;
-  const swapped = columns.firstAsLast;
-  if (swapped[fa] === lb && swapped[fb] === la) return true;
-  const first = columns.text.firstName.values;
-  const last = columns.text.lastName.values;
-  return (
-    (swapped[fa] === lb || withinOneEdit(first[fa] as string, last[lb] as string)) &&
-    (swapped[fb] === la || withinOneEdit(first[fb] as string, last[la] as string))
-  );
+  if (la < 0 || lb < 0) return NOT_SWAPPED;
+  const one = crossAgreement(columns, fa, lb);
+  if (one === CROSS_DIFFERENT) return NOT_SWAPPED;
+  const other = crossAgreement(columns, fb, la);
+  if (other === CROSS_DIFFERENT) return NOT_SWAPPED;
+  return one === CROSS_SAME && other === CROSS_SAME ? SWAPPED : SWAPPED_WRITTEN_OTHERWISE;
 }
 
 /**
@@ -74,12 +116,16 @@ function isInitialOf(short: string, long: string): boolean {
   return short.length === 1 && long.charCodeAt(0) === short.charCodeAt(0);
 }
 
+const FIRST_NAME_SWAPPED = 3;
+const FIRST_NAME_SWAPPED_OTHERWISE = 4;
+
 const firstName: Comparison = {
   name: 'first name',
   levels: [
     'exact',
     'same name (nickname)',
     'swapped with last name',
+    'swapped with last name, written another way',
     'one edit (a typo)',
     'Jaro–Winkler ≥ 0.92',
     'Jaro–Winkler ≥ 0.80',
@@ -88,6 +134,7 @@ const firstName: Comparison = {
   ],
   fields: ['firstName'],
   termFrequency: 'firstName',
+  termFrequencyLevels: [1],
   compare(columns, a, b) {
     const column = columns.text.firstName;
     const ia = column.ids[a] as number;
@@ -96,14 +143,18 @@ const firstName: Comparison = {
     if (ia < 0 || ib < 0) return MISSING;
     if (ia === ib) return 1;
     if (sameFormalName(columns, ia, ib)) return 2;
-    if (swappedNames(columns, a, b)) return 3;
+    const swapped = swappedNames(columns, a, b);
+    if (swapped === SWAPPED) return FIRST_NAME_SWAPPED;
     const sa = values[ia] as string;
     const sb = values[ib] as string;
-    if (isInitialOf(sa, sb) || isInitialOf(sb, sa)) return 7;
+    // names swapped and written another way too are weaker evidence than these first names' own agreement
+    if (isInitialOf(sa, sb) || isInitialOf(sb, sa)) return swapped ? FIRST_NAME_SWAPPED_OTHERWISE : 8;
     // a typo in the first letters costs Jaro–Winkler its prefix bonus, not one edit
-    if (withinOneEdit(sa, sb)) return 4;
+    if (withinOneEdit(sa, sb)) return 5;
     const jw = jaroWinklerAbove(columns.text.firstName, ia, ib, 0.8);
-    return jw >= 0.92 ? 5 : jw >= 0.8 ? 6 : 8;
+    if (jw >= 0.92) return 6;
+    if (swapped) return FIRST_NAME_SWAPPED_OTHERWISE;
+    return jw >= 0.8 ? 7 : 9;
   },
 };
 
@@ -122,24 +173,32 @@ const middleName: Comparison = {
   },
 };
 
+/** The last name's level, given the first name's (names swapped are counted once, by the first name). */
+function lastNameLevel(columns: RecordColumns, a: number, b: number, firstNameLevel: number): number {
+  const column = columns.text.lastName;
+  const ia = column.ids[a] as number;
+  const ib = column.ids[b] as number;
+  const values = column.values;
+  if (ia < 0 || ib < 0) return MISSING;
+  if (firstNameLevel === FIRST_NAME_SWAPPED || firstNameLevel === FIRST_NAME_SWAPPED_OTHERWISE)
+    return MISSING;
+  if (sameHome(columns, a, b)) return MISSING;
+  if (ia === ib) return 1;
+  const sa = values[ia] as string;
+  const sb = values[ib] as string;
+  if (withinOneEdit(sa, sb)) return 2;
+  const jw = jaroWinklerAbove(column, ia, ib, 0.8);
+  return jw >= 0.92 ? 3 : jw >= 0.8 ? 4 : 5;
+}
+
 const lastName: Comparison = {
   name: 'last name',
   levels: ['exact', 'one edit (Levenshtein ≤ 1)', 'Jaro–Winkler ≥ 0.92', 'Jaro–Winkler ≥ 0.80', 'different'],
   fields: ['lastName'],
   termFrequency: 'lastName',
+  termFrequencyLevels: [1, 2, 3],
   compare(columns, a, b) {
-    const column = columns.text.lastName;
-    const ia = column.ids[a] as number;
-    const ib = column.ids[b] as number;
-    const values = column.values;
-    // names swapped are one piece of evidence, counted once, by the first name's comparison
-    if (ia < 0 || ib < 0 || sameHome(columns, a, b) || swappedNames(columns, a, b)) return MISSING;
-    if (ia === ib) return 1;
-    const sa = values[ia] as string;
-    const sb = values[ib] as string;
-    if (withinOneEdit(sa, sb)) return 2;
-    const jw = jaroWinklerAbove(columns.text.lastName, ia, ib, 0.8);
-    return jw >= 0.92 ? 3 : jw >= 0.8 ? 4 : 5;
+    return lastNameLevel(columns, a, b, firstName.compare(columns, a, b));
   },
 };
 
@@ -173,6 +232,7 @@ const dateOfBirth: Comparison = {
   levels: [
     'exact',
     'day and month swapped',
+    'same month, within ten days',
     'same month, another day',
     'one day apart or one typo',
     'within a month',
@@ -191,12 +251,12 @@ const dateOfBirth: Comparison = {
       const swapped = year * 10000 + (da % 100) * 100 + (Math.floor(da / 100) % 100);
       if (swapped === db) return 2;
       // a mistyped or misremembered day keeps the month: far rarer by chance than a day's typo anywhere
-      if (Math.floor(da / 100) === Math.floor(db / 100)) return 3;
+      if (Math.floor(da / 100) === Math.floor(db / 100)) return Math.abs(da - db) <= 10 ? 3 : 4;
     }
-    if (Math.abs((columns.dayNumber[a] as number) - (columns.dayNumber[b] as number)) <= 1) return 4;
-    if (datesOneTypoApart(da, db)) return 4;
-    if (Math.abs((columns.dayNumber[a] as number) - (columns.dayNumber[b] as number)) <= 31) return 5;
-    return sameYear ? 6 : 7;
+    if (Math.abs((columns.dayNumber[a] as number) - (columns.dayNumber[b] as number)) <= 1) return 5;
+    if (datesOneTypoApart(da, db)) return 5;
+    if (Math.abs((columns.dayNumber[a] as number) - (columns.dayNumber[b] as number)) <= 31) return 6;
+    return sameYear ? 7 : 8;
   },
 };
 
@@ -266,14 +326,14 @@ export function addressAgreement(columns: RecordColumns, a: number, b: number): 
 }
 
 /**
- * Whether two records give the same home: the same address line (or one missing) and the
- * same postcode, or the same address line and a postcode a typo away. People of one household
+ * Whether two records give the same home: the same or a similar address line and the same
+ * postcode, a postcode a typo away or in the same sector, or a postcode missing on either. People of one household
  * share these, and with them usually their surname and often a landline, so once the home
  * agrees, an agreeing surname or phone is no further evidence of being the same person.
  */
 function sameHome(columns: RecordColumns, a: number, b: number): boolean {
-  const postcode = postcodeAgreement(columns, a, b);
-  if (postcode === MISSING || postcode > 3) return false;
+  // a postcode left off one record does not make a household's shared phone and surname evidence
+  if (postcodeAgreement(columns, a, b) > 3) return false;
   const address = addressAgreement(columns, a, b);
   return address === 1 || address === 2;
 }
@@ -290,6 +350,7 @@ const location: Comparison = {
     'similar address, same postcode',
     'same postcode, different address',
     'same or similar address, postcode one edit or same sector',
+    'same or similar address, no postcode to compare',
     'same or similar address, different postcode',
     'postcode one edit or same sector',
     'same postcode district',
@@ -303,9 +364,9 @@ const location: Comparison = {
     const addressAgrees = addressLevel === 1 || addressLevel === 2 || addressLevel === 3;
     if (postcodeLevel === 1) return addressLevel === 1 ? 1 : addressAgrees ? 2 : 3;
     const postcodeClose = postcodeLevel === 2 || postcodeLevel === 3;
-    if (addressAgrees) return postcodeClose ? 4 : 5;
-    if (postcodeClose) return 6;
-    return postcodeLevel === 4 ? 7 : 8;
+    if (addressAgrees) return postcodeClose ? 4 : postcodeLevel === MISSING ? 5 : 6;
+    if (postcodeClose) return 7;
+    return postcodeLevel === 4 ? 8 : 9;
   },
 };
 
@@ -360,7 +421,33 @@ const nationalInsuranceNumber = textComparison(
   'one edit',
 );
 const phone = textComparison('phone', 'phone', 'one edit', true);
-const email = textComparison('email', 'email', 'none');
+/**
+ * Email addresses are often made of the names (jane.smith1@...), and people of one name choose
+ * alike ones: when both names agree as well, an agreeing address is weighed by how often two
+ * records of the same names share one, rather than two records at random.
+ */
+const email: Comparison = {
+  name: 'email',
+  levels: ['exact', 'exact, and both names exact too', 'different'],
+  fields: ['email'],
+  compare(columns, a, b) {
+    const column = columns.text.email;
+    const ia = column.ids[a] as number;
+    const ib = column.ids[b] as number;
+    if (ia < 0 || ib < 0) return MISSING;
+    if (column.values[ia] !== column.values[ib]) return 3;
+    return sameNames(columns, a, b) ? 2 : 1;
+  },
+};
+
+/** the same first name and the same last name, both present */
+export function sameNames(columns: RecordColumns, a: number, b: number): boolean {
+  const first = columns.text.firstName.ids;
+  const last = columns.text.lastName.ids;
+  return (
+    (first[a] as number) >= 0 && first[a] === first[b] && (last[a] as number) >= 0 && last[a] === last[b]
+  );
+}
 
 /** The comparisons of the linkage model, in the order their levels are stored. */
 export const COMPARISONS: readonly Comparison[] = [
@@ -396,9 +483,10 @@ export function compareRange(
     const a = pairsA[k] as number;
     const b = pairsB[k] as number;
     const base = (k - from + at) * width;
-    levels[base] = firstName.compare(columns, a, b);
+    const first = firstName.compare(columns, a, b);
+    levels[base] = first;
     levels[base + 1] = middleName.compare(columns, a, b);
-    levels[base + 2] = lastName.compare(columns, a, b);
+    levels[base + 2] = lastNameLevel(columns, a, b, first);
     levels[base + 3] = dateOfBirth.compare(columns, a, b);
     levels[base + 4] = sex.compare(columns, a, b);
     levels[base + 5] = location.compare(columns, a, b);

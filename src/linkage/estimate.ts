@@ -380,6 +380,16 @@ function hash53(text: string): number {
  * million it would weigh a shared home five times too lightly.
  */
 function agreementShare(columns: RecordColumns, keyOf: (i: number) => number, crossSetOnly: boolean): number {
+  const { agreeing, pairs } = agreeingPairs(columns, keyOf, crossSetOnly);
+  return pairs === 0 ? -1 : agreeing / pairs;
+}
+
+/** How many pairs of records (across the two sets when linking) hold the same key, of how many holding one. */
+function agreeingPairs(
+  columns: RecordColumns,
+  keyOf: (i: number) => number,
+  crossSetOnly: boolean,
+): { agreeing: number; pairs: number } {
   const index = new KeyIds(1024);
   const counts: number[][] = [[], []];
   const present = [0, 0];
@@ -398,12 +408,11 @@ function agreementShare(columns: RecordColumns, keyOf: (i: number) => number, cr
     first.forEach((n, id) => {
       agreeing += n * (second[id] ?? 0);
     });
-    const pairs = (present[0] as number) * (present[1] as number);
-    return pairs === 0 ? -1 : agreeing / pairs;
+    return { agreeing, pairs: (present[0] as number) * (present[1] as number) };
   }
   for (const n of first) if (n) agreeing += n * (n - 1);
   const n = present[0] as number;
-  return n < 2 ? -1 : agreeing / (n * (n - 1));
+  return { agreeing, pairs: n < 2 ? 0 : n * (n - 1) };
 }
 
 /** For each comparison whose level 1 is plain equality of a key: the key of record i, -1 for none. */
@@ -427,8 +436,52 @@ function exactKeys(columns: RecordColumns): Map<string, (i: number) => number> {
     ['NHS number', hashed(text.nhsNumber)],
     ['National Insurance number', hashed(text.nationalInsuranceNumber)],
     ['phone', hashed(text.phone)],
-    ['email', hashed(text.email)],
   ]);
+}
+
+/**
+ * u of an email address: of an agreeing one when the names do not both agree, counted over all
+ * pairs; of an agreeing one when they do, as the share of pairs with both names the same that
+ * share the address too (the names' own agreement is weighed by their comparisons already).
+ * Most pairs with the same names and address are one person, so that share is taken among
+ * pairs born in different years, which are not.
+ */
+function emailAgreement(u: number[], columns: RecordColumns, crossSetOnly: boolean): number[] {
+  const text = columns.text;
+  const emailOf = (i: number) => {
+    const id = text.email.ids[i] as number;
+    return id < 0 ? '' : (text.email.values[id] as string);
+  };
+  const namesOf = (i: number) => {
+    const first = text.firstName.ids[i] as number;
+    const last = text.lastName.ids[i] as number;
+    return first < 0 || last < 0 ? '' : `${text.firstName.values[first]} ${text.lastName.values[last]}`;
+  };
+  const yearOf = (i: number) => Math.floor((columns.dateOfBirth[i] as number) / 10000);
+  // the key of record i from these parts (among records with an address, names and a date of
+  // birth; -1 for others), a year of 0 standing for "born some year"
+  const keyOf = (withEmail: boolean, byYear: boolean) => (i: number) => {
+    const names = namesOf(i);
+    const address = emailOf(i);
+    if (names === '' || address === '' || columns.dateOfBirth[i] === 0) return -1;
+    return hash53(`${withEmail ? address : ''}\u0000${names}\u0000${byYear ? yearOf(i) : 0}`);
+  };
+  const count = (withEmail: boolean, byYear: boolean) =>
+    agreeingPairs(columns, keyOf(withEmail, byYear), crossSetOnly).agreeing;
+  const sameNamesOtherYear = count(false, false) - count(false, true);
+  const sameEmailOtherYear = count(true, false) - count(true, true);
+  const email = agreementShare(columns, (i) => (emailOf(i) === '' ? -1 : hash53(emailOf(i))), crossSetOnly);
+  const emailAndNames = agreementShare(
+    columns,
+    (i) => (emailOf(i) === '' || namesOf(i) === '' ? -1 : hash53(`${emailOf(i)}\u0000${namesOf(i)}`)),
+    crossSetOnly,
+  );
+  if (email <= 0) return u;
+  const exact = Math.max(email - Math.max(0, emailAndNames), email * 1e-3);
+  // too few namesakes to count on: the sample's share stands
+  const givenNames =
+    sameNamesOtherYear > 0 ? Math.max(sameEmailOtherYear, 1) / sameNamesOtherYear : (u[2] as number);
+  return [0, exact, Math.min(1, givenNames), 1 - email];
 }
 
 /**
@@ -443,6 +496,8 @@ export function withExactAgreement(
 ): number[][] {
   const keys = exactKeys(columns);
   return u.map((row, c) => {
+    if (comparisons[c]?.name === 'email' && row.length === 4)
+      return emailAgreement(row, columns, crossSetOnly);
     const keyOf = keys.get(comparisons[c]?.name ?? '');
     if (!keyOf) return row;
     const share = agreementShare(columns, keyOf, crossSetOnly);

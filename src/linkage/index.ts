@@ -262,7 +262,15 @@ async function scoreCandidates(run: Run, options: LinkageOptions, report: Report
     : learnModel(patterns, pairs, rules, u, totalPairs, report);
 
   const frequencies = since?.frequencies ? frequenciesOf(columns, since.frequencies) : undefined;
-  const score = pairScorer(model, columns, pairs.a, patterns.levels, frequencies, patterns.patternOf);
+  const score = pairScorer(
+    model,
+    columns,
+    pairs.a,
+    pairs.b,
+    patterns.levels,
+    frequencies,
+    patterns.patternOf,
+  );
   // each pair scored as it is classified: no score a pair is kept
   report('score', 0, pairs.count);
   const bands = classify(model, columns, ids, pairs, score, options, frequencies);

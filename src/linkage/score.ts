@@ -80,12 +80,24 @@ function termFrequencyTables(model: LinkageModel, columns: RecordColumns, freque
     const field = comparison.termFrequency;
     if (!field) return undefined;
     const column = columns.text[field];
+    let levels = 0;
+    for (const level of comparison.termFrequencyLevels ?? [1]) levels |= 1 << level;
     return {
       logUExact: log2(model.comparisons[c]?.u[1] as number),
       column: { ids: column.ids, counts: frequencies?.counts[field] ?? column.counts },
       logCount: log2(frequencies?.population ?? columns.count),
+      /** bit l set when level l is adjusted */
+      levels,
     };
   });
+}
+
+/** how many records hold the commoner of the two records' values */
+function pairCount(column: { ids: Int32Array; counts: Int32Array }, a: number, b: number): number {
+  return Math.max(
+    column.counts[column.ids[a] as number] as number,
+    column.counts[column.ids[b] as number] as number,
+  );
 }
 
 export function termFrequencyAdjustment(logUExact: number, valueCount: number, logRecords: number): number {
@@ -102,6 +114,7 @@ export function pairScorer(
   model: LinkageModel,
   columns: RecordColumns,
   pairsA: Int32Array,
+  pairsB: Int32Array,
   levels: Uint8Array,
   frequencies?: Frequencies,
   rowOf?: Int32Array,
@@ -117,11 +130,10 @@ export function pairScorer(
       const level = levels[base + c] as number;
       total += table[c * 16 + level] as number;
       const frequencies = tf[c];
-      if (level === 1 && frequencies) {
-        const id = frequencies.column.ids[pairsA[k] as number] as number;
+      if (frequencies && (frequencies.levels & (1 << level)) !== 0) {
         total += termFrequencyAdjustment(
           frequencies.logUExact,
-          frequencies.column.counts[id] as number,
+          pairCount(frequencies.column, pairsA[k] as number, pairsB[k] as number),
           frequencies.logCount,
         );
       }
@@ -177,11 +189,10 @@ function explainWith(
     const weight = table[c * 16 + level] as number;
     let adjustment = 0;
     const frequencies = tf[c];
-    if (level === 1 && frequencies) {
-      const id = frequencies.column.ids[a] as number;
+    if (frequencies && (frequencies.levels & (1 << level)) !== 0) {
       adjustment = termFrequencyAdjustment(
         frequencies.logUExact,
-        frequencies.column.counts[id] as number,
+        pairCount(frequencies.column, a, b),
         frequencies.logCount,
       );
     }
