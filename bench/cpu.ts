@@ -6,7 +6,7 @@ import type { LoadResult } from './load.ts';
 
 export type Measured = LoadResult & { nodeUs: number; postgresUs: number };
 
-/** Measures a load's CPU per request, given the embedded server's data directory. */
+/** CPU time of this process and of PostgreSQL, given the embedded server's data directory. */
 export function cpuMeter(dataDir: string) {
   const postmaster = Number(
     readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
@@ -28,7 +28,13 @@ export function cpuMeter(dataDir: string) {
       }
     return total * 10;
   };
-  return async function withCpu(run: () => Promise<LoadResult>): Promise<Measured> {
+  /** CPU seconds so far, of this process (all its threads) and of PostgreSQL. */
+  const seconds = () => {
+    const own = process.cpuUsage();
+    return (own.user + own.system) / 1e6 + postgresMs() / 1000;
+  };
+  /** A load, with its CPU per request. */
+  async function withCpu(run: () => Promise<LoadResult>): Promise<Measured> {
     const node = process.cpuUsage();
     const postgres = postgresMs();
     const result = await run();
@@ -38,5 +44,6 @@ export function cpuMeter(dataDir: string) {
       nodeUs: (used.user + used.system) / result.total,
       postgresUs: (1000 * (postgresMs() - postgres)) / result.total,
     };
-  };
+  }
+  return { seconds, withCpu };
 }

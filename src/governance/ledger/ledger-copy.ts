@@ -125,16 +125,18 @@ export function rowOf(rows: CopyRows, row: number): Row {
 
 /** A COPY ... TO STDOUT run through pg's client, its bytes gathered into one buffer. */
 export class CopyOut implements pg.Submittable {
-  private bytes: Buffer;
+  private bytes: Buffer | null = null;
   private length = 0;
   private settle: { resolve: (bytes: Buffer) => void; reject: (error: Error) => void } | null = null;
   readonly done: Promise<Buffer>;
 
   private readonly text: string;
+  private readonly lend: () => Buffer;
 
-  constructor(text: string, expected: number) {
+  /** `lend` gives the buffer to gather the bytes in, once they begin to come. */
+  constructor(text: string, lend: () => Buffer) {
     this.text = text;
-    this.bytes = Buffer.allocUnsafe(Math.max(expected, 1024));
+    this.lend = lend;
     this.done = new Promise((resolve, reject) => {
       this.settle = { resolve, reject };
     });
@@ -147,6 +149,7 @@ export class CopyOut implements pg.Submittable {
   // The chunk is a view of the driver's own buffer, which it reuses: copied at once.
   handleCopyData(message: { chunk: Buffer }) {
     const { chunk } = message;
+    this.bytes ??= this.lend();
     if (this.length + chunk.length > this.bytes.length) {
       const bigger = Buffer.allocUnsafe(2 * (this.length + chunk.length));
       this.bytes.copy(bigger, 0, 0, this.length);
@@ -159,7 +162,12 @@ export class CopyOut implements pg.Submittable {
   handleCommandComplete() {}
 
   handleReadyForQuery() {
-    this.settle?.resolve(this.bytes.subarray(0, this.length));
+    this.settle?.resolve(this.bytes ? this.bytes.subarray(0, this.length) : Buffer.alloc(0));
+  }
+
+  /** The whole buffer the bytes were gathered in, to lend again once they are no longer needed. */
+  get buffer(): Buffer | null {
+    return this.bytes;
   }
 
   handleError(error: Error) {

@@ -116,10 +116,20 @@ export class SubtreeRoots {
 
   /** Makes every level above the leaves, given as 32 bytes each in one buffer. */
   static of(leaves: Buffer, start: number): SubtreeRoots {
-    const count = leaves.length / 32;
+    const hashes = SubtreeRoots.room(start, leaves.length / 32);
+    leaves.copy(hashes);
+    return SubtreeRoots.over(hashes, start, leaves.length / 32);
+  }
+
+  /** A buffer for the roots of `count` leaves from `start`: the leaves go first, 32 bytes each. */
+  static room(start: number, count: number): Buffer {
+    return Buffer.allocUnsafe(32 * SubtreeRoots.layout(start, count).total);
+  }
+
+  /** Makes every level above the leaves already in `hashes` (from `room`), in place. */
+  static over(hashes: Buffer, start: number, count: number): SubtreeRoots {
     const { offsets, firsts, total } = SubtreeRoots.layout(start, count);
-    const hashes = Buffer.allocUnsafe(32 * total);
-    leaves.copy(hashes, 0, 0, 32 * count);
+    if (hashes.length !== 32 * total) throw new Error('subtree roots of the wrong size');
     for (let level = 1; level < offsets.length; level++) {
       const below = (offsets[level - 1] as number) - (firsts[level - 1] as number);
       const end = (offsets[level + 1] ?? total) - (offsets[level] as number);

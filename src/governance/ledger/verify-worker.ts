@@ -41,16 +41,17 @@ const GENESIS: Buffer = Buffer.alloc(32);
 
 /**
  * Checks rows `from` to `to` - 1 of a COPY, consecutive entries that follow the stored hash
- * `previous`: returns the first whose hash does not follow (or -1) and every row's Merkle leaf.
+ * `previous`: writes every row's Merkle leaf into `leaves` and returns the first whose hash does
+ * not follow (or -1).
  */
 export function checkLinks(
   rows: CopyRows,
   from: number,
   to: number,
   previous: Buffer,
-): { firstBad: number; leaves: Buffer } {
+  leaves: Buffer,
+): number {
   const { bytes, starts, lengths } = rows;
-  const leaves = Buffer.allocUnsafe(32 * (to - from));
   // Reused for every entry, so that checking makes no garbage but the digests: `link` holds the
   // previous hash and then the body, `leaf` the leaf prefix and then the entry's stored hash.
   // Digests are asked for as strings: a Buffer digest costs twice as much (Node 24).
@@ -78,7 +79,7 @@ export function checkLinks(
     leaves.write(hash('sha256', leaf, 'latin1'), 32 * (row - from), 'latin1');
     bytes.copy(link, 0, stored, storedEnd);
   }
-  return { firstBad, leaves };
+  return firstBad;
 }
 
 /** Checks a range read as binary COPY: the entry before it (for its hash), then the range's own. */
@@ -102,7 +103,8 @@ export function checkRange(task: RangeTask, bytes: Buffer): RangeResult {
   const wanted = task.last - task.first + 1;
   while (count < wanted && from + count < rows.count && seqOf(rows, from + count) === task.first + count)
     count++;
-  const { firstBad, leaves } = checkLinks(rows, from, from + count, previous);
+  const hashes = SubtreeRoots.room(task.first - 1, count);
+  const firstBad = checkLinks(rows, from, from + count, previous, hashes);
   let unfit = -1;
   for (let i = 0; i < count; i++)
     if (!surelyFits(rows, from + i) && !fits(rowOf(rows, from + i))) {
@@ -122,25 +124,29 @@ export function checkRange(task: RangeTask, bytes: Buffer): RangeResult {
     };
   else if (count < wanted)
     failure = { seq: task.first + count, reason: `entry ${task.first + count} is missing` };
-  const roots = SubtreeRoots.of(leaves, task.first - 1).hashes;
+  const roots = SubtreeRoots.over(hashes, task.first - 1, count).hashes;
+  // Sent to the main thread without a copy when the buffer is its own (as one this size is).
+  const own = roots.byteOffset === 0 && roots.buffer.byteLength === roots.length;
   return {
     id: task.id,
     failure,
     count,
-    roots: roots.buffer.slice(roots.byteOffset, roots.byteOffset + roots.length) as ArrayBuffer,
+    roots: (own
+      ? roots.buffer
+      : roots.buffer.slice(roots.byteOffset, roots.byteOffset + roots.length)) as ArrayBuffer,
   };
 }
 
 /** The bytes of the entries `first - 1` to `last`, as binary COPY. */
-function readRange(client: pg.Client, task: RangeTask, expected: number): Promise<Buffer> {
+function readRange(client: pg.Client, task: RangeTask, lend: () => Buffer): CopyOut {
   if (!Number.isSafeInteger(task.first) || !Number.isSafeInteger(task.last)) throw new Error('not a range');
   const copy = new CopyOut(
     `COPY (SELECT ${COLUMNS} FROM audit_ledger WHERE seq BETWEEN ${task.first - 1} AND ${task.last} ORDER BY seq)
       TO STDOUT (FORMAT binary)`,
-    expected,
+    lend,
   );
   client.query(copy);
-  return copy.done;
+  return copy;
 }
 
 /**
@@ -152,16 +158,24 @@ export function rangeChecker(connectionString: string) {
   // Ranges are read in order along the primary key: never a bitmap scan and a sort, which the
   // planner picks when the ledger has grown since its statistics were taken.
   const ready = client.connect().then(() => client.query('SET enable_bitmapscan = off'));
-  let expected = 0;
+  // One buffer of a few megabytes, lent to the range being read and given back once it is
+  // checked (the next is read only then): a new one for every range kept the collector busy.
+  let spare: Buffer | null = null;
+  const lend = () => {
+    const buffer = spare ?? Buffer.allocUnsafe(4 << 20);
+    spare = null;
+    return buffer;
+  };
   return {
     /** Settles once connected. */
     ready,
     async check(task: RangeTask): Promise<RangeResult> {
       try {
         await ready;
-        const bytes = await readRange(client, task, expected);
-        expected = bytes.length;
-        return checkRange(task, bytes);
+        const copy = readRange(client, task, lend);
+        const result = checkRange(task, await copy.done);
+        spare = copy.buffer;
+        return result;
       } catch (error) {
         return { id: task.id, failure: null, count: 0, roots: new ArrayBuffer(0), error: String(error) };
       }
