@@ -68,10 +68,12 @@ function crossAgreement(columns: RecordColumns, first: number, last: number): nu
 const NOT_SWAPPED = 0;
 const SWAPPED = 1;
 const SWAPPED_WRITTEN_OTHERWISE = 2;
+const PARTLY_SWAPPED = 3;
 
 /**
  * First and last names swapped: each name the same or one typo apart, or at least one of them
- * written another way as well (Isla Burgess and Burgess B, Patricia Johnson and Johnson Patty).
+ * written another way as well (Isla Burgess and Burgess B, Patricia Johnson and Johnson Patty),
+ * or only one of them in the other's place and the other name lost (Weller Ebony, Flynn Weller).
  */
 function swappedNames(columns: RecordColumns, a: number, b: number): number {
   const fa = columns.text.firstName.ids[a] as number;
@@ -81,10 +83,12 @@ function swappedNames(columns: RecordColumns, a: number, b: number): number {
   const lb = columns.text.lastName.ids[b] as number;
   if (la < 0 || lb < 0) return NOT_SWAPPED;
   const one = crossAgreement(columns, fa, lb);
-  if (one === CROSS_DIFFERENT) return NOT_SWAPPED;
   const other = crossAgreement(columns, fb, la);
-  if (other === CROSS_DIFFERENT) return NOT_SWAPPED;
-  return one === CROSS_SAME && other === CROSS_SAME ? SWAPPED : SWAPPED_WRITTEN_OTHERWISE;
+  if (one === CROSS_SAME && other === CROSS_SAME) return SWAPPED;
+  if (one === CROSS_DIFFERENT || other === CROSS_DIFFERENT) {
+    return one === CROSS_SAME || other === CROSS_SAME ? PARTLY_SWAPPED : NOT_SWAPPED;
+  }
+  return SWAPPED_WRITTEN_OTHERWISE;
 }
 
 /**
@@ -118,6 +122,7 @@ function isInitialOf(short: string, long: string): boolean {
 
 const FIRST_NAME_SWAPPED = 3;
 const FIRST_NAME_SWAPPED_OTHERWISE = 4;
+const FIRST_NAME_PARTLY_SWAPPED = 9;
 
 const firstName: Comparison = {
   name: 'first name',
@@ -130,6 +135,7 @@ const firstName: Comparison = {
     'Jaro–Winkler ≥ 0.92',
     'Jaro–Winkler ≥ 0.80',
     'initial only',
+    "one of the names in the other's place",
     'different',
   ],
   fields: ['firstName'],
@@ -148,13 +154,16 @@ const firstName: Comparison = {
     const sa = values[ia] as string;
     const sb = values[ib] as string;
     // names swapped and written another way too are weaker evidence than these first names' own agreement
-    if (isInitialOf(sa, sb) || isInitialOf(sb, sa)) return swapped ? FIRST_NAME_SWAPPED_OTHERWISE : 8;
+    if (isInitialOf(sa, sb) || isInitialOf(sb, sa)) {
+      return swapped === SWAPPED_WRITTEN_OTHERWISE ? FIRST_NAME_SWAPPED_OTHERWISE : 8;
+    }
     // a typo in the first letters costs Jaro–Winkler its prefix bonus, not one edit
     if (withinOneEdit(sa, sb)) return 5;
     const jw = jaroWinklerAbove(columns.text.firstName, ia, ib, 0.8);
     if (jw >= 0.92) return 6;
-    if (swapped) return FIRST_NAME_SWAPPED_OTHERWISE;
-    return jw >= 0.8 ? 7 : 9;
+    if (swapped === SWAPPED_WRITTEN_OTHERWISE) return FIRST_NAME_SWAPPED_OTHERWISE;
+    if (jw >= 0.8) return 7;
+    return swapped === PARTLY_SWAPPED ? FIRST_NAME_PARTLY_SWAPPED : 10;
   },
 };
 
@@ -180,9 +189,14 @@ function lastNameLevel(columns: RecordColumns, a: number, b: number, firstNameLe
   const ib = column.ids[b] as number;
   const values = column.values;
   if (ia < 0 || ib < 0) return MISSING;
-  if (firstNameLevel === FIRST_NAME_SWAPPED || firstNameLevel === FIRST_NAME_SWAPPED_OTHERWISE)
+  if (
+    firstNameLevel === FIRST_NAME_SWAPPED ||
+    firstNameLevel === FIRST_NAME_SWAPPED_OTHERWISE ||
+    firstNameLevel === FIRST_NAME_PARTLY_SWAPPED
+  ) {
     return MISSING;
-  if (sameHome(columns, a, b)) return MISSING;
+  }
+  if (sameHome(columns, a, b, false)) return MISSING;
   if (ia === ib) return 1;
   const sa = values[ia] as string;
   const sb = values[ib] as string;
@@ -327,13 +341,16 @@ export function addressAgreement(columns: RecordColumns, a: number, b: number): 
 
 /**
  * Whether two records give the same home: the same or a similar address line and the same
- * postcode, a postcode a typo away or in the same sector, or a postcode missing on either. People of one household
- * share these, and with them usually their surname and often a landline, so once the home
- * agrees, an agreeing surname or phone is no further evidence of being the same person.
+ * postcode or one a typo away or in the same sector. People of one household share these, and
+ * with them usually their surname and often a landline, so once the home agrees, an agreeing
+ * surname or phone is no further evidence of being the same person. With `withoutPostcode`, an
+ * address line alike with no postcode on one record counts as the same home too: a phone
+ * shared there is still the household's, while a surname shared is not (the same house number
+ * and street in another town is seldom the same surname's, unless the same household's).
  */
-function sameHome(columns: RecordColumns, a: number, b: number): boolean {
-  // a postcode left off one record does not make a household's shared phone and surname evidence
-  if (postcodeAgreement(columns, a, b) > 3) return false;
+function sameHome(columns: RecordColumns, a: number, b: number, withoutPostcode: boolean): boolean {
+  const postcode = postcodeAgreement(columns, a, b);
+  if (postcode > 3 || (postcode === MISSING && !withoutPostcode)) return false;
   const address = addressAgreement(columns, a, b);
   return address === 1 || address === 2;
 }
@@ -404,7 +421,7 @@ function textComparison(
       const ib = column.ids[b] as number;
       const values = column.values;
       if (ia < 0 || ib < 0) return MISSING;
-      if (notCountedAtSameHome && sameHome(columns, a, b)) return MISSING;
+      if (notCountedAtSameHome && sameHome(columns, a, b, true)) return MISSING;
       const sa = values[ia] as string;
       const sb = values[ib] as string;
       if (sa === sb) return 1;

@@ -92,7 +92,11 @@ export type LinkageOptions = {
   reviewThreshold?: number;
   /** worker threads comparing pairs (default 2; 0 compares on the calling thread) */
   threads?: number;
-  /** random pairs compared to estimate u (default 500,000, or every pair when there are fewer) */
+  /**
+   * random pairs compared to estimate u (default five for each record, at least 500,000 and at
+   * most 5,000,000, or every pair when there are fewer): the rarest levels of agreement are seen
+   * by chance once in millions of pairs, and a sample too small puts their u at its floor
+   */
   randomPairs?: number;
   /** seed of the random pair sample: the same input and seed give the same result */
   seed?: number;
@@ -360,7 +364,12 @@ async function compareAll(
   };
   try {
     if (options.since) return { patterns: await comparePairs(), u: [] };
-    const sample = randomPairs(columns, options.randomPairs ?? 500_000, options.seed ?? 1, crossSetOnly);
+    const sample = randomPairs(
+      columns,
+      options.randomPairs ?? defaultRandomPairs(columns.count),
+      options.seed ?? 1,
+      crossSetOnly,
+    );
     const sampleLevels = await pool.compare(sample.a, sample.b, sample.count, (d, t) =>
       report('compare random pairs', d, t),
     );
@@ -369,6 +378,10 @@ async function compareAll(
   } finally {
     await pool.close();
   }
+}
+
+function defaultRandomPairs(records: number): number {
+  return Math.min(5_000_000, Math.max(500_000, 5 * records));
 }
 
 /** Learns the m probabilities (by expectation maximisation, rule by rule) and the prior. */

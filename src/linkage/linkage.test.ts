@@ -85,13 +85,13 @@ describe('comparison levels', () => {
     expect(levelOf('last name', home, { ...home, postcode: 'LS1 4AB' })).toBe('missing');
   });
 
-  it('does not count the shared phone or surname of a household when one record has no postcode', () => {
+  it('does not count the shared phone of a household when one record has no postcode, but counts the surname', () => {
     const home = { addressLine: '12 High St', postcode: 'LS1 4AP', lastName: 'Smith', phone: '07700 900123' };
     const other = { ...home, postcode: undefined };
     expect(levelOf('address and postcode', home, other)).toBe(
       'same or similar address, no postcode to compare',
     );
-    expect(levelOf('last name', home, other)).toBe('missing');
+    expect(levelOf('last name', home, other)).toBe('exact');
     expect(levelOf('phone', home, other)).toBe('missing');
     // while one with no address line keeps them: the same postcode is too many homes
     expect(levelOf('phone', home, { ...home, addressLine: undefined })).toBe('exact');
