@@ -158,6 +158,10 @@ try {
   // meanwhile; one that has been running recycles them. A checkpoint after the warm-up lets the
   // rounds run on recycled files, as a server does in steady state.
   await database.pool.query('CHECKPOINT');
+  // Each batch of creates appends its ledger entries at one time: the rounds' batches are counted by it.
+  const ledgerBefore = Number(
+    (await database.pool.query('SELECT coalesce(max(seq), 0) AS seq FROM audit_ledger')).rows[0].seq,
+  );
   // In turns, so that a slower or faster spell of the machine (a checkpoint, another process)
   // falls on both: the rates are the totals of all rounds, the p99 the worst round's.
   type Measured = LoadResult & { nodeUs: number; postgresUs: number };
@@ -202,6 +206,14 @@ try {
   const stored = await database.pool.query('SELECT count(*) FROM cases');
   const queued = await database.pool.query('SELECT count(*) FROM notification_outbox');
   const joined = await database.pool.query('SELECT count(*) FROM cases WHERE duplicate_of IS NOT NULL');
+  const batches = await database.pool.query(
+    `SELECT count(*) AS creates, count(DISTINCT at) AS batches FROM audit_ledger
+      WHERE seq > $1 AND action = 'case.create'`,
+    [ledgerBefore],
+  );
+  console.log(
+    `creates per batch in the rounds: ${(batches.rows[0].creates / Math.max(1, batches.rows[0].batches)).toFixed(1)}`,
+  );
   console.log(
     `cases stored: ${stored.rows[0].count} (${joined.rows[0].count} joined to an open one), notifications queued: ${queued.rows[0].count}`,
   );

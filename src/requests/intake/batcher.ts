@@ -2,12 +2,8 @@
 // append and one commit for the lot, each answered only once that commit is durable. The
 // transaction is pipelined: BEGIN goes with the search for the open cases they repeat, and the
 // cases, their messages and their ledger entries go together, so it costs three round trips (the
-// last the commit) however many requests it holds. One batch is stored at a time, and the requests
-// arriving meanwhile make the next: a batch costs PostgreSQL and this process about a millisecond
-// of CPU whatever its size, and the ledger's lock lets only one append at a time anyway, so larger
-// batches make cheaper creates (decision 0010). Each batch sees every case stored before it, so a
-// repeat of a report in the batch before is joined to it (within this instance; between
-// instances, reports sent in the same few milliseconds may each make a case).
+// last the commit) however many requests it holds. Two batches may be in flight at once: the
+// second finds its repeats while the first holds the ledger's lock (taken last, held to the commit).
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Database, Db } from '../../db/index.ts';
 import type { GovernanceService, LedgerEntry } from '../../governance/index.ts';
@@ -18,6 +14,7 @@ import { sameOpenCases } from './repeats.ts';
 import { insertCases } from './store.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const MAX_FLUSHES = 2;
 
 /** A reference: eight characters of 32 in two fours, like 7KQ2-M9XD. */
 export const newReference = () =>
@@ -55,8 +52,13 @@ interface Outlets {
   governance: GovernanceService;
 }
 
-/** Stores a batch in the caller's transaction. */
-async function storeCases(trx: Db, items: NewCase[], { notify, governance }: Outlets): Promise<StoredCase[]> {
+/** Stores a batch in the caller's transaction; `decided` hears which of its reports are new. */
+async function storeCases(
+  trx: Db,
+  items: NewCase[],
+  { notify, governance }: Outlets,
+  decided: (firsts: NewCase[]) => void,
+): Promise<StoredCase[]> {
   // A repeat of an open report is stored joined to it, and closed: its reporter follows that
   // one. The repeat may be of a report stored earlier or of one earlier in this batch.
   const originals: ({ id: string; reference: string } | number | null)[] = await sameOpenCases(
@@ -70,6 +72,7 @@ async function storeCases(trx: Db, items: NewCase[], { notify, governance }: Out
     );
     if (first >= 0) originals[i] = first;
   });
+  decided(items.filter((_, i) => originals[i] === null));
   // Each case's id and reference are drawn here, so that its messages and ledger entry can be
   // sent with it.
   const drawn = items.map(() => ({ id: randomUUID(), reference: newReference() }));
@@ -114,15 +117,52 @@ async function storeCases(trx: Db, items: NewCase[], { notify, governance }: Out
   }));
 }
 
-/** Stores a batch in its pipelined transaction, drawing references again when one is taken. */
+// A batch with a repeat of a new report in a batch still being stored waits for that commit, so
+// that it finds the report and joins it (within this instance; between instances, reports sent
+// in the same few milliseconds may each make a case). It first waits for the other batch to
+// find which of its reports are new: repeats of stored cases need no waiting for.
+interface Storing {
+  batch: NewCase[];
+  firsts: NewCase[];
+  decided: Promise<void>;
+  done: Promise<void>;
+}
+const near = (a: NewCase[], b: NewCase[]) => a.some((x) => b.some((y) => sameReport(x.row, y.row)));
+
+/** Stores batches, each in its pipelined transaction, drawing references again when one is taken. */
 function batchStore({ pipelined }: Pick<Database, 'pipelined'>, outlets: Outlets) {
+  const storing = new Set<Storing>();
   return async function storeBatch(batch: NewCase[]): Promise<StoredCase[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await pipelined((trx) => storeCases(trx, batch, outlets));
-      } catch (error) {
-        if (!(error instanceof ReferenceTaken) || attempt === 5) throw error;
+    const others = [...storing].filter((s) => near(s.batch, batch));
+    // In the set before anything is awaited, so a batch that comes next sees this one.
+    let decide = () => {};
+    let finish = () => {};
+    const entry: Storing = {
+      batch,
+      firsts: batch,
+      decided: new Promise<void>((resolve) => (decide = resolve)),
+      done: new Promise<void>((resolve) => (finish = resolve)),
+    };
+    storing.add(entry);
+    try {
+      await Promise.all(others.map((s) => s.decided));
+      await Promise.all(others.filter((s) => near(s.firsts, batch)).map((s) => s.done));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await pipelined((trx) =>
+            storeCases(trx, batch, outlets, (firsts) => {
+              entry.firsts = firsts;
+              decide();
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ReferenceTaken) || attempt === 5) throw error;
+        }
       }
+    } finally {
+      storing.delete(entry);
+      decide();
+      finish();
     }
   };
 }
@@ -135,30 +175,30 @@ export function batcher(
 ) {
   const storeBatch = batchStore(database, { notify, governance });
   let pending: PendingCase[] = [];
-  let flushing = false;
+  let flushes = 0;
+  let flushScheduled = false;
 
-  // The one batch being stored; the requests arriving meanwhile wait in `pending` for the next.
   async function flush(): Promise<void> {
-    try {
-      while (pending.length > 0) {
-        const batch = pending;
-        pending = [];
-        try {
-          const results = await storeBatch(batch);
-          for (const [i, item] of batch.entries()) item.resolve(results[i] as never);
-        } catch (error) {
-          if (batch.length === 1) batch[0]?.reject(error as Error);
-          // One bad row must not fail the others: store them one by one.
-          else
-            for (const item of batch) {
-              await storeBatch([item]).then(([result]) => item.resolve(result as never), item.reject);
-            }
-        }
+    flushScheduled = false;
+    flushes++;
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      try {
+        const results = await storeBatch(batch);
+        for (const [i, item] of batch.entries()) item.resolve(results[i] as never);
+        notify.nudge();
+      } catch (error) {
+        if (batch.length === 1) batch[0]?.reject(error as Error);
+        // One bad row must not fail the others: store them one by one.
+        else
+          for (const item of batch) {
+            await storeBatch([item]).then(([result]) => item.resolve(result as never), item.reject);
+          }
         notify.nudge();
       }
-    } finally {
-      flushing = false;
     }
+    flushes--;
   }
 
   /** Stores a case with the others arriving now; answered once their commit is durable. */
@@ -167,8 +207,8 @@ export function batcher(
       pending.push({ ...item, resolve, reject });
       // Started once this turn of the event loop is done, so that the requests read in this
       // turn, each still a few awaits from here, make one batch and not a batch of the first.
-      if (!flushing) {
-        flushing = true;
+      if (flushes < MAX_FLUSHES && !flushScheduled) {
+        flushScheduled = true;
         setImmediate(flush);
       }
     });
