@@ -6,7 +6,6 @@
 //     connections. Each request reports a pothole at a different point of the place (a report
 //     within 50 m of an open one is joined to it, as a repeat would be), and the bare INSERT
 //     stores the same bodies.
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,8 @@ import { loadConfig } from '../src/config.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
 import { demoPlace, routingTable } from '../src/places/index.ts';
-import { type LoadResult, load } from './load.ts';
+import { cpuMeter, type Measured } from './cpu.ts';
+import { load } from './load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const roundCount = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -67,39 +67,7 @@ const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-bench-requests-'));
 let server: Awaited<ReturnType<typeof startEmbedded>> | undefined;
 try {
   server = await startEmbedded({ dataDir, port: 54393 });
-  // CPU time per request, of this process (the server) and of PostgreSQL (its processes, and those
-  // it has reaped): on a shared machine, steadier than the rates, which swing with others' load.
-  const postmaster = Number(
-    readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
-  );
-  const ticks = (pid: number) => {
-    try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ').map(Number) ?? [];
-    } catch {
-      return [];
-    }
-  };
-  const postgresMs = () => {
-    const [, , , , , , , , , , , user = 0, system = 0, children = 0, childrenSystem = 0] = ticks(postmaster);
-    let total = user + system + children + childrenSystem;
-    for (const name of readdirSync('/proc'))
-      if (/^\d+$/.test(name)) {
-        const f = ticks(Number(name));
-        if (f[1] === postmaster) total += (f[11] ?? 0) + (f[12] ?? 0);
-      }
-    return total * 10;
-  };
-  const withCpu = async (run: () => Promise<LoadResult>) => {
-    const node = process.cpuUsage();
-    const postgres = postgresMs();
-    const result = await run();
-    const used = process.cpuUsage(node);
-    return {
-      ...result,
-      nodeUs: (used.user + used.system) / result.total,
-      postgresUs: (1000 * (postgresMs() - postgres)) / result.total,
-    };
-  };
+  const { withCpu } = cpuMeter(dataDir);
   const database = connect(server.url, 20);
   await migrate(database.pool);
   const built = await servicesFor(database);
@@ -164,7 +132,6 @@ try {
   );
   // In turns, so that a slower or faster spell of the machine (a checkpoint, another process)
   // falls on both: the rates are the totals of all rounds, the p99 the worst round's.
-  type Measured = LoadResult & { nodeUs: number; postgresUs: number };
   const rounds: { bare: Measured; open311: Measured }[] = [];
   for (let round = 0; round < roundCount; round++)
     rounds.push({
