@@ -236,3 +236,24 @@ export async function signIn(app: FastifyInstance, email: string, password: stri
 export function cookieHeader(cookies: { name: string; value: string }[]): string {
   return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
 }
+
+/**
+ * Runs statements as the database's owner (a superuser; the app role may do none of this) with
+ * the ledger's append-only triggers off, then puts them back: an insider rewriting the ledger.
+ */
+export async function tamperAsOwner(
+  t: Pick<TestContext, 'ownerUrl'>,
+  statements: (client: pg.Client) => Promise<unknown>,
+): Promise<void> {
+  const client = new pg.Client({ connectionString: t.ownerUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('ALTER TABLE audit_ledger DISABLE TRIGGER USER');
+    await statements(client);
+    await client.query('ALTER TABLE audit_ledger ENABLE TRIGGER USER');
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+}

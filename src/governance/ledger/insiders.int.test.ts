@@ -1,8 +1,8 @@
 // The ledger against whoever holds the database: each attack is made as the database's superuser,
 // with the append-only triggers turned off, and `verify` must find it.
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestContext, testApp } from '../../../test/support.ts';
+import { type TestContext, tamperAsOwner, testApp } from '../../../test/support.ts';
 
 let t: TestContext;
 
@@ -16,23 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/**
- * Runs statements as the database's owner (a superuser; the app role may do none of this) with the
- * ledger's triggers off, then puts them back.
- */
-async function asOwner(statements: (client: pg.Client) => Promise<unknown>) {
-  const client = new pg.Client({ connectionString: t.ownerUrl });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('ALTER TABLE audit_ledger DISABLE TRIGGER USER');
-    await statements(client);
-    await client.query('ALTER TABLE audit_ledger ENABLE TRIGGER USER');
-    await client.query('COMMIT');
-  } finally {
-    await client.end();
-  }
-}
+/** Runs statements as the database's owner with the ledger's triggers off (test/support.ts). */
+const asOwner = (statements: (client: pg.Client) => Promise<unknown>) => tamperAsOwner(t, statements);
 
 const victim = async () =>
   Number(

@@ -3,9 +3,9 @@
 // order would find, wherever the change falls — in a later range, at the seam between two ranges,
 // or in two ranges checked on different threads.
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestContext, testApp } from '../../../test/support.ts';
+import { type TestContext, tamperAsOwner, testApp } from '../../../test/support.ts';
 
 const RANGE = 4096;
 let t: TestContext;
@@ -29,20 +29,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t.close());
 
-/** Runs statements as the database's owner with the ledger's triggers off, then puts them back. */
-async function asOwner(statements: (client: pg.Client) => Promise<unknown>) {
-  const client = new pg.Client({ connectionString: t.ownerUrl });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('ALTER TABLE audit_ledger DISABLE TRIGGER USER');
-    await statements(client);
-    await client.query('ALTER TABLE audit_ledger ENABLE TRIGGER USER');
-    await client.query('COMMIT');
-  } finally {
-    await client.end();
-  }
-}
+/** Runs statements as the database's owner with the ledger's triggers off (test/support.ts). */
+const asOwner = (statements: (client: pg.Client) => Promise<unknown>) => tamperAsOwner(t, statements);
 
 /** Changes an entry's body (its hash left as it was), runs `check`, and puts the body back. */
 async function withBodiesChanged(seqs: number[], check: () => Promise<void>) {
