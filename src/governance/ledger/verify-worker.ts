@@ -166,13 +166,39 @@ export function rangeChecker(connectionString: string) {
     spare = null;
     return buffer;
   };
+  // Ranges asked for while one is read wait here, and the next is sent as soon as the last has
+  // come in: the database reads it while this thread checks the last, and the connection is
+  // never asked a second query while one is under way (which the driver will refuse).
+  const waiting: { task: RangeTask; settle: (read: Promise<CopyOut>) => void }[] = [];
+  let reading = false;
+  const readNext = () => {
+    if (reading) return;
+    const next = waiting.shift();
+    if (!next) return;
+    reading = true;
+    const read = new Promise<CopyOut>((resolve) => resolve(readRange(client, next.task, lend))).then((copy) =>
+      copy.done.then(() => copy),
+    );
+    read
+      .catch(() => {})
+      .then(() => {
+        reading = false;
+        readNext();
+      });
+    next.settle(read);
+  };
+  const read = async (task: RangeTask): Promise<CopyOut> => {
+    await ready;
+    const queued = new Promise<CopyOut>((settle) => waiting.push({ task, settle }));
+    readNext();
+    return queued;
+  };
   return {
     /** Settles once connected. */
     ready,
     async check(task: RangeTask): Promise<RangeResult> {
       try {
-        await ready;
-        const copy = readRange(client, task, lend);
+        const copy = await read(task);
         const result = checkRange(task, await copy.done);
         spare = copy.buffer;
         return result;
