@@ -108,6 +108,36 @@ describe('the KPIs', () => {
     expect(await facts()).toEqual(incremental);
   });
 
+  it('lets a case change while the KPI job is working out its facts, without waiting for the job', async () => {
+    const db = t.services.database.db;
+    const pool = t.services.database.pool;
+    const [changed] = (await sql<{ id: string }>`SELECT id FROM cases LIMIT 1`.execute(db)).rows;
+    await sql`UPDATE cases SET updated_at = now() WHERE id = ${changed?.id}`.execute(db);
+    const job = await pool.connect();
+    try {
+      // The job has taken the stale cases and not yet committed.
+      await job.query('BEGIN');
+      await job.query('SELECT refresh_kpi_requests()');
+      const change = await pool.connect();
+      try {
+        await change.query('BEGIN');
+        await change.query("SET LOCAL lock_timeout = '2s'");
+        await change.query('UPDATE cases SET updated_at = now() WHERE id = $1', [changed?.id]);
+        await change.query('COMMIT');
+      } finally {
+        change.release();
+      }
+      await job.query('COMMIT');
+    } finally {
+      job.release();
+    }
+    // Marked stale again, for the next run.
+    const stale = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM kpi_stale_cases WHERE case_id = ${changed?.id}`.execute(db);
+    expect(stale.rows[0]?.n).toBe(1);
+  });
+
   it('answers GET /api/v1/kpis with the definitions and values', async () => {
     const response = await t.app.inject({ url: '/api/v1/kpis' });
     expect(response.statusCode).toBe(200);
