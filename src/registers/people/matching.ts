@@ -11,7 +11,7 @@ import {
 } from '../../linkage/index.ts';
 import { type Actor, Conflict } from '../../platform/index.ts';
 import type * as store from '../records/index.ts';
-import { normalPostcode, type PersonRecord, toPersonRecord } from '../records/index.ts';
+import { matchCandidates, normalPostcode, type PersonRecord, toPersonRecord } from '../records/index.ts';
 import { REVIEW_THRESHOLD, toLinkage } from './engine.ts';
 import type { recordReader } from './golden-people.ts';
 import * as people from './store.ts';
@@ -96,7 +96,7 @@ export async function matchPeople(
   }
   const postcode = query.postcode ? (normalPostcode(query.postcode) ?? undefined) : undefined;
   const nhsNumber = query.nhsNumber?.replace(/[\s-]/g, '') || undefined;
-  const candidates = await people.matchCandidates(db, { ...query, postcode, nhsNumber });
+  const candidates = await matchCandidates(db, { ...query, postcode, nhsNumber });
   // scored first, so that the policies are asked only about the records that may be the person
   // (a few of the hundreds of candidates): the others would not be shown whatever they decided
   const scored = scoreAgainst(

@@ -2,7 +2,6 @@
 // reviewers' decisions, and people's history. Large writes go as JSON batches.
 import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
-import type { RecordRow } from '../records/index.ts';
 
 const BATCH = 5000;
 
@@ -366,38 +365,4 @@ export async function personExists(db: Db, personId: string) {
     SELECT id, merged_into, (retired_run IS NOT NULL OR retired_at IS NOT NULL) AS retired
       FROM people WHERE id = ${personId}`.execute(db);
   return rows[0];
-}
-
-/**
- * Records that may be the person described, as the engine's blocking would pair them: the same
- * NHS number, email, date of birth or postcode, or the same surname born within a year of the
- * date given (a surname alone only when no date is given). A surname alone would fill the list
- * with namesakes of a common name; with the year, the indexes on surname and date of birth
- * meet (a bitmap AND) and only a few hundred rows are read.
- */
-export async function matchCandidates(
-  db: Db,
-  q: { familyName?: string; dateOfBirth?: string; postcode?: string; nhsNumber?: string; email?: string },
-  limit = 500,
-): Promise<RecordRow[]> {
-  const or = [
-    q.nhsNumber ? sql<boolean>`r.nhs_number = ${q.nhsNumber}` : null,
-    q.email ? sql<boolean>`lower(r.email) = lower(${q.email})` : null,
-    q.dateOfBirth ? sql<boolean>`r.date_of_birth = ${q.dateOfBirth}::date` : null,
-    q.postcode ? sql<boolean>`r.postcode = ${q.postcode}` : null,
-    q.familyName && q.dateOfBirth
-      ? sql<boolean>`(lower(r.family_name) = lower(${q.familyName})
-          AND r.date_of_birth BETWEEN ${q.dateOfBirth}::date - interval '1 year' AND ${q.dateOfBirth}::date + interval '1 year')`
-      : null,
-    q.familyName && !q.dateOfBirth ? sql<boolean>`lower(r.family_name) = lower(${q.familyName})` : null,
-  ].filter((c) => c !== null);
-  if (or.length === 0) return [];
-  const { rows } = await sql<RecordRow>`
-    SELECT r.*, o.ref AS organisation, o.name AS organisation_name, l.person_id
-      FROM local_records r
-      JOIN organisations o ON o.id = r.organisation_id
-      LEFT JOIN person_links l ON l.record_id = r.id
-     WHERE ${sql.join(or, sql` OR `)}
-     LIMIT ${limit}`.execute(db);
-  return rows;
 }

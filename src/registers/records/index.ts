@@ -9,6 +9,7 @@ export { PersonRecord as PersonRecordSchema } from './schemas.ts';
 export { facts, type PersonRecord, type RecordsService, recordsService, toPersonRecord } from './service.ts';
 export {
   findRecord,
+  matchCandidates,
   type NewRecordRow,
   type RecordRow,
   recordsByRef,

@@ -248,3 +248,33 @@ export async function recordsByRef(db: Db, organisationId: string, refs: string[
     .where('r.local_ref', 'in', refs)
     .execute();
 }
+
+/**
+ * Records that may be the person described, as the engine's blocking would pair them: the same
+ * NHS number, email, date of birth or postcode, or the same surname born within a year of the
+ * date given (a surname alone only when no date is given). A surname alone would fill the list
+ * with namesakes of a common name; with the year, the indexes on surname and date of birth
+ * meet (a bitmap AND) and only a few hundred rows are read.
+ */
+export async function matchCandidates(
+  db: Db,
+  q: { familyName?: string; dateOfBirth?: string; postcode?: string; nhsNumber?: string; email?: string },
+  limit = 500,
+): Promise<RecordRow[]> {
+  const or = [
+    q.nhsNumber ? sql<boolean>`r.nhs_number = ${q.nhsNumber}` : null,
+    q.email ? sql<boolean>`lower(r.email) = lower(${q.email})` : null,
+    q.dateOfBirth ? sql<boolean>`r.date_of_birth = ${q.dateOfBirth}::date` : null,
+    q.postcode ? sql<boolean>`r.postcode = ${q.postcode}` : null,
+    q.familyName && q.dateOfBirth
+      ? sql<boolean>`(lower(r.family_name) = lower(${q.familyName})
+          AND r.date_of_birth BETWEEN ${q.dateOfBirth}::date - interval '1 year' AND ${q.dateOfBirth}::date + interval '1 year')`
+      : null,
+    q.familyName && !q.dateOfBirth ? sql<boolean>`lower(r.family_name) = lower(${q.familyName})` : null,
+  ].filter((c) => c !== null);
+  if (or.length === 0) return [];
+  return selectRecords(db)
+    .where(sql<boolean>`(${sql.join(or, sql` OR `)})`)
+    .limit(limit)
+    .execute();
+}
