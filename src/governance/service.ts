@@ -31,7 +31,7 @@ export function governanceService(
    */
   const inForce = (organisations: string[], other: string | null) =>
     agreementsInForce(db, organisations, other, today());
-  const kept = keptClearances(db);
+  const kept = keptClearances(db, clock);
   const principal = principals(places, kept);
   const theGuard = guard(pdp, theLedger, { principal, agreementsInForce: inForce });
   // Other modules write events; a decision goes to the ledger through the guard alone.

@@ -5,6 +5,7 @@ import {
   type Clock,
   Conflict,
   Invalid,
+  keptRead,
   NotFound,
   requireAdmin,
   systemClock,
@@ -21,34 +22,16 @@ import * as store from './store.ts';
  */
 export const CATALOGUE_CACHE_MS = 5_000;
 
-/** A read kept for CATALOGUE_CACHE_MS of the clock's time, shared by everyone asking meanwhile. */
-function keptRead<T>(clock: Clock, read: () => Promise<T>) {
-  let kept: { at: number; value: Promise<T> } | null = null;
-  return {
-    get(): Promise<T> {
-      const now = clock.now().getTime();
-      if (kept && now >= kept.at && now - kept.at < CATALOGUE_CACHE_MS) return kept.value;
-      const value = read();
-      const reading = { at: now, value };
-      kept = reading;
-      value.catch(() => {
-        if (kept === reading) kept = null;
-      });
-      return value;
-    },
-    /** After a change: the next read is of the database (one begun before the change is dropped too). */
-    forget() {
-      kept = null;
-    },
-  };
-}
-
 /** The place, its organisations and its services as kept: copies, so no caller's change reaches another. */
 function keptCatalogue(db: Db, clock: Clock) {
   const reads = {
-    place: keptRead(clock, async () => (await store.getPlace(db)) ?? { name: 'Unnamed place' }),
-    organisations: keptRead(clock, () => store.listOrganisations(db)),
-    services: keptRead(clock, () => store.listServices(db, {})),
+    place: keptRead(
+      clock,
+      CATALOGUE_CACHE_MS,
+      async () => (await store.getPlace(db)) ?? { name: 'Unnamed place' },
+    ),
+    organisations: keptRead(clock, CATALOGUE_CACHE_MS, () => store.listOrganisations(db)),
+    services: keptRead(clock, CATALOGUE_CACHE_MS, () => store.listServices(db, {})),
   };
   return {
     place: async () => ({ ...(await reads.place.get()) }),

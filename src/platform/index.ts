@@ -5,3 +5,4 @@ export * from './errors.ts';
 export { newId, newToken, sha256 } from './ids.ts';
 export { refuseUnreadableText } from './input.ts';
 export { type JobDefinition, type JobQueue, type JobsLog, jobQueue } from './jobs.ts';
+export { type KeptRead, keptRead } from './kept.ts';

@@ -2,33 +2,38 @@
 // administrator or information governance officer), each change in the ledger. Each instance
 // keeps a clearance it has read for a few seconds, as every governed read needs it: a change
 // made through an instance applies there at once, and everywhere within those seconds.
-import { performance } from 'node:perf_hooks';
 import type { Db } from '../../db/index.ts';
-import { type Actor, Forbidden, requireActor } from '../../platform/index.ts';
+import {
+  type Actor,
+  type Clock,
+  Forbidden,
+  type KeptRead,
+  keptRead,
+  requireActor,
+} from '../../platform/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { clearanceOf, setClearance } from './store.ts';
 
 /** How long an instance keeps a clearance it has read. */
 export const CLEARANCE_KEPT_MS = 5_000;
 
-/** Clearances as read, kept `CLEARANCE_KEPT_MS` per account (a failed read is tried again). */
-export function keptClearances(db: Db) {
-  let kept = new Map<string, { level: Promise<number>; until: number }>();
+/** Clearances as read, kept `CLEARANCE_KEPT_MS` per account. */
+export function keptClearances(db: Db, clock: Clock) {
+  let kept = new Map<string, KeptRead<number>>();
   return {
     of(accountId: string): Promise<number> {
-      const now = performance.now();
-      const found = kept.get(accountId);
-      if (found && found.until > now) return found.level;
-      // Staff accounts are few, but an instance runs for months: start again now and then.
-      if (kept.size >= 10_000) kept = new Map();
-      const level = clearanceOf(db, accountId);
-      kept.set(accountId, { level, until: now + CLEARANCE_KEPT_MS });
-      level.catch(() => kept.delete(accountId));
-      return level;
+      let read = kept.get(accountId);
+      if (!read) {
+        // Staff accounts are few, but an instance runs for months: start again now and then.
+        if (kept.size >= 10_000) kept = new Map();
+        read = keptRead(clock, CLEARANCE_KEPT_MS, () => clearanceOf(db, accountId));
+        kept.set(accountId, read);
+      }
+      return read.get();
     },
     /** Reads the account's clearance afresh next time (after a change has committed). */
     forget(accountId: string): void {
-      kept.delete(accountId);
+      kept.get(accountId)?.forget();
     },
   };
 }
@@ -44,7 +49,6 @@ export function clearances(db: Db, ledger: Ledger, kept: KeptClearances) {
         trx,
         grants.map((g) => ({ action: 'clearance.set', detail: { account: g.accountId, level: g.level } })),
       );
-      for (const g of grants) kept.forget(g.accountId);
     },
 
     async setClearance(actor: Actor | null, accountId: string, level: 1 | 2): Promise<void> {
