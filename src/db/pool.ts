@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -78,7 +77,7 @@ const corked = (client: pg.PoolClient, names: StatementNames) => {
  * The name a statement is prepared under on each connection, so that PostgreSQL parses and plans
  * it once per connection instead of at every use: for the batches of the front door, whose few
  * statements (one text each, however many rows) cost more to plan than to run for a small batch.
- * Named by a hash of the text; beyond the first MOST_NAMED texts, statements go unnamed, so a
+ * Numbered in the order first seen; beyond the first MOST_NAMED texts, statements go unnamed, so a
  * statement made with a varying text cannot fill the server's memory.
  */
 type StatementNames = (text: string) => string | null;
@@ -88,7 +87,7 @@ function statementNames(): StatementNames {
   return (text) => {
     const known = names.get(text);
     if (known || names.size >= MOST_NAMED) return known ?? null;
-    const name = `p_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    const name = `flagstone_${names.size}`;
     names.set(text, name);
     return name;
   };

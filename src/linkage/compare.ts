@@ -458,7 +458,7 @@ const email: Comparison = {
 };
 
 /** the same first name and the same last name, both present */
-export function sameNames(columns: RecordColumns, a: number, b: number): boolean {
+function sameNames(columns: RecordColumns, a: number, b: number): boolean {
   const first = columns.text.firstName.ids;
   const last = columns.text.lastName.ids;
   return (

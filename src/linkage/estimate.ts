@@ -105,23 +105,11 @@ type Patterns = { levels: Uint8Array; counts: Float64Array; size: number };
 /** The distinct patterns of levels among pairs, and which pattern each pair shows. */
 export type PatternIndex = { levels: Uint8Array; size: number; patternOf: Int32Array; width: number };
 
+/** The pattern index of pairs whose levels are all at hand, in order. */
 export function indexPatterns(levels: Uint8Array, count: number, width: number): PatternIndex {
-  const index = new KeyIds(1 << 16);
-  const first: number[] = [];
-  const patternOf = new Int32Array(count);
-  for (let k = 0; k < count; k++) {
-    let key = 0;
-    const base = k * width;
-    for (let c = 0; c < width; c++) key = key * 16 + (levels[base + c] as number);
-    const at = index.id(key);
-    if (at === first.length) first.push(k);
-    patternOf[k] = at;
-  }
-  const out = new Uint8Array(first.length * width);
-  first.forEach((k, p) => {
-    out.set(levels.subarray(k * width, k * width + width), p * width);
-  });
-  return { levels: out, size: first.length, patternOf, width };
+  const builder = new PatternIndexBuilder(count, width);
+  builder.add(levels, 0, count);
+  return builder.finish();
 }
 
 /**

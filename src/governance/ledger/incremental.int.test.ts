@@ -1,8 +1,7 @@
 // A verify that resumes where the last one ended: only the entries and checkpoints after it are
 // checked, once the entry it ended at is seen to be as it was; whatever changed after it is found.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestContext, testApp } from '../../../test/support.ts';
+import { type TestContext, tamperAsOwner, testApp } from '../../../test/support.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -18,19 +17,10 @@ const newest = async () =>
   Number((await t.services.database.pool.query('SELECT max(seq) AS seq FROM audit_ledger')).rows[0].seq);
 
 /** Changes an entry's body as the database's owner, its triggers off: what an insider could do. */
-async function rewrite(seq: number) {
-  const client = new pg.Client({ connectionString: t.ownerUrl });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('ALTER TABLE audit_ledger DISABLE TRIGGER USER');
-    await client.query(`UPDATE audit_ledger SET body = replace(body, '"i":', '"j":') WHERE seq = $1`, [seq]);
-    await client.query('ALTER TABLE audit_ledger ENABLE TRIGGER USER');
-    await client.query('COMMIT');
-  } finally {
-    await client.end();
-  }
-}
+const rewrite = (seq: number) =>
+  tamperAsOwner(t, (c) =>
+    c.query(`UPDATE audit_ledger SET body = replace(body, '"i":', '"j":') WHERE seq = $1`, [seq]),
+  );
 
 describe('verify from where the last one ended', { timeout: 120_000 }, () => {
   it('checks only what came after, and finds a change to it or to the entry it ended at', async () => {

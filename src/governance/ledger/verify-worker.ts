@@ -215,12 +215,8 @@ if (parentPort && workerData?.connectionString) {
   const checker = rangeChecker(workerData.connectionString as string);
   // Until it says it is ready, the main thread checks every range itself.
   checker.ready.then(() => port.postMessage('ready')).catch(() => {});
-  port.on('message', async (task: RangeTask | 'close') => {
-    if (task === 'close') {
-      await checker.close();
-      port.close();
-      return;
-    }
+  // The pool ends the worker when verify is done (its connection goes with it).
+  port.on('message', async (task: RangeTask) => {
     const result = await checker.check(task);
     port.postMessage(result, [result.roots]);
   });

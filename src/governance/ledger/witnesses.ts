@@ -67,18 +67,7 @@ export function cosignatureFailures(
         continue;
       }
       keys.set(witness, c.publicKey);
-      let good = false;
-      try {
-        good = verify(
-          null,
-          cosignatureMessage(log, head, c.signedAt),
-          createPublicKey(c.publicKey),
-          Buffer.from(c.signature, 'base64'),
-        );
-      } catch {
-        good = false;
-      }
-      if (!good)
+      if (!cosigned(log, head, c.signedAt, c.publicKey, c.signature))
         failed(
           `the co-signature of ${witness} on the tree head of ${head.treeSize} entries does not verify against its key (as a co-signature of the ledger at ${log}, FLAGSTONE_URL)`,
         );
@@ -164,6 +153,26 @@ async function post(
   }
 }
 
+/** Whether `signature` (base64) is a co-signature of `head` of the ledger at `log` by this public key. */
+function cosigned(
+  log: string,
+  head: Pick<TreeHead, 'keyId' | 'treeSize' | 'rootHash'>,
+  signedAt: string,
+  publicKey: string,
+  signature: string,
+): boolean {
+  try {
+    return verify(
+      null,
+      cosignatureMessage(log, head, signedAt),
+      createPublicKey(publicKey),
+      Buffer.from(signature, 'base64'),
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Why a witness's answer is not a co-signature of `head` by its key, or null when it is. */
 function badCosignature(
   witness: WitnessRow,
@@ -173,17 +182,15 @@ function badCosignature(
 ): string | null {
   if (witness.key_id && cosignature.keyId !== witness.key_id)
     return `answered with the key ${String(cosignature.keyId)}, not its own ${witness.key_id}`;
-  try {
-    const good = verify(
-      null,
-      cosignatureMessage(log, head, String(cosignature.signedAt)),
-      createPublicKey(witness.public_key ?? String(cosignature.publicKey)),
-      Buffer.from(String(cosignature.signature), 'base64'),
-    );
-    return good ? null : 'answered with a co-signature that does not verify';
-  } catch {
-    return 'answered with a co-signature that does not verify';
-  }
+  return cosigned(
+    log,
+    head,
+    String(cosignature.signedAt),
+    witness.public_key ?? String(cosignature.publicKey),
+    String(cosignature.signature),
+  )
+    ? null
+    : 'answered with a co-signature that does not verify';
 }
 
 /** The ledger's side: its witnesses, sending them new heads, keeping their co-signatures. */
