@@ -28,6 +28,8 @@ export function cpuMeter(dataDir: string) {
       }
     return total * 10;
   };
+  /** CPU seconds PostgreSQL has used so far. */
+  const postgresSeconds = () => postgresMs() / 1000;
   /** CPU seconds so far, of this process (all its threads) and of PostgreSQL. */
   const seconds = () => {
     const own = process.cpuUsage();
@@ -45,5 +47,5 @@ export function cpuMeter(dataDir: string) {
       postgresUs: (1000 * (postgresMs() - postgres)) / result.total,
     };
   }
-  return { seconds, withCpu };
+  return { postgresSeconds, seconds, withCpu };
 }

@@ -19,6 +19,7 @@ import { findRecord, PersonRecordSchema, toPersonRecord } from '../src/registers
 import { contexts } from '../src/web/index.ts';
 import { cpuMeter } from './cpu.ts';
 import { load } from './load.ts';
+import { signInWithPassword } from './sign-in.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -52,22 +53,7 @@ try {
     }),
   );
 
-  const manager = credentials.find((c) => c.roles === 'manager at castlebridge-council');
-  if (!manager) throw new Error('no demo manager');
-  const form = await app.inject({ url: '/sign-in', headers: { accept: 'text/html' } });
-  const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-  const jar = form.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  const signIn = await app.inject({
-    method: 'POST',
-    url: '/sign-in',
-    headers: { cookie: jar, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({
-      email: manager.email,
-      password: manager.password,
-      _csrf: token,
-    }).toString(),
-  });
-  const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const cookie = await signInWithPassword(app, credentials, 'manager at castlebridge-council');
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const search = await fetch(`${base}/api/v1/records?name=khan`, { headers: { cookie } });
   if (!search.ok) throw new Error(`searching the records failed with ${search.status}`);

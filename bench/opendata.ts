@@ -9,7 +9,7 @@
 // later run with the same folder publishes from the cases already there (5,000,000 take about 7
 // minutes to write), adding its releases to it.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +19,7 @@ import { servicesFor } from '../src/compose.ts';
 import { connect, migrate, startEmbedded } from '../src/db/index.ts';
 import { loadDemo } from '../src/demo.ts';
 import { freePort } from '../test/ports.ts';
+import { cpuMeter } from './cpu.ts';
 
 const CASES = Number(process.env.BENCH_OPENDATA_CASES ?? 5_000_000);
 const SPENDING = Number(process.env.BENCH_OPENDATA_SPENDING ?? 200_000);
@@ -29,32 +30,6 @@ const keep = process.env.BENCH_OPENDATA_KEEP;
 const reuse = keep !== undefined && existsSync(path.join(keep, 'postgres', 'PG_VERSION'));
 const databaseDir = keep ?? (await mkdtemp(path.join(tmpdir(), 'flagstone-bench-opendata-db-')));
 
-/** CPU seconds (user and system) the server's processes have used so far: the postmaster and its backends. */
-async function postgresSeconds(): Promise<number> {
-  const ticks = 100; // USER_HZ on Linux
-  const stats: { pid: number; ppid: number; cpu: number; command: string }[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const command = await readFile(`/proc/${name}/cmdline`, 'utf8');
-      stats.push({
-        pid: Number(name),
-        ppid: Number(fields[1]),
-        cpu: (Number(fields[11]) + Number(fields[12])) / ticks,
-        command,
-      });
-    } catch {
-      // a process that ended while being read
-    }
-  }
-  const postmaster = stats.find((p) => p.command.includes(path.join(databaseDir, 'postgres')));
-  if (!postmaster) return Number.NaN;
-  return stats
-    .filter((p) => p.pid === postmaster.pid || p.ppid === postmaster.pid)
-    .reduce((t, p) => t + p.cpu, 0);
-}
 const nodeSeconds = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
@@ -66,6 +41,7 @@ const mainSeconds = () => {
 };
 
 const server = await startEmbedded({ dataDir: databaseDir, port: await freePort() });
+const { postgresSeconds } = cpuMeter(databaseDir);
 const database = connect(server.url, 4);
 try {
   await migrate(database.pool);
@@ -127,7 +103,7 @@ try {
     await services.governance.ledger.checkpoint();
 
     const total = performance.now();
-    const cpu = { node: nodeSeconds(), main: mainSeconds(), postgres: await postgresSeconds() };
+    const cpu = { node: nodeSeconds(), main: mainSeconds(), postgres: postgresSeconds() };
     // Published as `flagstone publish` does: the requests beside the other datasets (publishEach).
     const bars = new MultiBar({
       format: '{dataset} [{bar}] {value} rows',
@@ -152,7 +128,7 @@ try {
     process.stdout.write(lines.join(''));
     const seconds = (performance.now() - total) / 1000;
     process.stdout.write(
-      `CPU: Node ${(nodeSeconds() - cpu.node).toFixed(1)} s (its main thread ${(mainSeconds() - cpu.main).toFixed(1)} s), PostgreSQL ${((await postgresSeconds()) - cpu.postgres).toFixed(1)} s\n`,
+      `CPU: Node ${(nodeSeconds() - cpu.node).toFixed(1)} s (its main thread ${(mainSeconds() - cpu.main).toFixed(1)} s), PostgreSQL ${(postgresSeconds() - cpu.postgres).toFixed(1)} s\n`,
     );
     process.stdout.write(
       `Every dataset published in ${seconds.toFixed(1)} s (limit 180 s); peak RSS ${peakMiB()} MiB (limit 1024 MiB)\n`,
