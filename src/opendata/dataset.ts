@@ -253,16 +253,11 @@ export function releaseFiles(
   };
   const row = (values: Row): Promise<void> | undefined => {
     if (!started) return start().then(() => row(values));
+    const { cells, line } = allowedCells(names, values);
     const allowed: Row = {};
-    let line = '';
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i] as string;
-      const value = values[name] ?? null;
-      allowed[name] = value;
-      line += i === 0 ? csvField(value) : `,${csvField(value)}`;
-    }
+    for (let i = 0; i < names.length; i++) allowed[names[i] as string] = cells[i] as Value;
     rows++;
-    const toCsv = csv.add(`${line}\r\n`);
+    const toCsv = csv.add(line);
     const item = jsonFormat.row(allowed);
     const toJson = item === null ? undefined : json.add(`${items++ > 0 ? ',' : ''}\n${item}`);
     return toCsv || toJson ? Promise.all([toCsv, toJson]).then(() => {}) : undefined;
@@ -276,6 +271,21 @@ export function releaseFiles(
     },
     close: async () => {},
   };
+}
+
+/**
+ * The row's values of the columns a release may hold, in their order (nothing else of the row),
+ * and its CSV line: what every format of a release is written from.
+ */
+function allowedCells(names: string[], values: Row): { cells: Value[]; line: string } {
+  const cells: Value[] = [];
+  let line = '';
+  for (let i = 0; i < names.length; i++) {
+    const value = values[names[i] as string] ?? null;
+    cells.push(value);
+    line += i === 0 ? csvField(value) : `,${csvField(value)}`;
+  }
+  return { cells, line: `${line}\r\n` };
 }
 
 /** `releaseFiles` of a long dataset: the CSV written here, the JSON by a worker thread beside it. */
@@ -293,16 +303,10 @@ function releaseFilesBeside(
       const header = csv.add(csvLine(names));
       if (header) return header.then(() => row(values));
     }
-    const allowed: Value[] = [];
-    let line = '';
-    for (let i = 0; i < names.length; i++) {
-      const value = values[names[i] as string] ?? null;
-      allowed.push(value);
-      line += i === 0 ? csvField(value) : `,${csvField(value)}`;
-    }
+    const { cells, line } = allowedCells(names, values);
     rows++;
-    const toCsv = csv.add(`${line}\r\n`);
-    const toJson = json.row(allowed);
+    const toCsv = csv.add(line);
+    const toJson = json.row(cells);
     return toCsv || toJson ? Promise.all([toCsv, toJson]).then(() => {}) : undefined;
   };
   return {

@@ -46,23 +46,17 @@ export const requestColumns = [
 
 /**
  * How a release's requests become published rows: only these fields, worked out from the
- * allow-listed facts. Names are looked up once per organisation and grid squares' centres once
- * per square, as a release turns millions of requests into rows.
+ * allow-listed facts. Grid squares' centres are worked out once per square, as a release turns
+ * millions of requests into rows.
  */
 export function requestRows(names: Names, gridMetres: number): (facts: store.CaseFacts) => Row {
   const squareOf = gridSquares(gridMetres);
-  const organisations = new Map<string, ReturnType<typeof organisationOf>>();
-  const organisation = (id: string) => {
-    let found = organisations.get(id);
-    if (!found) {
-      found = organisationOf(names.organisations, id);
-      organisations.set(id, found);
-    }
-    return found;
-  };
   return (facts) => {
     const square = squareOf(facts.lat, facts.lon);
-    const { organisation: ref, organisation_name } = organisation(facts.organisation_id);
+    const { organisation: ref, organisation_name } = organisationOf(
+      names.organisations,
+      facts.organisation_id,
+    );
     return {
       service: facts.service_code,
       service_name: names.services.get(facts.service_code) ?? null,
