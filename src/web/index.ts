@@ -9,12 +9,12 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 import { Type } from 'typebox';
-import { DomainError, type FieldError } from '../platform/index.ts';
+import { type Actor, DomainError, type FieldError } from '../platform/index.ts';
 import { type Contexts, unknownAddresses } from './contexts.ts';
 import { govukDate, govukDateTime } from './dates.ts';
 import { answerError, readsPages } from './errors.ts';
@@ -26,6 +26,7 @@ export { govukDate, govukDateTime } from './dates.ts';
 export { type LogFormat, loggerFor, requestLog } from './logging.ts';
 export { allowedMethods, frameworkErrors } from './methods.ts';
 export { truthfulDocument } from './openapi.ts';
+export { sharedRendering } from './shared-pages.ts';
 
 const govukDist = new URL('../../node_modules/govuk-frontend/dist/', import.meta.url).pathname;
 const leafletDist = new URL('../../node_modules/leaflet/dist/', import.meta.url).pathname;
@@ -216,14 +217,17 @@ async function views(app: FastifyInstance, globals: Globals) {
       },
     },
   });
+  /** What the layout of every page is rendered with, besides the page's own data. */
+  const layout = (request: FastifyRequest, cspNonce: string, csrfToken: string, actor: Actor | null) => ({
+    cspNonce,
+    csrfToken,
+    actor,
+    currentPath: request.url.split('?')[0],
+  });
   app.decorateReply('page', function page(this: FastifyReply, template: string, context: PageContext = {}) {
-    const request = this.request;
     return this.type('text/html; charset=utf-8').view(template, {
       ...context,
-      cspNonce: this.cspNonce.script,
-      csrfToken: this.generateCsrf(),
-      actor: request.actor ?? null,
-      currentPath: request.url.split('?')[0],
+      ...layout(this.request, this.cspNonce.script, this.generateCsrf(), this.request.actor ?? null),
     });
   });
   const shared = sharedRendering();
@@ -232,15 +236,9 @@ async function views(app: FastifyInstance, globals: Globals) {
     async function sharedPage(this: FastifyReply, template: string, context: PageContext) {
       const request = this.request;
       if (request.actor || this.statusCode !== 200) return this.page(template, context);
-      const currentPath = request.url.split('?')[0];
-      const html = await shared.html(`${template}\n${currentPath}\n${JSON.stringify(context)}`, () =>
-        this.viewAsync(template, {
-          ...context,
-          cspNonce: shared.marks.nonce,
-          csrfToken: shared.marks.csrf,
-          actor: null,
-          currentPath,
-        }),
+      const marks = layout(request, shared.marks.nonce, shared.marks.csrf, null);
+      const html = await shared.html(`${template}\n${marks.currentPath}\n${JSON.stringify(context)}`, () =>
+        this.viewAsync(template, { ...context, ...marks }),
       );
       return this.type('text/html; charset=utf-8').send(
         shared.fill(html, { nonce: () => this.cspNonce.script, csrfToken: () => this.generateCsrf() }),

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlacesService } from '../../places/index.ts';
 import { Forbidden, requireActor } from '../../platform/index.ts';
-import { govukDateTime } from '../../web/index.ts';
+import { govukDateTime, sharedRendering } from '../../web/index.ts';
 import type { KpisService } from './service.ts';
 
 type Overview = Awaited<ReturnType<KpisService['overview']>>;
@@ -35,18 +35,11 @@ export async function kpiPages(
   // Every KPI's figures (the charts, their tables of data) are the same for everyone until the job
   // runs again or a month ends: rendered once for each, not for every reader (GOV.UK's macros
   // were most of the page's cost).
-  const figures = new Map<string, Promise<string>>();
-  const figuresOf = (reply: FastifyReply, ref: string | null, overview: Overview) => {
-    const key = JSON.stringify([ref, overview.computedAt, overview.kpis.map((k) => k.latest?.label)]);
-    let html = figures.get(key);
-    if (!html) {
-      if (figures.size >= 64) figures.clear();
-      html = reply.viewAsync('outcomes-figures.njk', { kpis: overview.kpis, organisation: ref });
-      figures.set(key, html);
-      html.catch(() => figures.delete(key));
-    }
-    return html;
-  };
+  const figures = sharedRendering();
+  const figuresOf = (reply: FastifyReply, ref: string | null, overview: Overview) =>
+    figures.html(JSON.stringify([ref, overview.computedAt, overview.kpis.map((k) => k.latest?.label)]), () =>
+      reply.viewAsync('outcomes-figures.njk', { kpis: overview.kpis, organisation: ref }),
+    );
 
   app.get<{ Querystring: { organisation?: string } }>('/outcomes', async (request, reply) => {
     staffOnly(request);
