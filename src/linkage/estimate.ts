@@ -404,12 +404,14 @@ function agreeingPairs(
 }
 
 /** For each comparison whose level 1 is plain equality of a key: the key of record i, -1 for none. */
+/** A text column's key of record i, the same for the same value (its ids may not be), -1 for none. */
+const hashed = (column: RecordColumns['text'][keyof RecordColumns['text']]) => (i: number) => {
+  const id = column.ids[i] as number;
+  return id < 0 ? -1 : hash53(column.values[id] as string);
+};
+
 function exactKeys(columns: RecordColumns): Map<string, (i: number) => number> {
   const text = columns.text;
-  const hashed = (column: RecordColumns['text'][keyof RecordColumns['text']]) => (i: number) => {
-    const id = column.ids[i] as number;
-    return id < 0 ? -1 : hash53(column.values[id] as string);
-  };
   const postcodes = Math.max(1, text.postcode.values.length);
   return new Map<string, (i: number) => number>([
     ['date of birth', (i) => (columns.dateOfBirth[i] === 0 ? -1 : (columns.dateOfBirth[i] as number))],
@@ -436,36 +438,46 @@ function exactKeys(columns: RecordColumns): Map<string, (i: number) => number> {
  */
 function emailAgreement(u: number[], columns: RecordColumns, crossSetOnly: boolean): number[] {
   const text = columns.text;
-  const emailOf = (i: number) => {
-    const id = text.email.ids[i] as number;
-    return id < 0 ? '' : (text.email.values[id] as string);
+  const n = columns.count;
+  // Each part as a small number per record (-1 for none), made once: an email's id among the
+  // addresses (its ids are not one per value), the names' pair, and the two together.
+  const dense = (keyOf: (i: number) => number) => {
+    const index = new KeyIds(1024);
+    const ids = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const key = keyOf(i);
+      ids[i] = key < 0 ? -1 : index.id(key);
+    }
+    return ids;
   };
-  const namesOf = (i: number) => {
+  const emails = dense(hashed(text.email));
+  const lastNames = Math.max(1, text.lastName.values.length);
+  const names = dense((i) => {
     const first = text.firstName.ids[i] as number;
     const last = text.lastName.ids[i] as number;
-    return first < 0 || last < 0 ? '' : `${text.firstName.values[first]} ${text.lastName.values[last]}`;
-  };
+    return first < 0 || last < 0 ? -1 : first * lastNames + last;
+  });
+  const emailAndNames = dense((i) => {
+    const e = emails[i] as number;
+    const m = names[i] as number;
+    return e < 0 || m < 0 ? -1 : e * n + m;
+  });
   const yearOf = (i: number) => Math.floor((columns.dateOfBirth[i] as number) / 10000);
   // the key of record i from these parts (among records with an address, names and a date of
   // birth; -1 for others), a year of 0 standing for "born some year"
   const keyOf = (withEmail: boolean, byYear: boolean) => (i: number) => {
-    const names = namesOf(i);
-    const address = emailOf(i);
-    if (names === '' || address === '' || columns.dateOfBirth[i] === 0) return -1;
-    return hash53(`${withEmail ? address : ''}\u0000${names}\u0000${byYear ? yearOf(i) : 0}`);
+    const key = emailAndNames[i] as number;
+    if (key < 0 || columns.dateOfBirth[i] === 0) return -1;
+    return (withEmail ? key : (names[i] as number)) * 4096 + (byYear ? yearOf(i) : 0);
   };
   const count = (withEmail: boolean, byYear: boolean) =>
     agreeingPairs(columns, keyOf(withEmail, byYear), crossSetOnly).agreeing;
   const sameNamesOtherYear = count(false, false) - count(false, true);
   const sameEmailOtherYear = count(true, false) - count(true, true);
-  const email = agreementShare(columns, (i) => (emailOf(i) === '' ? -1 : hash53(emailOf(i))), crossSetOnly);
-  const emailAndNames = agreementShare(
-    columns,
-    (i) => (emailOf(i) === '' || namesOf(i) === '' ? -1 : hash53(`${emailOf(i)}\u0000${namesOf(i)}`)),
-    crossSetOnly,
-  );
+  const email = agreementShare(columns, (i) => emails[i] as number, crossSetOnly);
+  const withNames = agreementShare(columns, (i) => emailAndNames[i] as number, crossSetOnly);
   if (email <= 0) return u;
-  const exact = Math.max(email - Math.max(0, emailAndNames), email * 1e-3);
+  const exact = Math.max(email - Math.max(0, withNames), email * 1e-3);
   // too few namesakes to count on: the sample's share stands
   const givenNames =
     sameNamesOtherYear > 0 ? Math.max(sameEmailOtherYear, 1) / sameNamesOtherYear : (u[2] as number);
