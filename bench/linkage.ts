@@ -13,11 +13,11 @@
 //     beside the full run, with how many records the two put in different people
 import { performance } from 'node:perf_hooks';
 import {
+  type LinkageInput,
   type LinkageRecord,
   type LinkageResult,
   type LinkageStage,
   linkRecords,
-  type NormalisedRecords,
   RecordsNormaliser,
   syntheticPeople,
   syntheticRecords,
@@ -192,11 +192,24 @@ async function linkWhatChanged(
   );
 }
 
+/** Synthetic records made for a run, either way. */
+type Made = {
+  input: LinkageInput;
+  ids: readonly string[];
+  person: Int32Array;
+  /** seconds spent making the records (not counted) */
+  generated: number;
+  /** seconds spent normalising them as they were made (counted) */
+  normalising: number;
+  /** the record objects, when they were made as objects */
+  records?: LinkageRecord[];
+};
+
 /**
  * The synthetic records of a size, normalised as they are made (no array of record objects),
  * with the seconds spent normalising them apart from those spent making them.
  */
-function streamedPeople(size: number) {
+function streamedPeople(size: number): Made {
   const normaliser = new RecordsNormaliser(size);
   let normalising = 0;
   const started = performance.now();
@@ -213,19 +226,30 @@ function streamedPeople(size: number) {
   normalising += performance.now() - finishing;
   sampleMemory();
   const generated = (finishing - started - normalising) / 1000;
-  return { normalised, ids: normalised.ids, person, generated, normalising: normalising / 1000 };
+  return { input: { normalised }, ids: normalised.ids, person, generated, normalising: normalising / 1000 };
+}
+
+/** The synthetic records of a size as objects, for the steps that need them (recall, changes). */
+function objectPeople(size: number): Made {
+  const started = performance.now();
+  const data = syntheticPeople({ records: size, seed: 2024 });
+  const generated = (performance.now() - started) / 1000;
+  const ids = data.records.map((r) => r.id);
+  return {
+    input: { records: data.records },
+    ids,
+    person: data.person,
+    generated,
+    normalising: 0,
+    records: data.records,
+  };
 }
 
 for (const size of sizes) {
   // the record objects are only made when a step below needs them
-  const needsRecords = withRecall || changedShare > 0;
   peakRss = 0;
-  let started = performance.now();
-  const data = needsRecords ? syntheticPeople({ records: size, seed: 2024 }) : undefined;
-  const streamed = data ? undefined : streamedPeople(size);
-  const generated = data ? (performance.now() - started) / 1000 : (streamed?.generated ?? 0);
-  const ids = data ? data.records.map((r) => r.id) : (streamed?.ids ?? []);
-  const truth = data?.person ?? (streamed?.person as Int32Array);
+  const made = withRecall || changedShare > 0 ? objectPeople(size) : streamedPeople(size);
+  const { ids, person: truth, records } = made;
   // the person of each record by its id ('r' and its number before shuffling), in typed arrays:
   // a Map of ten million ids would weigh more than the engine's own columns
   const personById = new Int32Array(size);
@@ -238,30 +262,22 @@ for (const size of sizes) {
   let actual = 0;
   for (const n of perPerson) actual += (n * (n - 1)) / 2;
   const personOfRecord = (id: string) => String(personById[Number(id.slice(1))]);
-  if (data) peakRss = 0;
-  started = performance.now();
-  const run = await timed((onProgress) =>
-    linkRecords(
-      data ? { records: data.records } : { normalised: streamed?.normalised as NormalisedRecords },
-      {
-        threads,
-        onProgress,
-      },
-    ),
-  );
-  if (streamed) {
+  // made as objects, the records' memory is not the engine's; streamed, it is its columns'
+  if (records) peakRss = 0;
+  const run = await timed((onProgress) => linkRecords(made.input, { threads, onProgress }));
+  if (!records) {
     // normalising happened while the records were made: it counts, making them does not
-    run.seconds += streamed.normalising;
-    run.stages = `normalise (as made) ${streamed.normalising.toFixed(1)}s, ${run.stages}`;
+    run.seconds += made.normalising;
+    run.stages = `normalise (as made) ${made.normalising.toFixed(1)}s, ${run.stages}`;
   }
-  console.log(`synthetic ${size}: generated in ${generated.toFixed(1)}s (not counted)`);
+  console.log(`synthetic ${size}: generated in ${made.generated.toFixed(1)}s (not counted)`);
   addRow(`synthetic ${size.toLocaleString('en-GB')}`, run, pairScores(run.result, personOfRecord, actual));
-  if (data && withRecall) console.log(blockingRecall(data.records, data.person, run.result).join('\n'));
-  if (data && changedShare > 0) {
+  if (records && withRecall) console.log(blockingRecall(records, truth, run.result).join('\n'));
+  if (records && changedShare > 0) {
     const scores = (result: LinkageResult) => pairScores(result, personOfRecord, actual);
-    await linkWhatChanged(data.records, changedShare, run.result, scores, size);
+    await linkWhatChanged(records, changedShare, run.result, scores, size);
   }
-  if (data) data.records.length = 0;
+  if (records) records.length = 0;
 }
 clearInterval(sampler);
 
