@@ -60,7 +60,10 @@ async function start(options: { demo: boolean }) {
     if (options.demo && !(await hasPlace(services))) {
       process.stdout.write(`${formatCredentials(await loadDemo(services, { live: true }))}\n`);
     }
-    const app = await createApp(cfg, services);
+    // Pages carry the place's name: the one configured, or else the loaded place's own.
+    const placeName =
+      cfg.brand.placeName ?? ((await hasPlace(services)) ? (await services.places.place()).name : null);
+    const app = await createApp({ ...cfg, brand: { ...cfg.brand, placeName } }, services);
     if (open)
       app.log.warn(
         `the app's database role can ${open}: set DATABASE_OWNER_URL to the owner's role and DATABASE_URL to a role of its own (see the README)`,

@@ -79,6 +79,10 @@ describe('flagstone start', () => {
     const organisations = await (await fetch(`${base}/api/v1/organisations`)).json();
     expect(organisations).toHaveLength(8);
     const form = await fetch(`${base}/sign-in`, { headers: { accept: 'text/html' } });
+    const page = await form.clone().text();
+    // No FLAGSTONE_PLACE_NAME: the header and footer name the loaded place.
+    expect(page).toContain('<span class="flagstone-place-header__name">Fellshire</span>');
+    expect(page).toContain('© Fellshire');
     const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
     const signIn = await fetch(`${base}/sign-in`, {
       method: 'POST',
