@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assignPersonIds, connectedComponents } from './cluster.ts';
+import {
+  assignPersonIds,
+  carryPersonIds,
+  connectedComponents,
+  peopleOf,
+  personIdsInOrder,
+  sizesOf,
+} from './cluster.ts';
 
 const counter = (prefix = 'new') => {
   let n = 0;
@@ -10,6 +17,13 @@ const counter = (prefix = 'new') => {
 describe('clustering matched pairs into people', () => {
   it('joins records linked by a chain of matches', () => {
     expect(connectedComponents(6, [0, 1, 4], [1, 2, 5])).toEqual([[0, 1, 2], [3], [4, 5]]);
+  });
+
+  it("numbers each record's person in order of the person's smallest record, in a typed array", () => {
+    const people = peopleOf(7, [4, 1, 5], [5, 2, 0]);
+    expect(people.count).toBe(4);
+    expect([...people.personOf]).toEqual([0, 1, 1, 2, 0, 0, 3]);
+    expect([...sizesOf(people)]).toEqual([3, 2, 1, 1]);
   });
 
   it('always makes a partition of the records', () => {
@@ -118,4 +132,78 @@ describe('stable person ids', () => {
       }),
     );
   });
+
+  it('carries the ids that sorting every claim of every person gives, contested or not', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 8 }), fc.option(fc.integer({ min: 0, max: 5 }))), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (records) => {
+          const clusters: string[][] = [];
+          const previous = new Map<string, string>();
+          records.forEach(([g, before], i) => {
+            while (clusters.length <= g) clusters.push([]);
+            // ids that sort otherwise than their numbers, so that ties are broken by text
+            clusters[g]?.push(`r${(i * 7) % 31}-${i}`);
+            if (before !== null) previous.set(`r${(i * 7) % 31}-${i}`, `P${before}`);
+          });
+          const nonEmpty = clusters.filter((c) => c.length > 0);
+          expect(assignPersonIds(nonEmpty, previous, counter())).toEqual(
+            everyClaimSorted(nonEmpty, previous, counter()),
+          );
+        },
+      ),
+    );
+  });
+
+  it('gives ids person by person from record indexes, with no map of records', () => {
+    // records 0..4: people {0, 1}, {2}, {3}, {4}; the previous run had 0 and 3 as A, 2 as B
+    const people = peopleOf(5, [0], [1]);
+    const previous = { personOf: Int32Array.from([0, -1, 1, 0, -1]), ids: ['A', 'B'] };
+    const carried = carryPersonIds(people, ['a', 'b', 'c', 'd', 'e'], previous);
+    // A is wanted by {0, 1} and by {3}, one record each: the one whose first record sorts first
+    expect([...carried]).toEqual([0, 1, -1, -1]);
+    expect([...personIdsInOrder(carried, previous, counter())]).toEqual(['A', 'B', 'new-1', 'new-2']);
+  });
 });
+
+/** The assignment as first written: every claim of every cluster sorted, then taken in turn. */
+function everyClaimSorted(
+  clusters: readonly (readonly string[])[],
+  previous: ReadonlyMap<string, string>,
+  newPersonId: () => string,
+): Map<string, string> {
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const claims: { cluster: number; personId: string; records: number; firstRecord: string }[] = [];
+  clusters.forEach((recordIds, cluster) => {
+    const tally = new Map<string, number>();
+    for (const recordId of recordIds) {
+      const personId = previous.get(recordId);
+      if (personId !== undefined) tally.set(personId, (tally.get(personId) ?? 0) + 1);
+    }
+    const firstRecord = [...recordIds].sort(text)[0] as string;
+    for (const [personId, records] of tally) claims.push({ cluster, personId, records, firstRecord });
+  });
+  claims.sort(
+    (x, y) => y.records - x.records || text(x.personId, y.personId) || text(x.firstRecord, y.firstRecord),
+  );
+  const idOfCluster: (string | undefined)[] = [];
+  const taken = new Set<string>();
+  for (const claim of claims) {
+    if (idOfCluster[claim.cluster] !== undefined || taken.has(claim.personId)) continue;
+    idOfCluster[claim.cluster] = claim.personId;
+    taken.add(claim.personId);
+  }
+  const assignment = new Map<string, string>();
+  clusters.forEach((recordIds, cluster) => {
+    let personId = idOfCluster[cluster];
+    if (personId === undefined) {
+      do personId = newPersonId();
+      while (taken.has(personId));
+    }
+    for (const recordId of recordIds) assignment.set(recordId, personId);
+  });
+  return assignment;
+}

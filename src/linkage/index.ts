@@ -8,7 +8,7 @@ import {
   type RuleReport,
   storedKeys,
 } from './blocking.ts';
-import { assignPersonIds, connectedComponents, defaultPersonIds } from './cluster.ts';
+import { clustersOf, defaultPersonIds, type People, peopleOf, personIdMap } from './cluster.ts';
 import { buildColumns, type RecordColumns } from './columns.ts';
 import { COMPARISONS } from './compare.ts';
 import {
@@ -42,7 +42,7 @@ export {
   STORED_KEYS_VERSION,
   storedKeys,
 } from './blocking.ts';
-export { assignPersonIds, connectedComponents, DisjointSets } from './cluster.ts';
+export * from './cluster.ts';
 export { COMPARISONS, type Comparison } from './compare.ts';
 export type { ComparisonParameters, TrainingSession } from './estimate.ts';
 export {
@@ -164,10 +164,20 @@ export type LinkageResult = {
   matches: ScoredPair[];
   /** pairs for clerical review, most likely first */
   review: ReviewPair[];
-  /** people: record ids linked by automatic matches (records matched to nothing stand alone) */
-  clusters: string[][];
-  /** record id -> person id, stable across runs through `previousPersonIds` */
-  personIds: Map<string, string>;
+  /** the records' ids, in the engine's order (that of the input): record i of `people` is `recordIds[i]` */
+  recordIds: readonly string[];
+  /**
+   * people: records linked by automatic matches (records matched to nothing stand alone), as a
+   * person index a record, numbered in order of their smallest record
+   */
+  people: People;
+  /** the people as lists of record ids, made when first asked for: one array a person, for small runs */
+  readonly clusters: string[][];
+  /**
+   * record id -> person id, stable across runs through `previousPersonIds`, made when first asked
+   * for: a `Map` holds at most 2^24 entries (`carryPersonIds` and `personIdsInOrder` for more)
+   */
+  readonly personIds: Map<string, string>;
   /** values that could not be used (invalid NHS numbers, impossible dates, ...) */
   issues: NormalisationIssue[];
   /** the waterfall of any two records of this run */
@@ -209,12 +219,11 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
   if (since) keepLastMatches(bands, since, ids);
 
   report('cluster', 0, 1);
-  const clusterIndexes = connectedComponents(columns.count, bands.matchA, bands.matchB);
-  if (options.linkWithinPeople ?? true) linkWithinPeople(bands, clusterIndexes, columns.count);
-  const clusters = clusterIndexes.map((cluster) => cluster.map((i) => ids[i] as string));
-  const previous = options.previousPersonIds ?? new Map<string, string>();
-  const personIds = assignPersonIds(clusters, previous, options.newPersonId ?? defaultPersonIds(previous));
+  const people = peopleOf(columns.count, bands.matchA, bands.matchB);
+  if (options.linkWithinPeople ?? true) linkWithinPeople(bands, people.personOf);
   report('cluster', 1, 1);
+  let clusters: string[][] | undefined;
+  let personIds: Map<string, string> | undefined;
 
   bands.review.sort((x, y) => y.weight - x.weight);
   const explain = explainerById(model, columns, ids, frequencies);
@@ -227,8 +236,17 @@ export async function linkRecords(input: LinkageInput, options: LinkageOptions =
     candidatePairs: scored.candidatePairs,
     matches: bands.matches,
     review: bands.review,
-    clusters,
-    personIds,
+    recordIds: ids,
+    people,
+    get clusters() {
+      clusters ??= clustersOf(people, ids);
+      return clusters;
+    },
+    get personIds() {
+      const previous = options.previousPersonIds ?? new Map<string, string>();
+      personIds ??= personIdMap(people, ids, previous, options.newPersonId ?? defaultPersonIds(previous));
+      return personIds;
+    },
     issues,
     explain,
     storedKeys: () => storedKeys(columns, rules),
@@ -411,15 +429,7 @@ function learnModel(
 }
 
 /** Moves review pairs whose two records are already one person to the matches. */
-function linkWithinPeople(
-  bands: ReturnType<typeof classify>,
-  clusters: readonly number[][],
-  count: number,
-): void {
-  const personOf = new Int32Array(count);
-  clusters.forEach((cluster, c) => {
-    for (const i of cluster) personOf[i] = c;
-  });
+function linkWithinPeople(bands: ReturnType<typeof classify>, personOf: Int32Array): void {
   const review: ReviewPair[] = [];
   bands.review.forEach((pair, k) => {
     if (personOf[bands.reviewA[k] as number] === personOf[bands.reviewB[k] as number]) {

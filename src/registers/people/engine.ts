@@ -1,8 +1,14 @@
 // Between the registers and the linkage engine, with no database: the thresholds pairs are
 // linked and queued by, a record as the engine reads it and an explanation with the values of a
-// record the reader may not see taken out (all pure), and the time each stage of a run took (by
-// the process's own timer).
-import type { Explanation, LinkageRecord } from '../../linkage/index.ts';
+// record the reader may not see taken out (all pure), the engine's run over records given to a
+// normaliser, and the time each stage of a run took (by the process's own timer).
+import {
+  type Explanation,
+  type LinkageRecord,
+  linkRecords,
+  type RecordsNormaliser,
+  syntheticPeople,
+} from '../../linkage/index.ts';
 import type { LinkableRecord } from './store.ts';
 
 /** Pairs at or above this are linked without a person looking (stricter than the engine's 0.9: these join organisations' records). */
@@ -68,3 +74,38 @@ export function redact(explanation: Explanation, hideA: boolean, hideB: boolean)
     })),
   };
 }
+
+export type Timer = ReturnType<typeof stageTimer>;
+
+/**
+ * The engine's pairs among the real records (those given to the normaliser), learnt with a
+ * synthetic population alongside when there are few.
+ */
+export async function enginePairs(normaliser: RecordsNormaliser, real: number, timer: Timer, since?: Since) {
+  if (!since && real < TRAINING_FLOOR) {
+    timer.progress('training population', 0, 1);
+    for (const r of syntheticPeople({ records: 5000, seed: 20_240_611 }).records)
+      normaliser.add({ ...r, id: `training-${r.id}`, source: `training-${r.source}` });
+  }
+  const isReal = (id: string) => !id.startsWith('training-');
+  timer.progress('normalise', 0, 1);
+  const normalised = normaliser.finish();
+  timer.progress('normalise', 1, 1);
+  const result = await linkRecords(
+    { normalised },
+    {
+      matchThreshold: MATCH_THRESHOLD,
+      reviewThreshold: REVIEW_THRESHOLD,
+      // a reviewer still sees an uncertain pair that a chain of links put in one person
+      linkWithinPeople: false,
+      onProgress: timer.progress,
+      since,
+    },
+  );
+  const automatic = result.matches.filter((p) => isReal(p.a) && isReal(p.b));
+  const review = result.review.filter((p) => isReal(p.a) && isReal(p.b));
+  return { result, automatic, review };
+}
+
+export type EnginePairs = Awaited<ReturnType<typeof enginePairs>>;
+type Since = NonNullable<Parameters<typeof linkRecords>[1]>['since'];

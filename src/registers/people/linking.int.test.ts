@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount, signIn, type TestContext, testApp } from '../../../test/support.ts';
+import { linkableRecords } from './store.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -43,6 +44,21 @@ const api = async (roles: string, method: string, url: string, body?: unknown) =
 };
 
 describe('linking the organisations’ records into people', () => {
+  it('reads every record once, in order of id, however small the chunks it reads them in', async () => {
+    const ids = async (chunk: number) => {
+      const read: string[] = [];
+      for await (const rows of linkableRecords(t.services.database.db, chunk)) {
+        expect(rows.length).toBeLessThanOrEqual(chunk);
+        read.push(...rows.map((r) => r.id));
+      }
+      return read;
+    };
+    const all = (await sql('SELECT id FROM local_records ORDER BY id')).map((r) => r.id as string);
+    expect(all.length).toBeGreaterThan(7);
+    expect(await ids(3)).toEqual(all);
+    expect(await ids(all.length)).toEqual(all);
+  });
+
   it('links Amina Khan’s records in three organisations into one person, and Tom Price’s in two', async () => {
     const report = await t.services.linking.run();
     expect(report.ran).toBe(true);

@@ -12,18 +12,16 @@ import {
   assignPersonIds,
   BLOCKING_RULES,
   type LinkageModel,
-  type LinkageRecord,
   type LinkageStage,
-  linkRecords,
   modelFits,
+  RecordsNormaliser,
   STORED_KEYS_VERSION,
   storedKeysOf,
-  syntheticPeople,
   type ValueCounts,
 } from '../../linkage/index.ts';
 import type { PlacesService } from '../../places/index.ts';
 import { type Actor, Conflict, type JobDefinition, type JobsLog, newId } from '../../platform/index.ts';
-import { MATCH_THRESHOLD, REVIEW_THRESHOLD, stageTimer, TRAINING_FLOOR, toLinkage } from './engine.ts';
+import { type EnginePairs, enginePairs, stageTimer, type Timer, toLinkage } from './engine.ts';
 import { type PersonEvent, peopleFrom, personEvents } from './golden.ts';
 import { goldenPeople, recordReader } from './golden-people.ts';
 import * as kept from './kept-keys.ts';
@@ -56,7 +54,6 @@ type RunOptions = {
   force?: boolean;
   onProgress?: (stage: LinkageStage | 'load' | 'store', done: number, total: number) => void;
 };
-type Timer = ReturnType<typeof stageTimer>;
 
 /**
  * What this run has to do, read without loading the records: which records are new or changed
@@ -92,48 +89,29 @@ async function runPlan(db: Db) {
 
 type Plan = Awaited<ReturnType<typeof runPlan>>;
 
-/** The records now and their links as the last run left them. */
-async function linkState(db: Db) {
-  const records = await people.linkableRecords(db);
+/**
+ * The records now, normalised for the engine as they are read a chunk at a time (no array of
+ * every record), with their ids and versions; and their links as the last run left them.
+ */
+async function linkState(db: Db, expected: number) {
+  const normaliser = new RecordsNormaliser(expected);
+  const ids: string[] = [];
+  const versions = new Map<string, number>();
+  for await (const chunk of people.linkableRecords(db)) {
+    for (const record of chunk) {
+      normaliser.add(toLinkage(record));
+      ids.push(record.id);
+      versions.set(record.id, record.version);
+    }
+  }
   const links = await people.currentLinks(db);
   const previous = new Map(links.map((l) => [l.record_id, l.person_id]));
   const versionOf = new Map(links.map((l) => [l.record_id, l.record_version]));
-  return { records, previous, versionOf };
+  return { normaliser, ids, versions, previous, versionOf };
 }
 
 /** Up to this share of records new or changed, a run links only them (see docs/decisions/0012-linking-registers.md). */
 const INCREMENTAL_SHARE = 0.1;
-
-/** The engine's pairs among the real records, learnt with a synthetic population alongside when there are few. */
-async function enginePairs(real: LinkageRecord[], timer: Timer, since?: Since) {
-  if (!since && real.length < TRAINING_FLOOR) timer.progress('training population', 0, 1);
-  const training =
-    !since && real.length < TRAINING_FLOOR
-      ? syntheticPeople({ records: 5000, seed: 20_240_611 }).records.map((r) => ({
-          ...r,
-          id: `training-${r.id}`,
-          source: `training-${r.source}`,
-        }))
-      : [];
-  const isReal = (id: string) => !id.startsWith('training-');
-  const result = await linkRecords(
-    { records: [...real, ...training] },
-    {
-      matchThreshold: MATCH_THRESHOLD,
-      reviewThreshold: REVIEW_THRESHOLD,
-      // a reviewer still sees an uncertain pair that a chain of links put in one person
-      linkWithinPeople: false,
-      onProgress: timer.progress,
-      since,
-    },
-  );
-  const automatic = result.matches.filter((p) => isReal(p.a) && isReal(p.b));
-  const review = result.review.filter((p) => isReal(p.a) && isReal(p.b));
-  return { result, automatic, review };
-}
-
-type EnginePairs = Awaited<ReturnType<typeof enginePairs>>;
-type Since = NonNullable<Parameters<typeof linkRecords>[1]>['since'];
 
 /** The pairs as stored: each in order, explained only when a reviewer will read it. */
 function pairsToStore({ result, automatic, review }: EnginePairs, changed?: ReadonlySet<string>) {
@@ -304,21 +282,20 @@ async function linkOnce(db: Db, governance: GovernanceService, options: RunOptio
 
 /** A run over every record: the model learnt again, every pair scored, people made afresh. */
 async function linkEverything(db: Db, governance: GovernanceService, plan: Plan, timer: Timer) {
-  const state = await linkState(db);
+  const state = await linkState(db, plan.records);
   timer.progress('load', 1, 1);
-  const real = state.records.map(toLinkage);
-  const engine = await enginePairs(real, timer);
+  const engine = await enginePairs(state.normaliser, state.ids.length, timer);
   timer.progress('people', 0, 1);
   const decided = await people.decidedPairs(db);
   const clusters = peopleFrom(
-    real.map((r) => r.id),
+    state.ids,
     engine.automatic,
     decidedAs(decided, 'confirmed'),
     decidedAs(decided, 'rejected'),
   );
   const personIds = assignPersonIds(clusters, state.previous, newId);
   const events = personEvents(state.previous, personIds);
-  const versions = new Map(state.records.map((r) => [r.id, r.version]));
+  const versions = state.versions;
   const report = reportOf(plan, engine, events, clusters.length, false);
   timer.progress('store', 0, 1);
   await storeRun(
@@ -332,8 +309,8 @@ async function linkEverything(db: Db, governance: GovernanceService, plan: Plan,
       model: engine.result.model,
       // the engine's first records are the real ones, in order (any training population follows)
       keys: {
-        ids: real.map((r) => r.id),
-        keys: engine.result.storedKeys().subarray(0, real.length * BLOCKING_RULES.length),
+        ids: state.ids,
+        keys: engine.result.storedKeys().subarray(0, state.ids.length * BLOCKING_RULES.length),
         width: BLOCKING_RULES.length,
       },
       counts: engine.result.valueCounts(),
@@ -371,7 +348,10 @@ async function linkChanged(db: Db, governance: GovernanceService, plan: Plan, ti
     kept.nameCounts(db, last.population as number),
   ]);
   timer.progress('keys', 1, 1);
-  const engine = await enginePairs([...changedLinkage, ...neighbours.map(toLinkage)], timer, {
+  const normaliser = new RecordsNormaliser(changedLinkage.length + neighbours.length);
+  for (const record of changedLinkage) normaliser.add(record);
+  for (const record of neighbours) normaliser.add(toLinkage(record));
+  const engine = await enginePairs(normaliser, changedLinkage.length + neighbours.length, timer, {
     model: plan.model as LinkageModel,
     changed,
     matches: [],

@@ -25,13 +25,24 @@ export interface LinkableRecord {
   email: string | null;
 }
 
-export async function linkableRecords(db: Db): Promise<LinkableRecord[]> {
-  const { rows } = await sql<LinkableRecord>`
-    SELECT r.id, r.organisation_id, r.version, r.given_names, r.family_name, r.date_of_birth::text,
-           r.address_line, r.town, r.postcode, r.nhs_number, r.phone, r.email
-      FROM local_records r
-     ORDER BY r.id`.execute(db);
-  return rows;
+/**
+ * Every record, in order of id, a chunk at a time (by keyset: each read starts after the last id
+ * of the one before), so that a run over ten million records never holds them all as objects.
+ */
+export async function* linkableRecords(db: Db, chunk = 20_000): AsyncGenerator<LinkableRecord[]> {
+  let after: string | null = null;
+  for (;;) {
+    const { rows }: { rows: LinkableRecord[] } = await sql<LinkableRecord>`
+      SELECT r.id, r.organisation_id, r.version, r.given_names, r.family_name, r.date_of_birth::text,
+             r.address_line, r.town, r.postcode, r.nhs_number, r.phone, r.email
+        FROM local_records r
+       ${after === null ? sql`` : sql`WHERE r.id > ${after}::uuid`}
+       ORDER BY r.id
+       LIMIT ${chunk}`.execute(db);
+    if (rows.length > 0) yield rows;
+    if (rows.length < chunk) return;
+    after = (rows.at(-1) as LinkableRecord).id;
+  }
 }
 
 export async function currentLinks(
