@@ -62,6 +62,8 @@ export function blockingRecall(
   });
   const byRule = BLOCKING_RULES.map(() => 0);
   const onlyByRule = BLOCKING_RULES.map(() => 0);
+  // of the pairs only one rule pairs, how many were linked: what dropping the rule would cost
+  const onlyLinked = BLOCKING_RULES.map(() => 0);
   const outcome = { linked: 0, review: 0, below: 0, notBlocked: 0, nothingInCommon: 0 };
   let total = 0;
   for (const group of groups.values()) {
@@ -79,11 +81,15 @@ export function blockingRecall(
             last = r;
           }
         });
-        if (rules === 1) onlyByRule[last] = (onlyByRule[last] as number) + 1;
         if (nothingInCommon(comparePair(columns, i, j))) outcome.nothingInCommon++;
         const key = pairKey((records[i] as LinkageRecord).id, (records[j] as LinkageRecord).id);
+        const linked = matched.has(key);
+        if (rules === 1) {
+          onlyByRule[last] = (onlyByRule[last] as number) + 1;
+          if (linked) onlyLinked[last] = (onlyLinked[last] as number) + 1;
+        }
         if (rules === 0) outcome.notBlocked++;
-        else if (matched.has(key)) outcome.linked++;
+        else if (linked) outcome.linked++;
         else if (reviewed.has(key)) outcome.review++;
         else outcome.below++;
       }
@@ -96,7 +102,7 @@ export function blockingRecall(
       `with nothing in common ${share(outcome.nothingInCommon)}`,
     ...BLOCKING_RULES.map(
       (rule, r) =>
-        `  ${rule.name}: pairs ${share(byRule[r] as number)} of the true pairs, ${onlyByRule[r]} that no other rule pairs`,
+        `  ${rule.name}: pairs ${share(byRule[r] as number)} of the true pairs, ${onlyByRule[r]} that no other rule pairs (${onlyLinked[r]} of them linked)`,
     ),
   ];
 }

@@ -3,228 +3,15 @@
 // a key (the same postcode, a surname that sounds alike and the same birth year, ...). The
 // rules are unioned: a pair is kept when any rule pairs it, and is generated only once, by
 // the first rule that pairs it, so no set of seen pairs has to be held in memory.
+import { BLOCKING_RULES, type BlockingRule, type BlockWindow } from './blocking-rules.ts';
 import type { RecordColumns } from './columns.ts';
 import { KeyIds } from './key-ids.ts';
 import { hashText } from './strings.ts';
 
-export type BlockingRule = {
-  name: string;
-  /** comparisons the rule forces to agree; they are left out when training on its pairs */
-  comparisons: readonly string[];
-  /**
-   * whether m is learnt from this rule's pairs. Not from rules on where people live, their
-   * phone or their email: the people paired there who are not the same person are mostly
-   * their households, who share address, surname, phone and often an email, and EM would
-   * learn "same household" instead. Nor from rules that pair on a birth year only: in a
-   * large population most of their pairs are namesakes born the same year, and EM takes the
-   * namesakes for matches (at a million records it learnt that two in five matches differ
-   * in their NHS number).
-   */
-  train: boolean;
-  /**
-   * the blocking key of record i as a number, or -1 when it has none. Records with equal keys
-   * are paired; a key may be a hash, since a collision only adds pairs that comparison rejects.
-   */
-  key(columns: RecordColumns, i: number): number;
-};
-
-const NONE = -1;
+export { BLOCKING_RULES, type BlockingRule, type BlockWindow };
 
 /** a key shared by more records than this is too common to block on */
 export const DEFAULT_MAX_BLOCK_SIZE = 2000;
-
-/** 1–26 for the first letter of the formal name behind a first name (Bill and William: W), 0 for none */
-function formalInitial(columns: RecordColumns, i: number): number {
-  const id = columns.text.firstName.ids[i] as number;
-  if (id < 0) return 0;
-  const formal = columns.formalNames[columns.formalName[2 * id] as number] ?? '';
-  return Math.max(0, formal.charCodeAt(0) - 96);
-}
-
-/** 1–26 for the first letter of a text field, 0 for none */
-function initial(columns: RecordColumns, field: 'firstName' | 'lastName', i: number): number {
-  const column = columns.text[field];
-  const id = column.ids[i] as number;
-  return id < 0 ? 0 : Math.max(0, (column.values[id] as string).charCodeAt(0) - 96);
-}
-
-function lastNameSound(columns: RecordColumns, i: number): number {
-  const id = columns.text.lastName.ids[i] as number;
-  return id < 0 ? NONE : (columns.lastNameSound[id] as number);
-}
-
-function firstNameSound(columns: RecordColumns, i: number): number {
-  const id = columns.text.firstName.ids[i] as number;
-  return id < 0 ? NONE : (columns.firstNameSound[id] as number);
-}
-
-/** the last three letters of a name (all of a shorter one) as a number below 27^3, -1 for none */
-function nameEnding(columns: RecordColumns, field: 'firstName' | 'lastName', i: number): number {
-  const column = columns.text[field];
-  const id = column.ids[i] as number;
-  if (id < 0) return NONE;
-  const value = column.values[id] as string;
-  let code = 0;
-  for (let at = Math.max(0, value.length - 3); at < value.length; at++) {
-    code = code * 27 + Math.min(26, Math.max(0, value.charCodeAt(at) - 96));
-  }
-  return code;
-}
-
-/** a value's hash (the same in every run, unlike its id), from 0 to 2^32 - 1 */
-function valueHash(hashes: Int32Array, id: number): number {
-  return (hashes[id] as number) >>> 0;
-}
-
-function hashedText(columns: RecordColumns, field: keyof RecordColumns['text'], i: number): number {
-  const column = columns.text[field];
-  const id = column.ids[i] as number;
-  return id < 0 ? NONE : hashText(column.values[id] as string);
-}
-
-export const BLOCKING_RULES: readonly BlockingRule[] = [
-  {
-    name: 'postcode + first initial',
-    comparisons: ['address and postcode', 'town', 'first name'],
-    train: false,
-    key(columns, i) {
-      const postcode = columns.text.postcode.ids[i] as number;
-      const first = formalInitial(columns, i);
-      return postcode < 0 || first === 0 ? NONE : valueHash(columns.postcodeHash, postcode) * 32 + first;
-    },
-  },
-  {
-    name: 'address line + first initial',
-    comparisons: ['address and postcode', 'first name'],
-    train: false,
-    key(columns, i) {
-      const address = columns.text.addressLine.ids[i] as number;
-      const first = formalInitial(columns, i);
-      return address < 0 || first === 0 ? NONE : valueHash(columns.addressHash, address) * 32 + first;
-    },
-  },
-  {
-    name: 'last name sounds like + first initial + year of birth',
-    comparisons: ['last name', 'date of birth'],
-    train: false,
-    key(columns, i) {
-      const sound = lastNameSound(columns, i);
-      const first = formalInitial(columns, i);
-      const dob = columns.dateOfBirth[i] as number;
-      if (sound < 0 || first === 0 || dob === 0) return NONE;
-      return (sound * 32 + first) * 256 + (Math.floor(dob / 10000) % 256);
-    },
-  },
-  {
-    name: 'date of birth + initials',
-    comparisons: ['date of birth'],
-    train: true,
-    key(columns, i) {
-      if (columns.dateOfBirth[i] === 0) return NONE;
-      // the two initials in order, so that swapped first and last names still meet
-      const first = initial(columns, 'firstName', i);
-      const last = initial(columns, 'lastName', i);
-      if (first === 0 && last === 0) return NONE;
-      const day = (columns.dayNumber[i] as number) + 100_000;
-      return day * 1024 + Math.min(first, last) * 32 + Math.max(first, last);
-    },
-  },
-  {
-    name: 'date of birth + last name sounds like',
-    comparisons: ['date of birth', 'last name'],
-    train: true,
-    key(columns, i) {
-      const sound = lastNameSound(columns, i);
-      if (columns.dateOfBirth[i] === 0 || sound < 0) return NONE;
-      return ((columns.dayNumber[i] as number) + 100_000) * 32_000 + sound;
-    },
-  },
-  {
-    // the same house, whatever became of the names or of the street's spelling
-    name: 'postcode + house number',
-    comparisons: ['address and postcode', 'town'],
-    train: false,
-    key(columns, i) {
-      const postcode = columns.text.postcode.ids[i] as number;
-      const address = columns.text.addressLine.ids[i] as number;
-      const house = address < 0 ? NONE : (columns.houseNumber[address] as number);
-      return postcode < 0 || house < 0 || house >= 100_000
-        ? NONE
-        : valueHash(columns.postcodeHash, postcode) * 100_000 + house;
-    },
-  },
-  {
-    name: 'date of birth + first name sounds like',
-    comparisons: ['date of birth', 'first name'],
-    train: true,
-    key(columns, i) {
-      const sound = firstNameSound(columns, i);
-      if (columns.dateOfBirth[i] === 0 || sound < 0) return NONE;
-      return ((columns.dayNumber[i] as number) + 100_000) * 32_000 + sound;
-    },
-  },
-  {
-    // first and last names swapped, with the date of birth mistyped as well
-    name: 'first and last name sound like, in either order, + year of birth',
-    comparisons: ['first name', 'last name', 'date of birth'],
-    train: false,
-    key(columns, i) {
-      const first = firstNameSound(columns, i);
-      const last = lastNameSound(columns, i);
-      const dob = columns.dateOfBirth[i] as number;
-      if (first < 0 || last < 0 || dob === 0) return NONE;
-      const names = Math.min(first, last) * 32_000 + Math.max(first, last);
-      return names * 256 + (Math.floor(dob / 10000) % 256);
-    },
-  },
-  {
-    // typos in the first letters of both names, which every rule on sounds or initials misses
-    name: 'date of birth + end of last name',
-    comparisons: ['date of birth'],
-    train: false,
-    key(columns, i) {
-      const ending = nameEnding(columns, 'lastName', i);
-      if (columns.dateOfBirth[i] === 0 || ending < 0) return NONE;
-      return ((columns.dayNumber[i] as number) + 100_000) * 32_768 + ending;
-    },
-  },
-  {
-    name: 'date of birth + end of first name',
-    comparisons: ['date of birth'],
-    train: false,
-    key(columns, i) {
-      const ending = nameEnding(columns, 'firstName', i);
-      if (columns.dateOfBirth[i] === 0 || ending < 0) return NONE;
-      return ((columns.dayNumber[i] as number) + 100_000) * 32_768 + ending;
-    },
-  },
-  {
-    // a first name mistyped in its first letter, or cut to another initial, with the day wrong
-    name: 'last name sounds like + year and month of birth',
-    comparisons: ['last name'],
-    train: false,
-    key(columns, i) {
-      const sound = lastNameSound(columns, i);
-      const dob = columns.dateOfBirth[i] as number;
-      if (sound < 0 || dob === 0) return NONE;
-      return sound * 4096 + (Math.floor(dob / 10000) % 256) * 13 + (Math.floor(dob / 100) % 100);
-    },
-  },
-  {
-    name: 'NHS number',
-    comparisons: ['NHS number'],
-    train: true,
-    key: (c, i) => hashedText(c, 'nhsNumber', i),
-  },
-  {
-    name: 'National Insurance number',
-    comparisons: ['National Insurance number'],
-    train: true,
-    key: (c, i) => hashedText(c, 'nationalInsuranceNumber', i),
-  },
-  { name: 'phone', comparisons: ['phone'], train: false, key: (c, i) => hashedText(c, 'phone', i) },
-  { name: 'email', comparisons: ['email'], train: false, key: (c, i) => hashedText(c, 'email', i) },
-];
 
 export type RuleReport = {
   rule: string;
@@ -234,6 +21,8 @@ export type RuleReport = {
   pairs: number;
   /** keys shared by more records than `maxBlockSize`, left out of this rule */
   skippedBlocks: number;
+  /** blocks paired only within a window of neighbours (`BlockingRule.window`) */
+  windowedBlocks: number;
   largestBlock: number;
 };
 
@@ -293,17 +82,42 @@ const MAX_PAIRS = 1 << 30;
 /**
  * Every rule's key of every record, record by record (`keys[i * width + r]`): a key id, or
  * -1 when the record has no key for the rule or its block is too big to pair. Pairing a
- * block then reads one short row a record rather than sixteen arrays at random.
+ * block then reads one short row a record rather than sixteen arrays at random. For a rule
+ * with a window, each record's place in its sorted block, when the block is windowed, is in
+ * `ranks[i * windowed + windowOf[r]]` (-1 when the block is paired all with all).
  */
-type KeyTable = { keys: Int32Array; width: number; keyCounts: number[] };
+type KeyTable = {
+  keys: Int32Array;
+  width: number;
+  keyCounts: number[];
+  /** per rule, its column of `ranks`, or -1 for a rule without a window */
+  windowOf: Int32Array;
+  /** per rule, how many places apart in its sorted block two records may be and still be paired */
+  neighbours: Int32Array;
+  ranks: Int32Array;
+  /** how many rules have a window: the width of a row of `ranks` */
+  windowed: number;
+};
+
+type BlockCounts = Pick<RuleReport, 'skippedBlocks' | 'windowedBlocks' | 'largestBlock'>;
 
 function keyTableOf(
   columns: RecordColumns,
   rules: readonly BlockingRule[],
   maxBlockSize: number,
-): { table: KeyTable; blocks: Pick<RuleReport, 'skippedBlocks' | 'largestBlock'>[] } {
+): { table: KeyTable; blocks: BlockCounts[] } {
   const width = rules.length;
   const keys = new Int32Array(columns.count * width);
+  const windowOf = new Int32Array(width).fill(-1);
+  const neighbours = new Int32Array(width);
+  let windowed = 0;
+  rules.forEach((rule, r) => {
+    if (!rule.window) return;
+    windowOf[r] = windowed++;
+    neighbours[r] = rule.window.neighbours;
+  });
+  const ranks = new Int32Array(columns.count * windowed).fill(-1);
+  const table: KeyTable = { keys, width, keyCounts: [], windowOf, neighbours, ranks, windowed };
   const index = new KeyIds(columns.count);
   const sizes = new Int32Array(columns.count);
   const blocks = rules.map((rule, r) => {
@@ -328,10 +142,33 @@ function keyTableOf(
         if (id >= 0 && (sizes[id] as number) > maxBlockSize) keys[i * width + r] = -1;
       }
     }
-    return { skippedBlocks, largestBlock, keyCount: index.size };
+    table.keyCounts.push(index.size);
+    const windowedBlocks = rule.window ? rankWindowedBlocks(columns, table, r, rule.window) : 0;
+    return { skippedBlocks, windowedBlocks, largestBlock };
   });
-  const keyCounts = blocks.map((b) => b.keyCount);
-  return { table: { keys, width, keyCounts }, blocks };
+  return { table, blocks };
+}
+
+/** Sorts rule r's blocks of more than `window.above` records and writes each record's place. */
+function rankWindowedBlocks(columns: RecordColumns, table: KeyTable, r: number, window: BlockWindow): number {
+  const { order, starts } = blocksOf(table, r, columns.count);
+  const column = table.windowOf[r] as number;
+  let windowedBlocks = 0;
+  for (let k = 0; k + 1 < starts.length; k++) {
+    const from = starts[k] as number;
+    const size = (starts[k + 1] as number) - from;
+    if (size <= window.above) continue;
+    windowedBlocks++;
+    const values = new Float64Array(size);
+    const places = Array.from({ length: size }, (_, x) => x);
+    for (let x = 0; x < size; x++) values[x] = window.order(columns, order[from + x] as number);
+    // a stable sort: records of one value keep their order
+    places.sort((x, y) => (values[x] as number) - (values[y] as number));
+    places.forEach((x, place) => {
+      table.ranks[(order[from + x] as number) * table.windowed + column] = place;
+    });
+  }
+  return windowedBlocks;
 }
 
 /** Rule r's blocks: records in order of key id (and of record within a key), and where each starts. */
@@ -380,48 +217,71 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
       const from = starts[k] as number;
       const to = starts[k + 1] as number;
       if (to - from < 2) continue;
-      block.load(order, from, to);
+      block.load(order, from, to, r);
       pairBlock(block, r, columns.set, options, tally, pairs);
     }
     const rule = (rules[r] as BlockingRule).name;
-    const { skippedBlocks, largestBlock } = blocks[r] as (typeof blocks)[number];
-    report.push({ rule, newPairs: tally.newPairs, pairs: tally.all, skippedBlocks, largestBlock });
+    report.push({ rule, newPairs: tally.newPairs, pairs: tally.all, ...(blocks[r] as BlockCounts) });
     options.onProgress?.(r + 1, rules.length);
   }
   const { a, b, masks } = pairs;
   return { count: a.length, a: a.values(), b: b.values(), rules: masks.values(), report };
 }
 
-/** The records of one block with every rule's key of each, side by side. */
+/** The records of one block with every rule's key (and place in a windowed block) of each, side by side. */
 class BlockKeys {
   private readonly table: KeyTable;
   readonly width: number;
   records = new Int32Array(64);
   keys: Int32Array;
+  ranks: Int32Array;
   size = 0;
+  /** how many places apart two records of this block may be and be paired by its rule */
+  reach = 0;
   constructor(table: KeyTable) {
     this.table = table;
     this.width = table.width;
     this.keys = new Int32Array(64 * table.width);
+    this.ranks = new Int32Array(64 * table.windowed);
   }
-  load(order: Int32Array, from: number, to: number): void {
+  /** the block of rule r at `order[from .. to]`, in its sorted order when the block is windowed */
+  load(order: Int32Array, from: number, to: number, r: number): void {
     const size = to - from;
-    const width = this.width;
+    const { width, table } = this;
+    const windowed = table.windowed;
     if (this.records.length < size) {
       this.records = new Int32Array(size * 2);
       this.keys = new Int32Array(size * 2 * width);
+      this.ranks = new Int32Array(size * 2 * windowed);
     }
-    const all = this.table.keys;
-    for (let x = 0; x < size; x++) {
-      const record = order[from + x] as number;
+    const column = table.windowOf[r] as number;
+    const sorted = column >= 0 && (table.ranks[(order[from] as number) * windowed + column] as number) >= 0;
+    this.reach = sorted ? (table.neighbours[r] as number) : size;
+    const all = table.keys;
+    for (let n = 0; n < size; n++) {
+      const record = order[from + n] as number;
+      const x = sorted ? (table.ranks[record * windowed + column] as number) : n;
       this.records[x] = record;
       for (let q = 0; q < width; q++) {
         const key = all[record * width + q] as number;
         // no key (or a block too big to pair): a number no other record of the block has
         this.keys[x * width + q] = key >= 0 ? key : -1 - x;
       }
+      for (let c = 0; c < windowed; c++)
+        this.ranks[x * windowed + c] = table.ranks[record * windowed + c] as number;
     }
     this.size = size;
+  }
+  /** whether rule q pairs the records at x and y of this block (given that they share its key) */
+  near(q: number, x: number, y: number): boolean {
+    const column = this.table.windowOf[q] as number;
+    if (column < 0) return true;
+    const windowed = this.table.windowed;
+    const rx = this.ranks[x * windowed + column] as number;
+    return (
+      rx < 0 ||
+      Math.abs(rx - (this.ranks[y * windowed + column] as number)) <= (this.table.neighbours[q] as number)
+    );
   }
 }
 
@@ -434,23 +294,25 @@ function pairBlock(
   tally: { newPairs: number; all: number },
   pairs: { a: SharedList<Int32Array>; b: SharedList<Int32Array>; masks: SharedList<Uint16Array> },
 ): void {
-  const { records, keys, size, width } = block;
+  const { records, keys, size, width, reach } = block;
   const crossSetOnly = options.crossSetOnly ?? false;
   const focus = options.focus;
   for (let x = 0; x < size; x++) {
     const ox = records[x] as number;
     const kx = x * width;
-    for (let y = x + 1; y < size; y++) {
+    const last = Math.min(size - 1, x + reach);
+    for (let y = x + 1; y <= last; y++) {
       const oy = records[y] as number;
       if (crossSetOnly && set[ox] === set[oy]) continue;
       if (focus && focus[ox] === 0 && focus[oy] === 0) continue;
       tally.all++;
       const ky = y * width;
       let earlier = false;
-      for (let q = 0; q < r && !earlier; q++) earlier = keys[kx + q] === keys[ky + q];
+      for (let q = 0; q < r && !earlier; q++) earlier = keys[kx + q] === keys[ky + q] && block.near(q, x, y);
       if (earlier) continue;
       let mask = 1 << r;
-      for (let q = r + 1; q < width; q++) if (keys[kx + q] === keys[ky + q]) mask |= 1 << q;
+      for (let q = r + 1; q < width; q++)
+        if (keys[kx + q] === keys[ky + q] && block.near(q, x, y)) mask |= 1 << q;
       tally.newPairs++;
       pairs.a.push(Math.min(ox, oy));
       pairs.b.push(Math.max(ox, oy));

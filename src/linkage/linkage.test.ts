@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCKING_RULES, type BlockingRule, candidatePairs } from './blocking.ts';
+import { BLOCKING_RULES, candidatePairs } from './blocking.ts';
 import { assembleColumns, buildColumns, normaliseChunk } from './columns.ts';
 import { COMPARISONS, comparePair, compareRange } from './compare.ts';
 import { estimateM, estimateU, indexPatterns, withExactAgreement } from './estimate.ts';
@@ -158,65 +158,6 @@ describe('comparison levels', () => {
         comparePair(columns, a[k] as number, b[k] as number),
       );
     }
-  });
-});
-
-describe('blocking', () => {
-  const records = [
-    person('1', { firstName: 'Ann', lastName: 'Lee', postcode: 'LS1 4AP', dateOfBirth: '1970-01-01' }),
-    person('2', { firstName: 'Anne', lastName: 'Leigh', postcode: 'LS1 4AP', dateOfBirth: '1970-01-01' }),
-    person('3', { firstName: 'Bob', lastName: 'Lee', postcode: 'LS1 4AP', dateOfBirth: '1971-05-05' }),
-    person('4', { firstName: 'Ann', lastName: 'Lee', postcode: 'M1 1AE', dateOfBirth: '1970-01-01' }),
-  ];
-  const rules: BlockingRule[] = [
-    {
-      name: 'postcode',
-      comparisons: [],
-      train: false,
-      key: (c, i) => c.text.postcode.ids[i] as number,
-    },
-    { name: 'date of birth', comparisons: [], train: false, key: (c, i) => c.dateOfBirth[i] || -1 },
-  ];
-
-  it('unions the rules, generates each pair once and counts pairs per rule', () => {
-    const pairs = candidatePairs(buildColumns([records]), { rules });
-    const found = Array.from({ length: pairs.count }, (_, k) => `${pairs.a[k]}-${pairs.b[k]}`).sort();
-    expect(found).toEqual(['0-1', '0-2', '0-3', '1-2', '1-3']);
-    expect(pairs.report).toEqual([
-      { rule: 'postcode', newPairs: 3, pairs: 3, skippedBlocks: 0, largestBlock: 3 },
-      { rule: 'date of birth', newPairs: 2, pairs: 3, skippedBlocks: 0, largestBlock: 3 },
-    ]);
-    // 0-1 is paired by both rules
-    expect(pairs.rules[found.indexOf('0-1')]).toBe(3);
-  });
-
-  it('leaves out blocks that are too big, and reports them', () => {
-    const pairs = candidatePairs(buildColumns([records]), { rules, maxBlockSize: 2 });
-    expect(pairs.count).toBe(0);
-    expect(pairs.report.map((r) => r.skippedBlocks)).toEqual([1, 1]);
-  });
-
-  it('pairs only records of different sets when linking two sets', () => {
-    const left = records.slice(0, 2);
-    const right = records.slice(2);
-    const columns = buildColumns([left, right]);
-    const pairs = candidatePairs(columns, { rules, crossSetOnly: true });
-    expect(pairs.count).toBe(4);
-    for (let k = 0; k < pairs.count; k++) {
-      expect(columns.set[pairs.a[k] as number]).not.toBe(columns.set[pairs.b[k] as number]);
-    }
-  });
-
-  it('the default rules find nearly every true pair of synthetic data', () => {
-    const data = syntheticPeople({ records: 3000, seed: 11 });
-    const pairs = candidatePairs(buildColumns([data.records]), { rules: BLOCKING_RULES });
-    let truePairs = 0;
-    for (let k = 0; k < pairs.count; k++)
-      if (data.person[pairs.a[k] as number] === data.person[pairs.b[k] as number]) truePairs++;
-    const groups = new Map<number, number>();
-    for (const p of data.person) groups.set(p, (groups.get(p) ?? 0) + 1);
-    const all = [...groups.values()].reduce((sum, n) => sum + (n * (n - 1)) / 2, 0);
-    expect(truePairs / all).toBeGreaterThan(0.9);
   });
 });
 
