@@ -56,7 +56,9 @@ export function checkLinks(
   // previous hash and then the body, `leaf` the leaf prefix and then the entry's stored hash.
   // Digests are asked for as latin1 strings (a Buffer digest costs twice as much in Node 24) and
   // read and written a byte at a time: for 32 bytes, cheaper than a Buffer call.
+  // The views of `link` hashed, one a length of body, are kept too: bodies have few lengths.
   let link = Buffer.allocUnsafe(4096);
+  let views = new Map<number, Buffer>();
   const leaf = Buffer.alloc(33);
   copy32(previous, 0, link, 0);
   let firstBad = -1;
@@ -64,20 +66,19 @@ export function checkLinks(
     const base = FIELDS * row;
     const body = starts[base + BODY] as number;
     const length = Math.max(lengths[base + BODY] as number, 0);
-    if (link.length < 32 + length) link = Buffer.concat([link.subarray(0, 32)], 32 + 2 * length);
+    if (link.length < 32 + length) {
+      link = Buffer.concat([link.subarray(0, 32)], 32 + 2 * length);
+      views = new Map();
+    }
     bytes.copy(link, 32, body, body + length);
     // A stored hash is 32 bytes (the table says so); one of another length never matches.
     const stored = starts[base + HASH] as number;
-    if (
-      firstBad < 0 &&
-      !isDigest(
-        hash('sha256', link.subarray(0, 32 + length), 'latin1'),
-        bytes,
-        stored,
-        lengths[base + HASH] as number,
-      )
-    )
-      firstBad = row - from;
+    if (firstBad < 0) {
+      let view = views.get(length);
+      if (!view) views.set(length, (view = link.subarray(0, 32 + length)));
+      const digest = hash('sha256', view, 'latin1');
+      if (!isDigest(digest, bytes, stored, lengths[base + HASH] as number)) firstBad = row - from;
+    }
     copy32(bytes, stored, leaf, 1);
     putDigest(hash('sha256', leaf, 'latin1'), leaves, 32 * (row - from));
     copy32(bytes, stored, link, 0);
