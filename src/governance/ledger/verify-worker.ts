@@ -75,7 +75,10 @@ export function checkLinks(
     const stored = starts[base + HASH] as number;
     if (firstBad < 0) {
       let view = views.get(length);
-      if (!view) views.set(length, (view = link.subarray(0, 32 + length)));
+      if (!view) {
+        view = link.subarray(0, 32 + length);
+        views.set(length, view);
+      }
       const digest = hash('sha256', view, 'latin1');
       if (!isDigest(digest, bytes, stored, lengths[base + HASH] as number)) firstBad = row - from;
     }
