@@ -110,13 +110,19 @@ function sameUuid(bytes: Buffer, start: number, end: number, column: number, len
   return true;
 }
 
+/** Whether the `length` bytes at `at` are the first of `other`: a loop, cheaper than Buffer#compare for so few. */
+function sameBytes(bytes: Buffer, at: number, other: Buffer, length: number): boolean {
+  for (let i = 0; i < length; i++) if (bytes[at + i] !== other[i]) return false;
+  return true;
+}
+
 // The time of the last entry read, as bytes and in microseconds: entries written together share it.
 const lastTime = Buffer.alloc(64);
 let lastTimeLength = -1;
 let lastTimeUs = Number.NaN;
 function timeUs(bytes: Buffer, start: number, end: number): number {
   const length = end - start;
-  if (length === lastTimeLength && bytes.compare(lastTime, 0, length, start, end) === 0) return lastTimeUs;
+  if (length === lastTimeLength && sameBytes(bytes, start, lastTime, length)) return lastTimeUs;
   lastTimeUs = Date.parse(bytes.toString('latin1', start, end)) * 1000;
   lastTimeLength = length <= lastTime.length ? length : -1;
   bytes.copy(lastTime, 0, start, Math.min(end, start + lastTime.length));

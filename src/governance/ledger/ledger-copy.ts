@@ -29,8 +29,9 @@ export const malformed = (why: string) => new Error(`the ledger's rows came in a
 export function copyRows(bytes: Buffer): CopyRows {
   if (bytes.length < 19 || !bytes.subarray(0, 11).equals(SIGNATURE)) throw malformed('no COPY header');
   let at = 15 + 4 + bytes.readUInt32BE(15);
-  let starts = new Int32Array(FIELDS * 4096);
-  let lengths = new Int32Array(FIELDS * 4096);
+  // Room for a range of verify (4,096 entries and the one before it), grown for more.
+  let starts = new Int32Array(FIELDS * 4097);
+  let lengths = new Int32Array(FIELDS * 4097);
   let count = 0;
   for (;;) {
     if (at + 2 > bytes.length) throw malformed('the rows end early');

@@ -286,6 +286,25 @@ async function verifyChain(
   onProgress?: (done: number) => void,
   from?: VerifiedState,
 ): Promise<VerifyResult> {
+  // Ranges of entries are read and checked on both cores (a worker thread and this one), each with
+  // its own connection; their leaves are joined into the tree here, in order. The worker starts
+  // first, so that it is ready sooner.
+  if (!connectionString) throw new Error('verify needs the connection string of the database');
+  const pool = verifierPool(connectionString);
+  try {
+    return await verifyWith(pool, db, outside, onProgress, from);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function verifyWith(
+  pool: ReturnType<typeof verifierPool>,
+  db: Db,
+  outside: CheckpointRow[],
+  onProgress?: (done: number) => void,
+  from?: VerifiedState,
+): Promise<VerifyResult> {
   const after = from?.size ?? 0;
   const inside = await sql<CheckpointRow>`
     SELECT c.tree_size, c.root_hash, c.key_id, c.signature, k.public_key
@@ -311,20 +330,12 @@ async function verifyChain(
     if (!last || !previous || !last.hash.equals(expected) || !chainHash(previous, last.body).equals(expected))
       return tree.fail(from.size, `entry ${from.size} is not what the last verify found`);
   }
-  // Ranges of entries are read and checked on both cores (a worker thread and this one), each with
-  // its own connection; their leaves are joined into the tree here, in order.
-  if (!connectionString) throw new Error('verify needs the connection string of the database');
   const max = Number(
     (await sql<{ max: string }>`SELECT coalesce(max(seq), 0) AS max FROM audit_ledger`.execute(db)).rows[0]
       ?.max,
   );
-  const pool = verifierPool(connectionString);
-  try {
-    const failure = await checkRanges(pool, max, tree, onProgress);
-    if (failure) return failure;
-  } finally {
-    await pool.close();
-  }
+  const failure = await checkRanges(pool, max, tree, onProgress);
+  if (failure) return failure;
   const result = tree.finish();
   if (!result.ok || !tree.lastLeaf) return from && result.ok ? { ...result, state: from } : result;
   // The state to resume from: the last entry's stored hash, which its checked leaf was made of.

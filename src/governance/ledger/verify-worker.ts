@@ -17,7 +17,7 @@ import {
   rowOf,
   seqOf,
 } from './ledger-copy.ts';
-import { SubtreeRoots } from './merkle.ts';
+import { copy32, isDigest, putDigest, SubtreeRoots } from './merkle.ts';
 
 export interface RangeTask {
   id: number;
@@ -54,30 +54,37 @@ export function checkLinks(
   const { bytes, starts, lengths } = rows;
   // Reused for every entry, so that checking makes no garbage but the digests: `link` holds the
   // previous hash and then the body, `leaf` the leaf prefix and then the entry's stored hash.
-  // Digests are asked for as strings: a Buffer digest costs twice as much (Node 24).
+  // Digests are asked for as latin1 strings (a Buffer digest costs twice as much in Node 24) and
+  // read and written a byte at a time: for 32 bytes, cheaper than a Buffer call.
+  // The views of `link` hashed, one a length of body, are kept too: bodies have few lengths.
   let link = Buffer.allocUnsafe(4096);
+  let views = new Map<number, Buffer>();
   const leaf = Buffer.alloc(33);
-  previous.copy(link, 0, 0, 32);
+  copy32(previous, 0, link, 0);
   let firstBad = -1;
   for (let row = from; row < to; row++) {
     const base = FIELDS * row;
     const body = starts[base + BODY] as number;
     const length = Math.max(lengths[base + BODY] as number, 0);
-    if (link.length < 32 + length) link = Buffer.concat([link.subarray(0, 32)], 32 + 2 * length);
+    if (link.length < 32 + length) {
+      link = Buffer.concat([link.subarray(0, 32)], 32 + 2 * length);
+      views = new Map();
+    }
     bytes.copy(link, 32, body, body + length);
     // A stored hash is 32 bytes (the table says so); one of another length never matches.
     const stored = starts[base + HASH] as number;
-    const storedLength = Math.max(lengths[base + HASH] as number, 0);
-    const storedEnd = stored + Math.min(storedLength, 32);
-    if (
-      firstBad < 0 &&
-      hash('sha256', link.subarray(0, 32 + length), 'latin1') !==
-        bytes.toString('latin1', stored, stored + storedLength)
-    )
-      firstBad = row - from;
-    bytes.copy(leaf, 1, stored, storedEnd);
-    leaves.write(hash('sha256', leaf, 'latin1'), 32 * (row - from), 'latin1');
-    bytes.copy(link, 0, stored, storedEnd);
+    if (firstBad < 0) {
+      let view = views.get(length);
+      if (!view) {
+        view = link.subarray(0, 32 + length);
+        views.set(length, view);
+      }
+      const digest = hash('sha256', view, 'latin1');
+      if (!isDigest(digest, bytes, stored, lengths[base + HASH] as number)) firstBad = row - from;
+    }
+    copy32(bytes, stored, leaf, 1);
+    putDigest(hash('sha256', leaf, 'latin1'), leaves, 32 * (row - from));
+    copy32(bytes, stored, link, 0);
   }
   return firstBad;
 }
