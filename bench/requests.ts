@@ -66,7 +66,7 @@ console.log(
 const dataDir = await mkdtemp(path.join(tmpdir(), 'flagstone-bench-requests-'));
 let server: Awaited<ReturnType<typeof startEmbedded>> | undefined;
 try {
-  server = await startEmbedded({ dataDir, port: 54393 });
+  server = await startEmbedded({ dataDir, port: Number(process.env.BENCH_DB_PORT ?? 54393) });
   const { withCpu } = cpuMeter(dataDir);
   const database = connect(server.url, 20);
   await migrate(database.pool);
