@@ -11,7 +11,7 @@ import type { Message, NotifyService } from '../../notify/index.ts';
 import type { NewCaseRow } from '../store.ts';
 import { sameReport } from './duplicates.ts';
 import { sameOpenCases } from './repeats.ts';
-import { insertCases } from './store.ts';
+import { insertCases, referenceTaken } from './store.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const MAX_FLUSHES = 2;
@@ -43,9 +43,6 @@ export interface StoredCase {
   /** The reference of the open case it repeats and was joined to. */
   duplicateOf: string | null;
 }
-
-/** A reference drawn for a new case was already taken (there are 32^8 references, so this is rare). */
-class ReferenceTaken extends Error {}
 
 interface Outlets {
   notify: NotifyService;
@@ -105,8 +102,6 @@ async function storeCases(
       cases.map(({ item, row, joined }) => item.entry(row.id, joined?.reference ?? null)),
     ),
   ]);
-  // A reference already taken: the transaction is rolled back and the batch drawn again.
-  if (stored.length < cases.length) throw new ReferenceTaken();
   for (const { item, row } of cases) await item.after?.(trx, row.id);
   const tokens = new Map(stored.map((r) => [r.id, r.token]));
   return cases.map(({ row, joined }) => ({
@@ -156,7 +151,9 @@ function batchStore({ pipelined }: Pick<Database, 'pipelined'>, outlets: Outlets
             }),
           );
         } catch (error) {
-          if (!(error instanceof ReferenceTaken) || attempt === 5) throw error;
+          // A reference drawn that was already taken (there are 32^8, so this is rare): the
+          // transaction is rolled back and the batch drawn again.
+          if (!referenceTaken(error) || attempt === 5) throw error;
         }
       }
     } finally {

@@ -4,17 +4,22 @@ import { sql } from 'kysely';
 import { type Db, insertRows } from '../../db/index.ts';
 import type { NewCaseRow } from '../store.ts';
 
-/** Inserts cases; a row whose reference is already taken is left out of the answer. */
+/**
+ * Inserts cases, answering each one's token. A reference already taken fails the statement (see
+ * referenceTaken), and with it the transaction: a plain INSERT, as ON CONFLICT's speculative
+ * insertion cost PostgreSQL more a row than the rare rollback and retry.
+ */
 export async function insertCases(db: Db, rows: NewCaseRow[]) {
   if (rows.length === 0) return [];
-  const { rows: stored } = await sql<{
-    id: string;
-    token: string;
-    reference: string;
-  }>`${insertRows('cases', rows)}
-    ON CONFLICT (reference) DO NOTHING RETURNING id, token, reference`.execute(db);
+  const { rows: stored } = await sql<{ id: string; token: string }>`${insertRows('cases', rows)}
+    RETURNING id, token`.execute(db);
   return stored;
 }
+
+/** Whether an error is PostgreSQL refusing a case whose reference is already taken. */
+export const referenceTaken = (error: unknown) =>
+  (error as { code?: string; constraint?: string }).code === '23505' &&
+  (error as { constraint?: string }).constraint === 'cases_reference_key';
 
 export interface Near {
   service: string;
@@ -28,6 +33,8 @@ export interface Near {
 /**
  * For each place asked about (by its position in the list), the open cases of its service held by
  * its organisation inside its box that are not themselves joined to another: one query for all.
+ * The bands of latitude the box spans are named so that the index keyed by them (migration 0124)
+ * is read only inside the box.
  */
 export async function openOriginalsNear(db: Db, near: Near[]) {
   if (near.length === 0) return [];
@@ -38,6 +45,7 @@ export async function openOriginalsNear(db: Db, near: Near[]) {
       CROSS JOIN LATERAL (
         SELECT c.id, c.reference, c.lat, c.lon FROM cases c
          WHERE c.service_code = x.service AND c.status IN ('open', 'in_progress') AND c.duplicate_of IS NULL
+           AND floor(c.lat * 1000) BETWEEN floor(x."minLat" * 1000) AND floor(x."maxLat" * 1000)
            AND c.lat BETWEEN x."minLat" AND x."maxLat" AND c.lon BETWEEN x."minLon" AND x."maxLon"
            AND c.organisation_id = x.organisation
          LIMIT 100) o`.execute(db);

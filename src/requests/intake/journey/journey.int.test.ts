@@ -167,6 +167,16 @@ describe('a repeated report is joined to the open one, not made another case', (
     expect(listed.filter((r: { lat: number }) => Math.abs(r.lat - lat) < 0.0005)).toHaveLength(1);
   });
 
+  it('finds the open request across a band of latitude its search is keyed by', async () => {
+    // 52.16995 and 52.17008 (14 m apart) lie in the bands of 0.001 degrees either side of 52.170.
+    const west = String(lon - 0.01);
+    const below = (await post({ long: west, lat: '52.16995' })).service_request_id;
+    expect((await post({ long: west, lat: '52.17008' })).service_request_id).toBe(below);
+    const above = (await post({ long: west, lat: '52.17108' })).service_request_id;
+    expect(above).not.toBe(below);
+    expect((await post({ long: west, lat: '52.17099' })).service_request_id).toBe(above);
+  });
+
   it('joins reports of one thing sent at the same moment to one another', async () => {
     const answers = await Promise.all(
       ['a', 'b', 'c', 'd', 'e'].map((who, i) =>
