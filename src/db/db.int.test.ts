@@ -185,6 +185,48 @@ describe('pipelined transactions', () => {
       await database.close();
     }
   });
+
+  it('sends COMMIT after the statements made when the work asks, and commits nothing when one of them fails', async () => {
+    const database = connect(await emptyDatabase(), 1);
+    try {
+      await database.pool.query('CREATE TABLE things (id int PRIMARY KEY, name text NOT NULL)');
+      // Were COMMIT sent before the statements, the first two would each commit on their own.
+      for (let i = 0; i < 3; i++)
+        await expect(
+          database.pipelined((trx, commit) => {
+            const made = Promise.all([
+              sql`INSERT INTO things VALUES (1, 'one')`.execute(trx),
+              sql`INSERT INTO things VALUES (2, 'two')`.execute(trx),
+              sql`INSERT INTO things VALUES (1, 'again')`.execute(trx),
+            ]);
+            commit();
+            return made;
+          }),
+        ).rejects.toThrow('duplicate key value violates unique constraint');
+      expect((await database.pool.query('SELECT count(*) FROM things')).rows).toEqual([{ count: 0 }]);
+      let late: Promise<unknown> = Promise.resolve();
+      const answers = await database.pipelined(async (trx, commit) => {
+        const made = Promise.all([
+          sql`INSERT INTO things VALUES (1, 'one') RETURNING name`.execute(trx),
+          sql`INSERT INTO things VALUES (2, 'two') RETURNING name`.execute(trx),
+        ]);
+        commit();
+        const answered = await made;
+        // After the COMMIT, a statement would miss the transaction: it is refused.
+        late = sql`INSERT INTO things VALUES (3, 'late')`.execute(trx);
+        late.catch(() => {});
+        return answered;
+      });
+      expect(answers.map((a) => a.rows)).toEqual([[{ name: 'one' }], [{ name: 'two' }]]);
+      await expect(late).rejects.toThrow('A statement was made after its pipelined transaction ended');
+      expect((await database.pool.query('SELECT id FROM things ORDER BY id')).rows).toEqual([
+        { id: 1 },
+        { id: 2 },
+      ]);
+    } finally {
+      await database.close();
+    }
+  });
 });
 
 describe('the embedded PostgreSQL', () => {

@@ -1,8 +1,8 @@
 // Group commit: requests arriving together are stored together: one transaction, one ledger
 // append and one commit for the lot, each answered only once that commit is durable. The
 // transaction is pipelined: BEGIN goes with the search for the open cases they repeat, and the
-// cases, their messages and their ledger entries go together, so it costs three round trips (the
-// last the commit) however many requests it holds. Two batches may be in flight at once: the
+// cases, their messages, their ledger entries and the COMMIT go together, so it costs two round
+// trips however many requests it holds. Two batches may be in flight at once: the
 // second finds its repeats while the first holds the ledger's lock (taken last, held to the commit).
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Database, Db } from '../../db/index.ts';
@@ -52,6 +52,7 @@ interface Outlets {
 /** Stores a batch in the caller's transaction; `decided` hears which of its reports are new. */
 async function storeCases(
   trx: Db,
+  commit: () => void,
   items: NewCase[],
   { notify, governance }: Outlets,
   decided: (firsts: NewCase[]) => void,
@@ -87,7 +88,7 @@ async function storeCases(
     return { item, row, joined };
   });
   // One INSERT holds the repeats with the cases they repeat: foreign keys are checked at its end.
-  const [stored] = await Promise.all([
+  const written = Promise.all([
     insertCases(
       trx,
       cases.map((c) => c.row),
@@ -102,6 +103,10 @@ async function storeCases(
       cases.map(({ item, row, joined }) => item.entry(row.id, joined?.reference ?? null)),
     ),
   ]);
+  // With nothing more to store after them, COMMIT goes with these statements: a reference already
+  // taken fails the INSERT, and with it the commit.
+  if (!items.some((item) => item.after)) commit();
+  const [stored] = await written;
   for (const { item, row } of cases) await item.after?.(trx, row.id);
   const tokens = new Map(stored.map((r) => [r.id, r.token]));
   return cases.map(({ row, joined }) => ({
@@ -144,8 +149,8 @@ function batchStore({ pipelined }: Pick<Database, 'pipelined'>, outlets: Outlets
       await Promise.all(others.filter((s) => near(s.firsts, batch)).map((s) => s.done));
       for (let attempt = 1; ; attempt++) {
         try {
-          return await pipelined((trx) =>
-            storeCases(trx, batch, outlets, (firsts) => {
+          return await pipelined((trx, commit) =>
+            storeCases(trx, commit, batch, outlets, (firsts) => {
               entry.firsts = firsts;
               decide();
             }),
