@@ -8,6 +8,8 @@
 //   Synthetic records are normalised as they are made, so no array of record objects is held
 //   (ten million would not fit); normalising counts in the seconds, making them does not.
 //   --recall: where the synthetic true pairs went, rule by rule (not timed)
+//   --calibration: of the synthetic pairs scored in each band of probability, how many are truly
+//     one person, and what moving every weight up (a prior that did not fall) would link
 //   --changed 0.01: then link everything but 1% of the records, and link that 1% as new
 //     records against the rest (the model and matches of the run before), timed and scored
 //     beside the full run, with how many records the two put in different people
@@ -24,6 +26,7 @@ import {
   syntheticPeople,
   syntheticRecords,
 } from '../src/linkage/index.ts';
+import { calibration } from './linkage-calibration.ts';
 import { personOf, readFebrl, type Scores, scoresOf, truePairCount } from './linkage-febrl.ts';
 import { blockingRecall } from './linkage-recall.ts';
 
@@ -37,6 +40,7 @@ const sizes = (option('--size') ?? '100000')
   .map(Number)
   .filter((size) => size > 0);
 const withRecall = args.includes('--recall');
+const withCalibration = args.includes('--calibration');
 const withFebrl = !args.includes('--no-febrl');
 const threads = Number(option('--threads') ?? 2);
 const changedShare = Number(option('--changed') ?? 0);
@@ -308,6 +312,10 @@ for (const size of sizes) {
   // the engine's records are in the order of `ids`, so the truth of record i is `truth[i]`
   const scores = pairScores(run.result, personOfRecord, actual, truth);
   addRow(`synthetic ${size.toLocaleString('en-GB')}`, run, scores);
+  if (withCalibration) {
+    const samePerson = (a: string, b: string) => personOfRecord(a) === personOfRecord(b);
+    console.log(calibration(run.result, samePerson, actual).join('\n'));
+  }
   if (records && withRecall) console.log(blockingRecall(records, truth, run.result).join('\n'));
   if (records && changedShare > 0) {
     const scores = (result: LinkageResult) => pairScores(result, personOfRecord, actual);
