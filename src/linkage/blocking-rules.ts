@@ -62,6 +62,11 @@ function lastNameSound(columns: RecordColumns, i: number): number {
   return id < 0 ? NONE : (columns.lastNameSound[id] as number);
 }
 
+function firstNameSound(columns: RecordColumns, i: number): number {
+  const id = columns.text.firstName.ids[i] as number;
+  return id < 0 ? NONE : (columns.firstNameSound[id] as number);
+}
+
 /** the last three letters of a name (all of a shorter one) as a number below 27^3, -1 for none */
 function nameEnding(columns: RecordColumns, field: 'firstName' | 'lastName', i: number): number {
   const column = columns.text[field];
@@ -168,17 +173,6 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
       return postcode < 0 || house < 0 || house >= 100_000 ? NONE : postcode * 100_000 + house;
     },
   },
-  {
-    // a surname mistyped at the same address (a postcode missing or mistyped)
-    name: 'address line + last name sounds like',
-    comparisons: ['address and postcode', 'last name'],
-    train: false,
-    key(columns, i) {
-      const address = placeHash(columns, 'addressLine', i);
-      const sound = lastNameSound(columns, i);
-      return address < 0 || sound < 0 ? NONE : address * 32_000 + sound;
-    },
-  },
   // A whole date of birth: about 30,000 days, each a few hundred records at ten million, so
   // the names' part of the key must split them finely.
   {
@@ -202,6 +196,17 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     key(columns, i) {
       const day = birthDay(columns, i);
       const sound = lastNameSound(columns, i);
+      return day === 0 || sound < 0 ? NONE : day * 32_000 + sound;
+    },
+  },
+  {
+    // its formal name, so Bill meets William
+    name: 'date of birth + first name sounds like',
+    comparisons: ['date of birth', 'first name'],
+    train: true,
+    key(columns, i) {
+      const day = birthDay(columns, i);
+      const sound = firstNameSound(columns, i);
       return day === 0 || sound < 0 ? NONE : day * 32_000 + sound;
     },
   },
