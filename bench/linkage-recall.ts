@@ -4,28 +4,10 @@
 // common that any comparison could see (no one can link those). Only for benchmarking: it
 // normalises the records again and so is not counted in the run's time.
 
-import { BLOCKING_RULES, DEFAULT_MAX_BLOCK_SIZE } from '../src/linkage/blocking.ts';
+import { BLOCKING_RULES, pairsByRule } from '../src/linkage/blocking.ts';
 import { buildColumns } from '../src/linkage/columns.ts';
 import { COMPARISONS, comparePair } from '../src/linkage/compare.ts';
 import type { LinkageRecord, LinkageResult } from '../src/linkage/index.ts';
-
-/** the key of each record under each rule, -1 for none or for a block too big to pair */
-function ruleKeys(columns: ReturnType<typeof buildColumns>): Float64Array[] {
-  return BLOCKING_RULES.map((rule) => {
-    const keys = new Float64Array(columns.count);
-    const sizes = new Map<number, number>();
-    for (let i = 0; i < columns.count; i++) {
-      const key = rule.key(columns, i);
-      keys[i] = key;
-      if (key >= 0) sizes.set(key, (sizes.get(key) ?? 0) + 1);
-    }
-    for (let i = 0; i < columns.count; i++) {
-      const key = keys[i] as number;
-      if (key >= 0 && (sizes.get(key) as number) > DEFAULT_MAX_BLOCK_SIZE) keys[i] = -1;
-    }
-    return keys;
-  });
-}
 
 /** levels that say nothing for a match: besides missing and the worst level of each comparison */
 const WEAK = new Set(['same year', 'same postcode district']);
@@ -50,7 +32,7 @@ export function blockingRecall(
   result: LinkageResult,
 ): string[] {
   const columns = buildColumns([records]);
-  const keys = ruleKeys(columns);
+  const paired = pairsByRule(columns);
   const pairKey = (a: string, b: string) => (a < b ? `${a} ${b}` : `${b} ${a}`);
   const matched = new Set(result.matches.map((p) => pairKey(p.a, p.b)));
   const reviewed = new Set(result.review.map((p) => pairKey(p.a, p.b)));
@@ -74,8 +56,8 @@ export function blockingRecall(
         total++;
         let rules = 0;
         let last = -1;
-        keys.forEach((k, r) => {
-          if ((k[i] as number) >= 0 && k[i] === k[j]) {
+        BLOCKING_RULES.forEach((_, r) => {
+          if (paired(r, i, j)) {
             byRule[r] = (byRule[r] as number) + 1;
             rules++;
             last = r;

@@ -80,9 +80,46 @@ function nameEnding(columns: RecordColumns, field: 'firstName' | 'lastName', i: 
   return code;
 }
 
+/** the year of a YYYYMMDD date, below 256 */
+const year = (dob: number) => Math.floor(dob / 10000) % 256;
+/** the month of a YYYYMMDD date, 1–12 */
+const month = (dob: number) => Math.floor(dob / 100) % 100;
+
+/** a date's year with its day and month in either order (the smaller first), below 2^18 */
+function dayAndMonth(dob: number): number {
+  const day = dob % 100;
+  return year(dob) * 1024 + Math.min(day, month(dob)) * 32 + Math.max(day, month(dob));
+}
+
 /** a value's hash (the same in every run, unlike its id), from 0 to 2^32 - 1 */
 function valueHash(hashes: Int32Array, id: number): number {
   return (hashes[id] as number) >>> 0;
+}
+
+/** both names' endings (`nameEnding`), the smaller first, so that swapped names meet; -1 for none */
+function endingsInEitherOrder(columns: RecordColumns, i: number): number {
+  const first = nameEnding(columns, 'firstName', i);
+  const last = nameEnding(columns, 'lastName', i);
+  return first < 0 || last < 0 ? NONE : Math.min(first, last) * 19_683 + Math.max(first, last);
+}
+
+/** both names' first letters, the smaller first; -1 unless both names are there */
+function initialsInEitherOrder(columns: RecordColumns, i: number): number {
+  const first = initial(columns, 'firstName', i);
+  const last = initial(columns, 'lastName', i);
+  return first === 0 || last === 0 ? NONE : Math.min(first, last) * 32 + Math.max(first, last);
+}
+
+/** days since 1970 of the date of birth, made positive; 0 for none */
+function birthDay(columns: RecordColumns, i: number): number {
+  return columns.dateOfBirth[i] === 0 ? 0 : (columns.dayNumber[i] as number) + 100_000;
+}
+
+/** the postcode's or the address line's hash, -1 for none */
+function placeHash(columns: RecordColumns, field: 'postcode' | 'addressLine', i: number): number {
+  const id = columns.text[field].ids[i] as number;
+  if (id < 0) return NONE;
+  return valueHash(field === 'postcode' ? columns.postcodeHash : columns.addressHash, id);
 }
 
 function hashedText(columns: RecordColumns, field: keyof RecordColumns['text'], i: number): number {
@@ -92,14 +129,15 @@ function hashedText(columns: RecordColumns, field: keyof RecordColumns['text'], 
 }
 
 export const BLOCKING_RULES: readonly BlockingRule[] = [
+  // Where people live: blocks as many as live there, so their pairs grow with the population.
   {
     name: 'postcode + first initial',
     comparisons: ['address and postcode', 'town', 'first name'],
     train: false,
     key(columns, i) {
-      const postcode = columns.text.postcode.ids[i] as number;
+      const postcode = placeHash(columns, 'postcode', i);
       const first = formalInitial(columns, i);
-      return postcode < 0 || first === 0 ? NONE : valueHash(columns.postcodeHash, postcode) * 32 + first;
+      return postcode < 0 || first === 0 ? NONE : postcode * 32 + first;
     },
   },
   {
@@ -107,45 +145,20 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     comparisons: ['address and postcode', 'first name'],
     train: false,
     key(columns, i) {
-      const address = columns.text.addressLine.ids[i] as number;
+      const address = placeHash(columns, 'addressLine', i);
       const first = formalInitial(columns, i);
-      return address < 0 || first === 0 ? NONE : valueHash(columns.addressHash, address) * 32 + first;
+      return address < 0 || first === 0 ? NONE : address * 32 + first;
     },
   },
   {
-    name: 'last name sounds like + first initial + year of birth',
-    comparisons: ['last name', 'date of birth'],
+    // first and last names swapped at the same address
+    name: 'address line + initials in either order',
+    comparisons: ['address and postcode'],
     train: false,
     key(columns, i) {
-      const sound = lastNameSound(columns, i);
-      const first = formalInitial(columns, i);
-      const dob = columns.dateOfBirth[i] as number;
-      if (sound < 0 || first === 0 || dob === 0) return NONE;
-      return (sound * 32 + first) * 256 + (Math.floor(dob / 10000) % 256);
-    },
-  },
-  {
-    name: 'date of birth + initials',
-    comparisons: ['date of birth'],
-    train: true,
-    key(columns, i) {
-      if (columns.dateOfBirth[i] === 0) return NONE;
-      // the two initials in order, so that swapped first and last names still meet
-      const first = initial(columns, 'firstName', i);
-      const last = initial(columns, 'lastName', i);
-      if (first === 0 && last === 0) return NONE;
-      const day = (columns.dayNumber[i] as number) + 100_000;
-      return day * 1024 + Math.min(first, last) * 32 + Math.max(first, last);
-    },
-  },
-  {
-    name: 'date of birth + last name sounds like',
-    comparisons: ['date of birth', 'last name'],
-    train: true,
-    key(columns, i) {
-      const sound = lastNameSound(columns, i);
-      if (columns.dateOfBirth[i] === 0 || sound < 0) return NONE;
-      return ((columns.dayNumber[i] as number) + 100_000) * 32_000 + sound;
+      const address = placeHash(columns, 'addressLine', i);
+      const initials = initialsInEitherOrder(columns, i);
+      return address < 0 || initials < 0 ? NONE : address * 1024 + initials;
     },
   },
   {
@@ -154,71 +167,119 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     comparisons: ['address and postcode', 'town'],
     train: false,
     key(columns, i) {
-      const postcode = columns.text.postcode.ids[i] as number;
+      const postcode = placeHash(columns, 'postcode', i);
       const address = columns.text.addressLine.ids[i] as number;
       const house = address < 0 ? NONE : (columns.houseNumber[address] as number);
-      return postcode < 0 || house < 0 || house >= 100_000
-        ? NONE
-        : valueHash(columns.postcodeHash, postcode) * 100_000 + house;
+      return postcode < 0 || house < 0 || house >= 100_000 ? NONE : postcode * 100_000 + house;
+    },
+  },
+  // A whole date of birth: about 30,000 days, each a few hundred records at ten million, so
+  // the names' part of the key must split them finely.
+  {
+    name: 'date of birth + initials',
+    comparisons: ['date of birth'],
+    train: true,
+    key(columns, i) {
+      const day = birthDay(columns, i);
+      if (day === 0) return NONE;
+      // the two initials in order, so that swapped first and last names still meet
+      const first = initial(columns, 'firstName', i);
+      const last = initial(columns, 'lastName', i);
+      if (first === 0 && last === 0) return NONE;
+      return day * 1024 + Math.min(first, last) * 32 + Math.max(first, last);
     },
   },
   {
+    name: 'date of birth + last name sounds like',
+    comparisons: ['date of birth', 'last name'],
+    train: true,
+    key(columns, i) {
+      const day = birthDay(columns, i);
+      const sound = lastNameSound(columns, i);
+      return day === 0 || sound < 0 ? NONE : day * 32_000 + sound;
+    },
+  },
+  {
+    // its formal name, so Bill meets William
     name: 'date of birth + first name sounds like',
     comparisons: ['date of birth', 'first name'],
     train: true,
     key(columns, i) {
+      const day = birthDay(columns, i);
       const sound = firstNameSound(columns, i);
-      if (columns.dateOfBirth[i] === 0 || sound < 0) return NONE;
-      return ((columns.dayNumber[i] as number) + 100_000) * 32_000 + sound;
+      return day === 0 || sound < 0 ? NONE : day * 32_000 + sound;
     },
   },
   {
-    // first and last names swapped, with the date of birth mistyped as well
-    name: 'first and last name sound like, in either order, + year of birth',
-    comparisons: ['first name', 'last name', 'date of birth'],
-    train: false,
-    key(columns, i) {
-      const first = firstNameSound(columns, i);
-      const last = lastNameSound(columns, i);
-      const dob = columns.dateOfBirth[i] as number;
-      if (first < 0 || last < 0 || dob === 0) return NONE;
-      const names = Math.min(first, last) * 32_000 + Math.max(first, last);
-      return names * 256 + (Math.floor(dob / 10000) % 256);
-    },
-  },
-  {
-    // typos in the first letters of both names, which every rule on sounds or initials misses
-    name: 'date of birth + end of last name',
+    // a surname mistyped in its first letter, which every rule on its sound misses
+    name: 'date of birth + end of last name + first initial',
     comparisons: ['date of birth'],
     train: false,
     key(columns, i) {
+      const day = birthDay(columns, i);
       const ending = nameEnding(columns, 'lastName', i);
-      if (columns.dateOfBirth[i] === 0 || ending < 0) return NONE;
-      return ((columns.dayNumber[i] as number) + 100_000) * 32_768 + ending;
+      const first = formalInitial(columns, i);
+      return day === 0 || ending < 0 || first === 0 ? NONE : (day * 32_768 + ending) * 32 + first;
     },
   },
+  // A date of birth mistyped: the year and month, or the year with the day and month in either
+  // order, beside the names' sounds or endings.
   {
-    name: 'date of birth + end of first name',
+    // a name mistyped in its first letter (so its sound changes), with the day mistyped too
+    name: 'ends of both names in either order + year and month of birth',
     comparisons: ['date of birth'],
     train: false,
     key(columns, i) {
-      const ending = nameEnding(columns, 'firstName', i);
-      if (columns.dateOfBirth[i] === 0 || ending < 0) return NONE;
-      return ((columns.dayNumber[i] as number) + 100_000) * 32_768 + ending;
+      const endings = endingsInEitherOrder(columns, i);
+      const dob = columns.dateOfBirth[i] as number;
+      return endings < 0 || dob === 0 ? NONE : (endings * 256 + year(dob)) * 13 + month(dob);
     },
   },
   {
-    // a first name mistyped in its first letter, or cut to another initial, with the day wrong
-    name: 'last name sounds like + year and month of birth',
+    // a first name mistyped or cut to its initial, with the day and month swapped
+    name: 'last name sounds like + first initial + year of birth, day and month in either order',
+    comparisons: ['last name', 'date of birth'],
+    train: false,
+    key(columns, i) {
+      const sound = lastNameSound(columns, i);
+      const first = formalInitial(columns, i);
+      const dob = columns.dateOfBirth[i] as number;
+      if (sound < 0 || first === 0 || dob === 0) return NONE;
+      return (sound * 32 + first) * 262_144 + dayAndMonth(dob);
+    },
+  },
+  {
+    // a first name mistyped or cut to its initial, with the day wrong
+    name: 'last name sounds like + first initial + year and month of birth',
+    comparisons: ['last name', 'date of birth'],
+    train: false,
+    key(columns, i) {
+      const sound = lastNameSound(columns, i);
+      const first = formalInitial(columns, i);
+      const dob = columns.dateOfBirth[i] as number;
+      if (sound < 0 || first === 0 || dob === 0) return NONE;
+      return ((sound * 32 + first) * 256 + year(dob)) * 13 + month(dob);
+    },
+  },
+  {
+    // a first name mistyped in its first letter, or cut to another initial, with the day wrong;
+    // a surname's sound and a month of birth hold a fixed share of the population, so a big
+    // block pairs each record only with those of the nearest birthdays of its sex
+    name: 'last name sounds like + year and month of birth, nearest days',
     comparisons: ['last name'],
     train: false,
     key(columns, i) {
       const sound = lastNameSound(columns, i);
       const dob = columns.dateOfBirth[i] as number;
-      if (sound < 0 || dob === 0) return NONE;
-      return sound * 4096 + (Math.floor(dob / 10000) % 256) * 13 + (Math.floor(dob / 100) % 100);
+      return sound < 0 || dob === 0 ? NONE : sound * 4096 + year(dob) * 13 + month(dob);
+    },
+    window: {
+      above: 6,
+      neighbours: 2,
+      order: (columns, i) => (columns.sex[i] as number) * 32 + ((columns.dateOfBirth[i] as number) % 100),
     },
   },
+  // Identifiers: each held by one person (but for typos and a family's shared phone or email).
   {
     name: 'NHS number',
     comparisons: ['NHS number'],

@@ -228,6 +228,32 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
   return { count: a.length, a: a.values(), b: b.values(), rules: masks.values(), report };
 }
 
+/**
+ * Whether rule r pairs records i and j (they share its key, in a block not too big, and within
+ * its window when the block is windowed): for measuring what each rule finds, not for blocking.
+ */
+export function pairsByRule(
+  columns: RecordColumns,
+  rules: readonly BlockingRule[] = BLOCKING_RULES,
+  maxBlockSize = DEFAULT_MAX_BLOCK_SIZE,
+): (r: number, i: number, j: number) => boolean {
+  const { keys, width, windowOf, ranks, windowed, neighbours } = keyTableOf(
+    columns,
+    rules,
+    maxBlockSize,
+  ).table;
+  return (r, i, j) => {
+    const key = keys[i * width + r] as number;
+    if (key < 0 || key !== keys[j * width + r]) return false;
+    const column = windowOf[r] as number;
+    if (column < 0) return true;
+    const place = ranks[i * windowed + column] as number;
+    return (
+      place < 0 || Math.abs(place - (ranks[j * windowed + column] as number)) <= (neighbours[r] as number)
+    );
+  };
+}
+
 /** The records of one block with every rule's key (and place in a windowed block) of each, side by side. */
 class BlockKeys {
   private readonly table: KeyTable;

@@ -250,7 +250,7 @@ describe('u of exact agreement counted over every pair', () => {
 describe('linking records', () => {
   it('links an uncertain pair whose records stronger links already made one person, unless asked not to', async () => {
     // Jane's two later records each match her first surely (her email; her NHS number at her
-    // home) but one another only doubtfully: the initial of her first name and her surname
+    // home) but one another only doubtfully: a first name like hers, her surname and month of birth
     const records = [
       person('first', {
         firstName: 'Jane',
@@ -272,9 +272,9 @@ describe('linking records', () => {
         email: 'jane.f@example.com',
       }),
       person('typed', {
-        firstName: 'J',
+        firstName: 'Jean',
         lastName: 'Fairweather',
-        dateOfBirth: '1961-09-03',
+        dateOfBirth: '1961-04-28',
         sex: 'f',
         addressLine: '3 Mill Lane',
         postcode: 'LS6 2AB',
