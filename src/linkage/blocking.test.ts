@@ -1,6 +1,6 @@
 // Blocking: which pairs of records are compared, rule by rule, each pair once.
 import { describe, expect, it } from 'vitest';
-import { BLOCKING_RULES, type BlockingRule, candidatePairs } from './blocking.ts';
+import { BLOCKING_RULES, type BlockingRule, candidatePairs, pairsByRule } from './blocking.ts';
 import { buildColumns } from './columns.ts';
 import type { LinkageRecord } from './normalise.ts';
 import { syntheticPeople } from './synthetic.ts';
@@ -106,6 +106,13 @@ describe('blocking', () => {
         expect(pairs.rules[k]).toBe(apart === 1 ? 3 : 2);
       }
       expect(pairs.report.map((r) => r.newPairs)).toEqual([5, 10]);
+      // and says of any two records which rules pair them, as the pairs' masks do
+      const columns = buildColumns([lees]);
+      const pairedBy = pairsByRule(columns, [surnameByDay, postcode]);
+      for (let k = 0; k < pairs.count; k++) {
+        const [a, b] = [pairs.a[k] as number, pairs.b[k] as number];
+        expect([0, 1].map((r) => pairedBy(r, a, b))).toEqual([((pairs.rules[k] as number) & 1) === 1, true]);
+      }
     });
   });
 
