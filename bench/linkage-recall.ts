@@ -32,7 +32,12 @@ export function blockingRecall(
   result: LinkageResult,
 ): string[] {
   const columns = buildColumns([records]);
-  const paired = pairsByRule(columns);
+  const paired = pairsByRule(
+    columns,
+    undefined,
+    undefined,
+    records.map((r) => r.id),
+  );
   const pairKey = (a: string, b: string) => (a < b ? `${a} ${b}` : `${b} ${a}`);
   const matched = new Set(result.matches.map((p) => pairKey(p.a, p.b)));
   const reviewed = new Set(result.review.map((p) => pairKey(p.a, p.b)));

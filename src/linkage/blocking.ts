@@ -45,6 +45,12 @@ export type BlockingOptions = {
   onProgress?: (done: number, total: number) => void;
   /** when given, only pairs with at least one record marked 1 here (the records that changed) */
   focus?: Uint8Array;
+  /**
+   * the records' ids: in a windowed block, records of one value in the rule's order are put in
+   * the order of their ids' hashes instead of the input's, so that a run over some of the
+   * records (those changed and their neighbours) windows a block as a run over all does
+   */
+  recordIds?: readonly string[];
 };
 
 /**
@@ -105,6 +111,7 @@ function keyTableOf(
   columns: RecordColumns,
   rules: readonly BlockingRule[],
   maxBlockSize: number,
+  recordIds?: readonly string[],
 ): { table: KeyTable; blocks: BlockCounts[] } {
   const width = rules.length;
   const keys = new Int32Array(columns.count * width);
@@ -143,14 +150,20 @@ function keyTableOf(
       }
     }
     table.keyCounts.push(index.size);
-    const windowedBlocks = rule.window ? rankWindowedBlocks(columns, table, r, rule.window) : 0;
+    const windowedBlocks = rule.window ? rankWindowedBlocks(columns, table, r, rule.window, recordIds) : 0;
     return { skippedBlocks, windowedBlocks, largestBlock };
   });
   return { table, blocks };
 }
 
 /** Sorts rule r's blocks of more than `window.above` records and writes each record's place. */
-function rankWindowedBlocks(columns: RecordColumns, table: KeyTable, r: number, window: BlockWindow): number {
+function rankWindowedBlocks(
+  columns: RecordColumns,
+  table: KeyTable,
+  r: number,
+  window: BlockWindow,
+  recordIds?: readonly string[],
+): number {
   const { order, starts } = blocksOf(table, r, columns.count);
   const column = table.windowOf[r] as number;
   let windowedBlocks = 0;
@@ -161,9 +174,16 @@ function rankWindowedBlocks(columns: RecordColumns, table: KeyTable, r: number, 
     windowedBlocks++;
     const values = new Float64Array(size);
     const places = Array.from({ length: size }, (_, x) => x);
-    for (let x = 0; x < size; x++) values[x] = window.order(columns, order[from + x] as number);
-    // a stable sort: records of one value keep their order
-    places.sort((x, y) => (values[x] as number) - (values[y] as number));
+    const ties = new Float64Array(size);
+    for (let x = 0; x < size; x++) {
+      const i = order[from + x] as number;
+      values[x] = window.order(columns, i);
+      if (recordIds) ties[x] = hashText(recordIds[i] as string);
+    }
+    // records of one value in the order of their ids' hashes (a stable sort: else, the input's)
+    places.sort(
+      (x, y) => (values[x] as number) - (values[y] as number) || (ties[x] as number) - (ties[y] as number),
+    );
     places.forEach((x, place) => {
       table.ranks[(order[from + x] as number) * table.windowed + column] = place;
     });
@@ -200,7 +220,7 @@ export function candidatePairs(columns: RecordColumns, options: BlockingOptions 
   const maxBlockSize = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
   options.onProgress?.(0, rules.length);
   // every rule's keys first, so that a pair's rules are known as it is made
-  const { table, blocks } = keyTableOf(columns, rules, maxBlockSize);
+  const { table, blocks } = keyTableOf(columns, rules, maxBlockSize, options.recordIds);
   // a few records cannot make more pairs than all of theirs
   const maxPairs = Math.min(MAX_PAIRS, (columns.count * (columns.count - 1)) / 2);
   const pairs = {
@@ -236,11 +256,13 @@ export function pairsByRule(
   columns: RecordColumns,
   rules: readonly BlockingRule[] = BLOCKING_RULES,
   maxBlockSize = DEFAULT_MAX_BLOCK_SIZE,
+  recordIds?: readonly string[],
 ): (r: number, i: number, j: number) => boolean {
   const { keys, width, windowOf, ranks, windowed, neighbours } = keyTableOf(
     columns,
     rules,
     maxBlockSize,
+    recordIds,
   ).table;
   return (r, i, j) => {
     const key = keys[i * width + r] as number;

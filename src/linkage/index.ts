@@ -273,6 +273,7 @@ async function scoreCandidates(run: Run, options: LinkageOptions, report: Report
     crossSetOnly,
     onProgress: (done, total) => report('block', done, total),
     focus: since ? focusOf(ids, since.changed) : undefined,
+    recordIds: ids,
   });
 
   const { patterns, u } = await compareAll(columns, pairs, threads, crossSetOnly, options, report);
