@@ -4,7 +4,6 @@
 // than V8's heap holds. A person keeps their id from one run to the next: a new person takes the
 // previous id most of their records had, so adding a record keeps the id, and when two people
 // turn out to be one, the merged person keeps one of the two ids.
-import { hashText } from './strings.ts';
 
 /** Union–find over record indexes 0..size-1, with path halving and union by size. */
 export class DisjointSets {
@@ -192,42 +191,19 @@ export function* personIdsInOrder(
   previous: PreviousPeople,
   newPersonId: () => string,
 ): Generator<string> {
-  let isCarried: ((id: string) => boolean) | undefined;
+  let carriedIds: Set<string> | undefined;
   for (let p = 0; p < carried.length; p++) {
     const before = carried[p] as number;
     if (before >= 0) {
       yield previous.ids[before] as string;
       continue;
     }
-    isCarried ??= carriedIds(carried, previous);
+    carriedIds ??= new Set(Array.from(carried).flatMap((b) => (b >= 0 ? [previous.ids[b] as string] : [])));
     let id: string;
     do id = newPersonId();
-    while (isCarried(id));
+    while (carriedIds.has(id));
     yield id;
   }
-}
-
-/** Whether an id is one carried over, by a sorted table of their hashes (no set of strings). */
-function carriedIds(carried: Int32Array, previous: PreviousPeople): (id: string) => boolean {
-  const keys: bigint[] = [];
-  for (const before of carried) {
-    if (before >= 0) keys.push((BigInt(hashText(previous.ids[before] as string)) << 32n) | BigInt(before));
-  }
-  const sorted = BigUint64Array.from(keys).sort();
-  return (id) => {
-    const hash = BigInt(hashText(id));
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] as bigint) >> 32n < hash) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let k = lo; k < sorted.length && (sorted[k] as bigint) >> 32n === hash; k++) {
-      if (previous.ids[Number((sorted[k] as bigint) & 0xffffffffn)] === id) return true;
-    }
-    return false;
-  };
 }
 
 /** `previous` (record id -> person id) as the previous people of these records. */
